@@ -1,0 +1,132 @@
+# Thân Thiện -- build, test, run.
+#   make            build/thanthien (optimised)
+#   make run        install what is missing, build, create var/demo.db, serve on :8080
+#   make check      -Werror + AddressSanitizer + UBSan build, then every test
+#   make fuzz       libFuzzer targets, a short run each
+#   make bench      wrk against our server beside nginx (see bench/README.md)
+#   make pot        refresh po/thanthien.pot from the sources and templates
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson libsodium glib-2.0 libqrencode sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+WARN    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+CFLAGS_REL := -O2 -g $(WARN)
+CFLAGS_CHK := -O1 -g $(WARN) -Werror -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+PORT    ?= 8080
+
+SRC := $(sort $(wildcard src/core/*.c src/store/*.c src/account/*.c src/audit/*.c src/catalog/*.c src/web/*.c src/demo/*.c))
+MAIN := src/cli/main.c
+TEMPLATES := $(sort $(wildcard src/*/*.html))
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+CSS_VENDOR := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
+STATIC := $(CSS_VENDOR) src/web/static/app.css
+DEMO := data/demo/units.json data/demo/procedures.csv
+GEN := build/gen/templates.c build/gen/migrations.c build/gen/static.c build/gen/demo.c
+HEADERS := $(wildcard src/*/*.h)
+
+.PHONY: all run check unit http browser fuzz bench pot clean deps
+all: build/thanthien build/locale/en/LC_MESSAGES/thanthien-en.mo
+
+deps:
+	@scripts/deps.sh
+
+$(CSS_VENDOR):
+	@scripts/deps.sh
+
+# ---- generated tables ------------------------------------------------------------------
+build/embed: tools/embed.c src/core/template.c src/core/arena.c src/core/template.h
+	@mkdir -p build
+	$(CC) -O1 -g $(WARN) $(PKG_CFLAGS) -o $@ tools/embed.c src/core/template.c src/core/arena.c $(PKG_LIBS)
+build/gen/templates.c: build/embed $(TEMPLATES)
+	@mkdir -p build/gen
+	build/embed templates $@ $(TEMPLATES)
+build/gen/migrations.c: build/embed $(MIGRATIONS)
+	@mkdir -p build/gen
+	build/embed migrations $@ $(MIGRATIONS)
+build/gen/static.c: build/embed $(STATIC)
+	@mkdir -p build/gen
+	build/embed static $@ $(STATIC)
+build/gen/demo.c: build/embed $(DEMO)
+	@mkdir -p build/gen
+	build/embed demo $@ $(DEMO)
+
+build/locale/en/LC_MESSAGES/thanthien-en.mo: po/en.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# ---- the two builds: rel (optimised) and chk (sanitizers, -Werror) ---------------------
+define objects
+$(patsubst %.c,build/$(1)/%.o,$(SRC) $(GEN))
+endef
+build/rel/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_REL) $(PKG_CFLAGS) -c -o $@ $<
+build/chk/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -c -o $@ $<
+
+build/thanthien: $(call objects,rel) build/rel/src/cli/main.o
+	$(CC) $(CFLAGS_REL) -o $@ $^ $(PKG_LIBS)
+build/chk/thanthien: $(call objects,chk) build/chk/src/cli/main.o build/locale/en/LC_MESSAGES/thanthien-en.mo
+	$(CC) $(CFLAGS_CHK) -o $@ $(filter %.o,$^) $(PKG_LIBS)
+	@mkdir -p build/chk/locale && cp -r build/locale/en build/chk/locale/
+
+# ---- run -------------------------------------------------------------------------------
+run:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory all
+	@mkdir -p var
+	@test -f var/demo.db || build/thanthien demo --db var/demo.db
+	@echo "Thân Thiện: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	build/thanthien serve --db var/demo.db --port $(PORT)
+
+# ---- tests -----------------------------------------------------------------------------
+TEST_LIBS := $(PKG_LIBS) -lcmocka
+build/chk/test_core: tests/unit/test_core.c $(call objects,chk)
+	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ $(TEST_LIBS)
+build/chk/test_store: tests/unit/test_store.c $(call objects,chk)
+	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ $(TEST_LIBS)
+build/chk/test_http: tests/http/test_http.c
+	@mkdir -p build/chk
+	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ $(TEST_LIBS) $(shell pkg-config --libs libcurl) $(shell pkg-config --libs jansson)
+
+export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+
+check: build/chk/thanthien build/chk/test_core build/chk/test_store build/chk/test_http
+	@echo "== unit tests (cmocka)"
+	build/chk/test_core 2>&1
+	build/chk/test_store 2>&1
+	@echo "== HTTP tests against a real server"
+	THANTHIEN_BIN=build/chk/thanthien build/chk/test_http 2>&1
+	@echo "== browser tests (Debian chromium, playwright-core, axe-core)"
+	THANTHIEN_BIN=build/chk/thanthien node tests/browser/run.mjs 2>&1
+
+# ---- fuzzing ---------------------------------------------------------------------------
+FUZZ_TARGETS := form text template csv
+FUZZ_TIME ?= 30
+FUZZ_CFLAGS := -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC := src/core/arena.c src/core/text.c src/core/template.c src/web/form.c
+fuzz: $(GEN)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus-$$t && \
+	  clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_SRC) src/catalog/csvparse.c $(PKG_LIBS) || exit 1; \
+	  echo "== fuzz $$t ($(FUZZ_TIME) s)"; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | tail -n 12 || exit 1; \
+	done
+
+# ---- benchmarks --------------------------------------------------------------------------
+bench: all
+	@scripts/deps.sh bench
+	bench/run.sh
+
+# ---- translations ------------------------------------------------------------------------
+pot:
+	xgettext --from-code=UTF-8 -L C -k -k_ -kT:2 -kN_ -kerr_set:3 -kweb_error:3 -kweb_page_info:2 \
+	  -klogin_form:3 -kimport_page:3 --no-location --sort-output -o po/thanthien.pot \
+	  $(SRC) $(TEMPLATES)
+	msgmerge --update --backup=none --no-fuzzy-matching po/en.po po/thanthien.pot
+
+clean:
+	rm -rf build

@@ -1,0 +1,349 @@
+/* account.c -- users, sessions and scoping (see account.h). Units are in unit.c. */
+#include "account.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../audit/audit.h"
+#include "../core/text.h"
+
+static const struct {
+    const char *role, *label;
+} roles[] = {
+    {"officer", "Công chức Một cửa"},
+    {"specialist", "Công chức chuyên môn"},
+    {"leader", "Lãnh đạo UBND"},
+    {"board", "Thành viên Ban Thanh tra nhân dân / Ban Giám sát đầu tư"},
+    {"assessor", "Cán bộ thẩm định"},
+    {"admin", "Quản trị hệ thống"},
+};
+
+bool account_role_valid(const char *role)
+{
+    for (size_t i = 0; role && i < sizeof roles / sizeof roles[0]; i++)
+        if (!strcmp(roles[i].role, role)) return true;
+    return false;
+}
+
+const char *account_role_label(const char *role)
+{
+    for (size_t i = 0; role && i < sizeof roles / sizeof roles[0]; i++)
+        if (!strcmp(roles[i].role, role)) return roles[i].label;
+    return "";
+}
+
+bool account_role_sees_subtree(const char *role)
+{
+    return role && (!strcmp(role, "assessor") || !strcmp(role, "admin"));
+}
+
+bool account_role_edits_catalog(const char *role)
+{
+    return role && (!strcmp(role, "officer") || !strcmp(role, "leader") || !strcmp(role, "admin"));
+}
+
+static bool username_ok(const char *u)
+{
+    size_t n = strlen(u);
+    if (n < 3 || n > 32) return false;
+    for (const char *p = u; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+            return false;
+    return true;
+}
+
+int account_user_add(db *d, const char *unit_code, const char *role, const char *username,
+                     const char *full_name, const char *password, int64_t actor_id, int64_t *id, err *e)
+{
+    if (!username || !username_ok(username)) {
+        err_set(e, 400, "Tên đăng nhập gồm 3–32 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.",
+                "bad username");
+        err_field(e, "username");
+        return -1;
+    }
+    if (!account_role_valid(role)) {
+        err_set(e, 400, "Vai trò không hợp lệ.", "bad role %s", role ? role : "(null)");
+        err_field(e, "role");
+        return -1;
+    }
+    if (text_is_blank(full_name) || text_char_count(full_name) > 100) {
+        err_set(e, 400, "Họ và tên không được để trống và không quá 100 ký tự.", "bad full name");
+        err_field(e, "full_name");
+        return -1;
+    }
+    if (!password || strlen(password) < 10 || strlen(password) > 200) {
+        err_set(e, 400, "Mật khẩu phải có ít nhất 10 ký tự.", "short password");
+        err_field(e, "password");
+        return -1;
+    }
+    int64_t unit_id = account_unit_id(d, unit_code ? unit_code : "");
+    if (unit_id < 0) {
+        err_set(e, 400, "Không tìm thấy đơn vị.", "unknown unit %s", unit_code ? unit_code : "(null)");
+        err_field(e, "unit");
+        return -1;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        err_set(e, 500, "Không lưu được mật khẩu.", "argon2id out of memory");
+        return -1;
+    }
+    int64_t now = (int64_t)time(NULL);
+    if (db_begin_write(d) != DB_DONE) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin: %s", db_errmsg(d));
+        return -1;
+    }
+    db_stmt *s = db_prepare(d, "INSERT INTO users (unit_id, username, full_name, role, password_hash, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?)");
+    db_bind_int(s, 1, unit_id);
+    db_bind_text(s, 2, username);
+    db_bind_text(s, 3, full_name);
+    db_bind_text(s, 4, role);
+    db_bind_text(s, 5, hash);
+    db_bind_int(s, 6, now);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc == DB_CONSTRAINT) {
+        db_rollback(d);
+        err_set(e, 409, "Tên đăng nhập đã có người dùng.", "duplicate username %s", username);
+        err_field(e, "username");
+        return -1;
+    }
+    int64_t new_id = db_last_id(d);
+    if (rc != DB_DONE ||
+        audit_append(d, now, actor_id, unit_id, "user.create", "user", new_id,
+                     json_pack("{s:s, s:s, s:s}", "username", username, "full_name", full_name, "role", role)) ||
+        db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được người dùng.", "insert user: %s", db_errmsg(d));
+        return -1;
+    }
+    if (id) *id = new_id;
+    return 0;
+}
+
+int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_id, err *e)
+{
+    int64_t unit_id = account_user_unit(d, user_id);
+    if (unit_id < 0) {
+        err_set(e, 404, "Không tìm thấy người dùng.", "no user %lld", (long long)user_id);
+        return -1;
+    }
+    if (db_begin_write(d) != DB_DONE) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
+        return -1;
+    }
+    db_stmt *s = db_prepare(d, "UPDATE users SET active = ?, failed_logins = 0, locked_until = 0 WHERE id = ?");
+    db_bind_int(s, 1, active ? 1 : 0);
+    db_bind_int(s, 2, user_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (!active) {
+        s = db_prepare(d, "DELETE FROM sessions WHERE user_id = ?");
+        db_bind_int(s, 1, user_id);
+        if (db_step(s) != DB_DONE) rc = DB_ERROR;
+        db_done(s);
+    }
+    if (rc != DB_DONE ||
+        audit_append(d, (int64_t)time(NULL), actor_id, unit_id, active ? "user.activate" : "user.deactivate", "user",
+                     user_id, json_object()) ||
+        db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được thay đổi.", "set active: %s", db_errmsg(d));
+        return -1;
+    }
+    return 0;
+}
+
+int64_t account_user_unit(db *d, int64_t user_id)
+{
+    db_stmt *s = db_prepare(d, "SELECT unit_id FROM users WHERE id = ?");
+    db_bind_int(s, 1, user_id);
+    int64_t unit = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return unit;
+}
+
+static json_t *user_row(db_stmt *s)
+{
+    int64_t locked = db_col_int(s, 7);
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", (json_int_t)db_col_int(s, 0), "username",
+                     db_col_text(s, 1), "full_name", db_col_text(s, 2), "role", db_col_text(s, 3), "role_label",
+                     account_role_label(db_col_text(s, 3)), "unit_code", db_col_text(s, 4), "unit_name",
+                     db_col_text(s, 5), "active", db_col_int(s, 6) != 0, "locked", locked > (int64_t)time(NULL));
+}
+
+json_t *account_users_list(db *d, const account_user *viewer)
+{
+    json_t *rows = json_array();
+    db_stmt *s = db_prepare(d, "SELECT u.id, u.username, u.full_name, u.role, n.code, n.name, u.active, "
+                               "u.locked_until, u.unit_id FROM users u JOIN units n ON n.id = u.unit_id "
+                               "ORDER BY n.code, u.username");
+    while (db_step(s) == DB_ROW) {
+        if (viewer && !account_can_access(d, viewer, db_col_int(s, 8))) continue;
+        json_array_append_new(rows, user_row(s));
+    }
+    db_done(s);
+    return rows;
+}
+
+json_t *account_unit_staff(db *d, int64_t unit_id)
+{
+    json_t *rows = json_array();
+    db_stmt *s = db_prepare(d, "SELECT u.id, u.username, u.full_name, u.role, n.code, n.name, u.active, "
+                               "u.locked_until FROM users u JOIN units n ON n.id = u.unit_id "
+                               "WHERE u.unit_id = ? ORDER BY u.role, u.username");
+    db_bind_int(s, 1, unit_id);
+    while (db_step(s) == DB_ROW) json_array_append_new(rows, user_row(s));
+    db_done(s);
+    return rows;
+}
+
+/* ---- sessions ----------------------------------------------------------------------- */
+
+static void token_hash(const char *token, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static char *random_token(arena *a)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    char *hex = arena_alloc(a, 65);
+    sodium_bin2hex(hex, 65, raw, sizeof raw);
+    return hex;
+}
+
+static void record_failure(db *d, int64_t user_id, int64_t failed, int64_t now)
+{
+    if (db_begin_write(d) != DB_DONE) return;
+    db_stmt *s = db_prepare(d, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
+    bool lock = failed >= ACCOUNT_MAX_FAILED_LOGINS;
+    db_bind_int(s, 1, lock ? 0 : failed);
+    db_bind_int(s, 2, lock ? now + ACCOUNT_LOCK_SECONDS : 0);
+    db_bind_int(s, 3, user_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (lock) rc |= audit_append(d, now, 0, account_user_unit(d, user_id), "user.locked", "user", user_id,
+                                 json_pack("{s:I}", "failed_logins", (json_int_t)failed));
+    if (rc == DB_DONE) db_commit(d);
+    else db_rollback(d);
+}
+
+int account_login(db *d, arena *a, const char *username, const char *password, int64_t now, char **token,
+                  err *e)
+{
+    *token = NULL;
+    db_stmt *s = db_prepare(d, "SELECT id, password_hash, active, failed_logins, locked_until FROM users "
+                               "WHERE username = ?");
+    db_bind_text(s, 1, username ? username : "");
+    int64_t id = 0, failed = 0, locked_until = 0;
+    bool active = false;
+    char hash[crypto_pwhash_STRBYTES] = "";
+    if (db_step(s) == DB_ROW) {
+        id = db_col_int(s, 0);
+        snprintf(hash, sizeof hash, "%s", db_col_text(s, 1));
+        active = db_col_int(s, 2) != 0;
+        failed = db_col_int(s, 3);
+        locked_until = db_col_int(s, 4);
+    }
+    db_done(s);
+    if (id && locked_until > now) {
+        err_set(e, 429, "Tài khoản tạm khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.",
+                "locked account %s", username);
+        return -1;
+    }
+    bool ok = id && active && password &&
+              crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    if (!ok) {
+        if (id) record_failure(d, id, failed + 1, now);
+        err_set(e, 401, "Tên đăng nhập hoặc mật khẩu không đúng.", "bad login for %s",
+                username ? username : "");
+        return -1;
+    }
+    char *tok = random_token(a);
+    char *csrf = random_token(a);
+    char th[65];
+    token_hash(tok, th);
+    if (db_begin_write(d) != DB_DONE) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
+        return -1;
+    }
+    s = db_prepare(d, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+    db_bind_text(s, 1, th);
+    db_bind_int(s, 2, id);
+    db_bind_text(s, 3, csrf);
+    db_bind_int(s, 4, now);
+    db_bind_int(s, 5, now + ACCOUNT_SESSION_SECONDS);
+    int rc = db_step(s);
+    db_done(s);
+    s = db_prepare(d, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
+    db_bind_int(s, 1, id);
+    if (db_step(s) != DB_DONE) rc = DB_ERROR;
+    db_done(s);
+    s = db_prepare(d, "DELETE FROM sessions WHERE expires_at < ?");
+    db_bind_int(s, 1, now);
+    if (db_step(s) != DB_DONE) rc = DB_ERROR;
+    db_done(s);
+    if (rc != DB_DONE || db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không đăng nhập được.", "session insert: %s", db_errmsg(d));
+        return -1;
+    }
+    *token = tok;
+    return 0;
+}
+
+account_user *account_session(db *d, arena *a, const char *token, int64_t now, char **csrf)
+{
+    if (!token || strlen(token) != 64) return NULL;
+    char th[65];
+    token_hash(token, th);
+    db_stmt *s = db_prepare(d, "SELECT u.id, u.unit_id, u.username, u.full_name, u.role, n.code, n.name, s.csrf "
+                               "FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id "
+                               "WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1");
+    db_bind_text(s, 1, th);
+    db_bind_int(s, 2, now);
+    account_user *u = NULL;
+    if (db_step(s) == DB_ROW) {
+        u = arena_alloc(a, sizeof *u);
+        u->id = db_col_int(s, 0);
+        u->unit_id = db_col_int(s, 1);
+        u->username = arena_strdup(a, db_col_text(s, 2));
+        u->full_name = arena_strdup(a, db_col_text(s, 3));
+        u->role = arena_strdup(a, db_col_text(s, 4));
+        u->unit_code = arena_strdup(a, db_col_text(s, 5));
+        u->unit_name = arena_strdup(a, db_col_text(s, 6));
+        if (csrf) *csrf = arena_strdup(a, db_col_text(s, 7));
+    }
+    db_done(s);
+    return u;
+}
+
+void account_logout(db *d, const char *token)
+{
+    if (!token) return;
+    char th[65];
+    token_hash(token, th);
+    db_stmt *s = db_prepare(d, "DELETE FROM sessions WHERE token_hash = ?");
+    db_bind_text(s, 1, th);
+    db_step(s);
+    db_done(s);
+}
+
+bool account_can_access(db *d, const account_user *u, int64_t unit_id)
+{
+    if (!u || unit_id <= 0) return false;
+    if (u->unit_id == unit_id) return true;
+    if (!account_role_sees_subtree(u->role)) return false;
+    int64_t chain[16];
+    int n = account_unit_chain(d, unit_id, chain, 16);
+    for (int i = 0; i < n; i++)
+        if (chain[i] == u->unit_id) return true;
+    return false;
+}

@@ -1,0 +1,97 @@
+/* account.h -- units, hamlets, users, roles, sessions and the one scoping rule.
+ *
+ * Units form a tree (province -> district, where one remains -> commune; departments under
+ * the province). A user belongs to one unit and has one role. Officers, specialists,
+ * leaders and board members see their own unit; assessors and administrators see their unit
+ * and every unit below it. account_can_access() is the only place that decides this; the
+ * router calls it for every route that names a unit. */
+#ifndef TT_ACCOUNT_H
+#define TT_ACCOUNT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/arena.h"
+#include "../core/err.h"
+#include "../store/db.h"
+
+typedef struct {
+    int64_t id;
+    int64_t unit_id;
+    const char *username;
+    const char *full_name;
+    const char *role;
+    const char *unit_code;
+    const char *unit_name;
+} account_user;
+
+#define ACCOUNT_MAX_FAILED_LOGINS 5
+#define ACCOUNT_LOCK_SECONDS (15 * 60)
+#define ACCOUNT_SESSION_SECONDS (12 * 3600)
+
+bool account_role_valid(const char *role);
+const char *account_role_label(const char *role);     /* Vietnamese msgid */
+bool account_role_sees_subtree(const char *role);     /* assessor, admin */
+bool account_role_edits_catalog(const char *role);    /* officer, leader, admin */
+
+/* Users. The password is hashed with argon2id; the new user's id goes to *id. */
+int account_user_add(db *d, const char *unit_code, const char *role, const char *username,
+                     const char *full_name, const char *password, int64_t actor_id, int64_t *id,
+                     err *e);
+int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_id, err *e);
+json_t *account_users_list(db *d, const account_user *viewer);   /* the viewer's subtree */
+json_t *account_unit_staff(db *d, int64_t unit_id);
+int64_t account_user_unit(db *d, int64_t user_id);               /* -1 when unknown */
+
+/* Sessions. On success *token is the new cookie value (arena string). */
+int account_login(db *d, arena *a, const char *username, const char *password, int64_t now,
+                  char **token, err *e);
+account_user *account_session(db *d, arena *a, const char *token, int64_t now, char **csrf);
+void account_logout(db *d, const char *token);
+
+/* Scoping: may this user see or change this unit's staff pages and data? */
+bool account_can_access(db *d, const account_user *u, int64_t unit_id);
+
+/* Units. */
+typedef struct {
+    const char *code, *kind, *name, *parent_code, *address, *phone, *email, *desk_name,
+        *desk_hours, *saturday_hours, *reception_place, *reception_hours;
+    bool saturday_service;
+} unit_fields;
+
+int64_t account_unit_id(db *d, const char *code);                 /* -1 when unknown */
+json_t *account_unit_get(db *d, const char *code);                /* NULL when unknown */
+json_t *account_unit_get_by_id(db *d, int64_t id);
+json_t *account_units_list(db *d, const account_user *viewer);    /* NULL viewer: all */
+int64_t account_default_unit(db *d);                              /* first commune; -1 if none */
+int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id,
+                      int64_t actor_unit, err *e);
+int account_leader_add(db *d, int64_t unit_id, const char *name, const char *title,
+                       const char *phone, int sort);
+int account_hamlet_add(db *d, int64_t unit_id, const char *name, int64_t households,
+                       int64_t voters);
+/* The unit and its ancestors, nearest first, ending in -1 (for catalogue inheritance). */
+int account_unit_chain(db *d, int64_t unit_id, int64_t *out, int max);
+
+/* Page handlers (account_web.c). */
+struct req;
+void page_home(struct req *r);
+void page_unit(struct req *r);
+void page_login_form(struct req *r);
+void page_login(struct req *r);
+void page_logout(struct req *r);
+void page_dashboard(struct req *r);
+void page_unit_staff(struct req *r);
+void page_admin_units(struct req *r);
+void page_admin_unit_create(struct req *r);
+void page_admin_unit_edit(struct req *r);
+void page_admin_unit_update(struct req *r);
+void page_admin_users(struct req *r);
+void page_admin_user_create(struct req *r);
+void page_admin_user_active(struct req *r);
+int64_t scope_unit_param(struct req *r);      /* the {code} of the path */
+int64_t scope_unit_form(struct req *r);       /* the don_vi field of the form */
+int64_t scope_user_param(struct req *r);      /* the unit of user {id} */
+
+#endif

@@ -1,0 +1,273 @@
+/* account_web.c -- the unit home page, login and logout, the staff dashboard and the
+ * administrator's pages for units and users. */
+#include <string.h>
+
+#include "../audit/audit.h"
+#include "../catalog/catalog.h"
+#include "../core/text.h"
+#include "../web/form.h"
+#include "../web/web.h"
+#include "account.h"
+
+int64_t scope_unit_param(req *r)
+{
+    int64_t id = account_unit_id(req_db(r), req_param(r, "code"));
+    return id;
+}
+
+int64_t scope_unit_form(req *r)
+{
+    const char *code = req_form(r, "don_vi");
+    if (!code || !*code) return 0;   /* the handler reports the missing field */
+    int64_t id = account_unit_id(req_db(r), code);
+    return id < 0 ? 0 : id;          /* unknown: the handler says so with a form message */
+}
+
+int64_t scope_user_param(req *r)
+{
+    int64_t id;
+    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, &id)) return -1;
+    return account_user_unit(req_db(r), id);
+}
+
+static void unit_page(req *r, json_t *unit)
+{
+    db *d = req_db(r);
+    int64_t id = json_integer_value(json_object_get(unit, "id"));
+    json_t *model = json_pack("{s:o}", "unit", unit);
+    json_object_set_new(model, "fields", catalog_fields(d, id));
+    json_t *children = json_array();
+    json_t *all = account_units_list(d, NULL);
+    size_t i;
+    json_t *u;
+    json_array_foreach(all, i, u) {
+        if (!strcmp(json_get_str(u, "parent_code"), json_get_str(unit, "code")))
+            json_array_append(children, u);
+    }
+    json_decref(all);
+    json_object_set_new(model, "children", children);
+    json_object_set_new(model, "page", web_page_info(r, json_get_str(unit, "name")));
+    web_render(r, 200, "account/home", model);
+}
+
+void page_home(req *r)
+{
+    db *d = req_db(r);
+    int64_t id = account_default_unit(d);
+    json_t *unit = id > 0 ? account_unit_get_by_id(d, id) : NULL;
+    if (!unit) {
+        web_error(r, 404, "Chưa có đơn vị nào. Quản trị viên hãy tạo dữ liệu bằng lệnh thanthien demo hoặc thêm đơn vị.");
+        return;
+    }
+    unit_page(r, unit);
+}
+
+void page_unit(req *r)
+{
+    json_t *unit = account_unit_get(req_db(r), req_param(r, "code"));
+    if (!unit) {
+        web_error(r, 404, "Không tìm thấy đơn vị.");
+        return;
+    }
+    unit_page(r, unit);
+}
+
+static void login_form(req *r, int status, const char *error)
+{
+    const char *next = req_query(r, "next");
+    if (!next) next = req_form(r, "next");
+    json_t *model = json_pack("{s:s, s:s}", "next", form_local_path(next) ? next : "", "username",
+                              req_form(r, "username") ? req_form(r, "username") : "");
+    if (error) json_object_set_new(model, "error", json_string(T(r, error)));
+    json_object_set_new(model, "page", web_page_info(r, "Đăng nhập"));
+    web_render(r, status, "account/login", model);
+}
+
+void page_login_form(req *r)
+{
+    if (r->user) {
+        web_redirect(r, "/bang-dieu-khien");
+        return;
+    }
+    login_form(r, 200, NULL);
+}
+
+void page_login(req *r)
+{
+    char *token = NULL;
+    err e = {0};
+    const char *username = req_form(r, "username");
+    if (account_login(req_db(r), r->a, username, req_form(r, "password"), req_now(r), &token, &e) != 0) {
+        if (r->want_json) web_err(r, &e);
+        else login_form(r, e.status, e.user);
+        return;
+    }
+    web_header(r, "Set-Cookie",
+               arena_printf(r->a, "tt_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+                            ACCOUNT_SESSION_SECONDS, r->secure ? "; Secure" : ""));
+    const char *next = req_form(r, "next");
+    web_redirect(r, form_local_path(next) && strcmp(next, "/dang-nhap") ? next : "/bang-dieu-khien");
+}
+
+void page_logout(req *r)
+{
+    if (r->session_token) account_logout(req_db(r), r->session_token);
+    web_header(r, "Set-Cookie", "tt_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    web_redirect(r, "/");
+}
+
+void page_dashboard(req *r)
+{
+    db *d = req_db(r);
+    json_t *model = json_object();
+    json_object_set_new(model, "unit", account_unit_get_by_id(d, r->user->unit_id));
+    catalog_query q = {.unit_id = r->user->unit_id, .limit = 1};
+    int64_t total = 0;
+    json_decref(catalog_search(d, r->a, &q, &total));
+    json_object_set_new(model, "procedure_count", json_integer(total));
+    json_object_set_new(model, "units", account_units_list(d, r->user));
+    json_object_set_new(model, "page", web_page_info(r, "Bảng điều khiển"));
+    web_render(r, 200, "account/dashboard", model);
+}
+
+void page_unit_staff(req *r)
+{
+    db *d = req_db(r);
+    json_t *unit = account_unit_get(d, req_param(r, "code"));
+    int64_t id = json_integer_value(json_object_get(unit, "id"));
+    json_t *model = json_pack("{s:o, s:o}", "unit", unit, "staff", account_unit_staff(d, id));
+    json_object_set_new(model, "page", web_page_info(r, "Cán bộ, công chức"));
+    web_render(r, 200, "account/staff", model);
+}
+
+/* ---- administration ----------------------------------------------------------------- */
+
+static void units_admin_page(req *r, int status, const err *e)
+{
+    json_t *model = json_pack("{s:o}", "units", account_units_list(req_db(r), r->user));
+    if (e) {
+        json_object_set_new(model, "error", json_string(T(r, e->user)));
+        json_object_set_new(model, "error_field", json_string(e->field));
+        json_t *form = json_object();
+        for (const kv *k = r->form; k; k = k->next)
+            if (strcmp(k->name, "_csrf")) json_object_set_new(form, k->name, json_string(k->value));
+        json_object_set_new(model, "form", form);
+    }
+    json_object_set_new(model, "page", web_page_info(r, "Quản lý đơn vị"));
+    web_render(r, status, "account/admin_units", model);
+}
+
+void page_admin_units(req *r) { units_admin_page(r, 200, NULL); }
+
+static unit_fields unit_fields_from_form(req *r)
+{
+    unit_fields f = {
+        .code = req_form(r, "code"),
+        .kind = req_form(r, "kind"),
+        .name = req_form(r, "name"),
+        .parent_code = req_form(r, "don_vi"),
+        .address = req_form(r, "address"),
+        .phone = req_form(r, "phone"),
+        .email = req_form(r, "email"),
+        .desk_name = req_form(r, "desk_name"),
+        .desk_hours = req_form(r, "desk_hours"),
+        .saturday_hours = req_form(r, "saturday_hours"),
+        .reception_place = req_form(r, "reception_place"),
+        .reception_hours = req_form(r, "reception_hours"),
+    };
+    const char *sat = req_form(r, "saturday_service");
+    f.saturday_service = sat && !strcmp(sat, "1");
+    return f;
+}
+
+void page_admin_unit_create(req *r)
+{
+    unit_fields f = unit_fields_from_form(r);
+    err e = {0};
+    if (!f.parent_code || !*f.parent_code || account_unit_id(req_db(r), f.parent_code) < 0) {
+        err_set(&e, 400, "Hãy chọn đơn vị cấp trên trong phạm vi quản lý của bạn.", "no parent");
+        err_field(&e, "don_vi");
+    } else if (account_unit_save(req_db(r), &f, true, r->user->id, r->user->unit_id, &e) == 0) {
+        web_redirect(r, "/quan-tri/don-vi");
+        return;
+    }
+    units_admin_page(r, e.status, &e);
+}
+
+static void unit_edit_page(req *r, int status, const err *e)
+{
+    json_t *unit = account_unit_get(req_db(r), req_param(r, "code"));
+    json_t *model = json_pack("{s:o}", "unit", unit);
+    if (e) {
+        json_object_set_new(model, "error", json_string(T(r, e->user)));
+        for (const kv *k = r->form; k; k = k->next)
+            if (strcmp(k->name, "_csrf") && strcmp(k->name, "code")) json_object_set_new(unit, k->name, json_string(k->value));
+    }
+    json_object_set_new(model, "page", web_page_info(r, "Sửa thông tin đơn vị"));
+    web_render(r, status, "account/admin_unit_edit", model);
+}
+
+void page_admin_unit_edit(req *r) { unit_edit_page(r, 200, NULL); }
+
+void page_admin_unit_update(req *r)
+{
+    unit_fields f = unit_fields_from_form(r);
+    f.code = req_param(r, "code");
+    err e = {0};
+    if (account_unit_save(req_db(r), &f, false, r->user->id, r->user->unit_id, &e) == 0) {
+        web_redirect(r, arena_printf(r->a, "/don-vi/%s", f.code));
+        return;
+    }
+    unit_edit_page(r, e.status, &e);
+}
+
+static void users_admin_page(req *r, int status, const err *e)
+{
+    db *d = req_db(r);
+    json_t *model = json_pack("{s:o, s:o}", "users", account_users_list(d, r->user), "units",
+                              account_units_list(d, r->user));
+    json_t *roles = json_array();
+    const char *names[] = {"officer", "specialist", "leader", "board", "assessor", "admin"};
+    for (size_t i = 0; i < 6; i++)
+        json_array_append_new(roles, json_pack("{s:s, s:s}", "value", names[i], "label", T(r, account_role_label(names[i]))));
+    json_object_set_new(model, "roles", roles);
+    if (e) {
+        json_object_set_new(model, "error", json_string(T(r, e->user)));
+        json_object_set_new(model, "form", json_pack("{s:s, s:s}", "username",
+                                                     req_form(r, "username") ? req_form(r, "username") : "",
+                                                     "full_name", req_form(r, "full_name") ? req_form(r, "full_name") : ""));
+    }
+    json_object_set_new(model, "page", web_page_info(r, "Quản lý người dùng"));
+    web_render(r, status, "account/admin_users", model);
+}
+
+void page_admin_users(req *r) { users_admin_page(r, 200, NULL); }
+
+void page_admin_user_create(req *r)
+{
+    err e = {0};
+    const char *unit = req_form(r, "don_vi");
+    if (!unit || account_unit_id(req_db(r), unit) < 0) {
+        err_set(&e, 400, "Hãy chọn đơn vị của người dùng.", "no unit");
+    } else if (account_user_add(req_db(r), unit, req_form(r, "role"), req_form(r, "username"),
+                                req_form(r, "full_name"), req_form(r, "password"), r->user->id, NULL, &e) == 0) {
+        web_redirect(r, "/quan-tri/nguoi-dung");
+        return;
+    }
+    users_admin_page(r, e.status, &e);
+}
+
+void page_admin_user_active(req *r)
+{
+    int64_t id = 0;
+    text_parse_uint(req_param(r, "id"), INT64_MAX, &id);
+    const char *active = req_form(r, "active");
+    err e = {0};
+    if (id == r->user->id) {
+        err_set(&e, 400, "Bạn không thể tự khóa tài khoản của mình.", "self lock");
+    } else if (account_user_set_active(req_db(r), id, active && !strcmp(active, "1"), r->user->id, &e) == 0) {
+        web_redirect(r, "/quan-tri/nguoi-dung");
+        return;
+    }
+    users_admin_page(r, e.status, &e);
+}

@@ -1,0 +1,264 @@
+/* unit.c -- the unit tree, hamlets and leaders (see account.h). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../audit/audit.h"
+#include "../core/text.h"
+#include "account.h"
+
+#define UNIT_COLUMNS                                                                              \
+    "u.id, u.code, u.kind, u.name, COALESCE(p.code, ''), COALESCE(p.name, ''), u.address, u.phone, " \
+    "u.email, u.desk_name, u.desk_hours, u.saturday_service, u.saturday_hours, u.reception_place, "  \
+    "u.reception_hours"
+
+static const char *kind_label(const char *kind)
+{
+    if (!strcmp(kind, "province")) return "Tỉnh, thành phố";
+    if (!strcmp(kind, "district")) return "Huyện";
+    if (!strcmp(kind, "commune")) return "Xã, phường, đặc khu";
+    if (!strcmp(kind, "department")) return "Sở, ban, ngành";
+    return "";
+}
+
+static json_t *unit_row(db_stmt *s)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "id",
+                     (json_int_t)db_col_int(s, 0), "code", db_col_text(s, 1), "kind", db_col_text(s, 2),
+                     "kind_label", kind_label(db_col_text(s, 2)), "name", db_col_text(s, 3), "parent_code",
+                     db_col_text(s, 4), "parent_name", db_col_text(s, 5), "address", db_col_text(s, 6), "phone",
+                     db_col_text(s, 7), "email", db_col_text(s, 8), "desk_name", db_col_text(s, 9), "desk_hours",
+                     db_col_text(s, 10), "saturday_service", db_col_int(s, 11) != 0, "saturday_hours",
+                     db_col_text(s, 12), "reception_place", db_col_text(s, 13), "reception_hours",
+                     db_col_text(s, 14));
+}
+
+static void add_leaders_and_hamlets(db *d, json_t *unit)
+{
+    int64_t id = json_integer_value(json_object_get(unit, "id"));
+    json_t *leaders = json_array();
+    db_stmt *s = db_prepare(d, "SELECT name, title, phone FROM unit_leaders WHERE unit_id = ? ORDER BY sort, id");
+    db_bind_int(s, 1, id);
+    while (db_step(s) == DB_ROW) {
+        const char *phone = db_col_text(s, 2);
+        /* tel: links want the digits only */
+        char tel[32];
+        size_t k = 0;
+        for (const char *p = phone; *p && k + 1 < sizeof tel; p++)
+            if ((*p >= '0' && *p <= '9') || *p == '+') tel[k++] = *p;
+        tel[k] = '\0';
+        json_array_append_new(leaders, json_pack("{s:s, s:s, s:s, s:s}", "name", db_col_text(s, 0), "title",
+                                                 db_col_text(s, 1), "phone", phone, "tel", tel));
+    }
+    db_done(s);
+    json_object_set_new(unit, "leaders", leaders);
+    json_t *hamlets = json_array();
+    int64_t households = 0, voters = 0;
+    s = db_prepare(d, "SELECT name, COALESCE(households, 0), COALESCE(voters, 0) FROM hamlets WHERE unit_id = ? "
+                      "ORDER BY name");
+    db_bind_int(s, 1, id);
+    while (db_step(s) == DB_ROW) {
+        households += db_col_int(s, 1);
+        voters += db_col_int(s, 2);
+        json_array_append_new(hamlets, json_pack("{s:s, s:I, s:I}", "name", db_col_text(s, 0), "households",
+                                                 (json_int_t)db_col_int(s, 1), "voters", (json_int_t)db_col_int(s, 2)));
+    }
+    db_done(s);
+    json_object_set_new(unit, "hamlets", hamlets);
+    json_object_set_new(unit, "households", json_integer(households));
+    json_object_set_new(unit, "voters", json_integer(voters));
+}
+
+int64_t account_unit_id(db *d, const char *code)
+{
+    db_stmt *s = db_prepare(d, "SELECT id FROM units WHERE code = ?");
+    db_bind_text(s, 1, code);
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return id;
+}
+
+json_t *account_unit_get(db *d, const char *code)
+{
+    db_stmt *s = db_prepare(d, "SELECT " UNIT_COLUMNS " FROM units u LEFT JOIN units p ON p.id = u.parent_id "
+                               "WHERE u.code = ?");
+    db_bind_text(s, 1, code);
+    json_t *u = db_step(s) == DB_ROW ? unit_row(s) : NULL;
+    db_done(s);
+    if (u) add_leaders_and_hamlets(d, u);
+    return u;
+}
+
+json_t *account_unit_get_by_id(db *d, int64_t id)
+{
+    db_stmt *s = db_prepare(d, "SELECT " UNIT_COLUMNS " FROM units u LEFT JOIN units p ON p.id = u.parent_id "
+                               "WHERE u.id = ?");
+    db_bind_int(s, 1, id);
+    json_t *u = db_step(s) == DB_ROW ? unit_row(s) : NULL;
+    db_done(s);
+    if (u) add_leaders_and_hamlets(d, u);
+    return u;
+}
+
+json_t *account_units_list(db *d, const account_user *viewer)
+{
+    json_t *rows = json_array();
+    db_stmt *s = db_prepare(d, "SELECT " UNIT_COLUMNS " FROM units u LEFT JOIN units p ON p.id = u.parent_id "
+                               "ORDER BY CASE u.kind WHEN 'province' THEN 0 WHEN 'district' THEN 1 "
+                               "WHEN 'department' THEN 3 ELSE 2 END, u.name");
+    while (db_step(s) == DB_ROW) {
+        if (viewer && !account_can_access(d, viewer, db_col_int(s, 0))) continue;
+        json_array_append_new(rows, unit_row(s));
+    }
+    db_done(s);
+    return rows;
+}
+
+int64_t account_default_unit(db *d)
+{
+    db_stmt *s = db_prepare(d, "SELECT id FROM units ORDER BY CASE kind WHEN 'commune' THEN 0 ELSE 1 END, id LIMIT 1");
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return id;
+}
+
+int account_unit_chain(db *d, int64_t unit_id, int64_t *out, int max)
+{
+    int n = 0;
+    db_stmt *s = db_prepare(d, "SELECT parent_id FROM units WHERE id = ?");
+    while (unit_id > 0 && n < max - 1) {
+        out[n++] = unit_id;
+        db_bind_int(s, 1, unit_id);
+        unit_id = db_step(s) == DB_ROW && !db_col_null(s, 0) ? db_col_int(s, 0) : -1;
+        db_done(s);
+    }
+    out[n] = -1;
+    return n;
+}
+
+static bool unit_code_ok(const char *c)
+{
+    size_t n = strlen(c);
+    if (n < 2 || n > 16) return false;
+    for (const char *p = c; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || *p == '-')) return false;
+    return true;
+}
+
+static bool valid_kind(const char *k)
+{
+    return k && (!strcmp(k, "province") || !strcmp(k, "district") || !strcmp(k, "commune") ||
+                 !strcmp(k, "department"));
+}
+
+int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id, int64_t actor_unit, err *e)
+{
+    if (!f->code || !unit_code_ok(f->code)) {
+        err_set(e, 400, "Mã đơn vị gồm 2–16 ký tự: chữ số, chữ in hoa không dấu hoặc dấu gạch ngang.", "bad code");
+        err_field(e, "code");
+        return -1;
+    }
+    if (text_is_blank(f->name) || text_char_count(f->name) > 200) {
+        err_set(e, 400, "Tên đơn vị không được để trống và không quá 200 ký tự.", "bad name");
+        err_field(e, "name");
+        return -1;
+    }
+    if (create && !valid_kind(f->kind)) {
+        err_set(e, 400, "Loại đơn vị không hợp lệ.", "bad kind");
+        err_field(e, "kind");
+        return -1;
+    }
+    int64_t parent = -1;
+    if (create && f->parent_code && *f->parent_code) {
+        parent = account_unit_id(d, f->parent_code);
+        if (parent < 0) {
+            err_set(e, 400, "Không tìm thấy đơn vị cấp trên.", "unknown parent %s", f->parent_code);
+            err_field(e, "parent_code");
+            return -1;
+        }
+    } else if (create && strcmp(f->kind, "province") != 0) {
+        err_set(e, 400, "Đơn vị này cần có đơn vị cấp trên.", "parent required");
+        err_field(e, "parent_code");
+        return -1;
+    }
+    (void)actor_unit;
+    int64_t now = (int64_t)time(NULL);
+    if (db_begin_write(d) != DB_DONE) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
+        return -1;
+    }
+    db_stmt *s;
+    if (create) {
+        s = db_prepare(d, "INSERT INTO units (code, kind, name, parent_id, address, phone, email, desk_name, "
+                          "desk_hours, saturday_service, saturday_hours, reception_place, reception_hours, created_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        db_bind_text(s, 1, f->code);
+        db_bind_text(s, 2, f->kind);
+        db_bind_text(s, 3, f->name);
+        if (parent > 0) db_bind_int(s, 4, parent); else db_bind_null(s, 4);
+        db_bind_int(s, 14, now);
+    } else {
+        s = db_prepare(d, "UPDATE units SET name = ?3, address = ?5, phone = ?6, email = ?7, desk_name = ?8, "
+                          "desk_hours = ?9, saturday_service = ?10, saturday_hours = ?11, reception_place = ?12, "
+                          "reception_hours = ?13 WHERE code = ?1");
+        db_bind_text(s, 1, f->code);
+        db_bind_text(s, 3, f->name);
+    }
+    db_bind_text(s, 5, f->address ? f->address : "");
+    db_bind_text(s, 6, f->phone ? f->phone : "");
+    db_bind_text(s, 7, f->email ? f->email : "");
+    db_bind_text(s, 8, f->desk_name ? f->desk_name : "");
+    db_bind_text(s, 9, f->desk_hours ? f->desk_hours : "");
+    db_bind_int(s, 10, f->saturday_service ? 1 : 0);
+    db_bind_text(s, 11, f->saturday_hours ? f->saturday_hours : "");
+    db_bind_text(s, 12, f->reception_place ? f->reception_place : "");
+    db_bind_text(s, 13, f->reception_hours ? f->reception_hours : "");
+    int rc = db_step(s);
+    db_done(s);
+    if (rc == DB_CONSTRAINT) {
+        db_rollback(d);
+        err_set(e, 409, "Mã đơn vị đã tồn tại.", "duplicate unit %s", f->code);
+        err_field(e, "code");
+        return -1;
+    }
+    int64_t id = create ? db_last_id(d) : account_unit_id(d, f->code);
+    if (!create && db_changes(d) == 0) {
+        db_rollback(d);
+        err_set(e, 404, "Không tìm thấy đơn vị.", "no unit %s", f->code);
+        return -1;
+    }
+    if (rc != DB_DONE ||
+        audit_append(d, now, actor_id, id, create ? "unit.create" : "unit.update", "unit", id,
+                     json_pack("{s:s, s:s}", "code", f->code, "name", f->name)) ||
+        db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được đơn vị.", "unit save: %s", db_errmsg(d));
+        return -1;
+    }
+    return 0;
+}
+
+int account_leader_add(db *d, int64_t unit_id, const char *name, const char *title, const char *phone, int sort)
+{
+    db_stmt *s = db_prepare(d, "INSERT INTO unit_leaders (unit_id, name, title, phone, sort) VALUES (?, ?, ?, ?, ?)");
+    db_bind_int(s, 1, unit_id);
+    db_bind_text(s, 2, name);
+    db_bind_text(s, 3, title);
+    db_bind_text(s, 4, phone ? phone : "");
+    db_bind_int(s, 5, sort);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? 0 : -1;
+}
+
+int account_hamlet_add(db *d, int64_t unit_id, const char *name, int64_t households, int64_t voters)
+{
+    db_stmt *s = db_prepare(d, "INSERT INTO hamlets (unit_id, name, households, voters) VALUES (?, ?, ?, ?)");
+    db_bind_int(s, 1, unit_id);
+    db_bind_text(s, 2, name);
+    if (households >= 0) db_bind_int(s, 3, households); else db_bind_null(s, 3);
+    if (voters >= 0) db_bind_int(s, 4, voters); else db_bind_null(s, 4);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? 0 : -1;
+}

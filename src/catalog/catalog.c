@@ -1,0 +1,491 @@
+/* catalog.c -- procedures: checks, saving, search, CSV (see catalog.h). */
+#include "catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../account/account.h"
+#include "../audit/audit.h"
+#include "../core/text.h"
+
+const char *const catalog_csv_columns[] = {"unit_code", "code", "name", "field", "days", "time_text", "fee",
+                                           "fee_text", "papers", "submit_where", "online_level", "legal_basis",
+                                           "result", NULL};
+#define NCOLUMNS 13
+#define MAX_TEXT 4000
+
+static const char *online_label(const char *level)
+{
+    if (!strcmp(level, "full")) return "Dịch vụ công trực tuyến toàn trình";
+    if (!strcmp(level, "partial")) return "Dịch vụ công trực tuyến một phần";
+    if (!strcmp(level, "none")) return "Chỉ nộp trực tiếp hoặc qua bưu chính";
+    return "";
+}
+
+static bool code_ok(const char *c)
+{
+    if (strlen(c) > 32) return false;
+    for (const char *p = c; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '.' ||
+              *p == '-'))
+            return false;
+    return true;
+}
+
+int catalog_check(db *d, arena *a, const procedure_fields *in, procedure *out, err *e)
+{
+    memset(out, 0, sizeof *out);
+    const char *unit_code = text_trim(a, in->unit_code);
+    out->unit_id = account_unit_id(d, unit_code);
+    if (out->unit_id < 0) {
+        err_set(e, 400, "Không tìm thấy đơn vị ban hành thủ tục.", "unknown unit '%s'", unit_code);
+        err_field(e, "unit_code");
+        return -1;
+    }
+    out->code = text_trim(a, in->code);
+    if (!code_ok(out->code)) {
+        err_set(e, 400, "Mã thủ tục chỉ gồm chữ số, chữ cái không dấu, dấu chấm và gạch ngang (ví dụ 1.001193).",
+                "bad code");
+        err_field(e, "code");
+        return -1;
+    }
+    out->name = text_trim(a, in->name);
+    if (text_is_blank(out->name) || text_char_count(out->name) > 500) {
+        err_set(e, 400, "Tên thủ tục không được để trống và không quá 500 ký tự.", "bad name");
+        err_field(e, "name");
+        return -1;
+    }
+    out->field = text_trim(a, in->field);
+    if (text_char_count(out->field) > 100) {
+        err_set(e, 400, "Tên lĩnh vực không quá 100 ký tự.", "bad field");
+        err_field(e, "field");
+        return -1;
+    }
+    const char *days = text_trim(a, in->days);
+    out->days = -1;
+    if (*days && !text_parse_uint(days, 3650, &out->days)) {
+        err_set(e, 400, "Thời hạn giải quyết phải là số ngày làm việc (0 nếu giải quyết trong ngày).", "bad days");
+        err_field(e, "days");
+        return -1;
+    }
+    const char *fee = text_trim(a, in->fee);
+    out->fee = -1;
+    size_t fl = strlen(fee);
+    if (fl >= 2 && (!strcmp(fee + fl - 1, "đ") || !strcmp(fee + fl - 2, "đ"))) fee = text_trim(a, arena_strndup(a, fee, fl - strlen("đ")));
+    if (*fee && !text_parse_uint(fee, 1000000000000LL, &out->fee)) {
+        err_set(e, 400, "Lệ phí phải là số tiền bằng đồng (ví dụ 10000 hoặc 10.000); để trống nếu thay đổi theo trường hợp.",
+                "bad fee");
+        err_field(e, "fee");
+        return -1;
+    }
+    out->online_level = text_trim(a, in->online_level);
+    if (*out->online_level && strcmp(out->online_level, "none") && strcmp(out->online_level, "partial") &&
+        strcmp(out->online_level, "full")) {
+        err_set(e, 400, "Mức độ trực tuyến phải là none, partial hoặc full.", "bad online level");
+        err_field(e, "online_level");
+        return -1;
+    }
+    struct {
+        const char *in;
+        const char **out;
+        const char *field;
+    } texts[] = {{in->time_text, &out->time_text, "time_text"}, {in->fee_text, &out->fee_text, "fee_text"},
+                 {in->papers, &out->papers, "papers"},          {in->submit_where, &out->submit_where, "submit_where"},
+                 {in->legal_basis, &out->legal_basis, "legal_basis"}, {in->result, &out->result, "result"}};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        *texts[i].out = text_trim(a, texts[i].in);
+        if (text_char_count(*texts[i].out) > MAX_TEXT) {
+            err_set(e, 400, "Nội dung quá dài (tối đa 4000 ký tự mỗi mục).", "too long: %s", texts[i].field);
+            err_field(e, texts[i].field);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static char *search_key(arena *a, const procedure *p)
+{
+    return text_fold(a, arena_printf(a, "%s %s %s", p->name, p->code, p->field));
+}
+
+/* Writes one procedure inside the caller's transaction. */
+static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int64_t now, int64_t *out_id)
+{
+    db_stmt *s;
+    if (id) {
+        s = db_prepare(d, "UPDATE procedures SET unit_id = ?1, code = ?2, name = ?3, field = ?4, search_key = ?5, "
+                          "days = ?6, time_text = ?7, fee = ?8, fee_text = ?9, papers = ?10, submit_where = ?11, "
+                          "online_level = ?12, legal_basis = ?13, result = ?14, updated_at = ?15 WHERE id = ?16");
+        db_bind_int(s, 16, id);
+    } else {
+        s = db_prepare(d, "INSERT INTO procedures (unit_id, code, name, field, search_key, days, time_text, fee, "
+                          "fee_text, papers, submit_where, online_level, legal_basis, result, updated_at, created_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)");
+    }
+    db_bind_int(s, 1, p->unit_id);
+    db_bind_text(s, 2, p->code);
+    db_bind_text(s, 3, p->name);
+    db_bind_text(s, 4, p->field);
+    db_bind_text(s, 5, search_key(a, p));
+    if (p->days >= 0) db_bind_int(s, 6, p->days); else db_bind_null(s, 6);
+    db_bind_text(s, 7, p->time_text);
+    if (p->fee >= 0) db_bind_int(s, 8, p->fee); else db_bind_null(s, 8);
+    db_bind_text(s, 9, p->fee_text);
+    db_bind_text(s, 10, p->papers);
+    db_bind_text(s, 11, p->submit_where);
+    db_bind_text(s, 12, p->online_level);
+    db_bind_text(s, 13, p->legal_basis);
+    db_bind_text(s, 14, p->result);
+    db_bind_int(s, 15, now);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc == DB_DONE && out_id) *out_id = id ? id : db_last_id(d);
+    return rc;
+}
+
+int catalog_save(db *d, arena *a, int64_t id, const procedure *p, int64_t actor_id, int64_t *out_id, err *e)
+{
+    int64_t now = (int64_t)time(NULL);
+    if (db_begin_write(d) != DB_DONE) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
+        return -1;
+    }
+    int64_t new_id = 0;
+    int rc = write_procedure(d, a, id, p, now, &new_id);
+    if (rc == DB_CONSTRAINT) {
+        db_rollback(d);
+        err_set(e, 409, "Đơn vị này đã có thủ tục mang mã này.", "duplicate code %s", p->code);
+        err_field(e, "code");
+        return -1;
+    }
+    if (id && rc == DB_DONE && db_changes(d) == 0) {
+        db_rollback(d);
+        err_set(e, 404, "Không tìm thấy thủ tục.", "no procedure %lld", (long long)id);
+        return -1;
+    }
+    if (rc != DB_DONE ||
+        audit_append(d, now, actor_id, p->unit_id, id ? "procedure.update" : "procedure.create", "procedure", new_id,
+                     json_pack("{s:s, s:s}", "code", p->code, "name", p->name)) ||
+        db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được thủ tục.", "save procedure: %s", db_errmsg(d));
+        return -1;
+    }
+    if (out_id) *out_id = new_id;
+    return 0;
+}
+
+/* ---- reading ------------------------------------------------------------------------ */
+
+#define PROC_COLUMNS                                                                                 \
+    "p.id, p.code, p.name, p.field, p.days, p.time_text, p.fee, p.fee_text, p.papers, p.submit_where, " \
+    "p.online_level, p.legal_basis, p.result, u.code, u.name, p.search_key, p.updated_at"
+
+static json_t *papers_array(const char *papers)
+{
+    json_t *arr = json_array();
+    const char *p = papers;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
+        const char *start = p;
+        while (n && (*start == ' ' || *start == '\t' || *start == '-')) start++, n--;
+        if (n) json_array_append_new(arr, json_stringn(start, n));
+        if (!nl) break;
+        p = nl + 1;
+    }
+    return arr;
+}
+
+static json_t *procedure_row(db_stmt *s, arena *a, bool full)
+{
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "code",
+                          db_col_text(s, 1), "name", db_col_text(s, 2), "field", db_col_text(s, 3), "unit_code",
+                          db_col_text(s, 13), "unit_name", db_col_text(s, 14), "url",
+                          arena_printf(a, "/thu-tuc/%lld", (long long)db_col_int(s, 0)));
+    int64_t days = db_col_int(s, 4);
+    bool days_null = db_col_null(s, 4);
+    json_object_set_new(o, "days", days_null ? json_null() : json_integer(days));
+    json_object_set_new(o, "days_display",
+                        json_string(days_null ? "" : days == 0 ? "Trong ngày" : arena_printf(a, "%lld ngày làm việc", (long long)days)));
+    json_object_set_new(o, "time_text", json_string(db_col_text(s, 5)));
+    bool fee_null = db_col_null(s, 6);
+    int64_t fee = db_col_int(s, 6);
+    json_object_set_new(o, "fee", fee_null ? json_null() : json_integer(fee));
+    json_object_set_new(o, "fee_display",
+                        json_string(fee_null ? "" : fee == 0 ? "Miễn phí" : arena_printf(a, "%s đồng", text_money(a, fee))));
+    json_object_set_new(o, "fee_text", json_string(db_col_text(s, 7)));
+    json_object_set_new(o, "online_level", json_string(db_col_text(s, 10)));
+    json_object_set_new(o, "online_label", json_string(online_label(db_col_text(s, 10))));
+    if (full) {
+        json_object_set_new(o, "papers", papers_array(db_col_text(s, 8)));
+        json_object_set_new(o, "papers_text", json_string(db_col_text(s, 8)));
+        json_object_set_new(o, "submit_where", json_string(db_col_text(s, 9)));
+        json_object_set_new(o, "legal_basis", json_string(db_col_text(s, 11)));
+        json_object_set_new(o, "result", json_string(db_col_text(s, 12)));
+        json_object_set_new(o, "updated_at", json_integer(db_col_int(s, 16)));
+    }
+    return o;
+}
+
+json_t *catalog_get(db *d, arena *a, int64_t id)
+{
+    db_stmt *s = db_prepare(d, "SELECT " PROC_COLUMNS " FROM procedures p JOIN units u ON u.id = p.unit_id "
+                               "WHERE p.id = ? AND p.active = 1");
+    db_bind_int(s, 1, id);
+    json_t *o = db_step(s) == DB_ROW ? procedure_row(s, a, true) : NULL;
+    db_done(s);
+    return o;
+}
+
+int64_t catalog_unit_of(db *d, int64_t id)
+{
+    db_stmt *s = db_prepare(d, "SELECT unit_id FROM procedures WHERE id = ?");
+    db_bind_int(s, 1, id);
+    int64_t u = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return u;
+}
+
+/* Splits a folded query into words (at most 16). */
+static int query_words(arena *a, const char *folded, const char **words, int max)
+{
+    int n = 0;
+    char *copy = arena_strdup(a, folded);
+    for (char *tok = strtok(copy, " "); tok && n < max; tok = strtok(NULL, " ")) words[n++] = tok;
+    return n;
+}
+
+json_t *catalog_search(db *d, arena *a, const catalog_query *q, int64_t *total)
+{
+    int64_t chain[8];
+    int n = account_unit_chain(d, q->unit_id, chain, 8);
+    for (int i = n; i < 4; i++) chain[i] = -1;
+    const char *folded = text_fold(a, q->q ? q->q : "");
+    const char *words[16];
+    int nwords = query_words(a, folded, words, 16);
+    db_stmt *s = db_prepare(d, "SELECT " PROC_COLUMNS " FROM procedures p JOIN units u ON u.id = p.unit_id "
+                               "WHERE p.active = 1 AND p.unit_id IN (?, ?, ?, ?) AND (? = '' OR p.field = ?) "
+                               "ORDER BY p.search_key, p.id");
+    for (int i = 0; i < 4; i++) db_bind_int(s, i + 1, chain[i]);
+    db_bind_text(s, 5, q->field ? q->field : "");
+    db_bind_text(s, 6, q->field ? q->field : "");
+    json_t *strong = json_array(), *weak = json_array();
+    while (db_step(s) == DB_ROW) {
+        const char *key = db_col_text(s, 15);
+        bool all = true;
+        for (int i = 0; i < nwords && all; i++) all = strstr(key, words[i]) != NULL;
+        if (!all) continue;
+        /* the whole phrase in the name ranks before scattered words */
+        bool phrase = nwords > 1 && strstr(key, folded) != NULL;
+        json_array_append_new(phrase ? strong : weak, procedure_row(s, a, false));
+    }
+    db_done(s);
+    json_array_extend(strong, weak);
+    json_decref(weak);
+    *total = (int64_t)json_array_size(strong);
+    json_t *page = json_array();
+    int limit = q->limit > 0 ? q->limit : 50;
+    for (size_t i = (size_t)(q->offset > 0 ? q->offset : 0); i < json_array_size(strong) && limit > 0; i++, limit--)
+        json_array_append(page, json_array_get(strong, i));
+    json_decref(strong);
+    return page;
+}
+
+json_t *catalog_fields(db *d, int64_t unit_id)
+{
+    int64_t chain[8];
+    int n = account_unit_chain(d, unit_id, chain, 8);
+    for (int i = n; i < 4; i++) chain[i] = -1;
+    db_stmt *s = db_prepare(d, "SELECT field, count(*) FROM procedures WHERE active = 1 AND unit_id IN (?, ?, ?, ?) "
+                               "AND field <> '' GROUP BY field ORDER BY field");
+    for (int i = 0; i < 4; i++) db_bind_int(s, i + 1, chain[i]);
+    json_t *rows = json_array();
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(rows, json_pack("{s:s, s:I}", "name", db_col_text(s, 0), "count",
+                                              (json_int_t)db_col_int(s, 1)));
+    db_done(s);
+    return rows;
+}
+
+/* ---- CSV ---------------------------------------------------------------------------- */
+
+typedef struct {
+    db *d;
+    arena *a;
+    int col[NCOLUMNS];        /* CSV column index of each known column, -1 if absent */
+    procedure *rows;
+    int nrows, cap;
+    buf report;
+    int errors;
+    bool (*may_write)(void *, int64_t);
+    void *may_ctx;
+    json_t *seen;             /* "unit|code" -> line, to catch duplicates inside the file */
+} import_state;
+
+static void report(import_state *st, int line, const char *msg)
+{
+    if (st->errors < 200) buf_printf(&st->report, "dòng %d: %s\n", line, msg);
+    st->errors++;
+}
+
+static int import_row(void *ctx, int line, char **cells, int ncells)
+{
+    import_state *st = ctx;
+    if (line == 1) {
+        for (int k = 0; k < NCOLUMNS; k++) st->col[k] = -1;
+        for (int i = 0; i < ncells; i++) {
+            char *name = text_trim(st->a, cells[i]);
+            bool known = false;
+            for (int k = 0; k < NCOLUMNS; k++)
+                if (!strcmp(name, catalog_csv_columns[k])) st->col[k] = i, known = true;
+            if (!known) report(st, line, arena_printf(st->a, "cột \"%s\" không được hỗ trợ", name));
+        }
+        if (st->col[0] < 0 || st->col[2] < 0) report(st, line, "thiếu cột bắt buộc unit_code hoặc name");
+        return 0;
+    }
+    if (ncells == 1 && cells[0][0] == '\0') return 0;   /* blank line */
+    const char *v[NCOLUMNS];
+    for (int k = 0; k < NCOLUMNS; k++) {
+        v[k] = "";
+        if (st->col[k] < 0 || st->col[k] >= ncells) continue;
+        char *clean = NULL;
+        const char *raw = cells[st->col[k]];
+        if (text_clean(st->a, raw, strlen(raw), true, 0, &clean) != TEXT_OK) {
+            report(st, line, arena_printf(st->a, "cột %s không phải văn bản UTF-8 hợp lệ", catalog_csv_columns[k]));
+            return 0;
+        }
+        v[k] = clean;
+    }
+    if (ncells > 0 && st->col[0] >= 0 && ncells <= st->col[0]) {
+        report(st, line, "thiếu ô so với dòng tiêu đề");
+        return 0;
+    }
+    procedure_fields in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]};
+    procedure p;
+    err e = {0};
+    if (catalog_check(st->d, st->a, &in, &p, &e) != 0) {
+        report(st, line, arena_printf(st->a, "%s (cột %s)", e.user, e.field));
+        return 0;
+    }
+    if (st->may_write && !st->may_write(st->may_ctx, p.unit_id)) {
+        report(st, line, "bạn không có quyền cập nhật danh mục của đơn vị này");
+        return 0;
+    }
+    if (*p.code) {
+        const char *key = arena_printf(st->a, "%lld|%s", (long long)p.unit_id, p.code);
+        json_t *prev = json_object_get(st->seen, key);
+        if (prev) {
+            report(st, line, arena_printf(st->a, "mã thủ tục %s trùng với dòng %lld", p.code,
+                                          (long long)json_integer_value(prev)));
+            return 0;
+        }
+        json_object_set_new(st->seen, key, json_integer(line));
+    }
+    if (st->nrows == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 64;
+        procedure *grown = arena_alloc(st->a, (size_t)st->cap * sizeof *grown);
+        if (st->nrows) memcpy(grown, st->rows, (size_t)st->nrows * sizeof *grown);
+        st->rows = grown;
+    }
+    st->rows[st->nrows++] = p;
+    return 0;
+}
+
+static int64_t existing_id(db *d, int64_t unit_id, const char *code)
+{
+    if (!*code) return 0;
+    db_stmt *s = db_prepare(d, "SELECT id FROM procedures WHERE unit_id = ? AND code = ?");
+    db_bind_int(s, 1, unit_id);
+    db_bind_text(s, 2, code);
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    return id;
+}
+
+int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t actor_id,
+                       bool (*may_write)(void *ctx, int64_t unit_id), void *ctx, int *imported, char **out_report,
+                       err *e)
+{
+    *imported = 0;
+    import_state st = {.d = d, .a = a, .may_write = may_write, .may_ctx = ctx, .seen = json_object()};
+    buf_init(&st.report, a);
+    char perr[256] = "";
+    int rc = catalog_csv_parse(data, len, import_row, &st, perr, sizeof perr);
+    json_decref(st.seen);
+    if (rc < 0) {
+        /* the parser's own message already names the line */
+        buf_init(&st.report, a);
+        buf_printf(&st.report, "%s\n", perr);
+        st.errors++;
+    }
+    if (rc == 0 && st.nrows == 0 && st.errors == 0) report(&st, 1, "tệp không có dòng thủ tục nào");
+    *out_report = (char *)buf_cstr(&st.report);
+    if (st.errors || rc < 0) {
+        err_set(e, 400, "Tệp CSV có lỗi; chưa có dòng nào được lưu.", "csv import: %d errors", st.errors);
+        return -1;
+    }
+    int64_t now = (int64_t)time(NULL);
+    if (db_begin_write(d) != DB_DONE) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
+        return -1;
+    }
+    json_t *codes = json_array();
+    int64_t unit = st.nrows ? st.rows[0].unit_id : 0;
+    for (int i = 0; i < st.nrows; i++) {
+        int64_t id = existing_id(d, st.rows[i].unit_id, st.rows[i].code);
+        if (write_procedure(d, a, id, &st.rows[i], now, NULL) != DB_DONE) {
+            json_decref(codes);
+            db_rollback(d);
+            err_set(e, 500, "Không lưu được danh mục thủ tục.", "import write: %s", db_errmsg(d));
+            return -1;
+        }
+        json_array_append_new(codes, json_string(st.rows[i].code));
+    }
+    if (audit_append(d, now, actor_id, unit, "procedure.import", "procedure", 0,
+                     json_pack("{s:i, s:o}", "count", st.nrows, "codes", codes)) ||
+        db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được danh mục thủ tục.", "import commit: %s", db_errmsg(d));
+        return -1;
+    }
+    *imported = st.nrows;
+    return 0;
+}
+
+static void csv_cell(buf *out, const char *s, bool last)
+{
+    buf_putc(out, '"');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') buf_putc(out, '"');
+        buf_putc(out, *p);
+    }
+    buf_putc(out, '"');
+    buf_puts(out, last ? "\r\n" : ",");
+}
+
+int catalog_export_csv(db *d, arena *a, int64_t unit_id, buf *out)
+{
+    for (int k = 0; k < NCOLUMNS; k++) {
+        buf_puts(out, catalog_csv_columns[k]);
+        buf_puts(out, k == NCOLUMNS - 1 ? "\r\n" : ",");
+    }
+    db_stmt *s = db_prepare(d, "SELECT u.code, p.code, p.name, p.field, p.days, p.time_text, p.fee, p.fee_text, "
+                               "p.papers, p.submit_where, p.online_level, p.legal_basis, p.result "
+                               "FROM procedures p JOIN units u ON u.id = p.unit_id "
+                               "WHERE p.active = 1 AND (? = 0 OR p.unit_id = ?) ORDER BY u.code, p.search_key, p.id");
+    db_bind_int(s, 1, unit_id);
+    db_bind_int(s, 2, unit_id);
+    int n = 0;
+    while (db_step(s) == DB_ROW) {
+        for (int k = 0; k < NCOLUMNS; k++) {
+            const char *v = db_col_null(s, k) ? "" : db_col_text(s, k);
+            csv_cell(out, arena_strdup(a, v), k == NCOLUMNS - 1);
+        }
+        n++;
+    }
+    db_done(s);
+    return n;
+}

@@ -1,0 +1,437 @@
+/* main.c -- the `thanthien` command: subcommands in the style of git and sqlite3.
+ *
+ * Every subcommand states its options in a table; an unknown option, a missing value or a
+ * bad number is reported with a clear message and exit code 2. */
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../account/account.h"
+#include "../audit/audit.h"
+#include "../catalog/catalog.h"
+#include "../core/text.h"
+#include "../demo/demo.h"
+#include "../web/app.h"
+
+typedef struct {
+    const char *name;     /* "--db" */
+    bool takes_value;
+    const char *value;    /* filled by parse */
+    bool seen;
+} opt;
+
+typedef struct {
+    const char *usage;
+    const char *help;
+} command_help;
+
+static int usage_error(const char *cmd, const char *usage, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "thanthien %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nusage: thanthien %s\n", usage);
+    return 2;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return true;
+    return false;
+}
+
+/* Parses argv into opts; positional arguments go to pos (at most maxpos). */
+static int parse(const char *cmd, const char *usage, int argc, char **argv, opt *opts, const char **pos, int maxpos,
+                 int *npos)
+{
+    *npos = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0) {
+            if (*npos >= maxpos) return usage_error(cmd, usage, "unexpected argument '%s'", a);
+            pos[(*npos)++] = a;
+            continue;
+        }
+        opt *o = NULL;
+        const char *eq = strchr(a, '=');
+        size_t n = eq ? (size_t)(eq - a) : strlen(a);
+        for (opt *p = opts; p->name; p++)
+            if (strlen(p->name) == n && !strncmp(p->name, a, n)) o = p;
+        if (!o) return usage_error(cmd, usage, "unknown option '%s'", a);
+        o->seen = true;
+        if (o->takes_value) {
+            if (eq) o->value = eq + 1;
+            else if (i + 1 < argc) o->value = argv[++i];
+            else return usage_error(cmd, usage, "option '%s' needs a value", o->name);
+        } else if (eq) {
+            return usage_error(cmd, usage, "option '%s' takes no value", o->name);
+        }
+    }
+    return 0;
+}
+
+static const char *get(opt *opts, const char *name)
+{
+    for (opt *p = opts; p->name; p++)
+        if (!strcmp(p->name, name)) return p->value;
+    return NULL;
+}
+
+static bool flag(opt *opts, const char *name)
+{
+    for (opt *p = opts; p->name; p++)
+        if (!strcmp(p->name, name)) return p->seen;
+    return false;
+}
+
+static int need_int(const char *cmd, const char *usage, opt *opts, const char *name, int64_t lo, int64_t hi,
+                    int64_t def, int64_t *out)
+{
+    const char *v = get(opts, name);
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    if (!text_parse_uint(v, hi, out) || *out < lo) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s must be a whole number from %lld to %lld, got '%%s'", name, (long long)lo,
+                 (long long)hi);
+        return usage_error(cmd, usage, msg, v);
+    }
+    return 0;
+}
+
+static db *open_db(const char *path)
+{
+    err e = {0};
+    db *d = db_open(path, &e);
+    if (!d || db_migrate(d, &e) != 0) {
+        fprintf(stderr, "thanthien: %s (%s)\n", e.user, e.log);
+        db_close(d);
+        return NULL;
+    }
+    return d;
+}
+
+static char *exe_dir_path(const char *rel)
+{
+    static char path[PATH_MAX + 64];
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash) *slash = '\0';
+    snprintf(path, sizeof path, "%s/%s", exe, rel);
+    return path;
+}
+
+/* ---- subcommands -------------------------------------------------------------------- */
+
+static int cmd_serve(int argc, char **argv)
+{
+    const char *usage = "serve --db PATH --port N [--listen ADDR] [--max-body BYTES] [--max-per-ip N] "
+                        "[--request-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--quiet]";
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nServes the web site and the JSON API. Defaults: --listen 127.0.0.1, "
+               "--max-body 10485760, --max-per-ip 32, --request-timeout 30, --idle-timeout 60, "
+               "--max-connections 256.\n",
+               usage);
+        return 0;
+    }
+    opt opts[] = {{"--db", 1},          {"--port", 1},         {"--listen", 1},          {"--max-body", 1},
+                  {"--max-per-ip", 1},  {"--request-timeout", 1}, {"--idle-timeout", 1}, {"--max-connections", 1},
+                  {"--quiet", 0},       {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("serve", usage, argc, argv, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db")) return usage_error("serve", usage, "%s", "--db is required");
+    int64_t port, max_body, per_ip, req_to, idle_to, max_conn;
+    if (!get(opts, "--port")) return usage_error("serve", usage, "%s", "--port is required");
+    if (need_int("serve", usage, opts, "--port", 1, 65535, 8080, &port) ||
+        need_int("serve", usage, opts, "--max-body", 1024, 1LL << 30, 10 << 20, &max_body) ||
+        need_int("serve", usage, opts, "--max-per-ip", 1, 10000, 32, &per_ip) ||
+        need_int("serve", usage, opts, "--request-timeout", 1, 3600, 30, &req_to) ||
+        need_int("serve", usage, opts, "--idle-timeout", 1, 3600, 60, &idle_to) ||
+        need_int("serve", usage, opts, "--max-connections", 4, 10000, 256, &max_conn))
+        return 2;
+    app_config cfg = {
+        .db_path = get(opts, "--db"),
+        .listen = get(opts, "--listen") ? get(opts, "--listen") : "127.0.0.1",
+        .port = (int)port,
+        .max_connections = (int)max_conn,
+        .max_per_ip = (int)per_ip,
+        .max_body = (size_t)max_body,
+        .max_header = 32 * 1024,
+        .idle_timeout = (int)idle_to,
+        .request_timeout = (int)req_to,
+        .db_connections = 16,
+        .locale_dir = exe_dir_path("locale"),
+        .quiet = flag(opts, "--quiet"),
+    };
+    i18n_init(cfg.locale_dir ? cfg.locale_dir : "build/locale");
+    return app_serve(&cfg);
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+    const char *usage = "migrate --db PATH";
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nCreates the database if needed and applies pending migrations.\n", usage);
+        return 0;
+    }
+    opt opts[] = {{"--db", 1}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("migrate", usage, argc, argv, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db")) return usage_error("migrate", usage, "%s", "--db is required");
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    printf("schema version %d\n", db_schema_version(d));
+    db_close(d);
+    return 0;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+    const char *usage = "demo --db PATH";
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nCreates the demonstration data (units, accounts, procedure catalogue) in an "
+               "empty database. Every demo account's password is %s.\n",
+               usage, DEMO_PASSWORD);
+        return 0;
+    }
+    opt opts[] = {{"--db", 1}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("demo", usage, argc, argv, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db")) return usage_error("demo", usage, "%s", "--db is required");
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    err e = {0};
+    int rc = demo_create(d, &e);
+    db_close(d);
+    if (rc != 0) {
+        fprintf(stderr, "thanthien demo: %s (%s)\n", e.user, e.log);
+        return 1;
+    }
+    printf("demo data created in %s; accounts admin, thamdinh, canbo1, chuyenvien1, lanhdao1, bantt1, canbo2, "
+           "congchuc.so; password %s\n",
+           get(opts, "--db"), DEMO_PASSWORD);
+    return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+    const char *usage = "user add --db PATH --unit CODE --role ROLE --username NAME [--full-name NAME] --password-stdin";
+    if (argc < 1 || strcmp(argv[0], "add") != 0) {
+        if (wants_help(argc, argv)) {
+            printf("usage: thanthien %s\n\nRoles: officer, specialist, leader, board, assessor, admin. The password "
+                   "is read from the first line of standard input.\n",
+                   usage);
+            return 0;
+        }
+        return usage_error("user", usage, "%s", "the only user subcommand is 'add'");
+    }
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n", usage);
+        return 0;
+    }
+    opt opts[] = {{"--db", 1}, {"--unit", 1}, {"--role", 1}, {"--username", 1}, {"--full-name", 1},
+                  {"--password-stdin", 0}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("user add", usage, argc - 1, argv + 1, opts, pos, 0, &npos)) return 2;
+    const char *need[] = {"--db", "--unit", "--role", "--username"};
+    for (size_t i = 0; i < 4; i++)
+        if (!get(opts, need[i])) return usage_error("user add", usage, "%s is required", need[i]);
+    if (!flag(opts, "--password-stdin"))
+        return usage_error("user add", usage, "%s", "--password-stdin is required (never put a password on the command line)");
+    if (!account_role_valid(get(opts, "--role")))
+        return usage_error("user add", usage, "unknown role '%s' (officer, specialist, leader, board, assessor, admin)",
+                           get(opts, "--role"));
+    char line[512];
+    if (!fgets(line, sizeof line, stdin)) return usage_error("user add", usage, "%s", "no password on standard input");
+    line[strcspn(line, "\r\n")] = '\0';
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    err e = {0};
+    int64_t id = 0;
+    arena *a = arena_new();
+    char *full = NULL;
+    const char *fn = get(opts, "--full-name") ? get(opts, "--full-name") : get(opts, "--username");
+    if (text_clean(a, fn, strlen(fn), false, 100, &full) != TEXT_OK) full = NULL;
+    int rc = account_user_add(d, get(opts, "--unit"), get(opts, "--role"), get(opts, "--username"), full, line, 0,
+                              &id, &e);
+    sodium_memzero(line, sizeof line);
+    arena_free(a);
+    db_close(d);
+    if (rc != 0) {
+        fprintf(stderr, "thanthien user add: %s\n", e.user);
+        return e.status == 400 || e.status == 409 ? 2 : 1;
+    }
+    printf("user %s added (id %lld)\n", get(opts, "--username"), (long long)id);
+    return 0;
+}
+
+static int read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    size_t cap = 1 << 16, n = 0;
+    char *d = malloc(cap);
+    size_t r;
+    while (d && (r = fread(d + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) d = realloc(d, cap *= 2);
+    }
+    fclose(f);
+    if (!d) return -1;
+    *data = d;
+    *len = n;
+    return 0;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+    const char *usage = "import procedures --db PATH FILE.csv";
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nImports procedures (RFC 4180 CSV, UTF-8) with the columns %s", usage,
+               catalog_csv_columns[0]);
+        for (int i = 1; catalog_csv_columns[i]; i++) printf(",%s", catalog_csv_columns[i]);
+        printf(".\nA procedure with the same unit and code is updated. If any line is wrong, nothing is saved.\n");
+        return 0;
+    }
+    if (argc < 1 || strcmp(argv[0], "procedures") != 0)
+        return usage_error("import", usage, "%s", "what to import: 'procedures'");
+    opt opts[] = {{"--db", 1}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("import procedures", usage, argc - 1, argv + 1, opts, pos, 1, &npos)) return 2;
+    if (!get(opts, "--db")) return usage_error("import procedures", usage, "%s", "--db is required");
+    if (npos != 1) return usage_error("import procedures", usage, "%s", "name the CSV file");
+    char *data = NULL;
+    size_t len = 0;
+    if (read_file(pos[0], &data, &len) != 0) {
+        fprintf(stderr, "thanthien import procedures: cannot read %s\n", pos[0]);
+        return 1;
+    }
+    db *d = open_db(get(opts, "--db"));
+    if (!d) {
+        free(data);
+        return 1;
+    }
+    arena *a = arena_new();
+    err e = {0};
+    int imported = 0;
+    char *report = NULL;
+    int rc = catalog_import_csv(d, a, data, len, 0, NULL, NULL, &imported, &report, &e);
+    if (rc != 0) fprintf(stderr, "thanthien import procedures: %s\n%s", e.user, report ? report : "");
+    else printf("%d procedures imported\n", imported);
+    arena_free(a);
+    free(data);
+    db_close(d);
+    return rc == 0 ? 0 : 1;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    const char *usage = "export procedures --db PATH [--unit CODE]";
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nWrites the catalogue as CSV (the import format) to standard output.\n", usage);
+        return 0;
+    }
+    if (argc < 1 || strcmp(argv[0], "procedures") != 0)
+        return usage_error("export", usage, "%s", "what to export: 'procedures'");
+    opt opts[] = {{"--db", 1}, {"--unit", 1}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("export procedures", usage, argc - 1, argv + 1, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db")) return usage_error("export procedures", usage, "%s", "--db is required");
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    int64_t unit = 0;
+    if (get(opts, "--unit") && (unit = account_unit_id(d, get(opts, "--unit"))) < 0) {
+        db_close(d);
+        return usage_error("export procedures", usage, "unknown unit '%s'", get(opts, "--unit"));
+    }
+    arena *a = arena_new();
+    buf b;
+    buf_init(&b, a);
+    catalog_export_csv(d, a, unit, &b);
+    fwrite(buf_cstr(&b), 1, b.len, stdout);
+    arena_free(a);
+    db_close(d);
+    return 0;
+}
+
+static int cmd_verify_audit(int argc, char **argv)
+{
+    const char *usage = "verify-audit --db PATH";
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nChecks the hash chain of the audit log. Prints OK, or the first broken row "
+               "and exits 1.\n",
+               usage);
+        return 0;
+    }
+    opt opts[] = {{"--db", 1}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("verify-audit", usage, argc, argv, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db")) return usage_error("verify-audit", usage, "%s", "--db is required");
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    char why[256] = "";
+    int64_t checked = 0;
+    int64_t broken = audit_verify(d, why, sizeof why, &checked);
+    db_close(d);
+    if (broken == 0) {
+        printf("OK: %lld audit rows, chain intact\n", (long long)checked);
+        return 0;
+    }
+    printf("BROKEN at row %lld: %s\n", (long long)broken, why);
+    return 1;
+}
+
+static void general_help(FILE *out)
+{
+    fprintf(out, "usage: thanthien COMMAND [OPTIONS]\n\n"
+                 "Thân Thiện: the friendly-government system for Vietnamese communes.\n\n"
+                 "commands:\n"
+                 "  serve          serve the web site and API (--db PATH --port N [--listen ADDR])\n"
+                 "  migrate        create or upgrade a database (--db PATH)\n"
+                 "  demo           fill an empty database with demonstration data (--db PATH)\n"
+                 "  user add       add a user (--db --unit --role --username --password-stdin)\n"
+                 "  import procedures  import the procedure catalogue from CSV\n"
+                 "  export procedures  write the procedure catalogue as CSV\n"
+                 "  verify-audit   check the audit log's hash chain\n\n"
+                 "'thanthien COMMAND --help' tells more.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "thanthien: libsodium failed to start\n");
+        return 1;
+    }
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        general_help(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    int n = argc - 2;
+    char **rest = argv + 2;
+    if (!strcmp(cmd, "serve")) return cmd_serve(n, rest);
+    if (!strcmp(cmd, "migrate")) return cmd_migrate(n, rest);
+    if (!strcmp(cmd, "demo")) return cmd_demo(n, rest);
+    if (!strcmp(cmd, "user")) return cmd_user(n, rest);
+    if (!strcmp(cmd, "import")) return cmd_import(n, rest);
+    if (!strcmp(cmd, "export")) return cmd_export(n, rest);
+    if (!strcmp(cmd, "verify-audit")) return cmd_verify_audit(n, rest);
+    fprintf(stderr, "thanthien: unknown command '%s'\n\n", cmd);
+    general_help(stderr);
+    return 2;
+}

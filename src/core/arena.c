@@ -1,0 +1,183 @@
+/* arena.c -- see arena.h. */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_FIRST_BLOCK 8192
+#define ARENA_ALIGN 16
+
+typedef struct block {
+    struct block *next;
+    size_t size, used;
+    _Alignas(ARENA_ALIGN) unsigned char data[];
+} block;
+
+struct arena {
+    block *head;
+    size_t next_size;
+    size_t handed_out;
+};
+
+static void out_of_memory(void)
+{
+    fputs("{\"level\":\"fatal\",\"msg\":\"out of memory\"}\n", stderr);
+    abort();
+}
+
+arena *arena_new(void)
+{
+    arena *a = calloc(1, sizeof *a);
+    if (!a) out_of_memory();
+    a->next_size = ARENA_FIRST_BLOCK;
+    return a;
+}
+
+void arena_free(arena *a)
+{
+    if (!a) return;
+    block *b = a->head;
+    while (b) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(a);
+}
+
+static block *block_new(size_t size)
+{
+    block *b = malloc(sizeof *b + size);
+    if (!b) out_of_memory();
+    b->next = NULL;
+    b->size = size;
+    b->used = 0;
+    return b;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+    if (n == 0) n = 1;
+    if (n > SIZE_MAX / 2) out_of_memory();
+    size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    block *b = a->head;
+    if (!b || b->size - b->used < need) {
+        if (need > a->next_size / 2) {
+            /* A big allocation gets its own block behind the current one, so the
+             * current block's free space is not wasted. */
+            block *big = block_new(need);
+            big->used = need;
+            if (b) {
+                big->next = b->next;
+                b->next = big;
+            } else {
+                a->head = big;
+            }
+            a->handed_out += need;
+            memset(big->data, 0, need);
+            return big->data;
+        }
+        b = block_new(a->next_size);
+        b->next = a->head;
+        a->head = b;
+        if (a->next_size < (1u << 20)) a->next_size *= 2;
+    }
+    void *p = b->data + b->used;
+    b->used += need;
+    a->handed_out += need;
+    memset(p, 0, need);
+    return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+    if (!s) return NULL;
+    char *d = arena_alloc(a, n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+    return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_vprintf(arena *a, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0) return arena_strdup(a, "");
+    char *s = arena_alloc(a, (size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+size_t arena_used(const arena *a)
+{
+    return a->handed_out;
+}
+
+void buf_init(buf *b, arena *a)
+{
+    b->a = a;
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+static void buf_grow(buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1) cap *= 2;
+    char *d = arena_alloc(b->a, cap);
+    if (b->len) memcpy(d, b->data, b->len);
+    b->data = d;
+    b->cap = cap;
+}
+
+void buf_add(buf *b, const char *s, size_t n)
+{
+    buf_grow(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void buf_puts(buf *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
+
+void buf_putc(buf *b, char c)
+{
+    buf_add(b, &c, 1);
+}
+
+void buf_printf(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = arena_vprintf(b->a, fmt, ap);
+    va_end(ap);
+    buf_puts(b, s);
+}
+
+const char *buf_cstr(buf *b)
+{
+    if (!b->data) buf_grow(b, 0), b->data[0] = '\0';
+    return b->data;
+}

@@ -1,0 +1,134 @@
+/* text.c -- see text.h. GLib does the Unicode work; folding is ours because no library
+ * folds đ (U+0111), which has no decomposition. */
+#include "text.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+text_status text_clean(arena *a, const char *s, size_t n, bool allow_newlines,
+                       size_t max_chars, char **out)
+{
+    *out = NULL;
+    const char *end = NULL;
+    if (!g_utf8_validate(s, (gssize)n, &end) || end != s + n) return TEXT_BAD_UTF8;
+    buf b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\r' && i + 1 < n && s[i + 1] == '\n') continue;
+        if (c == '\r') c = '\n';
+        if (c == '\n' && !allow_newlines) return TEXT_CONTROL_CHAR;
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) return TEXT_CONTROL_CHAR;
+        buf_putc(&b, (char)c);
+    }
+    const char *raw = buf_cstr(&b);
+    /* C1 controls (U+0080..U+009F) are as unwelcome as C0 ones. */
+    for (const char *p = raw; *p; p = g_utf8_next_char(p)) {
+        gunichar u = g_utf8_get_char(p);
+        if (u >= 0x80 && u <= 0x9f) return TEXT_CONTROL_CHAR;
+    }
+    gchar *nfc = g_utf8_normalize(raw, -1, G_NORMALIZE_NFC);
+    if (!nfc) return TEXT_BAD_UTF8;
+    if (max_chars && (size_t)g_utf8_strlen(nfc, -1) > max_chars) {
+        g_free(nfc);
+        return TEXT_TOO_LONG;
+    }
+    *out = arena_strdup(a, nfc);
+    g_free(nfc);
+    return TEXT_OK;
+}
+
+static bool is_combining_mark(gunichar u)
+{
+    return (u >= 0x0300 && u <= 0x036f) || (u >= 0x1ab0 && u <= 0x1aff) ||
+           (u >= 0x1dc0 && u <= 0x1dff) || (u >= 0x20d0 && u <= 0x20ff);
+}
+
+char *text_fold(arena *a, const char *s)
+{
+    if (!s) return arena_strdup(a, "");
+    gchar *nfd = g_utf8_normalize(s, -1, G_NORMALIZE_NFD);
+    if (!nfd) return arena_strdup(a, "");
+    buf b;
+    buf_init(&b, a);
+    bool pending_space = false;
+    for (const char *p = nfd; *p; p = g_utf8_next_char(p)) {
+        gunichar u = g_utf8_get_char(p);
+        if (is_combining_mark(u)) continue;
+        if (u == 0x0111 || u == 0x0110) u = 'd';   /* đ Đ */
+        if (g_unichar_isspace(u) || u == '-' || u == ',' || u == '.' || u == '/' ||
+            u == '(' || u == ')' || u == ';' || u == ':' || u == 0x2013 || u == 0x2014) {
+            pending_space = b.len > 0;
+            continue;
+        }
+        u = g_unichar_tolower(u);
+        if (pending_space) buf_putc(&b, ' ');
+        pending_space = false;
+        char tmp[8];
+        int len = g_unichar_to_utf8(u, tmp);
+        buf_add(&b, tmp, (size_t)len);
+    }
+    g_free(nfd);
+    return (char *)buf_cstr(&b);
+}
+
+char *text_trim(arena *a, const char *s)
+{
+    if (!s) return arena_strdup(a, "");
+    const char *start = s;
+    while (*start && g_unichar_isspace(g_utf8_get_char(start))) start = g_utf8_next_char(start);
+    const char *end = start + strlen(start);
+    while (end > start) {
+        const char *prev = g_utf8_find_prev_char(start, end);
+        if (!prev || !g_unichar_isspace(g_utf8_get_char(prev))) break;
+        end = prev;
+    }
+    return arena_strndup(a, start, (size_t)(end - start));
+}
+
+size_t text_char_count(const char *s)
+{
+    return s ? (size_t)g_utf8_strlen(s, -1) : 0;
+}
+
+bool text_is_blank(const char *s)
+{
+    if (!s) return true;
+    for (const char *p = s; *p; p = g_utf8_next_char(p))
+        if (!g_unichar_isspace(g_utf8_get_char(p))) return false;
+    return true;
+}
+
+bool text_parse_uint(const char *s, int64_t max, int64_t *out)
+{
+    if (!s || !*s) return false;
+    int64_t v = 0;
+    int digits = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.' && digits > 0 && p[1]) continue;
+        if (*p < '0' || *p > '9') return false;
+        int d = *p - '0';
+        if (v > (max - d) / 10) return false;
+        v = v * 10 + d;
+        digits++;
+    }
+    if (!digits) return false;
+    *out = v;
+    return true;
+}
+
+char *text_money(arena *a, int64_t dong)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%lld", (long long)(dong < 0 ? -dong : dong));
+    buf b;
+    buf_init(&b, a);
+    if (dong < 0) buf_putc(&b, '-');
+    size_t n = strlen(digits);
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0) buf_putc(&b, '.');
+        buf_putc(&b, digits[i]);
+    }
+    return (char *)buf_cstr(&b);
+}

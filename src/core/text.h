@@ -1,0 +1,44 @@
+/* text.h -- Vietnamese text: UTF-8 checks, NFC, diacritic folding, small validators.
+ *
+ * All outside input passes text_clean() at the HTTP edge: it must be valid UTF-8 without
+ * control characters, and it is normalised to NFC (Unikey's "Unicode tổ hợp" types NFD).
+ * Search keys are made by text_fold(): NFD, combining marks dropped, đ/Đ -> d, lower case,
+ * runs of spaces collapsed, so "ĐĂNG KÝ  Kết hôn" and "dang ky ket hon" meet. */
+#ifndef TT_TEXT_H
+#define TT_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+typedef enum {
+    TEXT_OK = 0,
+    TEXT_BAD_UTF8,      /* not valid UTF-8 */
+    TEXT_CONTROL_CHAR,  /* a control character other than tab/newline */
+    TEXT_TOO_LONG,
+} text_status;
+
+/* Checks s[0..n) and returns an NFC copy in *out. allow_newlines keeps \n (textareas);
+ * \r\n becomes \n. max_chars 0 means no limit. */
+text_status text_clean(arena *a, const char *s, size_t n, bool allow_newlines,
+                       size_t max_chars, char **out);
+
+/* The folded search key of s (which must be valid UTF-8). */
+char *text_fold(arena *a, const char *s);
+
+/* Trims ASCII and Unicode spaces at both ends (returns a pointer into a copy). */
+char *text_trim(arena *a, const char *s);
+
+size_t text_char_count(const char *s);   /* code points in valid UTF-8 */
+bool text_is_blank(const char *s);       /* NULL, empty or only spaces */
+
+/* Parses a non-negative decimal integer with optional '.' thousands separators
+ * ("10.000"); returns false on anything else or on overflow. */
+bool text_parse_uint(const char *s, int64_t max, int64_t *out);
+
+/* "10000" -> "10.000" (Vietnamese grouping). */
+char *text_money(arena *a, int64_t dong);
+
+#endif

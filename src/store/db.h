@@ -1,0 +1,57 @@
+/* db.h -- the database interface every feature uses; sqlite.c implements it.
+ *
+ * SQL is written once, in the subset SQLite 3.40 and PostgreSQL 15 share (DESIGN.md):
+ * '?' placeholders, integer ids, instants as BIGINT Unix seconds, money as BIGINT đồng,
+ * booleans as SMALLINT 0/1. A connection is checked out of a pool for one request or one
+ * command; statements are prepared once per connection and cached by their SQL text.
+ * Writes go through db_begin_write() (BEGIN IMMEDIATE on SQLite) and db_commit(). */
+#ifndef TT_DB_H
+#define TT_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+
+typedef struct db_pool db_pool;
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1, DB_CONSTRAINT = -2 };
+
+db_pool *db_pool_open(const char *path, int connections, err *e);
+void db_pool_close(db_pool *p);
+db *db_acquire(db_pool *p);               /* waits for a free connection */
+void db_release(db_pool *p, db *d);
+
+/* Opens one connection outside any pool (commands, tests). */
+db *db_open(const char *path, err *e);
+void db_close(db *d);
+
+/* Applies the numbered migrations that have not run yet; each in its own transaction. */
+int db_migrate(db *d, err *e);
+int db_schema_version(db *d);
+
+db_stmt *db_prepare(db *d, const char *sql);   /* cached; NULL (and logged) on a bad SQL */
+void db_bind_int(db_stmt *s, int i, int64_t v);   /* i counts from 1 */
+void db_bind_text(db_stmt *s, int i, const char *v);  /* NULL binds NULL */
+void db_bind_null(db_stmt *s, int i);
+int db_step(db_stmt *s);                   /* DB_ROW, DB_DONE, DB_CONSTRAINT or DB_ERROR */
+void db_done(db_stmt *s);                  /* resets the statement for its next use */
+int64_t db_col_int(db_stmt *s, int i);     /* i counts from 0 */
+const char *db_col_text(db_stmt *s, int i);   /* "" for NULL; valid until the next step */
+bool db_col_null(db_stmt *s, int i);
+
+/* Runs a statement that returns no rows: binds nothing, steps once. */
+int db_exec(db *d, const char *sql);
+
+int db_begin_write(db *d);
+int db_begin_read(db *d);
+int db_commit(db *d);
+void db_rollback(db *d);
+int64_t db_last_id(db *d);
+int db_changes(db *d);
+const char *db_errmsg(db *d);
+bool db_ping(db *d);
+
+#endif

@@ -1,0 +1,306 @@
+/* sqlite.c -- db.h on SQLite (research/c-stack.md §2).
+ *
+ * Every connection: WAL, synchronous=FULL (an acknowledged write survives power loss),
+ * foreign keys on, busy_timeout, double-quoted strings off (as in PostgreSQL). The
+ * statement cache is a small open-addressing table keyed by the SQL text; features pass
+ * string literals, so most lookups end at a pointer comparison. */
+#include "db.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "migrations.h"
+
+#define STMT_CACHE 256
+
+struct db_stmt {
+    sqlite3_stmt *st;
+    db *owner;
+};
+
+typedef struct {
+    const char *sql;   /* the caller's pointer, compared first */
+    char *copy;        /* our copy, compared when the pointer differs */
+    db_stmt *stmt;
+} cache_slot;
+
+struct db {
+    sqlite3 *h;
+    cache_slot cache[STMT_CACHE];
+    db *next_free;
+};
+
+struct db_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    db *free_list;
+    db **all;
+    int count;
+};
+
+static void log_sqlite(const char *what, sqlite3 *h)
+{
+    json_t *line = json_pack("{s:s, s:s, s:s, s:s}", "level", "error", "msg", "sqlite", "what", what ? what : "",
+                             "err", h ? sqlite3_errmsg(h) : "open failed");
+    char *text = json_dumps(line, JSON_COMPACT);
+    if (text) fprintf(stderr, "%s\n", text);
+    free(text);
+    json_decref(line);
+}
+
+db *db_open(const char *path, err *e)
+{
+    sqlite3 *h = NULL;
+    int rc = sqlite3_open_v2(path, &h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                                 SQLITE_OPEN_EXRESCODE,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        err_set(e, 500, "Không mở được cơ sở dữ liệu.", "open %s: %s", path, h ? sqlite3_errmsg(h) : "?");
+        sqlite3_close(h);
+        return NULL;
+    }
+    sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DML, 0, (int *)0);
+    sqlite3_db_config(h, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)0);
+    sqlite3_busy_timeout(h, 5000);
+    const char *pragmas =
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+        "PRAGMA trusted_schema=OFF; PRAGMA temp_store=MEMORY;";
+    char *msg = NULL;
+    if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, 500, "Không mở được cơ sở dữ liệu.", "pragmas on %s: %s", path, msg ? msg : "?");
+        sqlite3_free(msg);
+        sqlite3_close(h);
+        return NULL;
+    }
+    db *d = calloc(1, sizeof *d);
+    if (!d) abort();
+    d->h = h;
+    return d;
+}
+
+void db_close(db *d)
+{
+    if (!d) return;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (d->cache[i].stmt) {
+            sqlite3_finalize(d->cache[i].stmt->st);
+            free(d->cache[i].stmt);
+            free(d->cache[i].copy);
+        }
+    }
+    sqlite3_close(d->h);
+    free(d);
+}
+
+db_pool *db_pool_open(const char *path, int connections, err *e)
+{
+    db_pool *p = calloc(1, sizeof *p);
+    if (!p) abort();
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->all = calloc((size_t)connections, sizeof *p->all);
+    if (!p->all) abort();
+    for (int i = 0; i < connections; i++) {
+        db *d = db_open(path, e);
+        if (!d) {
+            db_pool_close(p);
+            return NULL;
+        }
+        p->all[p->count++] = d;
+        d->next_free = p->free_list;
+        p->free_list = d;
+    }
+    return p;
+}
+
+void db_pool_close(db_pool *p)
+{
+    if (!p) return;
+    for (int i = 0; i < p->count; i++) db_close(p->all[i]);
+    free(p->all);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p);
+}
+
+db *db_acquire(db_pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    while (!p->free_list) pthread_cond_wait(&p->cv, &p->mu);
+    db *d = p->free_list;
+    p->free_list = d->next_free;
+    pthread_mutex_unlock(&p->mu);
+    return d;
+}
+
+void db_release(db_pool *p, db *d)
+{
+    if (!d) return;
+    /* A handler that failed half-way must not leave a transaction open on a pooled
+     * connection. */
+    if (!sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_lock(&p->mu);
+    d->next_free = p->free_list;
+    p->free_list = d;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static size_t sql_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+db_stmt *db_prepare(db *d, const char *sql)
+{
+    size_t h = sql_hash(sql) % STMT_CACHE;
+    for (size_t probe = 0; probe < STMT_CACHE; probe++) {
+        cache_slot *slot = &d->cache[(h + probe) % STMT_CACHE];
+        if (!slot->stmt) {
+            sqlite3_stmt *st = NULL;
+            if (sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+                log_sqlite(sql, d->h);
+                return NULL;
+            }
+            slot->sql = sql;
+            slot->copy = strdup(sql);
+            slot->stmt = calloc(1, sizeof *slot->stmt);
+            if (!slot->copy || !slot->stmt) abort();
+            slot->stmt->st = st;
+            slot->stmt->owner = d;
+            return slot->stmt;
+        }
+        if (slot->sql == sql || !strcmp(slot->copy, sql)) return slot->stmt;
+    }
+    /* The cache is full (should not happen: the program has fewer statements than slots). */
+    log_sqlite("statement cache full", d->h);
+    return NULL;
+}
+
+void db_bind_int(db_stmt *s, int i, int64_t v) { sqlite3_bind_int64(s->st, i, v); }
+void db_bind_null(db_stmt *s, int i) { sqlite3_bind_null(s->st, i); }
+
+void db_bind_text(db_stmt *s, int i, const char *v)
+{
+    if (v) sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(s->st, i);
+}
+
+int db_step(db_stmt *s)
+{
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_ROW) return DB_ROW;
+    if (rc == SQLITE_DONE) return DB_DONE;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return DB_CONSTRAINT;
+    log_sqlite(sqlite3_sql(s->st), s->owner->h);
+    return DB_ERROR;
+}
+
+void db_done(db_stmt *s)
+{
+    if (!s) return;
+    sqlite3_reset(s->st);
+    sqlite3_clear_bindings(s->st);
+}
+
+int64_t db_col_int(db_stmt *s, int i) { return sqlite3_column_int64(s->st, i); }
+bool db_col_null(db_stmt *s, int i) { return sqlite3_column_type(s->st, i) == SQLITE_NULL; }
+
+const char *db_col_text(db_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s->st, i);
+    return t ? (const char *)t : "";
+}
+
+int db_exec(db *d, const char *sql)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s) return DB_ERROR;
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_ROW ? DB_DONE : rc;
+}
+
+static int exec_plain(db *d, const char *sql)
+{
+    if (sqlite3_exec(d->h, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        log_sqlite(sql, d->h);
+        return DB_ERROR;
+    }
+    return DB_DONE;
+}
+
+int db_begin_write(db *d) { return exec_plain(d, "BEGIN IMMEDIATE"); }
+int db_begin_read(db *d) { return exec_plain(d, "BEGIN"); }
+int db_commit(db *d) { return exec_plain(d, "COMMIT"); }
+
+void db_rollback(db *d)
+{
+    if (!sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int64_t db_last_id(db *d) { return sqlite3_last_insert_rowid(d->h); }
+int db_changes(db *d) { return sqlite3_changes(d->h); }
+const char *db_errmsg(db *d) { return sqlite3_errmsg(d->h); }
+
+bool db_ping(db *d)
+{
+    db_stmt *s = db_prepare(d, "SELECT 1");
+    if (!s) return false;
+    bool ok = db_step(s) == DB_ROW && db_col_int(s, 0) == 1;
+    db_done(s);
+    return ok;
+}
+
+int db_schema_version(db *d)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(d->h, "SELECT max(version) FROM schema_migrations", -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return v;
+}
+
+int db_migrate(db *d, err *e)
+{
+    if (exec_plain(d, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                      " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT") != DB_DONE) {
+        err_set(e, 500, "Không cập nhật được cấu trúc cơ sở dữ liệu.", "schema_migrations: %s", sqlite3_errmsg(d->h));
+        return -1;
+    }
+    int have = db_schema_version(d);
+    for (size_t i = 0; i < migrations_count; i++) {
+        const migration *m = &migrations[i];
+        if (m->version <= have) continue;
+        char *msg = NULL;
+        if (exec_plain(d, "BEGIN IMMEDIATE") != DB_DONE ||
+            sqlite3_exec(d->h, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
+            err_set(e, 500, "Không cập nhật được cấu trúc cơ sở dữ liệu.", "migration %d (%s): %s", m->version,
+                    m->name, msg ? msg : sqlite3_errmsg(d->h));
+            sqlite3_free(msg);
+            db_rollback(d);
+            return -1;
+        }
+        sqlite3_stmt *st = NULL;
+        sqlite3_prepare_v2(d->h, "INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)", -1, &st, NULL);
+        sqlite3_bind_int(st, 1, m->version);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE || exec_plain(d, "COMMIT") != DB_DONE) {
+            err_set(e, 500, "Không cập nhật được cấu trúc cơ sở dữ liệu.", "recording migration %d", m->version);
+            db_rollback(d);
+            return -1;
+        }
+    }
+    return 0;
+}

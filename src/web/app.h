@@ -1,0 +1,79 @@
+/* app.h -- the server's shared state: configuration, the database pool, metrics. */
+#ifndef TT_APP_H
+#define TT_APP_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../store/db.h"
+#include "web.h"
+
+typedef struct {
+    const char *db_path;
+    const char *listen;          /* "127.0.0.1" */
+    int port;
+    int max_connections;         /* threads, one per connection */
+    int max_per_ip;              /* open connections per client address; more get 429 */
+    size_t max_body;             /* bytes; larger bodies get 413 before they are read */
+    size_t max_header;           /* bytes of request line + headers; more get 431 */
+    int idle_timeout;            /* seconds a silent connection is kept */
+    int request_timeout;         /* seconds to receive a whole request body; then 408 */
+    int db_connections;
+    const char *locale_dir;
+    bool quiet;                  /* no request log lines */
+} app_config;
+
+typedef void (*handler_fn)(req *r);
+typedef int64_t (*scope_fn)(req *r);
+
+enum {
+    ACCESS_PUBLIC = 0,
+    ACCESS_STAFF = 1 << 0,       /* any signed-in user */
+    ACCESS_EDIT_CATALOG = 1 << 1, /* officer, leader, admin */
+    ACCESS_ADMIN = 1 << 2,
+};
+
+typedef struct {
+    const char *method;
+    const char *pattern;         /* "/thu-tuc/{id}" */
+    handler_fn handler;
+    int access;
+    scope_fn scope;              /* the unit the request touches: -1 none found (404); 0 none */
+} route;
+
+extern const route routes[];
+extern const size_t routes_count;
+
+struct app {
+    app_config cfg;
+    db_pool *pool;
+    pthread_mutex_t mu;          /* metrics and per-IP counters */
+    void *metrics;
+    void *ip_counts;
+    int open_connections;
+};
+
+int app_serve(app_config *cfg);   /* runs until SIGINT/SIGTERM; returns the exit code */
+
+/* server.c: the pages the web layer itself serves */
+void page_static(req *r);
+void page_healthz(req *r);
+void page_metrics(req *r);
+void page_language(req *r);
+
+/* router.c */
+const route *router_match(const char *method, const char *path, req *r, bool *path_known);
+bool router_role_allows(int access, const char *role);
+
+/* metrics.c */
+void metrics_init(app *ap);
+void metrics_free(app *ap);
+void metrics_record(app *ap, const char *route, int status, double seconds);
+void metrics_render(app *ap, buf *out);
+
+/* i18n.c */
+void i18n_init(const char *locale_dir);
+const char *i18n_translate(const char *lang, const char *msgid);
+
+#endif

@@ -1,0 +1,135 @@
+/* render.c -- answering: pages inside the layout, JSON, errors, redirects (see web.h). */
+#include <string.h>
+
+#include "../core/template.h"
+#include "app.h"
+#include "form.h"
+#include "templates.h"
+
+json_t *json_str(const char *s) { return json_string(s ? s : ""); }
+
+const char *json_get_str(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+void web_header(req *r, const char *name, const char *value)
+{
+    header *h = arena_alloc(r->a, sizeof *h);
+    h->name = arena_strdup(r->a, name);
+    h->value = arena_strdup(r->a, value);
+    h->next = r->headers;
+    r->headers = h;
+}
+
+void web_body(req *r, int status, const char *content_type, const char *body, size_t len)
+{
+    r->status = status;
+    r->content_type = content_type;
+    r->body = body;
+    r->body_len = len;
+}
+
+static const char *translate(void *ctx, const char *msgid)
+{
+    return i18n_translate(ctx, msgid);
+}
+
+json_t *web_page_info(req *r, const char *title)
+{
+    bool en = !strcmp(r->lang, "en");
+    char *next = NULL;
+    form_url_encode(r->a, r->path, &next);
+    json_t *page = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", T(r, title), "lang", r->lang, "csrf",
+                             r->csrf ? r->csrf : "", "path", r->path, "switch_url",
+                             arena_printf(r->a, "/ngon-ngu?lang=%s&next=%s", en ? "vi" : "en", next),
+                             "switch_label", en ? "Tiếng Việt" : "English");
+    json_object_set_new(page, "switch_lang", json_string(en ? "vi" : "en"));
+    if (r->user) {
+        json_object_set_new(page, "user",
+                            json_pack("{s:s, s:s, s:s, s:s, s:s}", "full_name", r->user->full_name, "username",
+                                      r->user->username, "role_label", T(r, account_role_label(r->user->role)),
+                                      "unit_name", r->user->unit_name, "unit_code", r->user->unit_code));
+        json_object_set_new(page, "is_admin", json_boolean(!strcmp(r->user->role, "admin")));
+        json_object_set_new(page, "can_edit_catalog",
+                            json_boolean(router_role_allows(ACCESS_EDIT_CATALOG, r->user->role)));
+    }
+    return page;
+}
+
+static char *render_page(req *r, const char *tmpl_name, json_t *model, const char *raw)
+{
+    tmpl_env env = {.translate = translate, .translate_ctx = (void *)r->lang, .body = raw};
+    if (!json_object_get(model, "page")) json_object_set_new(model, "page", web_page_info(r, ""));
+    env.body = tmpl_render(template_get(tmpl_name), r->a, model, &env);
+    return tmpl_render(template_get("web/layout"), r->a, model, &env);
+}
+
+void web_json(req *r, int status, json_t *model)
+{
+    json_object_del(model, "page");
+    char *text = json_dumps(model, JSON_COMPACT);
+    json_decref(model);
+    char *body = arena_strdup(r->a, text ? text : "null");
+    free(text);
+    web_body(r, status, "application/json; charset=utf-8", body, strlen(body));
+}
+
+void web_render(req *r, int status, const char *tmpl_name, json_t *model)
+{
+    web_render_raw(r, status, tmpl_name, model, NULL);
+}
+
+void web_render_raw(req *r, int status, const char *tmpl_name, json_t *model, const char *raw)
+{
+    if (r->want_json) {
+        web_json(r, status, model);
+        return;
+    }
+    char *html = render_page(r, tmpl_name, model, raw);
+    json_decref(model);
+    web_body(r, status, "text/html; charset=utf-8", html, strlen(html));
+}
+
+static const char *status_title(int status)
+{
+    switch (status) {
+    case 400: return "Yêu cầu không hợp lệ";
+    case 401: return "Cần đăng nhập";
+    case 403: return "Không có quyền truy cập";
+    case 404: return "Không tìm thấy trang";
+    case 405: return "Phương thức không được hỗ trợ";
+    case 408: return "Quá thời gian chờ";
+    case 409: return "Dữ liệu bị trùng";
+    case 413: return "Dữ liệu quá lớn";
+    case 429: return "Quá nhiều yêu cầu";
+    case 503: return "Hệ thống đang bận";
+    default: return "Lỗi hệ thống";
+    }
+}
+
+void web_error(req *r, int status, const char *msgid)
+{
+    if (r->want_json) {
+        web_json(r, status, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", T(r, msgid)));
+        return;
+    }
+    json_t *model = json_pack("{s:i, s:s, s:s}", "status", status, "message", msgid, "heading_text",
+                              T(r, status_title(status)));
+    json_object_set_new(model, "page", web_page_info(r, status_title(status)));
+    /* the message is a msgid: translate it here, the template escapes it */
+    json_object_set_new(model, "message", json_string(T(r, msgid)));
+    web_render(r, status, "web/error", model);
+}
+
+void web_err(req *r, const err *e)
+{
+    web_error(r, e->status ? e->status : 500, e->user[0] ? e->user : "Đã có lỗi trong hệ thống. Vui lòng thử lại sau.");
+}
+
+void web_redirect(req *r, const char *location)
+{
+    web_header(r, "Location", location);
+    web_body(r, 303, "text/plain; charset=utf-8", "", 0);
+}

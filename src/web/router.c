@@ -1,0 +1,59 @@
+/* router.c -- matches a method and path against the route table (routes.c).
+ *
+ * Patterns are literal segments and {name} segments; a {name} matches one non-empty
+ * segment. The first route in table order wins, so literal routes ("/thu-tuc/moi") are
+ * listed before parameter routes ("/thu-tuc/{id}"). */
+#include <string.h>
+
+#include "app.h"
+
+static bool match(const char *pattern, const char *path, req *r)
+{
+    int n = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            const char *seg_end = strchr(s, '/');
+            size_t len = seg_end ? (size_t)(seg_end - s) : strlen(s);
+            if (!close || len == 0 || n >= 4) return false;
+            if (r) {
+                r->param_names[n] = arena_strndup(r->a, p + 1, (size_t)(close - p - 1));
+                r->param_values[n] = arena_strndup(r->a, s, len);
+            }
+            n++;
+            p = close + 1;
+            s += len;
+            continue;
+        }
+        if (*p != *s) return false;
+        p++, s++;
+    }
+    if (*p || *s) return false;
+    if (r) r->nparams = n;
+    return true;
+}
+
+const route *router_match(const char *method, const char *path, req *r, bool *path_known)
+{
+    *path_known = false;
+    for (size_t i = 0; i < routes_count; i++) {
+        if (!match(routes[i].pattern, path, NULL)) continue;
+        *path_known = true;
+        bool same = !strcmp(routes[i].method, method) ||
+                    (!strcmp(method, "HEAD") && !strcmp(routes[i].method, "GET"));
+        if (!same) continue;
+        match(routes[i].pattern, path, r);
+        return &routes[i];
+    }
+    return NULL;
+}
+
+bool router_role_allows(int access, const char *role)
+{
+    if (access == ACCESS_PUBLIC || access == ACCESS_STAFF) return true;
+    if (!role) return false;
+    if ((access & ACCESS_ADMIN) && !strcmp(role, "admin")) return true;
+    if ((access & ACCESS_EDIT_CATALOG) && account_role_edits_catalog(role)) return true;
+    return false;
+}

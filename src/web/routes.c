@@ -1,0 +1,54 @@
+/* routes.c -- every URL the server answers, in one table (cgit's cmd.c style): a new page
+ * is one line here plus its handler in its feature's folder. Literal routes come before
+ * parameter routes with the same prefix. Access and the unit scope are checked by the
+ * server before the handler runs (server.c dispatch). */
+#include <string.h>
+
+#include "../audit/audit.h"
+#include "../catalog/catalog.h"
+#include "app.h"
+#include "form.h"
+
+void page_language(req *r)
+{
+    const char *lang = req_query(r, "lang");
+    const char *next = req_query(r, "next");
+    bool en = lang && !strcmp(lang, "en");
+    web_header(r, "Set-Cookie", arena_printf(r->a, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax%s",
+                                             en ? "en" : "vi", r->secure ? "; Secure" : ""));
+    web_redirect(r, form_local_path(next) ? next : "/");
+}
+
+const route routes[] = {
+    {"GET", "/", page_home, ACCESS_PUBLIC, NULL},
+    {"GET", "/healthz", page_healthz, ACCESS_PUBLIC, NULL},
+    {"GET", "/metrics", page_metrics, ACCESS_PUBLIC, NULL},
+    {"GET", "/static/{name}", page_static, ACCESS_PUBLIC, NULL},
+    {"GET", "/ngon-ngu", page_language, ACCESS_PUBLIC, NULL},
+    {"GET", "/dang-nhap", page_login_form, ACCESS_PUBLIC, NULL},
+    {"POST", "/dang-nhap", page_login, ACCESS_PUBLIC, NULL},
+    {"POST", "/dang-xuat", page_logout, ACCESS_PUBLIC, NULL},
+    {"GET", "/bang-dieu-khien", page_dashboard, ACCESS_STAFF, NULL},
+    {"GET", "/don-vi/{code}", page_unit, ACCESS_PUBLIC, NULL},
+    {"GET", "/don-vi/{code}/can-bo", page_unit_staff, ACCESS_STAFF, scope_unit_param},
+    {"GET", "/thu-tuc", page_catalog_list, ACCESS_PUBLIC, NULL},
+    {"GET", "/thu-tuc.csv", page_catalog_export, ACCESS_PUBLIC, NULL},
+    {"GET", "/thu-tuc/moi", page_catalog_new, ACCESS_EDIT_CATALOG, NULL},
+    {"POST", "/thu-tuc", page_catalog_create, ACCESS_EDIT_CATALOG, scope_unit_form},
+    {"GET", "/thu-tuc/nhap", page_catalog_import_form, ACCESS_EDIT_CATALOG, NULL},
+    {"POST", "/thu-tuc/nhap", page_catalog_import, ACCESS_EDIT_CATALOG, NULL},
+    {"GET", "/thu-tuc/{id}", page_catalog_show, ACCESS_PUBLIC, NULL},
+    {"GET", "/thu-tuc/{id}/sua", page_catalog_edit, ACCESS_EDIT_CATALOG, scope_procedure_param},
+    {"POST", "/thu-tuc/{id}", page_catalog_update, ACCESS_EDIT_CATALOG, scope_procedure_param},
+    {"GET", "/api/v1/procedures", api_procedures, ACCESS_PUBLIC, NULL},
+    {"GET", "/api/v1/procedures/{id}", api_procedure, ACCESS_PUBLIC, NULL},
+    {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
+    {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
+    {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
+    {"POST", "/quan-tri/don-vi/{code}", page_admin_unit_update, ACCESS_ADMIN, scope_unit_param},
+    {"GET", "/quan-tri/nguoi-dung", page_admin_users, ACCESS_ADMIN, NULL},
+    {"POST", "/quan-tri/nguoi-dung", page_admin_user_create, ACCESS_ADMIN, scope_unit_form},
+    {"POST", "/quan-tri/nguoi-dung/{id}/trang-thai", page_admin_user_active, ACCESS_ADMIN, scope_user_param},
+    {"GET", "/quan-tri/nhat-ky", page_audit, ACCESS_ADMIN, NULL},
+};
+const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -1,0 +1,21 @@
+/* static.h -- page assets (CSS, icons) embedded at build time, served with an ETag and a
+ * long cache lifetime under /static/<name>. */
+#ifndef TT_STATIC_H
+#define TT_STATIC_H
+
+#include <stddef.h>
+
+typedef struct {
+    const char *name;
+    const char *content_type;
+    const char *etag;
+    size_t size;
+    const char *data;
+} static_asset;
+
+extern const static_asset static_assets[];
+extern const size_t static_assets_count;
+
+const static_asset *static_find(const char *name);
+
+#endif

@@ -1,0 +1,94 @@
+/* web.h -- what a page handler sees: the request, its arena, and the ways to answer.
+ *
+ * The server (server.c) reads and checks the request -- size limits, UTF-8 and NFC for every
+ * query and form value, the session, the CSRF token, the route's role and unit scope --
+ * before a handler runs, so handlers contain only their feature's logic. A handler builds a
+ * view model (json_t) and calls web_render(): HTML through a template inside the layout, or
+ * the same model as JSON when the client asks for application/json. */
+#ifndef TT_WEB_H
+#define TT_WEB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../account/account.h"
+#include "../core/arena.h"
+#include "../core/err.h"
+#include "../store/db.h"
+
+typedef struct kv {
+    const char *name;
+    const char *value;
+    size_t len;               /* value bytes (files may hold NULs) */
+    const char *filename;     /* multipart file parts only */
+    struct kv *next;
+} kv;
+
+typedef struct header {
+    const char *name, *value;
+    struct header *next;
+} header;
+
+typedef struct app app;
+
+typedef struct req {
+    arena *a;
+    app *app;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;
+    const char *route;        /* the matched pattern, for metrics and logs */
+    const char *ip;
+    const char *param_names[4];
+    const char *param_values[4];
+    int nparams;
+    kv *query;                /* cleaned (UTF-8, NFC) query arguments */
+    kv *form;                 /* cleaned form fields and uploaded files */
+    const char *lang;         /* "vi" or "en" */
+    bool want_json;
+    bool secure;              /* behind TLS (X-Forwarded-Proto: https from the proxy) */
+    account_user *user;       /* NULL when anonymous */
+    const char *session_token;
+    const char *csrf;         /* the token forms must carry */
+    bool set_csrf_cookie;     /* an anonymous visitor got a new CSRF cookie */
+    db *dbc;                  /* checked out on first use, returned when the response is sent */
+    /* the answer */
+    int status;
+    const char *content_type;
+    const char *body;
+    size_t body_len;
+    header *headers;
+} req;
+
+/* Reading the request. */
+const char *req_param(req *r, const char *name);
+const char *req_query(req *r, const char *name);      /* NULL when absent */
+const char *req_form(req *r, const char *name);       /* NULL when absent */
+const kv *req_file(req *r, const char *name);         /* a multipart file part */
+const char *req_header(req *r, const char *name);
+db *req_db(req *r);
+int64_t req_now(req *r);
+
+/* Translation of a Vietnamese msgid into the request's language. */
+const char *T(req *r, const char *msgid);
+
+/* Answering. */
+void web_render(req *r, int status, const char *tmpl_name, json_t *model);  /* steals model */
+/* As web_render, with program-made markup (an SVG) for the template's {{{body}}} slot. */
+void web_render_raw(req *r, int status, const char *tmpl_name, json_t *model, const char *raw);
+void web_json(req *r, int status, json_t *model);                           /* steals model */
+void web_error(req *r, int status, const char *msgid);
+void web_err(req *r, const err *e);              /* status and message from an err */
+void web_redirect(req *r, const char *location); /* 303 See Other */
+void web_body(req *r, int status, const char *content_type, const char *body, size_t len);
+void web_header(req *r, const char *name, const char *value);
+
+/* The page model every template sees under "page" (title, user, csrf, language links). */
+json_t *web_page_info(req *r, const char *title);
+
+/* Helpers for view models. */
+json_t *json_str(const char *s);                  /* NULL -> "" */
+const char *json_get_str(json_t *o, const char *key);   /* "" when absent */
+
+#endif
