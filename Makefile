@@ -89,7 +89,7 @@ build/chk/test_store: tests/unit/test_store.c $(call objects,chk)
 	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ $(TEST_LIBS)
 build/chk/test_http: tests/http/test_http.c
 	@mkdir -p build/chk
-	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ $(TEST_LIBS) $(shell pkg-config --libs libcurl) $(shell pkg-config --libs jansson)
+	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ -lcmocka $(shell pkg-config --libs libcurl jansson sqlite3)
 
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1

@@ -1,0 +1,850 @@
+/* test_http.c -- HTTP tests against a real `thanthien serve` on a free loopback port.
+ *
+ * The group setup builds a demo database in a temporary directory, starts the server built
+ * with the sanitizers (THANTHIEN_BIN), and waits for /healthz; teardown stops it with
+ * SIGTERM and requires a clean exit, so a leak or sanitizer report in the server fails the
+ * run. Requests go through libcurl; the limit tests speak raw HTTP over a socket, because
+ * they need to misbehave (huge headers, a body that stalls, too many connections). */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#define PASSWORD "ThanThien@2026"
+#define MAX_PER_IP 6
+
+static char dir[256], dbpath[300], base[64];
+static const char *bin;
+static pid_t server;
+static int port;
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+typedef struct {
+    long status;
+    char *body;
+    size_t len;
+    char *headers;
+    size_t hlen;
+} response;
+
+static size_t collect(char *p, size_t sz, size_t n, void *ud)
+{
+    response *r = ud;
+    size_t add = sz * n;
+    r->body = realloc(r->body, r->len + add + 1);
+    memcpy(r->body + r->len, p, add);
+    r->len += add;
+    r->body[r->len] = '\0';
+    return add;
+}
+
+static size_t collect_headers(char *p, size_t sz, size_t n, void *ud)
+{
+    response *r = ud;
+    size_t add = sz * n;
+    r->headers = realloc(r->headers, r->hlen + add + 1);
+    memcpy(r->headers + r->hlen, p, add);
+    r->hlen += add;
+    r->headers[r->hlen] = '\0';
+    return add;
+}
+
+static void response_free(response *r)
+{
+    free(r->body);
+    free(r->headers);
+    memset(r, 0, sizeof *r);
+}
+
+/* method, path, optional body (urlencoded), cookie string, extra header */
+static response request(const char *method, const char *path, const char *body, const char *cookie,
+                        const char *header)
+{
+    response r = {0};
+    r.body = calloc(1, 1);
+    r.headers = calloc(1, 1);
+    CURL *c = curl_easy_init();
+    char url[2048];
+    snprintf(url, sizeof url, "%s%s", base, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect_headers);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    if (cookie) curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+    struct curl_slist *h = NULL;
+    if (header) h = curl_slist_append(h, header);
+    if (h) curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) fail_msg("request %s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return r;
+}
+
+static response get(const char *path) { return request("GET", path, NULL, NULL, NULL); }
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle)) fail_msg("expected to find \"%s\" in:\n%.2000s", needle, hay);
+}
+
+static void assert_lacks(const char *hay, const char *needle)
+{
+    if (strstr(hay, needle)) fail_msg("did not expect \"%s\" in:\n%.2000s", needle, hay);
+}
+
+/* The value of a cookie set by the response, or "" */
+static void set_cookie(const response *r, const char *name, char *out, size_t n)
+{
+    out[0] = '\0';
+    char key[64];
+    snprintf(key, sizeof key, "Set-Cookie: %s=", name);
+    const char *p = strcasestr(r->headers, key);
+    if (!p) return;
+    p += strlen(key);
+    size_t k = 0;
+    while (p[k] && p[k] != ';' && p[k] != '\r' && k + 1 < n) k++;
+    memcpy(out, p, k);
+    out[k] = '\0';
+}
+
+static void hidden_csrf(const response *r, char *out, size_t n)
+{
+    out[0] = '\0';
+    const char *p = strstr(r->body, "name=\"_csrf\" value=\"");
+    if (!p) return;
+    p += strlen("name=\"_csrf\" value=\"");
+    size_t k = 0;
+    while (p[k] && p[k] != '"' && k + 1 < n) k++;
+    memcpy(out, p, k);
+    out[k] = '\0';
+}
+
+typedef struct {
+    char cookie[256];   /* "tt_session=...; tt_csrf=..." */
+    char csrf[80];
+} session;
+
+/* Signs in through the real login form; returns the HTTP status of the POST. */
+static long login(const char *user, const char *password, session *s)
+{
+    response form = get("/dang-nhap");
+    char anon[80];
+    set_cookie(&form, "tt_csrf", anon, sizeof anon);
+    hidden_csrf(&form, s->csrf, sizeof s->csrf);
+    assert_true(anon[0] && !strcmp(anon, s->csrf));
+    response_free(&form);
+    char body[256], cookie[128];
+    snprintf(body, sizeof body, "_csrf=%s&username=%s&password=%s", s->csrf, user, password);
+    snprintf(cookie, sizeof cookie, "tt_csrf=%s", anon);
+    response r = request("POST", "/dang-nhap", body, cookie, NULL);
+    long status = r.status;
+    char sess[80];
+    set_cookie(&r, "tt_session", sess, sizeof sess);
+    response_free(&r);
+    if (status != 303) return status;
+    snprintf(s->cookie, sizeof s->cookie, "tt_session=%s", sess);
+    /* the signed-in pages carry the session's own CSRF token */
+    response dash = request("GET", "/bang-dieu-khien", NULL, s->cookie, NULL);
+    hidden_csrf(&dash, s->csrf, sizeof s->csrf);
+    response_free(&dash);
+    return status;
+}
+
+static int run(const char *out_path, char *const argv[], const char *stdin_text)
+{
+    pid_t p = fork();
+    if (p == 0) {
+        if (stdin_text) {
+            int fds[2];
+            if (pipe(fds) == 0) {
+                if (write(fds[1], stdin_text, strlen(stdin_text)) < 0) _exit(99);
+                close(fds[1]);
+                dup2(fds[0], 0);
+            }
+        }
+        if (out_path) {
+            FILE *f = freopen(out_path, "w", stdout);
+            (void)f;
+        }
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(p, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return strdup("");
+    static char data[1 << 20];
+    size_t n = fread(data, 1, sizeof data - 1, f);
+    fclose(f);
+    data[n] = '\0';
+    return strdup(data);
+}
+
+static int raw_connect(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) fail_msg("connect: %s", strerror(errno));
+    struct timeval tv = {.tv_sec = 10};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+static void raw_send(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
+        if (w <= 0) return;   /* the server may close early; the answer is what counts */
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static int raw_status(int fd)
+{
+    char buf[256] = "";
+    ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return -1;
+    buf[n] = '\0';
+    int status = 0;
+    sscanf(buf, "HTTP/1.%*d %d", &status);
+    return status;
+}
+
+static int64_t procedure_total(void)
+{
+    response r = get("/api/v1/procedures?don_vi=19&limit=1");
+    json_t *j = json_loads(r.body, 0, NULL);
+    int64_t total = json_integer_value(json_object_get(j, "total"));
+    json_decref(j);
+    response_free(&r);
+    return total;
+}
+
+/* ---- server lifetime -------------------------------------------------------------- */
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static int start_server(void **state)
+{
+    (void)state;
+    bin = getenv("THANTHIEN_BIN") ? getenv("THANTHIEN_BIN") : "build/chk/thanthien";
+    snprintf(dir, sizeof dir, "/tmp/thanthien-http-XXXXXX");
+    if (!mkdtemp(dir)) return -1;
+    snprintf(dbpath, sizeof dbpath, "%s/test.db", dir);
+    char *demo[] = {(char *)bin, "demo", "--db", dbpath, NULL};
+    char out[320];
+    snprintf(out, sizeof out, "%s/demo.out", dir);
+    if (run(out, demo, NULL) != 0) return -1;
+    port = free_port();
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
+    char portstr[16], log[320];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    snprintf(log, sizeof log, "%s/server.log", dir);
+    server = fork();
+    if (server == 0) {
+        FILE *f = freopen(log, "w", stderr);
+        (void)f;
+        char per_ip[8];
+        snprintf(per_ip, sizeof per_ip, "%d", MAX_PER_IP);
+        execl(bin, bin, "serve", "--db", dbpath, "--port", portstr, "--max-body", "65536", "--request-timeout", "2",
+              "--max-per-ip", per_ip, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 100; i++) {
+        usleep(100 * 1000);
+        CURL *c = curl_easy_init();
+        char url[128];
+        snprintf(url, sizeof url, "%s/healthz", base);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        long status = 0;
+        if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_cleanup(c);
+        if (status == 200) return 0;
+    }
+    fprintf(stderr, "server did not start; log:\n%s\n", slurp(log));
+    return -1;
+}
+
+static int stop_server(void **state)
+{
+    (void)state;
+    kill(server, SIGTERM);
+    int st = 0;
+    waitpid(server, &st, 0);
+    char log[320];
+    snprintf(log, sizeof log, "%s/server.log", dir);
+    int clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    if (!clean) {
+        char *text = slurp(log);
+        fprintf(stderr, "server exited badly (status %d); its log ends:\n%s\n", st,
+                strlen(text) > 4000 ? text + strlen(text) - 4000 : text);
+        free(text);
+    }
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return clean ? 0 : -1;
+}
+
+/* ---- the cases ------------------------------------------------------------------------ */
+
+static void healthz_and_metrics(void **state)
+{
+    (void)state;
+    response r = get("/healthz");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "ok\n");
+    response_free(&r);
+    r = get("/metrics");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "thanthien_http_requests_total{route=\"/healthz\",status=\"200\"}");
+    assert_contains(r.body, "thanthien_http_request_duration_seconds_bucket{le=\"+Inf\"}");
+    assert_contains(r.body, "thanthien_http_open_connections ");
+    response_free(&r);
+}
+
+static void home_page_shows_the_unit(void **state)
+{
+    (void)state;
+    response r = get("/");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "<html lang=\"vi\"");
+    assert_contains(r.body, "Phường Phan Đình Phùng");
+    assert_contains(r.body, "Lãnh đạo – số điện thoại công khai");
+    assert_contains(r.body, "href=\"tel:");
+    assert_contains(r.body, "Tiếp công dân");
+    assert_contains(r.body, "href=\"/thu-tuc?don_vi=05443\"");
+    response_free(&r);
+    r = get("/don-vi/05602");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Xã Phú Đình");
+    response_free(&r);
+    r = get("/don-vi/99999");
+    assert_int_equal(r.status, 404);
+    assert_contains(r.body, "Không tìm thấy đơn vị");
+    response_free(&r);
+}
+
+/* The same search typed three ways, and in decomposed Unicode, finds the same list. */
+static void catalogue_search_folds_diacritics(void **state)
+{
+    (void)state;
+    const char *queries[] = {"dang+ky+ket+hon", "%C4%90%C4%82NG+K%C3%9D+K%E1%BA%BET+H%C3%94N",
+                             "%C4%91%C4%83ng+k%C3%BD+k%E1%BA%BFt+h%C3%B4n",
+                             /* NFD: d-stroke, a + breve, n, g ... as Unikey's "Unicode to hop" types it */
+                             "%C4%91a%CC%86ng+ky%CC%81+ke%CC%82%CC%81t+ho%CC%82n"};
+    char first[64] = "";
+    for (size_t i = 0; i < 4; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "/thu-tuc?don_vi=05443&q=%s", queries[i]);
+        response r = get(path);
+        assert_int_equal(r.status, 200);
+        assert_contains(r.body, ">Thủ tục đăng ký kết hôn</a>");
+        assert_lacks(r.body, "đăng ký khai sinh</a>");
+        const char *count = strstr(r.body, "tt-count");
+        assert_non_null(count);
+        char got[64];
+        snprintf(got, sizeof got, "%.40s", strstr(count, "<strong>"));
+        if (i == 0) snprintf(first, sizeof first, "%s", got);
+        else assert_string_equal(got, first);
+        response_free(&r);
+    }
+    response r = get("/thu-tuc?don_vi=05443&q=khong+co+thu+tuc+nay");
+    assert_contains(r.body, "<strong>0</strong>");
+    response_free(&r);
+    r = get("/thu-tuc?don_vi=05443&linh_vuc=Ch%E1%BB%A9ng+th%E1%BB%B1c");
+    assert_contains(r.body, "Chứng thực");
+    assert_lacks(r.body, ">Thủ tục đăng ký kết hôn</a>");
+    response_free(&r);
+}
+
+static void query_is_echoed_escaped(void **state)
+{
+    (void)state;
+    response r = get("/thu-tuc?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;");
+    assert_lacks(r.body, "<script>alert");
+    response_free(&r);
+}
+
+static void bad_utf8_is_refused(void **state)
+{
+    (void)state;
+    response r = get("/thu-tuc?q=%C3%28");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "UTF-8");
+    response_free(&r);
+    r = request("POST", "/dang-nhap", "username=%FF%FE&password=x", NULL, NULL);
+    assert_true(r.status == 400 || r.status == 403);
+    response_free(&r);
+}
+
+static void procedure_page_and_json(void **state)
+{
+    (void)state;
+    response r = get("/thu-tuc/1");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "<h1 class=\"govuk-heading-l\">");
+    assert_contains(r.body, "Thời hạn giải quyết");
+    assert_contains(r.body, "Lệ phí");
+    assert_contains(r.body, "Căn cứ pháp lý");
+    assert_contains(r.body, "Thành phần hồ sơ");
+    assert_contains(r.body, "<svg class=\"tt-qr\"");
+    response_free(&r);
+
+    r = get("/api/v1/procedures?don_vi=05443&q=khai+sinh");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.headers, "application/json");
+    json_error_t je;
+    json_t *j = json_loads(r.body, 0, &je);
+    assert_non_null(j);
+    json_t *items = json_object_get(j, "items");
+    assert_true(json_is_array(items) && json_array_size(items) > 0);
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) assert_non_null(strstr(json_string_value(json_object_get(it, "name")), "khai sinh"));
+    json_int_t id = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+    json_decref(j);
+    response_free(&r);
+
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/procedures/%lld", (long long)id);
+    r = get(path);
+    assert_int_equal(r.status, 200);
+    j = json_loads(r.body, 0, &je);
+    assert_int_equal(json_integer_value(json_object_get(j, "id")), id);
+    assert_true(json_is_array(json_object_get(j, "papers")));
+    json_decref(j);
+    response_free(&r);
+
+    r = get("/api/v1/procedures/999999");
+    assert_int_equal(r.status, 404);
+    j = json_loads(r.body, 0, &je);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "message")),
+                        "Không tìm thấy thủ tục.");
+    json_decref(j);
+    response_free(&r);
+
+    /* the page and the API come from one handler: the page answers JSON when asked */
+    r = request("GET", "/thu-tuc/1", NULL, NULL, "Accept: application/json");
+    assert_int_equal(r.status, 200);
+    j = json_loads(r.body, 0, &je);
+    assert_non_null(json_object_get(j, "procedure"));
+    json_decref(j);
+    response_free(&r);
+}
+
+static void error_pages_are_vietnamese(void **state)
+{
+    (void)state;
+    response r = get("/khong-co-trang-nay");
+    assert_int_equal(r.status, 404);
+    assert_contains(r.body, "Không tìm thấy trang");
+    response_free(&r);
+    r = request("DELETE", "/thu-tuc", NULL, NULL, NULL);
+    assert_int_equal(r.status, 405);
+    assert_contains(r.body, "Phương thức");
+    assert_contains(r.headers, "Allow:");
+    response_free(&r);
+}
+
+static void oversized_body_gets_413_before_it_is_read(void **state)
+{
+    (void)state;
+    int fd = raw_connect();
+    const char *head = "POST /dang-nhap HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                       "Content-Length: 100000000\r\n\r\n";
+    raw_send(fd, head, strlen(head));   /* not one byte of the body is sent */
+    assert_int_equal(raw_status(fd), 413);
+    close(fd);
+}
+
+static void oversized_headers_get_431(void **state)
+{
+    (void)state;
+    int fd = raw_connect();
+    char *big = malloc(70000);
+    int n = snprintf(big, 100, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: ");
+    memset(big + n, 'a', 60000);
+    memcpy(big + n + 60000, "\r\n\r\n", 4);
+    raw_send(fd, big, (size_t)n + 60004);
+    free(big);
+    assert_int_equal(raw_status(fd), 431);
+    close(fd);
+}
+
+static void slow_body_gets_408(void **state)
+{
+    (void)state;
+    int fd = raw_connect();
+    const char *head = "POST /dang-nhap HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                       "Content-Length: 20\r\n\r\nusername=ab";
+    raw_send(fd, head, strlen(head));
+    sleep(3);   /* the server was started with --request-timeout 2 */
+    raw_send(fd, "&password=", 9);
+    assert_int_equal(raw_status(fd), 408);
+    close(fd);
+}
+
+static void too_many_connections_get_429(void **state)
+{
+    (void)state;
+    int fds[MAX_PER_IP + 1];
+    for (int i = 0; i < MAX_PER_IP; i++) fds[i] = raw_connect();
+    usleep(200 * 1000);
+    int extra = raw_connect();
+    const char *req = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    raw_send(extra, req, strlen(req));
+    assert_int_equal(raw_status(extra), 429);
+    close(extra);
+    for (int i = 0; i < MAX_PER_IP; i++) close(fds[i]);
+    usleep(300 * 1000);
+    response r = get("/healthz");   /* the limit counts open connections, not history */
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+}
+
+static void login_logout(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login("canbo1", "sai-mat-khau", &s), 401);
+    assert_int_equal(login("canbo1", PASSWORD, &s), 303);
+    response r = request("GET", "/bang-dieu-khien", NULL, s.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Xin chào");
+    assert_contains(r.body, "Trần Văn Một Cửa");
+    assert_contains(r.headers, "no-store");
+    response_free(&r);
+    char body[128];
+    snprintf(body, sizeof body, "_csrf=%s", s.csrf);
+    r = request("POST", "/dang-xuat", body, s.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    r = request("GET", "/bang-dieu-khien", NULL, s.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    assert_contains(r.headers, "Location: /dang-nhap");
+    response_free(&r);
+}
+
+static void session_cookie_flags(void **state)
+{
+    (void)state;
+    response form = get("/dang-nhap");
+    char anon[80], csrf[80];
+    set_cookie(&form, "tt_csrf", anon, sizeof anon);
+    hidden_csrf(&form, csrf, sizeof csrf);
+    response_free(&form);
+    char body[256], cookie[128];
+    snprintf(body, sizeof body, "_csrf=%s&username=lanhdao1&password=%s", csrf, PASSWORD);
+    snprintf(cookie, sizeof cookie, "tt_csrf=%s", anon);
+    response r = request("POST", "/dang-nhap", body, cookie, "X-Forwarded-Proto: https");
+    assert_int_equal(r.status, 303);
+    const char *sc = strcasestr(r.headers, "Set-Cookie: tt_session=");
+    assert_non_null(sc);
+    char line[256];
+    snprintf(line, sizeof line, "%.*s", (int)strcspn(sc, "\r\n"), sc);
+    assert_contains(line, "HttpOnly");
+    assert_contains(line, "SameSite=Strict");
+    assert_contains(line, "Secure");
+    response_free(&r);
+}
+
+static void lockout_after_repeated_failures(void **state)
+{
+    (void)state;
+    session s;
+    for (int i = 0; i < 5; i++) assert_int_equal(login("bantt1", "sai-mat-khau", &s), 401);
+    assert_int_equal(login("bantt1", PASSWORD, &s), 429);
+}
+
+static void post_without_csrf_is_refused(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login("admin", PASSWORD, &s), 303);
+    int64_t before = procedure_total();
+    response r = request("POST", "/thu-tuc", "don_vi=19&name=Th%E1%BB%A7+t%E1%BB%A5c+gi%E1%BA%A3&days=1", s.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = request("POST", "/thu-tuc", "_csrf=0000&don_vi=19&name=Gia&days=1", s.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    assert_int_equal(procedure_total(), before);
+    /* with the token the same form saves, and the new procedure is found by search */
+    char body[512];
+    snprintf(body, sizeof body,
+             "_csrf=%s&don_vi=19&code=9.999999&name=Th%%E1%%BB%%A7+t%%E1%%BB%%A5c+th%%E1%%BB%%AD+nghi%%E1%%BB%%87m"
+             "&field=Kh%%C3%%A1c&days=2&fee=10.000&papers=T%%E1%%BB%%9D+khai%%0AB%%E1%%BA%%A3n+sao",
+             s.csrf);
+    r = request("POST", "/thu-tuc", body, s.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    assert_contains(r.headers, "Location: /thu-tuc/");
+    response_free(&r);
+    assert_int_equal(procedure_total(), before + 1);
+    r = get("/thu-tuc?don_vi=05443&q=thu+nghiem");
+    assert_contains(r.body, ">Thủ tục thử nghiệm</a>");
+    assert_contains(r.body, "10.000 đồng");
+    response_free(&r);
+    /* a bad value is refused with a Vietnamese message and nothing is saved */
+    snprintf(body, sizeof body, "_csrf=%s&don_vi=19&name=Sai&days=ba+ng%%C3%%A0y", s.csrf);
+    r = request("POST", "/thu-tuc", body, s.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Thời hạn giải quyết phải là số ngày làm việc");
+    response_free(&r);
+    assert_int_equal(procedure_total(), before + 1);
+}
+
+static void scoping_between_communes(void **state)
+{
+    (void)state;
+    session one, two, admin;
+    assert_int_equal(login("canbo1", PASSWORD, &one), 303);
+    assert_int_equal(login("canbo2", PASSWORD, &two), 303);
+    assert_int_equal(login("admin", PASSWORD, &admin), 303);
+    response r = request("GET", "/don-vi/05443/can-bo", NULL, one.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "canbo1");
+    response_free(&r);
+    r = request("GET", "/don-vi/05602/can-bo", NULL, one.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    assert_lacks(r.body, "canbo2");
+    response_free(&r);
+    r = request("GET", "/don-vi/05602/can-bo", NULL, admin.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "canbo2");
+    response_free(&r);
+    /* the province's procedures belong to the province: a commune officer may read, not edit */
+    r = request("GET", "/thu-tuc/1/sua", NULL, two.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    char body[256];
+    snprintf(body, sizeof body, "_csrf=%s&don_vi=19&name=Doi+ten", two.csrf);
+    r = request("POST", "/thu-tuc/1", body, two.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = get("/thu-tuc/1");
+    assert_lacks(r.body, "Doi ten");
+    response_free(&r);
+    /* administration pages are for administrators */
+    r = request("GET", "/quan-tri/nguoi-dung", NULL, one.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = request("GET", "/quan-tri/nguoi-dung", NULL, admin.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+    /* anonymous: staff pages send to the login page; the JSON API says 401 */
+    r = get("/don-vi/05443/can-bo");
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+}
+
+static const char bad_csv[] =
+    "unit_code,code,name,field,days,time_text,fee,fee_text,papers,submit_where,online_level,legal_basis,result\r\n"
+    "19,8.000001,Thủ tục tốt,Khác,3,,0,,Tờ khai,,full,,\r\n"
+    "19,8.000002,Thủ tục lỗi,Khác,3,,abc,,Tờ khai,,full,,\r\n";
+
+static void bad_csv_import_saves_nothing(void **state)
+{
+    (void)state;
+    session s;
+    assert_int_equal(login("admin", PASSWORD, &s), 303);
+    int64_t before = procedure_total();
+    CURL *c = curl_easy_init();
+    response r = {0};
+    r.body = calloc(1, 1);
+    char url[128];
+    snprintf(url, sizeof url, "%s/thu-tuc/nhap", base);
+    curl_mime *mime = curl_mime_init(c);
+    curl_mimepart *part = curl_mime_addpart(mime);
+    curl_mime_name(part, "_csrf");
+    curl_mime_data(part, s.csrf, CURL_ZERO_TERMINATED);
+    part = curl_mime_addpart(mime);
+    curl_mime_name(part, "file");
+    curl_mime_filename(part, "thu-tuc.csv");
+    curl_mime_type(part, "text/csv");
+    curl_mime_data(part, bad_csv, CURL_ZERO_TERMINATED);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+    curl_easy_setopt(c, CURLOPT_COOKIE, s.cookie);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_mime_free(mime);
+    curl_easy_cleanup(c);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "dòng 3");
+    assert_contains(r.body, "chưa có dòng nào được lưu");
+    response_free(&r);
+    assert_int_equal(procedure_total(), before);
+
+    /* the same file through the command line: refused, nothing saved */
+    char csv[320];
+    snprintf(csv, sizeof csv, "%s/bad.csv", dir);
+    FILE *f = fopen(csv, "w");
+    fputs(bad_csv, f);
+    fclose(f);
+    char *argv[] = {(char *)bin, "import", "procedures", "--db", dbpath, csv, NULL};
+    assert_int_equal(run("/dev/null", argv, NULL), 1);
+    assert_int_equal(procedure_total(), before);
+}
+
+static void language_switch(void **state)
+{
+    (void)state;
+    response r = get("/ngon-ngu?lang=en&next=/thu-tuc");
+    assert_int_equal(r.status, 303);
+    assert_contains(r.headers, "Set-Cookie: lang=en");
+    assert_contains(r.headers, "Location: /thu-tuc");
+    response_free(&r);
+    r = request("GET", "/thu-tuc", NULL, "lang=en", NULL);
+    assert_contains(r.body, "<html lang=\"en\"");
+    assert_contains(r.body, "Administrative procedures");
+    assert_contains(r.body, "Tiếng Việt");
+    response_free(&r);
+    r = get("/ngon-ngu?lang=en&next=//evil.example/");
+    assert_contains(r.headers, "Location: /\r\n");
+    response_free(&r);
+}
+
+static void static_assets_cache(void **state)
+{
+    (void)state;
+    response r = get("/static/app.css");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.headers, "text/css");
+    const char *etag = strcasestr(r.headers, "ETag: ");
+    assert_non_null(etag);
+    char header[128];
+    snprintf(header, sizeof header, "If-None-Match: %.*s", (int)strcspn(etag + 6, "\r\n"), etag + 6);
+    response_free(&r);
+    r = request("GET", "/static/app.css", NULL, NULL, header);
+    assert_int_equal(r.status, 304);
+    response_free(&r);
+    r = get("/static/govuk-frontend.min.css");
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+}
+
+static void command_line_checks_its_arguments(void **state)
+{
+    (void)state;
+    char *unknown[] = {(char *)bin, "serve", "--db", dbpath, "--port", "1", "--nope", NULL};
+    assert_int_equal(run("/dev/null", unknown, NULL), 2);
+    char *badport[] = {(char *)bin, "serve", "--db", dbpath, "--port", "http", NULL};
+    assert_int_equal(run("/dev/null", badport, NULL), 2);
+    char *help[] = {(char *)bin, "serve", "--help", NULL};
+    assert_int_equal(run("/dev/null", help, NULL), 0);
+    char *badrole[] = {(char *)bin, "user", "add", "--db", dbpath, "--unit", "05443", "--role", "boss", "--username",
+                       "ai", "--password-stdin", NULL};
+    assert_int_equal(run("/dev/null", badrole, "mat-khau-dai-du\n"), 2);
+    char *add[] = {(char *)bin, "user", "add", "--db", dbpath, "--unit", "05602", "--role", "specialist",
+                   "--username", "chuyenvien2", "--full-name", "Lý Thị Hai", "--password-stdin", NULL};
+    assert_int_equal(run("/dev/null", add, "mat-khau-dai-du\n"), 0);
+    session s;
+    assert_int_equal(login("chuyenvien2", "mat-khau-dai-du", &s), 303);
+    char out[320];
+    snprintf(out, sizeof out, "%s/export.csv", dir);
+    char *exp[] = {(char *)bin, "export", "procedures", "--db", dbpath, "--unit", "19", NULL};
+    assert_int_equal(run(out, exp, NULL), 0);
+    char *csv = slurp(out);
+    assert_contains(csv, "unit_code,code,name,field,days");
+    assert_contains(csv, "\"Thủ tục đăng ký khai sinh\"");
+    free(csv);
+}
+
+/* Runs last: tampering breaks the chain for good. */
+static void verify_audit_catches_tampering(void **state)
+{
+    (void)state;
+    char out[320];
+    snprintf(out, sizeof out, "%s/verify.out", dir);
+    char *argv[] = {(char *)bin, "verify-audit", "--db", dbpath, NULL};
+    assert_int_equal(run(out, argv, NULL), 0);
+    char *text = slurp(out);
+    assert_contains(text, "OK");
+    free(text);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(dbpath, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    assert_int_equal(sqlite3_exec(h, "UPDATE audit_log SET detail = '{\"name\":\"khác\"}' WHERE id = 3", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(run(out, argv, NULL), 1);
+    text = slurp(out);
+    assert_contains(text, "BROKEN at row 3");
+    free(text);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_ALL);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(healthz_and_metrics),
+        cmocka_unit_test(home_page_shows_the_unit),
+        cmocka_unit_test(catalogue_search_folds_diacritics),
+        cmocka_unit_test(query_is_echoed_escaped),
+        cmocka_unit_test(bad_utf8_is_refused),
+        cmocka_unit_test(procedure_page_and_json),
+        cmocka_unit_test(error_pages_are_vietnamese),
+        cmocka_unit_test(oversized_body_gets_413_before_it_is_read),
+        cmocka_unit_test(oversized_headers_get_431),
+        cmocka_unit_test(slow_body_gets_408),
+        cmocka_unit_test(too_many_connections_get_429),
+        cmocka_unit_test(login_logout),
+        cmocka_unit_test(session_cookie_flags),
+        cmocka_unit_test(lockout_after_repeated_failures),
+        cmocka_unit_test(post_without_csrf_is_refused),
+        cmocka_unit_test(scoping_between_communes),
+        cmocka_unit_test(bad_csv_import_saves_nothing),
+        cmocka_unit_test(language_switch),
+        cmocka_unit_test(static_assets_cache),
+        cmocka_unit_test(command_line_checks_its_arguments),
+        cmocka_unit_test(verify_audit_catches_tampering),
+    };
+    int failed = cmocka_run_group_tests_name("http", tests, start_server, stop_server);
+    curl_global_cleanup();
+    return failed;
+}
