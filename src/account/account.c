@@ -253,13 +253,19 @@ int account_login(db *d, arena *a, const char *username, const char *password, i
         locked_until = db_col_int(s, 4);
     }
     db_done(s);
+    if (!id) {
+        /* verify against a throwaway hash so that an unknown username takes as long as a
+         * wrong password: response times must not tell which usernames exist */
+        snprintf(hash, sizeof hash, "%s",
+                 "$argon2id$v=19$m=65536,t=2,p=1$JKsmL3SA2S0LjOM0FEME5g$yVMd24Zg18mqi6m9R4uNe2YsSLrZ3skRvldHflstmVs");
+    }
     if (id && locked_until > now) {
         err_set(e, 429, "Tài khoản tạm khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.",
                 "locked account %s", username);
         return -1;
     }
-    bool ok = id && active && password &&
-              crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    bool verified = password && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    bool ok = id && active && verified;
     if (!ok) {
         if (id) record_failure(d, id, failed + 1, now);
         err_set(e, 401, "Tên đăng nhập hoặc mật khẩu không đúng.", "bad login for %s",

@@ -37,8 +37,9 @@ static void row_hash(const char *prev, int64_t id, int64_t at, int64_t user_id, 
 int audit_append(db *d, int64_t now, int64_t actor_id, int64_t unit_id, const char *action,
                  const char *entity, int64_t entity_id, json_t *detail)
 {
-    char *text = json_dumps(detail ? detail : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(detail);
+    json_t *owned = detail ? detail : json_object();
+    char *text = json_dumps(owned, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(owned);
     if (!text) return -1;
     char prev[65] = GENESIS;
     int64_t id = 1;

@@ -72,7 +72,8 @@ int catalog_check(db *d, arena *a, const procedure_fields *in, procedure *out, e
     const char *fee = text_trim(a, in->fee);
     out->fee = -1;
     size_t fl = strlen(fee);
-    if (fl >= 2 && (!strcmp(fee + fl - 1, "đ") || !strcmp(fee + fl - 2, "đ"))) fee = text_trim(a, arena_strndup(a, fee, fl - strlen("đ")));
+    if (fl >= strlen("đ") && !strcmp(fee + fl - strlen("đ"), "đ"))   /* "10.000 đ" */
+        fee = text_trim(a, arena_strndup(a, fee, fl - strlen("đ")));
     if (*fee && !text_parse_uint(fee, 1000000000000LL, &out->fee)) {
         err_set(e, 400, "Lệ phí phải là số tiền bằng đồng (ví dụ 10000 hoặc 10.000); để trống nếu thay đổi theo trường hợp.",
                 "bad fee");
@@ -394,12 +395,15 @@ static int import_row(void *ctx, int line, char **cells, int ncells)
     return 0;
 }
 
-static int64_t existing_id(db *d, int64_t unit_id, const char *code)
+/* The procedure a CSV row updates: same unit and code; a row without a code matches a
+ * code-less procedure of the same unit with the same name, so an export re-imports cleanly. */
+static int64_t existing_id(db *d, int64_t unit_id, const char *code, const char *name)
 {
-    if (!*code) return 0;
-    db_stmt *s = db_prepare(d, "SELECT id FROM procedures WHERE unit_id = ? AND code = ?");
+    db_stmt *s = db_prepare(d, "SELECT id FROM procedures WHERE unit_id = ? AND code = ? "
+                               "AND (code <> '' OR name = ?) ORDER BY id LIMIT 1");
     db_bind_int(s, 1, unit_id);
     db_bind_text(s, 2, code);
+    db_bind_text(s, 3, name);
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     return id;
@@ -435,7 +439,7 @@ int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t ac
     json_t *codes = json_array();
     int64_t unit = st.nrows ? st.rows[0].unit_id : 0;
     for (int i = 0; i < st.nrows; i++) {
-        int64_t id = existing_id(d, st.rows[i].unit_id, st.rows[i].code);
+        int64_t id = existing_id(d, st.rows[i].unit_id, st.rows[i].code, st.rows[i].name);
         if (write_procedure(d, a, id, &st.rows[i], now, NULL) != DB_DONE) {
             json_decref(codes);
             db_rollback(d);

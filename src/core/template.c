@@ -49,6 +49,16 @@ typedef struct {
     char raw_end[24];   /* "</script" while in raw text */
 } html_state;
 
+/* A start tag ended: <script> and <style> switch to raw text until their end tag. */
+static void tag_closed(html_state *h)
+{
+    h->st = H_TEXT;
+    if (!h->closing && (!strcmp(h->tag, "script") || !strcmp(h->tag, "style"))) {
+        snprintf(h->raw_end, sizeof h->raw_end, "</%s", h->tag);
+        h->st = H_RAWTEXT;
+    }
+}
+
 static void attr_reset(html_state *h)
 {
     h->attr_len = 0;
@@ -87,12 +97,8 @@ static void html_feed(html_state *h, const char *s, size_t n)
             } else {
                 h->tag[h->tag_len] = '\0';
                 attr_reset(h);
-                h->st = c == '>' ? H_TEXT : H_IN_TAG;
-                if (c == '>' && !h->closing &&
-                    (!strcmp(h->tag, "script") || !strcmp(h->tag, "style"))) {
-                    snprintf(h->raw_end, sizeof h->raw_end, "</%s", h->tag);
-                    h->st = H_RAWTEXT;
-                }
+                if (c == '>') tag_closed(h);
+                else h->st = H_IN_TAG;
             }
             break;
         case H_END_TAG:   /* <!doctype ...> */
@@ -101,11 +107,7 @@ static void html_feed(html_state *h, const char *s, size_t n)
         case H_IN_TAG:
         case H_AFTER_ATTR_NAME:
             if (c == '>') {
-                h->st = H_TEXT;
-                if (!h->closing && (!strcmp(h->tag, "script") || !strcmp(h->tag, "style"))) {
-                    snprintf(h->raw_end, sizeof h->raw_end, "</%s", h->tag);
-                    h->st = H_RAWTEXT;
-                }
+                tag_closed(h);
             } else if (c == '=' && h->st == H_AFTER_ATTR_NAME) {
                 h->st = H_BEFORE_VALUE;
             } else if (isspace((unsigned char)c) || c == '/') {
@@ -123,7 +125,7 @@ static void html_feed(html_state *h, const char *s, size_t n)
             } else if (isspace((unsigned char)c)) {
                 h->st = H_AFTER_ATTR_NAME;
             } else if (c == '>') {
-                h->st = H_TEXT;
+                tag_closed(h);
             } else if (h->attr_len + 1 < sizeof h->attr) {
                 h->attr[h->attr_len++] = (char)tolower((unsigned char)c);
                 h->attr[h->attr_len] = '\0';
@@ -133,7 +135,8 @@ static void html_feed(html_state *h, const char *s, size_t n)
             h->value_len = 0;
             if (c == '"') h->st = H_VALUE_DQ;
             else if (c == '\'') h->st = H_VALUE_SQ;
-            else if (!isspace((unsigned char)c)) h->st = c == '>' ? H_TEXT : H_VALUE_UNQ;
+            else if (c == '>') tag_closed(h);
+            else if (!isspace((unsigned char)c)) h->st = H_VALUE_UNQ;
             break;
         case H_VALUE_DQ:
             if (c == '"') h->st = H_IN_TAG;
@@ -145,7 +148,7 @@ static void html_feed(html_state *h, const char *s, size_t n)
             break;
         case H_VALUE_UNQ:
             if (isspace((unsigned char)c)) h->st = H_IN_TAG;
-            else if (c == '>') h->st = H_TEXT;
+            else if (c == '>') tag_closed(h);
             break;
         case H_COMMENT:
             if (c == '>' && i >= 2 && s[i - 1] == '-' && s[i - 2] == '-') h->st = H_TEXT;
@@ -324,6 +327,11 @@ tmpl *tmpl_compile(const char *name, const char *src, char *errbuf, size_t errle
             if (!valid_path(in, n)) FAIL("bad placeholder '%.*s'", (int)n, in);
             const char *why = placeholder_context(&h, &esc);
             if (why) FAIL("%s", why);
+            /* the scheme check sees one value: a URL that starts with a placeholder must be
+             * that placeholder alone, or "{{a}}{{b}}" could assemble "javascript:" */
+            char quote = h.st == H_VALUE_DQ ? '"' : '\'';
+            if (esc == ESC_URL && close[2] != quote)
+                FAIL("a URL that starts with a placeholder must be only that placeholder");
             int at = add_node(t, N_VAR, in, n);
             t->nodes[at].esc = esc;
             /* the value now stands in the attribute: later placeholders are not at its start */

@@ -100,13 +100,27 @@ bool text_is_blank(const char *s)
     return true;
 }
 
+/* "10.000" is ten thousand; "1.5" and "10.00" are not numbers of đồng or days. */
+static bool separators_ok(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    if (!dot) return true;
+    if (dot - s < 1 || dot - s > 3) return false;
+    for (const char *p = dot; *p; p += 4) {
+        if (p[0] != '.') return false;
+        for (int k = 1; k <= 3; k++)
+            if (p[k] < '0' || p[k] > '9') return false;
+    }
+    return true;
+}
+
 bool text_parse_uint(const char *s, int64_t max, int64_t *out)
 {
-    if (!s || !*s) return false;
+    if (!s || !*s || !separators_ok(s)) return false;
     int64_t v = 0;
     int digits = 0;
     for (const char *p = s; *p; p++) {
-        if (*p == '.' && digits > 0 && p[1]) continue;
+        if (*p == '.') continue;
         if (*p < '0' || *p > '9') return false;
         int d = *p - '0';
         if (v > (max - d) / 10) return false;
@@ -121,7 +135,9 @@ bool text_parse_uint(const char *s, int64_t max, int64_t *out)
 char *text_money(arena *a, int64_t dong)
 {
     char digits[32];
-    snprintf(digits, sizeof digits, "%lld", (long long)(dong < 0 ? -dong : dong));
+    /* through unsigned, so the most negative value has a magnitude too */
+    unsigned long long mag = dong < 0 ? 0ull - (unsigned long long)dong : (unsigned long long)dong;
+    snprintf(digits, sizeof digits, "%llu", mag);
     buf b;
     buf_init(&b, a);
     if (dong < 0) buf_putc(&b, '-');
