@@ -25,7 +25,7 @@ DEMO := data/demo/units.json data/demo/procedures.csv
 GEN := build/gen/templates.c build/gen/migrations.c build/gen/static.c build/gen/demo.c
 HEADERS := $(wildcard src/*/*.h)
 
-.PHONY: all run check unit http browser fuzz bench pot clean deps
+.PHONY: all run check check-run fuzz bench pot clean deps
 all: build/thanthien build/locale/en/LC_MESSAGES/thanthien-en.mo
 
 deps:
@@ -68,9 +68,12 @@ build/chk/%.o: %.c $(HEADERS)
 
 build/thanthien: $(call objects,rel) build/rel/src/cli/main.o
 	$(CC) $(CFLAGS_REL) -o $@ $^ $(PKG_LIBS)
-build/chk/thanthien: $(call objects,chk) build/chk/src/cli/main.o build/locale/en/LC_MESSAGES/thanthien-en.mo
+build/chk/thanthien: $(call objects,chk) build/chk/src/cli/main.o build/chk/locale/en/LC_MESSAGES/thanthien-en.mo
 	$(CC) $(CFLAGS_CHK) -o $@ $(filter %.o,$^) $(PKG_LIBS)
-	@mkdir -p build/chk/locale && cp -r build/locale/en build/chk/locale/
+# the binary finds its translations in locale/ beside itself
+build/chk/locale/en/LC_MESSAGES/thanthien-en.mo: build/locale/en/LC_MESSAGES/thanthien-en.mo
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 # ---- run -------------------------------------------------------------------------------
 run:
@@ -94,7 +97,13 @@ build/chk/test_http: tests/http/test_http.c
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 
-check: build/chk/thanthien build/chk/test_core build/chk/test_store build/chk/test_http
+# `make check` first installs what is missing (a fresh machine), then builds and runs in a
+# sub-make, so pkg-config sees the freshly installed libraries.
+check:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory check-run
+
+check-run: build/chk/thanthien build/chk/test_core build/chk/test_store build/chk/test_http
 	@echo "== unit tests (cmocka)"
 	build/chk/test_core 2>&1
 	build/chk/test_store 2>&1
@@ -113,7 +122,10 @@ fuzz: $(GEN)
 	  mkdir -p build/fuzz/corpus-$$t && \
 	  clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_SRC) src/catalog/csvparse.c $(PKG_LIBS) || exit 1; \
 	  echo "== fuzz $$t ($(FUZZ_TIME) s)"; \
-	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | tail -n 12 || exit 1; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=build/fuzz/crash-$$t- \
+	    build/fuzz/corpus-$$t tests/fuzz/corpus/$$t > build/fuzz/$$t.log 2>&1; rc=$$?; \
+	  grep -E '^#[0-9]+ *DONE|^stat::(number_of_executed_units|average_exec_per_sec)|ERROR|SUMMARY' build/fuzz/$$t.log; \
+	  [ $$rc -eq 0 ] || { echo "fuzz $$t failed: see build/fuzz/$$t.log"; exit 1; }; \
 	done
 
 # ---- benchmarks --------------------------------------------------------------------------

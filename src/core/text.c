@@ -123,7 +123,7 @@ bool text_parse_uint(const char *s, int64_t max, int64_t *out)
         if (*p == '.') continue;
         if (*p < '0' || *p > '9') return false;
         int d = *p - '0';
-        if (v > (max - d) / 10) return false;
+        if (d > max || v > (max - d) / 10) return false;
         v = v * 10 + d;
         digits++;
     }
