@@ -74,5 +74,6 @@ void page_catalog_export(struct req *r);
 void api_procedures(struct req *r);
 void api_procedure(struct req *r);
 int64_t scope_procedure_param(struct req *r);
+void catalog_web_cleanup(void);   /* frees the QR code cache at shutdown */
 
 #endif

@@ -1,6 +1,8 @@
 /* catalog_web.c -- the public catalogue pages, the JSON API, and the staff forms for
  * adding, editing, importing and exporting procedures. */
+#include <pthread.h>
 #include <qrencode.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../account/account.h"
@@ -75,7 +77,7 @@ void page_catalog_list(req *r)
 }
 
 /* An inline SVG of the QR code: one path, no raster, a few hundred bytes on a slow link. */
-static char *qr_svg(arena *a, const char *text)
+static char *qr_svg_make(arena *a, const char *text)
 {
     QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     if (!qr) return NULL;
@@ -86,12 +88,64 @@ static char *qr_svg(arena *a, const char *text)
                    "height=\"160\" role=\"img\" aria-labelledby=\"qr-title\"><title id=\"qr-title\">",
                size, size);
     buf_puts(&b, "QR</title><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"");
-    for (int y = 0; y < w; y++)
-        for (int x = 0; x < w; x++)
-            if (qr->data[y * w + x] & 1) buf_printf(&b, "M%d %dh1v1h-1z", x + quiet, y + quiet);
+    /* one rectangle per run of dark modules in a row: a third of the path, no printf per module */
+    for (int y = 0; y < w; y++) {
+        for (int x = 0; x < w;) {
+            if (!(qr->data[y * w + x] & 1)) {
+                x++;
+                continue;
+            }
+            int run = 1;
+            while (x + run < w && (qr->data[y * w + x + run] & 1)) run++;
+            char rect[48];
+            int n = snprintf(rect, sizeof rect, "M%d %dh%dv1h-%dz", x + quiet, y + quiet, run, run);
+            buf_add(&b, rect, (size_t)n);
+            x += run;
+        }
+    }
     buf_puts(&b, "\"/></svg>");
     QRcode_free(qr);
     return (char *)buf_cstr(&b);
+}
+
+/* Encoding a QR code (choosing its mask) costs more than the rest of the page, and a
+ * procedure's link seldom changes: keep the last SVGs, one slot per hash of the link. */
+#define QR_CACHE 512
+static struct {
+    char *link, *svg;
+} qr_cache[QR_CACHE];
+static pthread_mutex_t qr_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static char *qr_svg(arena *a, const char *link)
+{
+    size_t h = 5381;
+    for (const char *p = link; *p; p++) h = h * 33 + (unsigned char)*p;
+    h %= QR_CACHE;
+    char *svg = NULL;
+    pthread_mutex_lock(&qr_mu);
+    if (qr_cache[h].link && !strcmp(qr_cache[h].link, link)) svg = arena_strdup(a, qr_cache[h].svg);
+    pthread_mutex_unlock(&qr_mu);
+    if (svg) return svg;
+    svg = qr_svg_make(a, link);
+    if (!svg) return NULL;
+    char *link_copy = strdup(link), *svg_copy = strdup(svg);
+    if (!link_copy || !svg_copy) abort();
+    pthread_mutex_lock(&qr_mu);
+    free(qr_cache[h].link);
+    free(qr_cache[h].svg);
+    qr_cache[h].link = link_copy;
+    qr_cache[h].svg = svg_copy;
+    pthread_mutex_unlock(&qr_mu);
+    return svg;
+}
+
+void catalog_web_cleanup(void)
+{
+    for (int i = 0; i < QR_CACHE; i++) {
+        free(qr_cache[i].link);
+        free(qr_cache[i].svg);
+        qr_cache[i].link = qr_cache[i].svg = NULL;
+    }
 }
 
 static const char *public_base(req *r)

@@ -1,6 +1,7 @@
 /* arena.c -- see arena.h. */
 #include "arena.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,11 @@ static block *block_new(size_t size)
     return b;
 }
 
-void *arena_alloc(arena *a, size_t n)
+static void *alloc(arena *a, size_t n, bool zero);
+
+void *arena_alloc(arena *a, size_t n) { return alloc(a, n, true); }
+
+static void *alloc(arena *a, size_t n, bool zero)
 {
     if (n == 0) n = 1;
     if (n > SIZE_MAX / 2) out_of_memory();
@@ -76,7 +81,7 @@ void *arena_alloc(arena *a, size_t n)
                 a->head = big;
             }
             a->handed_out += need;
-            memset(big->data, 0, need);
+            if (zero) memset(big->data, 0, need);
             return big->data;
         }
         b = block_new(a->next_size);
@@ -87,7 +92,7 @@ void *arena_alloc(arena *a, size_t n)
     void *p = b->data + b->used;
     b->used += need;
     a->handed_out += need;
-    memset(p, 0, need);
+    if (zero) memset(p, 0, need);
     return p;
 }
 
@@ -143,7 +148,7 @@ static void buf_grow(buf *b, size_t extra)
     if (b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1) cap *= 2;
-    char *d = arena_alloc(b->a, cap);
+    char *d = alloc(b->a, cap, false);   /* every byte up to len is written before it is read */
     if (b->len) memcpy(d, b->data, b->len);
     b->data = d;
     b->cap = cap;

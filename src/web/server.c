@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "../catalog/catalog.h"
 #include "../core/text.h"
 #include "app.h"
 #include "form.h"
@@ -630,5 +631,6 @@ int app_serve(app_config *cfg)
         free(e2);
     }
     templates_unload();
+    catalog_web_cleanup();
     return 0;
 }
