@@ -71,6 +71,11 @@ int account_leader_add(db *d, int64_t unit_id, const char *name, const char *tit
                        const char *phone, int sort);
 int account_hamlet_add(db *d, int64_t unit_id, const char *name, int64_t households,
                        int64_t voters);
+/* The same, checked and audited, for the administrator's forms: text as typed. */
+int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *households,
+                          const char *voters, int64_t actor_id, err *e);
+int account_leader_create(db *d, int64_t unit_id, const char *name, const char *title,
+                          const char *phone, int64_t actor_id, err *e);
 /* The unit and its ancestors, nearest first, ending in -1 (for catalogue inheritance). */
 int account_unit_chain(db *d, int64_t unit_id, int64_t *out, int max);
 
@@ -87,6 +92,8 @@ void page_admin_units(struct req *r);
 void page_admin_unit_create(struct req *r);
 void page_admin_unit_edit(struct req *r);
 void page_admin_unit_update(struct req *r);
+void page_admin_hamlet_create(struct req *r);
+void page_admin_leader_create(struct req *r);
 void page_admin_users(struct req *r);
 void page_admin_user_create(struct req *r);
 void page_admin_user_active(struct req *r);

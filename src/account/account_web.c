@@ -271,3 +271,29 @@ void page_admin_user_active(req *r)
     }
     users_admin_page(r, e.status, &e);
 }
+
+static void unit_child_form_done(req *r, int rc, const err *e)
+{
+    if (rc == 0) web_redirect(r, arena_printf(r->a, "/quan-tri/don-vi/%s", req_param(r, "code")));
+    else unit_edit_page(r, e->status, e);
+}
+
+void page_admin_hamlet_create(req *r)
+{
+    err e = {0};
+    int64_t unit = account_unit_id(req_db(r), req_param(r, "code"));
+    int rc = account_hamlet_create(req_db(r), unit, text_trim(r->a, req_form(r, "hamlet_name")),
+                                   text_trim(r->a, req_form(r, "households")), text_trim(r->a, req_form(r, "voters")),
+                                   r->user->id, &e);
+    unit_child_form_done(r, rc, &e);
+}
+
+void page_admin_leader_create(req *r)
+{
+    err e = {0};
+    int64_t unit = account_unit_id(req_db(r), req_param(r, "code"));
+    int rc = account_leader_create(req_db(r), unit, text_trim(r->a, req_form(r, "leader_name")),
+                                   text_trim(r->a, req_form(r, "leader_title")),
+                                   text_trim(r->a, req_form(r, "leader_phone")), r->user->id, &e);
+    unit_child_form_done(r, rc, &e);
+}

@@ -262,3 +262,83 @@ int account_hamlet_add(db *d, int64_t unit_id, const char *name, int64_t househo
     db_done(s);
     return rc == DB_DONE ? 0 : -1;
 }
+
+static int audited_insert(db *d, int rc_insert_ok, int64_t unit_id, const char *action, const char *entity,
+                          json_t *detail, int64_t actor_id, err *e)
+{
+    int64_t id = db_last_id(d);
+    if (!rc_insert_ok || audit_append(d, (int64_t)time(NULL), actor_id, unit_id, action, entity, id, detail) ||
+        db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(d));
+        return -1;
+    }
+    return 0;
+}
+
+int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *households, const char *voters,
+                          int64_t actor_id, err *e)
+{
+    if (text_is_blank(name) || text_char_count(name) > 100) {
+        err_set(e, 400, "Tên thôn, xóm, tổ dân phố không được để trống và không quá 100 ký tự.", "bad hamlet name");
+        err_field(e, "hamlet_name");
+        return -1;
+    }
+    int64_t h = -1, v = -1;
+    if ((households && *households && !text_parse_uint(households, 1000000, &h)) ||
+        (voters && *voters && !text_parse_uint(voters, 1000000, &v))) {
+        err_set(e, 400, "Số hộ và số cử tri phải là số nguyên không âm.", "bad counts");
+        err_field(e, "households");
+        return -1;
+    }
+    if (db_begin_write(d) != DB_DONE) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
+        return -1;
+    }
+    if (account_hamlet_add(d, unit_id, name, h, v) != 0) {
+        db_rollback(d);
+        err_set(e, 409, "Đơn vị đã có thôn, xóm, tổ dân phố mang tên này.", "duplicate hamlet %s", name);
+        err_field(e, "hamlet_name");
+        return -1;
+    }
+    return audited_insert(d, 1, unit_id, "hamlet.create", "hamlet",
+                          json_pack("{s:s, s:I, s:I}", "name", name, "households", (json_int_t)h, "voters", (json_int_t)v),
+                          actor_id, e);
+}
+
+static bool phone_ok(const char *p)
+{
+    int digits = 0;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') digits++;
+        else if (*p != ' ' && *p != '.' && *p != '-' && *p != '+' && *p != '(' && *p != ')') return false;
+    }
+    return digits >= 8 && digits <= 15;
+}
+
+int account_leader_create(db *d, int64_t unit_id, const char *name, const char *title, const char *phone,
+                          int64_t actor_id, err *e)
+{
+    if (text_is_blank(name) || text_char_count(name) > 100 || text_is_blank(title) || text_char_count(title) > 100) {
+        err_set(e, 400, "Họ tên và chức vụ của lãnh đạo không được để trống và không quá 100 ký tự.", "bad leader");
+        err_field(e, "leader_name");
+        return -1;
+    }
+    if (phone && *phone && !phone_ok(phone)) {
+        err_set(e, 400, "Số điện thoại chỉ gồm chữ số (8–15 số), có thể có dấu cách, dấu chấm hoặc dấu +.", "bad phone");
+        err_field(e, "leader_phone");
+        return -1;
+    }
+    if (db_begin_write(d) != DB_DONE) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
+        return -1;
+    }
+    db_stmt *s = db_prepare(d, "SELECT COALESCE(max(sort), -1) + 1 FROM unit_leaders WHERE unit_id = ?");
+    db_bind_int(s, 1, unit_id);
+    int sort = db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : 0;
+    db_done(s);
+    int ok = account_leader_add(d, unit_id, name, title, phone, sort) == 0;
+    return audited_insert(d, ok, unit_id, "leader.create", "leader",
+                          json_pack("{s:s, s:s, s:s}", "name", name, "title", title, "phone", phone ? phone : ""),
+                          actor_id, e);
+}

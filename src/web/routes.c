@@ -46,6 +46,8 @@ const route routes[] = {
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
     {"POST", "/quan-tri/don-vi/{code}", page_admin_unit_update, ACCESS_ADMIN, scope_unit_param},
+    {"POST", "/quan-tri/don-vi/{code}/thon", page_admin_hamlet_create, ACCESS_ADMIN, scope_unit_param},
+    {"POST", "/quan-tri/don-vi/{code}/lanh-dao", page_admin_leader_create, ACCESS_ADMIN, scope_unit_param},
     {"GET", "/quan-tri/nguoi-dung", page_admin_users, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/nguoi-dung", page_admin_user_create, ACCESS_ADMIN, scope_unit_form},
     {"POST", "/quan-tri/nguoi-dung/{id}/trang-thai", page_admin_user_active, ACCESS_ADMIN, scope_user_param},

@@ -731,6 +731,51 @@ static void bad_csv_import_saves_nothing(void **state)
     assert_int_equal(procedure_total(), before);
 }
 
+/* The administrator keeps the unit's public facts: leaders' phones and hamlets. */
+static void admin_edits_leaders_and_hamlets(void **state)
+{
+    (void)state;
+    session admin, officer;
+    assert_int_equal(login("admin", PASSWORD, &admin), 303);
+    assert_int_equal(login("canbo2", PASSWORD, &officer), 303);
+    char body[512];
+    snprintf(body, sizeof body, "_csrf=%s&leader_name=Ng%%C3%%B4+Th%%E1%%BB%%8B+Lan&leader_title=Ph%%C3%%B3+Ch%%E1%%BB%%A7"
+             "+t%%E1%%BB%%8Bch+UBND&leader_phone=0912+000+199", admin.csrf);
+    response r = request("POST", "/quan-tri/don-vi/05602/lanh-dao", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&hamlet_name=X%%C3%%B3m+M%%E1%%BB%%9Bi&households=120&voters=310", admin.csrf);
+    r = request("POST", "/quan-tri/don-vi/05602/thon", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    r = get("/don-vi/05602");
+    assert_contains(r.body, "Ngô Thị Lan");
+    assert_contains(r.body, "href=\"tel:0912000199\"");
+    assert_contains(r.body, "Xóm Mới");
+    assert_contains(r.body, ">310</td>");
+    response_free(&r);
+    /* bad input: a clear message, nothing saved */
+    snprintf(body, sizeof body, "_csrf=%s&hamlet_name=X%%C3%%B3m+Sai&households=m%%E1%%BB%%99t+tr%%C4%%83m&voters=1",
+             admin.csrf);
+    r = request("POST", "/quan-tri/don-vi/05602/thon", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Số hộ và số cử tri phải là số nguyên không âm.");
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&leader_name=A&leader_title=B&leader_phone=g%%E1%%BB%%8Di+t%%C3%%B4i",
+             admin.csrf);
+    r = request("POST", "/quan-tri/don-vi/05602/lanh-dao", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    response_free(&r);
+    r = get("/don-vi/05602");
+    assert_lacks(r.body, "Xóm Sai");
+    response_free(&r);
+    /* an officer is not an administrator */
+    snprintf(body, sizeof body, "_csrf=%s&hamlet_name=Xom+Khac&households=1&voters=1", officer.csrf);
+    r = request("POST", "/quan-tri/don-vi/05602/thon", body, officer.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+}
+
 static void language_switch(void **state)
 {
     (void)state;
@@ -839,6 +884,7 @@ int main(void)
         cmocka_unit_test(post_without_csrf_is_refused),
         cmocka_unit_test(scoping_between_communes),
         cmocka_unit_test(bad_csv_import_saves_nothing),
+        cmocka_unit_test(admin_edits_leaders_and_hamlets),
         cmocka_unit_test(language_switch),
         cmocka_unit_test(static_assets_cache),
         cmocka_unit_test(command_line_checks_its_arguments),
