@@ -85,7 +85,8 @@ static char *qr_svg_make(arena *a, const char *text)
     buf b;
     buf_init(&b, a);
     buf_printf(&b, "<svg class=\"tt-qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"160\" "
-                   "height=\"160\" role=\"img\" aria-labelledby=\"qr-title\"><title id=\"qr-title\">",
+                   "height=\"160\" shape-rendering=\"crispEdges\" role=\"img\" aria-labelledby=\"qr-title\">"
+                   "<title id=\"qr-title\">",
                size, size);
     buf_puts(&b, "QR</title><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"");
     /* one rectangle per run of dark modules in a row: a third of the path, no printf per module */
