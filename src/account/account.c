@@ -12,12 +12,12 @@
 static const struct {
     const char *role, *label;
 } roles[] = {
-    {"officer", "Công chức Một cửa"},
-    {"specialist", "Công chức chuyên môn"},
-    {"leader", "Lãnh đạo UBND"},
-    {"board", "Thành viên Ban Thanh tra nhân dân / Ban Giám sát đầu tư"},
-    {"assessor", "Cán bộ thẩm định"},
-    {"admin", "Quản trị hệ thống"},
+    {"officer", N_("Công chức Một cửa")},
+    {"specialist", N_("Công chức chuyên môn")},
+    {"leader", N_("Lãnh đạo UBND")},
+    {"board", N_("Thành viên Ban Thanh tra nhân dân / Ban Giám sát đầu tư")},
+    {"assessor", N_("Cán bộ thẩm định")},
+    {"admin", N_("Quản trị hệ thống")},
 };
 
 bool account_role_valid(const char *role)
@@ -219,57 +219,94 @@ static char *random_token(arena *a)
     return hex;
 }
 
-static void record_failure(db *d, int64_t user_id, int64_t failed, int64_t now)
+/* Login happens in three steps so that the slow password check (argon2id, ~0.1 s and
+ * 64 MiB) runs without holding a database connection:
+ *   1. account_login_begin: inside BEGIN IMMEDIATE, refuse a locked account and count this
+ *      attempt before the password is checked, so parallel guesses cannot all slip in
+ *      before the first failure is recorded;
+ *   2. account_password_ok: the check itself, no database;
+ *   3. account_login_finish: on success, clear the count and open a session; on failure,
+ *      lock the account once it has used up its attempts. */
+int account_login_begin(db *d, const char *username, int64_t now, login_attempt *at, err *e)
 {
-    if (db_begin_write(d) != DB_DONE) return;
-    db_stmt *s = db_prepare(d, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?");
-    bool lock = failed >= ACCOUNT_MAX_FAILED_LOGINS;
-    db_bind_int(s, 1, lock ? 0 : failed);
-    db_bind_int(s, 2, lock ? now + ACCOUNT_LOCK_SECONDS : 0);
-    db_bind_int(s, 3, user_id);
-    int rc = db_step(s);
-    db_done(s);
-    if (lock) rc |= audit_append(d, now, 0, account_user_unit(d, user_id), "user.locked", "user", user_id,
-                                 json_pack("{s:I}", "failed_logins", (json_int_t)failed));
-    if (rc == DB_DONE) db_commit(d);
-    else db_rollback(d);
-}
-
-int account_login(db *d, arena *a, const char *username, const char *password, int64_t now, char **token,
-                  err *e)
-{
-    *token = NULL;
+    memset(at, 0, sizeof *at);
+    /* an unknown username is checked against a throwaway hash, so that response times do
+     * not tell which usernames exist */
+    snprintf(at->hash, sizeof at->hash, "%s",
+             "$argon2id$v=19$m=65536,t=2,p=1$JKsmL3SA2S0LjOM0FEME5g$yVMd24Zg18mqi6m9R4uNe2YsSLrZ3skRvldHflstmVs");
+    if (db_begin_write(d) != DB_DONE) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin login");
+        return -1;
+    }
     db_stmt *s = db_prepare(d, "SELECT id, password_hash, active, failed_logins, locked_until FROM users "
                                "WHERE username = ?");
     db_bind_text(s, 1, username ? username : "");
-    int64_t id = 0, failed = 0, locked_until = 0;
-    bool active = false;
-    char hash[crypto_pwhash_STRBYTES] = "";
+    int64_t failed = 0, locked_until = 0;
     if (db_step(s) == DB_ROW) {
-        id = db_col_int(s, 0);
-        snprintf(hash, sizeof hash, "%s", db_col_text(s, 1));
-        active = db_col_int(s, 2) != 0;
+        at->user_id = db_col_int(s, 0);
+        snprintf(at->hash, sizeof at->hash, "%s", db_col_text(s, 1));
+        at->active = db_col_int(s, 2) != 0;
         failed = db_col_int(s, 3);
         locked_until = db_col_int(s, 4);
     }
     db_done(s);
-    if (!id) {
-        /* verify against a throwaway hash so that an unknown username takes as long as a
-         * wrong password: response times must not tell which usernames exist */
-        snprintf(hash, sizeof hash, "%s",
-                 "$argon2id$v=19$m=65536,t=2,p=1$JKsmL3SA2S0LjOM0FEME5g$yVMd24Zg18mqi6m9R4uNe2YsSLrZ3skRvldHflstmVs");
+    if (!at->user_id) {
+        db_rollback(d);
+        return 0;
     }
-    if (id && locked_until > now) {
-        err_set(e, 429, "Tài khoản tạm khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.",
-                "locked account %s", username);
-        return -1;
+    bool locked = locked_until > now || failed >= ACCOUNT_MAX_FAILED_LOGINS;
+    if (!locked) {
+        s = db_prepare(d, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?");
+        db_bind_int(s, 1, at->user_id);
+        int rc = db_step(s);
+        db_done(s);
+        if (rc != DB_DONE || db_commit(d) != DB_DONE) {
+            db_rollback(d);
+            err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "count attempt: %s", db_errmsg(d));
+            return -1;
+        }
+        return 0;
     }
-    bool verified = password && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-    bool ok = id && active && verified;
-    if (!ok) {
-        if (id) record_failure(d, id, failed + 1, now);
-        err_set(e, 401, "Tên đăng nhập hoặc mật khẩu không đúng.", "bad login for %s",
-                username ? username : "");
+    db_rollback(d);
+    err_set(e, 429, "Tài khoản tạm khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.",
+            "locked account %s", username);
+    return -1;
+}
+
+bool account_password_ok(const login_attempt *at, const char *password)
+{
+    return password && crypto_pwhash_str_verify(at->hash, password, strlen(password)) == 0;
+}
+
+static void record_failure(db *d, int64_t user_id, int64_t now)
+{
+    if (db_begin_write(d) != DB_DONE) return;
+    db_stmt *s = db_prepare(d, "SELECT failed_logins FROM users WHERE id = ?");
+    db_bind_int(s, 1, user_id);
+    int64_t failed = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    int rc = DB_DONE;
+    if (failed >= ACCOUNT_MAX_FAILED_LOGINS) {
+        s = db_prepare(d, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?");
+        db_bind_int(s, 1, now + ACCOUNT_LOCK_SECONDS);
+        db_bind_int(s, 2, user_id);
+        rc = db_step(s);
+        db_done(s);
+        if (rc == DB_DONE && audit_append(d, now, 0, account_user_unit(d, user_id), "user.locked", "user", user_id,
+                                          json_pack("{s:I}", "failed_logins", (json_int_t)failed)))
+            rc = DB_ERROR;
+    }
+    if (rc == DB_DONE) db_commit(d);
+    else db_rollback(d);
+}
+
+int account_login_finish(db *d, arena *a, const login_attempt *at, bool verified, int64_t now, char **token,
+                         err *e)
+{
+    *token = NULL;
+    if (!at->user_id || !at->active || !verified) {
+        if (at->user_id) record_failure(d, at->user_id, now);
+        err_set(e, 401, "Tên đăng nhập hoặc mật khẩu không đúng.", "bad login for user %lld", (long long)at->user_id);
         return -1;
     }
     char *tok = random_token(a);
@@ -280,16 +317,17 @@ int account_login(db *d, arena *a, const char *username, const char *password, i
         err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
         return -1;
     }
-    s = db_prepare(d, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+    db_stmt *s = db_prepare(d, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) "
+                               "VALUES (?, ?, ?, ?, ?)");
     db_bind_text(s, 1, th);
-    db_bind_int(s, 2, id);
+    db_bind_int(s, 2, at->user_id);
     db_bind_text(s, 3, csrf);
     db_bind_int(s, 4, now);
     db_bind_int(s, 5, now + ACCOUNT_SESSION_SECONDS);
     int rc = db_step(s);
     db_done(s);
     s = db_prepare(d, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
-    db_bind_int(s, 1, id);
+    db_bind_int(s, 1, at->user_id);
     if (db_step(s) != DB_DONE) rc = DB_ERROR;
     db_done(s);
     s = db_prepare(d, "DELETE FROM sessions WHERE expires_at < ?");
@@ -303,6 +341,14 @@ int account_login(db *d, arena *a, const char *username, const char *password, i
     }
     *token = tok;
     return 0;
+}
+
+int account_login(db *d, arena *a, const char *username, const char *password, int64_t now, char **token, err *e)
+{
+    *token = NULL;
+    login_attempt at;
+    if (account_login_begin(d, username, now, &at, e) != 0) return -1;
+    return account_login_finish(d, a, &at, account_password_ok(&at, password), now, token, e);
 }
 
 account_user *account_session(db *d, arena *a, const char *token, int64_t now, char **csrf)

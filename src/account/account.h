@@ -44,9 +44,20 @@ json_t *account_users_list(db *d, const account_user *viewer);   /* the viewer's
 json_t *account_unit_staff(db *d, int64_t unit_id);
 int64_t account_user_unit(db *d, int64_t user_id);               /* -1 when unknown */
 
-/* Sessions. On success *token is the new cookie value (arena string). */
+/* Sessions. On success *token is the new cookie value (arena string). account_login is
+ * the three steps below in a row; the web handler runs them apart so that no database
+ * connection is held while the password hash is checked. */
 int account_login(db *d, arena *a, const char *username, const char *password, int64_t now,
                   char **token, err *e);
+typedef struct {
+    int64_t user_id;   /* 0: no such user (the check still runs, on a throwaway hash) */
+    bool active;
+    char hash[128];
+} login_attempt;
+int account_login_begin(db *d, const char *username, int64_t now, login_attempt *at, err *e);
+bool account_password_ok(const login_attempt *at, const char *password);
+int account_login_finish(db *d, arena *a, const login_attempt *at, bool verified, int64_t now,
+                         char **token, err *e);
 account_user *account_session(db *d, arena *a, const char *token, int64_t now, char **csrf);
 void account_logout(db *d, const char *token);
 
@@ -67,6 +78,7 @@ json_t *account_units_list(db *d, const account_user *viewer);    /* NULL viewer
 int64_t account_default_unit(db *d);                              /* first commune; -1 if none */
 int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id,
                       int64_t actor_unit, err *e);
+/* Raw inserts inside the caller's transaction (the demo); DB_DONE or a DB_ error code. */
 int account_leader_add(db *d, int64_t unit_id, const char *name, const char *title,
                        const char *phone, int sort);
 int account_hamlet_add(db *d, int64_t unit_id, const char *name, int64_t households,

@@ -35,7 +35,16 @@ static void unit_page(req *r, json_t *unit)
     db *d = req_db(r);
     int64_t id = json_integer_value(json_object_get(unit, "id"));
     json_t *model = json_pack("{s:o}", "unit", unit);
-    json_object_set_new(model, "fields", catalog_fields(d, id));
+    json_t *fields = catalog_fields(d, id);
+    size_t k;
+    json_t *f;
+    json_array_foreach(fields, k, f) {
+        char *enc = NULL;
+        form_url_encode(r->a, json_get_str(f, "name"), &enc);
+        json_object_set_new(f, "href", json_string(arena_printf(r->a, "/thu-tuc?don_vi=%s&linh_vuc=%s",
+                                                                json_get_str(unit, "code"), enc)));
+    }
+    json_object_set_new(model, "fields", fields);
     json_t *children = json_array();
     json_t *all = account_units_list(d, NULL);
     size_t i;
@@ -97,7 +106,14 @@ void page_login(req *r)
     char *token = NULL;
     err e = {0};
     const char *username = req_form(r, "username");
-    if (account_login(req_db(r), r->a, username, req_form(r, "password"), req_now(r), &token, &e) != 0) {
+    login_attempt at;
+    int rc = account_login_begin(req_db(r), username, req_now(r), &at, &e);
+    if (rc == 0) {
+        req_db_release(r);   /* the hash check takes ~0.1 s: let others use the connection */
+        bool verified = account_password_ok(&at, req_form(r, "password"));
+        rc = account_login_finish(req_db(r), r->a, &at, verified, req_now(r), &token, &e);
+    }
+    if (rc != 0) {
         if (r->want_json) web_err(r, &e);
         else login_form(r, e.status, e.user);
         return;

@@ -14,10 +14,10 @@
 
 static const char *kind_label(const char *kind)
 {
-    if (!strcmp(kind, "province")) return "Tỉnh, thành phố";
-    if (!strcmp(kind, "district")) return "Huyện";
-    if (!strcmp(kind, "commune")) return "Xã, phường, đặc khu";
-    if (!strcmp(kind, "department")) return "Sở, ban, ngành";
+    if (!strcmp(kind, "province")) return N_("Tỉnh, thành phố");
+    if (!strcmp(kind, "district")) return N_("Huyện");
+    if (!strcmp(kind, "commune")) return N_("Xã, phường, đặc khu");
+    if (!strcmp(kind, "department")) return N_("Sở, ban, ngành");
     return "";
 }
 
@@ -222,7 +222,7 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
         return -1;
     }
     int64_t id = create ? db_last_id(d) : account_unit_id(d, f->code);
-    if (!create && db_changes(d) == 0) {
+    if (!create && rc == DB_DONE && db_changes(d) == 0) {
         db_rollback(d);
         err_set(e, 404, "Không tìm thấy đơn vị.", "no unit %s", f->code);
         return -1;
@@ -248,7 +248,7 @@ int account_leader_add(db *d, int64_t unit_id, const char *name, const char *tit
     db_bind_int(s, 5, sort);
     int rc = db_step(s);
     db_done(s);
-    return rc == DB_DONE ? 0 : -1;
+    return rc;
 }
 
 int account_hamlet_add(db *d, int64_t unit_id, const char *name, int64_t households, int64_t voters)
@@ -260,14 +260,15 @@ int account_hamlet_add(db *d, int64_t unit_id, const char *name, int64_t househo
     if (voters >= 0) db_bind_int(s, 4, voters); else db_bind_null(s, 4);
     int rc = db_step(s);
     db_done(s);
-    return rc == DB_DONE ? 0 : -1;
+    return rc;
 }
 
-static int audited_insert(db *d, int rc_insert_ok, int64_t unit_id, const char *action, const char *entity,
-                          json_t *detail, int64_t actor_id, err *e)
+/* Audits the row just inserted and commits; detail is stolen. */
+static int audited_insert(db *d, int64_t unit_id, const char *action, const char *entity, json_t *detail,
+                          int64_t actor_id, err *e)
 {
     int64_t id = db_last_id(d);
-    if (!rc_insert_ok || audit_append(d, (int64_t)time(NULL), actor_id, unit_id, action, entity, id, detail) ||
+    if (audit_append(d, (int64_t)time(NULL), actor_id, unit_id, action, entity, id, detail) ||
         db_commit(d) != DB_DONE) {
         db_rollback(d);
         err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(d));
@@ -295,13 +296,18 @@ int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *
         err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
         return -1;
     }
-    if (account_hamlet_add(d, unit_id, name, h, v) != 0) {
+    int rc = account_hamlet_add(d, unit_id, name, h, v);
+    if (rc != DB_DONE) {
         db_rollback(d);
-        err_set(e, 409, "Đơn vị đã có thôn, xóm, tổ dân phố mang tên này.", "duplicate hamlet %s", name);
-        err_field(e, "hamlet_name");
+        if (rc == DB_CONSTRAINT) {
+            err_set(e, 409, "Đơn vị đã có thôn, xóm, tổ dân phố mang tên này.", "duplicate hamlet %s", name);
+            err_field(e, "hamlet_name");
+        } else {
+            err_set(e, 500, "Không lưu được thay đổi.", "hamlet insert: %s", db_errmsg(d));
+        }
         return -1;
     }
-    return audited_insert(d, 1, unit_id, "hamlet.create", "hamlet",
+    return audited_insert(d, unit_id, "hamlet.create", "hamlet",
                           json_pack("{s:s, s:I, s:I}", "name", name, "households", (json_int_t)h, "voters", (json_int_t)v),
                           actor_id, e);
 }
@@ -337,8 +343,12 @@ int account_leader_create(db *d, int64_t unit_id, const char *name, const char *
     db_bind_int(s, 1, unit_id);
     int sort = db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : 0;
     db_done(s);
-    int ok = account_leader_add(d, unit_id, name, title, phone, sort) == 0;
-    return audited_insert(d, ok, unit_id, "leader.create", "leader",
+    if (account_leader_add(d, unit_id, name, title, phone, sort) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được thay đổi.", "leader insert: %s", db_errmsg(d));
+        return -1;
+    }
+    return audited_insert(d, unit_id, "leader.create", "leader",
                           json_pack("{s:s, s:s, s:s}", "name", name, "title", title, "phone", phone ? phone : ""),
                           actor_id, e);
 }

@@ -115,7 +115,7 @@ json_t *audit_recent(db *d, int64_t unit_id, int limit)
 {
     json_t *rows = json_array();
     db_stmt *s = db_prepare(d, "SELECT a.id, a.at, COALESCE(u.username, ''), a.action, a.entity, "
-                               "COALESCE(a.entity_id, 0), a.detail, a.hash FROM audit_log a "
+                               "COALESCE(a.entity_id, 0), a.detail, a.hash, COALESCE(a.unit_id, 0) FROM audit_log a "
                                "LEFT JOIN users u ON u.id = a.user_id "
                                "WHERE (? = 0 OR a.unit_id = ?) ORDER BY a.id DESC LIMIT ?");
     if (!s) return rows;
@@ -128,6 +128,8 @@ json_t *audit_recent(db *d, int64_t unit_id, int limit)
                                               "user", db_col_text(s, 2), "action", db_col_text(s, 3), "entity",
                                               db_col_text(s, 4), "entity_id", (json_int_t)db_col_int(s, 5),
                                               "detail", db_col_text(s, 6), "hash", db_col_text(s, 7)));
+        json_object_set_new(json_array_get(rows, json_array_size(rows) - 1), "unit_id",
+                            json_integer(db_col_int(s, 8)));
     }
     db_done(s);
     return rows;

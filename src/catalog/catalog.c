@@ -17,9 +17,9 @@ const char *const catalog_csv_columns[] = {"unit_code", "code", "name", "field",
 
 static const char *online_label(const char *level)
 {
-    if (!strcmp(level, "full")) return "Dịch vụ công trực tuyến toàn trình";
-    if (!strcmp(level, "partial")) return "Dịch vụ công trực tuyến một phần";
-    if (!strcmp(level, "none")) return "Chỉ nộp trực tiếp hoặc qua bưu chính";
+    if (!strcmp(level, "full")) return N_("Dịch vụ công trực tuyến toàn trình");
+    if (!strcmp(level, "partial")) return N_("Dịch vụ công trực tuyến một phần");
+    if (!strcmp(level, "none")) return N_("Chỉ nộp trực tiếp hoặc qua bưu chính");
     return "";
 }
 
@@ -209,12 +209,17 @@ static json_t *procedure_row(db_stmt *s, arena *a, bool full)
     int64_t days = db_col_int(s, 4);
     bool days_null = db_col_null(s, 4);
     json_object_set_new(o, "days", days_null ? json_null() : json_integer(days));
+    json_object_set_new(o, "has_days", json_boolean(!days_null));
+    json_object_set_new(o, "same_day", json_boolean(!days_null && days == 0));
     json_object_set_new(o, "days_display",
                         json_string(days_null ? "" : days == 0 ? "Trong ngày" : arena_printf(a, "%lld ngày làm việc", (long long)days)));
     json_object_set_new(o, "time_text", json_string(db_col_text(s, 5)));
     bool fee_null = db_col_null(s, 6);
     int64_t fee = db_col_int(s, 6);
     json_object_set_new(o, "fee", fee_null ? json_null() : json_integer(fee));
+    json_object_set_new(o, "has_fee", json_boolean(!fee_null));
+    json_object_set_new(o, "free", json_boolean(!fee_null && fee == 0));
+    json_object_set_new(o, "fee_amount", json_string(fee_null ? "" : text_money(a, fee)));
     json_object_set_new(o, "fee_display",
                         json_string(fee_null ? "" : fee == 0 ? "Miễn phí" : arena_printf(a, "%s đồng", text_money(a, fee))));
     json_object_set_new(o, "fee_text", json_string(db_col_text(s, 7)));
@@ -254,8 +259,8 @@ int64_t catalog_unit_of(db *d, int64_t id)
 static int query_words(arena *a, const char *folded, const char **words, int max)
 {
     int n = 0;
-    char *copy = arena_strdup(a, folded);
-    for (char *tok = strtok(copy, " "); tok && n < max; tok = strtok(NULL, " ")) words[n++] = tok;
+    char *copy = arena_strdup(a, folded), *save = NULL;
+    for (char *tok = strtok_r(copy, " ", &save); tok && n < max; tok = strtok_r(NULL, " ", &save)) words[n++] = tok;
     return n;
 }
 
@@ -436,21 +441,29 @@ int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t ac
         err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
         return -1;
     }
-    json_t *codes = json_array();
-    int64_t unit = st.nrows ? st.rows[0].unit_id : 0;
+    json_t *by_unit = json_object();   /* unit id -> codes written, one audit row per unit */
     for (int i = 0; i < st.nrows; i++) {
         int64_t id = existing_id(d, st.rows[i].unit_id, st.rows[i].code, st.rows[i].name);
         if (write_procedure(d, a, id, &st.rows[i], now, NULL) != DB_DONE) {
-            json_decref(codes);
+            json_decref(by_unit);
             db_rollback(d);
             err_set(e, 500, "Không lưu được danh mục thủ tục.", "import write: %s", db_errmsg(d));
             return -1;
         }
-        json_array_append_new(codes, json_string(st.rows[i].code));
+        const char *key = arena_printf(a, "%lld", (long long)st.rows[i].unit_id);
+        json_t *codes = json_object_get(by_unit, key);
+        if (!codes) json_object_set_new(by_unit, key, codes = json_array());
+        json_array_append_new(codes, json_string(*st.rows[i].code ? st.rows[i].code : st.rows[i].name));
     }
-    if (audit_append(d, now, actor_id, unit, "procedure.import", "procedure", 0,
-                     json_pack("{s:i, s:o}", "count", st.nrows, "codes", codes)) ||
-        db_commit(d) != DB_DONE) {
+    int failed = 0;
+    const char *key;
+    json_t *codes;
+    json_object_foreach(by_unit, key, codes) {
+        failed |= audit_append(d, now, actor_id, strtoll(key, NULL, 10), "procedure.import", "procedure", 0,
+                               json_pack("{s:I, s:O}", "count", (json_int_t)json_array_size(codes), "codes", codes));
+    }
+    json_decref(by_unit);
+    if (failed || db_commit(d) != DB_DONE) {
         db_rollback(d);
         err_set(e, 500, "Không lưu được danh mục thủ tục.", "import commit: %s", db_errmsg(d));
         return -1;

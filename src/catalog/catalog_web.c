@@ -7,6 +7,7 @@
 
 #include "../account/account.h"
 #include "../core/text.h"
+#include "../web/form.h"
 #include "../web/web.h"
 #include "catalog.h"
 
@@ -67,8 +68,11 @@ void page_catalog_list(req *r)
                               "total", (json_int_t)total, "q", q ? q : "", "field", field ? field : "", "page_number",
                               page);
     json_object_set_new(model, "searched", json_boolean((q && *q) || (field && *field)));
-    const char *base = arena_printf(r->a, "/thu-tuc?don_vi=%s&q=%s&linh_vuc=%s", json_get_str(unit, "code"),
-                                    q ? q : "", field ? field : "");
+    char *q_enc = NULL, *field_enc = NULL;
+    form_url_encode(r->a, q ? q : "", &q_enc);
+    form_url_encode(r->a, field ? field : "", &field_enc);
+    const char *base = arena_printf(r->a, "/thu-tuc?don_vi=%s&q=%s&linh_vuc=%s", json_get_str(unit, "code"), q_enc,
+                                    field_enc);
     if (page > 1) json_object_set_new(model, "prev_url", json_string(arena_printf(r->a, "%s&trang=%d", base, page - 1)));
     if ((int64_t)page * PAGE_SIZE < total)
         json_object_set_new(model, "next_url", json_string(arena_printf(r->a, "%s&trang=%d", base, page + 1)));

@@ -12,6 +12,10 @@ typedef struct {
     char field[64];     /* the form field at fault, if any */
 } err;
 
+/* Marks a Vietnamese UI string for translation where it is defined (xgettext -kN_); the
+ * web layer translates it where it is shown. */
+#define N_(s) s
+
 /* Fills e (which may be NULL): umsg is the user's message, the rest a printf for the log. */
 void err_set(err *e, int status, const char *umsg, const char *logfmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -40,11 +40,12 @@ static int add_units(db *d, json_t *units, err *e)
         size_t k;
         json_t *x;
         json_array_foreach(json_object_get(u, "leaders"), k, x) {
-            if (account_leader_add(d, id, s(x, "name"), s(x, "title"), s(x, "phone"), (int)k) != 0) goto fail;
+            if (account_leader_add(d, id, s(x, "name"), s(x, "title"), s(x, "phone"), (int)k) != DB_DONE) goto fail;
         }
         json_array_foreach(json_object_get(u, "hamlets"), k, x) {
             json_t *h = json_object_get(x, "households"), *v = json_object_get(x, "voters");
-            if (account_hamlet_add(d, id, s(x, "name"), h ? json_integer_value(h) : -1, v ? json_integer_value(v) : -1) != 0)
+            if (account_hamlet_add(d, id, s(x, "name"), h ? json_integer_value(h) : -1, v ? json_integer_value(v) : -1) !=
+                DB_DONE)
                 goto fail;
         }
     }

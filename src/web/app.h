@@ -63,7 +63,9 @@ void page_metrics(req *r);
 void page_language(req *r);
 
 /* router.c */
-const route *router_match(const char *method, const char *path, req *r, bool *path_known);
+/* The route for method and path; NULL when none. When the path exists under other methods,
+ * *allow lists them ("GET, HEAD, POST"), else it is NULL. */
+const route *router_match(const char *method, const char *path, req *r, const char **allow);
 bool router_role_allows(int access, const char *role);
 
 /* metrics.c */

@@ -58,8 +58,29 @@ json_t *web_page_info(req *r, const char *title)
     return page;
 }
 
+/* Labels from fixed lists (roles, kinds of unit, online levels) are Vietnamese msgids in the
+ * model; the page shows them in the visitor's language. The JSON API keeps them as they are. */
+static void localize_labels(req *r, json_t *v, int depth)
+{
+    if (depth > 8) return;
+    const char *key;
+    json_t *child;
+    size_t i;
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, child) {
+            size_t n = strlen(key);
+            if (json_is_string(child) && n > 6 && !strcmp(key + n - 6, "_label"))
+                json_string_set(child, T(r, json_string_value(child)));
+            else localize_labels(r, child, depth + 1);
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, child) localize_labels(r, child, depth + 1);
+    }
+}
+
 static char *render_page(req *r, const char *tmpl_name, json_t *model, const char *raw)
 {
+    if (strcmp(r->lang, "vi") != 0) localize_labels(r, model, 0);
     tmpl_env env = {.translate = translate, .translate_ctx = (void *)r->lang, .body = raw};
     if (!json_object_get(model, "page")) json_object_set_new(model, "page", web_page_info(r, ""));
     env.body = tmpl_render(template_get(tmpl_name), r->a, model, &env);
@@ -95,17 +116,18 @@ void web_render_raw(req *r, int status, const char *tmpl_name, json_t *model, co
 static const char *status_title(int status)
 {
     switch (status) {
-    case 400: return "Yêu cầu không hợp lệ";
-    case 401: return "Cần đăng nhập";
-    case 403: return "Không có quyền truy cập";
-    case 404: return "Không tìm thấy trang";
-    case 405: return "Phương thức không được hỗ trợ";
-    case 408: return "Quá thời gian chờ";
-    case 409: return "Dữ liệu bị trùng";
-    case 413: return "Dữ liệu quá lớn";
-    case 429: return "Quá nhiều yêu cầu";
-    case 503: return "Hệ thống đang bận";
-    default: return "Lỗi hệ thống";
+    case 400: return N_("Yêu cầu không hợp lệ");
+    case 401: return N_("Cần đăng nhập");
+    case 403: return N_("Không có quyền truy cập");
+    case 404: return N_("Không tìm thấy trang");
+    case 405: return N_("Phương thức không được hỗ trợ");
+    case 408: return N_("Quá thời gian chờ");
+    case 409: return N_("Dữ liệu bị trùng");
+    case 413: return N_("Dữ liệu quá lớn");
+    case 429: return N_("Quá nhiều yêu cầu");
+    case 431: return N_("Phần đầu yêu cầu quá lớn");
+    case 503: return N_("Hệ thống đang bận");
+    default: return N_("Lỗi hệ thống");
     }
 }
 

@@ -34,18 +34,21 @@ static bool match(const char *pattern, const char *path, req *r)
     return true;
 }
 
-const route *router_match(const char *method, const char *path, req *r, bool *path_known)
+const route *router_match(const char *method, const char *path, req *r, const char **allow)
 {
-    *path_known = false;
+    bool get = false, post = false;
     for (size_t i = 0; i < routes_count; i++) {
         if (!match(routes[i].pattern, path, NULL)) continue;
-        *path_known = true;
+        get |= !strcmp(routes[i].method, "GET");
+        post |= !strcmp(routes[i].method, "POST");
         bool same = !strcmp(routes[i].method, method) ||
                     (!strcmp(method, "HEAD") && !strcmp(routes[i].method, "GET"));
         if (!same) continue;
         match(routes[i].pattern, path, r);
+        *allow = NULL;
         return &routes[i];
     }
+    *allow = get && post ? "GET, HEAD, POST" : get ? "GET, HEAD" : post ? "POST" : NULL;
     return NULL;
 }
 

@@ -156,6 +156,12 @@ db *req_db(req *r)
     return r->dbc;
 }
 
+void req_db_release(req *r)
+{
+    if (r->dbc) db_release(r->app->pool, r->dbc);
+    r->dbc = NULL;
+}
+
 int64_t req_now(req *r)
 {
     (void)r;
@@ -369,12 +375,12 @@ static bool csrf_ok(req *r)
 
 static void dispatch(req *r)
 {
-    bool path_known = false;
-    const route *rt = router_match(r->method, r->path, r, &path_known);
+    const char *allow = NULL;
+    const route *rt = router_match(r->method, r->path, r, &allow);
     if (!rt) {
-        r->route = path_known ? "(method)" : "(none)";
-        if (path_known) {
-            web_header(r, "Allow", "GET, HEAD, POST");
+        r->route = allow ? "(method)" : "(none)";
+        if (allow) {
+            web_header(r, "Allow", allow);
             web_error(r, 405, "Phương thức này không được hỗ trợ cho địa chỉ này.");
         } else {
             web_error(r, 404, "Không tìm thấy trang bạn yêu cầu.");
@@ -446,6 +452,13 @@ static request_state *state_new(app *ap, struct MHD_Connection *c, const char *u
     return st;
 }
 
+static enum MHD_Result count_header_bytes(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    *(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
 static bool content_type_is(req *r, const char *want)
 {
     const char *ct = req_header(r, "Content-Type");
@@ -467,6 +480,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             web_header(r, "Retry-After", "5");
             web_header(r, "Connection", "close");
             web_error(r, 429, "Có quá nhiều kết nối từ địa chỉ của bạn. Vui lòng thử lại sau ít phút.");
+            return send_response(st);
+        }
+        size_t header_bytes = strlen(url) + strlen(method) + 16;
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_header_bytes, &header_bytes);
+        if (header_bytes > ap->cfg.max_header) {
+            web_header(r, "Connection", "close");
+            web_error(r, 431, "Phần đầu của yêu cầu (header) quá lớn.");
             return send_response(st);
         }
         const char *cl = req_header(r, "Content-Length");
@@ -498,7 +518,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         st->received += n;
         if (st->received > ap->cfg.max_body) st->too_large = true;
         if (now_seconds() - st->start > ap->cfg.request_timeout) st->timed_out = true;
-        if (st->too_large || st->timed_out) return MHD_YES;   /* drain, answer at the end */
+        if (st->too_large || st->timed_out) {
+            /* MHD 0.9.75 cannot queue an answer in the middle of a body (research/c-stack.md
+             * §1), so the rest is read and dropped and 413/408 answered at its end -- but only
+             * up to twice the limit: a client that keeps streaming or dribbling past that
+             * loses its connection, so it cannot hold a thread for long */
+            bool hopeless = st->received > 2 * ap->cfg.max_body ||
+                            now_seconds() - st->start > 2.0 * ap->cfg.request_timeout;
+            return hopeless ? MHD_NO : MHD_YES;
+        }
         if (st->pp) {
             if (MHD_post_process(st->pp, upload_data, n) != MHD_YES) st->bad_body = true;
         } else if (st->urlencoded) {
@@ -609,7 +637,9 @@ int app_serve(app_config *cfg)
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
         NULL, NULL, on_request, &ap, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)cfg->idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header,
+        /* MHD answers 431 itself (in English) when headers overflow its pool: make the pool
+         * larger than our own limit so that our Vietnamese 431 answers first */
+        (unsigned)cfg->idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, 4 * cfg->max_header,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, &ap, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &ap,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (!daemon) {

@@ -68,6 +68,7 @@ const char *req_form(req *r, const char *name);       /* NULL when absent */
 const kv *req_file(req *r, const char *name);         /* a multipart file part */
 const char *req_header(req *r, const char *name);
 db *req_db(req *r);
+void req_db_release(req *r);                           /* give the connection back early */
 int64_t req_now(req *r);
 
 /* Translation of a Vietnamese msgid into the request's language. */

@@ -228,14 +228,22 @@ static void raw_send(int fd, const char *s, size_t n)
     }
 }
 
+static char raw_answer[8192];   /* what raw_status read, for checks of the page */
+
 static int raw_status(int fd)
 {
-    char buf[256] = "";
-    ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
-    if (n <= 0) return -1;
-    buf[n] = '\0';
+    size_t got = 0;
+    raw_answer[0] = '\0';
+    while (got < sizeof raw_answer - 1) {
+        ssize_t n = recv(fd, raw_answer + got, sizeof raw_answer - 1 - got, 0);
+        if (n <= 0) break;
+        got += (size_t)n;
+        raw_answer[got] = '\0';
+        if (strstr(raw_answer, "</html>")) break;
+    }
+    if (got == 0) return -1;
     int status = 0;
-    sscanf(buf, "HTTP/1.%*d %d", &status);
+    sscanf(raw_answer, "HTTP/1.%*d %d", &status);
     return status;
 }
 
@@ -485,7 +493,11 @@ static void error_pages_are_vietnamese(void **state)
     r = request("DELETE", "/thu-tuc", NULL, NULL, NULL);
     assert_int_equal(r.status, 405);
     assert_contains(r.body, "Phương thức");
-    assert_contains(r.headers, "Allow:");
+    assert_contains(r.headers, "Allow: GET, HEAD, POST");
+    response_free(&r);
+    r = get("/dang-xuat");
+    assert_int_equal(r.status, 405);
+    assert_contains(r.headers, "Allow: POST\r\n");
     response_free(&r);
 }
 
@@ -497,7 +509,29 @@ static void oversized_body_gets_413_before_it_is_read(void **state)
                        "Content-Length: 100000000\r\n\r\n";
     raw_send(fd, head, strlen(head));   /* not one byte of the body is sent */
     assert_int_equal(raw_status(fd), 413);
+    assert_contains(raw_answer, "Dữ liệu gửi lên quá lớn.");
     close(fd);
+    /* a chunked body is counted as it comes and refused once it passes the limit */
+    fd = raw_connect();
+    const char *chunked = "POST /dang-nhap HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n";
+    raw_send(fd, chunked, strlen(chunked));
+    char *chunk = malloc(8300);
+    int n = snprintf(chunk, 16, "2000\r\n");
+    memset(chunk + n, 'a', 8192);
+    memcpy(chunk + n + 8192, "\r\n", 2);
+    chunk[n + 8194] = '\0';
+    for (int i = 0; i < 12; i++) raw_send(fd, chunk, (size_t)n + 8194);   /* 96 KiB > --max-body 64 KiB */
+    raw_send(fd, "0\r\n\r\n", 5);
+    assert_int_equal(raw_status(fd), 413);
+    close(fd);
+    /* one that streams on and on is cut off at twice the limit, unanswered */
+    fd = raw_connect();
+    raw_send(fd, chunked, strlen(chunked));
+    for (int i = 0; i < 40; i++) raw_send(fd, chunk, (size_t)n + 8194);
+    assert_int_equal(raw_status(fd), -1);
+    close(fd);
+    free(chunk);
 }
 
 static void oversized_headers_get_431(void **state)
@@ -511,6 +545,7 @@ static void oversized_headers_get_431(void **state)
     raw_send(fd, big, (size_t)n + 60004);
     free(big);
     assert_int_equal(raw_status(fd), 431);
+    assert_contains(raw_answer, "quá lớn");
     close(fd);
 }
 
@@ -524,6 +559,14 @@ static void slow_body_gets_408(void **state)
     sleep(3);   /* the server was started with --request-timeout 2 */
     raw_send(fd, "&password=", 9);
     assert_int_equal(raw_status(fd), 408);
+    assert_contains(raw_answer, "Quá thời gian gửi dữ liệu");
+    close(fd);
+    /* a client still dribbling at twice the limit is cut off */
+    fd = raw_connect();
+    raw_send(fd, head, strlen(head));
+    sleep(5);
+    raw_send(fd, "&", 1);
+    assert_int_equal(raw_status(fd), -1);
     close(fd);
 }
 
@@ -597,6 +640,65 @@ static void lockout_after_repeated_failures(void **state)
     session s;
     for (int i = 0; i < 5; i++) assert_int_equal(login("bantt1", "sai-mat-khau", &s), 401);
     assert_int_equal(login("bantt1", PASSWORD, &s), 429);
+}
+
+/* Guesses sent all at once must not slip past the count: the attempt is counted before the
+ * password is checked. */
+static size_t discard(char *p, size_t sz, size_t n, void *ud)
+{
+    (void)p, (void)ud;
+    return sz * n;
+}
+
+static void lockout_holds_under_parallel_guesses(void **state)
+{
+    (void)state;
+    response form = get("/dang-nhap");
+    char anon[80], csrf[80];
+    set_cookie(&form, "tt_csrf", anon, sizeof anon);
+    hidden_csrf(&form, csrf, sizeof csrf);
+    response_free(&form);
+    char body[256], cookie[128], url[128];
+    snprintf(body, sizeof body, "_csrf=%s&username=chuyenvien1&password=doan-bua", csrf);
+    snprintf(cookie, sizeof cookie, "tt_csrf=%s", anon);
+    snprintf(url, sizeof url, "%s/dang-nhap", base);
+    enum { N = MAX_PER_IP };   /* as many at once as the test server lets one address open */
+    CURLM *m = curl_multi_init();
+    CURL *h[N];
+    for (int i = 0; i < N; i++) {
+        CURL *c = h[i] = curl_easy_init();
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+        curl_multi_add_handle(m, c);
+    }
+    int running = 1;
+    while (running) {
+        curl_multi_perform(m, &running);
+        curl_multi_wait(m, NULL, 0, 100, NULL);
+    }
+    int checked = 0;
+    for (int i = 0; i < N; i++) {
+        long status = 0;
+        curl_easy_getinfo(h[i], CURLINFO_RESPONSE_CODE, &status);
+        assert_true(status == 401 || status == 429);
+        checked += status == 401;
+        curl_multi_remove_handle(m, h[i]);
+        curl_easy_cleanup(h[i]);
+    }
+    curl_multi_cleanup(m);
+    /* some may have met the per-address connection limit instead: guess on, one at a time,
+     * until the account locks; in all, exactly five guesses may have been checked */
+    session s;
+    for (int i = 0; i < 10 && checked <= 5; i++) {
+        long status = login("chuyenvien1", "doan-bua", &s);
+        if (status == 429) break;
+        assert_int_equal(status, 401);
+        checked++;
+    }
+    assert_int_equal(checked, 5);
+    assert_int_equal(login("chuyenvien1", PASSWORD, &s), 429);
 }
 
 static void post_without_csrf_is_refused(void **state)
@@ -789,6 +891,19 @@ static void language_switch(void **state)
     assert_contains(r.body, "Administrative procedures");
     assert_contains(r.body, "Tiếng Việt");
     response_free(&r);
+    /* labels and values from fixed lists follow the language too */
+    r = request("GET", "/thu-tuc/1", NULL, "lang=en", NULL);
+    assert_contains(r.body, "Processing time");
+    assert_contains(r.body, "Same day");
+    assert_contains(r.body, "Free");
+    assert_contains(r.body, "Fully online public service");
+    assert_lacks(r.body, "Trong ngày");
+    response_free(&r);
+    r = get("/thu-tuc/1");
+    assert_contains(r.body, "Trong ngày");
+    assert_contains(r.body, "Miễn phí");
+    assert_contains(r.body, "Dịch vụ công trực tuyến toàn trình");
+    response_free(&r);
     r = get("/ngon-ngu?lang=en&next=//evil.example/");
     assert_contains(r.headers, "Location: /\r\n");
     response_free(&r);
@@ -840,6 +955,28 @@ static void command_line_checks_its_arguments(void **state)
     free(csv);
 }
 
+/* A commune's administrator reads its own unit's audit rows, not the neighbour's. */
+static void audit_page_is_scoped(void **state)
+{
+    (void)state;
+    char *add[] = {(char *)bin, "user", "add", "--db", dbpath, "--unit", "05602", "--role", "admin",
+                   "--username", "quantri.phudinh", "--password-stdin", NULL};
+    assert_int_equal(run("/dev/null", add, "mat-khau-quan-tri\n"), 0);
+    session local, top;
+    assert_int_equal(login("quantri.phudinh", "mat-khau-quan-tri", &local), 303);
+    assert_int_equal(login("admin", PASSWORD, &top), 303);
+    response r = request("GET", "/quan-tri/nhat-ky", NULL, local.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "canbo2");          /* created in 05602 */
+    assert_lacks(r.body, "canbo1");             /* created in 05443 */
+    assert_lacks(r.body, "congchuc.so");        /* created in the department */
+    response_free(&r);
+    r = request("GET", "/quan-tri/nhat-ky", NULL, top.cookie, NULL);
+    assert_contains(r.body, "canbo1");
+    assert_contains(r.body, "canbo2");
+    response_free(&r);
+}
+
 /* Runs last: tampering breaks the chain for good. */
 static void verify_audit_catches_tampering(void **state)
 {
@@ -881,6 +1018,7 @@ int main(void)
         cmocka_unit_test(login_logout),
         cmocka_unit_test(session_cookie_flags),
         cmocka_unit_test(lockout_after_repeated_failures),
+        cmocka_unit_test(lockout_holds_under_parallel_guesses),
         cmocka_unit_test(post_without_csrf_is_refused),
         cmocka_unit_test(scoping_between_communes),
         cmocka_unit_test(bad_csv_import_saves_nothing),
@@ -888,6 +1026,7 @@ int main(void)
         cmocka_unit_test(language_switch),
         cmocka_unit_test(static_assets_cache),
         cmocka_unit_test(command_line_checks_its_arguments),
+        cmocka_unit_test(audit_page_is_scoped),
         cmocka_unit_test(verify_audit_catches_tampering),
     };
     int failed = cmocka_run_group_tests_name("http", tests, start_server, stop_server);
