@@ -396,6 +396,36 @@ static int cmd_verify_audit(int argc, char **argv)
     return 1;
 }
 
+static int cmd_backup(int argc, char **argv)
+{
+    const char *usage = "backup --db PATH --to FILE";
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nCopies the database to a new FILE while the server runs (SQLite's online "
+               "backup API) and checks the copy. FILE must not exist. Restore by serving the copy.\n",
+               usage);
+        return 0;
+    }
+    opt opts[] = {{"--db", 1}, {"--to", 1}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("backup", usage, argc, argv, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db") || !get(opts, "--to"))
+        return usage_error("backup", usage, "%s", "--db and --to are required");
+    if (access(get(opts, "--to"), F_OK) == 0)
+        return usage_error("backup", usage, "'%s' exists; a backup never overwrites a file", get(opts, "--to"));
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    err e = {0};
+    int rc = db_backup(d, get(opts, "--to"), &e);
+    db_close(d);
+    if (rc != 0) {
+        fprintf(stderr, "thanthien backup: %s (%s)\n", e.user, e.log);
+        return 1;
+    }
+    printf("backup written to %s and checked\n", get(opts, "--to"));
+    return 0;
+}
+
 static void general_help(FILE *out)
 {
     fprintf(out, "usage: thanthien COMMAND [OPTIONS]\n\n"
@@ -407,7 +437,8 @@ static void general_help(FILE *out)
                  "  user add       add a user (--db --unit --role --username --password-stdin)\n"
                  "  import procedures  import the procedure catalogue from CSV\n"
                  "  export procedures  write the procedure catalogue as CSV\n"
-                 "  verify-audit   check the audit log's hash chain\n\n"
+                 "  verify-audit   check the audit log's hash chain\n"
+                 "  backup         copy the live database to a new file (--db PATH --to FILE)\n\n"
                  "'thanthien COMMAND --help' tells more.\n");
 }
 
@@ -431,6 +462,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "import")) return cmd_import(n, rest);
     if (!strcmp(cmd, "export")) return cmd_export(n, rest);
     if (!strcmp(cmd, "verify-audit")) return cmd_verify_audit(n, rest);
+    if (!strcmp(cmd, "backup")) return cmd_backup(n, rest);
     fprintf(stderr, "thanthien: unknown command '%s'\n\n", cmd);
     general_help(stderr);
     return 2;

@@ -54,4 +54,8 @@ int db_changes(db *d);
 const char *db_errmsg(db *d);
 bool db_ping(db *d);
 
+/* Copies the live database to a new file with SQLite's online backup API (readers and
+ * writers carry on meanwhile); the copy is checked with PRAGMA integrity_check. */
+int db_backup(db *d, const char *to_path, err *e);
+
 #endif

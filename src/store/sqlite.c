@@ -304,3 +304,33 @@ int db_migrate(db *d, err *e)
     }
     return 0;
 }
+
+int db_backup(db *d, const char *to_path, err *e)
+{
+    sqlite3 *dst = NULL;
+    if (sqlite3_open_v2(to_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, NULL) !=
+        SQLITE_OK) {
+        err_set(e, 400, "Không tạo được tệp sao lưu.", "open %s: %s", to_path, dst ? sqlite3_errmsg(dst) : "?");
+        sqlite3_close(dst);
+        return -1;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", d->h, "main");
+    int rc = SQLITE_OK;
+    if (b) {
+        /* a step at a time, so a busy server's writers are never held up for long */
+        while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            if (rc != SQLITE_OK) sqlite3_sleep(50);
+        sqlite3_backup_finish(b);
+    }
+    bool ok = b && rc == SQLITE_DONE;
+    if (ok) {
+        sqlite3_stmt *st = NULL;
+        ok = sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
+        sqlite3_finalize(st);
+    }
+    if (!ok) err_set(e, 500, "Sao lưu không thành công.", "backup to %s: %s", to_path, sqlite3_errmsg(dst));
+    sqlite3_close(dst);
+    if (!ok) remove(to_path);
+    return ok ? 0 : -1;
+}
