@@ -61,6 +61,7 @@ void page_static(req *r);
 void page_healthz(req *r);
 void page_metrics(req *r);
 void page_language(req *r);
+const char *req_csrf(req *r);   /* the visitor's CSRF token, made (with its cookie) on first use */
 
 /* router.c */
 /* The route for method and path; NULL when none. When the path exists under other methods,

@@ -42,7 +42,7 @@ json_t *web_page_info(req *r, const char *title)
     char *next = NULL;
     form_url_encode(r->a, r->path, &next);
     json_t *page = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", T(r, title), "lang", r->lang, "csrf",
-                             r->csrf ? r->csrf : "", "path", r->path, "switch_url",
+                             req_csrf(r), "path", r->path, "switch_url",
                              arena_printf(r->a, "/ngon-ngu?lang=%s&next=%s", en ? "vi" : "en", next),
                              "switch_label", en ? "Tiếng Việt" : "English");
     json_object_set_new(page, "switch_lang", json_string(en ? "vi" : "en"));

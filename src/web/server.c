@@ -353,9 +353,14 @@ static void load_session(req *r)
         }
     }
     const char *anon = cookie(r, "tt_csrf");
-    if (anon && strlen(anon) == 64) {
-        r->csrf = arena_strdup(r->a, anon);
-    } else {
+    if (anon && strlen(anon) == 64) r->csrf = arena_strdup(r->a, anon);
+}
+
+/* An anonymous visitor gets a CSRF token (and its cookie) only when a page with a form is
+ * rendered, so JSON answers and static files carry no Set-Cookie. */
+const char *req_csrf(req *r)
+{
+    if (!r->csrf) {
         unsigned char raw[32];
         randombytes_buf(raw, sizeof raw);
         char *hex = arena_alloc(r->a, 65);
@@ -363,6 +368,7 @@ static void load_session(req *r)
         r->csrf = hex;
         r->set_csrf_cookie = true;
     }
+    return r->csrf;
 }
 
 static bool csrf_ok(req *r)
