@@ -879,6 +879,73 @@ static void admin_edits_leaders_and_hamlets(void **state)
     response_free(&r);
 }
 
+static void admin_manages_units_and_users(void **state)
+{
+    (void)state;
+    session admin, officer;
+    assert_int_equal(login("admin", PASSWORD, &admin), 303);
+    char body[768];
+    /* a new commune under the province */
+    snprintf(body, sizeof body, "_csrf=%s&code=05999&name=X%%C3%%A3+Th%%E1%%BB%%AD+Nghi%%E1%%BB%%87m&kind=commune"
+             "&don_vi=19&address=X%%C3%%B3m+Trung+T%%C3%%A2m", admin.csrf);
+    response r = request("POST", "/quan-tri/don-vi", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    r = get("/don-vi/05999");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Xã Thử Nghiệm");
+    assert_contains(r.body, "Xóm Trung Tâm");
+    /* it offers the province's catalogue */
+    assert_contains(r.body, "Hộ tịch");
+    response_free(&r);
+    /* the same code again: refused with a message, nothing changed */
+    r = request("POST", "/quan-tri/don-vi", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 409);
+    assert_contains(r.body, "Mã đơn vị đã tồn tại.");
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&code=ab%%3Cx&name=T%%C3%%AAn&kind=commune&don_vi=19", admin.csrf);
+    r = request("POST", "/quan-tri/don-vi", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Mã đơn vị gồm 2–16 ký tự");
+    assert_lacks(r.body, "ab<x");
+    response_free(&r);
+    /* a user for it; a short password is refused and nothing is saved */
+    snprintf(body, sizeof body, "_csrf=%s&username=canbo.thunghiem&full_name=L%%C3%%AA+V%%C4%%83n+Th%%E1%%BB%%AD"
+             "&role=officer&don_vi=05999&password=ngan", admin.csrf);
+    r = request("POST", "/quan-tri/nguoi-dung", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Mật khẩu phải có ít nhất 10 ký tự.");
+    response_free(&r);
+    assert_int_equal(login("canbo.thunghiem", "ngan", &officer), 401);
+    snprintf(body, sizeof body, "_csrf=%s&username=canbo.thunghiem&full_name=L%%C3%%AA+V%%C4%%83n+Th%%E1%%BB%%AD"
+             "&role=officer&don_vi=05999&password=mat-khau-du-dai", admin.csrf);
+    r = request("POST", "/quan-tri/nguoi-dung", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(login("canbo.thunghiem", "mat-khau-du-dai", &officer), 303);
+    r = request("GET", "/don-vi/05999/can-bo", NULL, officer.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Lê Văn Thử");
+    response_free(&r);
+    /* deactivating the account ends its session at once */
+    r = request("GET", "/quan-tri/nguoi-dung", NULL, admin.cookie, NULL);
+    const char *row = strstr(r.body, "canbo.thunghiem");
+    assert_non_null(row);
+    const char *form = strstr(row, "/quan-tri/nguoi-dung/");
+    assert_non_null(form);
+    char action[96];
+    snprintf(action, sizeof action, "%.*s", (int)strcspn(form, "\""), form);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&active=0", admin.csrf);
+    r = request("POST", action, body, admin.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    r = request("GET", "/bang-dieu-khien", NULL, officer.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(login("canbo.thunghiem", "mat-khau-du-dai", &officer), 401);
+}
+
 static void language_switch(void **state)
 {
     (void)state;
@@ -1053,6 +1120,7 @@ int main(void)
         cmocka_unit_test(scoping_between_communes),
         cmocka_unit_test(bad_csv_import_saves_nothing),
         cmocka_unit_test(admin_edits_leaders_and_hamlets),
+        cmocka_unit_test(admin_manages_units_and_users),
         cmocka_unit_test(language_switch),
         cmocka_unit_test(static_assets_cache),
         cmocka_unit_test(command_line_checks_its_arguments),
