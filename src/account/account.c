@@ -91,10 +91,7 @@ int account_user_add(db *d, const char *unit_code, const char *role, const char 
         return -1;
     }
     int64_t now = (int64_t)time(NULL);
-    if (db_begin_write(d) != DB_DONE) {
-        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin: %s", db_errmsg(d));
-        return -1;
-    }
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "INSERT INTO users (unit_id, username, full_name, role, password_hash, created_at) "
                                "VALUES (?, ?, ?, ?, ?, ?)");
     db_bind_int(s, 1, unit_id);
@@ -131,10 +128,7 @@ int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_i
         err_set(e, 404, "Không tìm thấy người dùng.", "no user %lld", (long long)user_id);
         return -1;
     }
-    if (db_begin_write(d) != DB_DONE) {
-        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
-        return -1;
-    }
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "UPDATE users SET active = ?, failed_logins = 0, locked_until = 0 WHERE id = ?");
     db_bind_int(s, 1, active ? 1 : 0);
     db_bind_int(s, 2, user_id);
@@ -234,10 +228,7 @@ int account_login_begin(db *d, const char *username, int64_t now, login_attempt 
      * not tell which usernames exist */
     snprintf(at->hash, sizeof at->hash, "%s",
              "$argon2id$v=19$m=65536,t=2,p=1$JKsmL3SA2S0LjOM0FEME5g$yVMd24Zg18mqi6m9R4uNe2YsSLrZ3skRvldHflstmVs");
-    if (db_begin_write(d) != DB_DONE) {
-        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin login");
-        return -1;
-    }
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "SELECT id, password_hash, active, failed_logins, locked_until FROM users "
                                "WHERE username = ?");
     db_bind_text(s, 1, username ? username : "");
@@ -313,10 +304,7 @@ int account_login_finish(db *d, arena *a, const login_attempt *at, bool verified
     char *csrf = random_token(a);
     char th[65];
     token_hash(tok, th);
-    if (db_begin_write(d) != DB_DONE) {
-        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
-        return -1;
-    }
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) "
                                "VALUES (?, ?, ?, ?, ?)");
     db_bind_text(s, 1, th);

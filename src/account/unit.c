@@ -183,10 +183,7 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
     }
     (void)actor_unit;
     int64_t now = (int64_t)time(NULL);
-    if (db_begin_write(d) != DB_DONE) {
-        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
-        return -1;
-    }
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s;
     if (create) {
         s = db_prepare(d, "INSERT INTO units (code, kind, name, parent_id, address, phone, email, desk_name, "
@@ -292,10 +289,7 @@ int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *
         err_field(e, "households");
         return -1;
     }
-    if (db_begin_write(d) != DB_DONE) {
-        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
-        return -1;
-    }
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
     int rc = account_hamlet_add(d, unit_id, name, h, v);
     if (rc != DB_DONE) {
         db_rollback(d);
@@ -335,10 +329,7 @@ int account_leader_create(db *d, int64_t unit_id, const char *name, const char *
         err_field(e, "leader_phone");
         return -1;
     }
-    if (db_begin_write(d) != DB_DONE) {
-        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
-        return -1;
-    }
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "SELECT COALESCE(max(sort), -1) + 1 FROM unit_leaders WHERE unit_id = ?");
     db_bind_int(s, 1, unit_id);
     int sort = db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : 0;

@@ -148,10 +148,7 @@ static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int6
 int catalog_save(db *d, arena *a, int64_t id, const procedure *p, int64_t actor_id, int64_t *out_id, err *e)
 {
     int64_t now = (int64_t)time(NULL);
-    if (db_begin_write(d) != DB_DONE) {
-        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
-        return -1;
-    }
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
     int64_t new_id = 0;
     int rc = write_procedure(d, a, id, p, now, &new_id);
     if (rc == DB_CONSTRAINT) {
@@ -437,10 +434,7 @@ int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t ac
         return -1;
     }
     int64_t now = (int64_t)time(NULL);
-    if (db_begin_write(d) != DB_DONE) {
-        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin");
-        return -1;
-    }
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
     json_t *by_unit = json_object();   /* unit id -> codes written, one audit row per unit */
     for (int i = 0; i < st.nrows; i++) {
         int64_t id = existing_id(d, st.rows[i].unit_id, st.rows[i].code, st.rows[i].name);

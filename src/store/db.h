@@ -46,6 +46,9 @@ bool db_col_null(db_stmt *s, int i);
 int db_exec(db *d, const char *sql);
 
 int db_begin_write(db *d);
+/* db_begin_write, or -1 with e filled as 503 "busy, try again": what every feature says
+ * when the database cannot start a write. */
+int db_begin_write_or_busy(db *d, err *e);
 int db_begin_read(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);

@@ -239,6 +239,13 @@ static int exec_plain(db *d, const char *sql)
 }
 
 int db_begin_write(db *d) { return exec_plain(d, "BEGIN IMMEDIATE"); }
+int db_begin_write_or_busy(db *d, err *e)
+{
+    if (db_begin_write(d) == DB_DONE) return 0;
+    err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin write: %s", sqlite3_errmsg(d->h));
+    return -1;
+}
+
 int db_begin_read(db *d) { return exec_plain(d, "BEGIN"); }
 int db_commit(db *d) { return exec_plain(d, "COMMIT"); }
 
