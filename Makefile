@@ -7,7 +7,7 @@
 #   make pot        refresh po/thanthien.pot from the sources and templates
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium glib-2.0 libqrencode sqlite3
+PKGS    := libmicrohttpd jansson libsodium glib-2.0 libqrencode sqlite3 pangocairo cairo-pdf xlsxwriter libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
 WARN    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
@@ -15,14 +15,16 @@ CFLAGS_REL := -O2 -g $(WARN)
 CFLAGS_CHK := -O1 -g $(WARN) -Werror -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 PORT    ?= 8080
 
-SRC := $(sort $(wildcard src/core/*.c src/store/*.c src/account/*.c src/audit/*.c src/catalog/*.c src/web/*.c src/demo/*.c))
+# every feature folder under src/ except the command line, which holds main()
+SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
 MAIN := src/cli/main.c
 TEMPLATES := $(sort $(wildcard src/*/*.html))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 CSS_VENDOR := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
 STATIC := $(CSS_VENDOR) src/web/static/app.css
 DEMO := data/demo/units.json data/demo/procedures.csv
-GEN := build/gen/templates.c build/gen/migrations.c build/gen/static.c build/gen/demo.c
+CALENDAR := $(sort $(wildcard data/calendar/*.tsv))
+GEN := build/gen/templates.c build/gen/migrations.c build/gen/static.c build/gen/demo.c build/gen/data.c
 HEADERS := $(wildcard src/*/*.h)
 
 .PHONY: all run check check-run fuzz bench pot clean deps
@@ -50,6 +52,10 @@ build/gen/static.c: build/embed $(STATIC)
 build/gen/demo.c: build/embed $(DEMO)
 	@mkdir -p build/gen
 	build/embed demo $@ $(DEMO)
+# reference data shipped with the program (published holiday schedules): data_files[]
+build/gen/data.c: build/embed $(CALENDAR)
+	@mkdir -p build/gen
+	build/embed data $@ $(CALENDAR)
 
 build/locale/en/LC_MESSAGES/thanthien-en.mo: po/en.po
 	@mkdir -p $(dir $@)
@@ -86,9 +92,9 @@ run:
 
 # ---- tests -----------------------------------------------------------------------------
 TEST_LIBS := $(PKG_LIBS) -lcmocka
-build/chk/test_core: tests/unit/test_core.c $(call objects,chk)
-	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ $(TEST_LIBS)
-build/chk/test_store: tests/unit/test_store.c $(call objects,chk)
+# every tests/unit/test_NAME.c is one cmocka program linked with the whole (checked) build
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/chk/%,$(sort $(wildcard tests/unit/test_*.c)))
+build/chk/test_%: tests/unit/test_%.c $(call objects,chk)
 	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ $(TEST_LIBS)
 build/chk/test_http: tests/http/test_http.c
 	@mkdir -p build/chk
@@ -103,10 +109,9 @@ check:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory check-run
 
-check-run: build/chk/thanthien build/chk/test_core build/chk/test_store build/chk/test_http
+check-run: build/chk/thanthien $(UNIT_TESTS) build/chk/test_http
 	@echo "== unit tests (cmocka)"
-	build/chk/test_core 2>&1
-	build/chk/test_store 2>&1
+	@for t in $(UNIT_TESTS); do echo "$$t"; $$t 2>&1 || exit 1; done
 	@echo "== HTTP tests against a real server"
 	THANTHIEN_BIN=build/chk/thanthien build/chk/test_http 2>&1
 	@echo "== browser tests (Debian chromium, playwright-core, axe-core)"

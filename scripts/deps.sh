@@ -8,7 +8,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 pkgs="build-essential pkg-config gettext libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
-libglib2.0-dev libqrencode-dev libcsv-dev libcurl4-openssl-dev sqlite3"
+libglib2.0-dev libqrencode-dev libcsv-dev libcurl4-openssl-dev sqlite3
+libcairo2-dev libpango1.0-dev libxlsxwriter-dev fonts-liberation2"
 # Node.js may come from elsewhere (NodeSource ships npm inside nodejs): ask Debian only when absent.
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 case "${1:-}" in

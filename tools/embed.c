@@ -132,10 +132,9 @@ int main(int argc, char **argv)
             free(d);
         }
         fprintf(out, "};\nconst size_t template_sources_count = %d;\n", argc - 3);
-    } else if (!strcmp(kind, "static") || !strcmp(kind, "demo")) {
-        bool demo = !strcmp(kind, "demo");
-        fprintf(out, "#include \"../../src/web/static.h\"\nconst static_asset %s[] = {\n",
-                demo ? "demo_files" : "static_assets");
+    } else if (!strcmp(kind, "static") || !strcmp(kind, "demo") || !strcmp(kind, "data")) {
+        const char *table = !strcmp(kind, "demo") ? "demo_files" : !strcmp(kind, "data") ? "data_files" : "static_assets";
+        fprintf(out, "#include \"../../src/web/static.h\"\nconst static_asset %s[] = {\n", table);
         for (int i = 3; i < argc; i++) {
             size_t n;
             char *d = slurp(argv[i], &n);
@@ -147,7 +146,7 @@ int main(int argc, char **argv)
             fprintf(out, "},\n");
             free(d);
         }
-        fprintf(out, "};\nconst size_t %s_count = %d;\n", demo ? "demo_files" : "static_assets", argc - 3);
+        fprintf(out, "};\nconst size_t %s_count = %d;\n", table, argc - 3);
     } else {
         fprintf(stderr, "embed: unknown kind %s\n", kind);
         failed = 2;

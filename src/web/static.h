@@ -18,4 +18,10 @@ extern const size_t static_assets_count;
 
 const static_asset *static_find(const char *name);
 
+/* Reference data shipped inside the program (the .tsv files of data/calendar: the published holiday
+ * schedules), looked up by file name; NULL when absent. */
+extern const static_asset data_files[];
+extern const size_t data_files_count;
+const static_asset *data_file_find(const char *name);
+
 #endif

@@ -1,0 +1,105 @@
+/* forms.h -- the official one-stop forms (research/legal.md §1.2, TT 01/2018/TT-VPCP
+ * numbering) printed as A4 PDFs in the Decree 30/2020 layout, and the register book as XLSX.
+ *
+ * The forms know nothing of the database: the dossier feature fills a form_dossier from its
+ * rows and asks for the bytes. Every string is UTF-8 (NFC); NULL or "" prints as a dotted
+ * blank, as on a paper form. Instants are Unix seconds, printed in Vietnam time (UTC+7). */
+#ifndef TT_FORMS_H
+#define TT_FORMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/arena.h"
+#include "../core/err.h"
+
+typedef struct {
+    const char *name;          /* "Tờ khai đăng ký khai sinh" */
+    const char *copy_kind;     /* "Bản chính", "Bản sao", "Bản chụp" or "" */
+    int count;                 /* number of copies; 0 prints blank */
+} form_paper;
+
+typedef struct {
+    const char *from_name;     /* who hands over: "Bộ phận Một cửa – Nguyễn Văn A" */
+    const char *to_name;       /* who receives */
+    int64_t at;                /* hand-over instant */
+    int64_t due_at;            /* this step's own deadline; 0 = none */
+    int64_t done_at;           /* when the receiver finished; 0 = still open */
+    const char *note;
+} form_step;
+
+typedef struct {
+    /* header (Ô 1–4 of Decree 30/2020) */
+    const char *parent_body;       /* "UBND TỈNH THÁI NGUYÊN" (cơ quan chủ quản) */
+    const char *unit_name;         /* "UBND PHƯỜNG PHAN ĐÌNH PHÙNG" */
+    const char *desk_name;         /* "Trung tâm Phục vụ hành chính công" / "Bộ phận Một cửa" */
+    const char *place;             /* for "[place], ngày … tháng … năm …" */
+    const char *number;            /* "Số: 0123/TNHS" without "Số: " */
+    int64_t issued_at;             /* the date line */
+
+    /* the dossier */
+    const char *code;              /* national format, e.g. H19.05443-261123-0007 */
+    const char *secret;            /* the short lookup secret */
+    const char *track_url;         /* absolute link encoded in the QR code */
+    const char *applicant_name;
+    const char *applicant_address;
+    const char *applicant_phone;
+    const char *applicant_email;
+    const char *procedure_name;    /* Nội dung yêu cầu giải quyết */
+    int procedure_days;            /* working days; 0 = same day */
+    const form_paper *papers;      /* Thành phần hồ sơ */
+    size_t npapers;
+    int sets;                      /* Số lượng hồ sơ (bộ) */
+    int64_t received_at;
+    int64_t due_at;
+    const char *return_method;     /* Đăng ký nhận kết quả tại: … */
+    int book_volume;               /* Vào Sổ theo dõi hồ sơ, Quyển số … */
+    int book_seq;                  /* … Số thứ tự … */
+    const char *officer_name;      /* the receiving officer (NGƯỜI TIẾP NHẬN HỒ SƠ) */
+    const char *resolving_body;    /* the body that resolves it, when not the receiving unit */
+
+    /* supplement request, refusal, apology */
+    const char *reason;            /* Lý do */
+    const form_paper *missing;     /* papers to add (supplement) */
+    size_t nmissing;
+    const char *contact_name;      /* "liên hệ với … số điện thoại …" */
+    const char *contact_phone;
+    int64_t new_due_at;            /* apology: the new date */
+    const char *signer_title;      /* apology: "CHỦ TỊCH" / "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" */
+    const char *signer_name;
+
+    /* control sheet */
+    const form_step *steps;
+    size_t nsteps;
+} form_dossier;
+
+/* Each writes a complete PDF into out. 0 on success; -1 with e filled. Thread-safe. */
+int form_slip_pdf(const form_dossier *f, buf *out, err *e);        /* Mẫu 01 */
+int form_supplement_pdf(const form_dossier *f, buf *out, err *e);  /* Mẫu 02 */
+int form_refusal_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 03 */
+int form_apology_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 04 */
+int form_control_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 05 */
+
+/* One line of the register book (Sổ theo dõi hồ sơ, Mẫu 06). */
+typedef struct {
+    int seq;
+    const char *code;
+    const char *procedure_name;
+    int sets;
+    const char *applicant_name;
+    const char *applicant_contact;   /* address, phone */
+    const char *resolving_body;
+    int64_t received_at;
+    int64_t due_at;
+    int64_t transferred_at;          /* 0 = blank */
+    int64_t done_at;
+    int64_t returned_at;
+    const char *note;                /* status, late, apology */
+} form_register_row;
+
+/* The register book for a period as an XLSX workbook in out. */
+int form_register_xlsx(const char *unit_name, const char *period, const form_register_row *rows,
+                       size_t n, buf *out, err *e);
+
+#endif
