@@ -153,13 +153,6 @@ void catalog_web_cleanup(void)
     }
 }
 
-static const char *public_base(req *r)
-{
-    const char *host = req_header(r, "Host");
-    if (!host || !*host || strpbrk(host, "\"<>' ")) host = "127.0.0.1";
-    return arena_printf(r->a, "%s://%s", r->secure ? "https" : "http", host);
-}
-
 static bool parse_id(req *r, int64_t *id)
 {
     if (!text_parse_uint(req_param(r, "id"), INT64_MAX, id)) {
@@ -178,7 +171,7 @@ void page_catalog_show(req *r)
         web_error(r, 404, "Không tìm thấy thủ tục.");
         return;
     }
-    const char *link = arena_printf(r->a, "%s/thu-tuc/%lld", public_base(r), (long long)id);
+    const char *link = arena_printf(r->a, "%s/thu-tuc/%lld", web_public_base(r), (long long)id);
     json_t *model = json_pack("{s:o, s:s}", "procedure", p, "link", link);
     if (r->user && account_role_edits_catalog(r->user->role) &&
         account_can_access(req_db(r), r->user, catalog_unit_of(req_db(r), id)))

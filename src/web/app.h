@@ -32,6 +32,7 @@ enum {
     ACCESS_STAFF = 1 << 0,       /* any signed-in user */
     ACCESS_EDIT_CATALOG = 1 << 1, /* officer, leader, admin */
     ACCESS_ADMIN = 1 << 2,
+    ACCESS_DESK = 1 << 3,        /* one-stop work: officer, specialist, leader, admin */
 };
 
 typedef struct {

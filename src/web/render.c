@@ -155,3 +155,10 @@ void web_redirect(req *r, const char *location)
     web_header(r, "Location", location);
     web_body(r, 303, "text/plain; charset=utf-8", "", 0);
 }
+
+const char *web_public_base(req *r)
+{
+    const char *host = req_header(r, "Host");
+    if (!host || !*host || strpbrk(host, "\"<>' ")) host = "127.0.0.1";
+    return arena_printf(r->a, "%s://%s", r->secure ? "https" : "http", host);
+}

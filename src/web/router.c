@@ -1,7 +1,7 @@
 /* router.c -- matches a method and path against the route table (routes.c).
  *
  * Patterns are literal segments and {name} segments; a {name} matches one non-empty
- * segment. The first route in table order wins, so literal routes ("/thu-tuc/moi") are
+ * segment, or the part of it before a literal suffix ("{form}.pdf"). The first route in table order wins, so literal routes ("/thu-tuc/moi") are
  * listed before parameter routes ("/thu-tuc/{id}"). */
 #include <string.h>
 
@@ -16,7 +16,13 @@ static bool match(const char *pattern, const char *path, req *r)
             const char *close = strchr(p, '}');
             const char *seg_end = strchr(s, '/');
             size_t len = seg_end ? (size_t)(seg_end - s) : strlen(s);
-            if (!close || len == 0 || n >= 4) return false;
+            if (!close) return false;
+            /* a literal suffix in the same segment ("{form}.pdf") is not part of the value */
+            const char *sfx_end = strchr(close + 1, '/');
+            size_t sfx = sfx_end ? (size_t)(sfx_end - close - 1) : strlen(close + 1);
+            if (sfx >= len || strncmp(s + len - sfx, close + 1, sfx)) return false;
+            len -= sfx;
+            if (len == 0 || n >= 4) return false;
             if (r) {
                 r->param_names[n] = arena_strndup(r->a, p + 1, (size_t)(close - p - 1));
                 r->param_values[n] = arena_strndup(r->a, s, len);
@@ -58,5 +64,7 @@ bool router_role_allows(int access, const char *role)
     if (!role) return false;
     if ((access & ACCESS_ADMIN) && !strcmp(role, "admin")) return true;
     if ((access & ACCESS_EDIT_CATALOG) && account_role_edits_catalog(role)) return true;
+    if ((access & ACCESS_DESK) && (!strcmp(role, "officer") || !strcmp(role, "specialist") || !strcmp(role, "leader")))
+        return true;
     return false;
 }

@@ -6,6 +6,7 @@
 
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
+#include "../dossier/dossier.h"
 #include "app.h"
 #include "form.h"
 
@@ -42,6 +43,16 @@ const route routes[] = {
     {"POST", "/thu-tuc/{id}", page_catalog_update, ACCESS_EDIT_CATALOG, scope_procedure_param},
     {"GET", "/api/v1/procedures", api_procedures, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/procedures/{id}", api_procedure, ACCESS_PUBLIC, NULL},
+    {"GET", "/tiep-nhan", page_intake_form, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"POST", "/ho-so", page_intake, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/ho-so", page_dossier_list, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/ho-so/cho-xu-ly", page_dossier_inbox, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/ho-so/tre-han", page_dossier_board, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/ho-so/{id}", page_dossier_show, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
+    {"GET", "/ho-so/{id}/{form}.pdf", page_dossier_pdf, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
+    {"POST", "/ho-so/{id}/{action}", page_dossier_action, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
+    {"GET", "/tra-cuu", page_track, ACCESS_PUBLIC, NULL},
+    {"GET", "/api/v1/dossiers/{code}", api_dossier, ACCESS_PUBLIC, NULL},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},

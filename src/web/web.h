@@ -85,6 +85,8 @@ void web_redirect(req *r, const char *location); /* 303 See Other */
 void web_body(req *r, int status, const char *content_type, const char *body, size_t len);
 void web_header(req *r, const char *name, const char *value);
 
+/* "http://host" or "https://host" as the visitor reached us: absolute links for QR codes. */
+const char *web_public_base(req *r);
 /* The page model every template sees under "page" (title, user, csrf, language links). */
 json_t *web_page_info(req *r, const char *title);
 

@@ -1,0 +1,851 @@
+/* dossier.c -- intake and the state machine of a one-stop dossier (see dossier.h).
+ *
+ * Every action follows the same shape: begin a write, load the dossier row, check that the
+ * action is allowed from its status, change the row, append a control-sheet step, an audit
+ * row and (where the citizen must hear of it) a notification, commit. The commit is the
+ * moment the officer is told "saved"; SQLite runs with synchronous=FULL, so it is on disk. */
+#include "dossier.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../account/account.h"
+#include "../audit/audit.h"
+#include "../booking/booking.h"
+#include "../core/calendar.h"
+#include "../core/text.h"
+#include "../holiday/holiday.h"
+#include "../notify/notify.h"
+
+/* ---- fixed lists ------------------------------------------------------------------------ */
+
+static const char *const CHANNELS[][2] = {
+    {"desk", N_("Trực tiếp tại Bộ phận Một cửa")},
+    {"online", N_("Trực tuyến")},
+    {"post", N_("Qua dịch vụ bưu chính công ích")},
+    {"post_office", N_("Tại điểm bưu điện xã")},
+    {"mobile", N_("Lưu động tại thôn, tổ dân phố (thứ bảy vì dân)")},
+    {"home", N_("Hỗ trợ tại nhà")},
+};
+static const char *const RETURNS[][2] = {
+    {"desk", N_("Tại Bộ phận Một cửa")},
+    {"post", N_("Qua dịch vụ bưu chính công ích")},
+    {"online", N_("Trực tuyến")},
+};
+static const char *const STATUSES[][2] = {
+    {"received", N_("Đã tiếp nhận")},
+    {"in_progress", N_("Đang giải quyết")},
+    {"supplement", N_("Chờ bổ sung hồ sơ")},
+    {"done", N_("Đã có kết quả")},
+    {"returned", N_("Đã trả kết quả")},
+    {"refused", N_("Từ chối giải quyết")},
+    {"withdrawn", N_("Đã rút hồ sơ")},
+};
+
+static const char *label_of(const char *const list[][2], size_t n, const char *key)
+{
+    for (size_t i = 0; key && i < n; i++)
+        if (!strcmp(list[i][0], key)) return list[i][1];
+    return NULL;
+}
+#define LABEL(list, key) label_of(list, sizeof list / sizeof list[0], key)
+
+const char *dossier_status_label(const char *s) { const char *l = LABEL(STATUSES, s); return l ? l : ""; }
+const char *dossier_channel_label(const char *c) { const char *l = LABEL(CHANNELS, c); return l ? l : ""; }
+const char *dossier_return_label(const char *m) { const char *l = LABEL(RETURNS, m); return l ? l : ""; }
+
+/* ---- validators ------------------------------------------------------------------------- */
+
+/* Digits of s with spaces, dots and hyphens dropped; NULL if anything else is in it. */
+static char *digits_only(arena *a, const char *s, bool allow_plus)
+{
+    size_t n = strlen(s);
+    char *out = arena_alloc(a, n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isdigit(c)) *o++ = (char)c;
+        else if (c == '+' && allow_plus && o == out && i == strspn(s, " ")) *o++ = '+';
+        else if (c != ' ' && c != '.' && c != '-') return NULL;
+    }
+    *o = 0;
+    return out;
+}
+
+const char *dossier_check_phone(arena *a, const char *s, const char *field, err *e)
+{
+    char *d = digits_only(a, s ? s : "", true);
+    if (d && !strncmp(d, "+84", 3)) d = arena_printf(a, "0%s", d + 3);
+    else if (d && !strncmp(d, "84", 2) && strlen(d) == 11) d = arena_printf(a, "0%s", d + 2);
+    /* mobile: 10 digits, 03/05/07/08/09; landline: 11 digits, 02 */
+    bool ok = d && d[0] == '0' &&
+              ((strlen(d) == 10 && strchr("35789", d[1])) || (strlen(d) == 11 && d[1] == '2'));
+    if (!ok) {
+        err_set(e, 400, N_("Số điện thoại không hợp lệ: nhập 10 chữ số bắt đầu bằng 03, 05, 07, 08, 09 (hoặc số bàn 11 chữ số bắt đầu bằng 02)."),
+                "bad phone");
+        err_field(e, field);
+        return NULL;
+    }
+    return d;
+}
+
+const char *dossier_check_citizen_id(arena *a, const char *s, const char *field, err *e)
+{
+    char *d = digits_only(a, s ? s : "", false);
+    /* 12 digits; the first three are the province of birth registration (001–096) */
+    int province = d && strlen(d) == 12 ? (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0') : 0;
+    if (!d || strlen(d) != 12 || province < 1 || province > 96) {
+        err_set(e, 400, N_("Số định danh cá nhân (căn cước) phải có đúng 12 chữ số, bắt đầu bằng mã tỉnh nơi đăng ký khai sinh (001–096)."),
+                "bad citizen id");
+        err_field(e, field);
+        return NULL;
+    }
+    return d;
+}
+
+const char *dossier_check_email(arena *a, const char *s, const char *field, err *e)
+{
+    const char *at = s ? strchr(s, '@') : NULL;
+    const char *dot = at ? strrchr(at, '.') : NULL;
+    bool ok = at && at > s && dot && dot > at + 1 && dot[1] && strlen(s) <= 254 && !strchr(at + 1, '@');
+    for (const char *p = s; ok && *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == ',' || *p == ';' || *p == '<' || *p == '>' || *p == '"') ok = false;
+    if (!ok) {
+        err_set(e, 400, N_("Địa chỉ thư điện tử không hợp lệ (ví dụ đúng: ten@example.vn)."), "bad email");
+        err_field(e, field);
+        return NULL;
+    }
+    return arena_strdup(a, s);
+}
+
+/* ---- codes -------------------------------------------------------------------------------- */
+
+/* Unambiguous on paper and over the phone: no 0/O, 1/I/L. */
+static const char SECRET_ALPHABET[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+static void make_secret(char out[7])
+{
+    for (int i = 0; i < 6; i++) out[i] = SECRET_ALPHABET[randombytes_uniform(sizeof SECRET_ALPHABET - 1)];
+    out[6] = 0;
+}
+
+/* The next number of a per-unit counter ("D2026-11-23", "Y2026", "N2026-apology"). */
+static int64_t next_counter(db *d, int64_t unit_id, const char *period)
+{
+    db_stmt *s = db_prepare(d, "INSERT INTO dossier_counters (unit_id, period, last) VALUES (?, ?, 1) "
+                               "ON CONFLICT (unit_id, period) DO UPDATE SET last = last + 1 RETURNING last");
+    db_bind_int(s, 1, unit_id);
+    db_bind_text(s, 2, period);
+    int64_t v = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return v;
+}
+
+static const char *unit_agency(db *d, arena *a, int64_t unit_id)
+{
+    db_stmt *s = db_prepare(d, "SELECT CASE WHEN agency_code <> '' THEN agency_code ELSE code END FROM units WHERE id = ?");
+    db_bind_int(s, 1, unit_id);
+    const char *c = db_step(s) == DB_ROW ? arena_strdup(a, db_col_text(s, 0)) : NULL;
+    db_done(s);
+    return c;
+}
+
+/* ---- intake --------------------------------------------------------------------------- */
+
+typedef struct {
+    int64_t unit_id;
+    char *name;
+    int64_t days;      /* -1 not stated */
+    int64_t fee;       /* -1 varies */
+    char *papers;      /* one a line */
+} proc_row;
+
+/* The procedure, if the receiving unit offers it (its own catalogue or an ancestor's). */
+static bool load_procedure(db *d, arena *a, int64_t id, int64_t unit_id, proc_row *p)
+{
+    int64_t chain[8];
+    int n = account_unit_chain(d, unit_id, chain, 8);
+    db_stmt *s = db_prepare(d, "SELECT unit_id, name, days, fee, papers FROM procedures WHERE id = ? AND active = 1");
+    db_bind_int(s, 1, id);
+    bool found = db_step(s) == DB_ROW;
+    if (found) {
+        p->unit_id = db_col_int(s, 0);
+        p->name = arena_strdup(a, db_col_text(s, 1));
+        p->days = db_col_null(s, 2) ? -1 : db_col_int(s, 2);
+        p->fee = db_col_null(s, 3) ? -1 : db_col_int(s, 3);
+        p->papers = arena_strdup(a, db_col_text(s, 4));
+    }
+    db_done(s);
+    bool offered = false;
+    for (int i = 0; found && i < n; i++) offered |= chain[i] == p->unit_id;
+    return found && offered;
+}
+
+/* The checked papers as the JSON stored with the dossier: [{"name","kind","count"}]. */
+static json_t *papers_json(arena *a, const char *lines, const bool *checked, size_t nchecked)
+{
+    json_t *arr = json_array();
+    char *copy = arena_strdup(a, lines ? lines : ""), *save = NULL;
+    size_t i = 0;
+    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save), i++) {
+        /* the same lines as the catalogue shows: trimmed, without a leading list dash */
+        char *t = text_trim(a, l);
+        while (*t == '-' || *t == ' ' || *t == '\t') t++;
+        if (!*t) { i--; continue; }
+        if (checked && (i >= nchecked || !checked[i])) continue;
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:i}", "name", t, "kind", "", "count", 1));
+    }
+    return arr;
+}
+
+static bool valid_key(const char *const list[][2], size_t n, const char *key)
+{
+    return label_of(list, n, key) != NULL;
+}
+
+/* Checks the applicant's fields, normalising phone and ID; fills e with the first fault. */
+static int check_intake(arena *a, const dossier_intake *in, const char **phone, const char **idn, const char **email,
+                        err *e)
+{
+    *phone = *idn = *email = "";
+    if (text_is_blank(in->applicant_name) || text_char_count(in->applicant_name) > 200) {
+        err_set(e, 400, N_("Nhập họ và tên người nộp hồ sơ (tối đa 200 ký tự)."), "name");
+        err_field(e, "applicant_name");
+        return -1;
+    }
+    if (!text_is_blank(in->applicant_phone) && !(*phone = dossier_check_phone(a, in->applicant_phone, "applicant_phone", e)))
+        return -1;
+    if (!text_is_blank(in->applicant_id_number) &&
+        !(*idn = dossier_check_citizen_id(a, in->applicant_id_number, "applicant_id_number", e)))
+        return -1;
+    if (!text_is_blank(in->applicant_email) && !(*email = dossier_check_email(a, in->applicant_email, "applicant_email", e)))
+        return -1;
+    if (text_is_blank(in->applicant_phone) && text_is_blank(in->applicant_email) && text_is_blank(in->applicant_address)) {
+        err_set(e, 400, N_("Cần ít nhất một cách liên hệ với người nộp: số điện thoại, thư điện tử hoặc địa chỉ."), "contact");
+        err_field(e, "applicant_phone");
+        return -1;
+    }
+    if (in->applicant_address && text_char_count(in->applicant_address) > 300) {
+        err_set(e, 400, N_("Địa chỉ quá dài (tối đa 300 ký tự)."), "address");
+        err_field(e, "applicant_address");
+        return -1;
+    }
+    if (!in->channel || !valid_key(CHANNELS, sizeof CHANNELS / sizeof CHANNELS[0], in->channel)) {
+        err_set(e, 400, N_("Chọn hình thức nộp hồ sơ."), "channel");
+        err_field(e, "channel");
+        return -1;
+    }
+    if (in->return_method && *in->return_method && !valid_key(RETURNS, sizeof RETURNS / sizeof RETURNS[0], in->return_method)) {
+        err_set(e, 400, N_("Chọn nơi nhận kết quả."), "return");
+        err_field(e, "return_method");
+        return -1;
+    }
+    if (in->sets < 0 || in->sets > 100) {
+        err_set(e, 400, N_("Số lượng hồ sơ phải từ 1 đến 100 bộ."), "sets");
+        err_field(e, "sets");
+        return -1;
+    }
+    return 0;
+}
+
+static int add_step(db *d, int64_t dossier_id, const char *kind, int64_t at, int64_t from_user, int64_t to_user,
+                    const char *from_name, const char *to_name, int64_t due_at, const char *note)
+{
+    db_stmt *s = db_prepare(d, "INSERT INTO dossier_steps (dossier_id, seq, kind, at, from_user_id, to_user_id, from_name, "
+                               "to_name, due_at, note) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM dossier_steps "
+                               "WHERE dossier_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)");
+    db_bind_int(s, 1, dossier_id);
+    db_bind_int(s, 2, dossier_id);
+    db_bind_text(s, 3, kind);
+    db_bind_int(s, 4, at);
+    if (from_user) db_bind_int(s, 5, from_user); else db_bind_null(s, 5);
+    if (to_user) db_bind_int(s, 6, to_user); else db_bind_null(s, 6);
+    db_bind_text(s, 7, from_name ? from_name : "");
+    db_bind_text(s, 8, to_name ? to_name : "");
+    if (due_at) db_bind_int(s, 9, due_at); else db_bind_null(s, 9);
+    db_bind_text(s, 10, note ? note : "");
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? 0 : -1;
+}
+
+/* Closes the open hand-over steps of a dossier (its holder has handed on or finished). */
+static int close_open_steps(db *d, int64_t dossier_id, int64_t at)
+{
+    db_stmt *s = db_prepare(d, "UPDATE dossier_steps SET done_at = ? WHERE dossier_id = ? AND done_at IS NULL "
+                               "AND kind IN ('receive', 'handover', 'resume')");
+    db_bind_int(s, 1, at);
+    db_bind_int(s, 2, dossier_id);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? 0 : -1;
+}
+
+static const char *user_name(db *d, arena *a, int64_t user_id)
+{
+    if (!user_id) return "";
+    db_stmt *s = db_prepare(d, "SELECT full_name FROM users WHERE id = ?");
+    db_bind_int(s, 1, user_id);
+    const char *n = db_step(s) == DB_ROW ? arena_strdup(a, db_col_text(s, 0)) : "";
+    db_done(s);
+    return n;
+}
+
+static const char *format_day(arena *a, int64_t t)
+{
+    int y, m, dd;
+    cal_to_ymd(cal_local_day(t), &y, &m, &dd);
+    return arena_printf(a, "%02d/%02d/%04d", dd, m, y);
+}
+
+/* Queues a message to the applicant of dossier id about event (inside the transaction). */
+static int notify_applicant(db *d, arena *a, int64_t id, const char *event, const char *reason, int64_t new_due,
+                            err *e)
+{
+    db_stmt *s = db_prepare(d, "SELECT d.unit_id, d.code, d.secret, d.applicant_name, d.applicant_email, "
+                               "d.applicant_phone, d.procedure_name, d.due_at, u.name FROM dossiers d "
+                               "JOIN units u ON u.id = d.unit_id WHERE d.id = ?");
+    db_bind_int(s, 1, id);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        return -1;
+    }
+    notify_msg m = {
+        .unit_id = db_col_int(s, 0), .dossier_id = id, .event = event,
+        .code = arena_strdup(a, db_col_text(s, 1)), .secret = arena_strdup(a, db_col_text(s, 2)),
+        .name = arena_strdup(a, db_col_text(s, 3)), .email = arena_strdup(a, db_col_text(s, 4)),
+        .phone = arena_strdup(a, db_col_text(s, 5)), .procedure = arena_strdup(a, db_col_text(s, 6)),
+        .due = format_day(a, db_col_int(s, 7)), .unit = arena_strdup(a, db_col_text(s, 8)),
+        .reason = reason ? reason : "", .new_due = new_due ? format_day(a, new_due) : "",
+    };
+    db_done(s);
+    m.link = arena_printf(a, "/tra-cuu?ma=%s", m.code);
+    return notify_enqueue(d, &m, e) < 0 ? -1 : 0;
+}
+
+static int64_t lookup_booking(db *d, const char *code, int64_t unit_id, err *e)
+{
+    booking_row b;
+    if (booking_find(d, code, &b, e) != 0) {
+        err_field(e, "booking_code");
+        return -1;
+    }
+    if (b.unit_id != unit_id) {
+        err_set(e, 409, N_("Lịch hẹn này thuộc đơn vị khác."), "booking unit");
+        err_field(e, "booking_code");
+        return -1;
+    }
+    return b.id;
+}
+
+int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, dossier_created *out, err *e)
+{
+    const char *phone, *idn, *email;
+    if (check_intake(a, in, &phone, &idn, &email, e)) return -1;
+    proc_row p;
+    if (!load_procedure(d, a, in->procedure_id, in->unit_id, &p)) {
+        err_set(e, 400, N_("Chọn một thủ tục có trong danh mục của đơn vị."), "procedure %lld", (long long)in->procedure_id);
+        err_field(e, "procedure_id");
+        return -1;
+    }
+    if (p.days < 0) {
+        err_set(e, 400, N_("Thủ tục này chưa có thời hạn giải quyết trong danh mục; cần bổ sung thời hạn trước khi tiếp nhận."),
+                "procedure without days");
+        err_field(e, "procedure_id");
+        return -1;
+    }
+    const calendar *cal = holiday_calendar(d, e);
+    if (!cal) return -1;
+    cal_unit cu = holiday_unit(d, in->unit_id);
+    int64_t due = calendar_due_at(cal, &cu, in->received_at, (int)p.days);
+    json_t *papers = papers_json(a, p.papers, in->papers_checked, in->npapers_checked);
+    char *papers_text = json_dumps(papers, JSON_COMPACT);
+    json_decref(papers);
+
+    if (db_begin_write_or_busy(d, e)) {
+        free(papers_text);
+        return -1;
+    }
+    int64_t booking_id = 0;
+    if (in->booking_code && *in->booking_code && (booking_id = lookup_booking(d, in->booking_code, in->unit_id, e)) < 0)
+        goto fail;
+    char day[11];
+    cal_format(cal_local_day(in->received_at), day);
+    const char *agency = unit_agency(d, a, in->unit_id);
+    int64_t seq = next_counter(d, in->unit_id, arena_printf(a, "D%s", day));
+    int64_t book = next_counter(d, in->unit_id, arena_printf(a, "Y%.4s", day));
+    if (!agency || seq < 0 || book < 0) goto dberr;
+    snprintf(out->code, sizeof out->code, "%s-%.2s%.2s%.2s-%04lld", agency, day + 2, day + 5, day + 8, (long long)seq);
+    make_secret(out->secret);
+    out->due_at = due;
+    db_stmt *s = db_prepare(d,
+        "INSERT INTO dossiers (code, secret, unit_id, resolving_unit_id, procedure_id, procedure_name, days, fee, "
+        "applicant_name, applicant_phone, applicant_id_number, applicant_address, applicant_email, channel, "
+        "return_method, papers, sets, status, received_at, due_at, original_due_at, officer_id, book_volume, book_seq, "
+        "booking_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, "
+        "?, 1, ?, ?, ?, ?) RETURNING id");
+    int i = 1;
+    db_bind_text(s, i++, out->code);
+    db_bind_text(s, i++, out->secret);
+    db_bind_int(s, i++, in->unit_id);
+    db_bind_int(s, i++, in->unit_id);
+    db_bind_int(s, i++, in->procedure_id);
+    db_bind_text(s, i++, p.name);
+    db_bind_int(s, i++, p.days);
+    db_bind_int(s, i++, p.fee < 0 ? 0 : p.fee);
+    db_bind_text(s, i++, in->applicant_name);
+    db_bind_text(s, i++, phone);
+    db_bind_text(s, i++, idn);
+    db_bind_text(s, i++, in->applicant_address ? in->applicant_address : "");
+    db_bind_text(s, i++, email);
+    db_bind_text(s, i++, in->channel);
+    db_bind_text(s, i++, in->return_method && *in->return_method ? in->return_method : "desk");
+    db_bind_text(s, i++, papers_text);
+    db_bind_int(s, i++, in->sets > 0 ? in->sets : 1);
+    db_bind_int(s, i++, in->received_at);
+    db_bind_int(s, i++, due);
+    db_bind_int(s, i++, due);
+    if (actor_id) db_bind_int(s, i++, actor_id); else db_bind_null(s, i++);
+    db_bind_int(s, i++, book);
+    if (booking_id) db_bind_int(s, i++, booking_id); else db_bind_null(s, i++);
+    db_bind_int(s, i++, in->received_at);
+    db_bind_int(s, i++, in->received_at);
+    out->id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    if (!out->id) goto dberr;
+    const char *officer = user_name(d, a, actor_id);
+    if (add_step(d, out->id, "receive", in->received_at, 0, actor_id, "", officer, due, ""))
+        goto dberr;
+    if (booking_id && booking_mark_used(d, booking_id, out->id, e)) goto fail;
+    if (audit_append(d, in->received_at, actor_id, in->unit_id, "dossier.create", "dossier", out->id,
+                     json_pack("{s:s, s:s, s:I}", "code", out->code, "procedure", p.name, "due_at", (json_int_t)due)))
+        goto dberr;
+    if (notify_applicant(d, a, out->id, "receipt", NULL, 0, e)) goto fail;
+    if (db_commit(d)) goto dberr;
+    free(papers_text);
+    return 0;
+dberr:
+    err_set(e, 500, N_("Không lưu được hồ sơ, xin thử lại."), "intake: %s", db_errmsg(d));
+fail:
+    db_rollback(d);
+    free(papers_text);
+    return -1;
+}
+
+/* ---- the state machine ------------------------------------------------------------------ */
+
+typedef struct {
+    int64_t id, unit_id, resolving_unit_id, assignee_id, received_at, due_at, paused_at, days;
+    int64_t supplement_count, apology_count, fee;
+    char status[16];
+} dossier_row;
+
+static int load_row(db *d, int64_t id, dossier_row *r, err *e)
+{
+    db_stmt *s = db_prepare(d, "SELECT id, unit_id, resolving_unit_id, COALESCE(assignee_id, 0), received_at, due_at, "
+                               "COALESCE(paused_at, 0), days, supplement_count, apology_count, fee, status "
+                               "FROM dossiers WHERE id = ?");
+    db_bind_int(s, 1, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        int64_t *f[] = {&r->id, &r->unit_id, &r->resolving_unit_id, &r->assignee_id, &r->received_at, &r->due_at,
+                        &r->paused_at, &r->days, &r->supplement_count, &r->apology_count, &r->fee};
+        for (int i = 0; i < 11; i++) *f[i] = db_col_int(s, i);
+        snprintf(r->status, sizeof r->status, "%s", db_col_text(s, 11));
+    }
+    db_done(s);
+    if (rc != DB_ROW) {
+        err_set(e, 404, N_("Không tìm thấy hồ sơ."), "dossier %lld", (long long)id);
+        return -1;
+    }
+    return 0;
+}
+
+static bool status_in(const char *status, const char *const *list)
+{
+    for (; *list; list++)
+        if (!strcmp(status, *list)) return true;
+    return false;
+}
+
+static const char *const OPEN[] = {"received", "in_progress", NULL};
+
+/* Begins the write, loads the row, checks its status is one of allowed. */
+static int begin_action(db *d, int64_t id, const char *const *allowed, const char *msgid, dossier_row *row, err *e)
+{
+    if (db_begin_write_or_busy(d, e)) return -1;
+    if (load_row(d, id, row, e)) {
+        db_rollback(d);
+        return -1;
+    }
+    if (!status_in(row->status, allowed)) {
+        err_set(e, 409, msgid, "dossier %lld is %s", (long long)id, row->status);
+        db_rollback(d);
+        return -1;
+    }
+    return 0;
+}
+
+/* Audit, commit; on failure roll back with a 500. */
+static int finish_action(db *d, const dossier_row *row, const dossier_action *act, const char *action, json_t *detail,
+                         err *e)
+{
+    if (audit_append(d, act->now, act->actor_id, row->unit_id, action, "dossier", row->id, detail) || db_commit(d)) {
+        err_set(e, 500, N_("Không lưu được thay đổi, xin thử lại."), "%s: %s", action, db_errmsg(d));
+        db_rollback(d);
+        return -1;
+    }
+    return 0;
+}
+
+static int fail_db(db *d, err *e, const char *what)
+{
+    if (!e || !e->status) err_set(e, 500, N_("Không lưu được thay đổi, xin thử lại."), "%s: %s", what, db_errmsg(d));
+    db_rollback(d);
+    return -1;
+}
+
+static bool blank_reason(const char *s, err *e, const char *msgid)
+{
+    if (!text_is_blank(s) && text_char_count(s) <= 2000) return false;
+    err_set(e, 400, msgid, "reason");
+    err_field(e, "reason");
+    return true;
+}
+
+int dossier_handover(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+{
+    /* the receiver must be active staff of the resolving unit or the receiving unit */
+    int64_t to_unit = account_user_unit(d, act->to_user_id);
+    dossier_row row;
+    if (begin_action(d, id, OPEN, N_("Hồ sơ không ở trạng thái đang giải quyết nên không thể chuyển."), &row, e))
+        return -1;
+    if (to_unit < 0 || (to_unit != row.unit_id && to_unit != row.resolving_unit_id) || act->to_user_id == act->actor_id) {
+        err_set(e, 400, N_("Chọn một cán bộ khác của đơn vị để chuyển hồ sơ."), "handover to %lld", (long long)act->to_user_id);
+        err_field(e, "to_user_id");
+        db_rollback(d);
+        return -1;
+    }
+    int64_t step_due = act->step_due_at ? act->step_due_at : row.due_at;
+    if (step_due < act->now || step_due > row.due_at) {
+        err_set(e, 400, N_("Hạn của bước xử lý phải sau thời điểm chuyển và không muộn hơn hạn trả kết quả của hồ sơ."),
+                "step due");
+        err_field(e, "step_due");
+        db_rollback(d);
+        return -1;
+    }
+    const char *from = user_name(d, a, act->actor_id), *to = user_name(d, a, act->to_user_id);
+    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'in_progress', assignee_id = ?, updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, act->to_user_id);
+    db_bind_int(s, 2, act->now);
+    db_bind_int(s, 3, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
+        add_step(d, id, "handover", act->now, act->actor_id, act->to_user_id, from, to, step_due, act->note))
+        return fail_db(d, e, "handover");
+    return finish_action(d, &row, act, "dossier.handover", json_pack("{s:I, s:s}", "to_user", (json_int_t)act->to_user_id,
+                                                                      "to", to), e);
+}
+
+/* Stores a printed notice (supplement request, refusal, apology) with its yearly number. */
+static int64_t add_notice(db *d, arena *a, const dossier_row *row, const char *kind, const dossier_action *act,
+                          const char *papers_json_text, int64_t old_due, int64_t new_due)
+{
+    char day[11];
+    cal_format(cal_local_day(act->now), day);
+    int64_t number = next_counter(d, row->unit_id, arena_printf(a, "N%.4s-%s", day, kind));
+    if (number < 0) return -1;
+    db_stmt *s = db_prepare(d, "INSERT INTO dossier_notices (dossier_id, kind, number, at, user_id, reason, papers, "
+                               "old_due_at, new_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    db_bind_int(s, 1, row->id);
+    db_bind_text(s, 2, kind);
+    db_bind_int(s, 3, number);
+    db_bind_int(s, 4, act->now);
+    if (act->actor_id) db_bind_int(s, 5, act->actor_id); else db_bind_null(s, 5);
+    db_bind_text(s, 6, act->reason);
+    db_bind_text(s, 7, papers_json_text ? papers_json_text : "[]");
+    if (old_due) db_bind_int(s, 8, old_due); else db_bind_null(s, 8);
+    if (new_due) db_bind_int(s, 9, new_due); else db_bind_null(s, 9);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? number : -1;
+}
+
+int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+{
+    if (blank_reason(act->reason, e, N_("Ghi rõ lý do và nội dung cần bổ sung, hoàn thiện."))) return -1;
+    json_t *papers = papers_json(a, act->papers, NULL, 0);
+    if (!json_array_size(papers)) {
+        json_decref(papers);
+        err_set(e, 400, N_("Liệt kê các giấy tờ cần bổ sung, mỗi dòng một giấy tờ."), "papers");
+        err_field(e, "papers");
+        return -1;
+    }
+    char *papers_text = json_dumps(papers, JSON_COMPACT);
+    json_decref(papers);
+    dossier_row row;
+    if (begin_action(d, id, OPEN, N_("Chỉ yêu cầu bổ sung được khi hồ sơ đang giải quyết."), &row, e)) {
+        free(papers_text);
+        return -1;
+    }
+    if (row.supplement_count >= 1) {
+        err_set(e, 409, N_("Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ hướng dẫn bổ sung một lần."),
+                "second supplement");
+        db_rollback(d);
+        free(papers_text);
+        return -1;
+    }
+    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'supplement', paused_at = ?, supplement_count = "
+                               "supplement_count + 1, updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, act->now);
+    db_bind_int(s, 2, act->now);
+    db_bind_int(s, 3, id);
+    int rc = db_step(s);
+    db_done(s);
+    int64_t n = rc == DB_DONE ? add_notice(d, a, &row, "supplement", act, papers_text, 0, 0) : -1;
+    free(papers_text);
+    if (n < 0 || close_open_steps(d, id, act->now) ||
+        add_step(d, id, "supplement", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->reason) ||
+        notify_applicant(d, a, id, "supplement", act->reason, 0, e))
+        return fail_db(d, e, "supplement");
+    return finish_action(d, &row, act, "dossier.supplement", json_pack("{s:s}", "reason", act->reason), e);
+}
+
+int dossier_resume(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+{
+    static const char *const allowed[] = {"supplement", NULL};
+    const calendar *cal = holiday_calendar(d, e);
+    if (!cal) return -1;
+    dossier_row row;
+    if (begin_action(d, id, allowed, N_("Hồ sơ không chờ bổ sung."), &row, e)) return -1;
+    /* the clock restarts: the full time allowed, counted from the complete dossier */
+    cal_unit cu = holiday_unit(d, row.unit_id);
+    int64_t due = calendar_due_at(cal, &cu, act->now, (int)row.days);
+    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'in_progress', paused_at = NULL, due_at = ?, "
+                               "due_soon_sent = 0, assignee_id = NULL, updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, due);
+    db_bind_int(s, 2, act->now);
+    db_bind_int(s, 3, id);
+    int rc = db_step(s);
+    db_done(s);
+    const char *who = user_name(d, a, act->actor_id);
+    if (rc != DB_DONE || add_step(d, id, "resume", act->now, 0, act->actor_id, "", who, due, act->note))
+        return fail_db(d, e, "resume");
+    return finish_action(d, &row, act, "dossier.resume", json_pack("{s:I, s:I}", "old_due_at", (json_int_t)row.due_at,
+                                                                    "due_at", (json_int_t)due), e);
+}
+
+int dossier_finish(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+{
+    dossier_row row;
+    if (begin_action(d, id, OPEN, N_("Hồ sơ không ở trạng thái đang giải quyết."), &row, e)) return -1;
+    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'done', done_at = ?, assignee_id = NULL, outcome_note = ?, "
+                               "updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, act->now);
+    db_bind_text(s, 2, act->note ? act->note : "");
+    db_bind_int(s, 3, act->now);
+    db_bind_int(s, 4, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
+        add_step(d, id, "done", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->note) ||
+        notify_applicant(d, a, id, "result_ready", NULL, 0, e))
+        return fail_db(d, e, "finish");
+    return finish_action(d, &row, act, "dossier.done",
+                         json_pack("{s:b}", "late", act->now > row.due_at), e);
+}
+
+int dossier_return(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+{
+    static const char *const allowed[] = {"done", NULL};
+    const char *method = act->return_method && *act->return_method ? act->return_method : "desk";
+    if (!valid_key(RETURNS, sizeof RETURNS / sizeof RETURNS[0], method)) {
+        err_set(e, 400, N_("Chọn hình thức trả kết quả."), "method");
+        err_field(e, "return_method");
+        return -1;
+    }
+    if (!strcmp(method, "post") && (text_is_blank(act->postal_tracking) || strlen(act->postal_tracking) > 40)) {
+        err_set(e, 400, N_("Trả qua bưu chính cần số hiệu bưu gửi (mã vận đơn)."), "postal");
+        err_field(e, "postal_tracking");
+        return -1;
+    }
+    int64_t paid = 0, visits = 1;
+    if (!text_is_blank(act->fee_paid) && !text_parse_uint(act->fee_paid, 100000000, &paid)) {
+        err_set(e, 400, N_("Số tiền đã thu phải là số đồng, ví dụ 8.000."), "fee");
+        err_field(e, "fee_paid");
+        return -1;
+    }
+    if (!text_is_blank(act->visits) && (!text_parse_uint(act->visits, 50, &visits) || visits < 1)) {
+        err_set(e, 400, N_("Số lần người dân phải đi lại là một số từ 1 đến 50."), "visits");
+        err_field(e, "visits");
+        return -1;
+    }
+    dossier_row row;
+    if (begin_action(d, id, allowed, N_("Chỉ trả được hồ sơ đã có kết quả."), &row, e)) return -1;
+    if (paid != row.fee && text_is_blank(act->fee_note)) {
+        err_set(e, 400, N_("Số tiền thu khác mức phí, lệ phí trong danh mục; phải ghi rõ lý do."), "fee %lld != %lld",
+                (long long)paid, (long long)row.fee);
+        err_field(e, "fee_note");
+        db_rollback(d);
+        return -1;
+    }
+    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'returned', returned_at = ?, return_method = ?, "
+                               "postal_tracking = ?, fee_paid = ?, fee_note = ?, visits = ?, updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, act->now);
+    db_bind_text(s, 2, method);
+    db_bind_text(s, 3, !strcmp(method, "post") ? act->postal_tracking : "");
+    db_bind_int(s, 4, paid);
+    db_bind_text(s, 5, act->fee_note ? act->fee_note : "");
+    db_bind_int(s, 6, visits);
+    db_bind_int(s, 7, act->now);
+    db_bind_int(s, 8, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || add_step(d, id, "return", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0,
+                                  !strcmp(method, "post") ? act->postal_tracking : act->note))
+        return fail_db(d, e, "return");
+    return finish_action(d, &row, act, "dossier.return",
+                         json_pack("{s:s, s:I, s:I}", "method", method, "fee_paid", (json_int_t)paid, "visits",
+                                   (json_int_t)visits), e);
+}
+
+static int close_dossier(db *d, arena *a, int64_t id, const dossier_action *act, const char *status, const char *kind,
+                         err *e)
+{
+    static const char *const allowed[] = {"received", "in_progress", "supplement", NULL};
+    bool refuse = !strcmp(kind, "refuse");
+    if (blank_reason(act->reason, e, refuse ? N_("Ghi rõ lý do từ chối tiếp nhận, giải quyết hồ sơ.")
+                                            : N_("Ghi rõ lý do rút hồ sơ (theo đề nghị của người nộp).")))
+        return -1;
+    dossier_row row;
+    if (begin_action(d, id, allowed, N_("Hồ sơ đã kết thúc, không thể thay đổi."), &row, e)) return -1;
+    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = ?, outcome_note = ?, assignee_id = NULL, paused_at = NULL, "
+                               "done_at = ?, updated_at = ? WHERE id = ?");
+    db_bind_text(s, 1, status);
+    db_bind_text(s, 2, act->reason);
+    db_bind_int(s, 3, act->now);
+    db_bind_int(s, 4, act->now);
+    db_bind_int(s, 5, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
+        (refuse && add_notice(d, a, &row, "refusal", act, NULL, 0, 0) < 0) ||
+        add_step(d, id, kind, act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->reason) ||
+        (refuse && notify_applicant(d, a, id, "refusal", act->reason, 0, e)))
+        return fail_db(d, e, kind);
+    return finish_action(d, &row, act, refuse ? "dossier.refuse" : "dossier.withdraw",
+                         json_pack("{s:s}", "reason", act->reason), e);
+}
+
+int dossier_refuse(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+{
+    return close_dossier(d, a, id, act, "refused", "refuse", e);
+}
+
+int dossier_withdraw(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+{
+    return close_dossier(d, a, id, act, "withdrawn", "withdraw", e);
+}
+
+int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+{
+    if (blank_reason(act->reason, e, N_("Ghi rõ lý do chậm trả kết quả."))) return -1;
+    cal_day nd;
+    if (!act->new_due_date || !cal_parse_date(act->new_due_date, &nd)) {
+        err_set(e, 400, N_("Nhập ngày hẹn trả kết quả mới (ngày/tháng/năm)."), "new due");
+        err_field(e, "new_due_date");
+        return -1;
+    }
+    const calendar *cal = holiday_calendar(d, e);
+    if (!cal) return -1;
+    dossier_row row;
+    if (begin_action(d, id, OPEN, N_("Chỉ xin lỗi và hẹn lại được khi hồ sơ đang giải quyết."), &row, e)) return -1;
+    cal_unit cu = holiday_unit(d, row.unit_id);
+    int64_t new_due = cal_instant(nd, cu.close_minutes);
+    const char *bad = NULL;
+    if (new_due <= row.due_at || new_due <= act->now) bad = N_("Ngày hẹn mới phải sau ngày hẹn cũ và sau hôm nay.");
+    else if (!calendar_is_working(cal, &cu, nd)) bad = N_("Ngày hẹn mới phải là ngày làm việc.");
+    /* an apology is made when the dossier is late or will be: at most one working day ahead */
+    else if (calendar_working_between(cal, &cu, cal_local_day(act->now), cal_local_day(row.due_at)) > 1)
+        bad = N_("Hồ sơ chưa đến hạn; chỉ lập phiếu xin lỗi khi hồ sơ đã hoặc sắp quá hạn (trong vòng một ngày làm việc).");
+    if (bad) {
+        err_set(e, bad[0] == 'H' ? 409 : 400, bad, "apology date");
+        err_field(e, "new_due_date");
+        db_rollback(d);
+        return -1;
+    }
+    db_stmt *s = db_prepare(d, "UPDATE dossiers SET due_at = ?, apology_count = apology_count + 1, due_soon_sent = 0, "
+                               "updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, new_due);
+    db_bind_int(s, 2, act->now);
+    db_bind_int(s, 3, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || add_notice(d, a, &row, "apology", act, NULL, row.due_at, new_due) < 0 ||
+        add_step(d, id, "apology", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", new_due, act->reason) ||
+        notify_applicant(d, a, id, "apology", act->reason, new_due, e))
+        return fail_db(d, e, "apology");
+    return finish_action(d, &row, act, "dossier.apology",
+                         json_pack("{s:s, s:I, s:I}", "reason", act->reason, "old_due_at", (json_int_t)row.due_at,
+                                   "new_due_at", (json_int_t)new_due), e);
+}
+
+/* ---- due-soon warnings --------------------------------------------------------------- */
+
+/* The desk (the unit's e-mail) hears of a dossier about to be late; the citizen does not
+ * need a warning, the officials do. */
+static int notify_desk_due_soon(db *d, arena *a, int64_t id, err *e)
+{
+    db_stmt *s = db_prepare(d, "SELECT d.unit_id, d.code, d.procedure_name, d.due_at, u.name, u.email FROM dossiers d "
+                               "JOIN units u ON u.id = d.unit_id WHERE d.id = ?");
+    db_bind_int(s, 1, id);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        return -1;
+    }
+    notify_msg m = {
+        .unit_id = db_col_int(s, 0), .dossier_id = id, .event = "due_soon",
+        .code = arena_strdup(a, db_col_text(s, 1)), .procedure = arena_strdup(a, db_col_text(s, 2)),
+        .due = format_day(a, db_col_int(s, 3)), .unit = arena_strdup(a, db_col_text(s, 4)),
+        .email = arena_strdup(a, db_col_text(s, 5)), .phone = "", .name = "", .secret = "", .reason = "", .new_due = "",
+    };
+    db_done(s);
+    m.link = arena_printf(a, "/ho-so/%lld", (long long)id);
+    return notify_enqueue(d, &m, e) < 0 ? -1 : 0;
+}
+
+int dossier_warn_due_soon(db *d, arena *a, int64_t now, err *e)
+{
+    const calendar *cal = holiday_calendar(d, e);
+    if (!cal) return -1;
+    /* candidates: open, not warned, due within the next four calendar days (covers a weekend) */
+    db_stmt *s = db_prepare(d, "SELECT id, unit_id, due_at FROM dossiers WHERE status IN ('received', 'in_progress') "
+                               "AND due_soon_sent = 0 AND due_at > ? AND due_at <= ? ORDER BY due_at LIMIT 500");
+    db_bind_int(s, 1, now);
+    db_bind_int(s, 2, now + 4 * 86400);
+    int64_t ids[500];
+    int n = 0;
+    while (db_step(s) == DB_ROW) {
+        cal_unit cu = holiday_unit(d, db_col_int(s, 1));
+        if (calendar_working_between(cal, &cu, cal_local_day(now), cal_local_day(db_col_int(s, 2))) <= 1)
+            ids[n++] = db_col_int(s, 0);
+    }
+    db_done(s);
+    int queued = 0;
+    for (int i = 0; i < n; i++) {
+        if (db_begin_write_or_busy(d, e)) return queued;
+        db_stmt *u = db_prepare(d, "UPDATE dossiers SET due_soon_sent = 1 WHERE id = ? AND due_soon_sent = 0");
+        db_bind_int(u, 1, ids[i]);
+        int rc = db_step(u);
+        db_done(u);
+        if (rc != DB_DONE || (db_changes(d) == 1 && notify_desk_due_soon(d, a, ids[i], e)) || db_commit(d)) {
+            db_rollback(d);
+            return queued;
+        }
+        queued++;
+    }
+    return queued;
+}

@@ -1,0 +1,135 @@
+/* dossier.h -- the one-stop dossier (hồ sơ): intake, the control sheet, states, apologies,
+ * return, and tracking by citizens (research/legal.md §1, DESIGN.md "The one-stop dossier").
+ *
+ * States and the actions that move them:
+ *
+ *   received ──handover──▶ in_progress ──handover──▶ in_progress
+ *      │ │ │                  │ │ │
+ *      │ │ └──finish──────────┼─┼─┴──finish──▶ done ──return──▶ returned
+ *      │ └───supplement───────┴─┼──────────▶ supplement ──resume──▶ in_progress
+ *      └─────refuse / withdraw──┴──────────▶ refused / withdrawn
+ *
+ * A supplement may be requested once; it stops the clock, and the resume restarts it: the
+ * due time is counted again from the resume, in full. A dossier past its due time is late;
+ * only an apology (with a reason and a new date, counted and notified) moves the due time.
+ * Every action is one write transaction with its control-sheet row, its audit row and its
+ * notification: all or nothing. */
+#ifndef TT_DOSSIER_H
+#define TT_DOSSIER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/arena.h"
+#include "../core/err.h"
+#include "../store/db.h"
+#include "forms.h"
+
+typedef struct {
+    int64_t unit_id;              /* the receiving unit */
+    int64_t procedure_id;
+    const char *applicant_name;
+    const char *applicant_phone;
+    const char *applicant_id_number;
+    const char *applicant_address;
+    const char *applicant_email;
+    const char *channel;          /* desk, online, post, post_office, mobile, home */
+    const char *return_method;    /* desk, post, online */
+    const bool *papers_checked;   /* one per line of the procedure's papers; NULL = all */
+    size_t npapers_checked;
+    int sets;                     /* 0 = 1 */
+    const char *booking_code;     /* a citizen's booking that turns into this dossier, or NULL */
+    int64_t received_at;
+} dossier_intake;
+
+typedef struct {
+    int64_t id;
+    char code[64];
+    char secret[16];
+    int64_t due_at;
+} dossier_created;
+
+/* Checks, issues the code and secret, saves durably (the commit is fsync'd), audits and
+ * queues the receipt notification. Field errors name the form field (e->field). */
+int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, dossier_created *out,
+                   err *e);
+
+/* The actions; each checks the state machine and refuses an illegal move with a message. */
+typedef struct {
+    int64_t actor_id;
+    int64_t now;
+    int64_t to_user_id;           /* handover */
+    int64_t step_due_at;          /* handover: the step's own deadline; 0 = the dossier's */
+    const char *note;
+    const char *reason;           /* supplement, refusal, withdrawal, apology */
+    const char *papers;           /* supplement: papers to add, one a line */
+    const char *new_due_date;     /* apology: YYYY-MM-DD */
+    const char *return_method;    /* return: desk, post, online */
+    const char *postal_tracking;  /* return by post */
+    const char *fee_paid;         /* return: đồng, as typed */
+    const char *fee_note;
+    const char *visits;           /* return: trips the citizen made */
+} dossier_action;
+
+int dossier_handover(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+int dossier_resume(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+int dossier_finish(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+int dossier_return(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+int dossier_refuse(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+int dossier_withdraw(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+
+/* Reading. */
+json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now);      /* staff view; NULL if unknown */
+int64_t dossier_unit_of(db *d, int64_t id);                        /* receiving unit; -1 unknown */
+int64_t dossier_resolving_unit_of(db *d, int64_t id);
+/* The citizen's view: status and timeline, no personal data. NULL when the code is unknown
+ * or the secret wrong (the two are not told apart). */
+json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int64_t now);
+
+typedef struct {
+    int64_t unit_id;              /* 0: every unit of the viewer is checked by the caller */
+    int64_t assignee_id;          /* inbox: what waits on this official */
+    const char *status;           /* NULL: any; "open": received/in_progress/supplement */
+    const char *q;                /* code, name or phone (folded) */
+    bool late_board;              /* open dossiers late or due within two working days */
+    int limit, offset;
+} dossier_query;
+json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64_t *total);
+
+/* The official forms for one dossier. kind: "slip", "supplement", "refusal", "apology",
+ * "control". base_url makes the QR code's tracking link absolute. */
+int dossier_form(db *d, arena *a, int64_t id, const char *kind, const char *base_url, buf *out, err *e);
+
+/* Validators shared by intake and other public forms; each returns a normalised copy in the
+ * arena, or NULL with e filled (field set). */
+const char *dossier_check_phone(arena *a, const char *s, const char *field, err *e);
+const char *dossier_check_citizen_id(arena *a, const char *s, const char *field, err *e);
+const char *dossier_check_email(arena *a, const char *s, const char *field, err *e);
+
+/* Labels (Vietnamese msgids) for the fixed lists. */
+const char *dossier_status_label(const char *status);
+const char *dossier_channel_label(const char *channel);
+const char *dossier_return_label(const char *method);
+
+/* Due-soon warnings: queues one notification per open dossier due within a working day that
+ * has not been warned yet. Returns how many were queued. */
+int dossier_warn_due_soon(db *d, arena *a, int64_t now, err *e);
+
+/* Pages (dossier_web.c). */
+struct req;
+void page_intake_form(struct req *r);
+void page_intake(struct req *r);
+void page_dossier_list(struct req *r);
+void page_dossier_inbox(struct req *r);
+void page_dossier_board(struct req *r);
+void page_dossier_show(struct req *r);
+void page_dossier_action(struct req *r);
+void page_dossier_pdf(struct req *r);
+void page_track(struct req *r);
+void api_dossier(struct req *r);
+int64_t scope_dossier_param(struct req *r);
+
+#endif

@@ -1,0 +1,431 @@
+/* dossier_view.c -- reading dossiers: the staff view with its control sheet, the citizen's
+ * tracking view (no personal data), lists (search, inbox, late board), and the official
+ * forms filled from the rows. */
+#include <glib.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/calendar.h"
+#include "../core/text.h"
+#include "../holiday/holiday.h"
+#include "dossier.h"
+
+static const char *fmt_time(arena *a, int64_t t)
+{
+    if (!t) return "";
+    int y, m, d, min = cal_local_minutes(t);
+    cal_to_ymd(cal_local_day(t), &y, &m, &d);
+    return arena_printf(a, "%02d:%02d, %02d/%02d/%04d", min / 60, min % 60, d, m, y);
+}
+
+static bool is_open(const char *status)
+{
+    return !strcmp(status, "received") || !strcmp(status, "in_progress");
+}
+
+static const char *const STEP_LABELS[][2] = {
+    {"receive", N_("Tiếp nhận hồ sơ")}, {"handover", N_("Chuyển xử lý")},
+    {"supplement", N_("Yêu cầu bổ sung, hoàn thiện hồ sơ")}, {"resume", N_("Nhận hồ sơ đã bổ sung, tính lại thời hạn")},
+    {"done", N_("Có kết quả giải quyết")}, {"return", N_("Trả kết quả")},
+    {"refuse", N_("Từ chối giải quyết")}, {"withdraw", N_("Rút hồ sơ")},
+    {"apology", N_("Xin lỗi và hẹn lại ngày trả kết quả")},
+};
+
+static const char *step_label(const char *kind)
+{
+    for (size_t i = 0; i < sizeof STEP_LABELS / sizeof STEP_LABELS[0]; i++)
+        if (!strcmp(STEP_LABELS[i][0], kind)) return STEP_LABELS[i][1];
+    return kind;
+}
+
+/* Before, on or after the deadline, for a finished step or dossier. */
+static const char *timeliness(int64_t done, int64_t due)
+{
+    if (!done || !due) return "";
+    if (cal_local_day(done) < cal_local_day(due)) return N_("Trước hạn");
+    return done <= due ? N_("Đúng hạn") : N_("Quá hạn");
+}
+
+static json_t *steps_json(db *d, arena *a, int64_t id, bool with_names)
+{
+    db_stmt *s = db_prepare(d, "SELECT seq, kind, at, from_name, to_name, COALESCE(due_at, 0), COALESCE(done_at, 0), note "
+                               "FROM dossier_steps WHERE dossier_id = ? ORDER BY seq");
+    db_bind_int(s, 1, id);
+    json_t *arr = json_array();
+    while (db_step(s) == DB_ROW) {
+        const char *kind = db_col_text(s, 1);
+        int64_t due = db_col_int(s, 5), done = db_col_int(s, 6);
+        json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "seq", (json_int_t)db_col_int(s, 0), "kind", kind,
+                              "kind_label", step_label(kind), "at", (json_int_t)db_col_int(s, 2), "at_text",
+                              fmt_time(a, db_col_int(s, 2)), "due_text", fmt_time(a, due), "done_text", fmt_time(a, done));
+        json_object_set_new(o, "result_label", json_string(timeliness(done, due)));
+        if (with_names) {
+            json_object_set_new(o, "from_name", json_string(db_col_text(s, 3)));
+            json_object_set_new(o, "to_name", json_string(db_col_text(s, 4)));
+            json_object_set_new(o, "note", json_string(db_col_text(s, 7)));
+        }
+        json_array_append_new(arr, o);
+    }
+    db_done(s);
+    return arr;
+}
+
+#define DOSSIER_COLUMNS                                                                                       \
+    "d.id, d.code, d.secret, d.unit_id, d.procedure_id, d.procedure_name, d.days, d.fee, d.applicant_name, "    \
+    "d.applicant_phone, d.applicant_id_number, d.applicant_address, d.applicant_email, d.channel, "             \
+    "d.return_method, d.papers, d.sets, d.status, d.received_at, d.due_at, d.original_due_at, "                  \
+    "COALESCE(d.done_at, 0), COALESCE(d.returned_at, 0), d.supplement_count, d.apology_count, "                   \
+    "COALESCE(d.assignee_id, 0), COALESCE(a.full_name, ''), d.book_seq, COALESCE(d.fee_paid, -1), d.fee_note, "  \
+    "COALESCE(d.visits, 0), d.postal_tracking, d.outcome_note, u.name, u.code, d.resolving_unit_id"
+
+#define DOSSIER_FROM                                                                                          \
+    " FROM dossiers d JOIN units u ON u.id = d.unit_id LEFT JOIN users a ON a.id = d.assignee_id "
+
+/* One row of the list query as JSON (short form for lists; full adds personal data). */
+static json_t *row_json(db_stmt *s, arena *a, int64_t now, bool full)
+{
+    const char *status = db_col_text(s, 17);
+    int64_t due = db_col_int(s, 19), done = db_col_int(s, 21);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0),
+                          "code", db_col_text(s, 1), "procedure_name", db_col_text(s, 5), "status", status,
+                          "status_label", dossier_status_label(status), "received_at", (json_int_t)db_col_int(s, 18),
+                          "received_text", fmt_time(a, db_col_int(s, 18)), "due_at", (json_int_t)due, "due_text",
+                          fmt_time(a, due), "url", arena_printf(a, "/ho-so/%lld", (long long)db_col_int(s, 0)));
+    bool late = is_open(status) && now > due;
+    json_object_set_new(o, "late", json_boolean(late));
+    json_object_set_new(o, "apologies", json_integer(db_col_int(s, 24)));
+    json_object_set_new(o, "applicant_name", json_string(db_col_text(s, 8)));
+    json_object_set_new(o, "assignee_name", json_string(db_col_text(s, 26)));
+    json_object_set_new(o, "unit_name", json_string(db_col_text(s, 33)));
+    json_object_set_new(o, "result_label", json_string(timeliness(done, due)));
+    if (!full) return o;
+    static const char *const text_cols[][2] = {
+        {"secret", NULL}, {"applicant_phone", NULL}, {"applicant_id_number", NULL}, {"applicant_address", NULL},
+        {"applicant_email", NULL}, {"channel", NULL}, {"return_method", NULL},
+    };
+    int idx[] = {2, 9, 10, 11, 12, 13, 14};
+    for (int i = 0; i < 7; i++) json_object_set_new(o, text_cols[i][0], json_string(db_col_text(s, idx[i])));
+    json_object_set_new(o, "channel_label", json_string(dossier_channel_label(db_col_text(s, 13))));
+    json_object_set_new(o, "return_label", json_string(dossier_return_label(db_col_text(s, 14))));
+    json_object_set_new(o, "unit_id", json_integer(db_col_int(s, 3)));
+    json_object_set_new(o, "procedure_id", json_integer(db_col_int(s, 4)));
+    json_object_set_new(o, "days", json_integer(db_col_int(s, 6)));
+    json_object_set_new(o, "fee", json_integer(db_col_int(s, 7)));
+    json_object_set_new(o, "fee_text", json_string(text_money(a, db_col_int(s, 7))));
+    json_object_set_new(o, "papers", json_loads(db_col_text(s, 15), 0, NULL));
+    json_object_set_new(o, "sets", json_integer(db_col_int(s, 16)));
+    json_object_set_new(o, "original_due_text", fmt_time(a, db_col_int(s, 20)) ? json_string(fmt_time(a, db_col_int(s, 20)))
+                                                                                  : json_string(""));
+    json_object_set_new(o, "done_text", json_string(fmt_time(a, done)));
+    json_object_set_new(o, "returned_text", json_string(fmt_time(a, db_col_int(s, 22))));
+    json_object_set_new(o, "supplement_count", json_integer(db_col_int(s, 23)));
+    json_object_set_new(o, "assignee_id", json_integer(db_col_int(s, 25)));
+    json_object_set_new(o, "book_seq", json_integer(db_col_int(s, 27)));
+    int64_t paid = db_col_int(s, 28);
+    json_object_set_new(o, "fee_paid_text", json_string(paid < 0 ? "" : text_money(a, paid)));
+    json_object_set_new(o, "fee_note", json_string(db_col_text(s, 29)));
+    json_object_set_new(o, "visits", json_integer(db_col_int(s, 30)));
+    json_object_set_new(o, "postal_tracking", json_string(db_col_text(s, 31)));
+    json_object_set_new(o, "outcome_note", json_string(db_col_text(s, 32)));
+    json_object_set_new(o, "unit_code", json_string(db_col_text(s, 34)));
+    json_object_set_new(o, "resolving_unit_id", json_integer(db_col_int(s, 35)));
+    return o;
+}
+
+json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
+{
+    db_stmt *s = db_prepare(d, "SELECT " DOSSIER_COLUMNS DOSSIER_FROM "WHERE d.id = ?");
+    db_bind_int(s, 1, id);
+    json_t *o = db_step(s) == DB_ROW ? row_json(s, a, now, true) : NULL;
+    db_done(s);
+    if (!o) return NULL;
+    json_object_set_new(o, "steps", steps_json(d, a, id, true));
+    const char *st = json_string_value(json_object_get(o, "status"));
+    bool open = is_open(st);
+    json_object_set_new(o, "can_handover", json_boolean(open));
+    json_object_set_new(o, "can_supplement", json_boolean(open && json_integer_value(json_object_get(o, "supplement_count")) == 0));
+    json_object_set_new(o, "can_resume", json_boolean(!strcmp(st, "supplement")));
+    json_object_set_new(o, "can_finish", json_boolean(open));
+    json_object_set_new(o, "can_return", json_boolean(!strcmp(st, "done")));
+    json_object_set_new(o, "can_close", json_boolean(open || !strcmp(st, "supplement")));
+    json_object_set_new(o, "can_apologize", json_boolean(open));
+    /* the printed notices, newest first, each with its PDF link */
+    db_stmt *n = db_prepare(d, "SELECT id, kind, number, at, reason FROM dossier_notices WHERE dossier_id = ? ORDER BY id DESC");
+    db_bind_int(n, 1, id);
+    json_t *notices = json_array();
+    while (db_step(n) == DB_ROW) {
+        const char *kind = db_col_text(n, 1);
+        const char *form = !strcmp(kind, "supplement") ? "phieu-bo-sung" : !strcmp(kind, "refusal") ? "phieu-tu-choi" : "phieu-xin-loi";
+        const char *label = !strcmp(kind, "supplement") ? N_("Phiếu yêu cầu bổ sung") : !strcmp(kind, "refusal")
+                                ? N_("Phiếu từ chối") : N_("Phiếu xin lỗi");
+        json_array_append_new(notices, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "kind", kind, "kind_label", label, "number",
+                                                 (json_int_t)db_col_int(n, 2), "at_text", fmt_time(a, db_col_int(n, 3)),
+                                                 "reason", db_col_text(n, 4), "pdf",
+                                                 arena_printf(a, "/ho-so/%lld/%s.pdf", (long long)id, form)));
+    }
+    db_done(n);
+    json_object_set_new(o, "notices", notices);
+    return o;
+}
+
+int64_t dossier_unit_of(db *d, int64_t id)
+{
+    db_stmt *s = db_prepare(d, "SELECT unit_id FROM dossiers WHERE id = ?");
+    db_bind_int(s, 1, id);
+    int64_t u = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return u;
+}
+
+int64_t dossier_resolving_unit_of(db *d, int64_t id)
+{
+    db_stmt *s = db_prepare(d, "SELECT resolving_unit_id FROM dossiers WHERE id = ?");
+    db_bind_int(s, 1, id);
+    int64_t u = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return u;
+}
+
+json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int64_t now)
+{
+    if (!code || !secret) return NULL;
+    db_stmt *s = db_prepare(d, "SELECT " DOSSIER_COLUMNS DOSSIER_FROM "WHERE d.code = ?");
+    db_bind_text(s, 1, code);
+    json_t *o = NULL;
+    if (db_step(s) == DB_ROW) {
+        /* the secret is compared in constant time; the secret is case-insensitive on the phone */
+        const char *want = db_col_text(s, 2);
+        char up[16] = {0};
+        for (size_t i = 0; secret[i] && i < sizeof up - 1; i++) up[i] = (char)(secret[i] >= 'a' && secret[i] <= 'z' ? secret[i] - 32 : secret[i]);
+        if (strlen(want) == strlen(up) && sodium_memcmp(want, up, strlen(want)) == 0) o = row_json(s, a, now, false);
+    }
+    int64_t id = o ? json_integer_value(json_object_get(o, "id")) : 0;
+    db_done(s);
+    if (!o) return NULL;
+    /* no personal data for the public: drop the applicant and the officials' names */
+    json_object_del(o, "applicant_name");
+    json_object_del(o, "assignee_name");
+    json_object_del(o, "url");
+    json_object_del(o, "id");
+    json_object_set_new(o, "steps", steps_json(d, a, id, false));
+    return o;
+}
+
+json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64_t *total)
+{
+    char *folded = q->q && *q->q ? text_fold(a, q->q) : NULL;
+    const char *where =
+        "WHERE (? = 0 OR d.unit_id = ? OR d.resolving_unit_id = ?) AND (? = 0 OR d.assignee_id = ?) "
+        "AND (? = '' OR (? = 'open' AND d.status IN ('received', 'in_progress', 'supplement')) OR d.status = ?) "
+        "AND (? = 0 OR (d.status IN ('received', 'in_progress') AND d.due_at <= ?)) "
+        "AND (? = '' OR d.code = ? OR d.applicant_phone = ? OR d.applicant_name LIKE ?) ";
+    char *like = folded ? arena_printf(a, "%%%s%%", q->q) : "";
+    /* the late board reaches two working days ahead: four calendar days covers a weekend */
+    int64_t horizon = now + 4 * 86400;
+    db_stmt *s = db_prepare(d, arena_printf(a, "SELECT " DOSSIER_COLUMNS DOSSIER_FROM "%s ORDER BY %s LIMIT ? OFFSET ?",
+                                            where, q->late_board || q->assignee_id ? "d.due_at, d.id" : "d.received_at DESC, d.id DESC"));
+    db_stmt *c = total ? db_prepare(d, arena_printf(a, "SELECT COUNT(*)" DOSSIER_FROM "%s", where)) : NULL;
+    db_stmt *both[2] = {s, c};
+    for (int k = 0; k < 2; k++) {
+        db_stmt *t = both[k];
+        if (!t) continue;
+        int i = 1;
+        db_bind_int(t, i++, q->unit_id);
+        db_bind_int(t, i++, q->unit_id);
+        db_bind_int(t, i++, q->unit_id);
+        db_bind_int(t, i++, q->assignee_id);
+        db_bind_int(t, i++, q->assignee_id);
+        const char *st = q->status ? q->status : "";
+        db_bind_text(t, i++, st);
+        db_bind_text(t, i++, st);
+        db_bind_text(t, i++, st);
+        db_bind_int(t, i++, q->late_board);
+        db_bind_int(t, i++, horizon);
+        const char *qq = q->q ? q->q : "";
+        db_bind_text(t, i++, qq);
+        db_bind_text(t, i++, qq);
+        db_bind_text(t, i++, qq);
+        db_bind_text(t, i++, like);
+        if (k == 0) {
+            db_bind_int(t, i++, q->limit > 0 ? q->limit : 50);
+            db_bind_int(t, i++, q->offset);
+        }
+    }
+    json_t *arr = json_array();
+    while (db_step(s) == DB_ROW) json_array_append_new(arr, row_json(s, a, now, false));
+    db_done(s);
+    if (c) {
+        *total = db_step(c) == DB_ROW ? db_col_int(c, 0) : 0;
+        db_done(c);
+    }
+    return arr;
+}
+
+/* ---- the official forms ------------------------------------------------------------------ */
+
+static form_paper *papers_from_json(arena *a, const char *text, size_t *n)
+{
+    json_t *arr = json_loads(text ? text : "[]", 0, NULL);
+    *n = json_is_array(arr) ? json_array_size(arr) : 0;
+    form_paper *p = arena_alloc(a, (*n + 1) * sizeof *p);
+    for (size_t i = 0; i < *n; i++) {
+        json_t *o = json_array_get(arr, i);
+        p[i].name = arena_strdup(a, json_string_value(json_object_get(o, "name")) ? json_string_value(json_object_get(o, "name")) : "");
+        p[i].copy_kind = arena_strdup(a, json_string_value(json_object_get(o, "kind")) ? json_string_value(json_object_get(o, "kind")) : "");
+        p[i].count = (int)json_integer_value(json_object_get(o, "count"));
+    }
+    json_decref(arr);
+    return p;
+}
+
+static char *upper_vi(arena *a, const char *s)
+{
+    gchar *g = g_utf8_strup(s, -1);
+    char *u = arena_strdup(a, g);
+    g_free(g);
+    return u;
+}
+
+/* Fills the header, applicant and procedure parts of a form from the dossier row. */
+static int fill_form(db *d, arena *a, int64_t id, const char *base_url, form_dossier *f, err *e)
+{
+    db_stmt *s = db_prepare(d, "SELECT d.code, d.secret, d.applicant_name, d.applicant_address, d.applicant_phone, "
+                               "d.applicant_email, d.procedure_name, d.days, d.papers, d.sets, d.received_at, d.due_at, "
+                               "d.return_method, d.book_volume, d.book_seq, COALESCE(o.full_name, ''), u.name, "
+                               "COALESCE(p.name, ''), u.desk_name, ru.name, d.unit_id, u.phone "
+                               "FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units ru ON ru.id = d.resolving_unit_id "
+                               "LEFT JOIN units p ON p.id = u.parent_id LEFT JOIN users o ON o.id = d.officer_id "
+                               "WHERE d.id = ?");
+    db_bind_int(s, 1, id);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        err_set(e, 404, N_("Không tìm thấy hồ sơ."), "form for %lld", (long long)id);
+        return -1;
+    }
+    memset(f, 0, sizeof *f);
+    f->code = arena_strdup(a, db_col_text(s, 0));
+    f->secret = arena_strdup(a, db_col_text(s, 1));
+    f->applicant_name = arena_strdup(a, db_col_text(s, 2));
+    f->applicant_address = arena_strdup(a, db_col_text(s, 3));
+    f->applicant_phone = arena_strdup(a, db_col_text(s, 4));
+    f->applicant_email = arena_strdup(a, db_col_text(s, 5));
+    f->procedure_name = arena_strdup(a, db_col_text(s, 6));
+    f->procedure_days = (int)db_col_int(s, 7);
+    f->papers = papers_from_json(a, db_col_text(s, 8), &f->npapers);
+    f->sets = (int)db_col_int(s, 9);
+    f->received_at = db_col_int(s, 10);
+    f->due_at = db_col_int(s, 11);
+    f->return_method = dossier_return_label(db_col_text(s, 12));
+    f->book_volume = (int)db_col_int(s, 13);
+    f->book_seq = (int)db_col_int(s, 14);
+    f->officer_name = arena_strdup(a, db_col_text(s, 15));
+    const char *unit = db_col_text(s, 16), *parent = db_col_text(s, 17);
+    f->unit_name = upper_vi(a, arena_printf(a, "UBND %s", unit));
+    f->parent_body = *parent ? upper_vi(a, arena_printf(a, "UBND %s", parent)) : "";
+    f->desk_name = *db_col_text(s, 18) ? arena_strdup(a, db_col_text(s, 18)) : "Bộ phận Một cửa";
+    f->resolving_body = arena_strdup(a, db_col_text(s, 19));
+    f->contact_phone = arena_strdup(a, db_col_text(s, 21));
+    /* the place in the date line: the unit's name without its kind ("Phường ", "Xã ") */
+    const char *sp = strchr(unit, ' ');
+    f->place = arena_strdup(a, sp ? sp + 1 : unit);
+    f->issued_at = f->received_at;
+    f->track_url = arena_printf(a, "%s/tra-cuu?ma=%s&bm=%s", base_url ? base_url : "", f->code, f->secret);
+    f->number = arena_printf(a, "%04d/TNHS", f->book_seq);
+    db_done(s);
+    return 0;
+}
+
+/* The latest notice of a kind: its number, reason, papers and dates. */
+static int fill_notice(db *d, arena *a, int64_t id, const char *kind, const char *suffix, form_dossier *f, err *e)
+{
+    db_stmt *s = db_prepare(d, "SELECT n.number, n.at, n.reason, n.papers, COALESCE(n.new_due_at, 0), COALESCE(u.full_name, '') "
+                               "FROM dossier_notices n LEFT JOIN users u ON u.id = n.user_id "
+                               "WHERE n.dossier_id = ? AND n.kind = ? ORDER BY n.id DESC LIMIT 1");
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, kind);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        err_set(e, 404, N_("Hồ sơ này chưa có phiếu loại này."), "no %s notice", kind);
+        return -1;
+    }
+    f->number = arena_printf(a, "%02lld/%s", (long long)db_col_int(s, 0), suffix);
+    f->issued_at = db_col_int(s, 1);
+    f->reason = arena_strdup(a, db_col_text(s, 2));
+    f->missing = papers_from_json(a, db_col_text(s, 3), &f->nmissing);
+    f->new_due_at = db_col_int(s, 4);
+    f->contact_name = arena_strdup(a, db_col_text(s, 5));
+    f->officer_name = f->contact_name;
+    db_done(s);
+    return 0;
+}
+
+static void fill_signer(db *d, arena *a, int64_t unit_id, form_dossier *f)
+{
+    db_stmt *s = db_prepare(d, "SELECT name, title FROM unit_leaders WHERE unit_id = ? ORDER BY sort, id LIMIT 1");
+    db_bind_int(s, 1, unit_id);
+    if (db_step(s) == DB_ROW) {
+        f->signer_name = arena_strdup(a, db_col_text(s, 0));
+        f->signer_title = upper_vi(a, db_col_text(s, 1));
+    } else {
+        f->signer_name = "";
+        f->signer_title = "CHỦ TỊCH";
+    }
+    db_done(s);
+}
+
+static form_step *control_steps(db *d, arena *a, int64_t id, size_t *n)
+{
+    db_stmt *s = db_prepare(d, "SELECT from_name, to_name, at, COALESCE(due_at, 0), COALESCE(done_at, 0), note, kind "
+                               "FROM dossier_steps WHERE dossier_id = ? AND kind IN ('receive', 'handover', 'resume', 'done', "
+                               "'return') ORDER BY seq");
+    db_bind_int(s, 1, id);
+    size_t cap = 8;
+    form_step *st = arena_alloc(a, cap * sizeof *st);
+    *n = 0;
+    while (db_step(s) == DB_ROW) {
+        if (*n == cap) {
+            form_step *bigger = arena_alloc(a, 2 * cap * sizeof *st);
+            memcpy(bigger, st, cap * sizeof *st);
+            st = bigger;
+            cap *= 2;
+        }
+        form_step *x = &st[(*n)++];
+        x->from_name = arena_strdup(a, db_col_text(s, 0));
+        x->to_name = arena_strdup(a, db_col_text(s, 1));
+        x->at = db_col_int(s, 2);
+        x->due_at = db_col_int(s, 3);
+        x->done_at = db_col_int(s, 4);
+        x->note = arena_strdup(a, *db_col_text(s, 5) ? db_col_text(s, 5) : step_label(db_col_text(s, 6)));
+    }
+    db_done(s);
+    return st;
+}
+
+int dossier_form(db *d, arena *a, int64_t id, const char *kind, const char *base_url, buf *out, err *e)
+{
+    form_dossier f;
+    if (fill_form(d, a, id, base_url, &f, e)) return -1;
+    if (!strcmp(kind, "slip")) return form_slip_pdf(&f, out, e);
+    if (!strcmp(kind, "control")) {
+        f.steps = control_steps(d, a, id, &f.nsteps);
+        f.number = "";
+        return form_control_pdf(&f, out, e);
+    }
+    if (!strcmp(kind, "supplement"))
+        return fill_notice(d, a, id, "supplement", "HDHS", &f, e) ? -1 : form_supplement_pdf(&f, out, e);
+    if (!strcmp(kind, "refusal"))
+        return fill_notice(d, a, id, "refusal", "TCHS", &f, e) ? -1 : form_refusal_pdf(&f, out, e);
+    if (!strcmp(kind, "apology")) {
+        if (fill_notice(d, a, id, "apology", "PXL", &f, e)) return -1;
+        db_stmt *s = db_prepare(d, "SELECT resolving_unit_id FROM dossiers WHERE id = ?");
+        db_bind_int(s, 1, id);
+        int64_t ru = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_done(s);
+        fill_signer(d, a, ru, &f);
+        return form_apology_pdf(&f, out, e);
+    }
+    err_set(e, 404, N_("Không có mẫu phiếu này."), "form kind %s", kind);
+    return -1;
+}
