@@ -377,6 +377,7 @@ static json_t *track_lookup(req *r, const char *code, const char *secret, int *s
 void page_track(req *r)
 {
     const char *code = req_query(r, "ma"), *secret = req_query(r, "bm");
+    if (!secret) secret = req_query(r, "secret");   /* the API's name, for links built by other tools */
     json_t *model = json_pack("{s:s, s:s}", "code", code ? code : "", "secret", secret ? secret : "");
     int status = 200;
     if (code && secret && *code && *secret) {
