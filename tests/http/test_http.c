@@ -1075,6 +1075,391 @@ static void backup_while_serving(void **state)
 }
 
 /* Runs last: tampering breaks the chain for good. */
+
+/* ---- the one-stop dossier ----------------------------------------------------------- */
+
+/* The first integer the SQL answers, read straight from the server's database file. */
+static int64_t sql_int(const char *fmt, ...)
+{
+    char sql[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    sqlite3 *d;
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_open_v2(dbpath, &d, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(d, 5000);
+        if (sqlite3_prepare_v2(d, sql, -1, &st, NULL) == SQLITE_OK) {
+            int rc = sqlite3_step(st);
+            if (rc == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+            else if (rc == SQLITE_DONE) v = 0;
+            sqlite3_finalize(st);
+        } else fail_msg("sql: %s: %s", sql, sqlite3_errmsg(d));
+    }
+    sqlite3_close(d);
+    return v;
+}
+
+/* The id of the first procedure the catalogue search finds for commune 05443. */
+static int64_t procedure_id(const char *q)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/procedures?don_vi=05443&q=%s", q);
+    response r = get(path);
+    json_t *j = json_loads(r.body, 0, NULL);
+    int64_t id = json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id"));
+    json_decref(j);
+    response_free(&r);
+    if (!id) fail_msg("no procedure for %s", q);
+    return id;
+}
+
+typedef struct {
+    int64_t id;
+    char code[64];
+    char secret[16];
+} intake_result;
+
+/* Posts an intake as JSON; extra holds more form fields ("&applicant_email=..."). */
+static long intake(session *s, int64_t procedure, const char *extra, intake_result *out)
+{
+    char body[1024];
+    snprintf(body, sizeof body,
+             "_csrf=%s&procedure_id=%lld&applicant_name=Nguy%%E1%%BB%%85n+Th%%E1%%BB%%8B+H%%E1%%BB%%93ng+Nhung"
+             "&applicant_phone=0912+345+678&applicant_id_number=019190012345&applicant_address=T%%E1%%BB%%95+5"
+             "&channel=desk&return_method=desk%s",
+             s->csrf, (long long)procedure, extra ? extra : "");
+    response r = request("POST", "/ho-so", body, s->cookie, "Accept: application/json");
+    long status = r.status;
+    if (out) {
+        memset(out, 0, sizeof *out);
+        json_t *j = json_loads(r.body, 0, NULL);
+        out->id = json_integer_value(json_object_get(j, "id"));
+        snprintf(out->code, sizeof out->code, "%s", json_string_value(json_object_get(j, "code")) ? json_string_value(json_object_get(j, "code")) : "");
+        snprintf(out->secret, sizeof out->secret, "%s", json_string_value(json_object_get(j, "secret")) ? json_string_value(json_object_get(j, "secret")) : "");
+        json_decref(j);
+    }
+    response_free(&r);
+    return status;
+}
+
+/* POST /ho-so/{id}/{action} as JSON; the response is kept in *out when given. */
+static long act(session *s, int64_t id, const char *action, const char *form, response *out)
+{
+    char path[128], body[1024];
+    snprintf(path, sizeof path, "/ho-so/%lld/%s", (long long)id, action);
+    snprintf(body, sizeof body, "_csrf=%s%s", s->csrf, form ? form : "");
+    response r = request("POST", path, body, s->cookie, "Accept: application/json");
+    long status = r.status;
+    if (out) *out = r;
+    else response_free(&r);
+    return status;
+}
+
+static const char *status_of(const session *s, int64_t id)
+{
+    static char st[32];
+    char path[64];
+    snprintf(path, sizeof path, "/ho-so/%lld", (long long)id);
+    response r = request("GET", path, NULL, s->cookie, "Accept: application/json");
+    json_t *j = json_loads(r.body, 0, NULL);
+    snprintf(st, sizeof st, "%s", json_string_value(json_object_get(j, "status")) ? json_string_value(json_object_get(j, "status")) : "");
+    json_decref(j);
+    response_free(&r);
+    return st;
+}
+
+static void dossier_lifecycle(void **state)
+{
+    (void)state;
+    session desk, spec;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    assert_int_equal(login("lanhdao1", PASSWORD, &spec), 303);
+    int64_t proc = procedure_id("dang+ky+nhan+cha");   /* 3 working days, fee set by the province */
+    int64_t fee = sql_int("SELECT COALESCE(fee, 0) FROM procedures WHERE id = %lld", (long long)proc);
+    intake_result d;
+    assert_int_equal(intake(&desk, proc, NULL, &d), 201);
+    /* the code is {agency}-{yymmdd}-{sequence of the day}; the secret 6 unambiguous characters */
+    assert_non_null(strstr(d.code, "05443-"));
+    assert_int_equal(strlen(d.secret), 6);
+    assert_null(strpbrk(d.secret, "01OIL"));
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers WHERE code = '%s' AND applicant_phone = '0912345678' "
+                             "AND status = 'received' AND due_at > received_at", d.code), 1);
+    /* the desk hands it to the specialist, whose inbox lists it */
+    int64_t spec_id = sql_int("SELECT id FROM users WHERE username = 'lanhdao1'");
+    char form[256];
+    snprintf(form, sizeof form, "&to_user_id=%lld&note=Th%%E1%%BA%%A9m+%%C4%%91%%E1%%BB%%8Bnh", (long long)spec_id);
+    assert_int_equal(act(&desk, d.id, "chuyen", form, NULL), 200);
+    response r = request("GET", "/ho-so/cho-xu-ly", NULL, spec.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, d.code);
+    response_free(&r);
+    /* returning before there is a result is refused, nothing changes */
+    response out;
+    assert_int_equal(act(&desk, d.id, "tra-ket-qua", "", &out), 409);
+    assert_contains(out.body, "Chỉ trả được hồ sơ đã có kết quả");
+    response_free(&out);
+    assert_string_equal(status_of(&desk, d.id), "in_progress");
+    assert_int_equal(act(&spec, d.id, "hoan-thanh", "&note=QĐ+s%E1%BB%91+12", NULL), 200);
+    /* a fee other than the catalogue's needs a reason */
+    snprintf(form, sizeof form, "&return_method=desk&fee_paid=%lld&visits=2", (long long)fee + 5000);
+    assert_int_equal(act(&desk, d.id, "tra-ket-qua", form, &out), 400);
+    assert_contains(out.body, "phải ghi rõ lý do");
+    response_free(&out);
+    assert_string_equal(status_of(&desk, d.id), "done");
+    snprintf(form, sizeof form, "&return_method=post&postal_tracking=EB123456789VN&fee_paid=%lld&visits=1", (long long)fee);
+    assert_int_equal(act(&desk, d.id, "tra-ket-qua", form, NULL), 200);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers WHERE id = %lld AND status = 'returned' AND "
+                             "postal_tracking = 'EB123456789VN' AND visits = 1 AND fee_paid = %lld", (long long)d.id,
+                             (long long)fee), 1);
+    /* the control sheet: receive, handover, done, return; the hand-over step is closed */
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossier_steps WHERE dossier_id = %lld", (long long)d.id), 4);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossier_steps WHERE dossier_id = %lld AND kind = 'handover' AND "
+                             "done_at IS NOT NULL AND to_user_id = %lld", (long long)d.id, (long long)spec_id), 1);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM audit_log WHERE entity = 'dossier' AND entity_id = %lld", (long long)d.id), 4);
+    /* the citizen tracks it with the code and secret: status and timeline, no personal data */
+    char path[256];
+    snprintf(path, sizeof path, "/tra-cuu?ma=%s&bm=%s", d.code, d.secret);
+    r = get(path);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Đã trả kết quả");
+    assert_contains(r.body, "Chuyển xử lý");
+    assert_lacks(r.body, "Nhung");
+    assert_lacks(r.body, "0912345678");
+    assert_lacks(r.body, "019190012345");
+    response_free(&r);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%s?secret=%s", d.code, d.secret);
+    r = get(path);
+    assert_int_equal(r.status, 200);
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "returned");
+    assert_int_equal(json_array_size(json_object_get(j, "steps")), 4);
+    assert_null(json_object_get(j, "applicant_name"));
+    json_decref(j);
+    assert_lacks(r.body, "Nhung");
+    response_free(&r);
+}
+
+static void intake_refuses_bad_input(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    int64_t proc = procedure_id("khai+tu"), before = sql_int("SELECT COUNT(*) FROM dossiers");
+    static const struct {
+        const char *extra, *message;
+    } cases[] = {
+        {"&applicant_phone=12345", "Số điện thoại không hợp lệ"},
+        {"&applicant_phone=0112345678", "Số điện thoại không hợp lệ"},
+        {"&applicant_id_number=01919001234", "đúng 12 chữ số"},
+        {"&applicant_id_number=999190012345", "mã tỉnh"},
+        {"&applicant_email=nhung%40", "thư điện tử không hợp lệ"},
+        {"&channel=fax", "hình thức nộp"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[1024];
+        /* a later field of the same name wins in our form reader? No: build the form without the default */
+        snprintf(body, sizeof body, "_csrf=%s&procedure_id=%lld&applicant_name=Tr%%E1%%BA%%A7n+V%%C4%%83n+B&"
+                 "applicant_address=X%%C3%%B3m+1&channel=desk%s", desk.csrf, (long long)proc, cases[i].extra);
+        if (strstr(cases[i].extra, "channel=")) snprintf(body, sizeof body, "_csrf=%s&procedure_id=%lld&applicant_name=B&"
+                 "applicant_address=X%s", desk.csrf, (long long)proc, cases[i].extra);
+        response r = request("POST", "/ho-so", body, desk.cookie, NULL);
+        assert_int_equal(r.status, 400);
+        assert_contains(r.body, cases[i].message);
+        response_free(&r);
+    }
+    /* no name, a procedure from nowhere */
+    response r = request("POST", "/ho-so", "_csrf=x", desk.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    char body[256];
+    snprintf(body, sizeof body, "_csrf=%s&procedure_id=999999&applicant_name=A&applicant_phone=0912345678&channel=desk", desk.csrf);
+    r = request("POST", "/ho-so", body, desk.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Chọn một thủ tục có trong danh mục");
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before);
+    /* the intake page itself: the search narrows the list, a chosen procedure shows its papers */
+    r = request("GET", "/tiep-nhan?q=KHAI+TU", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Thủ tục đăng ký khai tử");
+    assert_lacks(r.body, "Thủ tục đăng ký kết hôn<");
+    response_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/tiep-nhan?thu_tuc=%lld", (long long)proc);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_contains(r.body, "Thành phần hồ sơ đã nhận");
+    assert_contains(r.body, "paper_0");
+    assert_contains(r.body, "Hẹn trả kết quả nếu tiếp nhận bây giờ");
+    response_free(&r);
+    /* a provincial assessor does not work a commune's desk */
+    session board;
+    assert_int_equal(login("thamdinh", PASSWORD, &board), 303);
+    r = request("GET", "/tiep-nhan", NULL, board.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+}
+
+static void supplement_once_and_refusal(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    int64_t proc = procedure_id("giam+ho");
+    intake_result d;
+    assert_int_equal(intake(&desk, proc, NULL, &d), 201);
+    response out;
+    assert_int_equal(act(&desk, d.id, "bo-sung", "&papers=&reason=Thi%E1%BA%BFu", &out), 400);
+    assert_contains(out.body, "Liệt kê các giấy tờ cần bổ sung");
+    response_free(&out);
+    assert_int_equal(act(&desk, d.id, "bo-sung", "&papers=Gi%E1%BA%A5y+ch%E1%BB%A9ng+sinh%0AT%E1%BB%9D+khai&reason=Thi%E1%BA%BFu+gi%E1%BA%A5y+t%E1%BB%9D", NULL), 200);
+    assert_string_equal(status_of(&desk, d.id), "supplement");
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossier_notices WHERE dossier_id = %lld AND kind = 'supplement' AND "
+                             "papers LIKE '%%Tờ khai%%'", (long long)d.id), 1);
+    /* the clock stopped; when the papers come it restarts in full */
+    sqlite3_int64 due0 = sql_int("SELECT due_at FROM dossiers WHERE id = %lld", (long long)d.id);
+    assert_int_equal(act(&desk, d.id, "tiep-tuc", "", NULL), 200);
+    assert_string_equal(status_of(&desk, d.id), "in_progress");
+    assert_true(sql_int("SELECT due_at FROM dossiers WHERE id = %lld", (long long)d.id) >= due0);
+    /* a supplement may be asked once */
+    assert_int_equal(act(&desk, d.id, "bo-sung", "&papers=X&reason=Y", &out), 409);
+    assert_contains(out.body, "một lần");
+    response_free(&out);
+    /* refusal needs a reason; afterwards the dossier is closed to every action */
+    assert_int_equal(act(&desk, d.id, "tu-choi", "&reason=", NULL), 400);
+    assert_int_equal(act(&desk, d.id, "tu-choi", "&reason=Kh%C3%B4ng+thu%E1%BB%99c+th%E1%BA%A9m+quy%E1%BB%81n", NULL), 200);
+    assert_string_equal(status_of(&desk, d.id), "refused");
+    assert_int_equal(act(&desk, d.id, "hoan-thanh", "", &out), 409);
+    assert_contains(out.body, "không ở trạng thái đang giải quyết");
+    response_free(&out);
+    assert_int_equal(act(&desk, d.id, "xin-loi", "&reason=a&new_due_date=2030-01-02", NULL), 409);
+    assert_int_equal(act(&desk, d.id, "no-such", "", NULL), 404);
+    /* withdrawal of another */
+    assert_int_equal(intake(&desk, proc, NULL, &d), 201);
+    assert_int_equal(act(&desk, d.id, "rut", "&reason=Ng%C6%B0%E1%BB%9Di+n%E1%BB%99p+xin+r%C3%BAt", NULL), 200);
+    assert_string_equal(status_of(&desk, d.id), "withdrawn");
+}
+
+static void late_dossier_needs_an_apology(void **state)
+{
+    (void)state;
+    session desk, other;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    assert_int_equal(login("canbo2", PASSWORD, &other), 303);
+    int64_t proc = procedure_id("dang+ky+nhan+cha");
+    intake_result d;
+    assert_int_equal(intake(&desk, proc, NULL, &d), 201);
+    /* not yet late: no apology */
+    response out;
+    assert_int_equal(act(&desk, d.id, "xin-loi", "&reason=Ch%E1%BA%ADm&new_due_date=2099-01-05", &out), 409);
+    assert_contains(out.body, "chưa đến hạn");
+    response_free(&out);
+    /* time passes: the promised day was yesterday */
+    sql_int("UPDATE dossiers SET due_at = strftime('%%s', 'now') - 86400 WHERE id = %lld", (long long)d.id);
+    response r = request("GET", "/ho-so/tre-han", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, d.code);
+    assert_contains(r.body, "Quá hạn");
+    response_free(&r);
+    /* another commune's officer can neither see nor apologise for it */
+    char path[64];
+    snprintf(path, sizeof path, "/ho-so/%lld", (long long)d.id);
+    r = request("GET", path, NULL, other.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    assert_int_equal(act(&other, d.id, "xin-loi", "&reason=x&new_due_date=2099-01-05", NULL), 403);
+    /* the new date must be a real later working day, and a reason is required */
+    assert_int_equal(act(&desk, d.id, "xin-loi", "&reason=&new_due_date=2099-01-05", NULL), 400);
+    assert_int_equal(act(&desk, d.id, "xin-loi", "&reason=Ch%E1%BA%ADm&new_due_date=2020-01-06", &out), 400);
+    assert_contains(out.body, "sau ngày hẹn cũ");
+    response_free(&out);
+    assert_int_equal(act(&desk, d.id, "xin-loi", "&reason=Ch%E1%BA%ADm&new_due_date=2099-01-04", &out), 400);   /* a Sunday */
+    assert_contains(out.body, "ngày làm việc");
+    response_free(&out);
+    assert_int_equal(act(&desk, d.id, "xin-loi", "&reason=Ch%E1%BB%9D+x%C3%A1c+minh&new_due_date=2099-01-05", NULL), 200);
+    assert_int_equal(sql_int("SELECT apology_count FROM dossiers WHERE id = %lld", (long long)d.id), 1);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossier_notices WHERE dossier_id = %lld AND kind = 'apology' AND "
+                             "new_due_at > old_due_at", (long long)d.id), 1);
+    /* no longer late, and the original promise is kept for the record */
+    r = request("GET", "/ho-so/tre-han", NULL, desk.cookie, NULL);
+    assert_lacks(r.body, d.code);
+    response_free(&r);
+    assert_true(sql_int("SELECT original_due_at < due_at FROM dossiers WHERE id = %lld", (long long)d.id) == 1);
+}
+
+static void forms_print_as_pdf(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    intake_result d;
+    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &d), 201);
+    char path[128], pdf[320], txt[320];
+    snprintf(path, sizeof path, "/ho-so/%lld/giay-hen.pdf", (long long)d.id);
+    response r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.headers, "application/pdf");
+    snprintf(pdf, sizeof pdf, "%s/slip.pdf", dir);
+    snprintf(txt, sizeof txt, "%s/slip.txt", dir);
+    FILE *f = fopen(pdf, "wb");
+    fwrite(r.body, 1, r.len, f);
+    fclose(f);
+    response_free(&r);
+    char *argv[] = {"/usr/bin/pdftotext", "-layout", pdf, txt, NULL};
+    assert_int_equal(run(NULL, argv, NULL), 0);
+    char *text = slurp(txt);
+    assert_contains(text, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ");
+    assert_contains(text, d.code);
+    assert_contains(text, d.secret);
+    assert_contains(text, "Nguyễn Thị Hồng Nhung");
+    free(text);
+    /* a form the dossier does not have yet is a 404 with a message; unknown forms too */
+    snprintf(path, sizeof path, "/ho-so/%lld/phieu-xin-loi.pdf", (long long)d.id);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 404);
+    assert_contains(r.body, "chưa có phiếu");
+    response_free(&r);
+    snprintf(path, sizeof path, "/ho-so/%lld/khac.pdf", (long long)d.id);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 404);
+    response_free(&r);
+    /* anonymous visitors get no form */
+    snprintf(path, sizeof path, "/ho-so/%lld/giay-hen.pdf", (long long)d.id);
+    r = get(path);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+}
+
+/* Must run after every other tracking lookup: it uses up this address's allowance. */
+static void tracking_refuses_guessing(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    intake_result d;
+    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &d), 201);
+    char path[256];
+    for (int i = 0; i < 10; i++) {
+        snprintf(path, sizeof path, "/api/v1/dossiers/%s?secret=ZZZZ%02d", d.code, i);
+        response r = get(path);
+        assert_int_equal(r.status, 404);
+        response_free(&r);
+    }
+    /* now even the right secret waits */
+    snprintf(path, sizeof path, "/api/v1/dossiers/%s?secret=%s", d.code, d.secret);
+    response r = get(path);
+    assert_int_equal(r.status, 429);
+    assert_contains(r.headers, "Retry-After");
+    response_free(&r);
+    snprintf(path, sizeof path, "/tra-cuu?ma=%s&bm=%s", d.code, d.secret);
+    r = get(path);
+    assert_int_equal(r.status, 429);
+    assert_contains(r.body, "sai nhiều lần");
+    response_free(&r);
+}
+
 static void verify_audit_catches_tampering(void **state)
 {
     (void)state;
@@ -1126,6 +1511,12 @@ int main(void)
         cmocka_unit_test(command_line_checks_its_arguments),
         cmocka_unit_test(audit_page_is_scoped),
         cmocka_unit_test(backup_while_serving),
+        cmocka_unit_test(dossier_lifecycle),
+        cmocka_unit_test(intake_refuses_bad_input),
+        cmocka_unit_test(supplement_once_and_refusal),
+        cmocka_unit_test(late_dossier_needs_an_apology),
+        cmocka_unit_test(forms_print_as_pdf),
+        cmocka_unit_test(tracking_refuses_guessing),
         cmocka_unit_test(verify_audit_catches_tampering),
     };
     int failed = cmocka_run_group_tests_name("http", tests, start_server, stop_server);
