@@ -139,6 +139,9 @@ void web_error(req *r, int status, const char *msgid)
     }
     json_t *model = json_pack("{s:i, s:s, s:s}", "status", status, "message", msgid, "heading_text",
                               T(r, status_title(status)));
+    /* An error page has no form for an anonymous visitor, so it must not mint a CSRF cookie:
+     * a browser's parallel /favicon.ico 404 would replace the token of the form it just got. */
+    if (!r->csrf) r->csrf = "";
     json_object_set_new(model, "page", web_page_info(r, status_title(status)));
     /* the message is a msgid: translate it here, the template escapes it */
     json_object_set_new(model, "message", json_string(T(r, msgid)));

@@ -375,7 +375,7 @@ static bool csrf_ok(req *r)
 {
     const char *sent = req_form(r, "_csrf");
     if (!sent) sent = req_header(r, "X-CSRF-Token");
-    if (!sent || !r->csrf || r->set_csrf_cookie || strlen(sent) != strlen(r->csrf)) return false;
+    if (!sent || !*sent || !r->csrf || r->set_csrf_cookie || strlen(sent) != strlen(r->csrf)) return false;
     return sodium_memcmp(sent, r->csrf, strlen(sent)) == 0;
 }
 

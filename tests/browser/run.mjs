@@ -385,6 +385,52 @@ test('language switch to English and back', async ({ page }) => {
 
 // ---------------------------------------------------------------- main
 
+
+test('intake from the keyboard: type, Enter, fill, submit; then the citizen tracks it', async ({ page, context, base }) => {
+  await goto(page, '/dang-nhap');
+  await page.locator('#username').fill('canbo1');
+  await page.locator('#password').fill(PASSWORD);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/bang-dieu-khien'), page.keyboard.press('Enter')])
+    .catch(() => { throw new Error(`login stayed at ${page.url()}`); });
+  await goto(page, '/tiep-nhan');
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  assert(focused === 'q', `the intake page should focus the procedure search, focused #${focused}`);
+  // no diacritics, capitals: the list narrows as the officer types
+  await page.keyboard.type('DANG KY KET HON');
+  const shown = await page.evaluate(() => [...document.querySelectorAll('#tt-procs li')].filter((li) => !li.hidden).map((li) => li.textContent));
+  assert(shown.length >= 1 && shown.every((t) => norm(t).toLowerCase().includes('kết hôn')),
+    `typing "DANG KY KET HON" should leave only marriage procedures, left ${JSON.stringify(shown)}`);
+  await Promise.all([page.waitForURL((u) => u.searchParams.get('thu_tuc')), page.keyboard.press('Enter')])
+    .catch(() => { throw new Error(`Enter in the search did not open a procedure, at ${page.url()}`); });
+  const onName = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  assert(onName === 'applicant_name', `after choosing, focus should be on the applicant's name, was #${onName}`);
+  await page.keyboard.type('Lê Thị Thu Hà');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('0987 654 321');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('019300001234');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Tổ 12, phường Phan Đình Phùng');
+  await Promise.all([page.waitForURL((u) => /^\/ho-so\/\d+$/.test(u.pathname)), page.keyboard.press('Enter')])
+    .catch((e) => { throw new Error(`Enter in the form should save the intake, at ${page.url()} (${e.message.split('\n')[0]})`); });
+  const code = norm(await page.locator('.tt-fresh strong').first().innerText());
+  const secret = norm(await page.locator('.tt-secret').innerText());
+  assert(/-\d{6}-\d{4}$/.test(code), `dossier code ${code} should end -yymmdd-nnnn`);
+  assert(/^[2-9A-HJ-NP-Z]{6}$/.test(secret), `secret ${secret} should be 6 unambiguous characters`);
+  const print = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
+  assert(print && print.endsWith('/giay-hen.pdf'), `after saving, focus should be on printing the slip, was ${print}`);
+  // the citizen, with no account, on a small phone
+  const citizen = await context.browser().newContext({ viewport: { width: 360, height: 640 } });
+  const phone = await citizen.newPage();
+  await phone.goto(`${base}/tra-cuu?ma=${encodeURIComponent(code)}&bm=${secret.toLowerCase()}`);
+  const text = norm(await phone.locator('main').innerText());
+  assert(text.includes('Đã tiếp nhận') && text.includes('kết hôn'), `tracking page should show the status, got: ${text.slice(0, 300)}`);
+  assert(!text.includes('Lê Thị Thu Hà') && !text.includes('0987654321'), 'tracking page must not show personal data');
+  const wide = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert(wide <= 360, `tracking page scrolls sideways at 360 px (${wide})`);
+  await citizen.close();
+});
+
 async function main() {
   if (!fs.existsSync(CHROMIUM)) {
     summary(0, 1, 'chromium not installed');
