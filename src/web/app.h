@@ -70,6 +70,10 @@ const char *req_csrf(req *r);   /* the visitor's CSRF token, made (with its cook
 const route *router_match(const char *method, const char *path, req *r, const char **allow);
 bool router_role_allows(int access, const char *role);
 
+/* housekeeping.c: periodic chores (due-soon warnings) on a background thread */
+void housekeeping_start(db_pool *pool);
+void housekeeping_stop(void);
+
 /* metrics.c */
 void metrics_init(app *ap);
 void metrics_free(app *ap);

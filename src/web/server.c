@@ -655,9 +655,11 @@ int app_serve(app_config *cfg)
     }
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"listening\",\"url\":\"http://%s:%d/\",\"db\":\"%s\"}\n",
             cfg->listen, cfg->port, cfg->db_path);
+    housekeeping_start(ap.pool);
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
+    housekeeping_stop();
     MHD_stop_daemon(daemon);
     db_pool_close(ap.pool);
     metrics_free(&ap);

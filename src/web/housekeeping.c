@@ -1,0 +1,62 @@
+/* housekeeping.c -- the server's periodic chores, on one background thread: every few
+ * minutes it queues the due-soon warnings of dossiers about to be late (the notification
+ * outbox delivers them). The thread sleeps on a condition variable so a stop is immediate. */
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "../dossier/dossier.h"
+#include "app.h"
+
+#define HOUSEKEEPING_SECONDS 300
+
+static pthread_t thread;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static bool running, stopping;
+
+static void chores(db_pool *pool)
+{
+    db *d = db_acquire(pool);
+    arena *a = arena_new();
+    err e = {0};
+    int n = dossier_warn_due_soon(d, a, time(NULL), &e);
+    if (n > 0) fprintf(stderr, "{\"level\":\"info\",\"msg\":\"due-soon warnings queued\",\"count\":%d}\n", n);
+    if (e.status) fprintf(stderr, "{\"level\":\"error\",\"msg\":\"due-soon\",\"detail\":\"%s\"}\n", e.log);
+    arena_free(a);
+    db_release(pool, d);
+}
+
+static void *loop(void *arg)
+{
+    db_pool *pool = arg;
+    pthread_mutex_lock(&mu);
+    while (!stopping) {
+        pthread_mutex_unlock(&mu);
+        chores(pool);
+        pthread_mutex_lock(&mu);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += HOUSEKEEPING_SECONDS;
+        while (!stopping && pthread_cond_timedwait(&wake, &mu, &until) == 0) {}
+    }
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+
+void housekeeping_start(db_pool *pool)
+{
+    stopping = false;
+    running = pthread_create(&thread, NULL, loop, pool) == 0;
+}
+
+void housekeeping_stop(void)
+{
+    if (!running) return;
+    pthread_mutex_lock(&mu);
+    stopping = true;
+    pthread_cond_signal(&wake);
+    pthread_mutex_unlock(&mu);
+    pthread_join(thread, NULL);
+    running = false;
+}
