@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../audit/audit.h"
+#include "../booking/booking.h"
 #include "../catalog/catalog.h"
 #include "app.h"
 #include "form.h"
@@ -42,6 +43,16 @@ const route routes[] = {
     {"POST", "/thu-tuc/{id}", page_catalog_update, ACCESS_EDIT_CATALOG, scope_procedure_param},
     {"GET", "/api/v1/procedures", api_procedures, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/procedures/{id}", api_procedure, ACCESS_PUBLIC, NULL},
+    {"GET", "/dat-lich", page_booking_form, ACCESS_PUBLIC, NULL},
+    {"POST", "/dat-lich", page_booking_create, ACCESS_PUBLIC, NULL},
+    {"GET", "/dat-lich/tra-cuu", page_booking_lookup, ACCESS_PUBLIC, NULL},
+    {"GET", "/dat-lich/{code}", page_booking_show, ACCESS_PUBLIC, NULL},
+    {"POST", "/dat-lich/{code}/huy", page_booking_cancel, ACCESS_PUBLIC, NULL},
+    /* the desk's roles (officer, leader, admin); settings are further kept to leaders and admins */
+    {"GET", "/lich-hen", page_booking_queue, ACCESS_EDIT_CATALOG, scope_unit_query},
+    {"GET", "/lich-hen/cai-dat", page_booking_settings, ACCESS_EDIT_CATALOG, scope_unit_query},
+    {"POST", "/lich-hen/cai-dat", page_booking_settings_save, ACCESS_EDIT_CATALOG, scope_unit_form},
+    {"POST", "/lich-hen/{id}/trang-thai", page_booking_status, ACCESS_EDIT_CATALOG, scope_booking_param},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
