@@ -68,6 +68,12 @@ int64_t scope_booking_param(req *r)
     return booking_unit_of(req_db(r), id);
 }
 
+/* The page's frame (title, CSRF token...); a JSON client gets neither it nor a cookie. */
+static void set_page(req *r, json_t *model, const char *title)
+{
+    if (!r->want_json) json_object_set_new(model, "page", web_page_info(r, title));
+}
+
 static const char *form_value(req *r, const char *field)
 {
     const char *v = req_form(r, field);
@@ -221,7 +227,7 @@ static void booking_page(req *r, int status, bool from_form, const err *e)
                                                      from_form ? form_value(r, "citizen_id") : ""));
     }
     if (e) error_into(r, model, e);
-    json_object_set_new(model, "page", web_page_info(r, "Đặt lịch hẹn nộp hồ sơ"));
+    set_page(r, model, "Đặt lịch hẹn nộp hồ sơ");
     web_render(r, status, "booking/book", model);
 }
 
@@ -277,7 +283,7 @@ void page_booking_create(req *r)
                               .citizen_id = req_form(r, "citizen_id")};
         if (booking_create(req_db(r), r->a, &in, req_now(r), &b, &e) == 0) {
             json_t *model = json_pack("{s:o}", "booking", booking_model(r, &b, false));
-            json_object_set_new(model, "page", web_page_info(r, "Đã đặt lịch hẹn"));
+            set_page(r, model, "Đã đặt lịch hẹn");
             web_render(r, 201, "booking/done", model);
             return;
         }
@@ -295,7 +301,7 @@ static void show_page(req *r, int status, const booking_row *b, const err *e, bo
     json_t *model = json_pack("{s:o}", "booking", booking_model(r, b, true));
     if (e) error_into(r, model, e);
     json_object_set_new(model, "cancelled_now", json_boolean(cancelled_now));
-    json_object_set_new(model, "page", web_page_info(r, "Lịch hẹn"));
+    set_page(r, model, "Lịch hẹn");
     web_render(r, status, "booking/show", model);
 }
 
@@ -323,7 +329,7 @@ void page_booking_lookup(req *r)
     }
     json_t *model = json_pack("{s:s}", "ma", ma ? ma : "");
     if (ma && *ma) error_into(r, model, &e);
-    json_object_set_new(model, "page", web_page_info(r, "Xem lịch hẹn"));
+    set_page(r, model, "Xem lịch hẹn");
     web_render(r, ma && *ma ? 404 : 200, "booking/lookup", model);
 }
 
@@ -388,7 +394,7 @@ void page_booking_queue(req *r)
             return;
         }
         json_t *model = json_pack("{s:o}", "unit", unit);
-        json_object_set_new(model, "page", web_page_info(r, "Lịch hẹn tại Bộ phận Một cửa"));
+        set_page(r, model, "Lịch hẹn tại Bộ phận Một cửa");
         err_set(&e, 404, "Không tìm thấy lịch hẹn với mã này tại đơn vị.", "find %s", find);
         error_into(r, model, &e);
         json_object_set_new(model, "find", json_string(find));
@@ -444,7 +450,7 @@ void page_booking_queue(req *r)
                         json_string(arena_printf(r->a, "%s%s", base, day_iso(r, cal_local_day(req_now(r))))));
     json_object_set_new(model, "can_settings", json_boolean(may_edit_settings(r)));
     json_object_set_new(model, "has_slots", json_boolean(json_array_size(slots) > 0));
-    json_object_set_new(model, "page", web_page_info(r, "Lịch hẹn tại Bộ phận Một cửa"));
+    set_page(r, model, "Lịch hẹn tại Bộ phận Một cửa");
     web_render(r, 200, "booking/queue", model);
 }
 
@@ -496,7 +502,7 @@ static void settings_page(req *r, int status, json_t *unit, json_t *values, cons
     json_t *model = json_pack("{s:o, s:o, s:b}", "unit", unit, "s", values, "saturday_service", saturday);
     if (e) error_into(r, model, e);
     json_object_set_new(model, "saved", json_boolean(saved));
-    json_object_set_new(model, "page", web_page_info(r, "Cài đặt đặt lịch hẹn"));
+    set_page(r, model, "Cài đặt đặt lịch hẹn");
     web_render(r, status, "booking/settings", model);
 }
 
