@@ -138,6 +138,6 @@ void page_booking_status(struct req *r);     /* POST /lich-hen/{id}/trang-thai *
 void page_booking_settings(struct req *r);   /* GET  /lich-hen/cai-dat */
 void page_booking_settings_save(struct req *r);  /* POST /lich-hen/cai-dat */
 int64_t scope_booking_param(struct req *r);  /* the unit of booking {id} */
-int64_t scope_unit_query(struct req *r);     /* the don_vi of the query; 0 when absent */
+int64_t scope_booking_unit(struct req *r);     /* the don_vi of the query; 0 when absent */
 
 #endif

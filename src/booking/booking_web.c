@@ -55,7 +55,7 @@ static const char *unit_code_param(req *r, bool form)
     return code && *code ? code : NULL;
 }
 
-int64_t scope_unit_query(req *r)
+int64_t scope_booking_unit(req *r)
 {
     const char *code = unit_code_param(r, false);
     return code ? account_unit_id(req_db(r), code) : 0;
