@@ -418,7 +418,7 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     const char *officer = user_name(d, a, actor_id);
     if (add_step(d, out->id, "receive", in->received_at, 0, actor_id, "", officer, due, ""))
         goto dberr;
-    if (booking_id && booking_mark_used(d, booking_id, out->id, e)) goto fail;
+    if (booking_id && booking_mark_used(d, booking_id, in->unit_id, out->id, e)) goto fail;
     if (audit_append(d, in->received_at, actor_id, in->unit_id, "dossier.create", "dossier", out->id,
                      json_pack("{s:s, s:s, s:I}", "code", out->code, "procedure", p.name, "due_at", (json_int_t)due)))
         goto dberr;

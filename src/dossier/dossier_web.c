@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../account/account.h"
+#include "../booking/booking.h"
 #include "../catalog/catalog.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
@@ -97,8 +98,17 @@ void page_intake_form(req *r)
     const char *t = req_query(r, "thu_tuc");
     if (t && !text_parse_uint(t, INT64_MAX, &pid)) pid = 0;
     json_t *v = json_pack("{s:I}", "procedure_id", (json_int_t)pid);
+    /* a citizen's booking pre-fills the intake: procedure, name, phone, ID */
     const char *booking = req_query(r, "lich_hen");
-    if (booking) json_object_set_new(v, "booking_code", json_string(booking));
+    booking_row b;
+    err e = {0};
+    if (booking && booking_find(req_db(r), booking, &b, &e) == 0 && b.unit_id == r->user->unit_id && !b.dossier_id) {
+        if (!pid) json_object_set_new(v, "procedure_id", json_integer(b.procedure_id));
+        json_object_set_new(v, "booking_code", json_string(b.code));
+        json_object_set_new(v, "applicant_name", json_string(b.name));
+        json_object_set_new(v, "applicant_phone", json_string(b.phone));
+        json_object_set_new(v, "applicant_id_number", json_string(b.citizen_id));
+    }
     intake_page(r, 200, v, NULL);
 }
 

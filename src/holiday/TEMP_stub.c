@@ -63,4 +63,12 @@ int calendar_working_between(const calendar *c, const cal_unit *u, cal_day from,
     return n * sign;
 }
 const calendar *holiday_calendar(db *d, err *e) { (void)d; (void)e; return &the_cal; }
-cal_unit holiday_unit(db *d, int64_t unit_id) { (void)d; (void)unit_id; return CAL_UNIT_DEFAULT; }
+cal_unit holiday_unit(db *d, int64_t unit_id)
+{
+    cal_unit u = CAL_UNIT_DEFAULT;
+    db_stmt *s = db_prepare(d, "SELECT saturday_service FROM units WHERE id = ?");
+    db_bind_int(s, 1, unit_id);
+    if (db_step(s) == DB_ROW) u.saturday_service = db_col_int(s, 0) != 0;
+    db_done(s);
+    return u;
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../audit/audit.h"
+#include "../booking/booking.h"
 #include "../catalog/catalog.h"
 #include "../dossier/dossier.h"
 #include "app.h"
@@ -53,6 +54,16 @@ const route routes[] = {
     {"POST", "/ho-so/{id}/{action}", page_dossier_action, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
     {"GET", "/tra-cuu", page_track, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/dossiers/{code}", api_dossier, ACCESS_PUBLIC, NULL},
+    {"GET", "/dat-lich", page_booking_form, ACCESS_PUBLIC, NULL},
+    {"POST", "/dat-lich", page_booking_create, ACCESS_PUBLIC, NULL},
+    {"GET", "/dat-lich/tra-cuu", page_booking_lookup, ACCESS_PUBLIC, NULL},
+    {"GET", "/dat-lich/{code}", page_booking_show, ACCESS_PUBLIC, NULL},
+    {"POST", "/dat-lich/{code}/huy", page_booking_cancel, ACCESS_PUBLIC, NULL},
+    /* the desk's roles (officer, leader, admin); settings are further kept to leaders and admins */
+    {"GET", "/lich-hen", page_booking_queue, ACCESS_EDIT_CATALOG, scope_booking_unit},
+    {"GET", "/lich-hen/cai-dat", page_booking_settings, ACCESS_EDIT_CATALOG, scope_booking_unit},
+    {"POST", "/lich-hen/cai-dat", page_booking_settings_save, ACCESS_EDIT_CATALOG, scope_unit_form},
+    {"POST", "/lich-hen/{id}/trang-thai", page_booking_status, ACCESS_EDIT_CATALOG, scope_booking_param},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},

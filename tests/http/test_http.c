@@ -1074,6 +1074,329 @@ static void backup_while_serving(void **state)
     assert_string_equal(counts[1], counts[0]);   /* procedures/users/audit rows alike */
 }
 
+/* ---- booking a slot at the desk -------------------------------------------------------- */
+
+static int64_t khai_sinh_id(void)
+{
+    response r = get("/api/v1/procedures?don_vi=05602&q=dang+ky+khai+sinh&limit=1");
+    json_t *j = json_loads(r.body, 0, NULL);
+    int64_t id = json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id"));
+    json_decref(j);
+    response_free(&r);
+    assert_true(id > 0);
+    return id;
+}
+
+/* An anonymous visitor's CSRF cookie and token, from the public booking form. */
+static void anon_csrf(int64_t proc, char *cookie, size_t ncookie, char *csrf, size_t ncsrf)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/dat-lich?don-vi=05602&thu_tuc=%lld", (long long)proc);
+    response r = get(path);
+    assert_int_equal(r.status, 200);
+    char anon[80];
+    set_cookie(&r, "tt_csrf", anon, sizeof anon);
+    hidden_csrf(&r, csrf, ncsrf);
+    assert_true(anon[0] && !strcmp(anon, csrf));
+    snprintf(cookie, ncookie, "tt_csrf=%s", anon);
+    response_free(&r);
+}
+
+/* A slot nobody has booked, on the second open day (so it cannot begin during the test):
+ * read from the page's JSON, as the server computes it from the calendar. */
+static void free_slot(const char *unit, int64_t proc, int skip, char day[16], char time[8], long *capacity)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/dat-lich?don_vi=%s&thu_tuc=%lld", unit, (long long)proc);
+    response r = request("GET", path, NULL, NULL, "Accept: application/json");
+    assert_int_equal(r.status, 200);
+    assert_lacks(r.headers, "Set-Cookie");
+    json_t *j = json_loads(r.body, 0, NULL);
+    json_t *days = json_object_get(j, "days");
+    assert_true(json_array_size(days) >= 2);
+    snprintf(day, 16, "%s", json_string_value(json_object_get(json_array_get(days, 1), "date")));
+    response_free(&r);
+    json_decref(j);
+    snprintf(path, sizeof path, "/dat-lich?don_vi=%s&thu_tuc=%lld&ngay=%s", unit, (long long)proc, day);
+    r = request("GET", path, NULL, NULL, "Accept: application/json");
+    j = json_loads(r.body, 0, NULL);
+    json_t *slots = json_object_get(j, "slots"), *slot;
+    size_t i;
+    int seen = 0;
+    time[0] = '\0';
+    json_array_foreach(slots, i, slot) {
+        json_int_t cap = json_integer_value(json_object_get(slot, "capacity"));
+        if (json_integer_value(json_object_get(slot, "free")) == cap && seen++ == skip) {
+            snprintf(time, 8, "%s", json_string_value(json_object_get(slot, "value")));
+            *capacity = (long)cap;
+            break;
+        }
+    }
+    json_decref(j);
+    response_free(&r);
+    assert_true(time[0] != '\0');
+}
+
+static int64_t db_count(const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+static void booking_by_a_citizen(void **state)
+{
+    (void)state;
+    /* the procedure is found by folded search on the light public page */
+    response r = get("/dat-lich?don-vi=05602&q=DANG+KY+KHAI+SINH");
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Thủ tục đăng ký khai sinh</a>");
+    assert_lacks(r.body, "<script");
+    response_free(&r);
+    int64_t proc = khai_sinh_id();
+    char day[16], time[8], cookie[128], csrf[80], body[512];
+    long cap = 0;
+    free_slot("05602", proc, 0, day, time, &cap);
+    anon_csrf(proc, cookie, sizeof cookie, csrf, sizeof csrf);
+    /* a wrong phone number: 400 with the reason, nothing saved */
+    int64_t before = db_count("SELECT count(*) FROM bookings");
+    snprintf(body, sizeof body,
+             "_csrf=%s&don_vi=05602&procedure_id=%lld&day=%s&time=%s&name=Nguy%%E1%%BB%%85n+V%%C4%%83n+An"
+             "&phone=12345&citizen_id=",
+             csrf, (long long)proc, day, time);
+    r = request("POST", "/dat-lich", body, cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Số điện thoại không hợp lệ");
+    assert_contains(r.body, "value=\"Nguyễn Văn An\"");   /* what was typed stays */
+    response_free(&r);
+    assert_int_equal(db_count("SELECT count(*) FROM bookings"), before);
+    /* without the CSRF token: refused */
+    snprintf(body, sizeof body, "don_vi=05602&procedure_id=%lld&day=%s&time=%s&name=An&phone=0912345678",
+             (long long)proc, day, time);
+    r = request("POST", "/dat-lich", body, cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    /* booked: the confirmation has a short code and the time */
+    snprintf(body, sizeof body,
+             "_csrf=%s&don_vi=05602&procedure_id=%lld&day=%s&time=%s&name=Nguy%%E1%%BB%%85n+V%%C4%%83n+An"
+             "&phone=0912+345+678&citizen_id=001099012345",
+             csrf, (long long)proc, day, time);
+    r = request("POST", "/dat-lich", body, cookie, NULL);
+    assert_int_equal(r.status, 201);
+    assert_contains(r.body, "Đã đặt lịch hẹn");
+    assert_contains(r.body, time);
+    const char *c = strstr(r.body, "<strong>DL-");
+    assert_non_null(c);
+    char code[16];
+    snprintf(code, sizeof code, "%.9s", c + strlen("<strong>"));
+    for (const char *p = code + 3; *p; p++) assert_non_null(strchr("23456789ABCDEFGHJKMNPQRSTUVWXYZ", *p));
+    response_free(&r);
+    assert_int_equal(db_count("SELECT count(*) FROM bookings"), before + 1);
+    /* the same phone cannot take a second place in the slot */
+    r = request("POST", "/dat-lich", body, cookie, NULL);
+    assert_int_equal(r.status, 409);
+    assert_contains(r.body, "Số điện thoại này đã có lịch hẹn trong khung giờ này.");
+    response_free(&r);
+    /* the booking's page shows no personal data beyond a masked name and phone */
+    char path[96];
+    snprintf(path, sizeof path, "/dat-lich/%s", code);
+    r = get(path);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "N. V. A.");
+    assert_contains(r.body, "091****678");
+    assert_contains(r.body, "Đang chờ");
+    assert_lacks(r.body, "Nguyễn Văn An");
+    assert_lacks(r.body, "0912345678");
+    assert_lacks(r.body, "001099012345");
+    response_free(&r);
+    /* ... found by the code typed in lower case */
+    char lower[48];
+    snprintf(lower, sizeof lower, "/dat-lich/tra-cuu?ma=%s", code);
+    for (char *p = lower + strlen("/dat-lich/tra-cuu?ma="); *p; p++)
+        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+    r = get(lower);
+    assert_int_equal(r.status, 303);
+    assert_contains(r.headers, path);
+    response_free(&r);
+    r = get("/dat-lich/DL-ZZZZZZ");
+    assert_int_equal(r.status, 404);
+    assert_contains(r.body, "Không tìm thấy lịch hẹn");
+    response_free(&r);
+    /* cancelling needs the phone it was made with */
+    snprintf(path, sizeof path, "/dat-lich/%s/huy", code);
+    snprintf(body, sizeof body, "_csrf=%s&phone=0987654321", csrf);
+    r = request("POST", path, body, cookie, NULL);
+    assert_int_equal(r.status, 403);
+    assert_contains(r.body, "Số điện thoại không khớp");
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&phone=%%2B84912345678", csrf);
+    r = request("POST", path, body, cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    snprintf(path, sizeof path, "/dat-lich/%s?da_huy=1", code);
+    r = get(path);
+    assert_contains(r.body, "Đã hủy lịch hẹn");
+    response_free(&r);
+    assert_int_equal(db_count("SELECT count(*) FROM bookings WHERE status = 'cancelled'"), 1);
+}
+
+/* The issue's test through HTTP: 16 citizens post the same slot at once, each from its own
+ * loopback address (so the per-address connection limit does not interfere): exactly the
+ * slot's capacity are booked, the others get 409 with a Vietnamese message. */
+static void concurrent_bookings_over_http(void **state)
+{
+    (void)state;
+    int64_t proc = khai_sinh_id();
+    char day[16], time[8], cookie[128], csrf[80], url[128];
+    long cap = 0;
+    free_slot("05602", proc, 1, day, time, &cap);
+    assert_int_equal(cap, 3);
+    anon_csrf(proc, cookie, sizeof cookie, csrf, sizeof csrf);
+    snprintf(url, sizeof url, "%s/dat-lich", base);
+    enum { N = 16 };
+    char bodies[N][384], ifaces[N][32];
+    response rs[N];
+    CURLM *m = curl_multi_init();
+    CURL *h[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(bodies[i], sizeof bodies[i],
+                 "_csrf=%s&don_vi=05602&procedure_id=%lld&day=%s&time=%s&name=Ng%%C6%%B0%%E1%%BB%%9Di+%c"
+                 "&phone=09770001%02d",
+                 csrf, (long long)proc, day, time, 'A' + i, i);
+        snprintf(ifaces[i], sizeof ifaces[i], "host!127.0.0.%d", 20 + i);
+        memset(&rs[i], 0, sizeof rs[i]);
+        rs[i].body = calloc(1, 1);
+        CURL *c = h[i] = curl_easy_init();
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, bodies[i]);
+        curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+        curl_easy_setopt(c, CURLOPT_INTERFACE, ifaces[i]);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &rs[i]);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+        curl_multi_add_handle(m, c);
+    }
+    int running = 1;
+    while (running) {
+        curl_multi_perform(m, &running);
+        curl_multi_wait(m, NULL, 0, 100, NULL);
+    }
+    int booked = 0, full = 0;
+    for (int i = 0; i < N; i++) {
+        long status = 0;
+        curl_easy_getinfo(h[i], CURLINFO_RESPONSE_CODE, &status);
+        if (status == 201) {
+            booked++;
+            assert_contains(rs[i].body, "Đã đặt lịch hẹn");
+        } else if (status == 409) {
+            full++;
+            assert_contains(rs[i].body, "Khung giờ này đã hết chỗ. Vui lòng chọn khung giờ khác.");
+        } else {
+            fail_msg("request %d answered %ld", i, status);
+        }
+        curl_multi_remove_handle(m, h[i]);
+        curl_easy_cleanup(h[i]);
+        free(rs[i].body);
+    }
+    curl_multi_cleanup(m);
+    assert_int_equal(booked, cap);
+    assert_int_equal(full, N - cap);
+    assert_int_equal(db_count("SELECT count(*) FROM bookings WHERE phone LIKE '09770001%'"), cap);
+}
+
+static void desk_queue_and_settings(void **state)
+{
+    (void)state;
+    int64_t proc = khai_sinh_id();
+    char day[16], time[8], cookie[128], csrf[80], body[512], path[160];
+    long cap = 0;
+    free_slot("05443", proc, 0, day, time, &cap);
+    anon_csrf(proc, cookie, sizeof cookie, csrf, sizeof csrf);
+    snprintf(body, sizeof body,
+             "_csrf=%s&don_vi=05443&procedure_id=%lld&day=%s&time=%s&name=L%%C3%%AA+Th%%E1%%BB%%8B+Hoa"
+             "&phone=0966000111",
+             csrf, (long long)proc, day, time);
+    response r = request("POST", "/dat-lich", body, cookie, NULL);
+    assert_int_equal(r.status, 201);
+    response_free(&r);
+    /* staff only, and only the unit's own */
+    snprintf(path, sizeof path, "/lich-hen?ngay=%s", day);
+    r = get(path);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    session one, two, leader;
+    assert_int_equal(login("canbo1", PASSWORD, &one), 303);
+    assert_int_equal(login("canbo2", PASSWORD, &two), 303);
+    assert_int_equal(login("lanhdao1", PASSWORD, &leader), 303);
+    r = request("GET", path, NULL, one.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Lê Thị Hoa");
+    assert_contains(r.body, "0966000111");
+    assert_contains(r.body, "Đang chờ");
+    assert_contains(r.body, "autofocus>Đã phục vụ");   /* Enter serves the first one waiting */
+    assert_contains(r.body, "accesskey=\"n\"");
+    response_free(&r);
+    snprintf(path, sizeof path, "/lich-hen?don_vi=05443&ngay=%s", day);
+    r = request("GET", path, NULL, two.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = request("GET", path, NULL, one.cookie, "Accept: application/json");
+    json_t *j = json_loads(r.body, 0, NULL);
+    json_t *slot0 = json_array_get(json_object_get(j, "slots"), 0);
+    json_t *b0 = json_array_get(json_object_get(slot0, "bookings"), 0);
+    int64_t id = json_integer_value(json_object_get(b0, "id"));
+    assert_string_equal(json_string_value(json_object_get(b0, "name")), "Lê Thị Hoa");
+    json_decref(j);
+    response_free(&r);
+    assert_true(id > 0);
+    /* the other commune's officer cannot touch it; its own marks it served (audited) */
+    int64_t audits = db_count("SELECT count(*) FROM audit_log WHERE action = 'booking.status'");
+    snprintf(path, sizeof path, "/lich-hen/%lld/trang-thai", (long long)id);
+    snprintf(body, sizeof body, "_csrf=%s&status=served", two.csrf);
+    r = request("POST", path, body, two.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&status=served", one.csrf);
+    r = request("POST", path, body, one.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    assert_contains(r.headers, "Location: /lich-hen?don_vi=05443&ngay=");
+    response_free(&r);
+    assert_int_equal(db_count("SELECT count(*) FROM audit_log WHERE action = 'booking.status'"), audits + 1);
+    snprintf(path, sizeof path, "/lich-hen?ngay=%s", day);
+    r = request("GET", path, NULL, one.cookie, NULL);
+    assert_contains(r.body, "<strong>Đã phục vụ</strong>");
+    response_free(&r);
+    /* settings: the leader's, not the officer's; a bad value is explained and not saved */
+    r = request("GET", "/lich-hen/cai-dat", NULL, one.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = request("GET", "/lich-hen/cai-dat", NULL, leader.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "value=\"07:30\"");
+    response_free(&r);
+    const char *form = "_csrf=%s&don_vi=05443&enabled=1&slot_minutes=30&capacity=%s&morning_start=07%%3A30"
+                       "&morning_end=11%%3A30&afternoon_start=13%%3A30&afternoon_end=17%%3A00"
+                       "&saturday_start=07%%3A30&saturday_end=11%%3A30&days_ahead=14";
+    snprintf(body, sizeof body, form, leader.csrf, "0");
+    r = request("POST", "/lich-hen/cai-dat", body, leader.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Số người mỗi khung giờ phải từ 1 đến 50.");
+    response_free(&r);
+    snprintf(body, sizeof body, form, leader.csrf, "5");
+    r = request("POST", "/lich-hen/cai-dat", body, leader.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    free_slot("05443", proc, 0, day, time, &cap);
+    assert_int_equal(cap, 5);
+    assert_int_equal(db_count("SELECT count(*) FROM audit_log WHERE action = 'booking.settings'"), 1);
+}
+
 /* Runs last: tampering breaks the chain for good. */
 
 /* ---- the one-stop dossier ----------------------------------------------------------- */
@@ -1517,6 +1840,9 @@ int main(void)
         cmocka_unit_test(late_dossier_needs_an_apology),
         cmocka_unit_test(forms_print_as_pdf),
         cmocka_unit_test(tracking_refuses_guessing),
+        cmocka_unit_test(booking_by_a_citizen),
+        cmocka_unit_test(concurrent_bookings_over_http),
+        cmocka_unit_test(desk_queue_and_settings),
         cmocka_unit_test(verify_audit_catches_tampering),
     };
     int failed = cmocka_run_group_tests_name("http", tests, start_server, stop_server);
