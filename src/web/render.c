@@ -52,6 +52,7 @@ json_t *web_page_info(req *r, const char *title)
                                       r->user->username, "role_label", T(r, account_role_label(r->user->role)),
                                       "unit_name", r->user->unit_name, "unit_code", r->user->unit_code));
         json_object_set_new(page, "is_admin", json_boolean(!strcmp(r->user->role, "admin")));
+        json_object_set_new(page, "works_desk", json_boolean(router_role_allows(ACCESS_DESK | ACCESS_ADMIN, r->user->role)));
         json_object_set_new(page, "can_edit_catalog",
                             json_boolean(router_role_allows(ACCESS_EDIT_CATALOG, r->user->role)));
     }
