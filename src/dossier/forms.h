@@ -74,6 +74,12 @@ typedef struct {
     size_t nsteps;
 } form_dossier;
 
+/* The grade of a step or a dossier on the control sheet and in the indicators: "Quá hạn"
+ * when done after due_at; "Trước hạn" when done on an earlier day (Vietnam time) than the
+ * due day; "Đúng hạn" when done on the due day, by due_at. "" while open (done_at == 0) or
+ * without a deadline (due_at == 0). */
+const char *form_grade(int64_t done_at, int64_t due_at);
+
 /* Each writes a complete PDF into out. 0 on success; -1 with e filled. Thread-safe. */
 int form_slip_pdf(const form_dossier *f, buf *out, err *e);        /* Mẫu 01 */
 int form_supplement_pdf(const form_dossier *f, buf *out, err *e);  /* Mẫu 02 */
