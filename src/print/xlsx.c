@@ -74,6 +74,7 @@ static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const x
         lxw_format *fmt = col->type == XL_DATE ? f->date : f->datetime;
         if (!cell->instant) return worksheet_write_blank(ws, r, c, fmt);
         lxw_datetime dt = vn_datetime(cell->instant);
+        if (col->type == XL_DATE) dt.hour = dt.min = 0;   /* the day alone, so filters match it */
         return worksheet_write_datetime(ws, r, c, &dt, fmt);
     }
     case XL_TEXT:

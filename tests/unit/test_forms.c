@@ -691,6 +691,149 @@ static void test_register_xlsx(void **state)
     free(core);
 }
 
+/* ---- the builder itself (print.h), as letters will use it ---------------------------------- */
+
+/* A letter: the "V/v" subject under the number, a title with its summary, long justified
+ * paragraphs that run over several pages and split between lines, numbered pages from 2. */
+static void test_print_letter_flow(void **state)
+{
+    arena *a = *state;
+    pdoc *d = pdoc_open(a, "Công văn", "UBND phường Phan Đình Phùng", NULL);
+    pdoc_header h = {.parent_body = "UBND tỉnh Thái Nguyên", .body = "UBND phường Phan Đình Phùng",
+                     .number = "15/UBND-VP", .subject = "V/v tổ chức đối thoại với Nhân dân",
+                     .place = "Phan Đình Phùng", .date = vn(2024, 11, 9, 8, 0)};
+    pdoc_header_block(d, &h);
+    pdoc_title(d, "Kế hoạch", "Tổ chức đối thoại giữa Chủ tịch UBND phường với Nhân dân năm 2024");
+    enum { P = 24 };
+    for (int i = 0; i < P; i++)
+        pdoc_par(d,
+                 arena_printf(a,
+                              "Đoạn %02d. Thực hiện Luật Thực hiện dân chủ ở cơ sở, Ủy ban nhân dân phường xây dựng kế "
+                              "hoạch tổ chức đối thoại với Nhân dân về những vấn đề người dân quan tâm, bảo đảm "
+                              "công khai, dân chủ, đúng quy định; kết quả đối thoại được thông báo đến từng tổ dân "
+                              "phố để Nhân dân biết, theo dõi và giám sát việc thực hiện.",
+                              i + 1),
+                 0);
+    const char *rec[] = {"- Thường trực Đảng ủy;", "- Các tổ dân phố;", "- Lưu: VT."};
+    pdoc_signer s = {.caption = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", .note = "", .name = "Hoàng Minh Đức"};
+    pdoc_closing(d, rec, 3, &s);
+    buf out;
+    buf_init(&out, a);
+    err e = {0};
+    assert_int_equal(pdoc_finish(d, &out, &e), 0);
+    const char *path = save("letter.pdf", &out);
+    char *info = pdf_info(path);
+    assert_has(info, "Pages:           3\n");
+    assert_has(info, "Author:          UBND phường Phan Đình Phùng");
+    free(info);
+    char *t = pdf_text(path, 0, 0);
+    char *sq = squash(t);
+    assert_has(t, "UBND TỈNH THÁI NGUYÊN");   /* capitals whatever the input */
+    assert_has(t, "UBND PHƯỜNG PHAN ĐÌNH PHÙNG");
+    assert_has(t, "Số: 15/UBND-VP");
+    assert_has(sq, "V/v tổ chức đối thoại với Nhân dân");
+    assert_has(t, "Phan Đình Phùng, ngày 09 tháng 11 năm 2024");
+    assert_has(t, "KẾ HOẠCH");
+    assert_has(sq, "Tổ chức đối thoại giữa Chủ tịch UBND phường với Nhân dân năm 2024");
+    /* every paragraph, whole and in order, whatever page it fell on */
+    const char *at = sq;
+    for (int i = 0; i < P; i++) {
+        const char *want = arena_printf(a, "Đoạn %02d. Thực hiện Luật", i + 1);
+        const char *found = strstr(at, want);
+        if (!found) print_error("paragraph %d missing or out of order\n", i + 1);
+        assert_non_null(found);
+        at = found;
+    }
+    assert_int_equal(count(sq, "giám sát việc thực hiện."), P);
+    assert_has(t, "Nơi nhận:");
+    assert_has(t, "TM. ỦY BAN NHÂN DÂN");
+    assert_has(t, "Hoàng Minh Đức");
+    assert_lacks(t, "(Ký và ghi rõ họ tên)");   /* note "" = none */
+    free(sq);
+    free(t);
+    for (int pg = 2; pg <= 3; pg++) {
+        char *p = pdf_text(path, pg, pg);
+        const char *first = p + strspn(p, " \n");
+        assert_int_equal(atoi(first), pg);
+        free(p);
+    }
+}
+
+/* Blank number and date print as blanks to fill in by hand. */
+static void test_print_blank_header(void **state)
+{
+    arena *a = *state;
+    pdoc *d = pdoc_open(a, "Mẫu trắng", NULL, NULL);
+    pdoc_header h = {.body = "Bộ phận Một cửa"};
+    pdoc_header_block(d, &h);
+    buf out;
+    buf_init(&out, a);
+    err e = {0};
+    assert_int_equal(pdoc_finish(d, &out, &e), 0);
+    char *t = pdf_text(save("blank-header.pdf", &out), 0, 0);
+    assert_has(t, "Số: ………");
+    assert_has(t, "…………, ngày …… tháng …… năm ………");
+    free(t);
+    assert_string_equal(pdoc_date(a, vn(2025, 1, 1, 0, 0)), "ngày 01 tháng 01 năm 2025");
+    assert_string_equal(pdoc_date(a, vn(2025, 12, 31, 23, 59)), "ngày 31 tháng 12 năm 2025");
+    assert_string_equal(pdoc_date(a, vn(2025, 9, 2, 6, 59)), "ngày 02 tháng 9 năm 2025");
+    /* 23:30 UTC on 1 Feb is already 2 Feb in Vietnam */
+    assert_string_equal(pdoc_time_date(a, vn(2025, 2, 2, 6, 30)), "06 giờ 30 phút, ngày 02 tháng 02 năm 2025");
+}
+
+/* A caller's broken markup is a programming error: the document reports it. */
+static void test_print_bad_markup_fails(void **state)
+{
+    arena *a = *state;
+    pdoc *d = pdoc_open(a, "Lỗi", NULL, NULL);
+    pdoc_par(d, "<b>không đóng thẻ", PDOC_MARKUP);
+    buf out;
+    buf_init(&out, a);
+    err e = {0};
+    assert_int_equal(pdoc_finish(d, &out, &e), -1);
+    assert_int_equal(e.status, 500);
+    assert_string_equal(e.user, "Không tạo được tệp PDF.");
+    assert_int_equal(out.len, 0);
+}
+
+/* The XLSX writer beyond the register: two sheets, dates, a percent format, blank numbers. */
+static void test_xlsx_two_sheets(void **state)
+{
+    arena *a = *state;
+    xl_column c1[] = {{"Thủ tục", 30, XL_TEXT, NULL}, {"Tỷ lệ đúng hạn", 12, XL_NUMBER, "0.0%"},
+                      {"Ngày", 12, XL_DATE, NULL}};
+    xl_cell r1[] = {{.text = "Đăng ký khai sinh"}, {.number = 0.975}, {.instant = vn(2024, 3, 5, 23, 30)},
+                    {.text = "Chứng thực chữ ký"}, {.blank = true}, {.instant = 0}};
+    xl_column c2[] = {{"Tháng", 10, XL_TEXT, NULL}, {"Số hồ sơ", 10, XL_NUMBER, NULL}};
+    xl_cell r2[] = {{.text = "01/2024"}, {.number = 1234}};
+    xl_sheet sheets[] = {
+        {.name = "Theo thủ tục", .title = "CHỈ SỐ", .cols = c1, .ncols = 3, .cells = r1, .nrows = 2},
+        {.name = "Theo tháng", .cols = c2, .ncols = 2, .cells = r2, .nrows = 1},
+    };
+    buf out;
+    buf_init(&out, a);
+    err e = {0};
+    assert_int_equal(xlsx_write("Chỉ số một cửa", sheets, 2, &out, &e), 0);
+    const char *path = save("two.xlsx", &out);
+    char *wb = unzip_part(path, "xl/workbook.xml");
+    assert_has(wb, "name=\"Theo thủ tục\"");
+    assert_has(wb, "name=\"Theo tháng\"");
+    free(wb);
+    char *styles = unzip_part(path, "xl/styles.xml");
+    assert_has(styles, "formatCode=\"0.0%\"");
+    assert_has(styles, "formatCode=\"dd/mm/yyyy\"");
+    free(styles);
+    char *s1 = unzip_part(path, "xl/worksheets/sheet1.xml");
+    assert_has(s1, "<v>0.975</v>");
+    assert_has(s1, "<v>45356</v>");   /* 23:30 in Vietnam, still 5 March: a whole day */
+    assert_has(s1, "<autoFilter ref=\"A3:C5\"/>");
+    free(s1);
+    char *s2 = unzip_part(path, "xl/worksheets/sheet2.xml");
+    assert_has(s2, "<v>1234</v>");
+    assert_has(s2, "<autoFilter ref=\"A1:B2\"/>");   /* no title: the header is row 1 */
+    free(s2);
+}
+
 /* ---- threads ---------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -752,6 +895,10 @@ int main(void)
         cmocka_unit_test(test_grade),
         cmocka_unit_test_setup_teardown(test_control, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register_xlsx, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_print_letter_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_print_blank_header, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_print_bad_markup_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_xlsx_two_sheets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_in_threads, setup, teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
