@@ -4,13 +4,13 @@
  *   make build/slip_bench && build/slip_bench [N]     (N slips, default 500)
  *
  * The build is `cc -O2 bench/slip_pdf.c` with the optimised objects of src/ (the Makefile's
- * build/slip_bench target). It prints three lines:
- *   - warm: N slips one after another in one thread (the server's case: each worker thread
- *     keeps its Pango font map), mean, median and p95 per slip, and the PDF's size;
- *   - cold: the first slip of each of 20 fresh threads, which must build a font map first --
- *     what every slip would cost if a font map were made per render instead of per thread;
- *   - parallel: 4 threads rendering N/4 slips each at once, slips per second in total.
- * The very first slip of the process (fontconfig's start) is reported apart. */
+ * build/slip_bench target). After the first slip of the process (fontconfig's start), it prints:
+ *   - warm: N slips one after another, the font map reused from the pool (the normal case),
+ *     mean, median and p95 per slip;
+ *   - thread: the first slip of each of 20 fresh threads (the server runs one thread per
+ *     connection), which still finds a warm map in the pool;
+ *   - fresh map: 20 slips each with a new Pango font map -- what a map per document would cost;
+ *   - parallel: 4 threads rendering N/4 slips each at once, slips per second in total. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@
 #include "../src/core/arena.h"
 #include "../src/dossier/forms.h"
 #include "../src/print/print.h"
+#include "../src/print/print_impl.h"
 
 static const form_paper papers[] = {
     {"Tờ khai đăng ký khai sinh", "Bản chính", 1},
@@ -129,7 +130,16 @@ int main(int argc, char **argv)
         pthread_create(&t, NULL, cold_thread, &cold[i]);
         pthread_join(t, NULL);
     }
-    report("cold", cold, COLD);
+    report("thread", cold, COLD);
+
+    /* hold the pooled map out, so the slip must make a new one; then drop the new one */
+    for (int i = 0; i < COLD; i++) {
+        PangoFontMap *held = pdoc_fontmap_take();
+        cold[i] = one_slip(NULL);
+        g_object_unref(pdoc_fontmap_take());
+        pdoc_fontmap_give(held);
+    }
+    report("fresh map", cold, COLD);
 
     enum { T = 4 };
     pthread_t th[T];

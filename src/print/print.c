@@ -1,39 +1,56 @@
 /* print.c -- the A4 document builder (see print.h): page flow, text, header, tables,
- * signatures. QR codes are drawn in qr.c. Coordinates are PDF points from the top left. */
+ * signatures. Tables are in table.c, the QR code and signature blocks in blocks.c. Coordinates are PDF points from the top left. */
 #include "print_impl.h"
 
 #include <fontconfig/fontconfig.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-/* ---- the thread's font map ------------------------------------------------------------------
- * Pango font maps are not thread-safe, so each thread gets its own, kept for the thread's life.
- * A map made per document would be simpler but slower: bench/slip_pdf.c measured an appointment
- * slip at ~10 ms with the thread's warm map against ~25 ms as the first slip of a fresh map
- * (font matching and loading again every time). GPrivate releases the map when the thread
- * exits. */
-static void fontmap_release(gpointer p)
-{
-    g_object_unref(p);
-}
-static GPrivate thread_fontmap = G_PRIVATE_INIT(fontmap_release);
+/* ---- font maps -----------------------------------------------------------------------------
+ * A Pango font map holds the matched fonts, their FreeType faces and shaping caches. It is not
+ * thread-safe, but it may serve one document at a time in any thread: a document borrows a map
+ * from this pool when it opens and gives it back when it finishes (the mutex orders the two
+ * threads' uses). Measured with bench/slip_pdf.c, an appointment slip takes ~10 ms with a warm
+ * map and ~25 ms with a new one (fonts matched and loaded again), so a map per document would
+ * cost 2.5 times as much; a map per thread would be as slow for the server, which runs one
+ * thread per connection. The pool keeps as many maps as documents were ever rendered at once
+ * (up to POOL_MAX). */
+#define POOL_MAX 32
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;   /* (not GMutex: ThreadSanitizer sees this one) */
+static PangoFontMap *pool[POOL_MAX];
+static int pool_n;
 
-PangoFontMap *pdoc_thread_fontmap(void)
+PangoFontMap *pdoc_fontmap_take(void)
 {
-    PangoFontMap *fm = g_private_get(&thread_fontmap);
+    pthread_mutex_lock(&pool_lock);
+    PangoFontMap *fm = pool_n ? pool[--pool_n] : NULL;
+    pthread_mutex_unlock(&pool_lock);
     if (!fm) {
         fm = pango_cairo_font_map_new();
         /* Pango assumes 96 dpi; at 72 a size in points is a size in PDF units. */
         pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(fm), 72.0);
-        g_private_set(&thread_fontmap, fm);
     }
     return fm;
 }
 
+void pdoc_fontmap_give(PangoFontMap *fm)
+{
+    pthread_mutex_lock(&pool_lock);
+    if (pool_n < POOL_MAX) {
+        pool[pool_n++] = fm;
+        fm = NULL;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (fm) g_object_unref(fm);
+}
+
 void print_shutdown(void)
 {
-    g_private_replace(&thread_fontmap, NULL);   /* unrefs this thread's map */
+    pthread_mutex_lock(&pool_lock);
+    while (pool_n) g_object_unref(pool[--pool_n]);
+    pthread_mutex_unlock(&pool_lock);
     cairo_debug_reset_static_data();
     FcFini();
 }
@@ -260,7 +277,8 @@ pdoc *pdoc_open(arena *a, const char *title, const char *author, const char *sub
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     cairo_set_line_width(d->cr, 0.6);
 
-    d->ctx = pango_font_map_create_context(pdoc_thread_fontmap());
+    d->fontmap = pdoc_fontmap_take();
+    d->ctx = pango_font_map_create_context(d->fontmap);
     pango_cairo_update_context(d->cr, d->ctx);
     /* Linear glyph positions: hinted metrics would round every advance to whole points and
      * make justified lines uneven in a PDF. */
@@ -294,6 +312,7 @@ int pdoc_finish(pdoc *d, buf *out, err *e)
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(d->surface);
     cairo_surface_destroy(d->surface);
     g_object_unref(d->ctx);
+    pdoc_fontmap_give(d->fontmap);
     pango_font_description_free(d->font);
     if (st != CAIRO_STATUS_SUCCESS) pdoc_fail(d, cairo_status_to_string(st));
     if (d->failed) {

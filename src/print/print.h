@@ -20,12 +20,14 @@
  * Errors: drawing calls return nothing; the first failure (cairo, an unencodable QR code) is
  * kept and pdoc_finish() reports it. pdoc_finish() always frees the document.
  *
- * Threads: a document belongs to the thread that opened it. Each thread keeps one Pango font
- * map of its own (Pango's maps are not thread-safe), made on its first document and released
- * when the thread exits; documents may be built in many threads at once.
+ * Threads: documents may be built in many threads at once; one document belongs to one thread
+ * from pdoc_open to pdoc_finish. Each open document borrows a Pango font map (Pango's maps are
+ * not thread-safe) from a process-wide pool and gives it back when finished, so the fonts are
+ * loaded once, not per document or per thread (see print.c).
  *
- * Leak checkers: fontconfig and cairo keep process-wide caches (about 170 KB, not growing with
- * documents or threads) that LeakSanitizer reports at exit; print_shutdown() releases them. */
+ * Leak checkers: the pooled maps and fontconfig's and cairo's process-wide caches (about
+ * 170 KB, not growing with documents or threads) are still held at exit, which LeakSanitizer
+ * reports; print_shutdown() releases them. */
 #ifndef TT_PRINT_H
 #define TT_PRINT_H
 
@@ -55,7 +57,7 @@ enum {
     PDOC_LEFT = 1 << 5,        /* ragged right instead of justified */
     PDOC_NOINDENT = 1 << 6,    /* paragraphs: no first-line indent */
     PDOC_KEEP_NEXT = 1 << 7,   /* do not end a page right after this block */
-    PDOC_UPPER = 1 << 8,       /* print in capitals (Vietnamese-aware) */
+    PDOC_UPPER = 1 << 8,       /* print in capitals (Vietnamese-aware; plain text only) */
     PDOC_VCENTER = 1 << 9,     /* table cells: centred vertically in the row */
     PDOC_JOIN_UP = 1 << 10,    /* table cells: one cell with the cell above (no rule between;
                                   its text, if any, is drawn below the text above) */
@@ -65,8 +67,8 @@ enum {
  * subject may be NULL. Strings are copied. NULL only when out of memory. */
 pdoc *pdoc_open(arena *a, const char *title, const char *author, const char *subject);
 
-/* Releases the calling thread's font map and the fontconfig and cairo caches. Only at the very
- * end of a process, when no other thread renders or will render (after the server stopped). */
+/* Releases the pooled font maps and the fontconfig and cairo caches. Only at the very end of a
+ * process, when no thread renders or will render (after the server has stopped). */
 void print_shutdown(void);
 
 /* Finishes the PDF into out (appended), frees the document. 0, or -1 with e filled. */

@@ -22,6 +22,7 @@ struct pdoc {
     buf pdf;                    /* cairo writes the PDF here */
     cairo_surface_t *surface;
     cairo_t *cr;
+    PangoFontMap *fontmap;      /* borrowed from the pool until pdoc_finish */
     PangoContext *ctx;
     PangoFontDescription *font; /* Times New Roman 13 */
     int page;                   /* 1-based */
@@ -30,7 +31,8 @@ struct pdoc {
     char why[256];
 };
 
-PangoFontMap *pdoc_thread_fontmap(void);
+PangoFontMap *pdoc_fontmap_take(void);
+void pdoc_fontmap_give(PangoFontMap *fm);
 void pdoc_fail(pdoc *d, const char *why);
 const char *pdoc_clean(pdoc *d, const char *s);
 
