@@ -7,7 +7,7 @@
 #   make pot        refresh po/thanthien.pot from the sources and templates
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium glib-2.0 libqrencode sqlite3 pangocairo cairo-pdf xlsxwriter libcurl
+PKGS    := libmicrohttpd jansson libsodium glib-2.0 libqrencode sqlite3 pangocairo cairo-pdf fontconfig xlsxwriter libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
 WARN    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
@@ -137,6 +137,9 @@ fuzz: $(GEN)
 bench: all
 	@scripts/deps.sh bench
 	bench/run.sh
+# the time to render one appointment slip PDF (bench/slip_pdf.c)
+build/slip_bench: bench/slip_pdf.c $(call objects,rel)
+	$(CC) $(CFLAGS_REL) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ---- translations ------------------------------------------------------------------------
 pot:

@@ -74,7 +74,15 @@ typedef struct {
     size_t nsteps;
 } form_dossier;
 
-/* Each writes a complete PDF into out. 0 on success; -1 with e filled. Thread-safe. */
+/* The grade of a step or a dossier on the control sheet and in the indicators: "Quá hạn"
+ * when done after due_at; "Trước hạn" when done on an earlier day (Vietnam time) than the
+ * due day; "Đúng hạn" when done on the due day, by due_at. "" while open (done_at == 0) or
+ * without a deadline (due_at == 0). */
+const char *form_grade(int64_t done_at, int64_t due_at);
+
+/* Each appends a complete A4 PDF to out (buf_init'd; its arena also holds the scratch).
+ * 0 on success; -1 with e filled (500) and nothing appended. Thread-safe. The builder is
+ * src/print/print.h. */
 int form_slip_pdf(const form_dossier *f, buf *out, err *e);        /* Mẫu 01 */
 int form_supplement_pdf(const form_dossier *f, buf *out, err *e);  /* Mẫu 02 */
 int form_refusal_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 03 */
@@ -98,7 +106,9 @@ typedef struct {
     const char *note;                /* status, late, apology */
 } form_register_row;
 
-/* The register book for a period as an XLSX workbook in out. */
+/* The register book for a period as an XLSX workbook appended to out: title "SỔ THEO DÕI HỒ
+ * SƠ", "unit – period" under it, one row per dossier with real Excel dates (Vietnam time),
+ * the header frozen and filtered, A4 landscape. Thread-safe. */
 int form_register_xlsx(const char *unit_name, const char *period, const form_register_row *rows,
                        size_t n, buf *out, err *e);
 
