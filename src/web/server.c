@@ -25,6 +25,7 @@
 
 #include "../catalog/catalog.h"
 #include "../core/text.h"
+#include "../print/print.h"
 #include "app.h"
 #include "form.h"
 #include "static.h"
@@ -661,6 +662,7 @@ int app_serve(app_config *cfg)
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
     housekeeping_stop();
     MHD_stop_daemon(daemon);
+    print_shutdown();   /* the font caches PDF rendering keeps, so the exit is leak-free */
     db_pool_close(ap.pool);
     metrics_free(&ap);
     while (ap.ip_counts) {
