@@ -63,9 +63,11 @@ bool cal_valid_ymd(int y, int m, int d)
     return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
 }
 
+/* n (at most 9) decimal digits, or -1 */
 static int digits(const char *s, int n)
 {
     int v = 0;
+    if (n < 1 || n > 9) return -1;
     for (int i = 0; i < n; i++) {
         if (s[i] < '0' || s[i] > '9') return -1;
         v = v * 10 + (s[i] - '0');
@@ -357,8 +359,8 @@ static const char *parse_rule(span l, rule *r)
     else if (field_is(f[2], "adjacent")) r->kind = RULE_ADJACENT;
     else return "loại phải là solar (dương lịch), lunar (âm lịch) hoặc adjacent (ngày liền kề)";
     if (!parse_md(f[3], r->kind, &r->month, &r->day)) return "ngày trong năm phải là MM-DD có thật";
-    r->days = digits(f[4].p, (int)f[4].n);
-    if (f[4].n < 1 || f[4].n > 2 || r->days < 1 || r->days > 15) return "số ngày phải từ 1 đến 15";
+    r->days = f[4].n <= 2 ? digits(f[4].p, (int)f[4].n) : -1;   /* Regression (fixed): fuzz found an overflow */
+    if (r->days < 1 || r->days > 15) return "số ngày phải từ 1 đến 15";
     if (r->kind == RULE_ADJACENT && r->days != 1) return "ngày liền kề chỉ có 1 ngày";
     const char *why = parse_reason(f[5], r->reason);
     if (why) return why;

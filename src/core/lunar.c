@@ -148,6 +148,7 @@ bool lunar_from_day_tz(int32_t day, double tz, lunar_date *out)
     }
     if (month > 12) month -= 12;
     if (month >= 11 && diff < 4) year -= 1;
+    if (year < LUNAR_FIRST_YEAR || year > LUNAR_LAST_YEAR) return false;   /* e.g. Jan 1800: lunar 1799 */
     out->day = (int)(jdn - start + 1);
     out->month = month;
     out->year = year;
@@ -191,7 +192,10 @@ bool lunar_to_day_tz(const lunar_date *l, double tz, int32_t *out)
     int length;
     if (!month_start(l->year, l->month, l->leap, tz, &start, &length)) return false;
     if (l->day < 1 || l->day > length) return false;
-    *out = (int32_t)(start + l->day - 1 - JDN_1970);
+    long jdn = start + l->day - 1;
+    int yy = jdn_year(jdn);
+    if (yy < LUNAR_FIRST_YEAR || yy > LUNAR_LAST_YEAR) return false;   /* e.g. month 12 of 2199 */
+    *out = (int32_t)(jdn - JDN_1970);
     return true;
 }
 

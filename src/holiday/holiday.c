@@ -79,8 +79,8 @@ static int add_database(calendar *c, db *d, err *e)
         snprintf(en.reason, sizeof en.reason, "%s", db_col_text(s, 2));
         err inner = {0};
         if (!cal_parse_date(db_col_text(s, 0), &en.day) || calendar_add_entry(c, &en, &inner) != 0) {
-            db_done(s);
             err_set(e, 500, "Dữ liệu lịch nghỉ trong cơ sở dữ liệu bị lỗi.", "calendar_days row %s", db_col_text(s, 0));
+            db_done(s);
             return -1;
         }
     }
@@ -415,8 +415,13 @@ int holiday_unit_save(db *d, int64_t unit_id, const char *cutoff, bool saturday_
         db_bind_int(s, 1, minutes);
         db_bind_int(s, 2, saturday_counts);
         db_bind_int(s, 3, unit_id);
-        ok = db_step(s) == DB_DONE && db_changes(d) == 1;
+        ok = db_step(s) == DB_DONE;
         db_done(s);
+    }
+    if (ok && db_changes(d) != 1) {
+        db_rollback(d);
+        err_set(e, 404, "Không tìm thấy đơn vị.", "unit %lld", (long long)unit_id);
+        return -1;
     }
     ok = ok && audit_append(d, now, actor_id, unit_id, "unit.calendar", "unit", unit_id,
                             json_pack("{s:s, s:b}", "cutoff", cutoff, "saturday_counts", saturday_counts)) == 0;

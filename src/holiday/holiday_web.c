@@ -14,7 +14,8 @@
 #include "../web/web.h"
 #include "holiday.h"
 
-static const char *const weekday_names[] = {"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"};
+static const char *const weekday_names[] = {N_("Chủ nhật"), N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"),
+                                            N_("Thứ Năm"),  N_("Thứ Sáu"), N_("Thứ Bảy")};
 
 /* An administrator of a unit with no parent. */
 static bool may_edit_calendar(req *r)

@@ -594,6 +594,8 @@ static void rules_format_errors_name_the_line(void **state)
         {"-\t-\tsolar\t01-01\t1\t\xff\xfe\n", "dòng 1: lý do không phải"},
         {"-\t-\tsolar\t01-01\t1\tX\tcó lẽ\n", "dòng 1: cột thứ bảy"},
         {"-\t-\tsolar\t05-05\t1\tX\n-\t-\tsolar\t05-06\tmột\tY\n", "dòng 2: số ngày"},
+        /* Regression (fixed): fuzz_calendar found that a long day count overflowed an int */
+        {"-\t-\tlunar\t12-30\t888888888888888888888888888815\tA\n", "dòng 1: số ngày"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         err be = {0};
