@@ -14,6 +14,7 @@
 #include "../catalog/catalog.h"
 #include "../core/text.h"
 #include "../demo/demo.h"
+#include "../holiday/holiday.h"
 #include "../web/app.h"
 
 typedef struct {
@@ -438,7 +439,8 @@ static void general_help(FILE *out)
                  "  import procedures  import the procedure catalogue from CSV\n"
                  "  export procedures  write the procedure catalogue as CSV\n"
                  "  verify-audit   check the audit log's hash chain\n"
-                 "  backup         copy the live database to a new file (--db PATH --to FILE)\n\n"
+                 "  backup         copy the live database to a new file (--db PATH --to FILE)\n"
+                 "  calendar       a year's days off, or a due date (--year Y | --due --from T --days N)\n\n"
                  "'thanthien COMMAND --help' tells more.\n");
 }
 
@@ -463,6 +465,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "export")) return cmd_export(n, rest);
     if (!strcmp(cmd, "verify-audit")) return cmd_verify_audit(n, rest);
     if (!strcmp(cmd, "backup")) return cmd_backup(n, rest);
+    if (!strcmp(cmd, "calendar")) return holiday_cli(n, rest);
     fprintf(stderr, "thanthien: unknown command '%s'\n\n", cmd);
     general_help(stderr);
     return 2;

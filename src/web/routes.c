@@ -8,6 +8,7 @@
 #include "../booking/booking.h"
 #include "../catalog/catalog.h"
 #include "../dossier/dossier.h"
+#include "../holiday/holiday.h"
 #include "app.h"
 #include "form.h"
 
@@ -74,5 +75,9 @@ const route routes[] = {
     {"POST", "/quan-tri/nguoi-dung", page_admin_user_create, ACCESS_ADMIN, scope_unit_form},
     {"POST", "/quan-tri/nguoi-dung/{id}/trang-thai", page_admin_user_active, ACCESS_ADMIN, scope_user_param},
     {"GET", "/quan-tri/nhat-ky", page_audit, ACCESS_ADMIN, NULL},
+    {"GET", "/quan-tri/lich-nghi", page_holidays, ACCESS_ADMIN, NULL},
+    {"POST", "/quan-tri/lich-nghi", page_holiday_add, ACCESS_ADMIN, NULL},
+    {"POST", "/quan-tri/lich-nghi/nhap", page_holiday_import, ACCESS_ADMIN, NULL},
+    {"POST", "/quan-tri/lich-nghi/don-vi", page_holiday_unit, ACCESS_ADMIN, scope_unit_form},
 };
 const size_t routes_count = sizeof routes / sizeof routes[0];
