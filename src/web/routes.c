@@ -6,6 +6,7 @@
 
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
+#include "../notify/notify.h"
 #include "app.h"
 #include "form.h"
 
@@ -42,6 +43,9 @@ const route routes[] = {
     {"POST", "/thu-tuc/{id}", page_catalog_update, ACCESS_EDIT_CATALOG, scope_procedure_param},
     {"GET", "/api/v1/procedures", api_procedures, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/procedures/{id}", api_procedure, ACCESS_PUBLIC, NULL},
+    {"GET", "/thong-bao", page_notify, ACCESS_EDIT_CATALOG, scope_notify_query},
+    {"POST", "/thong-bao/mau", page_notify_template_save, ACCESS_EDIT_CATALOG, scope_unit_form},
+    {"POST", "/thong-bao/{id}/gui-lai", page_notify_retry, ACCESS_EDIT_CATALOG, scope_notify_outbox},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
