@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +89,12 @@ static gateway *gw_start(void)
     pthread_mutex_init(&g->mu, NULL);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sigset_t all, old;   /* its threads take no signals (see smtp_server.c) */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     g->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, gw_answer, g, MHD_OPTION_SOCK_ADDR,
                             (struct sockaddr *)&a, MHD_OPTION_NOTIFY_COMPLETED, gw_done, g, MHD_OPTION_END);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!g->d) {
         free(g);
         return NULL;

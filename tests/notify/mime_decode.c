@@ -2,6 +2,7 @@
  * unfolded value, RFC 2047 encoded words, a base64 body), independently of the writer, so
  * the tests and the fuzz target check the e-mail as a mail reader would. Included. */
 #include <glib.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ static char *mime_header(const char *msg, const char *name)
     while (p && (!end || p < end)) {
         if (!strncasecmp(p, name, nl) && p[nl] == ':') {
             const char *v = p + nl + 1;
-            while (*v == ' ') v++;
+            if (*v == ' ') v++;   /* the one space after the colon */
             GString *out = g_string_new(NULL);
             for (;;) {
                 const char *eol = strstr(v, "\r\n");

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -234,7 +235,12 @@ static smtp_server *smtp_start(int port)
     s->fd = fd;
     s->port = ntohs(a.sin_port);
     pthread_mutex_init(&s->mu, NULL);
+    /* the server thread takes no signals: a test's SIGTERM is for the thread it means */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     pthread_create(&s->thread, NULL, smtp_main, s);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     return s;
 }
 

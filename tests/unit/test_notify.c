@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -665,6 +666,18 @@ static void sender_thread_wakes_and_stops_at_once(void **state)
     for (int i = 0; i < 100 && strcmp(get_row(fx, "email").status, "sent"); i++) usleep(50 * 1000);
     assert_string_equal(get_row(fx, "email").status, "sent");
     assert_int_equal(smtp_count(srv), 1);
+    /* serve starts the sender before it blocks SIGTERM for its sigwait(): the sender must
+     * block it itself, or a SIGTERM could land on it and kill the server uncleanly. With
+     * this thread blocking it, only the sender could take it. */
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, &old);
+    kill(getpid(), SIGTERM);
+    int sig = 0;
+    assert_int_equal(sigwait(&term, &sig), 0);
+    assert_int_equal(sig, SIGTERM);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     notify_stop();   /* returns although the next poll is an hour away */
     notify_stop();   /* twice is harmless */
     smtp_stop(srv);
