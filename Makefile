@@ -95,7 +95,9 @@ TEST_LIBS := $(PKG_LIBS) -lcmocka
 # every tests/unit/test_NAME.c is one cmocka program linked with the whole (checked) build
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/chk/%,$(sort $(wildcard tests/unit/test_*.c)))
 build/chk/test_%: tests/unit/test_%.c $(call objects,chk)
-	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ $(TEST_LIBS)
+	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $(filter-out tests/notify/%,$^) $(TEST_LIBS)
+# the outbox's test servers are #included by its test
+build/chk/test_notify: $(wildcard tests/notify/*.c)
 build/chk/test_http: tests/http/test_http.c
 	@mkdir -p build/chk
 	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ -lcmocka $(shell pkg-config --libs libcurl jansson sqlite3)
@@ -118,10 +120,10 @@ check-run: build/chk/thanthien $(UNIT_TESTS) build/chk/test_http
 	THANTHIEN_BIN=build/chk/thanthien node tests/browser/run.mjs 2>&1
 
 # ---- fuzzing ---------------------------------------------------------------------------
-FUZZ_TARGETS := form text template csv calendar
+FUZZ_TARGETS := form text template csv calendar notify_template
 FUZZ_TIME ?= 30
 FUZZ_CFLAGS := -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_SRC := src/core/arena.c src/core/text.c src/core/template.c src/web/form.c src/core/calendar.c src/core/lunar.c src/core/err.c
+FUZZ_SRC := src/core/arena.c src/core/text.c src/core/template.c src/web/form.c src/core/calendar.c src/core/lunar.c src/core/err.c src/notify/message.c
 fuzz: $(GEN)
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus-$$t && \

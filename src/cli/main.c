@@ -3,6 +3,7 @@
  * Every subcommand states its options in a table; an unknown option, a missing value or a
  * bad number is reported with a clear message and exit code 2. */
 #include <limits.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "../core/text.h"
 #include "../demo/demo.h"
 #include "../holiday/holiday.h"
+#include "../notify/notify.h"
 #include "../web/app.h"
 
 typedef struct {
@@ -130,25 +132,76 @@ static char *exe_dir_path(const char *rel)
     return path;
 }
 
+/* ---- notification options (serve and notify) ------------------------------------------- */
+
+#define NOTIFY_USAGE "[--smtp-url URL --mail-from MAILBOX [--smtp-user NAME --smtp-password-file FILE]] " \
+                     "[--sms-url URL] [--zalo-url URL] [--gateway-key-file FILE] [--notify-poll SECONDS]"
+#define NOTIFY_OPTS {"--smtp-url", 1}, {"--smtp-user", 1}, {"--smtp-password-file", 1}, {"--mail-from", 1}, \
+                    {"--sms-url", 1}, {"--zalo-url", 1}, {"--gateway-key-file", 1}, {"--notify-poll", 1}
+
+static char smtp_password[512], gateway_key[512];   /* read from files, never from argv */
+
+/* The first line of a file holding a secret. */
+static int read_secret(const char *cmd, const char *usage, const char *path, char *out, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return usage_error(cmd, usage, "cannot read '%s'", path);
+    bool ok = fgets(out, (int)n, f) != NULL;
+    fclose(f);
+    out[strcspn(out, "\r\n")] = '\0';
+    if (!ok || !*out) return usage_error(cmd, usage, "'%s' holds no secret on its first line", path);
+    return 0;
+}
+
+static int notify_options(const char *cmd, const char *usage, opt *opts, notify_config *nc)
+{
+    int64_t poll;
+    if (need_int(cmd, usage, opts, "--notify-poll", 1, 86400, 10, &poll)) return 2;
+    *nc = (notify_config){.smtp_url = get(opts, "--smtp-url"), .smtp_user = get(opts, "--smtp-user"),
+                          .mail_from = get(opts, "--mail-from"), .sms_url = get(opts, "--sms-url"),
+                          .zalo_url = get(opts, "--zalo-url"), .poll_seconds = (int)poll};
+    if (get(opts, "--smtp-password-file")) {
+        if (read_secret(cmd, usage, get(opts, "--smtp-password-file"), smtp_password, sizeof smtp_password)) return 2;
+        nc->smtp_password = smtp_password;
+    }
+    if (get(opts, "--gateway-key-file")) {
+        if (read_secret(cmd, usage, get(opts, "--gateway-key-file"), gateway_key, sizeof gateway_key)) return 2;
+        nc->gateway_key = gateway_key;
+    }
+    err e = {0};
+    if (notify_config_check(nc, &e) != 0) return usage_error(cmd, usage, "%s", e.log);
+    return 0;
+}
+
+static void forget_secrets(void)
+{
+    sodium_memzero(smtp_password, sizeof smtp_password);
+    sodium_memzero(gateway_key, sizeof gateway_key);
+}
+
 /* ---- subcommands -------------------------------------------------------------------- */
 
 static int cmd_serve(int argc, char **argv)
 {
     const char *usage = "serve --db PATH --port N [--listen ADDR] [--max-body BYTES] [--max-per-ip N] "
-                        "[--request-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--quiet]";
+                        "[--request-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--quiet] "
+                        NOTIFY_USAGE;
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nServes the web site and the JSON API. Defaults: --listen 127.0.0.1, "
                "--max-body 10485760, --max-per-ip 32, --request-timeout 30, --idle-timeout 60, "
-               "--max-connections 256.\n",
+               "--max-connections 256.\nWith --smtp-url, --sms-url or --zalo-url the notification outbox is sent "
+               "too (see 'thanthien notify --help').\n",
                usage);
         return 0;
     }
     opt opts[] = {{"--db", 1},          {"--port", 1},         {"--listen", 1},          {"--max-body", 1},
                   {"--max-per-ip", 1},  {"--request-timeout", 1}, {"--idle-timeout", 1}, {"--max-connections", 1},
-                  {"--quiet", 0},       {NULL, 0}};
+                  {"--quiet", 0},       NOTIFY_OPTS,           {NULL, 0}};
     const char *pos[1];
     int npos;
     if (parse("serve", usage, argc, argv, opts, pos, 0, &npos)) return 2;
+    notify_config nc;
+    if (notify_options("serve", usage, opts, &nc)) return 2;
     if (!get(opts, "--db")) return usage_error("serve", usage, "%s", "--db is required");
     int64_t port, max_body, per_ip, req_to, idle_to, max_conn;
     if (!get(opts, "--port")) return usage_error("serve", usage, "%s", "--port is required");
@@ -174,7 +227,23 @@ static int cmd_serve(int argc, char **argv)
         .quiet = flag(opts, "--quiet"),
     };
     i18n_init(cfg.locale_dir ? cfg.locale_dir : "build/locale");
-    return app_serve(&cfg);
+    if (!notify_configured(&nc)) return app_serve(&cfg);
+    /* the sender has a pool of its own, so it never waits for a request's connection */
+    db *d = open_db(cfg.db_path);
+    db_close(d);
+    err e = {0};
+    db_pool *pool = d ? db_pool_open(cfg.db_path, 1, &e) : NULL;
+    if (!pool || notify_start(pool, &nc, &e) != 0) {
+        if (d) fprintf(stderr, "thanthien: %s (%s)\n", e.user, e.log);
+        db_pool_close(pool);
+        forget_secrets();
+        return 1;
+    }
+    int rc = app_serve(&cfg);
+    notify_stop();
+    db_pool_close(pool);
+    forget_secrets();
+    return rc;
 }
 
 static int cmd_migrate(int argc, char **argv)
@@ -194,6 +263,64 @@ static int cmd_migrate(int argc, char **argv)
     printf("schema version %d\n", db_schema_version(d));
     db_close(d);
     return 0;
+}
+
+static int cmd_notify(int argc, char **argv)
+{
+    const char *usage = "notify --db PATH [--once] " NOTIFY_USAGE;
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nSends the notification outbox: e-mail through an SMTP server (libcurl; smtps:// "
+               "or STARTTLS when offered, required when a password is sent to another machine), SMS and Zalo OA "
+               "messages as an HTTP POST of {\"to\", \"text\", \"channel\", \"id\"} with \"Authorization: Bearer "
+               "KEY\" (the key's file holds it on its first line; so does the SMTP password's). A 2xx answer is "
+               "success; a 4xx refusal of the request (an SMTP 5xx) fails at once; other failures are tried again "
+               "after 60 s, 120 s, 240 s, ... and given up after 10 tries. "
+               "Rows of a channel with no endpoint are marked skipped.\n--once sends what is due now and exits "
+               "(cron); without it the sender runs until SIGINT or SIGTERM, every --notify-poll seconds (10).\n",
+               usage);
+        return 0;
+    }
+    opt opts[] = {{"--db", 1}, {"--once", 0}, NOTIFY_OPTS, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("notify", usage, argc, argv, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db")) return usage_error("notify", usage, "%s", "--db is required");
+    notify_config nc;
+    if (notify_options("notify", usage, opts, &nc)) return 2;
+    if (!notify_configured(&nc))
+        return usage_error("notify", usage, "%s", "nothing to send with: give --smtp-url, --sms-url or --zalo-url");
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    db_close(d);
+    err e = {0};
+    db_pool *pool = db_pool_open(get(opts, "--db"), 1, &e);
+    if (!pool) {
+        fprintf(stderr, "thanthien notify: %s (%s)\n", e.user, e.log);
+        return 1;
+    }
+    int rc = 0;
+    if (flag(opts, "--once")) {
+        int n = notify_run_once(pool, &nc);
+        if (n < 0) rc = 1;
+        else printf("%d notifications attempted\n", n);
+    } else {
+        sigset_t stop;
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGINT);
+        sigaddset(&stop, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &stop, NULL);
+        if (notify_start(pool, &nc, &e) != 0) {
+            fprintf(stderr, "thanthien notify: %s (%s)\n", e.user, e.log);
+            rc = 1;
+        } else {
+            int sig = 0;
+            sigwait(&stop, &sig);
+            notify_stop();
+        }
+    }
+    db_pool_close(pool);
+    forget_secrets();
+    return rc;
 }
 
 static int cmd_demo(int argc, char **argv)
@@ -434,6 +561,7 @@ static void general_help(FILE *out)
                  "commands:\n"
                  "  serve          serve the web site and API (--db PATH --port N [--listen ADDR])\n"
                  "  migrate        create or upgrade a database (--db PATH)\n"
+                 "  notify         send the notification outbox (--db PATH --once --smtp-url ...)\n"
                  "  demo           fill an empty database with demonstration data (--db PATH)\n"
                  "  user add       add a user (--db --unit --role --username --password-stdin)\n"
                  "  import procedures  import the procedure catalogue from CSV\n"
@@ -460,6 +588,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "serve")) return cmd_serve(n, rest);
     if (!strcmp(cmd, "migrate")) return cmd_migrate(n, rest);
     if (!strcmp(cmd, "demo")) return cmd_demo(n, rest);
+    if (!strcmp(cmd, "notify")) return cmd_notify(n, rest);
     if (!strcmp(cmd, "user")) return cmd_user(n, rest);
     if (!strcmp(cmd, "import")) return cmd_import(n, rest);
     if (!strcmp(cmd, "export")) return cmd_export(n, rest);

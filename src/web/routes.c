@@ -9,6 +9,7 @@
 #include "../catalog/catalog.h"
 #include "../dossier/dossier.h"
 #include "../holiday/holiday.h"
+#include "../notify/notify.h"
 #include "app.h"
 #include "form.h"
 
@@ -65,6 +66,9 @@ const route routes[] = {
     {"GET", "/lich-hen/cai-dat", page_booking_settings, ACCESS_EDIT_CATALOG, scope_booking_unit},
     {"POST", "/lich-hen/cai-dat", page_booking_settings_save, ACCESS_EDIT_CATALOG, scope_unit_form},
     {"POST", "/lich-hen/{id}/trang-thai", page_booking_status, ACCESS_EDIT_CATALOG, scope_booking_param},
+    {"GET", "/thong-bao", page_notify, ACCESS_EDIT_CATALOG, scope_notify_query},
+    {"POST", "/thong-bao/mau", page_notify_template_save, ACCESS_EDIT_CATALOG, scope_unit_form},
+    {"POST", "/thong-bao/{id}/gui-lai", page_notify_retry, ACCESS_EDIT_CATALOG, scope_notify_outbox},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},

@@ -1045,6 +1045,143 @@ static void audit_page_is_scoped(void **state)
     response_free(&r);
 }
 
+/* The outbox page (src/notify): the unit's own staff see messages and errors, send a failed
+ * one again (audited), and only a leader edits the templates, unknown variables refused;
+ * another commune's officer is kept out, and an administrator above sees masked recipients.
+ * Then `thanthien notify --once` tries the row again against a gateway that is down. */
+static int64_t notify_sql(const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(dbpath, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    int rc = sqlite3_step(st);
+    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+static void notify_outbox_page(void **state)
+{
+    (void)state;
+    notify_sql("INSERT INTO outbox (unit_id, event, channel, recipient, subject, body, status, attempts, next_at, "
+               "last_error, created_at, sent_at) VALUES ((SELECT id FROM units WHERE code = '05443'), 'receipt', "
+               "'email', 'nguyenvana@example.vn', 'Đã tiếp nhận hồ sơ H56-THU', 'Kính gửi ông Nguyễn Văn A', 'sent', 1, "
+               "0, '', strftime('%s', 'now'), strftime('%s', 'now'))");
+    notify_sql("INSERT INTO outbox (unit_id, event, channel, recipient, body, status, attempts, next_at, last_error, "
+               "created_at) VALUES ((SELECT id FROM units WHERE code = '05443'), 'receipt', 'sms', '0912345678', "
+               "'UBND phường đã tiếp nhận hồ sơ H56-THU', 'failed', 10, 0, 'Cổng SMS trả lời HTTP 500: hỏng', "
+               "strftime('%s', 'now'))");
+    int64_t id = notify_sql("SELECT max(id) FROM outbox WHERE channel = 'sms'");
+    session officer, leader, other, admin;
+    assert_int_equal(login("canbo1", PASSWORD, &officer), 303);
+    assert_int_equal(login("lanhdao1", PASSWORD, &leader), 303);
+    assert_int_equal(login("canbo2", PASSWORD, &other), 303);
+    assert_int_equal(login("admin", PASSWORD, &admin), 303);
+
+    response r = request("GET", "/thong-bao", NULL, officer.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Phường Phan Đình Phùng");
+    assert_contains(r.body, "nguyenvana@example.vn");
+    assert_contains(r.body, "Cổng SMS trả lời HTTP 500: hỏng");
+    assert_contains(r.body, "Gửi không được");
+    assert_contains(r.body, "Gửi lại ngay");
+    assert_contains(r.body, "<code>{{code}}</code>");
+    assert_contains(r.body, "Mẫu mặc định");
+    assert_lacks(r.body, "action=\"/thong-bao/mau\"");   /* an officer reads the templates */
+    response_free(&r);
+
+    char path[96], body[1024];
+    snprintf(path, sizeof path, "/thong-bao/%lld/gui-lai", (long long)id);
+    r = request("POST", path, NULL, other.cookie, NULL);   /* no CSRF token: refused before anything */
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s", other.csrf);
+    r = request("POST", path, body, other.cookie, NULL);   /* another commune's officer */
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = request("GET", "/thong-bao?don_vi=05443", NULL, other.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s", officer.csrf);
+    r = request("POST", path, body, officer.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    char where[160];
+    snprintf(where, sizeof where, "SELECT attempts FROM outbox WHERE id = %lld AND status = 'pending'", (long long)id);
+    assert_int_equal(notify_sql(where), 0);
+    snprintf(where, sizeof where, "SELECT count(*) FROM audit_log WHERE action = 'notify.retry' AND entity_id = %lld",
+             (long long)id);
+    assert_int_equal(notify_sql(where), 1);
+    r = request("POST", path, body, officer.cookie, NULL);   /* pending now: nothing to send again */
+    assert_int_equal(r.status, 409);
+    assert_contains(r.body, "Chỉ gửi lại được thông báo");
+    response_free(&r);
+
+    /* templates: a leader's, checked */
+    CURL *c = curl_easy_init();
+    char *bad = curl_easy_escape(c, "Kính gửi {{ho_ten}}: đã nhận hồ sơ {{code}}", 0);
+    char *good = curl_easy_escape(c, "UBND phuong da nhan ho so {{code}}, hen tra {{due}}", 0);
+    snprintf(body, sizeof body, "_csrf=%s&don_vi=05443&event=receipt&channel=sms&body=%s", officer.csrf, good);
+    r = request("POST", "/thong-bao/mau", body, officer.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&don_vi=05443&event=receipt&channel=sms&body=%s", leader.csrf, bad);
+    r = request("POST", "/thong-bao/mau", body, leader.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Mẫu chỉ được dùng các biến {{code}} (mã hồ sơ)");
+    assert_contains(r.body, "<code>{{ho_ten}}</code>");
+    assert_contains(r.body, "Kính gửi {{ho_ten}}: đã nhận hồ sơ {{code}}</textarea>");   /* kept as typed */
+    response_free(&r);
+    assert_int_equal(notify_sql("SELECT count(*) FROM notify_templates"), 0);
+    snprintf(body, sizeof body, "_csrf=%s&don_vi=05602&event=receipt&channel=sms&body=%s", leader.csrf, good);
+    r = request("POST", "/thong-bao/mau", body, leader.cookie, NULL);   /* not the leader's commune */
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&don_vi=05443&event=receipt&channel=sms&body=%s", leader.csrf, good);
+    r = request("POST", "/thong-bao/mau", body, leader.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    curl_free(bad);
+    curl_free(good);
+    curl_easy_cleanup(c);
+    assert_int_equal(notify_sql("SELECT count(*) FROM notify_templates WHERE body LIKE 'UBND phuong da nhan%'"), 1);
+    assert_int_equal(notify_sql("SELECT count(*) FROM audit_log WHERE action = 'notify.template.save'"), 1);
+    r = request("GET", "/thong-bao", NULL, leader.cookie, NULL);
+    assert_contains(r.body, "Mẫu riêng của đơn vị");
+    assert_contains(r.body, "UBND phuong da nhan ho so {{code}}, hen tra {{due}}</textarea>");
+    response_free(&r);
+
+    /* an administrator above the commune sees the list with recipients masked */
+    r = request("GET", "/thong-bao?don_vi=05443", NULL, admin.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "ng***@example.vn");
+    assert_contains(r.body, "091****678");
+    assert_lacks(r.body, "nguyenvana@example.vn");
+    assert_lacks(r.body, "Kính gửi ông Nguyễn Văn A");
+    response_free(&r);
+
+    /* the command line sends what is due: the gateway is down, so the row waits */
+    char out[320];
+    snprintf(out, sizeof out, "%s/notify.out", dir);
+    char *once[] = {(char *)bin, "notify", "--db", dbpath, "--once", "--sms-url", "http://127.0.0.1:1/sms", NULL};
+    assert_int_equal(run(out, once, NULL), 0);
+    char *text = slurp(out);
+    assert_contains(text, "1 notifications attempted");
+    free(text);
+    snprintf(where, sizeof where, "SELECT attempts FROM outbox WHERE id = %lld AND status = 'pending' AND "
+             "last_error LIKE 'Cổng SMS:%%' AND next_at > strftime('%%s', 'now')", (long long)id);
+    assert_int_equal(notify_sql(where), 1);
+    char *nothing[] = {(char *)bin, "notify", "--db", dbpath, "--once", NULL};
+    assert_int_equal(run("/dev/null", nothing, NULL), 2);
+    char *badfile[] = {(char *)bin, "notify", "--db", dbpath, "--once", "--sms-url", "http://127.0.0.1:1/",
+                       "--gateway-key-file", "/khong/co/tep", NULL};
+    assert_int_equal(run("/dev/null", badfile, NULL), 2);
+}
+
 /* A backup taken while the server runs is a complete, working database. */
 static void backup_while_serving(void **state)
 {
@@ -1979,6 +2116,7 @@ int main(void)
         cmocka_unit_test(static_assets_cache),
         cmocka_unit_test(command_line_checks_its_arguments),
         cmocka_unit_test(audit_page_is_scoped),
+        cmocka_unit_test(notify_outbox_page),
         cmocka_unit_test(backup_while_serving),
         cmocka_unit_test(dossier_lifecycle),
         cmocka_unit_test(intake_refuses_bad_input),
