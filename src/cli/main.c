@@ -16,6 +16,7 @@
 #include "../core/text.h"
 #include "../demo/demo.h"
 #include "../holiday/holiday.h"
+#include "../dossier/dossier.h"
 #include "../notify/notify.h"
 #include "../web/app.h"
 
@@ -185,18 +186,19 @@ static int cmd_serve(int argc, char **argv)
 {
     const char *usage = "serve --db PATH --port N [--listen ADDR] [--max-body BYTES] [--max-per-ip N] "
                         "[--request-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--quiet] "
-                        NOTIFY_USAGE;
+                        "[--public-url URL] " NOTIFY_USAGE;
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nServes the web site and the JSON API. Defaults: --listen 127.0.0.1, "
                "--max-body 10485760, --max-per-ip 32, --request-timeout 30, --idle-timeout 60, "
-               "--max-connections 256.\nWith --smtp-url, --sms-url or --zalo-url the notification outbox is sent "
+               "--max-connections 256.\n--public-url is the address citizens reach the site at, for the links in "
+               "messages (default http://ADDR:PORT).\nWith --smtp-url, --sms-url or --zalo-url the notification outbox is sent "
                "too (see 'thanthien notify --help').\n",
                usage);
         return 0;
     }
     opt opts[] = {{"--db", 1},          {"--port", 1},         {"--listen", 1},          {"--max-body", 1},
                   {"--max-per-ip", 1},  {"--request-timeout", 1}, {"--idle-timeout", 1}, {"--max-connections", 1},
-                  {"--quiet", 0},       NOTIFY_OPTS,           {NULL, 0}};
+                  {"--quiet", 0},       {"--public-url", 1},   NOTIFY_OPTS,           {NULL, 0}};
     const char *pos[1];
     int npos;
     if (parse("serve", usage, argc, argv, opts, pos, 0, &npos)) return 2;
@@ -226,6 +228,12 @@ static int cmd_serve(int argc, char **argv)
         .locale_dir = exe_dir_path("locale"),
         .quiet = flag(opts, "--quiet"),
     };
+    const char *url = get(opts, "--public-url");
+    if (url && strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
+        return usage_error("serve", usage, "--public-url must start with http:// or https://, got '%s'", url);
+    char local[300];
+    snprintf(local, sizeof local, "http://%s:%d", cfg.listen, cfg.port);
+    dossier_set_public_url(url ? url : local);
     i18n_init(cfg.locale_dir ? cfg.locale_dir : "build/locale");
     if (!notify_configured(&nc)) return app_serve(&cfg);
     /* the sender has a pool of its own, so it never waits for a request's connection */

@@ -300,6 +300,15 @@ static const char *format_day(arena *a, int64_t t)
     return arena_printf(a, "%02d/%02d/%04d", dd, m, y);
 }
 
+static char public_url[256] = "http://127.0.0.1:8080";
+
+void dossier_set_public_url(const char *url)
+{
+    size_t n = strlen(url);
+    while (n && url[n - 1] == '/') n--;   /* links are appended with their own slash */
+    snprintf(public_url, sizeof public_url, "%.*s", (int)n, url);
+}
+
 /* Queues a message to the applicant of dossier id about event (inside the transaction). */
 static int notify_applicant(db *d, arena *a, int64_t id, const char *event, const char *reason, int64_t new_due,
                             err *e)
@@ -317,11 +326,11 @@ static int notify_applicant(db *d, arena *a, int64_t id, const char *event, cons
         .code = arena_strdup(a, db_col_text(s, 1)), .secret = arena_strdup(a, db_col_text(s, 2)),
         .name = arena_strdup(a, db_col_text(s, 3)), .email = arena_strdup(a, db_col_text(s, 4)),
         .phone = arena_strdup(a, db_col_text(s, 5)), .procedure = arena_strdup(a, db_col_text(s, 6)),
-        .due = format_day(a, db_col_int(s, 7)), .unit = arena_strdup(a, db_col_text(s, 8)),
+        .due = format_day(a, db_col_int(s, 7)), .unit = NULL,   /* the outbox says "UBND <unit>" */
         .reason = reason ? reason : "", .new_due = new_due ? format_day(a, new_due) : "",
     };
     db_done(s);
-    m.link = arena_printf(a, "/tra-cuu?ma=%s", m.code);
+    m.link = arena_printf(a, "%s/tra-cuu?ma=%s&bm=%s", public_url, m.code, m.secret);
     return notify_enqueue(d, &m, e) < 0 ? -1 : 0;
 }
 
@@ -424,6 +433,7 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
         goto dberr;
     if (notify_applicant(d, a, out->id, "receipt", NULL, 0, e)) goto fail;
     if (db_commit(d)) goto dberr;
+    notify_wake();   /* the receipt goes out now, not at the next poll */
     free(papers_text);
     return 0;
 dberr:
@@ -497,6 +507,7 @@ static int finish_action(db *d, const dossier_row *row, const dossier_action *ac
         db_rollback(d);
         return -1;
     }
+    notify_wake();
     return 0;
 }
 
@@ -809,11 +820,11 @@ static int notify_desk_due_soon(db *d, arena *a, int64_t id, err *e)
     notify_msg m = {
         .unit_id = db_col_int(s, 0), .dossier_id = id, .event = "due_soon",
         .code = arena_strdup(a, db_col_text(s, 1)), .procedure = arena_strdup(a, db_col_text(s, 2)),
-        .due = format_day(a, db_col_int(s, 3)), .unit = arena_strdup(a, db_col_text(s, 4)),
+        .due = format_day(a, db_col_int(s, 3)), .unit = NULL,
         .email = arena_strdup(a, db_col_text(s, 5)), .phone = "", .name = "", .secret = "", .reason = "", .new_due = "",
     };
     db_done(s);
-    m.link = arena_printf(a, "/ho-so/%lld", (long long)id);
+    m.link = arena_printf(a, "%s/ho-so/%lld", public_url, (long long)id);
     return notify_enqueue(d, &m, e) < 0 ? -1 : 0;
 }
 

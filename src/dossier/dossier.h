@@ -114,6 +114,10 @@ const char *dossier_status_label(const char *status);
 const char *dossier_channel_label(const char *channel);
 const char *dossier_return_label(const char *method);
 
+/* The address citizens reach the site at ("https://motcua.example.vn"), for the tracking
+ * links in messages; set once by `serve` before it starts. */
+void dossier_set_public_url(const char *url);
+
 /* Due-soon warnings: queues one notification per open dossier due within a working day that
  * has not been warned yet. Returns how many were queued. */
 int dossier_warn_due_soon(db *d, arena *a, int64_t now, err *e);

@@ -1647,6 +1647,10 @@ static void dossier_lifecycle(void **state)
     assert_null(strpbrk(d.secret, "01OIL"));
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers WHERE code = '%s' AND applicant_phone = '0912345678' "
                              "AND status = 'received' AND due_at > received_at", d.code), 1);
+    /* the citizen is told by SMS, with the code (the wording is the unit's template; an earlier
+     * test has changed it) */
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE dossier_id = %lld AND event = 'receipt' AND channel = 'sms' "
+                             "AND recipient = '0912345678' AND body LIKE '%%%s%%'", (long long)d.id, d.code), 1);
     /* the desk hands it to the specialist, whose inbox lists it */
     int64_t spec_id = sql_int("SELECT id FROM users WHERE username = 'lanhdao1'");
     char form[256];
@@ -1663,6 +1667,7 @@ static void dossier_lifecycle(void **state)
     response_free(&out);
     assert_string_equal(status_of(&desk, d.id), "in_progress");
     assert_int_equal(act(&spec, d.id, "hoan-thanh", "&note=QĐ+s%E1%BB%91+12", NULL), 200);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE dossier_id = %lld AND event = 'result_ready'", (long long)d.id), 1);
     /* a fee other than the catalogue's needs a reason */
     snprintf(form, sizeof form, "&return_method=desk&fee_paid=%lld&visits=2", (long long)fee + 5000);
     assert_int_equal(act(&desk, d.id, "tra-ket-qua", form, &out), 400);
@@ -1840,6 +1845,8 @@ static void late_dossier_needs_an_apology(void **state)
     response_free(&out);
     assert_int_equal(act(&desk, d.id, "xin-loi", "&reason=Ch%E1%BB%9D+x%C3%A1c+minh&new_due_date=2099-01-05", NULL), 200);
     assert_int_equal(sql_int("SELECT apology_count FROM dossiers WHERE id = %lld", (long long)d.id), 1);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE dossier_id = %lld AND event = 'apology' AND "
+                             "body LIKE '%%05/01/2099%%'", (long long)d.id), 1);
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dossier_notices WHERE dossier_id = %lld AND kind = 'apology' AND "
                              "new_due_at > old_due_at", (long long)d.id), 1);
     /* no longer late, and the original promise is kept for the record */
