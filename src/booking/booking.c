@@ -30,38 +30,6 @@ const booking_settings BOOKING_DEFAULTS = {
 /* Vietnamese numbers: mobiles are 0 + 9 digits with a 3, 5, 7, 8 or 9 after the 0 (since the
  * 2018 renumbering); landlines are 0 + 2 + 9 digits (since 2017). +84 / 84 stand for the 0.
  * Spaces, dots and dashes between digits are allowed as people write them. */
-bool booking_phone_normalize(const char *in, char out[16])
-{
-    char digits[24];
-    size_t n = 0;
-    if (!in) return false;
-    const char *p = in;
-    while (*p == ' ') p++;
-    bool plus = *p == '+';
-    if (plus) p++;
-    for (; *p; p++) {
-        if (*p >= '0' && *p <= '9') {
-            if (n + 1 >= sizeof digits) return false;
-            digits[n++] = *p;
-        } else if (*p != ' ' && *p != '.' && *p != '-') {
-            return false;
-        }
-    }
-    digits[n] = '\0';
-    const char *rest;
-    if ((plus || n == 11 || n == 12) && !strncmp(digits, "84", 2)) rest = digits + 2;   /* +84 912..., 84 912... */
-    else if (plus) return false;
-    else if (digits[0] == '0') rest = digits + 1;
-    else return false;
-    size_t len = strlen(rest);
-    bool mobile = len == 9 && strchr("35789", rest[0]);
-    bool landline = len == 10 && rest[0] == '2';
-    if (!mobile && !landline) return false;
-    out[0] = '0';
-    memcpy(out + 1, rest, len + 1);   /* at most 11 bytes with the NUL */
-    return true;
-}
-
 /* Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L). */
 static const char CODE_ALPHABET[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 #define CODE_CHARS 6
@@ -436,7 +404,7 @@ static int check_request(db *d, arena *a, const booking_request *in, int64_t now
             err_field(e, "name");
             return -1;
         }
-    if (!booking_phone_normalize(in->phone, phone)) {
+    if (!text_phone_vn(in->phone, phone)) {
         err_set(e, 400, N_("Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) hoặc số cố định 11 chữ số."),
                 "bad phone");
         err_field(e, "phone");
@@ -561,7 +529,7 @@ int booking_cancel(db *d, const char *code, const char *phone, int64_t now, err 
     if (booking_find(d, code, &b, e) != 0) return -1;
     char norm[16];
     /* compared in constant time: the phone is the proof */
-    if (!booking_phone_normalize(phone, norm) || strlen(norm) != strlen(b.phone) ||
+    if (!text_phone_vn(phone, norm) || strlen(norm) != strlen(b.phone) ||
         sodium_memcmp(norm, b.phone, strlen(norm)) != 0) {
         err_set(e, 403, N_("Số điện thoại không khớp với số đã dùng khi đặt lịch."), "cancel %s: wrong phone", b.code);
         err_field(e, "phone");

@@ -120,7 +120,6 @@ int booking_mark_used(db *d, int64_t booking_id, int64_t unit_id, int64_t dossie
 json_t *booking_day_list(db *d, arena *a, int64_t unit_id, cal_day day);
 
 /* Small pure helpers, public for the tests and for the forms. */
-bool booking_phone_normalize(const char *in, char out[16]);   /* Vietnamese mobile or landline */
 bool booking_code_normalize(const char *in, char out[16]);    /* "dl-7k3q9p", "7K3Q9P" -> "DL-7K3Q9P" */
 char *booking_mask_name(arena *a, const char *name);          /* "Nguyễn Văn An" -> "N. V. A." */
 char *booking_mask_phone(arena *a, const char *phone);        /* "0912345678" -> "091****678" */

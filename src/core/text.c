@@ -148,3 +148,37 @@ char *text_money(arena *a, int64_t dong)
     }
     return (char *)buf_cstr(&b);
 }
+
+/* Vietnamese phone numbers as people write them: spaces, dots, hyphens, a +84 or 84 prefix.
+ * Mobile: 0 and nine digits starting 3, 5, 7, 8 or 9; landline: 0 and ten digits starting 2. */
+bool text_phone_vn(const char *in, char out[16])
+{
+    char digits[24];
+    size_t n = 0;
+    if (!in) return false;
+    const char *p = in;
+    while (*p == ' ') p++;
+    bool plus = *p == '+';
+    if (plus) p++;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (n + 1 >= sizeof digits) return false;
+            digits[n++] = *p;
+        } else if (*p != ' ' && *p != '.' && *p != '-') {
+            return false;
+        }
+    }
+    digits[n] = '\0';
+    const char *rest;
+    if ((plus || n == 11 || n == 12) && !strncmp(digits, "84", 2)) rest = digits + 2;   /* +84 912..., 84 912... */
+    else if (plus) return false;
+    else if (digits[0] == '0') rest = digits + 1;
+    else return false;
+    size_t len = strlen(rest);
+    bool mobile = len == 9 && strchr("35789", rest[0]);
+    bool landline = len == 10 && rest[0] == '2';
+    if (!mobile && !landline) return false;
+    out[0] = '0';
+    memcpy(out + 1, rest, len + 1);   /* at most 11 bytes with the NUL */
+    return true;
+}

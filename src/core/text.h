@@ -41,4 +41,8 @@ bool text_parse_uint(const char *s, int64_t max, int64_t *out);
 /* "10000" -> "10.000" (Vietnamese grouping). */
 char *text_money(arena *a, int64_t dong);
 
+/* A Vietnamese phone number normalised to 0xxxxxxxxx (mobile) or 02xxxxxxxxx (landline);
+ * false when it is not one. */
+bool text_phone_vn(const char *in, char out[16]);
+
 #endif

@@ -6,7 +6,6 @@
  * moment the officer is told "saved"; SQLite runs with synchronous=FULL, so it is on disk. */
 #include "dossier.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,69 +55,6 @@ static const char *label_of(const char *const list[][2], size_t n, const char *k
 const char *dossier_status_label(const char *s) { const char *l = LABEL(STATUSES, s); return l ? l : ""; }
 const char *dossier_channel_label(const char *c) { const char *l = LABEL(CHANNELS, c); return l ? l : ""; }
 const char *dossier_return_label(const char *m) { const char *l = LABEL(RETURNS, m); return l ? l : ""; }
-
-/* ---- validators ------------------------------------------------------------------------- */
-
-/* Digits of s with spaces, dots and hyphens dropped; NULL if anything else is in it. */
-static char *digits_only(arena *a, const char *s, bool allow_plus)
-{
-    size_t n = strlen(s);
-    char *out = arena_alloc(a, n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (isdigit(c)) *o++ = (char)c;
-        else if (c == '+' && allow_plus && o == out && i == strspn(s, " ")) *o++ = '+';
-        else if (c != ' ' && c != '.' && c != '-') return NULL;
-    }
-    *o = 0;
-    return out;
-}
-
-const char *dossier_check_phone(arena *a, const char *s, const char *field, err *e)
-{
-    char *d = digits_only(a, s ? s : "", true);
-    if (d && !strncmp(d, "+84", 3)) d = arena_printf(a, "0%s", d + 3);
-    else if (d && !strncmp(d, "84", 2) && strlen(d) == 11) d = arena_printf(a, "0%s", d + 2);
-    /* mobile: 10 digits, 03/05/07/08/09; landline: 11 digits, 02 */
-    bool ok = d && d[0] == '0' &&
-              ((strlen(d) == 10 && strchr("35789", d[1])) || (strlen(d) == 11 && d[1] == '2'));
-    if (!ok) {
-        err_set(e, 400, N_("Số điện thoại không hợp lệ: nhập 10 chữ số bắt đầu bằng 03, 05, 07, 08, 09 (hoặc số bàn 11 chữ số bắt đầu bằng 02)."),
-                "bad phone");
-        err_field(e, field);
-        return NULL;
-    }
-    return d;
-}
-
-const char *dossier_check_citizen_id(arena *a, const char *s, const char *field, err *e)
-{
-    char *d = digits_only(a, s ? s : "", false);
-    /* 12 digits; the first three are the province of birth registration (001–096) */
-    int province = d && strlen(d) == 12 ? (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0') : 0;
-    if (!d || strlen(d) != 12 || province < 1 || province > 96) {
-        err_set(e, 400, N_("Số định danh cá nhân (căn cước) phải có đúng 12 chữ số, bắt đầu bằng mã tỉnh nơi đăng ký khai sinh (001–096)."),
-                "bad citizen id");
-        err_field(e, field);
-        return NULL;
-    }
-    return d;
-}
-
-const char *dossier_check_email(arena *a, const char *s, const char *field, err *e)
-{
-    const char *at = s ? strchr(s, '@') : NULL;
-    const char *dot = at ? strrchr(at, '.') : NULL;
-    bool ok = at && at > s && dot && dot > at + 1 && dot[1] && strlen(s) <= 254 && !strchr(at + 1, '@');
-    for (const char *p = s; ok && *p; p++)
-        if ((unsigned char)*p <= ' ' || *p == ',' || *p == ';' || *p == '<' || *p == '>' || *p == '"') ok = false;
-    if (!ok) {
-        err_set(e, 400, N_("Địa chỉ thư điện tử không hợp lệ (ví dụ đúng: ten@example.vn)."), "bad email");
-        err_field(e, field);
-        return NULL;
-    }
-    return arena_strdup(a, s);
-}
 
 /* ---- codes -------------------------------------------------------------------------------- */
 

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "../../src/core/text.h"
+
 #include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -168,7 +170,7 @@ static void test_phone_numbers(void **state)
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         char out[16];
-        if (!booking_phone_normalize(good[i].in, out)) fail_msg("refused good number %s", good[i].in);
+        if (!text_phone_vn(good[i].in, out)) fail_msg("refused good number %s", good[i].in);
         assert_string_equal(out, good[i].out);
     }
     static const char *const bad[] = {"",           "091234567",     "09123456789", "0112345678", "0412345678",
@@ -176,10 +178,10 @@ static void test_phone_numbers(void **state)
                                       "0212345678", "841234567890"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char out[16];
-        if (booking_phone_normalize(bad[i], out)) fail_msg("accepted bad number '%s' as %s", bad[i], out);
+        if (text_phone_vn(bad[i], out)) fail_msg("accepted bad number '%s' as %s", bad[i], out);
     }
     char out[16];
-    assert_false(booking_phone_normalize(NULL, out));
+    assert_false(text_phone_vn(NULL, out));
 }
 
 static void test_codes_and_masks(void **state)
