@@ -7,6 +7,7 @@
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
 #include "../dossier/dossier.h"
+#include "../dossier/indicators.h"
 #include "app.h"
 #include "form.h"
 
@@ -51,6 +52,9 @@ const route routes[] = {
     {"GET", "/ho-so/{id}", page_dossier_show, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
     {"GET", "/ho-so/{id}/{form}.pdf", page_dossier_pdf, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
     {"POST", "/ho-so/{id}/{action}", page_dossier_action, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
+    {"GET", "/chi-so", page_indicators, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
+    {"GET", "/chi-so.xlsx", page_indicators_xlsx, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
+    {"GET", "/so-theo-doi.xlsx", page_register_xlsx, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
     {"GET", "/tra-cuu", page_track, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/dossiers/{code}", api_dossier, ACCESS_PUBLIC, NULL},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
