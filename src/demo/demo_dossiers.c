@@ -511,8 +511,8 @@ static int64_t plan(gen *g, const dunit *u, const dproc *p, int64_t t0, const ch
          * (a late dossier cannot be handed on past its deadline without an apology) */
         int64_t h = done - 60 * between(r, 30, 240);
         if (late && h > due - 600) h = due - 60 * between(r, 10, 120);
-        int64_t lo = (first_hand ? first_hand : restart) + 300;
-        if (h <= lo) h = lo + (done - lo) / 2;
+        int64_t prev = first_hand ? first_hand : restart;
+        if (h <= prev || h >= done) h = prev + (done - prev) / 2;
         add_event(l, EV_HANDOVER, h, holder, finisher, due, "");
     }
     if (late && chance(r, p->days == 0 ? 0.3 : 0.65)) {

@@ -228,6 +228,11 @@ static int by_resolved(const void *x, const void *y)
     return strcmp(a->label, b->label);
 }
 
+static void sort_rows(ind_table *t, int (*cmp)(const void *, const void *))
+{
+    if (t->n > 1) qsort(t->rows, t->n, sizeof t->rows[0], cmp);
+}
+
 static int fill_months(db *d, arena *a, const span *whole, cal_day from, cal_day to, int64_t now, ind_table *out,
                        err *e)
 {
@@ -291,9 +296,9 @@ int indicators_compute(db *d, arena *a, int64_t unit_id, cal_day from, cal_day t
     for (size_t i = 0; i < out->by_official.n; i++)
         if (*out->by_official.rows[i].key) out->by_official.rows[kept++] = out->by_official.rows[i];
     out->by_official.n = kept;
-    qsort(out->by_procedure.rows, out->by_procedure.n, sizeof(ind_row), by_volume);
-    qsort(out->by_channel.rows, out->by_channel.n, sizeof(ind_row), by_volume);
-    qsort(out->by_official.rows, out->by_official.n, sizeof(ind_row), by_resolved);
+    sort_rows(&out->by_procedure, by_volume);
+    sort_rows(&out->by_channel, by_volume);
+    sort_rows(&out->by_official, by_resolved);
     return 0;
 }
 
