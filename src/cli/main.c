@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../account/account.h"
@@ -333,26 +334,46 @@ static int cmd_notify(int argc, char **argv)
 
 static int cmd_demo(int argc, char **argv)
 {
-    const char *usage = "demo --db PATH";
+    const char *usage = "demo --db PATH [--dossiers N]";
     if (wants_help(argc, argv)) {
-        printf("usage: thanthien %s\n\nCreates the demonstration data (units, accounts, procedure catalogue) in an "
-               "empty database. Every demo account's password is %s.\n",
+        printf("usage: thanthien %s\n\nCreates the demonstration data (units, accounts, procedure catalogue and "
+               "about two years of dossiers) in an empty database. Every demo account's password is %s.\n"
+               "--dossiers N makes a benchmark database instead: exactly N dossiers over 50 communes and the working "
+               "days since 2024-12-01, written fast (no fsync; rerun from scratch if it is interrupted).\n",
                usage, DEMO_PASSWORD);
         return 0;
     }
-    opt opts[] = {{"--db", 1}, {NULL, 0}};
+    opt opts[] = {{"--db", 1}, {"--dossiers", 1}, {NULL, 0}};
     const char *pos[1];
     int npos;
     if (parse("demo", usage, argc, argv, opts, pos, 0, &npos)) return 2;
     if (!get(opts, "--db")) return usage_error("demo", usage, "%s", "--db is required");
+    int64_t bulk = -1;
+    if (get(opts, "--dossiers") && need_int("demo", usage, opts, "--dossiers", 0, 50000000, 0, &bulk)) return 2;
     db *d = open_db(get(opts, "--db"));
     if (!d) return 1;
     err e = {0};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = demo_create(d, &e);
+    if (rc == 0 && bulk < 0) rc = demo_dossiers(d, (int64_t)time(NULL), DEMO_SEED, &e);
+    if (rc == 0 && bulk > 0) {
+        /* a benchmark database is rebuilt, not recovered: no fsync while it is written */
+        db_exec(d, "PRAGMA synchronous=OFF");
+        db_exec(d, "PRAGMA cache_size=-262144");
+        rc = demo_dossiers_bulk(d, bulk, (int64_t)time(NULL), DEMO_SEED, stderr, &e);
+        db_exec(d, "PRAGMA synchronous=FULL");
+    }
     db_close(d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc != 0) {
         fprintf(stderr, "thanthien demo: %s (%s)\n", e.user, e.log);
         return 1;
+    }
+    if (bulk >= 0) {
+        printf("benchmark database %s: %lld dossiers in %.1f s\n", get(opts, "--db"), (long long)bulk,
+               (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+        return 0;
     }
     printf("demo data created in %s; accounts admin, thamdinh, canbo1, chuyenvien1, lanhdao1, bantt1, canbo2, "
            "congchuc.so; password %s\n",
@@ -473,15 +494,36 @@ static int cmd_import(int argc, char **argv)
     return rc == 0 ? 0 : 1;
 }
 
+static int cmd_export_codes(const char *usage, int argc, char **argv)
+{
+    opt opts[] = {{"--db", 1}, {"--sample", 1}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    int64_t k;
+    if (parse("export codes", usage, argc, argv, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db") || !get(opts, "--sample"))
+        return usage_error("export codes", usage, "%s", "--db and --sample are required");
+    if (need_int("export codes", usage, opts, "--sample", 1, 100000000, 0, &k)) return 2;
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    err e = {0};
+    int rc = demo_sample_codes(d, k, stdout, &e);
+    db_close(d);
+    if (rc != 0) fprintf(stderr, "thanthien export codes: %s (%s)\n", e.user, e.log);
+    return rc == 0 ? 0 : 1;
+}
+
 static int cmd_export(int argc, char **argv)
 {
-    const char *usage = "export procedures --db PATH [--unit CODE]";
+    const char *usage = "export procedures --db PATH [--unit CODE] | export codes --db PATH --sample K";
     if (wants_help(argc, argv)) {
-        printf("usage: thanthien %s\n\nWrites the catalogue as CSV (the import format) to standard output.\n", usage);
+        printf("usage: thanthien %s\n\nWrites the catalogue as CSV (the import format) to standard output; or K "
+               "'code<TAB>secret' lines of dossiers spread evenly over the whole table (for benchmarks).\n", usage);
         return 0;
     }
+    if (argc >= 1 && !strcmp(argv[0], "codes")) return cmd_export_codes(usage, argc - 1, argv + 1);
     if (argc < 1 || strcmp(argv[0], "procedures") != 0)
-        return usage_error("export", usage, "%s", "what to export: 'procedures'");
+        return usage_error("export", usage, "%s", "what to export: 'procedures' or 'codes'");
     opt opts[] = {{"--db", 1}, {"--unit", 1}, {NULL, 0}};
     const char *pos[1];
     int npos;
@@ -569,11 +611,12 @@ static void general_help(FILE *out)
                  "commands:\n"
                  "  serve          serve the web site and API (--db PATH --port N [--listen ADDR])\n"
                  "  migrate        create or upgrade a database (--db PATH)\n"
-                 "  notify         send the notification outbox (--db PATH --once --smtp-url ...)\n"
-                 "  demo           fill an empty database with demonstration data (--db PATH)\n"
+                  "  notify         send the notification outbox (--db PATH --once --smtp-url ...)\n"
+                 "  demo           fill an empty database with demonstration data (--db PATH [--dossiers N])\n"
                  "  user add       add a user (--db --unit --role --username --password-stdin)\n"
                  "  import procedures  import the procedure catalogue from CSV\n"
                  "  export procedures  write the procedure catalogue as CSV\n"
+                 "  export codes   K dossier codes and secrets for benchmarks (--db PATH --sample K)\n"
                  "  verify-audit   check the audit log's hash chain\n"
                  "  backup         copy the live database to a new file (--db PATH --to FILE)\n"
                  "  calendar       a year's days off, or a due date (--year Y | --due --from T --days N)\n\n"

@@ -5,6 +5,9 @@
 #ifndef TT_DEMO_H
 #define TT_DEMO_H
 
+#include <stdint.h>
+#include <stdio.h>
+
 #include "../core/err.h"
 #include "../store/db.h"
 #include "../web/static.h"
@@ -15,5 +18,25 @@ extern const static_asset demo_files[];
 extern const size_t demo_files_count;
 
 int demo_create(db *d, err *e);
+
+/* Dossiers (demo_dossiers.c), written without audit rows or notifications: they are the
+ * history a demonstration starts from, not its users' actions. */
+#define DEMO_SEED 20241201u
+
+/* About two years (2024-12-01 to the day of now) of dossiers for every commune, as a
+ * one-stop desk would have them: the catalogue's procedures with time limits, the demo
+ * officials, a mix of channels, mostly on time, some early, some late and apologised,
+ * supplements, refusals, withdrawals, postal returns; the recent ones still open. The same
+ * seed and now give the same rows. */
+int demo_dossiers(db *d, int64_t now, uint64_t seed, err *e);
+
+/* Exactly n dossiers for benchmarks, spread evenly over the working days from 2024-12-01 to
+ * yesterday and over 50 communes (fictional "Xã Thử Nghiệm NN" added to the demo's), about
+ * four control-sheet steps each. Commits every 50,000 dossiers; prints progress to progress
+ * when it is not NULL. The caller chooses the durability (the command turns fsync off). */
+int demo_dossiers_bulk(db *d, int64_t n, int64_t now, uint64_t seed, FILE *progress, err *e);
+
+/* Prints k "code<TAB>secret" lines of dossiers spread evenly over the whole table. */
+int demo_sample_codes(db *d, int64_t k, FILE *out, err *e);
 
 #endif

@@ -10,6 +10,7 @@
 #include "../dossier/dossier.h"
 #include "../holiday/holiday.h"
 #include "../notify/notify.h"
+#include "../dossier/indicators.h"
 #include "app.h"
 #include "form.h"
 
@@ -54,6 +55,9 @@ const route routes[] = {
     {"GET", "/ho-so/{id}", page_dossier_show, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
     {"GET", "/ho-so/{id}/{form}.pdf", page_dossier_pdf, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
     {"POST", "/ho-so/{id}/{action}", page_dossier_action, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
+    {"GET", "/chi-so", page_indicators, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
+    {"GET", "/chi-so.xlsx", page_indicators_xlsx, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
+    {"GET", "/so-theo-doi.xlsx", page_register_xlsx, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
     {"GET", "/tra-cuu", page_track, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/dossiers/{code}", api_dossier, ACCESS_PUBLIC, NULL},
     {"GET", "/dat-lich", page_booking_form, ACCESS_PUBLIC, NULL},

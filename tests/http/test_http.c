@@ -1899,6 +1899,136 @@ static void forms_print_as_pdf(void **state)
     response_free(&r);
 }
 
+/* ---- indicators, register book, benchmark data ------------------------------------------- */
+
+static void indicators_page_and_workbook(void **state)
+{
+    (void)state;
+    response r = get("/chi-so");
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    session desk, admin, board;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    r = request("GET", "/chi-so", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Chỉ số giải quyết hồ sơ");
+    assert_contains(r.body, "Phường Phan Đình Phùng");
+    assert_contains(r.body, "Theo cán bộ giải quyết");
+    response_free(&r);
+    /* the figures are the database's: every dossier the ward received in 2025, graded */
+    r = request("GET", "/chi-so?tu=2025-01-01&den=2025-12-31", NULL, desk.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 200);
+    json_t *j = json_loads(r.body, 0, NULL), *t = json_object_get(json_object_get(j, "r"), "total");
+    int64_t received = sql_int("SELECT COUNT(*) FROM dossiers d JOIN units u ON u.id = d.unit_id WHERE u.code = '05443' "
+                               "AND d.received_at >= CAST(strftime('%%s', '2024-12-31T17:00:00') AS INTEGER) "
+                               "AND d.received_at < CAST(strftime('%%s', '2025-12-31T17:00:00') AS INTEGER)");
+    assert_true(received > 1000);
+    assert_int_equal(json_integer_value(json_object_get(t, "received")), received);
+    int64_t graded = json_integer_value(json_object_get(t, "graded"));
+    assert_int_equal(graded, json_integer_value(json_object_get(t, "early")) + json_integer_value(json_object_get(t, "on_time")) +
+                                 json_integer_value(json_object_get(t, "late")) + json_integer_value(json_object_get(t, "open_late")));
+    double timely = json_real_value(json_object_get(t, "timely_rate"));
+    assert_true(timely > 80 && timely < 95);
+    assert_true(json_array_size(json_object_get(json_object_get(j, "r"), "by_month")) == 12);
+    json_decref(j);
+    response_free(&r);
+    r = request("GET", "/chi-so?tu=2025-02-30x", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Ngày bắt đầu kỳ báo cáo không hợp lệ");
+    response_free(&r);
+    /* the workbook */
+    r = request("GET", "/chi-so.xlsx?tu=2025-01-01&den=2025-12-31", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.headers, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert_contains(r.headers, "chi-so-05443-2025-01-01-2025-12-31.xlsx");
+    assert_true(r.len > 2000 && !memcmp(r.body, "PK", 2));
+    response_free(&r);
+    /* the register book of the period (laid out by the forms feature) */
+    r = request("GET", "/so-theo-doi.xlsx?tu=2025-01-01&den=2025-03-31", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.headers, "spreadsheetml.sheet");
+    assert_contains(r.headers, "so-theo-doi-ho-so-05443-2025-01-01-2025-03-31.xlsx");
+    response_free(&r);
+    /* another commune's figures: not for this officer; unknown units are not found */
+    r = request("GET", "/chi-so?don_vi=05602", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = request("GET", "/so-theo-doi.xlsx?don_vi=05602", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = request("GET", "/chi-so?don_vi=KHONG-CO", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 404);
+    response_free(&r);
+    /* the administrator chooses any unit below the province; an assessor has no such page */
+    assert_int_equal(login("admin", PASSWORD, &admin), 303);
+    r = request("GET", "/chi-so?don_vi=05602", NULL, admin.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Xã Phú Đình");
+    assert_contains(r.body, "<select");
+    response_free(&r);
+    assert_int_equal(login("thamdinh", PASSWORD, &board), 303);
+    r = request("GET", "/chi-so", NULL, board.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+}
+
+/* The first integer the SQL answers from another database file. */
+static int64_t sql_int_in(const char *path, const char *sql, const char *a1, const char *a2)
+{
+    sqlite3 *d;
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_open_v2(path, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(d, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (a1) sqlite3_bind_text(st, 1, a1, -1, SQLITE_TRANSIENT);
+        if (a2) sqlite3_bind_text(st, 2, a2, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(d);
+    return v;
+}
+
+static void benchmark_database_from_the_command_line(void **state)
+{
+    (void)state;
+    char bulk[320], out[320], codes[320];
+    snprintf(bulk, sizeof bulk, "%s/bulk.db", dir);
+    snprintf(out, sizeof out, "%s/bulk.out", dir);
+    snprintf(codes, sizeof codes, "%s/codes.tsv", dir);
+    char *make[] = {(char *)bin, "demo", "--db", bulk, "--dossiers", "2000", NULL};
+    assert_int_equal(run(out, make, NULL), 0);
+    char *text = slurp(out);
+    assert_contains(text, "2000 dossiers");
+    free(text);
+    assert_int_equal(sql_int_in(bulk, "SELECT COUNT(*) FROM dossiers", NULL, NULL), 2000);
+    assert_int_equal(sql_int_in(bulk, "SELECT COUNT(DISTINCT unit_id) FROM dossiers", NULL, NULL), 50);
+    int64_t steps = sql_int_in(bulk, "SELECT COUNT(*) FROM dossier_steps", NULL, NULL);
+    assert_true(steps > 6000 && steps < 10000);
+    char *sample[] = {(char *)bin, "export", "codes", "--db", bulk, "--sample", "100", NULL};
+    assert_int_equal(run(codes, sample, NULL), 0);
+    text = slurp(codes);
+    int lines = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), lines++) {
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        if (sql_int_in(bulk, "SELECT COUNT(*) FROM dossiers WHERE code = ? AND secret = ?", line, tab + 1) != 1)
+            fail_msg("exported %s / %s is not a dossier", line, tab + 1);
+    }
+    free(text);
+    assert_int_equal(lines, 100);
+    /* bad arguments are refused */
+    char *neg[] = {(char *)bin, "demo", "--db", bulk, "--dossiers", "-5", NULL};
+    assert_int_equal(run(NULL, neg, NULL), 2);
+    char *nosample[] = {(char *)bin, "export", "codes", "--db", bulk, NULL};
+    assert_int_equal(run(NULL, nosample, NULL), 2);
+    /* a second demo on the same file is refused, nothing added */
+    assert_int_equal(run(NULL, make, NULL), 1);
+    assert_int_equal(sql_int_in(bulk, "SELECT COUNT(*) FROM dossiers", NULL, NULL), 2000);
+}
+
 /* Must run after every other tracking lookup: it uses up this address's allowance. */
 static void tracking_refuses_guessing(void **state)
 {
@@ -2130,6 +2260,8 @@ int main(void)
         cmocka_unit_test(supplement_once_and_refusal),
         cmocka_unit_test(late_dossier_needs_an_apology),
         cmocka_unit_test(forms_print_as_pdf),
+        cmocka_unit_test(indicators_page_and_workbook),
+        cmocka_unit_test(benchmark_database_from_the_command_line),
         cmocka_unit_test(tracking_refuses_guessing),
         cmocka_unit_test(booking_by_a_citizen),
         cmocka_unit_test(concurrent_bookings_over_http),
