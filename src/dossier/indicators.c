@@ -18,6 +18,7 @@
 
 #include "../core/text.h"
 #include "../holiday/holiday.h"
+#include "../print/xlsx.h"
 #include "dossier.h"
 
 /* ---- SQL ------------------------------------------------------------------------------- */
@@ -522,36 +523,11 @@ static void summary_sheet(lxw_workbook *wb, arena *a, const ind_report *r, const
                            NULL);
 }
 
-/* libxlsxwriter 1.1.4 writes to a file only: a private temporary file, read back, removed. */
-static int read_back(const char *path, buf *out)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return -1;
-    char chunk[16384];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) buf_add(out, chunk, n);
-    int bad = ferror(fp);
-    fclose(fp);
-    return bad ? -1 : 0;
-}
-
 int indicators_xlsx(arena *a, const ind_report *r, buf *out, err *e)
 {
-    const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char *path = arena_printf(a, "%s/thanthien-chi-so-XXXXXX", tmpdir);
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        err_set(e, 500, N_("Không tạo được tệp Excel, xin thử lại."), "mkstemp %s", path);
-        return -1;
-    }
-    close(fd);
-    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)tmpdir};
-    lxw_workbook *wb = workbook_new_opt(path, &opt);
-    if (!wb) {
-        unlink(path);
-        err_set(e, 500, N_("Không tạo được tệp Excel, xin thử lại."), "workbook_new %s", path);
-        return -1;
-    }
+    char path[4096];
+    lxw_workbook *wb = xlsx_open(path, sizeof path, e);
+    if (!wb) return -1;
     xfmt f = {workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb),
               workbook_add_format(wb), workbook_add_format(wb)};
     format_set_bold(f.title);
@@ -569,14 +545,7 @@ int indicators_xlsx(arena *a, const ind_report *r, buf *out, err *e)
     table_sheet(wb, a, r, "Theo cán bộ", "Cán bộ giải quyết", &r->by_official, true, &f);
     table_sheet(wb, a, r, "Theo kênh", "Hình thức nộp", &r->by_channel, true, &f);
     table_sheet(wb, a, r, "Theo tháng", "Tháng", &r->by_month, false, &f);
-    lxw_error rc = workbook_close(wb);
-    int bad = rc != LXW_NO_ERROR || read_back(path, out);
-    unlink(path);
-    if (bad) {
-        err_set(e, 500, N_("Không tạo được tệp Excel, xin thử lại."), "xlsx: %s", lxw_strerror(rc));
-        return -1;
-    }
-    return 0;
+    return xlsx_finish(wb, path, LXW_NO_ERROR, out, e);
 }
 
 /* ---- the register book ---------------------------------------------------------------------- */

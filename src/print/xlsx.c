@@ -165,28 +165,24 @@ static int slurp(const char *path, buf *out)
     return bad ? -1 : 0;
 }
 
-int xlsx_write(const char *title, const xl_sheet *sheets, size_t nsheets, buf *out, err *e)
+lxw_workbook *xlsx_open(char *path, size_t n, err *e)
 {
-    char path[4096];
     const char *dir;
-    if (temp_path(path, sizeof path, &dir) != 0) {
+    if (temp_path(path, n, &dir) != 0) {
         err_set(e, 500, N_("Không tạo được tệp Excel."), "xlsx: mkstemps in %s: %s", dir, strerror(errno));
-        return -1;
+        return NULL;
     }
     lxw_workbook_options opt = {.constant_memory = 0, .tmpdir = (char *)dir};
     lxw_workbook *wb = workbook_new_opt(path, &opt);
     if (!wb) {
         unlink(path);
         err_set(e, 500, N_("Không tạo được tệp Excel."), "xlsx: workbook_new_opt failed");
-        return -1;
     }
-    arena *a = out->a;
-    lxw_doc_properties props = {.title = (char *)print_clean(a, title), .author = "Thân Thiện"};
-    workbook_set_properties(wb, &props);
-    formats f;
-    make_formats(wb, &f);
-    lxw_error rc = LXW_NO_ERROR;
-    for (size_t i = 0; i < nsheets && !rc; i++) rc = write_sheet(wb, &sheets[i], &f, a);
+    return wb;
+}
+
+int xlsx_finish(lxw_workbook *wb, const char *path, lxw_error rc, buf *out, err *e)
+{
     lxw_error closed = workbook_close(wb);   /* writes the file; frees wb even on error */
     if (!rc) rc = closed;
     size_t start = out->len;
@@ -199,4 +195,19 @@ int xlsx_write(const char *title, const xl_sheet *sheets, size_t nsheets, buf *o
         return -1;
     }
     return 0;
+}
+
+int xlsx_write(const char *title, const xl_sheet *sheets, size_t nsheets, buf *out, err *e)
+{
+    char path[4096];
+    lxw_workbook *wb = xlsx_open(path, sizeof path, e);
+    if (!wb) return -1;
+    arena *a = out->a;
+    lxw_doc_properties props = {.title = (char *)print_clean(a, title), .author = "Thân Thiện"};
+    workbook_set_properties(wb, &props);
+    formats f;
+    make_formats(wb, &f);
+    lxw_error rc = LXW_NO_ERROR;
+    for (size_t i = 0; i < nsheets && !rc; i++) rc = write_sheet(wb, &sheets[i], &f, a);
+    return xlsx_finish(wb, path, rc, out, e);
 }

@@ -20,6 +20,7 @@
 
 #include "../core/arena.h"
 #include "../core/err.h"
+#include <xlsxwriter.h>
 
 typedef enum {
     XL_TEXT = 0,      /* cell.text; wrapped */
@@ -56,5 +57,11 @@ typedef struct {
 /* The workbook of nsheets sheets, appended to out. title goes to the document properties
  * (the author is "Thân Thiện"). 0, or -1 with e filled. */
 int xlsx_write(const char *title, const xl_sheet *sheets, size_t nsheets, buf *out, err *e);
+
+/* For workbooks laid out by hand: a new workbook writing to a private temporary file (path
+ * receives its name), and the finish that closes it, reads it into out and removes the file.
+ * rc is the first error met while writing sheets (LXW_NO_ERROR when none). */
+lxw_workbook *xlsx_open(char *path, size_t n, err *e);
+int xlsx_finish(lxw_workbook *wb, const char *path, lxw_error rc, buf *out, err *e);
 
 #endif
