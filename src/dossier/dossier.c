@@ -327,10 +327,10 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     out->due_at = due;
     db_stmt *s = db_prepare(d,
         "INSERT INTO dossiers (code, secret, unit_id, resolving_unit_id, procedure_id, procedure_name, days, fee, "
-        "applicant_name, applicant_phone, applicant_id_number, applicant_address, applicant_email, channel, "
-        "return_method, papers, sets, status, received_at, due_at, original_due_at, officer_id, book_volume, book_seq, "
-        "booking_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, "
-        "?, 1, ?, ?, ?, ?) RETURNING id");
+        "applicant_name, applicant_key, applicant_phone, applicant_id_number, applicant_address, applicant_email, "
+        "channel, return_method, papers, sets, status, received_at, due_at, original_due_at, officer_id, book_volume, "
+        "book_seq, booking_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "'received', ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id");
     int i = 1;
     db_bind_text(s, i++, out->code);
     db_bind_text(s, i++, out->secret);
@@ -341,6 +341,7 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     db_bind_int(s, i++, p.days);
     db_bind_int(s, i++, p.fee < 0 ? 0 : p.fee);
     db_bind_text(s, i++, in->applicant_name);
+    db_bind_text(s, i++, text_fold(a, in->applicant_name));
     db_bind_text(s, i++, phone);
     db_bind_text(s, i++, idn);
     db_bind_text(s, i++, in->applicant_address ? in->applicant_address : "");
@@ -434,6 +435,43 @@ static int begin_action(db *d, int64_t id, const char *const *allowed, const cha
     return 0;
 }
 
+/* The unit of an active user who works dossiers (officer, specialist, leader); -1 otherwise. */
+static int64_t desk_user_unit(db *d, int64_t user_id)
+{
+    db_stmt *s = db_prepare(d, "SELECT unit_id FROM users WHERE id = ? AND active = 1 AND role IN ('officer', "
+                               "'specialist', 'leader')");
+    db_bind_int(s, 1, user_id);
+    int64_t u = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return u;
+}
+
+/* Who may move a dossier on: its holder, or the desk and the leaders (who oversee the flow);
+ * a specialist may not take over a colleague's dossier. */
+static bool may_act(db *d, const dossier_row *row, int64_t actor_id)
+{
+    if (!actor_id || row->assignee_id == 0 || row->assignee_id == actor_id) return true;
+    db_stmt *s = db_prepare(d, "SELECT role FROM users WHERE id = ?");
+    db_bind_int(s, 1, actor_id);
+    bool ok = db_step(s) == DB_ROW && strcmp(db_col_text(s, 0), "specialist") != 0;
+    db_done(s);
+    return ok;
+}
+
+/* begin_action for the actions of the flow, which only the holder (or the desk) may take. */
+static int begin_flow_action(db *d, int64_t id, const char *const *allowed, const char *msgid, int64_t actor_id,
+                             dossier_row *row, err *e)
+{
+    if (begin_action(d, id, allowed, msgid, row, e)) return -1;
+    if (!may_act(d, row, actor_id)) {
+        err_set(e, 403, N_("Hồ sơ đang do cán bộ khác xử lý; chỉ người đang giữ hồ sơ, Bộ phận Một cửa hoặc lãnh đạo mới chuyển tiếp được."),
+                "not the holder");
+        db_rollback(d);
+        return -1;
+    }
+    return 0;
+}
+
 /* Audit, commit; on failure roll back with a 500. */
 static int finish_action(db *d, const dossier_row *row, const dossier_action *act, const char *action, json_t *detail,
                          err *e)
@@ -464,10 +502,11 @@ static bool blank_reason(const char *s, err *e, const char *msgid)
 
 int dossier_handover(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
 {
-    /* the receiver must be active staff of the resolving unit or the receiving unit */
-    int64_t to_unit = account_user_unit(d, act->to_user_id);
+    /* the receiver must be active one-stop staff of the receiving or the resolving unit */
+    int64_t to_unit = desk_user_unit(d, act->to_user_id);
     dossier_row row;
-    if (begin_action(d, id, OPEN, N_("Hồ sơ không ở trạng thái đang giải quyết nên không thể chuyển."), &row, e))
+    if (begin_flow_action(d, id, OPEN, N_("Hồ sơ không ở trạng thái đang giải quyết nên không thể chuyển."), act->actor_id,
+                          &row, e))
         return -1;
     if (to_unit < 0 || (to_unit != row.unit_id && to_unit != row.resolving_unit_id) || act->to_user_id == act->actor_id) {
         err_set(e, 400, N_("Chọn một cán bộ khác của đơn vị để chuyển hồ sơ."), "handover to %lld", (long long)act->to_user_id);
@@ -538,6 +577,14 @@ int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action
         free(papers_text);
         return -1;
     }
+    if (act->now > row.due_at) {
+        /* the supplement restarts the clock: a late dossier must not be redated this way */
+        err_set(e, 409, N_("Hồ sơ đã quá hạn; không yêu cầu bổ sung được nữa mà phải lập phiếu xin lỗi và hẹn lại ngày trả kết quả."),
+                "supplement when late");
+        db_rollback(d);
+        free(papers_text);
+        return -1;
+    }
     if (row.supplement_count >= 1) {
         err_set(e, 409, N_("Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ hướng dẫn bổ sung một lần."),
                 "second supplement");
@@ -588,7 +635,7 @@ int dossier_resume(db *d, arena *a, int64_t id, const dossier_action *act, err *
 int dossier_finish(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
 {
     dossier_row row;
-    if (begin_action(d, id, OPEN, N_("Hồ sơ không ở trạng thái đang giải quyết."), &row, e)) return -1;
+    if (begin_flow_action(d, id, OPEN, N_("Hồ sơ không ở trạng thái đang giải quyết."), act->actor_id, &row, e)) return -1;
     db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'done', done_at = ?, assignee_id = NULL, outcome_note = ?, "
                                "updated_at = ? WHERE id = ?");
     db_bind_int(s, 1, act->now);
@@ -619,7 +666,8 @@ int dossier_return(db *d, arena *a, int64_t id, const dossier_action *act, err *
         err_field(e, "postal_tracking");
         return -1;
     }
-    int64_t paid = 0, visits = 1;
+    /* trips: intake and collection at the desk; by post or online the result comes to them */
+    int64_t paid = 0, visits = strcmp(method, "desk") ? 1 : 2;
     if (!text_is_blank(act->fee_paid) && !text_parse_uint(act->fee_paid, 100000000, &paid)) {
         err_set(e, 400, N_("Số tiền đã thu phải là số đồng, ví dụ 8.000."), "fee");
         err_field(e, "fee_paid");
@@ -669,13 +717,13 @@ static int close_dossier(db *d, arena *a, int64_t id, const dossier_action *act,
         return -1;
     dossier_row row;
     if (begin_action(d, id, allowed, N_("Hồ sơ đã kết thúc, không thể thay đổi."), &row, e)) return -1;
+    /* a refusal or withdrawal is not a result: done_at stays empty for the indicators */
     db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = ?, outcome_note = ?, assignee_id = NULL, paused_at = NULL, "
-                               "done_at = ?, updated_at = ? WHERE id = ?");
+                               "updated_at = ? WHERE id = ?");
     db_bind_text(s, 1, status);
     db_bind_text(s, 2, act->reason);
     db_bind_int(s, 3, act->now);
-    db_bind_int(s, 4, act->now);
-    db_bind_int(s, 5, id);
+    db_bind_int(s, 4, id);
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
@@ -768,11 +816,13 @@ int dossier_warn_due_soon(db *d, arena *a, int64_t now, err *e)
 {
     const calendar *cal = holiday_calendar(d, e);
     if (!cal) return -1;
-    /* candidates: open, not warned, due within the next four calendar days (covers a weekend) */
+    /* candidates: open, not warned, due by the end of the next working day (of any unit: the
+     * longest horizon is the default calendar's, which a Tết break makes nine days long) */
+    int64_t horizon = calendar_due_at(cal, &CAL_UNIT_DEFAULT, now, 2);
     db_stmt *s = db_prepare(d, "SELECT id, unit_id, due_at FROM dossiers WHERE status IN ('received', 'in_progress') "
                                "AND due_soon_sent = 0 AND due_at > ? AND due_at <= ? ORDER BY due_at LIMIT 500");
     db_bind_int(s, 1, now);
-    db_bind_int(s, 2, now + 4 * 86400);
+    db_bind_int(s, 2, horizon);
     int64_t ids[500];
     int n = 0;
     while (db_step(s) == DB_ROW) {
@@ -788,11 +838,17 @@ int dossier_warn_due_soon(db *d, arena *a, int64_t now, err *e)
         db_bind_int(u, 1, ids[i]);
         int rc = db_step(u);
         db_done(u);
-        if (rc != DB_DONE || (db_changes(d) == 1 && notify_desk_due_soon(d, a, ids[i], e)) || db_commit(d)) {
+        err one = {0};
+        /* a unit's unusable address must not stop the others' warnings: mark it warned, log it */
+        if (rc == DB_DONE && db_changes(d) == 1 && notify_desk_due_soon(d, a, ids[i], &one))
+            fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"due-soon warning not queued\",\"dossier\":%lld,\"why\":\"%s\"}\n",
+                    (long long)ids[i], one.log);
+        if (rc != DB_DONE || db_commit(d)) {
             db_rollback(d);
             return queued;
         }
-        queued++;
+        queued += one.status == 0;
     }
+    notify_wake();
     return queued;
 }

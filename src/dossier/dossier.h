@@ -100,8 +100,10 @@ typedef struct {
 json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64_t *total);
 
 /* The official forms for one dossier. kind: "slip", "supplement", "refusal", "apology",
- * "control". base_url makes the QR code's tracking link absolute. */
-int dossier_form(db *d, arena *a, int64_t id, const char *kind, const char *base_url, buf *out, err *e);
+ * "control". notice_id picks an earlier supplement request, refusal or apology (0: the
+ * latest). base_url makes the QR code's tracking link absolute. */
+int dossier_form(db *d, arena *a, int64_t id, const char *kind, int64_t notice_id, const char *base_url, buf *out,
+                 err *e);
 
 /* Validators shared by intake and other public forms; each returns a normalised copy in the
  * arena, or NULL with e filled (field set). */

@@ -163,7 +163,8 @@ json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
         json_array_append_new(notices, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "kind", kind, "kind_label", label, "number",
                                                  (json_int_t)db_col_int(n, 2), "at_text", fmt_time(a, db_col_int(n, 3)),
                                                  "reason", db_col_text(n, 4), "pdf",
-                                                 arena_printf(a, "/ho-so/%lld/%s.pdf", (long long)id, form)));
+                                                 arena_printf(a, "/ho-so/%lld/%s.pdf?so=%lld", (long long)id, form,
+                                                              (long long)db_col_int(n, 0))));
     }
     db_done(n);
     json_object_set_new(o, "notices", notices);
@@ -213,46 +214,72 @@ json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int
     return o;
 }
 
+/* Escapes LIKE's wildcards in a folded query (ESCAPE '\\'). */
+static char *like_pattern(arena *a, const char *folded)
+{
+    buf b;
+    buf_init(&b, a);
+    buf_putc(&b, '%');
+    for (const char *p = folded; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\') buf_putc(&b, '\\');
+        buf_putc(&b, *p);
+    }
+    buf_putc(&b, '%');
+    return (char *)buf_cstr(&b);
+}
+
 json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64_t *total)
 {
-    char *folded = q->q && *q->q ? text_fold(a, q->q) : NULL;
-    const char *where =
-        "WHERE (? = 0 OR d.unit_id = ? OR d.resolving_unit_id = ?) AND (? = 0 OR d.assignee_id = ?) "
-        "AND (? = '' OR (? = 'open' AND d.status IN ('received', 'in_progress', 'supplement')) OR d.status = ?) "
-        "AND (? = 0 OR (d.status IN ('received', 'in_progress') AND d.due_at <= ?)) "
-        "AND (? = '' OR d.code = ? OR d.applicant_phone = ? OR d.applicant_name LIKE ?) ";
-    char *like = folded ? arena_printf(a, "%%%s%%", q->q) : "";
-    /* the late board reaches two working days ahead: four calendar days covers a weekend */
-    int64_t horizon = now + 4 * 86400;
-    db_stmt *s = db_prepare(d, arena_printf(a, "SELECT " DOSSIER_COLUMNS DOSSIER_FROM "%s ORDER BY %s LIMIT ? OFFSET ?",
-                                            where, q->late_board || q->assignee_id ? "d.due_at, d.id" : "d.received_at DESC, d.id DESC"));
-    db_stmt *c = total ? db_prepare(d, arena_printf(a, "SELECT COUNT(*)" DOSSIER_FROM "%s", where)) : NULL;
+    /* Only the filters in use go into the SQL (fixed fragments, never input), so SQLite can
+     * use the index that fits: unit+status+due, assignee, or unit+received. */
+    buf w;
+    buf_init(&w, a);
+    buf_puts(&w, "WHERE 1 = 1");
+    if (q->unit_id) buf_puts(&w, " AND (d.unit_id = ?1 OR d.resolving_unit_id = ?1)");
+    if (q->assignee_id) buf_puts(&w, " AND d.assignee_id = ?2");
+    const char *st = q->status && *q->status ? q->status : NULL;
+    if (st && !strcmp(st, "open")) buf_puts(&w, " AND d.status IN ('received', 'in_progress', 'supplement')");
+    else if (st) buf_puts(&w, " AND d.status = ?3");
+    int64_t horizon = now;
+    if (q->late_board) {
+        /* late, or due by the end of the next working day (a Tết break is nine days long) */
+        const calendar *cal = holiday_calendar(d, NULL);
+        cal_unit cu = q->unit_id ? holiday_unit(d, q->unit_id) : CAL_UNIT_DEFAULT;
+        horizon = cal ? calendar_due_at(cal, &cu, now, 1) : now + 4 * 86400;
+        buf_puts(&w, " AND d.status IN ('received', 'in_progress') AND d.due_at <= ?4");
+    }
+    const char *qq = q->q && *q->q ? text_trim(a, q->q) : "";
+    char phone[16] = "";
+    char *code = NULL, *like = NULL;
+    if (*qq) {
+        code = g_ascii_strup(qq, -1);
+        like = like_pattern(a, text_fold(a, qq));
+        text_phone_vn(qq, phone);
+        buf_puts(&w, " AND (d.code = ?5 OR d.applicant_phone = ?6 OR d.applicant_key LIKE ?7 ESCAPE '\\')");
+    }
+    const char *order = q->late_board || q->assignee_id ? "d.due_at, d.id" : "d.received_at DESC, d.id DESC";
+    db_stmt *s = db_prepare(d, arena_printf(a, "SELECT " DOSSIER_COLUMNS DOSSIER_FROM "%s ORDER BY %s LIMIT ?8 OFFSET ?9",
+                                            buf_cstr(&w), order));
+    db_stmt *c = total ? db_prepare(d, arena_printf(a, "SELECT COUNT(*)" DOSSIER_FROM "%s", buf_cstr(&w))) : NULL;
     db_stmt *both[2] = {s, c};
     for (int k = 0; k < 2; k++) {
         db_stmt *t = both[k];
         if (!t) continue;
-        int i = 1;
-        db_bind_int(t, i++, q->unit_id);
-        db_bind_int(t, i++, q->unit_id);
-        db_bind_int(t, i++, q->unit_id);
-        db_bind_int(t, i++, q->assignee_id);
-        db_bind_int(t, i++, q->assignee_id);
-        const char *st = q->status ? q->status : "";
-        db_bind_text(t, i++, st);
-        db_bind_text(t, i++, st);
-        db_bind_text(t, i++, st);
-        db_bind_int(t, i++, q->late_board);
-        db_bind_int(t, i++, horizon);
-        const char *qq = q->q ? q->q : "";
-        db_bind_text(t, i++, qq);
-        db_bind_text(t, i++, qq);
-        db_bind_text(t, i++, qq);
-        db_bind_text(t, i++, like);
+        if (q->unit_id) db_bind_int(t, 1, q->unit_id);
+        if (q->assignee_id) db_bind_int(t, 2, q->assignee_id);
+        if (st && strcmp(st, "open")) db_bind_text(t, 3, st);
+        if (q->late_board) db_bind_int(t, 4, horizon);
+        if (*qq) {
+            db_bind_text(t, 5, code);
+            db_bind_text(t, 6, *phone ? phone : "-");
+            db_bind_text(t, 7, like);
+        }
         if (k == 0) {
-            db_bind_int(t, i++, q->limit > 0 ? q->limit : 50);
-            db_bind_int(t, i++, q->offset);
+            db_bind_int(t, 8, q->limit > 0 ? q->limit : 50);
+            db_bind_int(t, 9, q->offset);
         }
     }
+    g_free(code);
     json_t *arr = json_array();
     while (db_step(s) == DB_ROW) json_array_append_new(arr, row_json(s, a, now, false));
     db_done(s);
@@ -338,13 +365,16 @@ static int fill_form(db *d, arena *a, int64_t id, const char *base_url, form_dos
 }
 
 /* The latest notice of a kind: its number, reason, papers and dates. */
-static int fill_notice(db *d, arena *a, int64_t id, const char *kind, const char *suffix, form_dossier *f, err *e)
+static int fill_notice(db *d, arena *a, int64_t id, const char *kind, int64_t notice_id, const char *suffix,
+                       form_dossier *f, err *e)
 {
-    db_stmt *s = db_prepare(d, "SELECT n.number, n.at, n.reason, n.papers, COALESCE(n.new_due_at, 0), COALESCE(u.full_name, '') "
-                               "FROM dossier_notices n LEFT JOIN users u ON u.id = n.user_id "
-                               "WHERE n.dossier_id = ? AND n.kind = ? ORDER BY n.id DESC LIMIT 1");
+    db_stmt *s = db_prepare(d, "SELECT n.number, n.at, n.reason, n.papers, COALESCE(n.new_due_at, 0), COALESCE(u.full_name, ''), "
+                               "COALESCE(n.old_due_at, 0) FROM dossier_notices n LEFT JOIN users u ON u.id = n.user_id "
+                               "WHERE n.dossier_id = ? AND n.kind = ? AND (? = 0 OR n.id = ?) ORDER BY n.id DESC LIMIT 1");
     db_bind_int(s, 1, id);
     db_bind_text(s, 2, kind);
+    db_bind_int(s, 3, notice_id);
+    db_bind_int(s, 4, notice_id);
     if (db_step(s) != DB_ROW) {
         db_done(s);
         err_set(e, 404, N_("Hồ sơ này chưa có phiếu loại này."), "no %s notice", kind);
@@ -357,6 +387,7 @@ static int fill_notice(db *d, arena *a, int64_t id, const char *kind, const char
     f->new_due_at = db_col_int(s, 4);
     f->contact_name = arena_strdup(a, db_col_text(s, 5));
     f->officer_name = f->contact_name;
+    if (db_col_int(s, 6)) f->due_at = db_col_int(s, 6);   /* the apology names the date it breaks */
     db_done(s);
     return 0;
 }
@@ -403,7 +434,8 @@ static form_step *control_steps(db *d, arena *a, int64_t id, size_t *n)
     return st;
 }
 
-int dossier_form(db *d, arena *a, int64_t id, const char *kind, const char *base_url, buf *out, err *e)
+int dossier_form(db *d, arena *a, int64_t id, const char *kind, int64_t notice_id, const char *base_url, buf *out,
+                 err *e)
 {
     form_dossier f;
     if (fill_form(d, a, id, base_url, &f, e)) return -1;
@@ -414,11 +446,11 @@ int dossier_form(db *d, arena *a, int64_t id, const char *kind, const char *base
         return form_control_pdf(&f, out, e);
     }
     if (!strcmp(kind, "supplement"))
-        return fill_notice(d, a, id, "supplement", "HDHS", &f, e) ? -1 : form_supplement_pdf(&f, out, e);
+        return fill_notice(d, a, id, "supplement", notice_id, "HDHS", &f, e) ? -1 : form_supplement_pdf(&f, out, e);
     if (!strcmp(kind, "refusal"))
-        return fill_notice(d, a, id, "refusal", "TCHS", &f, e) ? -1 : form_refusal_pdf(&f, out, e);
+        return fill_notice(d, a, id, "refusal", notice_id, "TCHS", &f, e) ? -1 : form_refusal_pdf(&f, out, e);
     if (!strcmp(kind, "apology")) {
-        if (fill_notice(d, a, id, "apology", "PXL", &f, e)) return -1;
+        if (fill_notice(d, a, id, "apology", notice_id, "PXL", &f, e)) return -1;
         db_stmt *s = db_prepare(d, "SELECT resolving_unit_id FROM dossiers WHERE id = ?");
         db_bind_int(s, 1, id);
         int64_t ru = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;

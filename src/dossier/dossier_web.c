@@ -1,7 +1,9 @@
 /* dossier_web.c -- the one-stop pages: intake (keyboard-first), the dossier with its
  * control sheet and actions, the lists (search, inbox, late board), the printed forms, and
  * the citizen's tracking page and JSON lookup. */
+#include <glib.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,9 +75,13 @@ static void intake_page(req *r, int status, json_t *values, const err *e)
         }
         json_t *papers = json_array(), *line;
         size_t i;
-        json_array_foreach(json_object_get(proc, "papers"), i, line)
-            json_array_append_new(papers, json_pack("{s:O, s:s}", "name", line, "field",
-                                                    arena_printf(r->a, "paper_%zu", i)));
+        bool posted = json_is_true(json_object_get(values, "posted"));
+        json_array_foreach(json_object_get(proc, "papers"), i, line) {
+            const char *field = arena_printf(r->a, "paper_%zu", i);
+            /* a fresh form has every paper ticked; a form sent back keeps the officer's ticks */
+            bool ticked = !posted || json_object_get(values, field);
+            json_array_append_new(papers, json_pack("{s:O, s:s, s:b}", "name", line, "field", field, "checked", ticked));
+        }
         json_object_set_new(model, "paper_count", json_integer((json_int_t)json_array_size(papers)));
         json_object_set_new(model, "papers", papers);
         json_object_set_new(model, "procedure", proc);
@@ -97,7 +103,7 @@ void page_intake_form(req *r)
     int64_t pid = 0;
     const char *t = req_query(r, "thu_tuc");
     if (t && !text_parse_uint(t, INT64_MAX, &pid)) pid = 0;
-    json_t *v = json_pack("{s:I}", "procedure_id", (json_int_t)pid);
+    json_t *v = json_pack("{s:I, s:s}", "procedure_id", (json_int_t)pid, "sets", "1");
     /* a citizen's booking pre-fills the intake: procedure, name, phone, ID */
     const char *booking = req_query(r, "lich_hen");
     booking_row b;
@@ -116,7 +122,8 @@ static json_t *values_from_form(req *r)
 {
     json_t *v = json_object();
     for (const kv *k = r->form; k; k = k->next)
-        if (strcmp(k->name, "_csrf") && strncmp(k->name, "paper_", 6)) json_object_set_new(v, k->name, json_string(k->value));
+        if (strcmp(k->name, "_csrf")) json_object_set_new(v, k->name, json_string(k->value));
+    json_object_set_new(v, "posted", json_true());
     int64_t pid = 0;
     text_parse_uint(req_form(r, "procedure_id"), INT64_MAX, &pid);
     json_object_set_new(v, "procedure_id", json_integer(pid));
@@ -265,7 +272,9 @@ void page_dossier_pdf(req *r)
         buf out;
         buf_init(&out, r->a);
         err e = {0};
-        if (dossier_form(req_db(r), r->a, id, PDF_KINDS[i][1], web_public_base(r), &out, &e)) {
+        int64_t notice = 0;   /* ?so=N: an earlier notice of that kind, printed again as issued */
+        if (req_query(r, "so")) text_parse_uint(req_query(r, "so"), INT64_MAX, &notice);
+        if (dossier_form(req_db(r), r->a, id, PDF_KINDS[i][1], notice, web_public_base(r), &out, &e)) {
             web_err(r, &e);
             return;
         }
@@ -322,63 +331,109 @@ void page_dossier_board(req *r)
 
 /* ---- tracking by citizens ---------------------------------------------------------------- */
 
-/* Wrong code/secret pairs are counted per client address; past the limit the address waits,
- * so secrets cannot be guessed by enumeration (31^6 ≈ 887 million secrets per code). */
-#define TRACK_WINDOW 600
+/* Wrong code/secret pairs are counted per client address (IPv6 by its /64, which one
+ * household holds) and per dossier code; past either limit the lookup waits, so secrets
+ * cannot be guessed by enumeration (31^6 ≈ 887 million secrets per code). A slot still in its
+ * window is never taken over by another key: when every probed slot is busy the newcomer
+ * waits too, which only a flood of distinct addresses can cause. */
+#define TRACK_WINDOW 600          /* seconds, per address */
 #define TRACK_MAX_FAILS 10
-#define TRACK_SLOTS 1024
+#define TRACK_CODE_WINDOW 86400   /* per code: a day */
+#define TRACK_CODE_MAX_FAILS 20
+#define TRACK_SLOTS 4096
+#define TRACK_PROBES 8
 
-static struct {
-    char ip[48];
+typedef struct {
+    char key[72];
     int64_t since;
     int fails;
-} track_fails[TRACK_SLOTS];
+} track_slot;
+
+static track_slot track_fails[TRACK_SLOTS];
 static pthread_mutex_t track_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static unsigned ip_slot(const char *ip)
+static unsigned key_hash(const char *k)
 {
     unsigned h = 2166136261u;
-    for (; *ip; ip++) h = (h ^ (unsigned char)*ip) * 16777619u;
-    return h % TRACK_SLOTS;
+    for (; *k; k++) h = (h ^ (unsigned char)*k) * 16777619u;
+    return h;
 }
 
-/* Seconds the address must still wait; 0 when it may try. */
-static int64_t track_blocked(const char *ip, int64_t now)
+/* The slot of key (existing, or a free or expired one); NULL when all probed slots are busy.
+ * Called with track_mu held. */
+static track_slot *track_slot_of(const char *key, int64_t now, int window)
+{
+    unsigned h = key_hash(key);
+    track_slot *free_slot = NULL;
+    for (int p = 0; p < TRACK_PROBES; p++) {
+        track_slot *t = &track_fails[(h + (unsigned)p) % TRACK_SLOTS];
+        if (!strcmp(t->key, key)) {
+            if (now - t->since >= window) t->fails = 0, t->since = now;
+            return t;
+        }
+        int slot_window = t->key[0] == 'c' ? TRACK_CODE_WINDOW : TRACK_WINDOW;
+        if (!free_slot && (!t->key[0] || now - t->since >= slot_window)) free_slot = t;
+    }
+    if (free_slot) {
+        snprintf(free_slot->key, sizeof free_slot->key, "%s", key);
+        free_slot->since = now;
+        free_slot->fails = 0;
+    }
+    return free_slot;
+}
+
+/* "a:1.2.3.4", "a:2001:db8:1:2" (the /64 of an IPv6 address), "c:CODE" */
+static const char *addr_key(arena *a, const char *ip)
+{
+    if (!strchr(ip, ':')) return arena_printf(a, "a:%s", ip);
+    const char *p = ip;
+    for (int groups = 0; *p && groups < 4; p++)
+        if (*p == ':') groups++;
+    return arena_printf(a, "a:%.*s", (int)(p - ip), ip);
+}
+
+/* Seconds the address or the code must still wait; 0 when the lookup may go ahead. */
+static int64_t track_blocked(arena *a, const char *ip, const char *code, int64_t now)
 {
     pthread_mutex_lock(&track_mu);
-    unsigned i = ip_slot(ip);
     int64_t wait = 0;
-    if (!strcmp(track_fails[i].ip, ip) && now - track_fails[i].since < TRACK_WINDOW && track_fails[i].fails >= TRACK_MAX_FAILS)
-        wait = TRACK_WINDOW - (now - track_fails[i].since);
+    track_slot *t = track_slot_of(addr_key(a, ip), now, TRACK_WINDOW);
+    if (!t) wait = TRACK_WINDOW;
+    else if (t->fails >= TRACK_MAX_FAILS) wait = TRACK_WINDOW - (now - t->since);
+    track_slot *c = track_slot_of(arena_printf(a, "c:%s", code), now, TRACK_CODE_WINDOW);
+    if (!c) wait = wait > TRACK_WINDOW ? wait : TRACK_WINDOW;
+    else if (c->fails >= TRACK_CODE_MAX_FAILS && TRACK_CODE_WINDOW - (now - c->since) > wait)
+        wait = TRACK_CODE_WINDOW - (now - c->since);
     pthread_mutex_unlock(&track_mu);
     return wait;
 }
 
-static void track_failed(const char *ip, int64_t now)
+static void track_failed(arena *a, const char *ip, const char *code, int64_t now)
 {
     pthread_mutex_lock(&track_mu);
-    unsigned i = ip_slot(ip);
-    if (strcmp(track_fails[i].ip, ip) || now - track_fails[i].since >= TRACK_WINDOW) {
-        snprintf(track_fails[i].ip, sizeof track_fails[i].ip, "%s", ip);
-        track_fails[i].since = now;
-        track_fails[i].fails = 0;
-    }
-    track_fails[i].fails++;
+    track_slot *t = track_slot_of(addr_key(a, ip), now, TRACK_WINDOW);
+    if (t) t->fails++;
+    track_slot *c = track_slot_of(arena_printf(a, "c:%s", code), now, TRACK_CODE_WINDOW);
+    if (c) c->fails++;
     pthread_mutex_unlock(&track_mu);
 }
 
 /* Looks up code + secret for the citizen: the view, or NULL with *status 404 or 429. */
 static json_t *track_lookup(req *r, const char *code, const char *secret, int *status)
 {
-    int64_t now = req_now(r), wait = track_blocked(r->ip, now);
+    /* codes are printed in capitals; a citizen typing them in lower case is not guessing */
+    char *upper = g_ascii_strup(text_trim(r->a, code), -1);
+    code = arena_strdup(r->a, upper);
+    g_free(upper);
+    int64_t now = req_now(r), wait = track_blocked(r->a, r->ip, code, now);
     if (wait > 0) {
         web_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
         *status = 429;
         return NULL;
     }
-    json_t *o = dossier_track(req_db(r), r->a, text_trim(r->a, code), text_trim(r->a, secret), now);
+    json_t *o = dossier_track(req_db(r), r->a, code, text_trim(r->a, secret), now);
     if (!o) {
-        track_failed(r->ip, now);
+        track_failed(r->a, r->ip, code, now);
         *status = 404;
     }
     return o;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../core/text.h"
+#include "../notify/notify.h"
 #include "dossier.h"
 
 /* Digits of s with spaces, dots and hyphens dropped; NULL if anything else is in it. */
@@ -48,12 +49,8 @@ const char *dossier_check_citizen_id(arena *a, const char *s, const char *field,
 
 const char *dossier_check_email(arena *a, const char *s, const char *field, err *e)
 {
-    const char *at = s ? strchr(s, '@') : NULL;
-    const char *dot = at ? strrchr(at, '.') : NULL;
-    bool ok = at && at > s && dot && dot > at + 1 && dot[1] && strlen(s) <= 254 && !strchr(at + 1, '@');
-    for (const char *p = s; ok && *p; p++)
-        if ((unsigned char)*p <= ' ' || *p == ',' || *p == ';' || *p == '<' || *p == '>' || *p == '"') ok = false;
-    if (!ok) {
+    /* the outbox's rule, so an address accepted here is one a message can be sent to */
+    if (!s || !notify_email_ok(s)) {
         err_set(e, 400, N_("Địa chỉ thư điện tử không hợp lệ (ví dụ đúng: ten@example.vn)."), "bad email");
         err_field(e, field);
         return NULL;

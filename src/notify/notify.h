@@ -74,6 +74,9 @@ int notify_start(db_pool *pool, const notify_config *cfg, err *e);
 void notify_stop(void);
 /* Asks a running sender to look now (after a commit that queued rows, or a retry). */
 void notify_wake(void);
+
+/* Whether the outbox can send to this e-mail address (the rule intake also applies). */
+bool notify_email_ok(const char *s);
 /* One pass over the rows due now, synchronously (tests, `thanthien notify --once`): rows
  * attempted, -1 when the database failed. */
 int notify_run_once(db_pool *pool, const notify_config *cfg);

@@ -1651,9 +1651,26 @@ static void dossier_lifecycle(void **state)
      * test has changed it) */
     assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE dossier_id = %lld AND event = 'receipt' AND channel = 'sms' "
                              "AND recipient = '0912345678' AND body LIKE '%%%s%%'", (long long)d.id, d.code), 1);
+    /* a board member does not work dossiers: no hand-over to them */
+    char form[256];
+    snprintf(form, sizeof form, "&to_user_id=%lld", (long long)sql_int("SELECT id FROM users WHERE username = 'bantt1'"));
+    response bad;
+    assert_int_equal(act(&desk, d.id, "chuyen", form, &bad), 400);
+    assert_contains(bad.body, "Chọn một cán bộ khác");
+    response_free(&bad);
+    /* the desk finds it by the name typed without diacritics, by the phone as people write it */
+    static const char *const finds[] = {"/ho-so?q=nguyen+thi+hong", "/ho-so?q=NGUY%E1%BB%84N", "/ho-so?q=0912.345.678"};
+    for (size_t i = 0; i < 3; i++) {
+        response f = request("GET", finds[i], NULL, desk.cookie, NULL);
+        assert_int_equal(f.status, 200);
+        assert_contains(f.body, d.code);
+        response_free(&f);
+    }
+    response none = request("GET", "/ho-so?q=%25", NULL, desk.cookie, NULL);
+    assert_lacks(none.body, d.code);   /* a bare % is a character, not "everything" */
+    response_free(&none);
     /* the desk hands it to the specialist, whose inbox lists it */
     int64_t spec_id = sql_int("SELECT id FROM users WHERE username = 'lanhdao1'");
-    char form[256];
     snprintf(form, sizeof form, "&to_user_id=%lld&note=Th%%E1%%BA%%A9m+%%C4%%91%%E1%%BB%%8Bnh", (long long)spec_id);
     assert_int_equal(act(&desk, d.id, "chuyen", form, NULL), 200);
     response r = request("GET", "/ho-so/cho-xu-ly", NULL, spec.cookie, NULL);
@@ -1735,11 +1752,21 @@ static void intake_refuses_bad_input(void **state)
         assert_contains(r.body, cases[i].message);
         response_free(&r);
     }
-    /* no name, a procedure from nowhere */
+    /* a forged token is refused before anything is read */
     response r = request("POST", "/ho-so", "_csrf=x", desk.cookie, NULL);
     assert_int_equal(r.status, 403);
     response_free(&r);
     char body[256];
+    /* no name; the papers the officer left unticked stay unticked on the form sent back */
+    snprintf(body, sizeof body, "_csrf=%s&procedure_id=%lld&applicant_name=&applicant_phone=0912345678&channel=desk"
+             "&paper_count=2&paper_1=1&sets=3", desk.csrf, (long long)proc);
+    r = request("POST", "/ho-so", body, desk.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Nhập họ và tên người nộp");
+    assert_contains(r.body, "id=\"paper_0\" name=\"paper_0\" type=\"checkbox\" value=\"1\" >");
+    assert_contains(r.body, "id=\"paper_1\" name=\"paper_1\" type=\"checkbox\" value=\"1\" checked>");
+    assert_contains(r.body, "name=\"sets\" value=\"3\"");
+    response_free(&r);
     snprintf(body, sizeof body, "_csrf=%s&procedure_id=999999&applicant_name=A&applicant_phone=0912345678&channel=desk", desk.csrf);
     r = request("POST", "/ho-so", body, desk.cookie, NULL);
     assert_int_equal(r.status, 400);
@@ -1783,11 +1810,14 @@ static void supplement_once_and_refusal(void **state)
     assert_string_equal(status_of(&desk, d.id), "supplement");
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dossier_notices WHERE dossier_id = %lld AND kind = 'supplement' AND "
                              "papers LIKE '%%Tờ khai%%'", (long long)d.id), 1);
-    /* the clock stopped; when the papers come it restarts in full */
+    /* the clock stopped; when the papers come, a week later, it restarts in full from then */
+    sql_int("UPDATE dossiers SET received_at = received_at - 7 * 86400, due_at = due_at - 7 * 86400 WHERE id = %lld",
+            (long long)d.id);
     sqlite3_int64 due0 = sql_int("SELECT due_at FROM dossiers WHERE id = %lld", (long long)d.id);
     assert_int_equal(act(&desk, d.id, "tiep-tuc", "", NULL), 200);
     assert_string_equal(status_of(&desk, d.id), "in_progress");
-    assert_true(sql_int("SELECT due_at FROM dossiers WHERE id = %lld", (long long)d.id) >= due0);
+    assert_true(sql_int("SELECT due_at FROM dossiers WHERE id = %lld", (long long)d.id) > due0 + 5 * 86400);
+    assert_true(sql_int("SELECT due_at > strftime('%%s', 'now') FROM dossiers WHERE id = %lld", (long long)d.id) == 1);
     /* a supplement may be asked once */
     assert_int_equal(act(&desk, d.id, "bo-sung", "&papers=X&reason=Y", &out), 409);
     assert_contains(out.body, "một lần");
@@ -2037,7 +2067,13 @@ static void tracking_refuses_guessing(void **state)
     assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
     intake_result d;
     assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &d), 201);
-    char path[256];
+    char path[256], lower[64];
+    /* the code typed in lower case is the same code, not a wrong guess */
+    for (size_t i = 0; i <= strlen(d.code); i++) lower[i] = (char)(d.code[i] >= 'A' && d.code[i] <= 'Z' ? d.code[i] + 32 : d.code[i]);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%s?secret=%s", lower, d.secret);
+    response ok = get(path);
+    assert_int_equal(ok.status, 200);
+    response_free(&ok);
     for (int i = 0; i < 10; i++) {
         snprintf(path, sizeof path, "/api/v1/dossiers/%s?secret=ZZZZ%02d", d.code, i);
         response r = get(path);

@@ -26,6 +26,7 @@ CREATE TABLE dossiers (
     days INTEGER NOT NULL CHECK (days >= 0),   -- working days allowed, as at intake
     fee INTEGER NOT NULL DEFAULT 0 CHECK (fee >= 0),   -- catalogue fee at intake, đồng
     applicant_name TEXT NOT NULL,
+    applicant_key TEXT NOT NULL DEFAULT '',    -- the name folded (text_fold), for search without diacritics
     applicant_phone TEXT NOT NULL DEFAULT '',
     applicant_id_number TEXT NOT NULL DEFAULT '',      -- 12-digit citizen ID
     applicant_address TEXT NOT NULL DEFAULT '',
