@@ -68,6 +68,7 @@ bool account_can_access(db *d, const account_user *u, int64_t unit_id);
 typedef struct {
     const char *code, *kind, *name, *parent_code, *address, *phone, *email, *desk_name,
         *desk_hours, *saturday_hours, *reception_place, *reception_hours;
+    const char *agency_code;    /* mã định danh: the first part of dossier codes; "" = the unit's code */
     bool saturday_service;
 } unit_fields;
 

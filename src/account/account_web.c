@@ -190,6 +190,7 @@ static unit_fields unit_fields_from_form(req *r)
         .saturday_hours = req_form(r, "saturday_hours"),
         .reception_place = req_form(r, "reception_place"),
         .reception_hours = req_form(r, "reception_hours"),
+        .agency_code = req_form(r, "agency_code"),
     };
     const char *sat = req_form(r, "saturday_service");
     f.saturday_service = sat && !strcmp(sat, "1");

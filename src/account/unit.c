@@ -10,7 +10,7 @@
 #define UNIT_COLUMNS                                                                              \
     "u.id, u.code, u.kind, u.name, COALESCE(p.code, ''), COALESCE(p.name, ''), u.address, u.phone, " \
     "u.email, u.desk_name, u.desk_hours, u.saturday_service, u.saturday_hours, u.reception_place, "  \
-    "u.reception_hours"
+    "u.reception_hours, u.agency_code"
 
 static const char *kind_label(const char *kind)
 {
@@ -23,7 +23,7 @@ static const char *kind_label(const char *kind)
 
 static json_t *unit_row(db_stmt *s)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "id",
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "id",
                      (json_int_t)db_col_int(s, 0), "code", db_col_text(s, 1), "kind", db_col_text(s, 2),
                      "kind_label", kind_label(db_col_text(s, 2)), "name", db_col_text(s, 3), "parent_code",
                      db_col_text(s, 4), "parent_name", db_col_text(s, 5), "address", db_col_text(s, 6), "phone",
@@ -31,6 +31,8 @@ static json_t *unit_row(db_stmt *s)
                      db_col_text(s, 10), "saturday_service", db_col_int(s, 11) != 0, "saturday_hours",
                      db_col_text(s, 12), "reception_place", db_col_text(s, 13), "reception_hours",
                      db_col_text(s, 14));
+    json_object_set_new(o, "agency_code", json_string(db_col_text(s, 15)));
+    return o;
 }
 
 static void add_leaders_and_hamlets(db *d, json_t *unit)
@@ -182,13 +184,23 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
         return -1;
     }
     (void)actor_unit;
+    /* the official identifier that starts dossier codes (mã định danh, e.g. H19.05443): capitals,
+     * digits and dots only, since it is printed on slips and typed by citizens */
+    for (const char *c = f->agency_code ? f->agency_code : ""; *c; c++) {
+        if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.') || c - f->agency_code >= 30) {
+            err_set(e, 400, "Mã định danh chỉ gồm chữ in hoa không dấu, chữ số và dấu chấm (tối đa 30 ký tự), ví dụ H19.05443.",
+                    "agency code");
+            err_field(e, "agency_code");
+            return -1;
+        }
+    }
     int64_t now = (int64_t)time(NULL);
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s;
     if (create) {
         s = db_prepare(d, "INSERT INTO units (code, kind, name, parent_id, address, phone, email, desk_name, "
-                          "desk_hours, saturday_service, saturday_hours, reception_place, reception_hours, created_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "desk_hours, saturday_service, saturday_hours, reception_place, reception_hours, created_at, "
+                          "agency_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         db_bind_text(s, 1, f->code);
         db_bind_text(s, 2, f->kind);
         db_bind_text(s, 3, f->name);
@@ -197,7 +209,7 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
     } else {
         s = db_prepare(d, "UPDATE units SET name = ?3, address = ?5, phone = ?6, email = ?7, desk_name = ?8, "
                           "desk_hours = ?9, saturday_service = ?10, saturday_hours = ?11, reception_place = ?12, "
-                          "reception_hours = ?13 WHERE code = ?1");
+                          "reception_hours = ?13, agency_code = ?15 WHERE code = ?1");
         db_bind_text(s, 1, f->code);
         db_bind_text(s, 3, f->name);
     }
@@ -210,6 +222,7 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
     db_bind_text(s, 11, f->saturday_hours ? f->saturday_hours : "");
     db_bind_text(s, 12, f->reception_place ? f->reception_place : "");
     db_bind_text(s, 13, f->reception_hours ? f->reception_hours : "");
+    db_bind_text(s, 15, f->agency_code ? f->agency_code : "");
     int rc = db_step(s);
     db_done(s);
     if (rc == DB_CONSTRAINT) {

@@ -2059,6 +2059,30 @@ static void benchmark_database_from_the_command_line(void **state)
     assert_int_equal(sql_int_in(bulk, "SELECT COUNT(*) FROM dossiers", NULL, NULL), 2000);
 }
 
+static void agency_code_starts_dossier_codes(void **state)
+{
+    (void)state;
+    session admin, officer;
+    assert_int_equal(login("admin", PASSWORD, &admin), 303);
+    assert_int_equal(login("canbo2", PASSWORD, &officer), 303);
+    char body[512];
+    snprintf(body, sizeof body, "_csrf=%s&name=X%%C3%%A3+Ph%%C3%%BA+%%C4%%90%%C3%%ACnh&agency_code=h19.05602", admin.csrf);
+    response r = request("POST", "/quan-tri/don-vi/05602", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Mã định danh chỉ gồm chữ in hoa");
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM units WHERE code = '05602' AND agency_code = ''"), 1);
+    snprintf(body, sizeof body, "_csrf=%s&name=X%%C3%%A3+Ph%%C3%%BA+%%C4%%90%%C3%%ACnh&saturday_service=0&agency_code=H19.05602",
+             admin.csrf);
+    r = request("POST", "/quan-tri/don-vi/05602", body, admin.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    intake_result d;
+    assert_int_equal(intake(&officer, procedure_id("khai+tu"), NULL, &d), 201);
+    assert_non_null(strstr(d.code, "H19.05602-"));
+    assert_int_equal(strlen(d.code), strlen("H19.05602-261123-0001"));
+}
+
 /* Must run after every other tracking lookup: it uses up this address's allowance. */
 static void tracking_refuses_guessing(void **state)
 {
@@ -2298,6 +2322,7 @@ int main(void)
         cmocka_unit_test(forms_print_as_pdf),
         cmocka_unit_test(indicators_page_and_workbook),
         cmocka_unit_test(benchmark_database_from_the_command_line),
+        cmocka_unit_test(agency_code_starts_dossier_codes),
         cmocka_unit_test(tracking_refuses_guessing),
         cmocka_unit_test(booking_by_a_citizen),
         cmocka_unit_test(concurrent_bookings_over_http),
