@@ -717,13 +717,15 @@ static int close_dossier(db *d, arena *a, int64_t id, const dossier_action *act,
         return -1;
     dossier_row row;
     if (begin_action(d, id, allowed, N_("Hồ sơ đã kết thúc, không thể thay đổi."), &row, e)) return -1;
-    /* a refusal or withdrawal is not a result: done_at stays empty for the indicators */
+    /* done_at is when the dossier left the flow; the status tells a result from a refusal or a
+     * withdrawal (the indicators and the register read both) */
     db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = ?, outcome_note = ?, assignee_id = NULL, paused_at = NULL, "
-                               "updated_at = ? WHERE id = ?");
+                               "done_at = ?, updated_at = ? WHERE id = ?");
     db_bind_text(s, 1, status);
     db_bind_text(s, 2, act->reason);
     db_bind_int(s, 3, act->now);
-    db_bind_int(s, 4, id);
+    db_bind_int(s, 4, act->now);
+    db_bind_int(s, 5, id);
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
