@@ -137,6 +137,7 @@ fuzz: $(GEN)
 bench: all
 	@scripts/deps.sh bench
 	bench/run.sh
+	bench/dossier.sh
 
 # ---- translations ------------------------------------------------------------------------
 pot:
