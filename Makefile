@@ -139,6 +139,8 @@ fuzz: $(GEN)
 bench: all
 	@scripts/deps.sh bench
 	bench/run.sh
+	bench/dossier.sh
+
 # the time to render one appointment slip PDF (bench/slip_pdf.c)
 build/slip_bench: bench/slip_pdf.c $(call objects,rel)
 	$(CC) $(CFLAGS_REL) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)

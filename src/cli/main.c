@@ -360,8 +360,11 @@ static int cmd_demo(int argc, char **argv)
     if (rc == 0 && bulk > 0) {
         /* a benchmark database is rebuilt, not recovered: no fsync while it is written */
         db_exec(d, "PRAGMA synchronous=OFF");
-        db_exec(d, "PRAGMA cache_size=-262144");
+        db_exec(d, "PRAGMA journal_mode=OFF");
+        db_exec(d, "PRAGMA cache_size=-1048576");
+        db_exec(d, "PRAGMA foreign_keys=OFF");
         rc = demo_dossiers_bulk(d, bulk, (int64_t)time(NULL), DEMO_SEED, stderr, &e);
+        db_exec(d, "PRAGMA journal_mode=WAL");
         db_exec(d, "PRAGMA synchronous=FULL");
     }
     db_close(d);
