@@ -527,7 +527,10 @@ static int64_t plan(gen *g, const dunit *u, const dproc *p, int64_t t0, const ch
         if (h <= prev || h >= done) h = prev + (done - prev) / 2;
         add_event(l, EV_HANDOVER, h, holder, finisher, due, "");
     }
-    if (late && chance(r, p->days == 0 ? 0.3 : 0.65)) {
+    /* today's late board should show something real: of the dossiers late right now, most
+     * have not been apologised for yet (the desk does it on the board) */
+    bool late_now = late && due < g->now && done > g->now;
+    if (late && chance(r, late_now ? 0.2 : p->days == 0 ? 0.3 : 0.65)) {
         /* the apology: on the due day (or the day before), with a working day on or after the result */
         cal_day on = chance(r, 0.7) ? due_day : working_before(g, u, due_day);
         int64_t ta = at_minutes(r, on, minutes_of_day(14, 0), minutes_of_day(16, 30));
