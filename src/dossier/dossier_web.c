@@ -333,9 +333,10 @@ void page_dossier_board(req *r)
 
 /* Wrong code/secret pairs are counted per client address (IPv6 by its /64, which one
  * household holds) and per dossier code; past either limit the lookup waits, so secrets
- * cannot be guessed by enumeration (31^6 ≈ 887 million secrets per code). A slot still in its
- * window is never taken over by another key: when every probed slot is busy the newcomer
- * waits too, which only a flood of distinct addresses can cause. */
+ * cannot be guessed by enumeration (31^6 ≈ 887 million secrets per code). Only failures take
+ * a slot. Addresses and codes have tables of their own, and a slot still in its window is
+ * never given to another key. If a flood of distinct addresses fills the address table, the
+ * lookup fails closed: addresses without a slot wait until slots free up again. */
 #define TRACK_WINDOW 600          /* seconds, per address */
 #define TRACK_MAX_FAILS 10
 #define TRACK_CODE_WINDOW 86400   /* per code: a day */
@@ -349,7 +350,13 @@ typedef struct {
     int fails;
 } track_slot;
 
-static track_slot track_fails[TRACK_SLOTS];
+typedef struct {
+    track_slot slot[TRACK_SLOTS];
+    int window;
+} track_table;
+
+static track_table track_addrs = {.window = TRACK_WINDOW}, track_codes = {.window = TRACK_CODE_WINDOW};
+static int64_t track_full_until;   /* the address table was full: unknown addresses wait */
 static pthread_mutex_t track_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static unsigned key_hash(const char *k)
@@ -359,37 +366,36 @@ static unsigned key_hash(const char *k)
     return h;
 }
 
-/* The slot of key (existing, or a free or expired one); NULL when all probed slots are busy.
- * Called with track_mu held. */
-static track_slot *track_slot_of(const char *key, int64_t now, int window)
+/* The slot of key; when it has none and create is set, a free or expired one. NULL when
+ * there is none (or, creating, all probed slots are in use). Called with track_mu held. */
+static track_slot *track_slot_of(track_table *tb, const char *key, int64_t now, bool create)
 {
     unsigned h = key_hash(key);
     track_slot *free_slot = NULL;
     for (int p = 0; p < TRACK_PROBES; p++) {
-        track_slot *t = &track_fails[(h + (unsigned)p) % TRACK_SLOTS];
-        if (!strcmp(t->key, key)) {
-            if (now - t->since >= window) t->fails = 0, t->since = now;
+        track_slot *t = &tb->slot[(h + (unsigned)p) % TRACK_SLOTS];
+        bool expired = now - t->since >= tb->window;
+        if (t->key[0] && !strcmp(t->key, key)) {
+            if (expired) t->fails = 0, t->since = now;
             return t;
         }
-        int slot_window = t->key[0] == 'c' ? TRACK_CODE_WINDOW : TRACK_WINDOW;
-        if (!free_slot && (!t->key[0] || now - t->since >= slot_window)) free_slot = t;
+        if (!free_slot && (!t->key[0] || expired)) free_slot = t;
     }
-    if (free_slot) {
-        snprintf(free_slot->key, sizeof free_slot->key, "%s", key);
-        free_slot->since = now;
-        free_slot->fails = 0;
-    }
+    if (!create || !free_slot) return NULL;
+    snprintf(free_slot->key, sizeof free_slot->key, "%s", key);
+    free_slot->since = now;
+    free_slot->fails = 0;
     return free_slot;
 }
 
-/* "a:1.2.3.4", "a:2001:db8:1:2" (the /64 of an IPv6 address), "c:CODE" */
+/* "1.2.3.4", or "2001:db8:1:2" (the /64 of an IPv6 address) */
 static const char *addr_key(arena *a, const char *ip)
 {
-    if (!strchr(ip, ':')) return arena_printf(a, "a:%s", ip);
+    if (!strchr(ip, ':')) return ip;
     const char *p = ip;
     for (int groups = 0; *p && groups < 4; p++)
         if (*p == ':') groups++;
-    return arena_printf(a, "a:%.*s", (int)(p - ip), ip);
+    return arena_strndup(a, ip, (size_t)(p - ip));
 }
 
 /* Seconds the address or the code must still wait; 0 when the lookup may go ahead. */
@@ -397,12 +403,11 @@ static int64_t track_blocked(arena *a, const char *ip, const char *code, int64_t
 {
     pthread_mutex_lock(&track_mu);
     int64_t wait = 0;
-    track_slot *t = track_slot_of(addr_key(a, ip), now, TRACK_WINDOW);
-    if (!t) wait = TRACK_WINDOW;
-    else if (t->fails >= TRACK_MAX_FAILS) wait = TRACK_WINDOW - (now - t->since);
-    track_slot *c = track_slot_of(arena_printf(a, "c:%s", code), now, TRACK_CODE_WINDOW);
-    if (!c) wait = wait > TRACK_WINDOW ? wait : TRACK_WINDOW;
-    else if (c->fails >= TRACK_CODE_MAX_FAILS && TRACK_CODE_WINDOW - (now - c->since) > wait)
+    track_slot *t = track_slot_of(&track_addrs, addr_key(a, ip), now, false);
+    if (t && t->fails >= TRACK_MAX_FAILS) wait = TRACK_WINDOW - (now - t->since);
+    if (!t && now < track_full_until) wait = track_full_until - now;
+    track_slot *c = track_slot_of(&track_codes, code, now, false);
+    if (c && c->fails >= TRACK_CODE_MAX_FAILS && TRACK_CODE_WINDOW - (now - c->since) > wait)
         wait = TRACK_CODE_WINDOW - (now - c->since);
     pthread_mutex_unlock(&track_mu);
     return wait;
@@ -411,9 +416,10 @@ static int64_t track_blocked(arena *a, const char *ip, const char *code, int64_t
 static void track_failed(arena *a, const char *ip, const char *code, int64_t now)
 {
     pthread_mutex_lock(&track_mu);
-    track_slot *t = track_slot_of(addr_key(a, ip), now, TRACK_WINDOW);
+    track_slot *t = track_slot_of(&track_addrs, addr_key(a, ip), now, true);
     if (t) t->fails++;
-    track_slot *c = track_slot_of(arena_printf(a, "c:%s", code), now, TRACK_CODE_WINDOW);
+    else track_full_until = now + TRACK_WINDOW;
+    track_slot *c = track_slot_of(&track_codes, code, now, true);
     if (c) c->fails++;
     pthread_mutex_unlock(&track_mu);
 }
