@@ -153,11 +153,7 @@ int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_i
 
 int64_t account_user_unit(db *d, int64_t user_id)
 {
-    db_stmt *s = db_prepare(d, "SELECT unit_id FROM users WHERE id = ?");
-    db_bind_int(s, 1, user_id);
-    int64_t unit = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
-    db_done(s);
-    return unit;
+    return db_int_by_id(d, "SELECT unit_id FROM users WHERE id = ?", user_id, -1);
 }
 
 static json_t *user_row(db_stmt *s)

@@ -245,11 +245,7 @@ json_t *catalog_get(db *d, arena *a, int64_t id)
 
 int64_t catalog_unit_of(db *d, int64_t id)
 {
-    db_stmt *s = db_prepare(d, "SELECT unit_id FROM procedures WHERE id = ?");
-    db_bind_int(s, 1, id);
-    int64_t u = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
-    db_done(s);
-    return u;
+    return db_int_by_id(d, "SELECT unit_id FROM procedures WHERE id = ?", id, -1);
 }
 
 /* Splits a folded query into words (at most 16). */

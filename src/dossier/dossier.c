@@ -438,12 +438,8 @@ static int begin_action(db *d, int64_t id, const char *const *allowed, const cha
 /* The unit of an active user who works dossiers (officer, specialist, leader); -1 otherwise. */
 static int64_t desk_user_unit(db *d, int64_t user_id)
 {
-    db_stmt *s = db_prepare(d, "SELECT unit_id FROM users WHERE id = ? AND active = 1 AND role IN ('officer', "
-                               "'specialist', 'leader')");
-    db_bind_int(s, 1, user_id);
-    int64_t u = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
-    db_done(s);
-    return u;
+    return db_int_by_id(d, "SELECT unit_id FROM users WHERE id = ? AND active = 1 AND role IN ('officer', 'specialist', "
+                           "'leader')", user_id, -1);
 }
 
 /* Who may move a dossier on: its holder, or the desk and the leaders (who oversee the flow);

@@ -173,20 +173,12 @@ json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
 
 int64_t dossier_unit_of(db *d, int64_t id)
 {
-    db_stmt *s = db_prepare(d, "SELECT unit_id FROM dossiers WHERE id = ?");
-    db_bind_int(s, 1, id);
-    int64_t u = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
-    db_done(s);
-    return u;
+    return db_int_by_id(d, "SELECT unit_id FROM dossiers WHERE id = ?", id, -1);
 }
 
 int64_t dossier_resolving_unit_of(db *d, int64_t id)
 {
-    db_stmt *s = db_prepare(d, "SELECT resolving_unit_id FROM dossiers WHERE id = ?");
-    db_bind_int(s, 1, id);
-    int64_t u = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
-    db_done(s);
-    return u;
+    return db_int_by_id(d, "SELECT resolving_unit_id FROM dossiers WHERE id = ?", id, -1);
 }
 
 json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int64_t now)
@@ -451,11 +443,7 @@ int dossier_form(db *d, arena *a, int64_t id, const char *kind, int64_t notice_i
         return fill_notice(d, a, id, "refusal", notice_id, "TCHS", &f, e) ? -1 : form_refusal_pdf(&f, out, e);
     if (!strcmp(kind, "apology")) {
         if (fill_notice(d, a, id, "apology", notice_id, "PXL", &f, e)) return -1;
-        db_stmt *s = db_prepare(d, "SELECT resolving_unit_id FROM dossiers WHERE id = ?");
-        db_bind_int(s, 1, id);
-        int64_t ru = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
-        db_done(s);
-        fill_signer(d, a, ru, &f);
+        fill_signer(d, a, dossier_resolving_unit_of(d, id), &f);
         return form_apology_pdf(&f, out, e);
     }
     err_set(e, 404, N_("Không có mẫu phiếu này."), "form kind %s", kind);

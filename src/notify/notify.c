@@ -320,11 +320,7 @@ int notify_template_save(db *d, arena *a, int64_t unit_id, const char *event, co
 
 int64_t notify_outbox_unit(db *d, int64_t outbox_id)
 {
-    db_stmt *s = db_prepare(d, "SELECT unit_id FROM outbox WHERE id = ?");
-    db_bind_int(s, 1, outbox_id);
-    int64_t unit = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
-    db_done(s);
-    return unit;
+    return db_int_by_id(d, "SELECT unit_id FROM outbox WHERE id = ?", outbox_id, -1);
 }
 
 int notify_retry(db *d, int64_t outbox_id, int64_t actor_id, err *e)

@@ -42,6 +42,10 @@ int64_t db_col_int(db_stmt *s, int i);     /* i counts from 0 */
 const char *db_col_text(db_stmt *s, int i);   /* "" for NULL; valid until the next step */
 bool db_col_null(db_stmt *s, int i);
 
+/* The first column of the first row of a query with one integer parameter (an id), or
+ * fallback when there is no row: the many "which unit owns this?" lookups. */
+int64_t db_int_by_id(db *d, const char *sql, int64_t id, int64_t fallback);
+
 /* Runs a statement that returns no rows: binds nothing, steps once. */
 int db_exec(db *d, const char *sql);
 

@@ -341,3 +341,13 @@ int db_backup(db *d, const char *to_path, err *e)
     if (!ok) remove(to_path);
     return ok ? 0 : -1;
 }
+
+int64_t db_int_by_id(db *d, const char *sql, int64_t id, int64_t fallback)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s) return fallback;
+    db_bind_int(s, 1, id);
+    int64_t v = db_step(s) == DB_ROW ? db_col_int(s, 0) : fallback;
+    db_done(s);
+    return v;
+}
