@@ -17,6 +17,7 @@
 #   ONLY="lookup intake kill"        which parts to run
 #   BENCH_KIT=../shared/bench        the shared kit (else /work/shared/bench)
 #   KIT_ARGS                         extra environment for the kit, e.g. "ROUNDS=3 DURATION=10s"
+#   KIT_ONLY="limit peer project"    the kit's own ONLY (ours above is not passed on)
 #   INTAKE_CLIENTS=16 INTAKE_SECONDS=10 SLIPS=50 KILL_AFTER=4 PORT=8093
 #   THANTHIEN=build/thanthien
 # Output: bench/.work/dossier-results/STAMP/ (summary.md, the kit's table, intake and kill logs).
@@ -113,7 +114,7 @@ if want lookup; then
   echo "== lookup: $BENCH_KIT/run.sh (limit, peer, project)"
   # wrk opens 64 connections from one address: the per-address limit (default 32) is raised;
   # every code is valid, so the wrong-secret limit of the lookup is never reached
-  env BENCH_WORK="$WORK/kit" N="$N" \
+  env BENCH_WORK="$WORK/kit" N="$N" ONLY="${KIT_ONLY:-limit peer project}" \
     PROJECT_CMD="$THANTHIEN serve --listen 127.0.0.1 --quiet --max-per-ip 256 --max-connections 512" \
     PROJECT_DB="$DB" PROJECT_CODES="$CODES" PROJECT_API_PREFIX=/api/v1/dossiers/ PROJECT_SECRET_PARAM=secret \
     ${KIT_ARGS:-} "$BENCH_KIT/run.sh" 2>&1 | tee "$OUT/lookup.txt"
