@@ -24,7 +24,6 @@ struct db_stmt {
 };
 
 typedef struct {
-    const char *sql;   /* the caller's pointer, compared first */
     char *copy;        /* our copy, compared when the pointer differs */
     db_stmt *stmt;
 } cache_slot;
@@ -170,7 +169,6 @@ db_stmt *db_prepare(db *d, const char *sql)
                 log_sqlite(sql, d->h);
                 return NULL;
             }
-            slot->sql = sql;
             slot->copy = strdup(sql);
             slot->stmt = calloc(1, sizeof *slot->stmt);
             if (!slot->copy || !slot->stmt) abort();
@@ -178,7 +176,9 @@ db_stmt *db_prepare(db *d, const char *sql)
             slot->stmt->owner = d;
             return slot->stmt;
         }
-        if (slot->sql == sql || !strcmp(slot->copy, sql)) return slot->stmt;
+        /* by text, never by address: SQL built in a request's arena may reuse the address of
+         * other SQL from an earlier request */
+        if (!strcmp(slot->copy, sql)) return slot->stmt;
     }
     /* The cache is full (should not happen: the program has fewer statements than slots). */
     log_sqlite("statement cache full", d->h);
