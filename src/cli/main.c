@@ -187,19 +187,20 @@ static int cmd_serve(int argc, char **argv)
 {
     const char *usage = "serve --db PATH --port N [--listen ADDR] [--max-body BYTES] [--max-per-ip N] "
                         "[--request-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--quiet] "
-                        "[--public-url URL] " NOTIFY_USAGE;
+                        "[--public-url URL] [--trust-proxy] " NOTIFY_USAGE;
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nServes the web site and the JSON API. Defaults: --listen 127.0.0.1, "
                "--max-body 10485760, --max-per-ip 32, --request-timeout 30, --idle-timeout 60, "
                "--max-connections 256.\n--public-url is the address citizens reach the site at, for the links in "
-               "messages (default http://ADDR:PORT).\nWith --smtp-url, --sms-url or --zalo-url the notification outbox is sent "
+               "messages (default http://ADDR:PORT).\n--trust-proxy: behind nginx on the same machine, take the client's address from the last "
+               "X-Forwarded-For hop (for the tracking lookup's limit on wrong guesses).\nWith --smtp-url, --sms-url or --zalo-url the notification outbox is sent "
                "too (see 'thanthien notify --help').\n",
                usage);
         return 0;
     }
     opt opts[] = {{"--db", 1},          {"--port", 1},         {"--listen", 1},          {"--max-body", 1},
                   {"--max-per-ip", 1},  {"--request-timeout", 1}, {"--idle-timeout", 1}, {"--max-connections", 1},
-                  {"--quiet", 0},       {"--public-url", 1},   NOTIFY_OPTS,           {NULL, 0}};
+                  {"--quiet", 0},       {"--public-url", 1},   {"--trust-proxy", 0}, NOTIFY_OPTS,           {NULL, 0}};
     const char *pos[1];
     int npos;
     if (parse("serve", usage, argc, argv, opts, pos, 0, &npos)) return 2;
@@ -228,6 +229,7 @@ static int cmd_serve(int argc, char **argv)
         .db_connections = 16,
         .locale_dir = exe_dir_path("locale"),
         .quiet = flag(opts, "--quiet"),
+        .trust_proxy = flag(opts, "--trust-proxy"),
     };
     const char *url = get(opts, "--public-url");
     if (url && strncmp(url, "http://", 7) && strncmp(url, "https://", 8))

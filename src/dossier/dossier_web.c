@@ -13,6 +13,7 @@
 #include "../core/text.h"
 #include "../holiday/holiday.h"
 #include "../web/app.h"
+#include "../web/form.h"
 #include "dossier.h"
 
 static bool parse_id(req *r, int64_t *id)
@@ -300,6 +301,9 @@ static void list_page(req *r, dossier_query *q, const char *title, const char *m
     }
     json_t *model = json_pack("{s:o, s:I, s:s, s:s}", "dossiers", rows, "total", (json_int_t)total, "q", q->q ? q->q : "",
                               "status", q->status ? q->status : "");
+    char *q_enc = NULL;   /* the query inside the page links, percent-encoded */
+    form_url_encode(r->a, q->q ? q->q : "", &q_enc);
+    json_object_set_new(model, "q_enc", json_string(q_enc ? q_enc : ""));
     if (page > 1) json_object_set_new(model, "prev", json_integer(page - 1));
     if (page * 50 < total) json_object_set_new(model, "next", json_integer(page + 1));
     json_object_set_new(model, mode, json_true());
@@ -337,7 +341,7 @@ static json_t *track_lookup(req *r, const char *code, const char *secret, int *s
     char *upper = g_ascii_strup(text_trim(r->a, code), -1);
     code = arena_strdup(r->a, upper);
     g_free(upper);
-    int64_t now = req_now(r), wait = track_limit_wait(r->ip, code, now);
+    int64_t now = req_now(r), wait = track_limit_wait(r->client, code, now);
     if (wait > 0) {
         web_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
         *status = 429;
@@ -345,7 +349,7 @@ static json_t *track_lookup(req *r, const char *code, const char *secret, int *s
     }
     json_t *o = dossier_track(req_db(r), r->a, code, text_trim(r->a, secret), now);
     if (!o) {
-        track_limit_failed(r->ip, code, now);
+        track_limit_failed(r->client, code, now);
         *status = 404;
     }
     return o;

@@ -22,6 +22,7 @@ typedef struct {
     int db_connections;
     const char *locale_dir;
     bool quiet;                  /* no request log lines */
+    bool trust_proxy;            /* X-Forwarded-For from a loopback peer names the client */
 } app_config;
 
 typedef void (*handler_fn)(req *r);

@@ -434,6 +434,21 @@ static void dispatch(req *r)
 
 /* ---- MHD callbacks ------------------------------------------------------------------ */
 
+/* The last address in X-Forwarded-For (the one our own proxy appended), when the peer is a
+ * loopback proxy the administrator told us to trust; otherwise the peer itself. */
+static const char *forwarded_client(req *r, bool trust)
+{
+    const char *xff = trust ? req_header(r, "X-Forwarded-For") : NULL;
+    bool loopback = !strncmp(r->ip, "127.", 4) || !strcmp(r->ip, "::1");
+    if (!xff || !loopback) return r->ip;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ') last++;
+    size_t n = strspn(last, "0123456789abcdefABCDEF:.");
+    if (n == 0 || n > 45 || (last[n] && last[n] != ' ')) return r->ip;
+    return arena_strndup(r->a, last, n);
+}
+
 static request_state *state_new(app *ap, struct MHD_Connection *c, const char *url, const char *method)
 {
     arena *a = arena_new();
@@ -450,6 +465,7 @@ static request_state *state_new(app *ap, struct MHD_Connection *c, const char *u
     char ip[INET6_ADDRSTRLEN];
     client_ip(c, ip, sizeof ip);
     r->ip = arena_strdup(a, ip);
+    r->client = forwarded_client(r, ap->cfg.trust_proxy);
     const char *lang = cookie(r, "lang");
     r->lang = lang && !strcmp(lang, "en") ? "en" : "vi";
     const char *proto = req_header(r, "X-Forwarded-Proto");

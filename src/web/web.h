@@ -39,7 +39,9 @@ typedef struct req {
     const char *method;
     const char *path;
     const char *route;        /* the matched pattern, for metrics and logs */
-    const char *ip;
+    const char *ip;           /* the socket's peer (the proxy, behind nginx) */
+    const char *client;       /* the citizen's address: X-Forwarded-For's last hop when the
+                                 server trusts its proxy (serve --trust-proxy), else ip */
     const char *param_names[4];
     const char *param_values[4];
     int nparams;

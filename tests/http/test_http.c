@@ -2083,6 +2083,57 @@ static void agency_code_starts_dossier_codes(void **state)
     assert_int_equal(strlen(d.code), strlen("H19.05602-261123-0001"));
 }
 
+/* Behind nginx (serve --trust-proxy) the limit counts the citizen's address from the last
+ * X-Forwarded-For hop, so one citizen's typos do not lock out everyone behind the proxy. */
+static void trusted_proxy_limits_each_citizen(void **state)
+{
+    (void)state;
+    int p2 = free_port();
+    char portstr[16], log[320], url[128];
+    snprintf(portstr, sizeof portstr, "%d", p2);
+    snprintf(log, sizeof log, "%s/proxy-server.log", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *f = freopen(log, "w", stderr);
+        (void)f;
+        execl(bin, bin, "serve", "--db", dbpath, "--port", portstr, "--trust-proxy", "--quiet", (char *)NULL);
+        _exit(127);
+    }
+    long status = 0;
+    for (int i = 0; i < 100 && status != 200; i++) {
+        usleep(100 * 1000);
+        CURL *c = curl_easy_init();
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/healthz", p2);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_cleanup(c);
+    }
+    assert_int_equal(status, 200);
+    long got[12];
+    for (int i = 0; i < 12; i++) {
+        /* 11 wrong guesses from one citizen, then one from a neighbour behind the same proxy */
+        CURL *c = curl_easy_init();
+        struct curl_slist *h = curl_slist_append(NULL, i < 11 ? "X-Forwarded-For: 10.9.8.7, 198.51.100.1"
+                                                             : "X-Forwarded-For: 198.51.100.2");
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/dossiers/NO-SUCH-%d?secret=ZZZZZZ", p2, i);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+        got[i] = 0;
+        if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &got[i]);
+        curl_slist_free_all(h);
+        curl_easy_cleanup(c);
+    }
+    for (int i = 0; i < 10; i++) assert_int_equal(got[i], 404);
+    assert_int_equal(got[10], 429);   /* that citizen waits */
+    assert_int_equal(got[11], 404);   /* the neighbour does not */
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) fail_msg("proxy server exit %d:\n%s", st, slurp(log));
+}
+
 /* Must run after every other tracking lookup: it uses up this address's allowance. */
 static void tracking_refuses_guessing(void **state)
 {
@@ -2114,6 +2165,10 @@ static void tracking_refuses_guessing(void **state)
     r = get(path);
     assert_int_equal(r.status, 429);
     assert_contains(r.body, "sai nhiều lần");
+    response_free(&r);
+    /* a made-up X-Forwarded-For does not buy a fresh allowance (no --trust-proxy here) */
+    r = request("GET", path, NULL, NULL, "X-Forwarded-For: 203.0.113.9");
+    assert_int_equal(r.status, 429);
     response_free(&r);
 }
 
@@ -2323,6 +2378,7 @@ int main(void)
         cmocka_unit_test(indicators_page_and_workbook),
         cmocka_unit_test(benchmark_database_from_the_command_line),
         cmocka_unit_test(agency_code_starts_dossier_codes),
+        cmocka_unit_test(trusted_proxy_limits_each_citizen),
         cmocka_unit_test(tracking_refuses_guessing),
         cmocka_unit_test(booking_by_a_citizen),
         cmocka_unit_test(concurrent_bookings_over_http),
