@@ -94,8 +94,8 @@ run:
 TEST_LIBS := $(PKG_LIBS) -lcmocka
 # every tests/unit/test_NAME.c is one cmocka program linked with the whole (checked) build
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/chk/%,$(sort $(wildcard tests/unit/test_*.c)))
-build/chk/test_%: tests/unit/test_%.c $(call objects,chk)
-	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $(filter-out tests/notify/%,$^) $(TEST_LIBS)
+build/chk/test_%: tests/unit/test_%.c $(call objects,chk) $(wildcard tests/unit/*.h)
+	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $(filter-out tests/notify/% %.h,$^) $(TEST_LIBS)
 # the outbox's test servers are #included by its test
 build/chk/test_notify: $(wildcard tests/notify/*.c)
 build/chk/test_http: tests/http/test_http.c

@@ -27,11 +27,7 @@ const booking_settings BOOKING_DEFAULTS = {
 
 /* ---- small pure helpers --------------------------------------------------------------- */
 
-/* Vietnamese numbers: mobiles are 0 + 9 digits with a 3, 5, 7, 8 or 9 after the 0 (since the
- * 2018 renumbering); landlines are 0 + 2 + 9 digits (since 2017). +84 / 84 stand for the 0.
- * Spaces, dots and dashes between digits are allowed as people write them. */
-/* Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L). */
-static const char CODE_ALPHABET[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+static const char CODE_ALPHABET[] = TEXT_CODE_ALPHABET;
 #define CODE_CHARS 6
 
 bool booking_code_normalize(const char *in, char out[16])

@@ -45,4 +45,8 @@ char *text_money(arena *a, int64_t dong);
  * false when it is not one. */
 bool text_phone_vn(const char *in, char out[16]);
 
+/* The characters of codes people read off paper or over the phone (lookup secrets, booking
+ * codes): digits and capitals that cannot be mistaken for one another, no 0/O, 1/I/L. */
+#define TEXT_CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
 #endif

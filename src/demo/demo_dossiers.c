@@ -695,7 +695,7 @@ static const char INSERT_NOTICE[] =
     "INSERT INTO dossier_notices (dossier_id, kind, number, at, user_id, reason, papers, old_due_at, new_due_at) "
     "VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)";
 
-static const char SECRET_ALPHABET[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";   /* as dossier.c issues them */
+static const char SECRET_ALPHABET[] = TEXT_CODE_ALPHABET;   /* as dossier.c issues them */
 
 static void bind_person_id(db_stmt *s, int i, const person *p)
 {

@@ -58,8 +58,7 @@ const char *dossier_return_label(const char *m) { const char *l = LABEL(RETURNS,
 
 /* ---- codes -------------------------------------------------------------------------------- */
 
-/* Unambiguous on paper and over the phone: no 0/O, 1/I/L. */
-static const char SECRET_ALPHABET[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+static const char SECRET_ALPHABET[] = TEXT_CODE_ALPHABET;
 
 static void make_secret(char out[7])
 {

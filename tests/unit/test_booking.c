@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "testdir.h"
+
 #include "../../src/core/text.h"
 
 #include <dirent.h>
@@ -74,18 +76,7 @@ static int group_teardown(void **state)
 {
     fixture *fx = *state;
     db_close(fx->d);
-    DIR *dir = opendir(fx->dir);
-    if (dir) {
-        struct dirent *de;
-        char p[512];
-        while ((de = readdir(dir))) {
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-            snprintf(p, sizeof p, "%s/%s", fx->dir, de->d_name);
-            unlink(p);
-        }
-        closedir(dir);
-    }
-    rmdir(fx->dir);
+    testdir_remove(fx->dir);
     return 0;
 }
 

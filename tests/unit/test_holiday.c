@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "testdir.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,18 +67,7 @@ static int group_teardown(void **state)
     (void)state;
     db_close(fx.d);
     holiday_cleanup();
-    DIR *dir = opendir(fx.dir);
-    if (dir) {
-        struct dirent *de;
-        char p[512];
-        while ((de = readdir(dir))) {
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-            snprintf(p, sizeof p, "%s/%s", fx.dir, de->d_name);
-            unlink(p);
-        }
-        closedir(dir);
-    }
-    rmdir(fx.dir);
+    testdir_remove(fx.dir);
     return 0;
 }
 
