@@ -70,6 +70,7 @@ typedef struct {
         *desk_hours, *saturday_hours, *reception_place, *reception_hours;
     const char *agency_code;    /* mã định danh: the first part of dossier codes; "" = the unit's code */
     bool saturday_service;
+    bool letter_ceremony;       /* congratulation letters are handed over at a ceremony at the office */
 } unit_fields;
 
 int64_t account_unit_id(db *d, const char *code);                 /* -1 when unknown */
@@ -89,6 +90,11 @@ int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *
                           const char *voters, int64_t actor_id, err *e);
 int account_leader_create(db *d, int64_t unit_id, const char *name, const char *title,
                           const char *phone, int64_t actor_id, err *e);
+/* The unit's head (its first leader): name and title ("Chủ tịch UBND phường"), "" when the
+ * unit has no leader on record. For signatures. */
+bool account_unit_head(db *d, arena *a, int64_t unit_id, const char **name, const char **title);
+/* The unit hands congratulation letters over at a ceremony at the office. */
+bool account_unit_wants_ceremony(db *d, int64_t unit_id);
 /* The unit and its ancestors, nearest first, ending in -1 (for catalogue inheritance). */
 int account_unit_chain(db *d, int64_t unit_id, int64_t *out, int max);
 

@@ -194,6 +194,8 @@ static unit_fields unit_fields_from_form(req *r)
     };
     const char *sat = req_form(r, "saturday_service");
     f.saturday_service = sat && !strcmp(sat, "1");
+    const char *ceremony = req_form(r, "letter_ceremony");
+    f.letter_ceremony = ceremony && !strcmp(ceremony, "1");
     return f;
 }
 

@@ -10,7 +10,7 @@
 #define UNIT_COLUMNS                                                                              \
     "u.id, u.code, u.kind, u.name, COALESCE(p.code, ''), COALESCE(p.name, ''), u.address, u.phone, " \
     "u.email, u.desk_name, u.desk_hours, u.saturday_service, u.saturday_hours, u.reception_place, "  \
-    "u.reception_hours, u.agency_code"
+    "u.reception_hours, u.agency_code, u.letter_ceremony"
 
 static const char *kind_label(const char *kind)
 {
@@ -32,6 +32,7 @@ static json_t *unit_row(db_stmt *s)
                      db_col_text(s, 12), "reception_place", db_col_text(s, 13), "reception_hours",
                      db_col_text(s, 14));
     json_object_set_new(o, "agency_code", json_string(db_col_text(s, 15)));
+    json_object_set_new(o, "letter_ceremony", json_boolean(db_col_int(s, 16) != 0));
     return o;
 }
 
@@ -200,7 +201,8 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
     if (create) {
         s = db_prepare(d, "INSERT INTO units (code, kind, name, parent_id, address, phone, email, desk_name, "
                           "desk_hours, saturday_service, saturday_hours, reception_place, reception_hours, created_at, "
-                          "agency_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "agency_code, letter_ceremony) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                          "?13, ?14, ?15, ?16)");
         db_bind_text(s, 1, f->code);
         db_bind_text(s, 2, f->kind);
         db_bind_text(s, 3, f->name);
@@ -209,7 +211,7 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
     } else {
         s = db_prepare(d, "UPDATE units SET name = ?3, address = ?5, phone = ?6, email = ?7, desk_name = ?8, "
                           "desk_hours = ?9, saturday_service = ?10, saturday_hours = ?11, reception_place = ?12, "
-                          "reception_hours = ?13, agency_code = ?15 WHERE code = ?1");
+                          "reception_hours = ?13, agency_code = ?15, letter_ceremony = ?16 WHERE code = ?1");
         db_bind_text(s, 1, f->code);
         db_bind_text(s, 3, f->name);
     }
@@ -223,6 +225,7 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
     db_bind_text(s, 12, f->reception_place ? f->reception_place : "");
     db_bind_text(s, 13, f->reception_hours ? f->reception_hours : "");
     db_bind_text(s, 15, f->agency_code ? f->agency_code : "");
+    db_bind_int(s, 16, f->letter_ceremony ? 1 : 0);
     int rc = db_step(s);
     db_done(s);
     if (rc == DB_CONSTRAINT) {
@@ -355,4 +358,20 @@ int account_leader_create(db *d, int64_t unit_id, const char *name, const char *
     return audited_insert(d, unit_id, "leader.create", "leader",
                           json_pack("{s:s, s:s, s:s}", "name", name, "title", title, "phone", phone ? phone : ""),
                           actor_id, e);
+}
+
+bool account_unit_head(db *d, arena *a, int64_t unit_id, const char **name, const char **title)
+{
+    db_stmt *s = db_prepare(d, "SELECT name, title FROM unit_leaders WHERE unit_id = ? ORDER BY sort, id LIMIT 1");
+    db_bind_int(s, 1, unit_id);
+    bool found = db_step(s) == DB_ROW;
+    *name = found ? arena_strdup(a, db_col_text(s, 0)) : "";
+    *title = found ? arena_strdup(a, db_col_text(s, 1)) : "";
+    db_done(s);
+    return found;
+}
+
+bool account_unit_wants_ceremony(db *d, int64_t unit_id)
+{
+    return db_int_by_id(d, "SELECT letter_ceremony FROM units WHERE id = ?", unit_id, 0) == 1;
 }

@@ -11,8 +11,8 @@
 
 const char *const catalog_csv_columns[] = {"unit_code", "code", "name", "field", "days", "time_text", "fee",
                                            "fee_text", "papers", "submit_where", "online_level", "legal_basis",
-                                           "result", NULL};
-#define NCOLUMNS 13
+                                           "result", "letter", NULL};
+#define NCOLUMNS 14
 #define MAX_TEXT 4000
 
 static const char *online_label(const char *level)
@@ -21,6 +21,37 @@ static const char *online_label(const char *level)
     if (!strcmp(level, "partial")) return N_("Dịch vụ công trực tuyến một phần");
     if (!strcmp(level, "none")) return N_("Chỉ nộp trực tiếp hoặc qua bưu chính");
     return "";
+}
+
+static const char *const LETTERS[][2] = {
+    {"", N_("Không gửi thư")},
+    {"birth", N_("Thư chúc mừng khai sinh")},
+    {"marriage", N_("Thư chúc mừng kết hôn")},
+    {"death", N_("Thư chia buồn")},
+};
+
+const char *catalog_letter_label(const char *occasion)
+{
+    for (size_t i = 0; i < sizeof LETTERS / sizeof LETTERS[0]; i++)
+        if (occasion && !strcmp(occasion, LETTERS[i][0])) return LETTERS[i][1];
+    return "";
+}
+
+/* The static key equal to s, or NULL. */
+static const char *letter_key(const char *s)
+{
+    for (size_t i = 0; i < sizeof LETTERS / sizeof LETTERS[0]; i++)
+        if (!strcmp(s, LETTERS[i][0])) return LETTERS[i][0];
+    return NULL;
+}
+
+const char *catalog_letter_occasion(db *d, int64_t id)
+{
+    db_stmt *s = db_prepare(d, "SELECT letter_occasion FROM procedures WHERE id = ?");
+    db_bind_int(s, 1, id);
+    const char *key = db_step(s) == DB_ROW ? letter_key(db_col_text(s, 0)) : NULL;
+    db_done(s);
+    return key ? key : "";
 }
 
 static bool code_ok(const char *c)
@@ -87,6 +118,12 @@ int catalog_check(db *d, arena *a, const procedure_fields *in, procedure *out, e
         err_field(e, "online_level");
         return -1;
     }
+    out->letter = letter_key(text_trim(a, in->letter));
+    if (!out->letter) {
+        err_set(e, 400, "Thư gửi khi có kết quả phải là birth, marriage, death hoặc để trống.", "bad letter");
+        err_field(e, "letter");
+        return -1;
+    }
     struct {
         const char *in;
         const char **out;
@@ -117,12 +154,14 @@ static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int6
     if (id) {
         s = db_prepare(d, "UPDATE procedures SET unit_id = ?1, code = ?2, name = ?3, field = ?4, search_key = ?5, "
                           "days = ?6, time_text = ?7, fee = ?8, fee_text = ?9, papers = ?10, submit_where = ?11, "
-                          "online_level = ?12, legal_basis = ?13, result = ?14, updated_at = ?15 WHERE id = ?16");
+                          "online_level = ?12, legal_basis = ?13, result = ?14, updated_at = ?15, letter_occasion = ?17 "
+                          "WHERE id = ?16");
         db_bind_int(s, 16, id);
     } else {
         s = db_prepare(d, "INSERT INTO procedures (unit_id, code, name, field, search_key, days, time_text, fee, "
-                          "fee_text, papers, submit_where, online_level, legal_basis, result, updated_at, created_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)");
+                          "fee_text, papers, submit_where, online_level, legal_basis, result, updated_at, created_at, "
+                          "letter_occasion) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                          "?15, ?17)");
     }
     db_bind_int(s, 1, p->unit_id);
     db_bind_text(s, 2, p->code);
@@ -139,6 +178,7 @@ static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int6
     db_bind_text(s, 13, p->legal_basis);
     db_bind_text(s, 14, p->result);
     db_bind_int(s, 15, now);
+    db_bind_text(s, 17, p->letter ? p->letter : "");
     int rc = db_step(s);
     db_done(s);
     if (rc == DB_DONE && out_id) *out_id = id ? id : db_last_id(d);
@@ -178,7 +218,7 @@ int catalog_save(db *d, arena *a, int64_t id, const procedure *p, int64_t actor_
 
 #define PROC_COLUMNS                                                                                 \
     "p.id, p.code, p.name, p.field, p.days, p.time_text, p.fee, p.fee_text, p.papers, p.submit_where, " \
-    "p.online_level, p.legal_basis, p.result, u.code, u.name, p.search_key, p.updated_at"
+    "p.online_level, p.legal_basis, p.result, u.code, u.name, p.search_key, p.updated_at, p.letter_occasion"
 
 static json_t *papers_array(const char *papers)
 {
@@ -229,6 +269,8 @@ static json_t *procedure_row(db_stmt *s, arena *a, bool full)
         json_object_set_new(o, "legal_basis", json_string(db_col_text(s, 11)));
         json_object_set_new(o, "result", json_string(db_col_text(s, 12)));
         json_object_set_new(o, "updated_at", json_integer(db_col_int(s, 16)));
+        json_object_set_new(o, "letter", json_string(db_col_text(s, 17)));
+        json_object_set_new(o, "letter_label", json_string(catalog_letter_label(db_col_text(s, 17))));
     }
     return o;
 }
@@ -362,7 +404,7 @@ static int import_row(void *ctx, int line, char **cells, int ncells)
         report(st, line, "thiếu ô so với dòng tiêu đề");
         return 0;
     }
-    procedure_fields in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]};
+    procedure_fields in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]};
     procedure p;
     err e = {0};
     if (catalog_check(st->d, st->a, &in, &p, &e) != 0) {
@@ -480,7 +522,7 @@ int catalog_export_csv(db *d, arena *a, int64_t unit_id, buf *out)
         buf_puts(out, k == NCOLUMNS - 1 ? "\r\n" : ",");
     }
     db_stmt *s = db_prepare(d, "SELECT u.code, p.code, p.name, p.field, p.days, p.time_text, p.fee, p.fee_text, "
-                               "p.papers, p.submit_where, p.online_level, p.legal_basis, p.result "
+                               "p.papers, p.submit_where, p.online_level, p.legal_basis, p.result, p.letter_occasion "
                                "FROM procedures p JOIN units u ON u.id = p.unit_id "
                                "WHERE p.active = 1 AND (? = 0 OR p.unit_id = ?) ORDER BY u.code, p.search_key, p.id");
     db_bind_int(s, 1, unit_id);

@@ -20,12 +20,14 @@
 typedef struct {
     const char *unit_code, *code, *name, *field, *days, *time_text, *fee, *fee_text, *papers,
         *submit_where, *online_level, *legal_basis, *result;
+    const char *letter;   /* the letter a result proposes: "", "birth", "marriage", "death" */
 } procedure_fields;   /* as typed in a form or a CSV row: text, checked by catalog_check() */
 
 typedef struct {
     int64_t unit_id;
     const char *code, *name, *field, *time_text, *fee_text, *papers, *submit_where,
         *online_level, *legal_basis, *result;
+    const char *letter;   /* "", "birth", "marriage", "death" (letter/letter.h) */
     int64_t days;   /* -1: not stated */
     int64_t fee;    /* -1: varies or not stated */
 } procedure;
@@ -47,6 +49,11 @@ json_t *catalog_search(db *d, arena *a, const catalog_query *q, int64_t *total);
 json_t *catalog_fields(db *d, int64_t unit_id);        /* the fields with their counts */
 json_t *catalog_get(db *d, arena *a, int64_t id);      /* NULL when unknown */
 int64_t catalog_unit_of(db *d, int64_t id);            /* -1 when unknown */
+/* The letter a finished dossier of this procedure proposes: "birth" or "marriage" (a
+ * congratulation), "death" (a condolence), "" none or unknown. A static string. */
+const char *catalog_letter_occasion(db *d, int64_t id);
+/* The label of a letter occasion for the catalogue's pages (Vietnamese msgid). */
+const char *catalog_letter_label(const char *occasion);
 
 /* CSV (RFC 4180, UTF-8, header row). Import checks every line and saves nothing unless all
  * are good; problems go to *report as "dòng N: ..." lines (an arena string). */

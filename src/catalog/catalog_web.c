@@ -231,7 +231,7 @@ static procedure_fields fields_from_form(req *r)
                           req_form(r, "field"),    req_form(r, "days"),        req_form(r, "time_text"),
                           req_form(r, "fee"),      req_form(r, "fee_text"),    req_form(r, "papers"),
                           req_form(r, "submit_where"), req_form(r, "online_level"), req_form(r, "legal_basis"),
-                          req_form(r, "result")};
+                          req_form(r, "result"),   req_form(r, "letter")};
     return f;
 }
 
@@ -246,6 +246,13 @@ static void form_page(req *r, int status, json_t *values, int64_t id, const err 
     json_object_set_new(model, "lvl_none", json_boolean(!strcmp(lvl, "none")));
     json_object_set_new(model, "lvl_partial", json_boolean(!strcmp(lvl, "partial")));
     json_object_set_new(model, "lvl_full", json_boolean(!strcmp(lvl, "full")));
+    json_t *letters = json_array();
+    static const char *const occasions[] = {"", "birth", "marriage", "death"};
+    for (size_t k = 0; k < 4; k++)
+        json_array_append_new(letters, json_pack("{s:s, s:s, s:b}", "value", occasions[k], "label",
+                                                 T(r, catalog_letter_label(occasions[k])), "selected",
+                                                 !strcmp(json_get_str(values, "letter"), occasions[k])));
+    json_object_set_new(model, "letters", letters);
     if (e) {
         json_object_set_new(model, "error", json_string(T(r, e->user)));
         json_object_set_new(model, "error_field", json_string(e->field));

@@ -328,8 +328,8 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
         "INSERT INTO dossiers (code, secret, unit_id, resolving_unit_id, procedure_id, procedure_name, days, fee, "
         "applicant_name, applicant_key, applicant_phone, applicant_id_number, applicant_address, applicant_email, "
         "channel, return_method, papers, sets, status, received_at, due_at, original_due_at, officer_id, book_volume, "
-        "book_seq, booking_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "'received', ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id");
+        "book_seq, booking_id, letters_ok, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, 'received', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING id");
     int i = 1;
     db_bind_text(s, i++, out->code);
     db_bind_text(s, i++, out->secret);
@@ -355,6 +355,7 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     if (actor_id) db_bind_int(s, i++, actor_id); else db_bind_null(s, i++);
     db_bind_int(s, i++, book);
     if (booking_id) db_bind_int(s, i++, booking_id); else db_bind_null(s, i++);
+    db_bind_int(s, i++, in->no_letters ? 0 : 1);
     db_bind_int(s, i++, in->received_at);
     db_bind_int(s, i++, in->received_at);
     out->id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
@@ -378,6 +379,57 @@ fail:
     db_rollback(d);
     free(papers_text);
     return -1;
+}
+
+/* ---- listeners --------------------------------------------------------------------------- */
+
+#define MAX_LISTENERS 4
+static dossier_event_fn listeners[MAX_LISTENERS];
+static int nlisteners;
+
+void dossier_listen(dossier_event_fn fn)
+{
+    for (int i = 0; i < nlisteners; i++)
+        if (listeners[i] == fn) return;
+    if (nlisteners < MAX_LISTENERS) listeners[nlisteners++] = fn;
+}
+
+/* Inside the action's transaction: a listener's failure rolls the action back, so a letter
+ * exists exactly when its event does. */
+static int tell_listeners(db *d, arena *a, const dossier_event *ev, err *e)
+{
+    for (int i = 0; i < nlisteners; i++)
+        if (listeners[i](d, a, ev, e)) {
+            if (!e->status) err_set(e, 500, N_("Không lưu được thay đổi, xin thử lại."), "listener for %s", ev->kind);
+            return -1;
+        }
+    return 0;
+}
+
+int dossier_replay(db *d, arena *a, int64_t since, dossier_event_fn fn, err *e)
+{
+    /* results in the order they happened, then apologies: what a listener would have seen */
+    db_stmt *s = db_prepare(d, "SELECT 'done', st.dossier_id, 0, st.from_user_id, st.at FROM dossier_steps st "
+                               "WHERE st.kind = 'done' AND st.at >= ?1 "
+                               "UNION ALL SELECT 'apology', n.dossier_id, n.id, n.user_id, n.at FROM dossier_notices n "
+                               "WHERE n.kind = 'apology' AND n.at >= ?1 ORDER BY 5, 2");
+    db_bind_int(s, 1, since);
+    int told = 0, rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        dossier_event ev = {strcmp(db_col_text(s, 0), "done") ? "apology" : "done", db_col_int(s, 1), db_col_int(s, 2),
+                            db_col_int(s, 3), db_col_int(s, 4)};
+        if (fn(d, a, &ev, e)) {
+            db_done(s);
+            return -1;
+        }
+        told++;
+    }
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 500, N_("Không đọc được dữ liệu hồ sơ."), "replay: %s", db_errmsg(d));
+        return -1;
+    }
+    return told;
 }
 
 /* ---- the state machine ------------------------------------------------------------------ */
@@ -531,7 +583,8 @@ int dossier_handover(db *d, arena *a, int64_t id, const dossier_action *act, err
                                                                       "to", to), e);
 }
 
-/* Stores a printed notice (supplement request, refusal, apology) with its yearly number. */
+/* Stores a printed notice (supplement request, refusal, apology) with its yearly number;
+ * returns its id. */
 static int64_t add_notice(db *d, arena *a, const dossier_row *row, const char *kind, const dossier_action *act,
                           const char *papers_json_text, int64_t old_due, int64_t new_due)
 {
@@ -540,7 +593,7 @@ static int64_t add_notice(db *d, arena *a, const dossier_row *row, const char *k
     int64_t number = next_counter(d, row->unit_id, arena_printf(a, "N%.4s-%s", day, kind));
     if (number < 0) return -1;
     db_stmt *s = db_prepare(d, "INSERT INTO dossier_notices (dossier_id, kind, number, at, user_id, reason, papers, "
-                               "old_due_at, new_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                               "old_due_at, new_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     db_bind_int(s, 1, row->id);
     db_bind_text(s, 2, kind);
     db_bind_int(s, 3, number);
@@ -550,9 +603,9 @@ static int64_t add_notice(db *d, arena *a, const dossier_row *row, const char *k
     db_bind_text(s, 7, papers_json_text ? papers_json_text : "[]");
     if (old_due) db_bind_int(s, 8, old_due); else db_bind_null(s, 8);
     if (new_due) db_bind_int(s, 9, new_due); else db_bind_null(s, 9);
-    int rc = db_step(s);
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
     db_done(s);
-    return rc == DB_DONE ? number : -1;
+    return id;
 }
 
 int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
@@ -641,7 +694,8 @@ int dossier_finish(db *d, arena *a, int64_t id, const dossier_action *act, err *
     db_done(s);
     if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
         add_step(d, id, "done", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->note) ||
-        notify_applicant(d, a, id, "result_ready", NULL, 0, e))
+        notify_applicant(d, a, id, "result_ready", NULL, 0, e) ||
+        tell_listeners(d, a, &(dossier_event){"done", id, 0, act->actor_id, act->now}, e))
         return fail_db(d, e, "finish");
     return finish_action(d, &row, act, "dossier.done",
                          json_pack("{s:b}", "late", act->now > row.due_at), e);
@@ -776,9 +830,11 @@ int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, er
     db_bind_int(s, 3, id);
     int rc = db_step(s);
     db_done(s);
-    if (rc != DB_DONE || add_notice(d, a, &row, "apology", act, NULL, row.due_at, new_due) < 0 ||
+    int64_t notice = rc == DB_DONE ? add_notice(d, a, &row, "apology", act, NULL, row.due_at, new_due) : -1;
+    if (notice < 0 ||
         add_step(d, id, "apology", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", new_due, act->reason) ||
-        notify_applicant(d, a, id, "apology", act->reason, new_due, e))
+        notify_applicant(d, a, id, "apology", act->reason, new_due, e) ||
+        tell_listeners(d, a, &(dossier_event){"apology", id, notice, act->actor_id, act->now}, e))
         return fail_db(d, e, "apology");
     return finish_action(d, &row, act, "dossier.apology",
                          json_pack("{s:s, s:I, s:I}", "reason", act->reason, "old_due_at", (json_int_t)row.due_at,

@@ -40,6 +40,7 @@ typedef struct {
     size_t npapers_checked;
     int sets;                     /* 0 = 1 */
     const char *booking_code;     /* a citizen's booking that turns into this dossier, or NULL */
+    bool no_letters;              /* the applicant declines congratulation / condolence letters */
     int64_t received_at;
 } dossier_intake;
 
@@ -80,6 +81,41 @@ int dossier_return(db *d, arena *a, int64_t id, const dossier_action *act, err *
 int dossier_refuse(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
 int dossier_withdraw(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
 int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+
+/* Events other features act on (letters of care). A listener runs inside the action's write
+ * transaction, after the action's own rows: its rows commit with the action, and its
+ * failure (-1 with e filled) rolls the whole action back. */
+typedef struct {
+    const char *kind;             /* "done": the result is ready; "apology": a late dossier's apology */
+    int64_t dossier_id;
+    int64_t notice_id;            /* apology: its notice (dossier_notice_get) */
+    int64_t actor_id;
+    int64_t at;
+} dossier_event;
+typedef int (*dossier_event_fn)(db *d, arena *a, const dossier_event *ev, err *e);
+
+/* Adds a listener; at start-up, before any action runs (at most four; twice is once). */
+void dossier_listen(dossier_event_fn fn);
+/* Calls fn for every result and apology since `since` (Unix seconds), oldest first, as the
+ * listener would have heard them (the demo's history). Inside the caller's transaction.
+ * Returns how many, or -1 with e filled when fn fails. */
+int dossier_replay(db *d, arena *a, int64_t since, dossier_event_fn fn, err *e);
+
+/* What another feature may read of a dossier (strings in a). false when unknown. */
+typedef struct {
+    int64_t id, unit_id, procedure_id, received_at, due_at, done_at;
+    const char *code, *status, *procedure_name;
+    const char *applicant_name, *applicant_address, *applicant_phone, *applicant_email;
+    bool letters_ok;              /* false: the applicant declined congratulation / condolence letters */
+} dossier_brief;
+bool dossier_brief_get(db *d, arena *a, int64_t id, dossier_brief *out);
+int64_t dossier_id_by_code(db *d, const char *code);               /* -1 when unknown */
+
+typedef struct {
+    int64_t id, dossier_id, at, old_due_at, new_due_at;
+    const char *kind, *reason;
+} dossier_notice_brief;
+bool dossier_notice_get(db *d, arena *a, int64_t notice_id, dossier_notice_brief *out);
 
 /* Reading. */
 json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now);      /* staff view; NULL if unknown */

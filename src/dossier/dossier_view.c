@@ -142,6 +142,7 @@ json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
     db_done(s);
     if (!o) return NULL;
     json_object_set_new(o, "steps", steps_json(d, a, id, true));
+    json_object_set_new(o, "letters_ok", json_boolean(db_int_by_id(d, "SELECT letters_ok FROM dossiers WHERE id = ?", id, 1)));
     const char *st = json_string_value(json_object_get(o, "status"));
     bool open = is_open(st);
     json_object_set_new(o, "can_handover", json_boolean(open));
@@ -448,4 +449,52 @@ int dossier_form(db *d, arena *a, int64_t id, const char *kind, int64_t notice_i
     }
     err_set(e, 404, N_("Không có mẫu phiếu này."), "form kind %s", kind);
     return -1;
+}
+
+/* ---- for other features ------------------------------------------------------------------- */
+
+bool dossier_brief_get(db *d, arena *a, int64_t id, dossier_brief *out)
+{
+    db_stmt *s = db_prepare(d, "SELECT id, unit_id, procedure_id, received_at, due_at, COALESCE(done_at, 0), code, status, "
+                               "procedure_name, applicant_name, applicant_address, applicant_phone, applicant_email, "
+                               "letters_ok FROM dossiers WHERE id = ?");
+    db_bind_int(s, 1, id);
+    bool found = db_step(s) == DB_ROW;
+    if (found) {
+        *out = (dossier_brief){.id = db_col_int(s, 0), .unit_id = db_col_int(s, 1), .procedure_id = db_col_int(s, 2),
+                               .received_at = db_col_int(s, 3), .due_at = db_col_int(s, 4), .done_at = db_col_int(s, 5),
+                               .code = arena_strdup(a, db_col_text(s, 6)), .status = arena_strdup(a, db_col_text(s, 7)),
+                               .procedure_name = arena_strdup(a, db_col_text(s, 8)),
+                               .applicant_name = arena_strdup(a, db_col_text(s, 9)),
+                               .applicant_address = arena_strdup(a, db_col_text(s, 10)),
+                               .applicant_phone = arena_strdup(a, db_col_text(s, 11)),
+                               .applicant_email = arena_strdup(a, db_col_text(s, 12)),
+                               .letters_ok = db_col_int(s, 13) != 0};
+    }
+    db_done(s);
+    return found;
+}
+
+int64_t dossier_id_by_code(db *d, const char *code)
+{
+    db_stmt *s = db_prepare(d, "SELECT id FROM dossiers WHERE code = ?");
+    db_bind_text(s, 1, code ? code : "");
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return id;
+}
+
+bool dossier_notice_get(db *d, arena *a, int64_t notice_id, dossier_notice_brief *out)
+{
+    db_stmt *s = db_prepare(d, "SELECT id, dossier_id, at, COALESCE(old_due_at, 0), COALESCE(new_due_at, 0), kind, reason "
+                               "FROM dossier_notices WHERE id = ?");
+    db_bind_int(s, 1, notice_id);
+    bool found = db_step(s) == DB_ROW;
+    if (found)
+        *out = (dossier_notice_brief){.id = db_col_int(s, 0), .dossier_id = db_col_int(s, 1), .at = db_col_int(s, 2),
+                                      .old_due_at = db_col_int(s, 3), .new_due_at = db_col_int(s, 4),
+                                      .kind = arena_strdup(a, db_col_text(s, 5)),
+                                      .reason = arena_strdup(a, db_col_text(s, 6))};
+    db_done(s);
+    return found;
 }

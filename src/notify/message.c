@@ -6,73 +6,21 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/subst.h"
+
 const char *const notify_var_names[NOTIFY_NVARS] = {"code", "secret", "name",   "procedure", "due",
-                                                    "new_due", "reason", "unit", "link"};
+                                                    "new_due", "reason", "unit", "link", "title"};
 
-/* ---- {{variable}} substitution -------------------------------------------------------- */
-
-/* At p (which starts with "{{"): the variable's index and the placeholder's length, or -1
- * when this is not a placeholder of a known variable (*len then covers what was read). */
-static int placeholder(const char *p, size_t *len)
-{
-    const char *q = p + 2;
-    while (*q == ' ') q++;
-    const char *name = q;
-    while ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '_') q++;
-    size_t n = (size_t)(q - name);
-    while (*q == ' ') q++;
-    if (n == 0 || n > 32 || q[0] != '}' || q[1] != '}') {
-        *len = (size_t)(q - p);
-        return -1;
-    }
-    *len = (size_t)(q + 2 - p);
-    for (int i = 0; i < NOTIFY_NVARS; i++)
-        if (strlen(notify_var_names[i]) == n && !strncmp(notify_var_names[i], name, n)) return i;
-    return -1;
-}
+/* ---- {{variable}} substitution (core/subst.h) ----------------------------------------- */
 
 char *notify_subst(arena *a, const char *tmpl, const char *const values[NOTIFY_NVARS])
 {
-    buf b;
-    buf_init(&b, a);
-    const char *p = tmpl ? tmpl : "";
-    while (*p) {
-        const char *open = strstr(p, "{{");
-        if (!open) {
-            buf_puts(&b, p);
-            break;
-        }
-        buf_add(&b, p, (size_t)(open - p));
-        size_t len;
-        int v = placeholder(open, &len);
-        if (v < 0) {                      /* not ours: copy one brace and look again after it */
-            buf_putc(&b, '{');
-            p = open + 1;
-            continue;
-        }
-        if (values && values[v]) buf_puts(&b, values[v]);
-        p = open + len;
-    }
-    return (char *)buf_cstr(&b);
+    return subst(a, tmpl, notify_var_names, NOTIFY_NVARS, values);
 }
 
 int notify_subst_check(arena *a, const char *tmpl, const char **bad)
 {
-    *bad = NULL;
-    for (const char *open = strstr(tmpl ? tmpl : "", "{{"); open; open = strstr(open, "{{")) {
-        size_t len;
-        if (placeholder(open, &len) < 0) {
-            /* show it up to its closing braces, when they are near */
-            const char *close = strstr(open + 2, "}}");
-            size_t n = close && close + 2 - open <= 40 ? (size_t)(close + 2 - open) : strnlen(open, 40);
-            const char *end = open + n;
-            while (end > open && !g_utf8_validate(open, end - open, NULL)) end--;   /* whole characters */
-            *bad = arena_strndup(a, open, (size_t)(end - open));
-            return -1;
-        }
-        open += len;
-    }
-    return 0;
+    return subst_check(a, tmpl, notify_var_names, NOTIFY_NVARS, bad);
 }
 
 /* ---- text ------------------------------------------------------------------------------ */

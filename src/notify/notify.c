@@ -23,7 +23,7 @@
 #include "../core/text.h"
 #include "message.h"
 
-const char *const notify_events[] = {"receipt", "supplement", "refusal", "due_soon", "apology", "result_ready", NULL};
+const char *const notify_events[] = {"receipt", "supplement", "refusal", "due_soon", "apology", "result_ready", "letter", NULL};
 const char *const notify_channels[] = {"email", "sms", "zalo", NULL};
 
 static bool in_list(const char *const *list, const char *s)
@@ -41,6 +41,7 @@ const char *notify_event_label(const char *event)
     if (!strcmp(event, "due_soon")) return N_("Sắp đến hạn (báo cán bộ)");
     if (!strcmp(event, "apology")) return N_("Xin lỗi, hẹn lại ngày trả");
     if (!strcmp(event, "result_ready")) return N_("Đã có kết quả");
+    if (!strcmp(event, "letter")) return N_("Gửi thư (chúc mừng, chia buồn, cảm ơn, xin lỗi)");
     return event;
 }
 
@@ -104,6 +105,10 @@ static const struct {
      "{{unit}} nhận kết quả trong giờ làm việc, mang theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả (nếu đã đăng "
      "ký nhận qua bưu chính, kết quả sẽ được gửi đến địa chỉ của ông/bà).\n\nTra cứu: {{link}}" SIGN,
      "{{unit}}: hồ sơ {{code}} đã có kết quả. Mời ông/bà đến nhận, mang theo giấy hẹn trả kết quả."},
+    {"letter", "{{unit}} gửi ông/bà {{title}}",
+     "Kính gửi ông/bà {{name}},\n\n{{unit}} trân trọng gửi ông/bà {{title}}. Ông/bà xem và tải thư tại:\n"
+     "{{link}}" SIGN,
+     "{{unit}} trân trọng gửi ông/bà {{title}}: {{link}}"},
 };
 
 int notify_template_get(db *d, arena *a, int64_t unit_id, const char *event, const char *channel,
@@ -206,7 +211,8 @@ static int enqueue_in(db *d, arena *a, const notify_msg *m, err *e)
     const char *unit = m->unit ? m->unit : unit_signature(d, a, m->unit_id);
     const char *values[NOTIFY_NVARS] = {[NV_CODE] = m->code,       [NV_SECRET] = m->secret, [NV_NAME] = m->name,
                                         [NV_PROCEDURE] = m->procedure, [NV_DUE] = m->due,   [NV_NEW_DUE] = m->new_due,
-                                        [NV_REASON] = m->reason,   [NV_UNIT] = unit,        [NV_LINK] = m->link};
+                                        [NV_REASON] = m->reason,   [NV_UNIT] = unit,        [NV_LINK] = m->link,
+                                        [NV_TITLE] = m->title};
     struct {
         const char *channel, *recipient;
         bool wanted;

@@ -25,7 +25,8 @@
 #include "../core/err.h"
 #include "../store/db.h"
 
-/* Events, by name: "receipt", "supplement", "refusal", "due_soon", "apology", "result_ready".
+/* Events, by name: "receipt", "supplement", "refusal", "due_soon", "apology", "result_ready",
+ * "letter" (a letter of care sent electronically: its link, src/letter).
  * due_soon is a warning to the official in charge (the caller gives their e-mail / phone);
  * the others go to the applicant. */
 typedef struct {
@@ -36,8 +37,9 @@ typedef struct {
     const char *phone;          /* recipient phone or NULL/"": one 'sms' row when given */
     bool zalo;                  /* ... and one 'zalo' row: the citizen asked for Zalo messages */
     /* template variables: {{code}} {{secret}} {{name}} {{procedure}} {{due}} {{new_due}}
-     * {{reason}} {{unit}} {{link}}; unit NULL means "UBND <the unit's name>" */
+     * {{reason}} {{unit}} {{link}} {{title}}; unit NULL means "UBND <the unit's name>" */
     const char *code, *secret, *name, *procedure, *due, *new_due, *reason, *unit, *link;
+    const char *title;          /* {{title}}: a letter's name, "thư chúc mừng" (event "letter") */
 } notify_msg;
 
 /* Queues one row per channel that has a recipient, whatever is configured: a sender with

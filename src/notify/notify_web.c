@@ -19,7 +19,7 @@ static const char *const var_labels[NOTIFY_NVARS] = {
     [NV_CODE] = N_("mã hồ sơ"),           [NV_SECRET] = N_("mã bí mật tra cứu"), [NV_NAME] = N_("họ tên người nộp"),
     [NV_PROCEDURE] = N_("tên thủ tục"),   [NV_DUE] = N_("ngày hẹn trả"),         [NV_NEW_DUE] = N_("ngày hẹn lại"),
     [NV_REASON] = N_("lý do, nội dung cần bổ sung"), [NV_UNIT] = N_("tên đơn vị (UBND …)"),
-    [NV_LINK] = N_("địa chỉ tra cứu")};
+    [NV_LINK] = N_("địa chỉ tra cứu"),     [NV_TITLE] = N_("tên thư (thư gửi người dân)")};
 
 int64_t scope_notify_query(req *r)
 {
