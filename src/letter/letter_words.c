@@ -67,12 +67,12 @@ static const struct {
       "Ông/Bà và xin hẹn trả kết quả vào {{new_due}}. Chúng tôi sẽ theo dõi sát hồ sơ để trả kết quả đúng ngày "
       "đã hẹn lại.\n\n"
       "Rất mong Ông/Bà thông cảm. Chúng tôi xin tiếp thu, rút kinh nghiệm để phục vụ Nhân dân ngày càng tốt "
-      "hơn; mọi ý kiến, Ông/Bà xin vui lòng phản ánh với Bộ phận Một cửa hoặc lãnh đạo {{unit}}.",
+      "hơn. Mọi ý kiến, xin Ông/Bà phản ánh với bộ phận tiếp nhận và trả kết quả hoặc lãnh đạo {{unit}}.",
       "Trân trọng!"}},
     {"contribution",
      {"THƯ CẢM ƠN", TO_YOU,
       "{{unit}} xin gửi tới Ông/Bà và gia đình lời cảm ơn chân thành vì đã {{detail}}.\n\n"
-      "Sự đóng góp thiết thực của Ông/Bà và gia đình đã góp phần xây dựng quê hương ngày càng khang trang, "
+      "Việc làm thiết thực của Ông/Bà và gia đình đã góp phần xây dựng quê hương ngày càng khang trang, "
       "sạch đẹp, văn minh; đó là tấm gương sáng về tinh thần “Nhà nước và Nhân dân cùng làm”, được chính "
       "quyền và bà con ghi nhận, trân trọng.\n\n"
       "Kính chúc Ông/Bà và gia đình luôn mạnh khỏe, hạnh phúc, an khang và tiếp tục đồng hành cùng chính quyền "
@@ -115,7 +115,7 @@ static const struct {
       "Trân trọng!"}},
     {"death",
      {"THƯ CHIA BUỒN", "Kính gửi: Gia đình ông/bà {{recipient}}",
-      "{{unit}} vô cùng thương tiếc nhận được tin buồn: ông/bà {{person}} đã từ trần vào {{event_date}}.\n\n"
+      "{{unit}} vô cùng thương tiếc khi nhận được tin buồn: ông/bà {{person}} đã từ trần vào {{event_date}}.\n\n"
       "Thay mặt chính quyền và bà con trên địa bàn, {{unit}} xin gửi tới gia đình lời chia buồn sâu sắc nhất và "
       "xin được cùng chia sẻ nỗi mất mát to lớn này. Cầu mong ông/bà {{person}} được yên nghỉ nơi vĩnh hằng.\n\n"
       "Nếu gia đình cần giúp đỡ về thủ tục (trích lục khai tử, trợ cấp mai táng, chế độ tử tuất) hay việc gì "
