@@ -353,7 +353,8 @@ static void delivery_freezes_words_and_sends_electronic_copies(void **state)
     assert_non_null(strstr(json_string_value(json_object_get(json_object_get(l, "frozen"), "greeting")), "Lê Thị Mai"));
     json_decref(l);
     /* signed and headed as that day: a later renaming does not reach it */
-    assert_true(json_is_string(json_object_get(json_object_get(l = letter_get(w->d, w->a, id), "frozen"), "header")));
+    l = letter_get(w->d, w->a, id);
+    assert_true(json_is_string(json_object_get(json_object_get(l, "frozen"), "header")));
     assert_string_equal(json_string_value(json_object_get(json_object_get(l, "frozen"), "signer")), "Lê Minh Tuấn");
     json_decref(l);
     /* once delivered, it cannot change */
