@@ -156,6 +156,16 @@ int64_t account_user_unit(db *d, int64_t user_id)
     return db_int_by_id(d, "SELECT unit_id FROM users WHERE id = ?", user_id, -1);
 }
 
+const char *account_user_name(db *d, arena *a, int64_t user_id)
+{
+    if (user_id <= 0) return "";
+    db_stmt *s = db_prepare(d, "SELECT full_name FROM users WHERE id = ?");
+    db_bind_int(s, 1, user_id);
+    const char *n = db_step(s) == DB_ROW ? arena_strdup(a, db_col_text(s, 0)) : "";
+    db_done(s);
+    return n;
+}
+
 static json_t *user_row(db_stmt *s)
 {
     int64_t locked = db_col_int(s, 7);

@@ -43,6 +43,7 @@ int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_i
 json_t *account_users_list(db *d, const account_user *viewer);   /* the viewer's subtree */
 json_t *account_unit_staff(db *d, int64_t unit_id);
 int64_t account_user_unit(db *d, int64_t user_id);               /* -1 when unknown */
+const char *account_user_name(db *d, arena *a, int64_t user_id);  /* full name; "" when unknown or 0 */
 
 /* Sessions. On success *token is the new cookie value (arena string). account_login is
  * the three steps below in a row; the web handler runs them apart so that no database

@@ -18,6 +18,7 @@
 #include "../demo/demo.h"
 #include "../holiday/holiday.h"
 #include "../dossier/dossier.h"
+#include "../letter/letter.h"
 #include "../notify/notify.h"
 #include "../web/app.h"
 
@@ -237,6 +238,9 @@ static int cmd_serve(int argc, char **argv)
     char local[300];
     snprintf(local, sizeof local, "http://%s:%d", cfg.listen, cfg.port);
     dossier_set_public_url(url ? url : local);
+    letter_set_public_url(url ? url : local);
+    /* letters of care follow the dossiers' results and apologies (letter.h) */
+    dossier_listen(letter_on_dossier_event);
     i18n_init(cfg.locale_dir ? cfg.locale_dir : "build/locale");
     if (!notify_configured(&nc)) return app_serve(&cfg);
     /* the sender has a pool of its own, so it never waits for a request's connection */
@@ -339,7 +343,7 @@ static int cmd_demo(int argc, char **argv)
     const char *usage = "demo --db PATH [--dossiers N]";
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nCreates the demonstration data (units, accounts, procedure catalogue and "
-               "about two years of dossiers) in an empty database. Every demo account's password is %s.\n"
+               "about two years of dossiers and the letters they led to) in an empty database. Every demo account's password is %s.\n"
                "--dossiers N makes a benchmark database instead: exactly N dossiers over 50 communes and the working "
                "days since 2024-12-01, written fast (no fsync; rerun from scratch if it is interrupted).\n",
                usage, DEMO_PASSWORD);
@@ -359,6 +363,11 @@ static int cmd_demo(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = demo_create(d, &e);
     if (rc == 0 && bulk < 0) rc = demo_dossiers(d, (int64_t)time(NULL), DEMO_SEED, &e);
+    if (rc == 0 && bulk < 0) {
+        arena *a = arena_new();
+        rc = letter_demo(d, a, (int64_t)time(NULL), DEMO_SEED, &e) < 0 ? -1 : 0;
+        arena_free(a);
+    }
     if (rc == 0 && bulk > 0) {
         /* a benchmark database is rebuilt, not recovered: no fsync while it is written */
         db_exec(d, "PRAGMA synchronous=OFF");
@@ -609,6 +618,62 @@ static int cmd_backup(int argc, char **argv)
     return 0;
 }
 
+/* The units a report covers: the one named, or every top-level unit (and so every unit). */
+static int report_units(db *d, const char *code, int64_t *ids, int max)
+{
+    if (code) {
+        ids[0] = account_unit_id(d, code);
+        return ids[0] < 0 ? 0 : 1;
+    }
+    json_t *units = account_units_list(d, NULL);
+    int n = 0;
+    size_t i;
+    json_t *u;
+    json_array_foreach(units, i, u) {
+        if (n < max && !*json_string_value(json_object_get(u, "parent_code")))
+            ids[n++] = json_integer_value(json_object_get(u, "id"));
+    }
+    json_decref(units);
+    return n;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    const char *usage = "report letters --db PATH --year Y [--unit CODE]";
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nPrints one line \"kind<TAB>count\" for each kind of letter (apology, thanks, "
+               "congratulation, condolence): the letters delivered in year Y (Vietnam time) by the unit CODE and every "
+               "unit below it, or by all units.\n",
+               usage);
+        return 0;
+    }
+    if (argc < 1 || strcmp(argv[0], "letters")) return usage_error("report", usage, "%s", "what to report: letters");
+    opt opts[] = {{"--db", 1}, {"--year", 1}, {"--unit", 1}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("report", usage, argc - 1, argv + 1, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db")) return usage_error("report", usage, "%s", "--db is required");
+    int64_t year;
+    if (!get(opts, "--year")) return usage_error("report", usage, "%s", "--year is required");
+    if (need_int("report", usage, opts, "--year", 1900, 9999, 0, &year)) return 2;
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    int64_t units[64], total[LETTER_NKINDS] = {0};
+    int n = report_units(d, get(opts, "--unit"), units, 64);
+    if (get(opts, "--unit") && n == 0) {
+        db_close(d);
+        return usage_error("report", usage, "no unit with code '%s'", get(opts, "--unit"));
+    }
+    for (int i = 0; i < n; i++) {
+        int64_t c[LETTER_NKINDS][13];
+        if (letter_counts(d, units[i], (int)year, c) == 0)
+            for (int k = 0; k < LETTER_NKINDS; k++) total[k] += c[k][0];
+    }
+    db_close(d);
+    for (int k = 0; k < LETTER_NKINDS; k++) printf("%s\t%lld\n", letter_kinds[k], (long long)total[k]);
+    return 0;
+}
+
 static void general_help(FILE *out)
 {
     fprintf(out, "usage: thanthien COMMAND [OPTIONS]\n\n"
@@ -624,7 +689,8 @@ static void general_help(FILE *out)
                  "  export codes   K dossier codes and secrets for benchmarks (--db PATH --sample K)\n"
                  "  verify-audit   check the audit log's hash chain\n"
                  "  backup         copy the live database to a new file (--db PATH --to FILE)\n"
-                 "  calendar       a year's days off, or a due date (--year Y | --due --from T --days N)\n\n"
+                 "  calendar       a year's days off, or a due date (--year Y | --due --from T --days N)\n"
+                 "  report letters letters delivered in a year, by kind (--db PATH --year Y [--unit CODE])\n\n"
                  "'thanthien COMMAND --help' tells more.\n");
 }
 
@@ -651,6 +717,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "verify-audit")) return cmd_verify_audit(n, rest);
     if (!strcmp(cmd, "backup")) return cmd_backup(n, rest);
     if (!strcmp(cmd, "calendar")) return holiday_cli(n, rest);
+    if (!strcmp(cmd, "report")) return cmd_report(n, rest);
     fprintf(stderr, "thanthien: unknown command '%s'\n\n", cmd);
     general_help(stderr);
     return 2;

@@ -32,6 +32,7 @@ static int add_units(db *d, json_t *units, err *e)
             .address = s(u, "address"), .phone = s(u, "phone"), .email = s(u, "email"),
             .desk_name = strcmp(s(u, "kind"), "commune") ? "Bộ phận Một cửa" : "Trung tâm Phục vụ hành chính công",
             .desk_hours = s(u, "desk_hours"), .saturday_service = json_is_true(json_object_get(u, "saturday_service")),
+            .letter_ceremony = json_is_true(json_object_get(u, "letter_ceremony")),
             .saturday_hours = s(u, "saturday_hours"), .reception_place = s(u, "reception_place"),
             .reception_hours = s(u, "reception_hours"),
         };

@@ -220,12 +220,7 @@ static int close_open_steps(db *d, int64_t dossier_id, int64_t at)
 
 static const char *user_name(db *d, arena *a, int64_t user_id)
 {
-    if (!user_id) return "";
-    db_stmt *s = db_prepare(d, "SELECT full_name FROM users WHERE id = ?");
-    db_bind_int(s, 1, user_id);
-    const char *n = db_step(s) == DB_ROW ? arena_strdup(a, db_col_text(s, 0)) : "";
-    db_done(s);
-    return n;
+    return account_user_name(d, a, user_id);
 }
 
 static const char *format_day(arena *a, int64_t t)

@@ -201,7 +201,8 @@ void letter_set_public_url(const char *url);
 
 /* After the demo's history is written: proposes the letters its results and apologies would
  * have, writes some thanks letters, and delivers most letters older than a week (by the
- * means a commune uses), inside the caller's transaction. Returns letters made or -1. */
+ * means a commune uses), in one transaction of its own (letter_demo.c). Returns the number
+ * of letters, or -1 with e filled. */
 int letter_demo(db *d, arena *a, int64_t now, uint64_t seed, err *e);
 
 /* ---- pages (letter_web.c) ----------------------------------------------------------------- */

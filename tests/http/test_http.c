@@ -2318,6 +2318,99 @@ static void calendar_import_and_unit_settings(void **state)
     free(text);
 }
 
+/* ---- letters of care ------------------------------------------------------------------------ */
+
+static int64_t letters_where(const char *cond, int64_t dossier)
+{
+    return sql_int("SELECT COUNT(*) FROM letters WHERE dossier_id = %lld AND %s", (long long)dossier, cond);
+}
+
+static void letters_follow_dossier_events(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    int64_t birth = sql_int("SELECT id FROM procedures WHERE code = '1.001193'");
+    int64_t death = sql_int("SELECT id FROM procedures WHERE code = '1.000656'");
+    int64_t other = sql_int("SELECT id FROM procedures WHERE code = '1.001022'");   /* no letter in the catalogue */
+    /* a finished birth registration proposes one congratulation letter to the applicant */
+    intake_result b;
+    assert_int_equal(intake(&desk, birth, NULL, &b), 201);
+    assert_int_equal(letters_where("1", b.id), 0);
+    assert_int_equal(act(&desk, b.id, "hoan-thanh", "", NULL), 200);
+    assert_int_equal(letters_where("kind = 'congratulation' AND occasion = 'birth' AND status = 'proposed' AND "
+                                   "recipient_name = 'Nguyễn Thị Hồng Nhung'", b.id), 1);
+    /* Phường Phan Đình Phùng hands them over at a ceremony: a slot at 09:00 */
+    assert_int_equal(letters_where("ceremony_at IS NOT NULL AND delivery_method = 'ceremony' AND "
+                                   "(ceremony_at + 7 * 3600) % 86400 = 9 * 3600", b.id), 1);
+    /* the same event twice: the action is refused, still one letter */
+    assert_int_equal(act(&desk, b.id, "hoan-thanh", "", NULL), 409);
+    assert_int_equal(letters_where("1", b.id), 1);
+    /* a death registration: condolence */
+    intake_result dd;
+    assert_int_equal(intake(&desk, death, NULL, &dd), 201);
+    assert_int_equal(act(&desk, dd.id, "hoan-thanh", "", NULL), 200);
+    assert_int_equal(letters_where("kind = 'condolence' AND occasion = 'death'", dd.id), 1);
+    /* a procedure the catalogue gives no letter: none */
+    intake_result o;
+    assert_int_equal(intake(&desk, other, NULL, &o), 201);
+    assert_int_equal(act(&desk, o.id, "hoan-thanh", "", NULL), 200);
+    assert_int_equal(letters_where("1", o.id), 0);
+    /* "do not send" at intake is kept and respected */
+    intake_result no;
+    assert_int_equal(intake(&desk, birth, "&no_letters=1", &no), 201);
+    assert_int_equal(sql_int("SELECT letters_ok FROM dossiers WHERE id = %lld", (long long)no.id), 0);
+    assert_int_equal(act(&desk, no.id, "hoan-thanh", "", NULL), 200);
+    assert_int_equal(letters_where("1", no.id), 0);
+    char path[64];
+    snprintf(path, sizeof path, "/ho-so/%lld", (long long)no.id);
+    response r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_contains(r.body, "không muốn nhận thư chúc mừng");
+    response_free(&r);
+    /* a late dossier's apology: an apology letter with the reason, even for one who declined */
+    intake_result late;
+    assert_int_equal(intake(&desk, other, "&no_letters=1", &late), 201);
+    sql_int("UPDATE dossiers SET due_at = strftime('%%s', 'now') - 86400 WHERE id = %lld", (long long)late.id);
+    assert_int_equal(act(&desk, late.id, "xin-loi", "&reason=Ch%E1%BB%9D+x%C3%A1c+minh&new_due_date=2099-01-05", NULL), 200);
+    assert_int_equal(letters_where("kind = 'apology' AND occasion = 'late' AND detail = 'Chờ xác minh' AND "
+                                   "new_due_at > old_due_at", late.id), 1);
+    /* the catalogue says which procedures propose which letter: the procedure page shows it */
+    snprintf(path, sizeof path, "/thu-tuc/%lld", (long long)birth);
+    r = get(path);
+    assert_contains(r.body, "Thư chúc mừng khai sinh");
+    response_free(&r);
+}
+
+/* `thanthien report letters` against the same counts made independently in SQL. */
+static void report_letters_command(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {"apology", "thanks", "congratulation", "condolence"};
+    for (int pass = 0; pass < 2; pass++) {
+        char out[320];
+        snprintf(out, sizeof out, "%s/report.out", dir);
+        char *argv[] = {(char *)bin, "report", "letters", "--db", dbpath, "--year", "2025",
+                        pass ? "--unit" : NULL, "05443", NULL};
+        assert_int_equal(run(out, argv, NULL), 0);
+        char *text = slurp(out);
+        for (int k = 0; k < 4; k++) {
+            /* delivered in 2025, Vietnam time (UTC+7) */
+            int64_t n = sql_int("SELECT COUNT(*) FROM letters l JOIN units u ON u.id = l.unit_id WHERE l.kind = '%s' "
+                                "AND l.status = 'delivered' AND strftime('%%Y', l.delivered_at + 7 * 3600, 'unixepoch') "
+                                "= '2025' AND (%d = 0 OR u.code = '05443')", kinds[k], pass);
+            char line[64];
+            snprintf(line, sizeof line, "%s\t%lld\n", kinds[k], (long long)n);
+            assert_contains(text, line);
+            if (k != 1) assert_true(n > 0);   /* the demo delivered some of each kind that year */
+        }
+        free(text);
+    }
+    char *bad[] = {(char *)bin, "report", "letters", "--db", dbpath, "--year", "2025", "--unit", "99999", NULL};
+    assert_int_equal(run("/dev/null", bad, NULL), 2);
+    char *noyear[] = {(char *)bin, "report", "letters", "--db", dbpath, NULL};
+    assert_int_equal(run("/dev/null", noyear, NULL), 2);
+}
+
 static void verify_audit_catches_tampering(void **state)
 {
     (void)state;
@@ -2383,6 +2476,8 @@ int main(void)
         cmocka_unit_test(booking_by_a_citizen),
         cmocka_unit_test(concurrent_bookings_over_http),
         cmocka_unit_test(desk_queue_and_settings),
+        cmocka_unit_test(letters_follow_dossier_events),
+        cmocka_unit_test(report_letters_command),
         cmocka_unit_test(calendar_page_day_and_command),
         cmocka_unit_test(calendar_import_and_unit_settings),
         cmocka_unit_test(verify_audit_catches_tampering),

@@ -1,0 +1,862 @@
+/* letter.c -- letters of care: proposals from dossier events, staff-written letters,
+ * delivery, cancellation, lists and counts (see letter.h). */
+#include "letter.h"
+
+#include <glib.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../account/account.h"
+#include "../audit/audit.h"
+#include "../catalog/catalog.h"
+#include "../core/calendar.h"
+#include "../core/text.h"
+#include "../holiday/holiday.h"
+#include "../notify/notify.h"
+#include "../print/print.h"
+#include "letter_impl.h"
+
+/* ---- kinds and occasions --------------------------------------------------------------- */
+
+const char *const letter_kinds[LETTER_NKINDS] = {"apology", "thanks", "congratulation", "condolence"};
+
+static const char *const KIND_LABELS[LETTER_NKINDS] = {N_("Thư xin lỗi"), N_("Thư cảm ơn"), N_("Thư chúc mừng"),
+                                                       N_("Thư chia buồn")};
+
+const letter_occasion letter_occasions[] = {
+    {"late", "apology", N_("Xin lỗi vì trả kết quả chậm"), false},
+    {"contribution", "thanks", N_("Cảm ơn đóng góp (đất, công sức, kinh phí)"), true},
+    {"feedback", "thanks", N_("Cảm ơn ý kiến góp ý, phản ánh"), true},
+    {"birth", "congratulation", N_("Chúc mừng khai sinh"), true},
+    {"marriage", "congratulation", N_("Chúc mừng kết hôn"), true},
+    {"other_congratulation", "congratulation", N_("Chúc mừng dịp khác (mừng thọ, thành tích…)"), true},
+    {"death", "condolence", N_("Chia buồn"), true},
+};
+const size_t letter_noccasions = sizeof letter_occasions / sizeof letter_occasions[0];
+
+int letter_kind_index(const char *kind)
+{
+    for (int k = 0; kind && k < LETTER_NKINDS; k++)
+        if (!strcmp(kind, letter_kinds[k])) return k;
+    return -1;
+}
+
+const char *letter_kind_label(const char *kind)
+{
+    int k = letter_kind_index(kind);
+    return k < 0 ? "" : KIND_LABELS[k];
+}
+
+const letter_occasion *letter_occasion_find(const char *key)
+{
+    for (size_t i = 0; key && i < letter_noccasions; i++)
+        if (!strcmp(key, letter_occasions[i].key)) return &letter_occasions[i];
+    return NULL;
+}
+
+static const char *const STATUSES[][2] = {
+    {"proposed", N_("Chờ trao")}, {"delivered", N_("Đã trao")}, {"cancelled", N_("Đã hủy")}};
+static const char *const METHODS[][2] = {{"ceremony", N_("Trao tại trụ sở")},
+                                         {"home", N_("Mang đến nhà")},
+                                         {"post", N_("Gửi qua bưu chính")},
+                                         {"electronic", N_("Gửi điện tử (thư điện tử, tin nhắn)")}};
+
+static const char *pair_label(const char *const list[][2], size_t n, const char *key)
+{
+    for (size_t i = 0; key && i < n; i++)
+        if (!strcmp(list[i][0], key)) return list[i][1];
+    return "";
+}
+#define LABEL(list, key) pair_label(list, sizeof list / sizeof list[0], key)
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static char public_url[256] = "http://127.0.0.1:8080";
+
+void letter_set_public_url(const char *url)
+{
+    if (!url || !*url) return;
+    snprintf(public_url, sizeof public_url, "%s", url);
+    size_t n = strlen(public_url);
+    while (n && public_url[n - 1] == '/') public_url[--n] = '\0';
+}
+
+/* 128 random bits in hex: the recipient's link cannot be guessed. */
+static void make_token(char out[33])
+{
+    unsigned char rnd[16];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(out, 33, rnd, sizeof rnd);
+}
+
+static const char *day_text(arena *a, int64_t t)
+{
+    if (t <= 0) return "";
+    int y, m, d, h, mi;
+    pdoc_vn_time(t, &y, &m, &d, &h, &mi);
+    return arena_printf(a, "%02d/%02d/%04d", d, m, y);
+}
+
+static const char *time_text(arena *a, int64_t t)
+{
+    if (t <= 0) return "";
+    int y, m, d, h, mi;
+    pdoc_vn_time(t, &y, &m, &d, &h, &mi);
+    return arena_printf(a, "%02d:%02d %02d/%02d/%04d", h, mi, d, m, y);
+}
+
+/* "2026-03-05" or "05/03/2026" (or "5/3/2026"); false for anything else or an impossible date. */
+static bool parse_day(const char *s, cal_day *out)
+{
+    if (cal_parse_date(s, out)) return true;
+    int d, m, y, n = 0;
+    if (sscanf(s, "%2d/%2d/%4d%n", &d, &m, &y, &n) == 3 && s[n] == '\0' && y >= 1900 && cal_valid_ymd(y, m, d)) {
+        *out = cal_from_ymd(y, m, d);
+        return true;
+    }
+    return false;
+}
+
+/* "2026-11-25T09:00" (an <input type=datetime-local>) in Vietnam time. */
+static bool parse_local_time(const char *s, int64_t *out)
+{
+    char day[11];
+    int h, mi, n = 0;
+    if (strlen(s) < 16 || s[10] != 'T') return false;
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    cal_day cd;
+    if (!cal_parse_date(day, &cd) || sscanf(s + 11, "%2d:%2d%n", &h, &mi, &n) != 2 || s[11 + n] != '\0' || h > 23 ||
+        mi > 59 || h < 0 || mi < 0)
+        return false;
+    *out = cal_instant(cd, h * 60 + mi);
+    return true;
+}
+
+static int fail(err *e, int status, const char *msgid, const char *field)
+{
+    err_set(e, status, msgid, "letter: %s", field ? field : "");
+    if (field) err_field(e, field);
+    return -1;
+}
+
+/* The unit and every unit below it, as a SQL fragment for "unit_id IN (...)" with one ?. */
+#define SUBTREE "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) "
+
+/* ---- proposals from dossier events -------------------------------------------------------- */
+
+typedef struct {
+    int64_t unit_id, dossier_id, received_at, old_due, new_due, ceremony_at, actor_id, at;
+    const char *kind, *occasion, *source, *code, *procedure;
+    int64_t source_id;
+    const char *name, *address, *phone, *email, *detail;
+} proposal;
+
+/* The ceremony slot for a congratulation: 09:00 on the day the citizen comes for the result
+ * (the dossier's due day) when that is a later working day, else the next working day. */
+static int64_t ceremony_slot(db *d, int64_t unit_id, int64_t due_at, int64_t at, err *e)
+{
+    const calendar *cal = holiday_calendar(d, e);
+    if (!cal) return -1;
+    cal_unit cu = holiday_unit(d, unit_id);
+    cal_day today = cal_local_day(at), day = cal_local_day(due_at);
+    if (day <= today || !calendar_is_working(cal, &cu, day)) day = calendar_next_working(cal, &cu, today);
+    return cal_instant(day, 9 * 60);
+}
+
+/* Inserts a proposal unless its event already has a letter of its kind. 1 made, 0 already
+ * there, -1 on a database error. */
+static int insert_proposal(db *d, arena *a, const proposal *p, err *e)
+{
+    const char *signer = "", *title = "";
+    account_unit_head(d, a, p->unit_id, &signer, &title);
+    char token[33];
+    make_token(token);
+    db_stmt *s = db_prepare(d,
+        "INSERT INTO letters (unit_id, kind, occasion, status, source, source_id, dossier_id, dossier_code, "
+        "recipient_name, recipient_key, recipient_address, recipient_phone, recipient_email, detail, procedure_name, "
+        "received_at, old_due_at, new_due_at, signer_name, signer_title, ceremony_at, delivery_method, token, "
+        "created_at, created_by, updated_at) VALUES (?1, ?2, ?3, 'proposed', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+        "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?23) ON CONFLICT DO NOTHING");
+    int i = 1;
+    db_bind_int(s, i++, p->unit_id);
+    db_bind_text(s, i++, p->kind);
+    db_bind_text(s, i++, p->occasion);
+    db_bind_text(s, i++, p->source);
+    db_bind_int(s, i++, p->source_id);
+    db_bind_int(s, i++, p->dossier_id);
+    db_bind_text(s, i++, p->code);
+    db_bind_text(s, i++, p->name);
+    db_bind_text(s, i++, text_fold(a, p->name));
+    db_bind_text(s, i++, p->address);
+    db_bind_text(s, i++, p->phone);
+    db_bind_text(s, i++, p->email);
+    db_bind_text(s, i++, p->detail ? p->detail : "");
+    db_bind_text(s, i++, p->procedure);
+    db_bind_int(s, i++, p->received_at);
+    if (p->old_due) db_bind_int(s, i++, p->old_due); else db_bind_null(s, i++);
+    if (p->new_due) db_bind_int(s, i++, p->new_due); else db_bind_null(s, i++);
+    db_bind_text(s, i++, signer);
+    db_bind_text(s, i++, title);
+    if (p->ceremony_at > 0) db_bind_int(s, i++, p->ceremony_at); else db_bind_null(s, i++);
+    db_bind_text(s, i++, p->ceremony_at > 0 ? "ceremony" : "");
+    db_bind_text(s, i++, token);
+    db_bind_int(s, i++, p->at);
+    if (p->actor_id > 0) db_bind_int(s, i++, p->actor_id); else db_bind_null(s, i++);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "propose letter: %s", db_errmsg(d));
+        return -1;
+    }
+    return db_changes(d) > 0;
+}
+
+static void from_dossier(proposal *p, const dossier_brief *b)
+{
+    p->unit_id = b->unit_id;
+    p->dossier_id = b->id;
+    p->code = b->code;
+    p->procedure = b->procedure_name;
+    p->received_at = b->received_at;
+    p->name = b->applicant_name;
+    p->address = b->applicant_address;
+    p->phone = b->applicant_phone;
+    p->email = b->applicant_email;
+}
+
+static int propose_for_result(db *d, arena *a, const dossier_event *ev, err *e)
+{
+    dossier_brief b;
+    if (!dossier_brief_get(d, a, ev->dossier_id, &b)) return 0;
+    const letter_occasion *occ = letter_occasion_find(catalog_letter_occasion(d, b.procedure_id));
+    if (!occ || !b.letters_ok) return 0;   /* no letter for this procedure, or the applicant declined */
+    proposal p = {.kind = occ->kind, .occasion = occ->key, .source = "dossier", .source_id = b.id,
+                  .actor_id = ev->actor_id, .at = ev->at};
+    from_dossier(&p, &b);
+    if (!strcmp(occ->kind, "congratulation") && account_unit_wants_ceremony(d, b.unit_id) &&
+        (p.ceremony_at = ceremony_slot(d, b.unit_id, b.due_at, ev->at, e)) < 0)
+        return -1;
+    return insert_proposal(d, a, &p, e) < 0 ? -1 : 0;
+}
+
+static int propose_for_apology(db *d, arena *a, const dossier_event *ev, err *e)
+{
+    dossier_brief b;
+    dossier_notice_brief n;
+    if (!dossier_brief_get(d, a, ev->dossier_id, &b) || !dossier_notice_get(d, a, ev->notice_id, &n)) return 0;
+    /* an apology is owed whatever the applicant said about other letters */
+    proposal p = {.kind = "apology", .occasion = "late", .source = "notice", .source_id = n.id,
+                  .old_due = n.old_due_at, .new_due = n.new_due_at, .detail = n.reason, .actor_id = ev->actor_id,
+                  .at = ev->at};
+    from_dossier(&p, &b);
+    return insert_proposal(d, a, &p, e) < 0 ? -1 : 0;
+}
+
+int letter_on_dossier_event(db *d, arena *a, const dossier_event *ev, err *e)
+{
+    if (!strcmp(ev->kind, "done")) return propose_for_result(d, a, ev, e);
+    if (!strcmp(ev->kind, "apology")) return propose_for_apology(d, a, ev, e);
+    return 0;
+}
+
+/* ---- staff-written letters ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *name, *address, *phone, *email, *person, *event_date, *detail, *signer, *signer_title;
+    int64_t ceremony_at;
+} checked_input;
+
+/* A text field: trimmed, at most max characters. */
+static bool text_field(arena *a, const char *in, size_t max, const char **out, const char *field, err *e)
+{
+    *out = text_trim(a, in ? in : "");
+    if (text_char_count(*out) > max) {
+        fail(e, 400, max <= 200 ? N_("Nội dung quá dài (tối đa 200 ký tự).") : N_("Nội dung quá dài (tối đa 2000 ký tự)."),
+             field);
+        return false;
+    }
+    return true;
+}
+
+static int check_input(db *d, arena *a, int64_t unit_id, const letter_occasion *occ, const letter_input *in,
+                       checked_input *out, err *e)
+{
+    if (!text_field(a, in->recipient_name, 200, &out->name, "recipient_name", e) ||
+        !text_field(a, in->recipient_address, 200, &out->address, "recipient_address", e) ||
+        !text_field(a, in->person, 200, &out->person, "person", e) ||
+        !text_field(a, in->detail, 2000, &out->detail, "detail", e) ||
+        !text_field(a, in->signer_name, 200, &out->signer, "signer_name", e) ||
+        !text_field(a, in->signer_title, 200, &out->signer_title, "signer_title", e))
+        return -1;
+    if (!*out->name) return fail(e, 400, N_("Nhập họ tên người nhận thư."), "recipient_name");
+    bool needs_detail = !strcmp(occ->kind, "thanks") || !strcmp(occ->key, "other_congratulation");
+    if (needs_detail && !*out->detail)
+        return fail(e, 400, !strcmp(occ->kind, "thanks") ? N_("Ghi rõ việc đóng góp hoặc ý kiến được cảm ơn.")
+                                                         : N_("Ghi rõ dịp chúc mừng."),
+                    "detail");
+    const char *phone = text_trim(a, in->recipient_phone ? in->recipient_phone : "");
+    const char *email = text_trim(a, in->recipient_email ? in->recipient_email : "");
+    out->phone = *phone ? dossier_check_phone(a, phone, "recipient_phone", e) : "";
+    if (!out->phone) return -1;
+    out->email = *email ? dossier_check_email(a, email, "recipient_email", e) : "";
+    if (!out->email) return -1;
+    const char *date = text_trim(a, in->event_date ? in->event_date : "");
+    out->event_date = "";
+    if (*date) {
+        cal_day day;
+        if (!parse_day(date, &day)) return fail(e, 400, N_("Ngày của sự kiện phải có dạng ngày/tháng/năm."), "event_date");
+        char iso[11];
+        cal_format(day, iso);
+        out->event_date = arena_strdup(a, iso);
+    }
+    const char *cer = text_trim(a, in->ceremony_at ? in->ceremony_at : "");
+    out->ceremony_at = 0;
+    if (*cer && !parse_local_time(cer, &out->ceremony_at))
+        return fail(e, 400, N_("Giờ trao thư phải có dạng ngày và giờ, ví dụ 25/11/2026 09:00."), "ceremony_at");
+    if (!*out->signer) account_unit_head(d, a, unit_id, &out->signer, &out->signer_title);
+    return 0;
+}
+
+int64_t letter_insert(db *d, arena *a, const letter_input *in, int64_t actor_id, int64_t now, err *e)
+{
+    const letter_occasion *occ = letter_occasion_find(in->occasion);
+    if (!occ || !occ->staff_written) return fail(e, 400, N_("Chọn loại thư."), "occasion");
+    checked_input c;
+    if (check_input(d, a, in->unit_id, occ, in, &c, e)) return -1;
+    dossier_brief b = {0};
+    const char *code = text_trim(a, in->dossier_code ? in->dossier_code : "");
+    if (*code) {
+        int64_t did = dossier_id_by_code(d, code);
+        if (did < 0 || !dossier_brief_get(d, a, did, &b) || b.unit_id != in->unit_id)
+            return fail(e, 400, N_("Không tìm thấy hồ sơ có mã này ở đơn vị."), "dossier_code");
+        bool personal = !strcmp(occ->kind, "congratulation") || !strcmp(occ->kind, "condolence");
+        if (personal && !b.letters_ok)
+            return fail(e, 409, N_("Người nộp hồ sơ này đã chọn không nhận thư chúc mừng, thư chia buồn."), "dossier_code");
+    }
+    char token[33];
+    make_token(token);
+    db_stmt *s = db_prepare(d,
+        "INSERT INTO letters (unit_id, kind, occasion, status, source, dossier_id, dossier_code, recipient_name, "
+        "recipient_key, recipient_address, recipient_phone, recipient_email, person, event_date, detail, "
+        "procedure_name, received_at, signer_name, signer_title, ceremony_at, delivery_method, token, created_at, "
+        "created_by, updated_at) VALUES (?1, ?2, ?3, 'proposed', 'manual', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+        "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?21) RETURNING id");
+    int i = 1;
+    db_bind_int(s, i++, in->unit_id);
+    db_bind_text(s, i++, occ->kind);
+    db_bind_text(s, i++, occ->key);
+    if (b.id) db_bind_int(s, i++, b.id); else db_bind_null(s, i++);
+    db_bind_text(s, i++, b.id ? b.code : "");
+    db_bind_text(s, i++, c.name);
+    db_bind_text(s, i++, text_fold(a, c.name));
+    db_bind_text(s, i++, c.address);
+    db_bind_text(s, i++, c.phone);
+    db_bind_text(s, i++, c.email);
+    db_bind_text(s, i++, c.person);
+    db_bind_text(s, i++, c.event_date);
+    db_bind_text(s, i++, c.detail);
+    db_bind_text(s, i++, b.id ? b.procedure_name : "");
+    if (b.id) db_bind_int(s, i++, b.received_at); else db_bind_null(s, i++);
+    db_bind_text(s, i++, c.signer);
+    db_bind_text(s, i++, c.signer_title);
+    if (c.ceremony_at) db_bind_int(s, i++, c.ceremony_at); else db_bind_null(s, i++);
+    db_bind_text(s, i++, c.ceremony_at ? "ceremony" : "");
+    db_bind_text(s, i++, token);
+    db_bind_int(s, i++, now);
+    if (actor_id > 0) db_bind_int(s, i++, actor_id); else db_bind_null(s, i++);
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    if (!id) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "letter insert: %s", db_errmsg(d));
+        return -1;
+    }
+    return id;
+}
+
+int letter_create(db *d, arena *a, const letter_input *in, int64_t actor_id, int64_t now, int64_t *id, err *e)
+{
+    if (db_begin_write_or_busy(d, e)) return -1;
+    *id = letter_insert(d, a, in, actor_id, now, e);
+    if (*id < 0) {
+        db_rollback(d);
+        return -1;
+    }
+    if (audit_append(d, now, actor_id, in->unit_id, "letter.create", "letter", *id,
+                     json_pack("{s:s, s:s}", "occasion", in->occasion, "recipient", in->recipient_name)) ||
+        db_commit(d)) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "letter create: %s", db_errmsg(d));
+        db_rollback(d);
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens the write transaction and checks that letter id exists and is still proposed. */
+static int begin_on_proposed(db *d, int64_t id, int64_t *unit_id, char occasion[32], err *e)
+{
+    if (db_begin_write_or_busy(d, e)) return -1;
+    db_stmt *s = db_prepare(d, "SELECT unit_id, occasion, status FROM letters WHERE id = ?");
+    db_bind_int(s, 1, id);
+    int rc = db_step(s);
+    const char *bad = rc != DB_ROW ? N_("Không tìm thấy thư.") : NULL;
+    if (!bad && strcmp(db_col_text(s, 2), "proposed")) bad = N_("Thư đã trao hoặc đã hủy, không thể thay đổi.");
+    if (!bad) {
+        *unit_id = db_col_int(s, 0);
+        snprintf(occasion, 32, "%s", db_col_text(s, 1));
+    }
+    db_done(s);
+    if (bad) {
+        db_rollback(d);
+        return fail(e, rc != DB_ROW ? 404 : 409, bad, NULL);
+    }
+    return 0;
+}
+
+static int commit_audited(db *d, int64_t now, int64_t actor_id, int64_t unit_id, const char *action, int64_t id,
+                          json_t *detail, err *e)
+{
+    if (audit_append(d, now, actor_id, unit_id, action, "letter", id, detail) || db_commit(d)) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "%s: %s", action, db_errmsg(d));
+        db_rollback(d);
+        return -1;
+    }
+    return 0;
+}
+
+int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t actor_id, int64_t now, err *e)
+{
+    int64_t unit_id = letter_unit_of(d, id);
+    char occ_key[32] = "";
+    db_stmt *q = db_prepare(d, "SELECT occasion FROM letters WHERE id = ?");
+    db_bind_int(q, 1, id);
+    if (db_step(q) == DB_ROW) snprintf(occ_key, sizeof occ_key, "%s", db_col_text(q, 0));
+    db_done(q);
+    const letter_occasion *occ = letter_occasion_find(occ_key);
+    if (unit_id < 0 || !occ) return fail(e, 404, N_("Không tìm thấy thư."), NULL);
+    checked_input c;
+    if (check_input(d, a, unit_id, occ, in, &c, e)) return -1;
+    if (begin_on_proposed(d, id, &unit_id, occ_key, e)) return -1;
+    db_stmt *s = db_prepare(d, "UPDATE letters SET recipient_name = ?, recipient_key = ?, recipient_address = ?, "
+                               "recipient_phone = ?, recipient_email = ?, person = ?, event_date = ?, detail = ?, "
+                               "signer_name = ?, signer_title = ?, ceremony_at = ?, delivery_method = ?, updated_at = ? "
+                               "WHERE id = ?");
+    int i = 1;
+    db_bind_text(s, i++, c.name);
+    db_bind_text(s, i++, text_fold(a, c.name));
+    db_bind_text(s, i++, c.address);
+    db_bind_text(s, i++, c.phone);
+    db_bind_text(s, i++, c.email);
+    db_bind_text(s, i++, c.person);
+    db_bind_text(s, i++, c.event_date);
+    db_bind_text(s, i++, c.detail);
+    db_bind_text(s, i++, c.signer);
+    db_bind_text(s, i++, c.signer_title);
+    if (c.ceremony_at) db_bind_int(s, i++, c.ceremony_at); else db_bind_null(s, i++);
+    db_bind_text(s, i++, c.ceremony_at ? "ceremony" : "");
+    db_bind_int(s, i++, now);
+    db_bind_int(s, i++, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "letter update: %s", db_errmsg(d));
+        return -1;
+    }
+    return commit_audited(d, now, actor_id, unit_id, "letter.update", id, json_pack("{s:s}", "recipient", c.name), e);
+}
+
+/* ---- delivery ----------------------------------------------------------------------------- */
+
+/* The words as they will be printed from now on: the template rendered with the letter's
+ * values, as JSON text. NULL on failure. */
+static char *frozen_words(db *d, arena *a, int64_t id, int64_t unit_id, const char *occasion)
+{
+    const char *values[LETTER_NVARS];
+    letter_words tmpl;
+    if (!letter_values(d, a, id, values) || letter_template_get(d, a, unit_id, occasion, &tmpl, NULL)) return NULL;
+    letter_words w = letter_render_words(a, &tmpl, values);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "title", w.title, "greeting", w.greeting, "body", w.body, "closing",
+                          w.closing);
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    char *out = text ? arena_strdup(a, text) : NULL;
+    free(text);
+    return out;
+}
+
+/* "thư chúc mừng" for "Thư chúc mừng": a label inside a sentence. */
+static const char *lower_first(arena *a, const char *s)
+{
+    if (!*s) return s;
+    char first[8];
+    int n = g_unichar_to_utf8(g_unichar_tolower(g_utf8_get_char(s)), first);
+    return arena_printf(a, "%.*s%s", n, first, g_utf8_next_char(s));
+}
+
+/* Sends the recipient the link to their copy through the outbox. */
+static int send_electronic(db *d, arena *a, int64_t id, err *e)
+{
+    db_stmt *s = db_prepare(d, "SELECT unit_id, COALESCE(dossier_id, 0), recipient_name, recipient_email, "
+                               "recipient_phone, kind, token FROM letters WHERE id = ?");
+    db_bind_int(s, 1, id);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        return fail(e, 404, N_("Không tìm thấy thư."), NULL);
+    }
+    notify_msg m = {.unit_id = db_col_int(s, 0), .dossier_id = db_col_int(s, 1), .event = "letter",
+                    .email = arena_strdup(a, db_col_text(s, 3)), .phone = arena_strdup(a, db_col_text(s, 4)),
+                    .name = arena_strdup(a, db_col_text(s, 2)),
+                    .title = lower_first(a, letter_kind_label(db_col_text(s, 5))),
+                    .link = arena_printf(a, "%s/thu/x/%s.pdf", public_url, db_col_text(s, 6))};
+    db_done(s);
+    if (text_is_blank(m.email) && text_is_blank(m.phone))
+        return fail(e, 400, N_("Gửi điện tử cần thư điện tử hoặc số điện thoại của người nhận."), "method");
+    return notify_enqueue(d, &m, e) < 0 ? -1 : 0;
+}
+
+int letter_record_delivery(db *d, arena *a, int64_t id, int64_t unit_id, const char *occasion, const char *method,
+                           int64_t at, const letter_delivery *dl, err *e)
+{
+    /* the date on the letter is the day it was handed over, unless staff set one */
+    db_stmt *u = db_prepare(d, "UPDATE letters SET letter_date = COALESCE(letter_date, ?) WHERE id = ?");
+    db_bind_int(u, 1, at);
+    db_bind_int(u, 2, id);
+    int urc = db_step(u);
+    db_done(u);
+    const char *frozen = urc == DB_DONE ? frozen_words(d, a, id, unit_id, occasion) : NULL;
+    if (!frozen) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "freeze letter %lld", (long long)id);
+        return -1;
+    }
+    db_stmt *s = db_prepare(d, "UPDATE letters SET status = 'delivered', delivery_method = ?, delivered_at = ?, "
+                               "delivered_by = ?, delivered_by_name = ?, delivery_note = ?, postal_tracking = ?, "
+                               "frozen = ?, updated_at = ? WHERE id = ?");
+    int i = 1;
+    db_bind_text(s, i++, method);
+    db_bind_int(s, i++, at);
+    if (dl->actor_id > 0) db_bind_int(s, i++, dl->actor_id); else db_bind_null(s, i++);
+    db_bind_text(s, i++, account_user_name(d, a, dl->actor_id));
+    db_bind_text(s, i++, text_trim(a, dl->note ? dl->note : ""));
+    db_bind_text(s, i++, strcmp(method, "post") ? "" : text_trim(a, dl->postal_tracking));
+    db_bind_text(s, i++, frozen);
+    db_bind_int(s, i++, dl->now);
+    db_bind_int(s, i++, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "deliver: %s", db_errmsg(d));
+        return -1;
+    }
+    return !strcmp(method, "electronic") ? send_electronic(d, a, id, e) : 0;
+}
+
+/* The instant of a delivery on a given day: now when it is today, else midday that day. */
+static int64_t delivery_instant(const char *on, int64_t now, err *e)
+{
+    const char *s = on ? on : "";
+    while (*s == ' ') s++;
+    if (!*s) return now;
+    cal_day day;
+    if (!parse_day(s, &day)) return fail(e, 400, N_("Ngày trao thư phải có dạng ngày/tháng/năm."), "delivered_on");
+    cal_day today = cal_local_day(now);
+    if (day > today) return fail(e, 400, N_("Ngày trao thư không thể sau hôm nay."), "delivered_on");
+    return day == today ? now : cal_instant(day, 12 * 60);
+}
+
+int letter_deliver(db *d, arena *a, int64_t id, const letter_delivery *dl, err *e)
+{
+    const char *method = dl->method ? dl->method : "";
+    if (!*LABEL(METHODS, method)) return fail(e, 400, N_("Chọn cách trao thư."), "method");
+    if (!strcmp(method, "post") && (text_is_blank(dl->postal_tracking) || strlen(dl->postal_tracking) > 40))
+        return fail(e, 400, N_("Gửi qua bưu chính cần số hiệu bưu gửi (mã vận đơn)."), "postal_tracking");
+    if (dl->note && text_char_count(dl->note) > 2000) return fail(e, 400, N_("Nội dung quá dài (tối đa 2000 ký tự)."), "note");
+    int64_t at = delivery_instant(dl->delivered_on, dl->now, e);
+    if (at < 0) return -1;
+    int64_t unit_id;
+    char occasion[32];
+    if (begin_on_proposed(d, id, &unit_id, occasion, e)) return -1;
+    if (letter_record_delivery(d, a, id, unit_id, occasion, method, at, dl, e)) {
+        db_rollback(d);
+        return -1;
+    }
+    if (commit_audited(d, dl->now, dl->actor_id, unit_id, "letter.deliver", id,
+                       json_pack("{s:s, s:I}", "method", method, "delivered_at", (json_int_t)at), e))
+        return -1;
+    if (!strcmp(method, "electronic")) notify_wake();
+    return 0;
+}
+
+int letter_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor_id, int64_t now, err *e)
+{
+    const char *why = text_trim(a, reason ? reason : "");
+    if (!*why) return fail(e, 400, N_("Ghi rõ lý do hủy thư."), "reason");
+    if (text_char_count(why) > 500) return fail(e, 400, N_("Nội dung quá dài (tối đa 500 ký tự)."), "reason");
+    int64_t unit_id;
+    char occasion[32];
+    if (begin_on_proposed(d, id, &unit_id, occasion, e)) return -1;
+    db_stmt *s = db_prepare(d, "UPDATE letters SET status = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?");
+    db_bind_text(s, 1, why);
+    db_bind_int(s, 2, now);
+    db_bind_int(s, 3, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "cancel: %s", db_errmsg(d));
+        return -1;
+    }
+    return commit_audited(d, now, actor_id, unit_id, "letter.cancel", id, json_pack("{s:s}", "reason", why), e);
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+#define LETTER_COLUMNS                                                                                       \
+    "l.id, l.unit_id, l.kind, l.occasion, l.status, l.source, COALESCE(l.source_id, 0), COALESCE(l.dossier_id, 0), " \
+    "l.dossier_code, l.recipient_name, l.recipient_address, l.recipient_phone, l.recipient_email, l.person, "      \
+    "l.event_date, l.detail, l.procedure_name, COALESCE(l.received_at, 0), COALESCE(l.old_due_at, 0), "            \
+    "COALESCE(l.new_due_at, 0), l.signer_name, l.signer_title, COALESCE(l.ceremony_at, 0), l.delivery_method, "    \
+    "COALESCE(l.delivered_at, 0), l.delivered_by_name, l.delivery_note, l.postal_tracking, l.cancel_reason, "      \
+    "l.frozen, COALESCE(l.letter_date, 0), l.token, l.created_at, l.updated_at, u.name, u.code"
+#define LETTER_FROM " FROM letters l JOIN units u ON u.id = l.unit_id "
+
+static json_t *letter_row(db_stmt *s, arena *a, bool full)
+{
+    int64_t id = db_col_int(s, 0);
+    const char *kind = db_col_text(s, 2), *occ = db_col_text(s, 3), *status = db_col_text(s, 4);
+    const letter_occasion *o = letter_occasion_find(occ);
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_integer(id));
+    json_object_set_new(j, "unit_id", json_integer(db_col_int(s, 1)));
+    json_object_set_new(j, "kind", json_string(kind));
+    json_object_set_new(j, "kind_label", json_string(letter_kind_label(kind)));
+    json_object_set_new(j, "occasion", json_string(occ));
+    json_object_set_new(j, "occasion_label", json_string(o ? o->label : ""));
+    json_object_set_new(j, "status", json_string(status));
+    json_object_set_new(j, "status_label", json_string(LABEL(STATUSES, status)));
+    json_object_set_new(j, "dossier_id", json_integer(db_col_int(s, 7)));
+    json_object_set_new(j, "dossier_code", json_string(db_col_text(s, 8)));
+    json_object_set_new(j, "recipient_name", json_string(db_col_text(s, 9)));
+    json_object_set_new(j, "delivery_method", json_string(db_col_text(s, 23)));
+    json_object_set_new(j, "method_label", json_string(LABEL(METHODS, db_col_text(s, 23))));
+    json_object_set_new(j, "ceremony_at", json_integer(db_col_int(s, 22)));
+    json_object_set_new(j, "ceremony_text", json_string(time_text(a, db_col_int(s, 22))));
+    json_object_set_new(j, "delivered_at", json_integer(db_col_int(s, 24)));
+    json_object_set_new(j, "delivered_text", json_string(day_text(a, db_col_int(s, 24))));
+    json_object_set_new(j, "created_at", json_integer(db_col_int(s, 32)));
+    json_object_set_new(j, "created_text", json_string(day_text(a, db_col_int(s, 32))));
+    json_object_set_new(j, "unit_name", json_string(db_col_text(s, 34)));
+    json_object_set_new(j, "unit_code", json_string(db_col_text(s, 35)));
+    json_object_set_new(j, "url", json_string(arena_printf(a, "/thu/%lld", (long long)id)));
+    json_object_set_new(j, "pdf", json_string(arena_printf(a, "/thu/%lld.pdf", (long long)id)));
+    if (!full) return j;
+    json_object_set_new(j, "source", json_string(db_col_text(s, 5)));
+    json_object_set_new(j, "source_id", json_integer(db_col_int(s, 6)));
+    static const struct {
+        const char *key;
+        int col;
+    } texts[] = {{"recipient_address", 10}, {"recipient_phone", 11}, {"recipient_email", 12}, {"person", 13},
+                 {"event_date", 14},        {"detail", 15},          {"procedure_name", 16},  {"signer_name", 20},
+                 {"signer_title", 21},      {"delivered_by_name", 25}, {"delivery_note", 26}, {"postal_tracking", 27},
+                 {"cancel_reason", 28},     {"token", 31}};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        json_object_set_new(j, texts[i].key, json_string(db_col_text(s, texts[i].col)));
+    static const struct {
+        const char *key;
+        int col;
+    } times[] = {{"received_at", 17}, {"old_due_at", 18}, {"new_due_at", 19}, {"letter_date", 30}, {"updated_at", 33}};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
+        json_object_set_new(j, times[i].key, json_integer(db_col_int(s, times[i].col)));
+    json_object_set_new(j, "frozen", db_col_null(s, 29) ? json_null() : json_loads(db_col_text(s, 29), 0, NULL));
+    /* a datetime-local value for the edit form */
+    int64_t cer = db_col_int(s, 22);
+    if (cer > 0) {
+        int y, m, dd, h, mi;
+        pdoc_vn_time(cer, &y, &m, &dd, &h, &mi);
+        json_object_set_new(j, "ceremony_local", json_string(arena_printf(a, "%04d-%02d-%02dT%02d:%02d", y, m, dd, h, mi)));
+    }
+    bool proposed = !strcmp(status, "proposed");
+    json_object_set_new(j, "can_edit", json_boolean(proposed));
+    json_object_set_new(j, "can_deliver", json_boolean(proposed));
+    bool electronic = !strcmp(status, "delivered") && !strcmp(db_col_text(s, 23), "electronic");
+    json_object_set_new(j, "public_pdf", electronic ? json_string(arena_printf(a, "/thu/x/%s.pdf", db_col_text(s, 31)))
+                                                    : json_null());
+    return j;
+}
+
+json_t *letter_get(db *d, arena *a, int64_t id)
+{
+    db_stmt *s = db_prepare(d, "SELECT " LETTER_COLUMNS LETTER_FROM "WHERE l.id = ?");
+    db_bind_int(s, 1, id);
+    json_t *j = db_step(s) == DB_ROW ? letter_row(s, a, true) : NULL;
+    db_done(s);
+    return j;
+}
+
+int64_t letter_unit_of(db *d, int64_t id)
+{
+    return db_int_by_id(d, "SELECT unit_id FROM letters WHERE id = ?", id, -1);
+}
+
+int64_t letter_id_by_token(db *d, const char *token)
+{
+    if (!token || strlen(token) != 32) return -1;
+    db_stmt *s = db_prepare(d, "SELECT id FROM letters WHERE token = ?");
+    db_bind_text(s, 1, token);
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return id;
+}
+
+/* "ngày 05 tháng 3 năm 2026" for a stored "2026-03-05"; "" for "". */
+static const char *event_date_words(arena *a, const char *iso)
+{
+    cal_day day;
+    if (!iso || !cal_parse_date(iso, &day)) return "";
+    return pdoc_date(a, cal_instant(day, 12 * 60));
+}
+
+/* "Ủy ban nhân dân phường Phan Đình Phùng" for "Phường Phan Đình Phùng"; a department by name. */
+static const char *unit_words(arena *a, const char *name, const char *kind)
+{
+    if (!strcmp(kind, "department") || !*name) return arena_strdup(a, name);
+    char *lower = arena_strdup(a, name);
+    /* the kind word starts the name ("Phường", "Xã", "Tỉnh"): in a sentence it is lower case */
+    if ((unsigned char)lower[0] < 0x80) lower[0] = (char)(lower[0] >= 'A' && lower[0] <= 'Z' ? lower[0] + 32 : lower[0]);
+    return arena_printf(a, "Ủy ban nhân dân %s", lower);
+}
+
+bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS])
+{
+    db_stmt *s = db_prepare(d, "SELECT l.recipient_name, l.recipient_address, l.person, l.event_date, l.detail, "
+                               "l.dossier_code, l.procedure_name, COALESCE(l.received_at, 0), COALESCE(l.old_due_at, 0), "
+                               "COALESCE(l.new_due_at, 0), u.name, u.kind, l.signer_name, l.signer_title, "
+                               "COALESCE(l.letter_date, 0), l.created_at" LETTER_FROM "WHERE l.id = ?");
+    db_bind_int(s, 1, id);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        return false;
+    }
+    const char *unit = db_col_text(s, 10);
+    const char *space = strchr(unit, ' ');
+    int64_t date = db_col_int(s, 14) ? db_col_int(s, 14) : (int64_t)time(NULL);
+    values[LV_RECIPIENT] = arena_strdup(a, db_col_text(s, 0));
+    values[LV_ADDRESS] = arena_strdup(a, db_col_text(s, 1));
+    values[LV_PERSON] = arena_strdup(a, db_col_text(s, 2));
+    values[LV_EVENT_DATE] = event_date_words(a, db_col_text(s, 3));
+    values[LV_DETAIL] = arena_strdup(a, db_col_text(s, 4));
+    values[LV_CODE] = arena_strdup(a, db_col_text(s, 5));
+    values[LV_PROCEDURE] = arena_strdup(a, db_col_text(s, 6));
+    values[LV_RECEIVED] = db_col_int(s, 7) ? pdoc_date(a, db_col_int(s, 7)) : "";
+    values[LV_DUE] = db_col_int(s, 8) ? pdoc_date(a, db_col_int(s, 8)) : "";
+    values[LV_NEW_DUE] = db_col_int(s, 9) ? pdoc_date(a, db_col_int(s, 9)) : "";
+    values[LV_UNIT] = unit_words(a, unit, db_col_text(s, 11));
+    values[LV_PLACE] = arena_strdup(a, space && strcmp(db_col_text(s, 11), "department") ? space + 1 : unit);
+    values[LV_SIGNER] = arena_strdup(a, db_col_text(s, 12));
+    values[LV_SIGNER_TITLE] = arena_strdup(a, db_col_text(s, 13));
+    values[LV_DATE] = pdoc_date(a, date);
+    db_done(s);
+    return true;
+}
+
+/* The WHERE of a query (after SUBTREE); bind_query binds ?1..?8. */
+#define LETTER_WHERE                                                                                     \
+    "WHERE l.unit_id IN (SELECT id FROM sub) "                                                           \
+    "AND (?2 = '' OR l.kind = ?2) AND (?3 = '' OR l.occasion = ?3) "                                     \
+    "AND (?4 = '' OR l.status = ?4 OR (?4 = 'ceremony' AND l.status = 'proposed' AND l.ceremony_at IS NOT NULL)) " \
+    "AND (?5 = '' OR l.recipient_key LIKE ?5 OR l.dossier_code = ?6) "                                   \
+    "AND (?7 = 0 OR CASE WHEN l.status = 'delivered' THEN l.delivered_at ELSE l.created_at END >= ?7) "  \
+    "AND (?8 = 0 OR CASE WHEN l.status = 'delivered' THEN l.delivered_at ELSE l.created_at END < ?8) "
+
+static void bind_query(db_stmt *s, arena *a, const letter_query *q)
+{
+    const char *text = q->q ? text_trim(a, q->q) : "";
+    db_bind_int(s, 1, q->unit_id);
+    db_bind_text(s, 2, q->kind ? q->kind : "");
+    db_bind_text(s, 3, q->occasion ? q->occasion : "");
+    db_bind_text(s, 4, q->status ? q->status : "");
+    db_bind_text(s, 5, *text ? arena_printf(a, "%%%s%%", text_fold(a, text)) : "");
+    db_bind_text(s, 6, text);
+    db_bind_int(s, 7, q->from);
+    db_bind_int(s, 8, q->to);
+}
+
+json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
+{
+    int limit = q->limit > 0 && q->limit <= 500 ? q->limit : 50;
+    /* upcoming ceremonies soonest first; everything else newest first */
+    const char *order = q->status && !strcmp(q->status, "ceremony") ? "l.ceremony_at, l.id" : "l.created_at DESC, l.id DESC";
+    db_stmt *s = db_prepare(d, arena_printf(a, SUBTREE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE "ORDER BY %s LIMIT %d "
+                                               "OFFSET %d", order, limit, q->offset > 0 ? q->offset : 0));
+    bind_query(s, a, q);
+    json_t *items = json_array();
+    while (db_step(s) == DB_ROW) json_array_append_new(items, letter_row(s, a, false));
+    db_done(s);
+    if (total) {
+        db_stmt *c = db_prepare(d, SUBTREE "SELECT COUNT(*)" LETTER_FROM LETTER_WHERE);
+        bind_query(c, a, q);
+        *total = db_step(c) == DB_ROW ? db_col_int(c, 0) : 0;
+        db_done(c);
+    }
+    return items;
+}
+
+size_t letter_list_ids(db *d, arena *a, const letter_query *q, int64_t *ids, size_t max)
+{
+    db_stmt *s = db_prepare(d, arena_printf(a, SUBTREE "SELECT l.id" LETTER_FROM LETTER_WHERE "ORDER BY l.created_at, l.id LIMIT %zu",
+                                            max));
+    bind_query(s, a, q);
+    size_t n = 0;
+    while (n < max && db_step(s) == DB_ROW) ids[n++] = db_col_int(s, 0);
+    db_done(s);
+    return n;
+}
+
+/* ---- counts ------------------------------------------------------------------------------- */
+
+int letter_counts(db *d, int64_t unit_id, int year, int64_t out[LETTER_NKINDS][13])
+{
+    memset(out, 0, sizeof(int64_t) * LETTER_NKINDS * 13);
+    if (db_int_by_id(d, "SELECT id FROM units WHERE id = ?", unit_id, -1) < 0 || year < 1900 || year > 9999) return -1;
+    int64_t from = cal_instant(cal_from_ymd(year, 1, 1), 0), to = cal_instant(cal_from_ymd(year + 1, 1, 1), 0);
+    db_stmt *s = db_prepare(d, SUBTREE "SELECT kind, delivered_at FROM letters WHERE status = 'delivered' "
+                                       "AND unit_id IN (SELECT id FROM sub) AND delivered_at >= ? AND delivered_at < ?");
+    db_bind_int(s, 1, unit_id);
+    db_bind_int(s, 2, from);
+    db_bind_int(s, 3, to);
+    while (db_step(s) == DB_ROW) {
+        int k = letter_kind_index(db_col_text(s, 0));
+        if (k < 0) continue;
+        int y, m, dd;
+        cal_to_ymd(cal_local_day(db_col_int(s, 1)), &y, &m, &dd);
+        out[k][0]++;
+        out[k][m]++;
+    }
+    db_done(s);
+    return 0;
+}
+
+json_t *letter_counts_json(db *d, arena *a, int64_t unit_id, int year)
+{
+    (void)a;
+    int64_t c[LETTER_NKINDS][13];
+    if (letter_counts(d, unit_id, year, c)) return NULL;
+    json_t *unit = account_unit_get_by_id(d, unit_id);
+    json_t *kinds = json_array();
+    int64_t total = 0;
+    for (int k = 0; k < LETTER_NKINDS; k++) {
+        json_t *months = json_array();
+        for (int m = 1; m <= 12; m++) json_array_append_new(months, json_integer(c[k][m]));
+        json_array_append_new(kinds, json_pack("{s:s, s:s, s:I, s:o}", "kind", letter_kinds[k], "label", KIND_LABELS[k],
+                                               "total", (json_int_t)c[k][0], "months", months));
+        total += c[k][0];
+    }
+    json_t *o = json_pack("{s:i, s:s, s:s, s:o, s:I}", "year", year, "unit_code", unit ? json_string_value(json_object_get(unit, "code")) : "",
+                          "unit_name", unit ? json_string_value(json_object_get(unit, "name")) : "", "kinds", kinds,
+                          "total", (json_int_t)total);
+    json_decref(unit);
+    return o;
+}

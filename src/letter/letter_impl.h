@@ -1,0 +1,17 @@
+/* letter_impl.h -- inside src/letter only: the writes of letter.c without their transaction
+ * and audit row, for the demo (letter_demo.c), which writes history inside its own
+ * transaction and, like the demo's dossiers, audits nothing. */
+#ifndef TT_LETTER_IMPL_H
+#define TT_LETTER_IMPL_H
+
+#include "letter.h"
+
+/* Checks and inserts a staff-written letter ('proposed'); its id, or -1 with e filled. */
+int64_t letter_insert(db *d, arena *a, const letter_input *in, int64_t actor_id, int64_t now, err *e);
+
+/* Marks a proposed letter delivered at `at` by `method` and freezes its words; "electronic"
+ * queues its message. 0, or -1 with e filled. */
+int letter_record_delivery(db *d, arena *a, int64_t id, int64_t unit_id, const char *occasion, const char *method,
+                           int64_t at, const letter_delivery *dl, err *e);
+
+#endif
