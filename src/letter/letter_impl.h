@@ -14,4 +14,10 @@ int64_t letter_insert(db *d, arena *a, const letter_input *in, int64_t actor_id,
 int letter_record_delivery(db *d, arena *a, int64_t id, int64_t unit_id, const char *occasion, const char *method,
                            int64_t at, const letter_delivery *dl, err *e);
 
+/* The sending unit as a letter names it (letter_pdf.c, which prints the same names in the
+ * header): *words "Ủy ban nhân dân phường Phan Đình Phùng" ({{unit}}; a department by its own
+ * name), *place "Phan Đình Phùng" ({{place}}: the name without its kind, "Đặc khu " too; a
+ * department dates its letters at its province's seat). In a; false for an unknown unit. */
+bool letter_unit_words(db *d, arena *a, int64_t unit_id, const char **words, const char **place);
+
 #endif

@@ -191,11 +191,11 @@ void pdoc_hline(pdoc *d, double x0, double x1, double y)
 
 /* ---- pages ---------------------------------------------------------------------------------- */
 
-/* Page numbers: from page 2, centred in the top margin, 13 pt (Decree 30). */
+/* Page numbers: from page 2 of each part, centred in the top margin, 13 pt (Decree 30). */
 static void page_number(pdoc *d)
 {
     char n[16];
-    snprintf(n, sizeof n, "%d", d->page);
+    snprintf(n, sizeof n, "%d", d->page - d->part_page + 1);
     PangoLayout *l = pdoc_layout(d, n, PDOC_CENTER, PDOC_BODY_PT, PDOC_TEXT_W);
     pdoc_draw_at(d, l, PDOC_X0, 8 * PDOC_MM);
     g_object_unref(l);
@@ -212,6 +212,14 @@ void pdoc_new_page(pdoc *d)
 void pdoc_page_break(pdoc *d)
 {
     pdoc_new_page(d);
+}
+
+void pdoc_new_part(pdoc *d)
+{
+    cairo_show_page(d->cr);
+    d->page++;
+    d->part_page = d->page;
+    d->y = PDOC_Y0;
 }
 
 bool pdoc_at_top(const pdoc *d)
@@ -294,7 +302,7 @@ pdoc *pdoc_open(arena *a, const char *title, const char *author, const char *sub
     pango_font_description_set_family_static(d->font, "Times New Roman");
     pango_font_description_set_size(d->font, 13 * PANGO_SCALE);
 
-    d->page = 1;
+    d->page = d->part_page = 1;
     d->y = PDOC_Y0;
     return d;
 }

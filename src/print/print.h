@@ -5,7 +5,9 @@
  * header, title, paragraphs, labelled lines, tables, QR code, signatures -- and closes it; the
  * builder breaks pages by itself (a table's header rows are repeated on every page, a table
  * row or a signature block is never split) and numbers pages from page 2, centred in the top
- * margin. Used by the one-stop forms (src/dossier/forms.c) and by letters.
+ * margin. One PDF may hold several documents (a batch of letters): each starts with
+ * pdoc_new_part() and is numbered as if printed alone. Used by the one-stop forms
+ * (src/dossier/forms.c) and by letters (src/letter/letter_pdf.c).
  *
  * Page: A4 (595.28 x 841.89 pt), margins top and bottom 20 mm, left 30 mm, right 15 mm.
  * Font: "Times New Roman" asked by name, so fontconfig picks a real Times New Roman where one
@@ -133,6 +135,9 @@ const char *print_clean(arena *a, const char *s);
 /* Vertical space in points (never carried over to a new page); a new page. */
 void pdoc_space(pdoc *d, double pt);
 void pdoc_page_break(pdoc *d);
+/* A new page that starts the next document of a batch: page numbers restart, and its first
+ * page, like a document's first page, carries no number (Decree 30). */
+void pdoc_new_part(pdoc *d);
 
 /* ---- tables -------------------------------------------------------------------------------- */
 

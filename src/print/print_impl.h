@@ -26,6 +26,7 @@ struct pdoc {
     PangoContext *ctx;
     PangoFontDescription *font; /* Times New Roman 13 */
     int page;                   /* 1-based */
+    int part_page;              /* the page the current part started on (pdoc_new_part) */
     double y;                   /* top of the free space on the page */
     bool failed;
     char why[256];
