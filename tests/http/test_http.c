@@ -2666,7 +2666,7 @@ static void letter_template_editor(void **state)
     json_t *j = json_loads(r.body, 0, NULL);
     assert_true(json_is_false(json_object_get(j, "ok")));
     assert_string_equal(json_string_value(json_object_get(j, "field")), "body");
-    assert_true(strlen(json_string_value(json_object_get(j, "error"))) > 0);
+    assert_non_null(strstr(json_string_value(json_object_get(j, "error")), "không hợp lệ: {{khong_co}}"));
     assert_non_null(strstr(json_string_value(json_object_get(json_object_get(j, "words"), "body")), "{{khong_co}}"));
     json_decref(j);
     response_free(&r);
@@ -2674,8 +2674,8 @@ static void letter_template_editor(void **state)
     r = request("POST", "/thu/mau/marriage", body, lead.cookie, NULL);
     assert_int_equal(r.status, 400);
     assert_contains(r.body, "govuk-error-summary");
-    assert_contains(r.body, "id=\"body-error\"");
-    assert_contains(r.body, "{{khong_co}}");
+    assert_contains(r.body, "id=\"body-error\">Mẫu thư có chỗ điền không hợp lệ: {{khong_co}}.");
+    assert_contains(r.body, "Chúc mừng {{recipient}} và {{khong_co}}.</textarea>");   /* as typed */
     response_free(&r);
     assert_int_equal(own_templates("marriage"), 0);
     r = request("POST", "/thu/mau/marriage", body, lead.cookie, "Accept: application/json");
