@@ -518,6 +518,29 @@ static int send_electronic(db *d, arena *a, int64_t id, err *e)
     return notify_enqueue(d, &m, e) < 0 ? -1 : 0;
 }
 
+/* A letter is handed over complete: a detail its wording uses (the newborn's or the
+ * deceased's name, the date, what is thanked) must be filled in first, or the frozen letter
+ * would keep the dots forever. */
+static int check_complete(db *d, arena *a, int64_t id, int64_t unit_id, const char *occasion, err *e)
+{
+    static const struct {
+        int var;
+        const char *field, *msgid;
+    } needed[] = {{LV_PERSON, "person", N_("Nhập họ tên người được nhắc đến trong thư (cháu bé, người đã mất…) trước khi trao.")},
+                  {LV_EVENT_DATE, "event_date", N_("Nhập ngày của sự kiện (ngày sinh, ngày kết hôn, ngày mất) trước khi trao.")},
+                  {LV_DETAIL, "detail", N_("Nhập nội dung được nhắc đến trong thư trước khi trao.")}};
+    const char *values[LETTER_NVARS];
+    letter_words t;
+    if (!letter_values(d, a, id, values) || letter_template_get(d, a, unit_id, occasion, &t, NULL)) return 0;
+    const char *all = arena_printf(a, "%s\n%s\n%s\n%s", t.title, t.greeting, t.body, t.closing);
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
+        const char *name = letter_var_names[needed[i].var];
+        bool used = strstr(all, arena_printf(a, "{{%s}}", name)) || strstr(all, arena_printf(a, "{{ %s }}", name));
+        if (used && text_is_blank(values[needed[i].var])) return fail(e, 400, needed[i].msgid, needed[i].field);
+    }
+    return 0;
+}
+
 int letter_record_delivery(db *d, arena *a, int64_t id, int64_t unit_id, const char *occasion, const char *method,
                            int64_t at, const letter_delivery *dl, err *e)
 {
@@ -579,7 +602,8 @@ int letter_deliver(db *d, arena *a, int64_t id, const letter_delivery *dl, err *
     int64_t unit_id;
     char occasion[32];
     if (begin_on_proposed(d, id, &unit_id, occasion, e)) return -1;
-    if (letter_record_delivery(d, a, id, unit_id, occasion, method, at, dl, e)) {
+    if (check_complete(d, a, id, unit_id, occasion, e) ||
+        letter_record_delivery(d, a, id, unit_id, occasion, method, at, dl, e)) {
         db_rollback(d);
         return -1;
     }
@@ -719,30 +743,18 @@ static const char *event_date_words(arena *a, const char *iso)
     return pdoc_date(a, cal_instant(day, 12 * 60));
 }
 
-/* "Ủy ban nhân dân phường Phan Đình Phùng" for "Phường Phan Đình Phùng"; a department by name. */
-static const char *unit_words(arena *a, const char *name, const char *kind)
-{
-    if (!strcmp(kind, "department") || !*name) return arena_strdup(a, name);
-    char *lower = arena_strdup(a, name);
-    /* the kind word starts the name ("Phường", "Xã", "Tỉnh"): in a sentence it is lower case */
-    if ((unsigned char)lower[0] < 0x80) lower[0] = (char)(lower[0] >= 'A' && lower[0] <= 'Z' ? lower[0] + 32 : lower[0]);
-    return arena_printf(a, "Ủy ban nhân dân %s", lower);
-}
-
 bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS])
 {
     db_stmt *s = db_prepare(d, "SELECT l.recipient_name, l.recipient_address, l.person, l.event_date, l.detail, "
                                "l.dossier_code, l.procedure_name, COALESCE(l.received_at, 0), COALESCE(l.old_due_at, 0), "
-                               "COALESCE(l.new_due_at, 0), u.name, u.kind, l.signer_name, l.signer_title, "
+                               "COALESCE(l.new_due_at, 0), l.unit_id, l.signer_name, l.signer_title, "
                                "COALESCE(l.letter_date, 0), l.created_at" LETTER_FROM "WHERE l.id = ?");
     db_bind_int(s, 1, id);
     if (db_step(s) != DB_ROW) {
         db_done(s);
         return false;
     }
-    const char *unit = db_col_text(s, 10);
-    const char *space = strchr(unit, ' ');
-    int64_t date = db_col_int(s, 14) ? db_col_int(s, 14) : (int64_t)time(NULL);
+    int64_t date = db_col_int(s, 13) ? db_col_int(s, 13) : (int64_t)time(NULL);
     values[LV_RECIPIENT] = arena_strdup(a, db_col_text(s, 0));
     values[LV_ADDRESS] = arena_strdup(a, db_col_text(s, 1));
     values[LV_PERSON] = arena_strdup(a, db_col_text(s, 2));
@@ -753,10 +765,9 @@ bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS]
     values[LV_RECEIVED] = db_col_int(s, 7) ? pdoc_date(a, db_col_int(s, 7)) : "";
     values[LV_DUE] = db_col_int(s, 8) ? pdoc_date(a, db_col_int(s, 8)) : "";
     values[LV_NEW_DUE] = db_col_int(s, 9) ? pdoc_date(a, db_col_int(s, 9)) : "";
-    values[LV_UNIT] = unit_words(a, unit, db_col_text(s, 11));
-    values[LV_PLACE] = arena_strdup(a, space && strcmp(db_col_text(s, 11), "department") ? space + 1 : unit);
-    values[LV_SIGNER] = arena_strdup(a, db_col_text(s, 12));
-    values[LV_SIGNER_TITLE] = arena_strdup(a, db_col_text(s, 13));
+    if (!letter_unit_words(d, a, db_col_int(s, 10), &values[LV_UNIT], &values[LV_PLACE])) values[LV_UNIT] = values[LV_PLACE] = "";
+    values[LV_SIGNER] = arena_strdup(a, db_col_text(s, 11));
+    values[LV_SIGNER_TITLE] = arena_strdup(a, db_col_text(s, 12));
     values[LV_DATE] = pdoc_date(a, date);
     db_done(s);
     return true;

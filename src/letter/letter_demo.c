@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/calendar.h"
 #include "../core/text.h"
 #include "letter_impl.h"
 
@@ -33,6 +34,8 @@ static bool chance(rng *r, int percent) { return pick(r, 100) < percent; }
 static const char *const FAMILY[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Dương"};
 static const char *const GIVEN[] = {"Văn Hùng", "Thị Lan", "Đức Thắng", "Thị Hằng", "Quang Huy",
                                     "Thị Thu Trang", "Minh Đức", "Thị Ngọc Ánh", "Văn Toàn", "Hữu Nghĩa"};
+
+static const char *const CHILD[] = {"Gia Bảo", "Minh Khang", "Bảo Ngọc", "Khánh An", "Tuệ Lâm", "Hà My", "Đức Anh"};
 
 static const char *const CONTRIBUTIONS[] = {
     "hiến 120 m² đất để mở rộng đường liên tổ dân phố",
@@ -71,6 +74,38 @@ static int thanks_letters(db *d, arena *a, rng *r, int64_t now, err *e)
                                .detail = gift ? CONTRIBUTIONS[pick(r, 5)] : FEEDBACK[pick(r, 4)]};
             if (letter_insert(d, a, &in, 0, t + pick(r, 8 * 3600), e) < 0) return -1;
         }
+    }
+    return 0;
+}
+
+/* What staff type in before a letter goes out: the newborn's, the spouse's or the deceased's
+ * name and the day of the event (the dossiers know only the applicant). */
+static int fill_event_details(db *d, arena *a, rng *r, err *e)
+{
+    db_stmt *s = db_prepare(d, "SELECT id, occasion, recipient_name, created_at FROM letters WHERE source = 'dossier' "
+                               "AND occasion IN ('birth', 'marriage', 'death') AND person = '' ORDER BY id");
+    db_stmt *u = db_prepare(d, "UPDATE letters SET person = ?, event_date = ? WHERE id = ?");
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        const char *occ = db_col_text(s, 1), *family = db_col_text(s, 2);
+        const char *sp = strchr(family, ' ');
+        const char *who = !strcmp(occ, "birth")
+                              ? arena_printf(a, "%.*s %s", sp ? (int)(sp - family) : (int)strlen(family), family, CHILD[pick(r, 7)])
+                              : person(r, a);
+        char day[11];
+        cal_format(cal_local_day(db_col_int(s, 3)) - (!strcmp(occ, "marriage") ? 0 : 3 + pick(r, 20)), day);
+        db_bind_text(u, 1, who);
+        db_bind_text(u, 2, day);
+        db_bind_int(u, 3, db_col_int(s, 0));
+        int urc = db_step(u);
+        db_done(u);
+        if (urc != DB_DONE) break;
+    }
+    db_done(u);
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "demo letter details: %s", db_errmsg(d));
+        return -1;
     }
     return 0;
 }
@@ -150,7 +185,8 @@ int letter_demo(db *d, arena *a, int64_t now, uint64_t seed, err *e)
 {
     rng r = {seed ^ 0x1e77e5ull};
     if (db_begin_write_or_busy(d, e)) return -1;
-    if (dossier_replay(d, a, 0, letter_on_dossier_event, e) < 0 || thanks_letters(d, a, &r, now, e) || deliver_old_letters(d, a, &r, now, e)) {
+    if (dossier_replay(d, a, 0, letter_on_dossier_event, e) < 0 || thanks_letters(d, a, &r, now, e) ||
+        fill_event_details(d, a, &r, e) || deliver_old_letters(d, a, &r, now, e)) {
         db_rollback(d);
         return -1;
     }

@@ -143,6 +143,21 @@ static void a_birth_result_proposes_one_congratulation(void **state)
     /* and the action itself cannot happen twice */
     assert_int_not_equal(finish(w, id, at(2026, 3, 2, 11, 0)), 0);
     assert_int_equal(letters_of(w, id, "congratulation"), 1);
+    /* it is handed over only once staff have typed the newborn's name and birthday */
+    letter_delivery dl = {.method = "ceremony", .actor_id = w->leader, .now = at(2026, 3, 3, 9, 30)};
+    memset(&e, 0, sizeof e);
+    assert_int_equal(letter_deliver(w->d, w->a, lid, &dl, &e), -1);
+    assert_int_equal(e.status, 400);
+    assert_string_equal(e.field, "person");
+    letter_input in = {.recipient_name = "Nguyễn Thị Hồng Nhung", .person = "Trần Gia Bảo", .event_date = "2026-02-27"};
+    memset(&e, 0, sizeof e);
+    assert_int_equal(letter_update(w->d, w->a, lid, &in, w->desk, at(2026, 3, 3, 9, 0), &e), 0);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(letter_deliver(w->d, w->a, lid, &dl, &e), 0);
+    json_t *frozen = json_object_get((l = letter_get(w->d, w->a, lid)), "frozen");
+    assert_non_null(strstr(json_string_value(json_object_get(frozen, "body")), "Trần Gia Bảo"));
+    assert_non_null(strstr(json_string_value(json_object_get(frozen, "body")), "ngày 27 tháng 02 năm 2026"));
+    json_decref(l);
 }
 
 static void a_death_proposes_condolence_and_plain_procedures_nothing(void **state)
