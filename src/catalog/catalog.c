@@ -118,8 +118,9 @@ int catalog_check(db *d, arena *a, const procedure_fields *in, procedure *out, e
         err_field(e, "online_level");
         return -1;
     }
-    out->letter = letter_key(text_trim(a, in->letter));
-    if (!out->letter) {
+    /* absent (a CSV without the column): the procedure keeps what it had */
+    out->letter = in->letter ? letter_key(text_trim(a, in->letter)) : NULL;
+    if (in->letter && !out->letter) {
         err_set(e, 400, "Thư gửi khi có kết quả phải là birth, marriage, death hoặc để trống.", "bad letter");
         err_field(e, "letter");
         return -1;
@@ -154,14 +155,14 @@ static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int6
     if (id) {
         s = db_prepare(d, "UPDATE procedures SET unit_id = ?1, code = ?2, name = ?3, field = ?4, search_key = ?5, "
                           "days = ?6, time_text = ?7, fee = ?8, fee_text = ?9, papers = ?10, submit_where = ?11, "
-                          "online_level = ?12, legal_basis = ?13, result = ?14, updated_at = ?15, letter_occasion = ?17 "
+                          "online_level = ?12, legal_basis = ?13, result = ?14, updated_at = ?15, letter_occasion = COALESCE(?17, letter_occasion) "
                           "WHERE id = ?16");
         db_bind_int(s, 16, id);
     } else {
         s = db_prepare(d, "INSERT INTO procedures (unit_id, code, name, field, search_key, days, time_text, fee, "
                           "fee_text, papers, submit_where, online_level, legal_basis, result, updated_at, created_at, "
                           "letter_occasion) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                          "?15, ?17)");
+                          "?15, COALESCE(?17, ''))");
     }
     db_bind_int(s, 1, p->unit_id);
     db_bind_text(s, 2, p->code);
@@ -178,7 +179,7 @@ static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int6
     db_bind_text(s, 13, p->legal_basis);
     db_bind_text(s, 14, p->result);
     db_bind_int(s, 15, now);
-    db_bind_text(s, 17, p->letter ? p->letter : "");
+    if (p->letter) db_bind_text(s, 17, p->letter); else db_bind_null(s, 17);
     int rc = db_step(s);
     db_done(s);
     if (rc == DB_DONE && out_id) *out_id = id ? id : db_last_id(d);
@@ -404,7 +405,8 @@ static int import_row(void *ctx, int line, char **cells, int ncells)
         report(st, line, "thiếu ô so với dòng tiêu đề");
         return 0;
     }
-    procedure_fields in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]};
+    procedure_fields in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
+                           st->col[13] < 0 ? NULL : v[13]};
     procedure p;
     err e = {0};
     if (catalog_check(st->d, st->a, &in, &p, &e) != 0) {

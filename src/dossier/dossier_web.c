@@ -154,7 +154,7 @@ void page_intake(req *r)
         .applicant_address = req_form(r, "applicant_address"), .applicant_email = req_form(r, "applicant_email"),
         .channel = req_form(r, "channel"), .return_method = req_form(r, "return_method"),
         .papers_checked = npapers ? checked : NULL, .npapers_checked = (size_t)npapers, .sets = (int)sets,
-        .booking_code = req_form(r, "booking_code"), .no_letters = req_form(r, "no_letters") != NULL,
+        .booking_code = req_form(r, "booking_code"), .no_letters = req_form(r, "no_letters") && !strcmp(req_form(r, "no_letters"), "1"),
         .received_at = req_now(r),
     };
     dossier_created out;

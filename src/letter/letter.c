@@ -317,6 +317,8 @@ static int check_input(db *d, arena *a, int64_t unit_id, const letter_occasion *
     out->ceremony_at = 0;
     if (*cer && !parse_local_time(cer, &out->ceremony_at))
         return fail(e, 400, N_("Giờ trao thư phải có dạng ngày và giờ, ví dụ 25/11/2026 09:00."), "ceremony_at");
+    if (*out->signer && !*out->signer_title)
+        return fail(e, 400, N_("Ghi chức vụ của người ký (ví dụ Chủ tịch UBND phường)."), "signer_title");
     if (!*out->signer) account_unit_head(d, a, unit_id, &out->signer, &out->signer_title);
     return 0;
 }
@@ -340,10 +342,10 @@ int64_t letter_insert(db *d, arena *a, const letter_input *in, int64_t actor_id,
     char token[33];
     make_token(token);
     db_stmt *s = db_prepare(d,
-        "INSERT INTO letters (unit_id, kind, occasion, status, source, dossier_id, dossier_code, recipient_name, "
+        "INSERT INTO letters (unit_id, kind, occasion, status, source, source_id, dossier_id, dossier_code, recipient_name, "
         "recipient_key, recipient_address, recipient_phone, recipient_email, person, event_date, detail, "
         "procedure_name, received_at, signer_name, signer_title, ceremony_at, delivery_method, token, created_at, "
-        "created_by, updated_at) VALUES (?1, ?2, ?3, 'proposed', 'manual', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+        "created_by, updated_at) VALUES (?1, ?2, ?3, 'proposed', ?23, ?24, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
         "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?21) RETURNING id");
     int i = 1;
     db_bind_int(s, i++, in->unit_id);
@@ -368,8 +370,16 @@ int64_t letter_insert(db *d, arena *a, const letter_input *in, int64_t actor_id,
     db_bind_text(s, i++, token);
     db_bind_int(s, i++, now);
     if (actor_id > 0) db_bind_int(s, i++, actor_id); else db_bind_null(s, i++);
-    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    /* a congratulation or condolence for a dossier is that dossier's event letter, whether
+     * the result proposed it or staff wrote it: one per dossier and kind */
+    bool event = b.id && (!strcmp(occ->kind, "congratulation") || !strcmp(occ->kind, "condolence"));
+    db_bind_text(s, 23, event ? "dossier" : "manual");
+    if (event) db_bind_int(s, 24, b.id); else db_bind_null(s, 24);
+    int rc = db_step(s);
+    int64_t id = rc == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
+    if (rc == DB_CONSTRAINT)
+        return fail(e, 409, N_("Hồ sơ này đã có thư cùng loại; mở thư đó để sửa hoặc trao."), "dossier_code");
     if (!id) {
         err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "letter insert: %s", db_errmsg(d));
         return -1;
@@ -471,16 +481,21 @@ int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t a
 
 /* ---- delivery ----------------------------------------------------------------------------- */
 
-/* The words as they will be printed from now on: the template rendered with the letter's
- * values, as JSON text. NULL on failure. */
+/* The letter as it will be printed from now on: the template rendered with the letter's
+ * values, its signer and its unit's header, as JSON text. NULL on failure. */
 static char *frozen_words(db *d, arena *a, int64_t id, int64_t unit_id, const char *occasion)
 {
     const char *values[LETTER_NVARS];
     letter_words tmpl;
     if (!letter_values(d, a, id, values) || letter_template_get(d, a, unit_id, occasion, &tmpl, NULL)) return NULL;
     letter_words w = letter_render_words(a, &tmpl, values);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "title", w.title, "greeting", w.greeting, "body", w.body, "closing",
-                          w.closing);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", w.title, "greeting", w.greeting, "body", w.body,
+                          "closing", w.closing, "signer", values[LV_SIGNER], "signer_title", values[LV_SIGNER_TITLE]);
+    /* the unit as it was named that day: a renamed or merged unit reprints old letters as sent */
+    if (o && !letter_unit_freeze(d, a, unit_id, o)) {
+        json_decref(o);
+        return NULL;
+    }
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     char *out = text ? arena_strdup(a, text) : NULL;
@@ -532,12 +547,15 @@ static int check_complete(db *d, arena *a, int64_t id, int64_t unit_id, const ch
     const char *values[LETTER_NVARS];
     letter_words t;
     if (!letter_values(d, a, id, values) || letter_template_get(d, a, unit_id, occasion, &t, NULL)) return 0;
-    const char *all = arena_printf(a, "%s\n%s\n%s\n%s", t.title, t.greeting, t.body, t.closing);
-    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
-        const char *name = letter_var_names[needed[i].var];
-        bool used = strstr(all, arena_printf(a, "{{%s}}", name)) || strstr(all, arena_printf(a, "{{ %s }}", name));
-        if (used && text_is_blank(values[needed[i].var])) return fail(e, 400, needed[i].msgid, needed[i].field);
-    }
+    if (text_is_blank(values[LV_SIGNER]) || text_is_blank(values[LV_SIGNER_TITLE]))
+        return fail(e, 400, N_("Ghi họ tên và chức vụ người ký thư trước khi trao."), "signer_name");
+    /* a blank value stands out as a marker in the rendered words, however the placeholder is spaced */
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+        if (text_is_blank(values[needed[i].var])) values[needed[i].var] = arena_printf(a, "\x01%zu\x01", i);
+    letter_words w = letter_render_words(a, &t, values);
+    const char *all = arena_printf(a, "%s\n%s\n%s\n%s", w.title, w.greeting, w.body, w.closing);
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+        if (strstr(all, arena_printf(a, "\x01%zu\x01", i))) return fail(e, 400, needed[i].msgid, needed[i].field);
     return 0;
 }
 
@@ -577,8 +595,9 @@ int letter_record_delivery(db *d, arena *a, int64_t id, int64_t unit_id, const c
     return !strcmp(method, "electronic") ? send_electronic(d, a, id, e) : 0;
 }
 
-/* The instant of a delivery on a given day: now when it is today, else midday that day. */
-static int64_t delivery_instant(const char *on, int64_t now, err *e)
+/* The instant of a delivery on a given day: now when it is today, else midday that day; not
+ * in the future, not before the letter existed. */
+static int64_t delivery_instant(const char *on, int64_t now, int64_t created_at, err *e)
 {
     const char *s = on ? on : "";
     while (*s == ' ') s++;
@@ -587,6 +606,8 @@ static int64_t delivery_instant(const char *on, int64_t now, err *e)
     if (!parse_day(s, &day)) return fail(e, 400, N_("Ngày trao thư phải có dạng ngày/tháng/năm."), "delivered_on");
     cal_day today = cal_local_day(now);
     if (day > today) return fail(e, 400, N_("Ngày trao thư không thể sau hôm nay."), "delivered_on");
+    if (day < cal_local_day(created_at))
+        return fail(e, 400, N_("Ngày trao thư không thể trước ngày lập thư."), "delivered_on");
     return day == today ? now : cal_instant(day, 12 * 60);
 }
 
@@ -597,7 +618,8 @@ int letter_deliver(db *d, arena *a, int64_t id, const letter_delivery *dl, err *
     if (!strcmp(method, "post") && (text_is_blank(dl->postal_tracking) || strlen(dl->postal_tracking) > 40))
         return fail(e, 400, N_("Gửi qua bưu chính cần số hiệu bưu gửi (mã vận đơn)."), "postal_tracking");
     if (dl->note && text_char_count(dl->note) > 2000) return fail(e, 400, N_("Nội dung quá dài (tối đa 2000 ký tự)."), "note");
-    int64_t at = delivery_instant(dl->delivered_on, dl->now, e);
+    int64_t created = db_int_by_id(d, "SELECT created_at FROM letters WHERE id = ?", id, 0);
+    int64_t at = delivery_instant(dl->delivered_on, dl->now, created, e);
     if (at < 0) return -1;
     int64_t unit_id;
     char occasion[32];
@@ -622,7 +644,8 @@ int letter_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor
     int64_t unit_id;
     char occasion[32];
     if (begin_on_proposed(d, id, &unit_id, occasion, e)) return -1;
-    db_stmt *s = db_prepare(d, "UPDATE letters SET status = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?");
+    db_stmt *s = db_prepare(d, "UPDATE letters SET status = 'cancelled', cancel_reason = ?, delivery_method = '', "
+                               "updated_at = ? WHERE id = ?");
     db_bind_text(s, 1, why);
     db_bind_int(s, 2, now);
     db_bind_int(s, 3, id);
@@ -759,7 +782,10 @@ bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS]
     values[LV_ADDRESS] = arena_strdup(a, db_col_text(s, 1));
     values[LV_PERSON] = arena_strdup(a, db_col_text(s, 2));
     values[LV_EVENT_DATE] = event_date_words(a, db_col_text(s, 3));
-    values[LV_DETAIL] = arena_strdup(a, db_col_text(s, 4));
+    /* the wording ends its sentence itself ("Lý do: {{detail}}.") */
+    char *detail = text_trim(a, db_col_text(s, 4));
+    for (size_t n = strlen(detail); n && detail[n - 1] == '.'; n--) detail[n - 1] = '\0';
+    values[LV_DETAIL] = detail;
     values[LV_CODE] = arena_strdup(a, db_col_text(s, 5));
     values[LV_PROCEDURE] = arena_strdup(a, db_col_text(s, 6));
     values[LV_RECEIVED] = db_col_int(s, 7) ? pdoc_date(a, db_col_int(s, 7)) : "";
@@ -798,28 +824,38 @@ static void bind_query(db_stmt *s, arena *a, const letter_query *q)
 json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
 {
     int limit = q->limit > 0 && q->limit <= 500 ? q->limit : 50;
-    /* upcoming ceremonies soonest first; everything else newest first */
-    const char *order = q->status && !strcmp(q->status, "ceremony") ? "l.ceremony_at, l.id" : "l.created_at DESC, l.id DESC";
-    db_stmt *s = db_prepare(d, arena_printf(a, SUBTREE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE "ORDER BY %s LIMIT %d "
-                                               "OFFSET %d", order, limit, q->offset > 0 ? q->offset : 0));
-    bind_query(s, a, q);
+    /* upcoming ceremonies soonest first; everything else newest first. Two fixed texts, the
+     * limit and offset bound: the statement cache keeps one statement per text */
+    bool ceremonies = q->status && !strcmp(q->status, "ceremony");
+    db_stmt *s = db_prepare(d, ceremonies ? SUBTREE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
+                                                    "ORDER BY l.ceremony_at, l.id LIMIT ?9 OFFSET ?10"
+                                          : SUBTREE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
+                                                    "ORDER BY l.created_at DESC, l.id DESC LIMIT ?9 OFFSET ?10");
     json_t *items = json_array();
+    if (!s) return items;
+    bind_query(s, a, q);
+    db_bind_int(s, 9, limit);
+    db_bind_int(s, 10, q->offset > 0 ? q->offset : 0);
     while (db_step(s) == DB_ROW) json_array_append_new(items, letter_row(s, a, false));
     db_done(s);
     if (total) {
+        *total = 0;
         db_stmt *c = db_prepare(d, SUBTREE "SELECT COUNT(*)" LETTER_FROM LETTER_WHERE);
-        bind_query(c, a, q);
-        *total = db_step(c) == DB_ROW ? db_col_int(c, 0) : 0;
-        db_done(c);
+        if (c) {
+            bind_query(c, a, q);
+            *total = db_step(c) == DB_ROW ? db_col_int(c, 0) : 0;
+            db_done(c);
+        }
     }
     return items;
 }
 
 size_t letter_list_ids(db *d, arena *a, const letter_query *q, int64_t *ids, size_t max)
 {
-    db_stmt *s = db_prepare(d, arena_printf(a, SUBTREE "SELECT l.id" LETTER_FROM LETTER_WHERE "ORDER BY l.created_at, l.id LIMIT %zu",
-                                            max));
+    db_stmt *s = db_prepare(d, SUBTREE "SELECT l.id" LETTER_FROM LETTER_WHERE "ORDER BY l.created_at, l.id LIMIT ?9");
+    if (!s) return 0;
     bind_query(s, a, q);
+    db_bind_int(s, 9, (int64_t)max);
     size_t n = 0;
     while (n < max && db_step(s) == DB_ROW) ids[n++] = db_col_int(s, 0);
     db_done(s);
@@ -834,7 +870,7 @@ int letter_counts(db *d, int64_t unit_id, int year, int64_t out[LETTER_NKINDS][1
     if (db_int_by_id(d, "SELECT id FROM units WHERE id = ?", unit_id, -1) < 0 || year < 1900 || year > 9999) return -1;
     int64_t from = cal_instant(cal_from_ymd(year, 1, 1), 0), to = cal_instant(cal_from_ymd(year + 1, 1, 1), 0);
     db_stmt *s = db_prepare(d, SUBTREE "SELECT kind, delivered_at FROM letters WHERE status = 'delivered' "
-                                       "AND unit_id IN (SELECT id FROM sub) AND delivered_at >= ? AND delivered_at < ?");
+                                       "AND unit_id IN (SELECT id FROM sub) AND delivered_at >= ?2 AND delivered_at < ?3");
     db_bind_int(s, 1, unit_id);
     db_bind_int(s, 2, from);
     db_bind_int(s, 3, to);

@@ -20,4 +20,8 @@ int letter_record_delivery(db *d, arena *a, int64_t id, int64_t unit_id, const c
  * department dates its letters at its province's seat). In a; false for an unknown unit. */
 bool letter_unit_words(db *d, arena *a, int64_t unit_id, const char **words, const char **place);
 
+/* Adds the unit's header lines as printed that day to a delivered letter's frozen JSON
+ * ("header", "parent", "place", "council"), so it reprints the same after a renaming. */
+bool letter_unit_freeze(db *d, arena *a, int64_t unit_id, json_t *frozen);
+
 #endif

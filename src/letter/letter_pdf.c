@@ -61,14 +61,16 @@ typedef struct {
     bool council;              /* a Ủy ban nhân dân (not a department): it signs "TM." */
 } unit_names;
 
-/* The place of the date line: the locality's name without its kind ("Phường ", "Đặc khu "). */
+/* The place of the date line: the locality's name without its kind ("Phường ", "Đặc khu "),
+ * except for a unit named by a number ("Phường 1" stays whole). */
 static const char *place_of(arena *a, const char *name)
 {
     static const char *const KINDS[] = {"Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Thị xã ", "Thành phố ",
                                         "Tỉnh ",   "Huyện ", "Quận "};
     for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++) {
         size_t n = strlen(KINDS[i]);
-        if (!strncmp(name, KINDS[i], n) && name[n]) return arena_strdup(a, name + n);
+        if (!strncmp(name, KINDS[i], n) && name[n] && strspn(name + n, "0123456789") != strlen(name + n))
+            return arena_strdup(a, name + n);
     }
     return arena_strdup(a, name);
 }
@@ -101,6 +103,17 @@ static bool unit_names_get(db *d, arena *a, int64_t unit_id, unit_names *out)
     return true;
 }
 
+bool letter_unit_freeze(db *d, arena *a, int64_t unit_id, json_t *frozen)
+{
+    unit_names u;
+    if (!unit_names_get(d, a, unit_id, &u)) return false;
+    json_object_set_new(frozen, "header", json_string(u.header));
+    json_object_set_new(frozen, "parent", u.parent ? json_string(u.parent) : json_null());
+    json_object_set_new(frozen, "place", json_string(u.place));
+    json_object_set_new(frozen, "council", json_boolean(u.council));
+    return true;
+}
+
 bool letter_unit_words(db *d, arena *a, int64_t unit_id, const char **words, const char **place)
 {
     unit_names u;
@@ -128,6 +141,8 @@ static const char *signer_caption(arena *a, bool council, const char *title)
     const char *t = text_fold(a, blank(title) ? "" : title);
     if (council && (!*t || !strncmp(t, "chu tich", 8))) return "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH";
     if (council && !strncmp(t, "pho chu tich", 12)) return "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH";
+    if (council && (!strncmp(t, "q. chu tich", 11) || !strncmp(t, "quyen chu tich", 14)))
+        return "TM. ỦY BAN NHÂN DÂN\nQ. CHỦ TỊCH";
     return blank(title) ? "THỦ TRƯỞNG CƠ QUAN" : text_trim(a, title);
 }
 
@@ -221,6 +236,16 @@ static int load_printable(db *d, arena *a, int64_t id, printable *p, err *e)
     p->signer = arena_strdup(a, jstr(l, "signer_name"));
     p->signer_title = arena_strdup(a, jstr(l, "signer_title"));
     if (blank(p->signer)) account_unit_head(d, a, unit_id, &p->signer, &p->signer_title);
+    json_t *frozen = json_object_get(l, "frozen");
+    if (json_is_object(frozen) && json_is_string(json_object_get(frozen, "header"))) {
+        /* delivered: signed and headed as it was that day */
+        p->u.header = arena_strdup(a, jstr(frozen, "header"));
+        p->u.parent = json_is_string(json_object_get(frozen, "parent")) ? arena_strdup(a, jstr(frozen, "parent")) : NULL;
+        p->u.place = arena_strdup(a, jstr(frozen, "place"));
+        p->u.council = json_is_true(json_object_get(frozen, "council"));
+        p->signer = arena_strdup(a, jstr(frozen, "signer"));
+        p->signer_title = arena_strdup(a, jstr(frozen, "signer_title"));
+    }
     /* the date staff set, else the day it was handed over, else today */
     int64_t date = json_integer_value(json_object_get(l, "letter_date"));
     if (!date) date = json_integer_value(json_object_get(l, "delivered_at"));

@@ -2386,26 +2386,32 @@ static void report_letters_command(void **state)
 {
     (void)state;
     static const char *const kinds[] = {"apology", "thanks", "congratulation", "condolence"};
+    /* last year: the demo's two years of history cover all of it */
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char year[8];
+    snprintf(year, sizeof year, "%d", tm.tm_year + 1900 - 1);
     for (int pass = 0; pass < 2; pass++) {
         char out[320];
         snprintf(out, sizeof out, "%s/report.out", dir);
-        char *argv[] = {(char *)bin, "report", "letters", "--db", dbpath, "--year", "2025",
+        char *argv[] = {(char *)bin, "report", "letters", "--db", dbpath, "--year", year,
                         pass ? "--unit" : NULL, "05443", NULL};
         assert_int_equal(run(out, argv, NULL), 0);
         char *text = slurp(out);
         for (int k = 0; k < 4; k++) {
-            /* delivered in 2025, Vietnam time (UTC+7) */
+            /* delivered that year, Vietnam time (UTC+7) */
             int64_t n = sql_int("SELECT COUNT(*) FROM letters l JOIN units u ON u.id = l.unit_id WHERE l.kind = '%s' "
                                 "AND l.status = 'delivered' AND strftime('%%Y', l.delivered_at + 7 * 3600, 'unixepoch') "
-                                "= '2025' AND (%d = 0 OR u.code = '05443')", kinds[k], pass);
+                                "= '%s' AND (%d = 0 OR u.code = '05443')", kinds[k], year, pass);
             char line[64];
             snprintf(line, sizeof line, "%s\t%lld\n", kinds[k], (long long)n);
             assert_contains(text, line);
-            if (k != 1) assert_true(n > 0);   /* the demo delivered some of each kind that year */
+            assert_true(n > 0);   /* the demo delivered some of each kind that year */
         }
         free(text);
     }
-    char *bad[] = {(char *)bin, "report", "letters", "--db", dbpath, "--year", "2025", "--unit", "99999", NULL};
+    char *bad[] = {(char *)bin, "report", "letters", "--db", dbpath, "--year", year, "--unit", "99999", NULL};
     assert_int_equal(run("/dev/null", bad, NULL), 2);
     char *noyear[] = {(char *)bin, "report", "letters", "--db", dbpath, NULL};
     assert_int_equal(run("/dev/null", noyear, NULL), 2);

@@ -212,6 +212,36 @@ static void consent_is_respected_but_apologies_are_owed(void **state)
     assert_int_equal(letters_of(w, late, "apology"), 2);
 }
 
+static void a_marriage_and_a_hand_written_letter_share_one_event(void **state)
+{
+    world *w = *state;
+    int64_t marriage = sqls(w->d, "SELECT id FROM procedures WHERE code = ?", "1.000894");
+    int64_t id = intake(w, marriage, false, at(2026, 3, 6, 8, 0));   /* a Friday */
+    dossier_brief br;
+    assert_true(dossier_brief_get(w->d, w->a, id, &br));
+    /* staff write the congratulation before the result: it is the dossier's letter */
+    letter_input in = {.unit_id = w->unit, .occasion = "marriage", .dossier_code = br.code,
+                       .recipient_name = "Nguyễn Thị Hồng Nhung", .person = "Phạm Quốc Việt"};
+    int64_t lid = 0;
+    err e = {0};
+    assert_int_equal(letter_create(w->d, w->a, &in, w->desk, at(2026, 3, 6, 8, 30), &lid, &e), 0);
+    /* a second by hand is refused; the result proposes none of its own */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(letter_create(w->d, w->a, &in, w->desk, at(2026, 3, 6, 8, 40), &lid, &e), -1);
+    assert_int_equal(e.status, 409);
+    assert_int_equal(finish(w, id, at(2026, 3, 6, 16, 0)), 0);
+    assert_int_equal(letters_of(w, id, "congratulation"), 1);
+    /* a thanks letter may still mention the same dossier */
+    letter_input th = {.unit_id = w->unit, .occasion = "feedback", .dossier_code = br.code,
+                       .recipient_name = "Nguyễn Thị Hồng Nhung", .detail = "góp ý về giờ tiếp dân"};
+    memset(&e, 0, sizeof e);
+    assert_int_equal(letter_create(w->d, w->a, &th, w->desk, at(2026, 3, 6, 17, 0), &lid, &e), 0);
+    /* another dossier's marriage, finished on a Friday afternoon: its ceremony is on Monday */
+    int64_t next = intake(w, marriage, false, at(2026, 3, 6, 8, 0));
+    assert_int_equal(finish(w, next, at(2026, 3, 6, 16, 0)), 0);
+    assert_int_equal(sql1(w->d, "SELECT ceremony_at FROM letters WHERE dossier_id = ?", next), at(2026, 3, 9, 9, 0));
+}
+
 /* ---- staff-written letters -------------------------------------------------------------------- */
 
 static void staff_letters_are_checked_and_nothing_half_saved(void **state)
@@ -299,6 +329,12 @@ static void delivery_freezes_words_and_sends_electronic_copies(void **state)
     memset(&e, 0, sizeof e);
     assert_int_equal(deliver(w, id, "home", "2026-03-21", NULL, now, &e), -1);   /* tomorrow */
     assert_string_equal(e.field, "delivered_on");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(deliver(w, id, "home", "2026-03-08", NULL, now, &e), -1);   /* before it was written */
+    assert_string_equal(e.field, "delivered_on");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(deliver(w, id, "home", "0001-01-01", NULL, now, &e), -1);
+    assert_int_equal(e.status, 400);
     /* electronic needs an address or a phone: refused, and the letter is untouched */
     memset(&e, 0, sizeof e);
     assert_int_equal(deliver(w, id, "electronic", NULL, NULL, now, &e), -1);
@@ -316,7 +352,15 @@ static void delivery_freezes_words_and_sends_electronic_copies(void **state)
     assert_true(json_is_object(json_object_get(l, "frozen")));
     assert_non_null(strstr(json_string_value(json_object_get(json_object_get(l, "frozen"), "greeting")), "Lê Thị Mai"));
     json_decref(l);
+    /* signed and headed as that day: a later renaming does not reach it */
+    assert_true(json_is_string(json_object_get(json_object_get(l = letter_get(w->d, w->a, id), "frozen"), "header")));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(l, "frozen"), "signer")), "Lê Minh Tuấn");
+    json_decref(l);
     /* once delivered, it cannot change */
+    letter_input edit = {.recipient_name = "Lê Thị Mai Anh", .detail = "góp ý"};
+    memset(&e, 0, sizeof e);
+    assert_int_equal(letter_update(w->d, w->a, id, &edit, w->desk, now, &e), -1);
+    assert_int_equal(e.status, 409);
     memset(&e, 0, sizeof e);
     assert_int_equal(deliver(w, id, "home", NULL, NULL, now, &e), -1);
     assert_int_equal(e.status, 409);
@@ -366,6 +410,10 @@ static void counts_by_kind_and_month(void **state)
         err e = {0};
         if (deliver(w, id, "ceremony", plan[i].on, NULL, now, &e)) fail_msg("deliver: %s / %s", e.user, e.log);
     }
+    /* 03:00 on 1 January in Vietnam is still 31 December in UTC: it counts in the new year */
+    int64_t early = thanks(w, w->unit, "Hoàng Văn Đức", "", at(2026, 12, 31, 9, 0));
+    err e = {0};
+    if (deliver(w, early, "home", "", NULL, at(2027, 1, 1, 3, 0), &e)) fail_msg("deliver: %s / %s", e.user, e.log);
     thanks(w, w->unit, "Hoàng Văn Đức", "", at(2026, 5, 1, 9, 0));   /* not delivered: not counted */
     int64_t c[LETTER_NKINDS][13];
     assert_int_equal(letter_counts(w->d, w->unit, 2026, c), 0);
@@ -379,6 +427,9 @@ static void counts_by_kind_and_month(void **state)
     assert_int_equal(letter_counts(w->d, w->province, 2026, c), 0);
     assert_int_equal(c[LETTER_THANKS][0], 5);
     assert_int_equal(c[LETTER_THANKS][7], 2);
+    assert_int_equal(letter_counts(w->d, w->unit, 2027, c), 0);
+    assert_int_equal(c[LETTER_THANKS][0], 1);
+    assert_int_equal(c[LETTER_THANKS][1], 1);
     assert_int_equal(letter_counts(w->d, w->unit, 2025, c), 0);
     assert_int_equal(c[LETTER_THANKS][0], 1);
     assert_int_equal(c[LETTER_THANKS][12], 1);
@@ -429,6 +480,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_birth_result_proposes_one_congratulation, setup, teardown),
         cmocka_unit_test_setup_teardown(a_death_proposes_condolence_and_plain_procedures_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(consent_is_respected_but_apologies_are_owed, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_marriage_and_a_hand_written_letter_share_one_event, setup, teardown),
         cmocka_unit_test_setup_teardown(staff_letters_are_checked_and_nothing_half_saved, setup, teardown),
         cmocka_unit_test_setup_teardown(delivery_freezes_words_and_sends_electronic_copies, setup, teardown),
         cmocka_unit_test_setup_teardown(counts_by_kind_and_month, setup, teardown),

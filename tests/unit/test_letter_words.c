@@ -689,6 +689,7 @@ static void test_delivered_prints_frozen_words(void **state)
     fixture *fx = *state;
     letter_input in = input(fx->commune, "birth", "Lý Thị Bích Ngọc");
     in.person = "Lý Gia Huy";
+    in.event_date = "2026-03-01";
     int64_t id = make_letter(fx, &in);
     int64_t now = (int64_t)time(NULL);
     letter_delivery dl = {.method = "home", .delivered_on = "", .note = "Trao tại nhà", .actor_id = 0, .now = now};

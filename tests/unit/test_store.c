@@ -1154,6 +1154,34 @@ static void test_csv_parse_direct(void **state)
     assert_string_equal(catalog_csv_columns[2], "name");
 }
 
+/* The catalogue says which procedures propose a letter: the column is read, checked and
+ * kept when a file does not have it (an older export must not switch letters off). */
+static void test_csv_letter_column(void **state)
+{
+    fixture *fx = *state;
+    db *d = fx->d;
+    int imported = -1;
+    char *report = NULL;
+    err e = {0};
+    static const char with[] = "unit_code,code,name,days,letter\r\n05602,CSV.L1,Thủ tục có thư,0,death\r\n";
+    assert_int_equal(import(fx, with, &imported, &report, &e), 0);
+    int64_t id = proc_id_by_code(d, "CSV.L1");
+    assert_string_equal(catalog_letter_occasion(d, id), "death");
+    static const char without[] = "unit_code,code,name,days\r\n05602,CSV.L1,Thủ tục có thư (sửa tên),0\r\n";
+    assert_int_equal(import(fx, without, &imported, &report, &e), 0);
+    assert_string_equal(catalog_letter_occasion(d, id), "death");
+    static const char cleared[] = "unit_code,code,name,days,letter\r\n05602,CSV.L1,Thủ tục có thư,0,\r\n";
+    assert_int_equal(import(fx, cleared, &imported, &report, &e), 0);
+    assert_string_equal(catalog_letter_occasion(d, id), "");
+    static const char bad[] = "unit_code,code,name,days,letter\r\n05602,CSV.L1,Thủ tục có thư,0,wedding\r\n";
+    assert_int_equal(import(fx, bad, &imported, &report, &e), -1);
+    assert_non_null(strstr(report, "letter"));
+    assert_string_equal(catalog_letter_occasion(d, id), "");
+    json_t *o = catalog_get(d, fx->a, proc_id_by_code(d, "1.001193"));
+    assert_string_equal(jstr(o, "letter"), "birth");
+    json_decref(o);
+}
+
 static void test_csv_export_round_trip(void **state)
 {
     fixture *fx = *state;
@@ -1245,6 +1273,7 @@ int main(void)
         TS(test_csv_import_permission),
         TS(test_csv_parse_errors),
         TS(test_csv_parse_direct),
+        TS(test_csv_letter_column),
         TS(test_csv_export_round_trip),
         TS(test_audit_main_chain_holds),
         TS(audit_append_null_detail_does_not_leak),
