@@ -4,7 +4,9 @@
 
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
+#include "../core/calendar.h"
 #include "../core/text.h"
+#include "../letter/letter.h"
 #include "../web/form.h"
 #include "../web/web.h"
 #include "account.h"
@@ -142,6 +144,14 @@ void page_dashboard(req *r)
     json_decref(catalog_search(d, r->a, &q, &total));
     json_object_set_new(model, "procedure_count", json_integer(total));
     json_object_set_new(model, "units", account_units_list(d, r->user));
+    /* this year's delivered letters by kind, as reports count them (letter.h) */
+    int y, m, dd;
+    cal_to_ymd(cal_local_day(req_now(r)), &y, &m, &dd);
+    json_t *letters = letter_counts_json(d, r->a, r->user->unit_id, y), *k;
+    size_t i;
+    json_array_foreach(json_object_get(letters, "kinds"), i, k)
+        json_object_set_new(k, "kind_label", json_string(json_get_str(k, "label")));
+    if (letters) json_object_set_new(model, "letters", letters);
     json_object_set_new(model, "page", web_page_info(r, "Bảng điều khiển"));
     web_render(r, 200, "account/dashboard", model);
 }

@@ -9,6 +9,7 @@
 #include "../catalog/catalog.h"
 #include "../dossier/dossier.h"
 #include "../holiday/holiday.h"
+#include "../letter/letter.h"
 #include "../notify/notify.h"
 #include "../dossier/indicators.h"
 #include "app.h"
@@ -73,6 +74,25 @@ const route routes[] = {
     {"GET", "/thong-bao", page_notify, ACCESS_EDIT_CATALOG, scope_notify_query},
     {"POST", "/thong-bao/mau", page_notify_template_save, ACCESS_EDIT_CATALOG, scope_unit_form},
     {"POST", "/thong-bao/{id}/gui-lai", page_notify_retry, ACCESS_EDIT_CATALOG, scope_notify_outbox},
+    /* letters of care; literal routes before {id}, templates before {id}/{action} */
+    {"GET", "/thu", page_letter_list, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"POST", "/thu", page_letter_create, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/thu/moi", page_letter_new, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/thu/in.pdf", page_letter_batch_pdf, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"POST", "/thu/in", page_letter_batch_pdf, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/thu/thong-ke", page_letter_stats, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/api/v1/letters/stats", page_letter_stats, ACCESS_STAFF, NULL},
+    {"GET", "/thu/x/{token}.pdf", page_letter_public_pdf, ACCESS_PUBLIC, NULL},
+    {"GET", "/thu/mau", page_letter_templates, ACCESS_EDIT_CATALOG, NULL},
+    {"GET", "/thu/mau/{occasion}", page_letter_template_edit, ACCESS_EDIT_CATALOG, NULL},
+    {"POST", "/thu/mau/{occasion}", page_letter_template_save, ACCESS_EDIT_CATALOG, NULL},
+    {"POST", "/thu/mau/{occasion}/xem-truoc", page_letter_template_preview, ACCESS_EDIT_CATALOG, NULL},
+    {"POST", "/thu/mau/{occasion}/mac-dinh", page_letter_template_reset, ACCESS_EDIT_CATALOG, NULL},
+    {"GET", "/thu/{id}.pdf", page_letter_pdf, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
+    {"GET", "/thu/{id}", page_letter_show, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
+    {"POST", "/thu/{id}", page_letter_update, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
+    {"POST", "/thu/{id}/trao", page_letter_deliver, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
+    {"POST", "/thu/{id}/huy", page_letter_cancel, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},

@@ -431,6 +431,94 @@ test('intake from the keyboard: type, Enter, fill, submit; then the citizen trac
   await citizen.close();
 });
 
+// Letters: the template editor's live preview, refusal of an unknown placeholder, save.
+test('letter template: live preview, unknown placeholder refused, fix and save', async ({ page }) => {
+  await login(page, 'lanhdao1', PASSWORD);
+  assert(new URL(page.url()).pathname === '/bang-dieu-khien', `login as lanhdao1 stayed at ${page.url()}`);
+  await goto(page, '/thu/mau/birth');
+  const body = page.locator('#body');
+  const preview = page.locator('#tt-preview');
+  const errorBox = page.locator('#tt-preview-error');
+  const typed = 'Thân gửi {{recipient}}: chúc cháu bé hay ăn chóng lớn.';
+  await body.focus();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(typed);
+  // the preview follows the typing: the made-up recipient's name in place of {{recipient}}
+  await page.waitForFunction(() => document.querySelector('#tt-preview').textContent.includes('chúc cháu bé hay ăn chóng lớn'), null, { timeout: 5000 })
+    .catch(async () => { throw new Error(`the preview did not show the typed text: ${norm(await preview.innerText()).slice(0, 200)}`); });
+  const shown = norm(await preview.innerText());
+  const m = shown.match(/Thân gửi ([^:]+): chúc cháu bé/);
+  assert(m, `the preview should render the typed paragraph, shows: ${shown.slice(0, 300)}`);
+  assert(!m[1].includes('{{') && /[^\x00-\x7F]/.test(m[1]), `{{recipient}} should become a Vietnamese name with diacritics, got "${m[1]}"`);
+  assert(await errorBox.isHidden(), 'no error should be shown for a good template');
+  // a placeholder from the list, by keyboard, lands at the cursor
+  await page.locator('[data-insert="{{person}}"]').focus();
+  await page.keyboard.press('Enter');
+  let value = await body.inputValue();
+  assert(value.endsWith('lớn.{{person}}'), `Enter on {{person}} should insert it at the cursor, body ends "${value.slice(-30)}"`);
+  const back = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  assert(back === 'body', `after inserting, focus should be back in the body, was #${back}`);
+  // an unknown placeholder: the preview says so in Vietnamese
+  await page.keyboard.type(' {{khong_co}}');
+  await errorBox.waitFor({ state: 'visible', timeout: 5000 })
+    .catch(() => { throw new Error('no visible #tt-preview-error after typing {{khong_co}}'); });
+  const msg = norm(await errorBox.innerText());
+  assert(msg.includes('{{khong_co}}') && /[ăâđêôơưáàảãạéèẻẽẹíìỉĩịóòỏõọúùủũụýỳỷỹỵ]/i.test(msg), `the preview error should name {{khong_co}} in Vietnamese, got "${msg}"`);
+  assert(norm(await preview.innerText()).includes('{{khong_co}}'), 'the preview should show the unknown placeholder as written');
+  // saving is refused, the form comes back with the text and the message, nothing is saved
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/thu/mau/birth' && r.request().method() === 'POST'),
+    page.locator('#tt-save').click(),
+  ]);
+  assert(res.status() === 400, `saving a template with {{khong_co}} answered ${res.status()}, expected 400`);
+  await page.waitForLoadState('load');
+  assert(await page.locator('.govuk-error-summary').isVisible(), 'no error summary after a refused save');
+  assert(await page.locator('#body-error').isVisible(), 'no message beside the body after a refused save');
+  value = await page.locator('#body').inputValue();
+  assert(value.includes('{{khong_co}}') && value.includes('hay ăn chóng lớn'), 'the refused form should keep what was typed');
+  const fresh = await page.context().request.get('/thu/mau/birth');
+  assert(!(await fresh.text()).includes('hay ăn chóng lớn'), 'a refused template must not be saved');
+  // fix it and save: the page says so, and a reload shows the saved words
+  assert(value.includes('lớn.{{person}} {{khong_co}}'), `the refused body should end as typed, is ${JSON.stringify(value.slice(-60))}`);
+  await page.locator('#body').fill(value.replace('lớn.{{person}} {{khong_co}}', 'lớn. Chúc bé {{person}} bình an.'));
+  await Promise.all([page.waitForURL((u) => u.searchParams.get('da_luu') === '1'), page.locator('#tt-save').click()])
+    .catch(() => { throw new Error(`saving the fixed template did not succeed, at ${page.url()}`); });
+  await page.reload();
+  value = await page.locator('#body').inputValue();
+  assert(value.includes("hay ăn chóng lớn. Chúc bé {{person}} bình an."), `after reload the body should be the saved one, is "${JSON.stringify(value)}"`);
+  assert(norm(await page.locator('#tt-source').innerText()) === 'Mẫu riêng của đơn vị', 'the template should now be the unit\'s own');
+  assert(norm(await preview.innerText()).includes('bình an'), 'the preview of the saved template should show the saved words');
+});
+
+test('letters pages: no serious axe violations, the list prints and opens a letter', async ({ page }) => {
+  await login(page, 'lanhdao1', PASSWORD);
+  await goto(page, '/thu?trang_thai=proposed');
+  const first = page.locator('table.tt-letters tbody a').first();
+  assert(await first.count() === 1, 'the demo should have proposed letters in /thu');
+  const href = await first.getAttribute('href');
+  assert(/^\/thu\/\d+$/.test(href), `a letter link should be /thu/{id}, is ${href}`);
+  const bad = [];
+  for (const url of ['/thu', href, '/thu/moi', '/thu/mau', '/thu/mau/marriage', '/thu/thong-ke']) {
+    await goto(page, url);
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, target: v.nodes[0] && v.nodes[0].target.join(' ') }));
+    });
+    for (const v of violations) if (v.impact === 'serious' || v.impact === 'critical') bad.push(`${url}: ${v.id} at ${v.target}`);
+  }
+  assert(!bad.length, bad.join('; '));
+  // the delivery form shows the postal number only for a delivery by post
+  await goto(page, href);
+  const postal = page.locator('[data-show-for="post"]');
+  await page.locator('#method').selectOption('home');
+  assert(await postal.isHidden(), 'the postal tracking field should be hidden for a home delivery');
+  await page.locator('#method').selectOption('post');
+  assert(await postal.isVisible(), 'the postal tracking field should show for a delivery by post');
+}, { bypassCSP: true });
+
 async function main() {
   if (!fs.existsSync(CHROMIUM)) {
     summary(0, 1, 'chromium not installed');

@@ -2417,6 +2417,379 @@ static void report_letters_command(void **state)
     assert_int_equal(run("/dev/null", noyear, NULL), 2);
 }
 
+/* ---- letters: the pages ------------------------------------------------------------------- */
+
+/* s percent-encoded for a form body (a static buffer per call site is enough here). */
+static const char *enc(const char *s)
+{
+    static char out[4][2048];
+    static int k;
+    char *e = curl_easy_escape(NULL, s, 0);
+    k = (k + 1) % 4;
+    snprintf(out[k], sizeof out[k], "%s", e ? e : "");
+    curl_free(e);
+    return out[k];
+}
+
+/* The text of a PDF answer (pdftotext), malloc'd. */
+static char *pdf_text(const response *r, const char *name)
+{
+    char pdf[320], txt[320];
+    snprintf(pdf, sizeof pdf, "%s/%s.pdf", dir, name);
+    snprintf(txt, sizeof txt, "%s/%s.txt", dir, name);
+    FILE *f = fopen(pdf, "wb");
+    fwrite(r->body, 1, r->len, f);
+    fclose(f);
+    char *argv[] = {"/usr/bin/pdftotext", "-layout", pdf, txt, NULL};
+    assert_int_equal(run(NULL, argv, NULL), 0);
+    return slurp(txt);
+}
+
+static int pages(const char *text)
+{
+    int n = 0;   /* pdftotext ends every page with a form feed */
+    for (; *text; text++) n += *text == '\f';
+    return n;
+}
+
+/* The recipient's link token of a letter, read from the database. */
+static void letter_token(int64_t id, char *out, size_t n)
+{
+    sqlite3 *d;
+    sqlite3_stmt *st;
+    out[0] = '\0';
+    assert_int_equal(sqlite3_open_v2(dbpath, &d, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(d, "SELECT token FROM letters WHERE id = ?", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW) snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+    assert_true(out[0] != '\0');
+}
+
+static long post_letter(session *s, const char *fields, response *out)
+{
+    char body[2048];
+    snprintf(body, sizeof body, "_csrf=%s%s", s->csrf, fields);
+    response r = request("POST", "/thu", body, s->cookie, "Accept: application/json");
+    long status = r.status;
+    if (out) *out = r;
+    else response_free(&r);
+    return status;
+}
+
+/* A thanks letter written by staff: saved, listed, filtered, printed, delivered, its public
+ * copy; refused input saves nothing; another commune sees none of it. */
+static void letters_written_by_staff(void **state)
+{
+    (void)state;
+    session lead, other;
+    assert_int_equal(login("lanhdao1", PASSWORD, &lead), 303);
+    assert_int_equal(login("canbo2", PASSWORD, &other), 303);
+    int64_t before = sql_int("SELECT COUNT(*) FROM letters");
+    /* a missing name: 400, the message beside the field, nothing saved */
+    char body[2048];
+    snprintf(body, sizeof body, "_csrf=%s&occasion=contribution&recipient_name=&detail=%s", lead.csrf,
+             enc("Hiến 40 m² đất mở rộng ngõ 7"));
+    response r = request("POST", "/thu", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "id=\"recipient_name-error\"");
+    assert_contains(r.body, "Nhập họ tên người nhận thư.");
+    assert_contains(r.body, "Hiến 40 m² đất mở rộng ngõ 7");   /* what was typed is kept */
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letters"), before);
+    /* an occasion staff may not write (apologies come from dossiers): refused too */
+    snprintf(body, sizeof body, "&occasion=late&recipient_name=%s", enc("Trịnh Văn Bảo"));
+    assert_int_equal(post_letter(&lead, body, NULL), 400);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letters"), before);
+
+    /* the letter itself */
+    snprintf(body, sizeof body, "&occasion=contribution&recipient_name=%s&recipient_email=bao.tv%%40example.vn&detail=%s",
+             enc("Trịnh Văn Bảo"), enc("Hiến 40 m² đất mở rộng ngõ 7"));
+    assert_int_equal(post_letter(&lead, body, &r), 201);
+    json_t *j = json_loads(r.body, 0, NULL);
+    int64_t id = json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    response_free(&r);
+    assert_true(id > 0);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letters WHERE id = %lld AND kind = 'thanks' AND status = 'proposed' "
+                             "AND source = 'manual' AND recipient_name = 'Trịnh Văn Bảo'", (long long)id), 1);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letters"), before + 1);
+
+    /* the list finds it by the name without diacritics, filtered by kind; not under another kind */
+    r = request("GET", "/thu?loai=thanks&q=trinh+van+bao", NULL, lead.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 200);
+    j = json_loads(r.body, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(j, "letters"), 0), "id")), id);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "counts"), "proposed")), 1);
+    json_decref(j);
+    response_free(&r);
+    r = request("GET", "/thu?loai=condolence&q=trinh+van+bao", NULL, lead.cookie, "Accept: application/json");
+    j = json_loads(r.body, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 0);
+    json_decref(j);
+    response_free(&r);
+    r = request("GET", "/thu?loai=thanks&q=Tr%E1%BB%8Bnh", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Trịnh Văn Bảo");
+    assert_contains(r.body, "name=\"id\" value=\"");   /* a checkbox to print it */
+    response_free(&r);
+
+    /* its page and its PDF; another commune's officer gets neither */
+    char path[160];
+    snprintf(path, sizeof path, "/thu/%lld", (long long)id);
+    r = request("GET", path, NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Hiến 40 m² đất mở rộng ngõ 7");
+    assert_contains(r.body, "/trao\"");
+    response_free(&r);
+    r = request("GET", path, NULL, other.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    snprintf(path, sizeof path, "/thu/%lld.pdf", (long long)id);
+    r = request("GET", path, NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.headers, "application/pdf");
+    char *text = pdf_text(&r, "letter");
+    assert_contains(text, "Trịnh Văn Bảo");
+    free(text);
+    response_free(&r);
+    r = request("GET", path, NULL, other.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+
+    /* printing a selection: two letters, two pages; a letter of another commune is refused */
+    int64_t second = sql_int("SELECT l.id FROM letters l JOIN units u ON u.id = l.unit_id WHERE u.code = '05443' "
+                             "AND l.id <> %lld ORDER BY l.id LIMIT 1", (long long)id);
+    int64_t foreign = sql_int("SELECT l.id FROM letters l JOIN units u ON u.id = l.unit_id WHERE u.code = '05602' LIMIT 1");
+    assert_true(second > 0 && foreign > 0);
+    snprintf(body, sizeof body, "_csrf=%s&id=%lld&id=%lld", lead.csrf, (long long)id, (long long)second);
+    r = request("POST", "/thu/in", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    text = pdf_text(&r, "batch");
+    assert_contains(text, "Trịnh Văn Bảo");
+    assert_true(pages(text) == 2);
+    free(text);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&id=%lld&id=%lld", lead.csrf, (long long)id, (long long)foreign);
+    r = request("POST", "/thu/in", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s", lead.csrf);
+    r = request("POST", "/thu/in", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    response_free(&r);
+    /* printing by the filters: this one letter; the whole demo is more than one print run */
+    r = request("GET", "/thu/in.pdf?loai=thanks&q=trinh+van+bao", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.headers, "application/pdf");
+    response_free(&r);
+    r = request("GET", "/thu/in.pdf", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "hơn 500 thư");
+    response_free(&r);
+
+    /* the recipient's copy: nothing before an electronic delivery, the letter after it */
+    char token[64], pub[128];
+    letter_token(id, token, sizeof token);
+    snprintf(pub, sizeof pub, "/thu/x/%s.pdf", token);
+    r = get(pub);
+    assert_int_equal(r.status, 404);
+    assert_contains(r.body, "Không tìm thấy thư");
+    response_free(&r);
+    r = get("/thu/x/00000000000000000000000000000000.pdf");
+    assert_int_equal(r.status, 404);
+    response_free(&r);
+    /* a delivery by post needs its tracking number: refused, still proposed */
+    snprintf(path, sizeof path, "/thu/%lld/trao", (long long)id);
+    snprintf(body, sizeof body, "_csrf=%s&method=post&postal_tracking=", lead.csrf);
+    r = request("POST", path, body, lead.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "govuk-error-summary");
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letters WHERE id = %lld AND status = 'proposed'", (long long)id), 1);
+    snprintf(body, sizeof body, "_csrf=%s&method=electronic&note=%s", lead.csrf, enc("Gửi qua thư điện tử"));
+    r = request("POST", path, body, lead.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letters WHERE id = %lld AND status = 'delivered' AND "
+                             "delivery_method = 'electronic'", (long long)id), 1);
+    r = get(pub);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.headers, "application/pdf");
+    text = pdf_text(&r, "public");
+    assert_contains(text, "Trịnh Văn Bảo");
+    free(text);
+    response_free(&r);
+    /* the staff page shows the link it was sent; a delivered letter is not delivered again */
+    snprintf(path, sizeof path, "/thu/%lld", (long long)id);
+    r = request("GET", path, NULL, lead.cookie, NULL);
+    assert_contains(r.body, pub);
+    assert_lacks(r.body, "/trao\"");
+    response_free(&r);
+    snprintf(path, sizeof path, "/thu/%lld/trao", (long long)id);
+    snprintf(body, sizeof body, "_csrf=%s&method=home", lead.csrf);
+    r = request("POST", path, body, lead.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 409);
+    response_free(&r);
+}
+
+static int64_t own_templates(const char *occasion)
+{
+    return sql_int("SELECT COUNT(*) FROM letter_templates t JOIN units u ON u.id = t.unit_id WHERE u.code = '05443' "
+                   "AND t.occasion = '%s'", occasion);
+}
+
+/* The template editor: an unknown placeholder is refused and nothing saved; the preview
+ * says why; a good template is saved, shown again, and dropped by "back to the default". */
+static void letter_template_editor(void **state)
+{
+    (void)state;
+    session lead;
+    assert_int_equal(login("lanhdao1", PASSWORD, &lead), 303);
+    assert_int_equal(own_templates("marriage"), 0);
+    response r = request("GET", "/thu/mau", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "/thu/mau/marriage");
+    response_free(&r);
+    r = request("GET", "/thu/mau/marriage", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "{{recipient}}");   /* the placeholder list */
+    assert_contains(r.body, "data-preview=\"/thu/mau/marriage/xem-truoc\"");
+    response_free(&r);
+    r = request("GET", "/thu/mau/khong-co", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 404);
+    response_free(&r);
+
+    char body[2048];
+    const char *bad = "Chúc mừng {{recipient}} và {{khong_co}}.";
+    snprintf(body, sizeof body, "_csrf=%s&title=%s&greeting=%s&body=%s&closing=%s", lead.csrf, enc("THƯ CHÚC MỪNG"),
+             enc("Kính gửi: {{recipient}}"), enc(bad), enc("Trân trọng!"));
+    /* the preview: not ok, the body at fault, the words still shown */
+    r = request("POST", "/thu/mau/marriage/xem-truoc", body, lead.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 200);
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_true(json_is_false(json_object_get(j, "ok")));
+    assert_string_equal(json_string_value(json_object_get(j, "field")), "body");
+    assert_non_null(strstr(json_string_value(json_object_get(j, "error")), "không hợp lệ: {{khong_co}}"));
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(j, "words"), "body")), "{{khong_co}}"));
+    json_decref(j);
+    response_free(&r);
+    /* saving it: 400, the form again with what was typed, nothing saved */
+    r = request("POST", "/thu/mau/marriage", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "govuk-error-summary");
+    assert_contains(r.body, "id=\"body-error\">Mẫu thư có chỗ điền không hợp lệ: {{khong_co}}.");
+    assert_contains(r.body, "Chúc mừng {{recipient}} và {{khong_co}}.</textarea>");   /* as typed */
+    response_free(&r);
+    assert_int_equal(own_templates("marriage"), 0);
+    r = request("POST", "/thu/mau/marriage", body, lead.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 400);
+    response_free(&r);
+    assert_int_equal(own_templates("marriage"), 0);
+
+    /* a good one: the preview fills the placeholders, the save keeps it */
+    const char *good = "Chúc mừng {{recipient}} nên duyên.\n\n# Trăm năm hạnh phúc";
+    snprintf(body, sizeof body, "_csrf=%s&title=%s&greeting=%s&body=%s&closing=%s", lead.csrf, enc("THƯ CHÚC MỪNG"),
+             enc("Kính gửi: {{recipient}}"), enc(good), enc("Trân trọng!"));
+    r = request("POST", "/thu/mau/marriage/xem-truoc", body, lead.cookie, "Accept: application/json");
+    j = json_loads(r.body, 0, NULL);
+    assert_true(json_is_true(json_object_get(j, "ok")));
+    const char *shown = json_string_value(json_object_get(json_object_get(j, "words"), "body"));
+    assert_non_null(strstr(shown, "nên duyên"));
+    assert_null(strstr(shown, "{{"));
+    json_decref(j);
+    response_free(&r);
+    r = request("POST", "/thu/mau/marriage/xem-truoc?pdf=1", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.headers, "application/pdf");
+    char *text = pdf_text(&r, "preview");
+    assert_contains(text, "Trăm năm hạnh phúc");
+    free(text);
+    response_free(&r);
+    r = request("POST", "/thu/mau/marriage", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(own_templates("marriage"), 1);
+    r = request("GET", "/thu/mau/marriage", NULL, lead.cookie, NULL);
+    assert_contains(r.body, "nên duyên");
+    assert_contains(r.body, "Mẫu riêng của đơn vị");
+    response_free(&r);
+    /* back to the default */
+    snprintf(body, sizeof body, "_csrf=%s", lead.csrf);
+    r = request("POST", "/thu/mau/marriage/mac-dinh", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(own_templates("marriage"), 0);
+}
+
+/* The yearly counts by kind and month: the same numbers as SQL, as a page, as JSON, through
+ * the API; another commune's counts are not the leader's to read. */
+static void letter_counts_page_and_json(void **state)
+{
+    (void)state;
+    session lead;
+    assert_int_equal(login("lanhdao1", PASSWORD, &lead), 303);
+    static const char *const kinds[] = {"apology", "thanks", "congratulation", "condolence"};
+    response r = request("GET", "/thu/thong-ke?nam=2025", NULL, lead.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 200);
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "year")), 2025);
+    assert_string_equal(json_string_value(json_object_get(j, "unit_code")), "05443");
+    json_t *ks = json_object_get(j, "kinds");
+    assert_int_equal(json_array_size(ks), 4);
+    int64_t all = 0;
+    for (size_t k = 0; k < 4; k++) {
+        json_t *o = json_array_get(ks, k);
+        assert_string_equal(json_string_value(json_object_get(o, "kind")), kinds[k]);
+        int64_t n = sql_int("SELECT COUNT(*) FROM letters l JOIN units u ON u.id = l.unit_id WHERE u.code = '05443' AND "
+                            "l.kind = '%s' AND l.status = 'delivered' AND strftime('%%Y', l.delivered_at + 7 * 3600, "
+                            "'unixepoch') = '2025'", kinds[k]);
+        assert_int_equal(json_integer_value(json_object_get(o, "total")), n);
+        int64_t months = 0;
+        for (size_t m = 0; m < 12; m++) months += json_integer_value(json_array_get(json_object_get(o, "months"), m));
+        assert_int_equal(months, n);
+        all += n;
+    }
+    assert_true(all > 0);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), all);
+    json_decref(j);
+    response_free(&r);
+    /* the page: the same total */
+    r = request("GET", "/thu/thong-ke?nam=2025", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    char total[64];
+    snprintf(total, sizeof total, "id=\"tt-letters-total\">%lld<", (long long)all);
+    assert_contains(r.body, total);
+    response_free(&r);
+    /* the API's spelling */
+    r = request("GET", "/api/v1/letters/stats?year=2025&unit=05443", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    j = json_loads(r.body, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), all);
+    json_decref(j);
+    response_free(&r);
+    /* not another commune's, not anonymously, not a year that is no year */
+    r = request("GET", "/api/v1/letters/stats?year=2025&unit=05602", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = request("GET", "/thu/thong-ke?don_vi=05602", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = get("/api/v1/letters/stats?year=2025");
+    assert_int_equal(r.status, 401);
+    response_free(&r);
+    r = request("GET", "/thu/thong-ke?nam=hai-nghin", NULL, lead.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    response_free(&r);
+    /* the dashboard shows this year's counts with a link to the page */
+    r = request("GET", "/bang-dieu-khien", NULL, lead.cookie, NULL);
+    assert_contains(r.body, "tt-dashboard-letters");
+    assert_contains(r.body, "href=\"/thu/thong-ke\"");
+    response_free(&r);
+}
+
 static void verify_audit_catches_tampering(void **state)
 {
     (void)state;
@@ -2484,6 +2857,9 @@ int main(void)
         cmocka_unit_test(desk_queue_and_settings),
         cmocka_unit_test(letters_follow_dossier_events),
         cmocka_unit_test(report_letters_command),
+        cmocka_unit_test(letters_written_by_staff),
+        cmocka_unit_test(letter_template_editor),
+        cmocka_unit_test(letter_counts_page_and_json),
         cmocka_unit_test(calendar_page_day_and_command),
         cmocka_unit_test(calendar_import_and_unit_settings),
         cmocka_unit_test(verify_audit_catches_tampering),
