@@ -59,7 +59,7 @@ const letter_occasion *letter_occasion_find(const char *key)
 
 static const char *const STATUSES[][2] = {
     {"proposed", N_("Chờ trao")}, {"delivered", N_("Đã trao")}, {"cancelled", N_("Đã hủy")}};
-static const char *const METHODS[][2] = {{"ceremony", N_("Trao tại trụ sở")},
+const char *const letter_methods[LETTER_NMETHODS][2] = {{"ceremony", N_("Trao tại trụ sở")},
                                          {"home", N_("Mang đến nhà")},
                                          {"post", N_("Gửi qua bưu chính")},
                                          {"electronic", N_("Gửi điện tử (thư điện tử, tin nhắn)")}};
@@ -614,7 +614,7 @@ static int64_t delivery_instant(const char *on, int64_t now, int64_t created_at,
 int letter_deliver(db *d, arena *a, int64_t id, const letter_delivery *dl, err *e)
 {
     const char *method = dl->method ? dl->method : "";
-    if (!*LABEL(METHODS, method)) return fail(e, 400, N_("Chọn cách trao thư."), "method");
+    if (!*LABEL(letter_methods, method)) return fail(e, 400, N_("Chọn cách trao thư."), "method");
     if (!strcmp(method, "post") && (text_is_blank(dl->postal_tracking) || strlen(dl->postal_tracking) > 40))
         return fail(e, 400, N_("Gửi qua bưu chính cần số hiệu bưu gửi (mã vận đơn)."), "postal_tracking");
     if (dl->note && text_char_count(dl->note) > 2000) return fail(e, 400, N_("Nội dung quá dài (tối đa 2000 ký tự)."), "note");
@@ -688,7 +688,7 @@ static json_t *letter_row(db_stmt *s, arena *a, bool full)
     json_object_set_new(j, "dossier_code", json_string(db_col_text(s, 8)));
     json_object_set_new(j, "recipient_name", json_string(db_col_text(s, 9)));
     json_object_set_new(j, "delivery_method", json_string(db_col_text(s, 23)));
-    json_object_set_new(j, "method_label", json_string(LABEL(METHODS, db_col_text(s, 23))));
+    json_object_set_new(j, "method_label", json_string(LABEL(letter_methods, db_col_text(s, 23))));
     json_object_set_new(j, "ceremony_at", json_integer(db_col_int(s, 22)));
     json_object_set_new(j, "ceremony_text", json_string(time_text(a, db_col_int(s, 22))));
     json_object_set_new(j, "delivered_at", json_integer(db_col_int(s, 24)));

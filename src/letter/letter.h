@@ -53,6 +53,11 @@ extern const letter_occasion letter_occasions[];
 extern const size_t letter_noccasions;
 const letter_occasion *letter_occasion_find(const char *key);   /* NULL unknown */
 
+/* How a letter reaches its recipient: key and label (Vietnamese msgid), in the order forms
+ * list them: "ceremony", "home", "post", "electronic". */
+#define LETTER_NMETHODS 4
+extern const char *const letter_methods[LETTER_NMETHODS][2];
+
 /* ---- words: templates and their placeholders (letter_template.c) -------------------------- */
 
 /* The placeholders a template may use, in the order the editor lists them. */

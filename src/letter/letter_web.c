@@ -20,11 +20,6 @@
 #define PAGE_SIZE 50
 #define BATCH_MAX 500   /* letters in one printed PDF */
 
-/* How a letter reaches its recipient (the msgids of letter.c's labels). */
-static const char *const METHODS[][2] = {{"ceremony", N_("Trao tại trụ sở")},
-                                         {"home", N_("Mang đến nhà")},
-                                         {"post", N_("Gửi qua bưu chính")},
-                                         {"electronic", N_("Gửi điện tử (thư điện tử, tin nhắn)")}};
 /* The list's status filter; "ceremony" = proposed with a ceremony slot, soonest first. */
 static const char *const STATUSES[][2] = {{"proposed", N_("Chờ trao")},
                                           {"ceremony", N_("Buổi lễ trao thư sắp tới")},
@@ -522,7 +517,7 @@ static void show_page(req *r, int64_t id, int status, const err *e, const char *
     if (typed && e) json_object_set_new(model, "fields_error", json_true());
     json_decref(v);
     const char *method = form && !strcmp(form, "deliver") ? req_form(r, "method") : NULL;
-    json_object_set_new(model, "methods", pair_options(r, METHODS, sizeof METHODS / sizeof METHODS[0], method));
+    json_object_set_new(model, "methods", pair_options(r, letter_methods, LETTER_NMETHODS, method));
     json_object_set_new(model, "today", json_string(today_iso(r)));
     if (form && !strcmp(form, "deliver"))
         json_object_set_new(model, "dl", json_pack("{s:s, s:s, s:s}", "delivered_on", form_or_empty(r, "delivered_on"),
