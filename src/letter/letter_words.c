@@ -67,7 +67,7 @@ static const struct {
       "Ông/Bà và xin hẹn trả kết quả vào {{new_due}}. Chúng tôi sẽ theo dõi sát hồ sơ để trả kết quả đúng ngày "
       "đã hẹn lại.\n\n"
       "Rất mong Ông/Bà thông cảm. Chúng tôi xin tiếp thu, rút kinh nghiệm để phục vụ Nhân dân ngày càng tốt "
-      "hơn. Mọi ý kiến, xin Ông/Bà phản ánh với bộ phận tiếp nhận và trả kết quả hoặc lãnh đạo {{unit}}.",
+      "hơn. Mọi ý kiến, xin Ông/Bà phản ánh tại nơi tiếp nhận hồ sơ hoặc với lãnh đạo {{unit}}.",
       "Trân trọng!"}},
     {"contribution",
      {"THƯ CẢM ƠN", TO_YOU,
