@@ -836,6 +836,23 @@ int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, er
                                    "new_due_at", (json_int_t)new_due), e);
 }
 
+int dossier_set_letters_ok(db *d, arena *a, int64_t id, bool ok, const dossier_action *act, err *e)
+{
+    static const char *const any[] = {"received", "in_progress", "supplement", "done", "returned", "refused",
+                                      "withdrawn", NULL};
+    dossier_row row;
+    if (begin_action(d, id, any, N_("Không tìm thấy hồ sơ."), &row, e)) return -1;
+    db_stmt *s = db_prepare(d, "UPDATE dossiers SET letters_ok = ?, updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, ok ? 1 : 0);
+    db_bind_int(s, 2, act->now);
+    db_bind_int(s, 3, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || (!ok && tell_listeners(d, a, &(dossier_event){"letters_declined", id, 0, act->actor_id, act->now}, e)))
+        return fail_db(d, e, "letters");
+    return finish_action(d, &row, act, "dossier.letters", json_pack("{s:b}", "letters_ok", ok), e);
+}
+
 /* ---- due-soon warnings --------------------------------------------------------------- */
 
 /* The desk (the unit's e-mail) hears of a dossier about to be late; the citizen does not

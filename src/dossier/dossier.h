@@ -81,12 +81,16 @@ int dossier_return(db *d, arena *a, int64_t id, const dossier_action *act, err *
 int dossier_refuse(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
 int dossier_withdraw(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
 int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+/* The applicant's choice about congratulation and condolence letters, changed after intake
+ * (a call, a visit): any state; audited; listeners hear "letters_declined" when it turns off. */
+int dossier_set_letters_ok(db *d, arena *a, int64_t id, bool ok, const dossier_action *act, err *e);
 
 /* Events other features act on (letters of care). A listener runs inside the action's write
  * transaction, after the action's own rows: its rows commit with the action, and its
  * failure (-1 with e filled) rolls the whole action back. */
 typedef struct {
-    const char *kind;             /* "done": the result is ready; "apology": a late dossier's apology */
+    const char *kind;             /* "done": the result is ready; "apology": a late dossier's apology;
+                                     "letters_declined": the applicant no longer wants letters */
     int64_t dossier_id;
     int64_t notice_id;            /* apology: its notice (dossier_notice_get) */
     int64_t actor_id;

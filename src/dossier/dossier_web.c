@@ -244,6 +244,15 @@ void page_dossier_action(req *r)
     else if (!strcmp(what, "tu-choi")) rc = dossier_refuse(d, r->a, id, &act, &e);
     else if (!strcmp(what, "rut")) rc = dossier_withdraw(d, r->a, id, &act, &e);
     else if (!strcmp(what, "xin-loi")) rc = dossier_apologize(d, r->a, id, &act, &e);
+    else if (!strcmp(what, "nhan-thu")) {
+        const char *ok = req_form(r, "letters_ok");
+        if (!ok || (strcmp(ok, "0") && strcmp(ok, "1"))) {
+            err_set(&e, 400, N_("Chọn có hay không nhận thư chúc mừng, thư chia buồn."), "letters_ok");
+            err_field(&e, "letters_ok");
+        } else {
+            rc = dossier_set_letters_ok(d, r->a, id, !strcmp(ok, "1"), &act, &e);
+        }
+    }
     else {
         web_error(r, 404, N_("Không có thao tác này."));
         return;

@@ -256,8 +256,28 @@ static int propose_for_apology(db *d, arena *a, const dossier_event *ev, err *e)
     return insert_proposal(d, a, &p, e) < 0 ? -1 : 0;
 }
 
+/* The applicant changed their mind: letters of congratulation or condolence not yet handed
+ * over are cancelled (delivered ones stay in the record). */
+static int cancel_for_decline(db *d, const dossier_event *ev, err *e)
+{
+    db_stmt *s = db_prepare(d, "UPDATE letters SET status = 'cancelled', delivery_method = '', cancel_reason = ?, "
+                               "updated_at = ? WHERE dossier_id = ? AND status = 'proposed' "
+                               "AND kind IN ('congratulation', 'condolence')");
+    db_bind_text(s, 1, "Người nộp hồ sơ không muốn nhận thư chúc mừng, thư chia buồn.");
+    db_bind_int(s, 2, ev->at);
+    db_bind_int(s, 3, ev->dossier_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "decline letters: %s", db_errmsg(d));
+        return -1;
+    }
+    return 0;
+}
+
 int letter_on_dossier_event(db *d, arena *a, const dossier_event *ev, err *e)
 {
+    if (!strcmp(ev->kind, "letters_declined")) return cancel_for_decline(d, ev, e);
     if (!strcmp(ev->kind, "done")) return propose_for_result(d, a, ev, e);
     if (!strcmp(ev->kind, "apology")) return propose_for_apology(d, a, ev, e);
     return 0;

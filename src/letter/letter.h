@@ -114,8 +114,9 @@ letter_words letter_render_words(arena *a, const letter_words *tmpl, const char 
 
 /* The dossier listener: registered by the program at start-up (dossier_listen). "done" of a
  * procedure with a letter occasion proposes a congratulation or condolence unless the
- * applicant declined; "apology" proposes an apology letter. A repeat of an event adds
- * nothing. */
+ * applicant declined; "apology" proposes an apology letter; "letters_declined" cancels the
+ * dossier's congratulation and condolence letters not yet delivered. A repeat of an event
+ * adds nothing. */
 int letter_on_dossier_event(db *d, arena *a, const dossier_event *ev, err *e);
 
 /* A letter's details as typed by staff (manual letters, and edits of proposed ones). */

@@ -2346,6 +2346,16 @@ static void letters_follow_dossier_events(void **state)
     /* the same event twice: the action is refused, still one letter */
     assert_int_equal(act(&desk, b.id, "hoan-thanh", "", NULL), 409);
     assert_int_equal(letters_where("1", b.id), 1);
+    /* the applicant calls to say no after all: the letter not yet handed over is cancelled */
+    assert_int_equal(act(&desk, b.id, "nhan-thu", "&letters_ok=maybe", NULL), 400);
+    assert_int_equal(letters_where("status = 'proposed'", b.id), 1);
+    assert_int_equal(act(&desk, b.id, "nhan-thu", "&letters_ok=0", NULL), 200);
+    assert_int_equal(sql_int("SELECT letters_ok FROM dossiers WHERE id = %lld", (long long)b.id), 0);
+    assert_int_equal(letters_where("status = 'cancelled' AND delivery_method = ''", b.id), 1);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM audit_log WHERE action = 'dossier.letters' AND entity_id = %lld",
+                             (long long)b.id), 1);
+    assert_int_equal(act(&desk, b.id, "nhan-thu", "&letters_ok=1", NULL), 200);
+    assert_int_equal(sql_int("SELECT letters_ok FROM dossiers WHERE id = %lld", (long long)b.id), 1);
     /* a death registration: condolence */
     intake_result dd;
     assert_int_equal(intake(&desk, death, NULL, &dd), 201);
