@@ -148,11 +148,13 @@ static int fail(err *e, int status, const char *msgid, const char *field)
 
 /* ---- proposals from dossier events -------------------------------------------------------- */
 
+/* A new letter's row: a proposal from a dossier event or a letter staff wrote. */
 typedef struct {
     int64_t unit_id, dossier_id, received_at, old_due, new_due, ceremony_at, actor_id, at;
     const char *kind, *occasion, *source, *code, *procedure;
-    int64_t source_id;
-    const char *name, *address, *phone, *email, *detail;
+    int64_t source_id;                 /* 0: none ('manual') */
+    const char *name, *address, *phone, *email, *person, *event_date, *detail;
+    const char *signer, *signer_title; /* NULL: the unit's head */
 } proposal;
 
 /* The ceremony slot for a congratulation: 09:00 on the day the citizen comes for the result
@@ -167,52 +169,62 @@ static int64_t ceremony_slot(db *d, int64_t unit_id, int64_t due_at, int64_t at,
     return cal_instant(day, 9 * 60);
 }
 
-/* Inserts a proposal unless its event already has a letter of its kind. 1 made, 0 already
- * there, -1 on a database error. */
-static int insert_proposal(db *d, arena *a, const proposal *p, err *e)
+static void bind_or_null(db_stmt *s, int i, int64_t v)
 {
-    const char *signer = "", *title = "";
-    account_unit_head(d, a, p->unit_id, &signer, &title);
+    if (v) db_bind_int(s, i, v);
+    else db_bind_null(s, i);
+}
+
+/* Inserts a letter unless its event already has a letter of its kind: its id, 0 when the
+ * event has one already, -1 on a database error. */
+static int64_t insert_letter(db *d, arena *a, const proposal *p, err *e)
+{
+    const char *signer = p->signer, *title = p->signer_title;
+    if (!signer) account_unit_head(d, a, p->unit_id, &signer, &title);
     char token[33];
     make_token(token);
     db_stmt *s = db_prepare(d,
         "INSERT INTO letters (unit_id, kind, occasion, status, source, source_id, dossier_id, dossier_code, "
-        "recipient_name, recipient_key, recipient_address, recipient_phone, recipient_email, detail, procedure_name, "
-        "received_at, old_due_at, new_due_at, signer_name, signer_title, ceremony_at, delivery_method, token, "
-        "created_at, created_by, updated_at) VALUES (?1, ?2, ?3, 'proposed', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-        "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?23) ON CONFLICT DO NOTHING");
+        "recipient_name, recipient_key, recipient_address, recipient_phone, recipient_email, person, event_date, "
+        "detail, procedure_name, received_at, old_due_at, new_due_at, signer_name, signer_title, ceremony_at, "
+        "delivery_method, token, created_at, created_by, updated_at) VALUES (?1, ?2, ?3, 'proposed', ?4, ?5, ?6, "
+        "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?25) "
+        "ON CONFLICT DO NOTHING RETURNING id");
     int i = 1;
     db_bind_int(s, i++, p->unit_id);
     db_bind_text(s, i++, p->kind);
     db_bind_text(s, i++, p->occasion);
     db_bind_text(s, i++, p->source);
-    db_bind_int(s, i++, p->source_id);
-    db_bind_int(s, i++, p->dossier_id);
-    db_bind_text(s, i++, p->code);
+    bind_or_null(s, i++, p->source_id);
+    bind_or_null(s, i++, p->dossier_id);
+    db_bind_text(s, i++, p->code ? p->code : "");
     db_bind_text(s, i++, p->name);
     db_bind_text(s, i++, text_fold(a, p->name));
-    db_bind_text(s, i++, p->address);
-    db_bind_text(s, i++, p->phone);
-    db_bind_text(s, i++, p->email);
+    db_bind_text(s, i++, p->address ? p->address : "");
+    db_bind_text(s, i++, p->phone ? p->phone : "");
+    db_bind_text(s, i++, p->email ? p->email : "");
+    db_bind_text(s, i++, p->person ? p->person : "");
+    db_bind_text(s, i++, p->event_date ? p->event_date : "");
     db_bind_text(s, i++, p->detail ? p->detail : "");
-    db_bind_text(s, i++, p->procedure);
-    db_bind_int(s, i++, p->received_at);
-    if (p->old_due) db_bind_int(s, i++, p->old_due); else db_bind_null(s, i++);
-    if (p->new_due) db_bind_int(s, i++, p->new_due); else db_bind_null(s, i++);
+    db_bind_text(s, i++, p->procedure ? p->procedure : "");
+    bind_or_null(s, i++, p->received_at);
+    bind_or_null(s, i++, p->old_due);
+    bind_or_null(s, i++, p->new_due);
     db_bind_text(s, i++, signer);
     db_bind_text(s, i++, title);
-    if (p->ceremony_at > 0) db_bind_int(s, i++, p->ceremony_at); else db_bind_null(s, i++);
+    bind_or_null(s, i++, p->ceremony_at);
     db_bind_text(s, i++, p->ceremony_at > 0 ? "ceremony" : "");
     db_bind_text(s, i++, token);
     db_bind_int(s, i++, p->at);
-    if (p->actor_id > 0) db_bind_int(s, i++, p->actor_id); else db_bind_null(s, i++);
+    bind_or_null(s, i++, p->actor_id > 0 ? p->actor_id : 0);
     int rc = db_step(s);
+    int64_t id = rc == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    if (rc != DB_DONE) {
-        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "propose letter: %s", db_errmsg(d));
+    if (rc != DB_ROW && rc != DB_DONE) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "insert letter: %s", db_errmsg(d));
         return -1;
     }
-    return db_changes(d) > 0;
+    return id;
 }
 
 static void from_dossier(proposal *p, const dossier_brief *b)
@@ -240,7 +252,7 @@ static int propose_for_result(db *d, arena *a, const dossier_event *ev, err *e)
     if (!strcmp(occ->kind, "congratulation") && account_unit_wants_ceremony(d, b.unit_id) &&
         (p.ceremony_at = ceremony_slot(d, b.unit_id, b.due_at, ev->at, e)) < 0)
         return -1;
-    return insert_proposal(d, a, &p, e) < 0 ? -1 : 0;
+    return insert_letter(d, a, &p, e) < 0 ? -1 : 0;
 }
 
 static int propose_for_apology(db *d, arena *a, const dossier_event *ev, err *e)
@@ -253,7 +265,7 @@ static int propose_for_apology(db *d, arena *a, const dossier_event *ev, err *e)
                   .old_due = n.old_due_at, .new_due = n.new_due_at, .detail = n.reason, .actor_id = ev->actor_id,
                   .at = ev->at};
     from_dossier(&p, &b);
-    return insert_proposal(d, a, &p, e) < 0 ? -1 : 0;
+    return insert_letter(d, a, &p, e) < 0 ? -1 : 0;
 }
 
 /* The applicant changed their mind: letters of congratulation or condolence not yet handed
@@ -359,51 +371,18 @@ int64_t letter_insert(db *d, arena *a, const letter_input *in, int64_t actor_id,
         if (personal && !b.letters_ok)
             return fail(e, 409, N_("Người nộp hồ sơ này đã chọn không nhận thư chúc mừng, thư chia buồn."), "dossier_code");
     }
-    char token[33];
-    make_token(token);
-    db_stmt *s = db_prepare(d,
-        "INSERT INTO letters (unit_id, kind, occasion, status, source, source_id, dossier_id, dossier_code, recipient_name, "
-        "recipient_key, recipient_address, recipient_phone, recipient_email, person, event_date, detail, "
-        "procedure_name, received_at, signer_name, signer_title, ceremony_at, delivery_method, token, created_at, "
-        "created_by, updated_at) VALUES (?1, ?2, ?3, 'proposed', ?23, ?24, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-        "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?21) RETURNING id");
-    int i = 1;
-    db_bind_int(s, i++, in->unit_id);
-    db_bind_text(s, i++, occ->kind);
-    db_bind_text(s, i++, occ->key);
-    if (b.id) db_bind_int(s, i++, b.id); else db_bind_null(s, i++);
-    db_bind_text(s, i++, b.id ? b.code : "");
-    db_bind_text(s, i++, c.name);
-    db_bind_text(s, i++, text_fold(a, c.name));
-    db_bind_text(s, i++, c.address);
-    db_bind_text(s, i++, c.phone);
-    db_bind_text(s, i++, c.email);
-    db_bind_text(s, i++, c.person);
-    db_bind_text(s, i++, c.event_date);
-    db_bind_text(s, i++, c.detail);
-    db_bind_text(s, i++, b.id ? b.procedure_name : "");
-    if (b.id) db_bind_int(s, i++, b.received_at); else db_bind_null(s, i++);
-    db_bind_text(s, i++, c.signer);
-    db_bind_text(s, i++, c.signer_title);
-    if (c.ceremony_at) db_bind_int(s, i++, c.ceremony_at); else db_bind_null(s, i++);
-    db_bind_text(s, i++, c.ceremony_at ? "ceremony" : "");
-    db_bind_text(s, i++, token);
-    db_bind_int(s, i++, now);
-    if (actor_id > 0) db_bind_int(s, i++, actor_id); else db_bind_null(s, i++);
     /* a congratulation or condolence for a dossier is that dossier's event letter, whether
      * the result proposed it or staff wrote it: one per dossier and kind */
     bool event = b.id && (!strcmp(occ->kind, "congratulation") || !strcmp(occ->kind, "condolence"));
-    db_bind_text(s, 23, event ? "dossier" : "manual");
-    if (event) db_bind_int(s, 24, b.id); else db_bind_null(s, 24);
-    int rc = db_step(s);
-    int64_t id = rc == DB_ROW ? db_col_int(s, 0) : 0;
-    db_done(s);
-    if (rc == DB_CONSTRAINT)
+    proposal p = {.unit_id = in->unit_id, .kind = occ->kind, .occasion = occ->key,
+                  .source = event ? "dossier" : "manual", .source_id = event ? b.id : 0, .dossier_id = b.id,
+                  .code = b.code, .procedure = b.procedure_name, .received_at = b.received_at, .name = c.name,
+                  .address = c.address, .phone = c.phone, .email = c.email, .person = c.person,
+                  .event_date = c.event_date, .detail = c.detail, .signer = c.signer, .signer_title = c.signer_title,
+                  .ceremony_at = c.ceremony_at, .actor_id = actor_id, .at = now};
+    int64_t id = insert_letter(d, a, &p, e);
+    if (id == 0)
         return fail(e, 409, N_("Hồ sơ này đã có thư cùng loại; mở thư đó để sửa hoặc trao."), "dossier_code");
-    if (!id) {
-        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "letter insert: %s", db_errmsg(d));
-        return -1;
-    }
     return id;
 }
 

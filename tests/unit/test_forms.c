@@ -24,6 +24,7 @@
 #include "../../src/dossier/forms.h"
 #include "../../src/print/print.h"
 #include "../../src/print/xlsx.h"
+#include "testutil.h"
 
 static char dir[256];   /* the files of this run */
 
@@ -34,24 +35,6 @@ static int64_t vn(int y, int mo, int d, int h, int mi)
 {
     struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi};
     return (int64_t)timegm(&tm) - 7 * 3600;
-}
-
-static char *run(const char *cmd)
-{
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, len = 0;
-    char *out = malloc(cap);
-    size_t n;
-    while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
-        len += n;
-        if (cap - len < 4096) out = realloc(out, cap *= 2);
-    }
-    out[len] = '\0';
-    int rc = pclose(p);
-    if (rc != 0) print_error("command failed (%d): %s\n", rc, cmd);
-    assert_int_equal(rc, 0);
-    return out;
 }
 
 static const char *save(const char *name, const buf *b)
@@ -73,7 +56,7 @@ static char *pdf_text(const char *path, int first, int last)
         snprintf(cmd, sizeof cmd, "pdftotext -layout -f %d -l %d '%s' -", first, last, path);
     else
         snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", path);
-    return run(cmd);
+    return test_command_output(cmd);
 }
 
 /* pdftotext -raw: text in the order it was drawn, so a wrapped table cell stays together. */
@@ -81,14 +64,14 @@ static char *pdf_text_raw(const char *path)
 {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "pdftotext -raw '%s' -", path);
-    return run(cmd);
+    return test_command_output(cmd);
 }
 
 static char *pdf_info(const char *path)
 {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "pdfinfo '%s'", path);
-    return run(cmd);
+    return test_command_output(cmd);
 }
 
 /* Runs of white space (justified lines, wrapped lines) become one space. */
@@ -261,7 +244,7 @@ static void test_slip_fields(void **state)
     char cmd[800];
     snprintf(cmd, sizeof cmd, "pdftoppm -png -r 150 -f 1 -l 1 '%s' '%s/slip-qr' && zbarimg -q --raw '%s/slip-qr-1.png'",
              path, dir, dir);
-    char *qr = run(cmd);
+    char *qr = test_command_output(cmd);
     assert_string_equal(qr, "https://motcua.thainguyen.gov.vn/tra-cuu/H19.05443-240305-0007?k=K7P2QX\n");
     free(qr);
 }
@@ -638,7 +621,7 @@ static char *unzip_part(const char *path, const char *part)
 {
     char cmd[700];
     snprintf(cmd, sizeof cmd, "unzip -p '%s' '%s'", path, part);
-    return run(cmd);
+    return test_command_output(cmd);
 }
 
 static void test_register_xlsx(void **state)

@@ -32,6 +32,7 @@
 #include "../../src/print/print.h"
 #include "../../src/store/db.h"
 #include "testdir.h"
+#include "testutil.h"
 
 static char pdf_dir[256];   /* the PDFs of this run */
 static int counter;
@@ -60,19 +61,6 @@ typedef struct {
         }                                                                                  \
     } while (0)
 
-static int64_t add_unit(db *d, const char *code, const char *kind, const char *name, int64_t parent)
-{
-    db_stmt *s = db_prepare(d, "INSERT INTO units (code, kind, name, parent_id, created_at) VALUES (?, ?, ?, ?, 0)");
-    db_bind_text(s, 1, code);
-    db_bind_text(s, 2, kind);
-    db_bind_text(s, 3, name);
-    if (parent) db_bind_int(s, 4, parent);
-    else db_bind_null(s, 4);
-    int rc = db_step(s);
-    db_done(s);
-    return rc == DB_DONE ? db_last_id(d) : -1;
-}
-
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
@@ -86,10 +74,10 @@ static int setup(void **state)
         return -1;
     }
     db *d = fx->d;
-    fx->province = add_unit(d, "19", "province", "Tỉnh Thái Nguyên", 0);
-    fx->commune = add_unit(d, "05443", "commune", "Phường Phan Đình Phùng", fx->province);
-    fx->commune2 = add_unit(d, "05602", "commune", "Xã Phú Đình", fx->province);
-    fx->dept = add_unit(d, "19-SNV", "department", "Sở Nội vụ tỉnh Thái Nguyên", fx->province);
+    fx->province = test_add_unit(d, "19", "province", "Tỉnh Thái Nguyên", 0);
+    fx->commune = test_add_unit(d, "05443", "commune", "Phường Phan Đình Phùng", fx->province);
+    fx->commune2 = test_add_unit(d, "05602", "commune", "Xã Phú Đình", fx->province);
+    fx->dept = test_add_unit(d, "19-SNV", "department", "Sở Nội vụ tỉnh Thái Nguyên", fx->province);
     if (account_leader_add(d, fx->commune, "Lê Minh Tuấn", "Chủ tịch UBND phường", "", 0) != DB_DONE ||
         account_leader_add(d, fx->commune, "Phạm Thị Hương", "Phó Chủ tịch UBND phường", "", 1) != DB_DONE ||
         account_leader_add(d, fx->commune2, "Ma Văn Thành", "Chủ tịch UBND xã", "", 0) != DB_DONE ||
@@ -121,24 +109,6 @@ static int64_t count(db *d, const char *sql)
     return n;
 }
 
-static char *run(const char *cmd)
-{
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, len = 0;
-    char *out = malloc(cap);
-    size_t n;
-    while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
-        len += n;
-        if (cap - len < 4096) out = realloc(out, cap *= 2);
-    }
-    out[len] = '\0';
-    int rc = pclose(p);
-    if (rc != 0) print_error("command failed (%d): %s\n", rc, cmd);
-    assert_int_equal(rc, 0);
-    return out;
-}
-
 static const char *save_pdf(arena *a, const char *name, const buf *b)
 {
     const char *path = arena_printf(a, "%s/%s", pdf_dir, name);
@@ -158,7 +128,7 @@ static char *pdf_text(const char *path, int first, int last, bool squash)
         snprintf(cmd, sizeof cmd, "pdftotext -layout -f %d -l %d '%s' -", first, last, path);
     else
         snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", path);
-    char *t = run(cmd);
+    char *t = test_command_output(cmd);
     if (!squash) return t;
     char *o = t;
     bool space = false;
@@ -179,7 +149,7 @@ static int pdf_pages(const char *path)
 {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "pdfinfo '%s'", path);
-    char *info = run(cmd);
+    char *info = test_command_output(cmd);
     assert_has(info, "Page size:       595.276 x 841.89 pts (A4)");
     const char *p = strstr(info, "Pages:");
     assert_non_null(p);
@@ -793,7 +763,7 @@ static void test_department_letter(void **state)
 static void test_unit_words(void **state)
 {
     fixture *fx = *state;
-    int64_t island = add_unit(fx->d, "26", "commune", "Đặc khu Côn Đảo", fx->province);
+    int64_t island = test_add_unit(fx->d, "26", "commune", "Đặc khu Côn Đảo", fx->province);
     const char *words, *place;
     assert_true(letter_unit_words(fx->d, fx->a, island, &words, &place));
     assert_string_equal(words, "Ủy ban nhân dân đặc khu Côn Đảo");

@@ -26,6 +26,7 @@
 #include "../../src/notify/message.h"
 #include "../../src/notify/notify.h"
 #include "../../src/store/db.h"
+#include "testutil.h"
 #include "../notify/http_gateway.c"
 #include "../notify/mime_decode.c"
 #include "../notify/smtp_server.c"
@@ -45,19 +46,6 @@ static int64_t test_clock(void) { return fake_now; }
 
 static int counter;
 
-static int64_t add_unit(db *d, const char *code, const char *kind, const char *name, int64_t parent)
-{
-    db_stmt *s = db_prepare(d, "INSERT INTO units (code, kind, name, parent_id, created_at) VALUES (?, ?, ?, ?, 0)");
-    db_bind_text(s, 1, code);
-    db_bind_text(s, 2, kind);
-    db_bind_text(s, 3, name);
-    if (parent) db_bind_int(s, 4, parent);
-    else db_bind_null(s, 4);
-    int rc = db_step(s);
-    db_done(s);
-    return rc == DB_DONE ? db_last_id(d) : -1;
-}
-
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
@@ -70,9 +58,9 @@ static int setup(void **state)
         fprintf(stderr, "setup: %s %s\n", e.user, e.log);
         return -1;
     }
-    fx->province = add_unit(d, "19", "province", "Tỉnh Thái Nguyên", 0);
-    fx->commune = add_unit(d, "05443", "commune", "Phường Phan Đình Phùng", fx->province);
-    fx->commune2 = add_unit(d, "05602", "commune", "Xã Phú Đình", fx->province);
+    fx->province = test_add_unit(d, "19", "province", "Tỉnh Thái Nguyên", 0);
+    fx->commune = test_add_unit(d, "05443", "commune", "Phường Phan Đình Phùng", fx->province);
+    fx->commune2 = test_add_unit(d, "05602", "commune", "Xã Phú Đình", fx->province);
     db_close(d);
     fx->pool = db_pool_open(fx->path, 2, &e);
     fx->a = arena_new();

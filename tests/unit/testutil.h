@@ -1,0 +1,44 @@
+/* testutil.h -- small helpers more than one unit test needs. Include after <cmocka.h> (the
+ * helpers assert) and the project's db.h. */
+#ifndef TT_TESTUTIL_H
+#define TT_TESTUTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../../src/store/db.h"
+
+/* A shell command's standard output (malloc'd, the caller frees); the command must succeed. */
+static inline char *test_command_output(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    size_t n;
+    while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
+        len += n;
+        if (cap - len < 4096) out = realloc(out, cap *= 2);
+    }
+    out[len] = '\0';
+    int rc = pclose(p);
+    if (rc != 0) print_error("command failed (%d): %s\n", rc, cmd);
+    assert_int_equal(rc, 0);
+    return out;
+}
+
+/* A bare unit (no demo data); its id, or -1. parent 0: none. */
+static inline int64_t test_add_unit(db *d, const char *code, const char *kind, const char *name, int64_t parent)
+{
+    db_stmt *s = db_prepare(d, "INSERT INTO units (code, kind, name, parent_id, created_at) VALUES (?, ?, ?, ?, 0)");
+    db_bind_text(s, 1, code);
+    db_bind_text(s, 2, kind);
+    db_bind_text(s, 3, name);
+    if (parent) db_bind_int(s, 4, parent);
+    else db_bind_null(s, 4);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? db_last_id(d) : -1;
+}
+
+#endif
