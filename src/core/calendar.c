@@ -90,6 +90,33 @@ bool cal_parse_date(const char *s, cal_day *out)
     return s && parse_date_n(s, strnlen(s, 11), out);
 }
 
+bool cal_parse_typed_date(const char *s, cal_day *out)
+{
+    if (!s) return false;
+    if (cal_parse_date(s, out)) return true;
+    int d, m, y, n = 0;
+    if (sscanf(s, "%2d/%2d/%4d%n", &d, &m, &y, &n) == 3 && s[n] == '\0' && y >= 1900 && cal_valid_ymd(y, m, d)) {
+        *out = cal_from_ymd(y, m, d);
+        return true;
+    }
+    return false;
+}
+
+bool cal_parse_local_time(const char *s, int64_t *out)
+{
+    char day[11];
+    int h, mi, n = 0;
+    cal_day cd;
+    if (!s || strlen(s) < 16 || s[10] != 'T') return false;
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    if (!cal_parse_date(day, &cd) || sscanf(s + 11, "%2d:%2d%n", &h, &mi, &n) != 2 || s[11 + n] != '\0' || h < 0 ||
+        h > 23 || mi < 0 || mi > 59)
+        return false;
+    *out = cal_instant(cd, h * 60 + mi);
+    return true;
+}
+
 void cal_format(cal_day day, char out[11])
 {
     int y, m, d;

@@ -52,6 +52,10 @@ void cal_to_ymd(cal_day day, int *y, int *m, int *d);
 int cal_weekday(cal_day day);                       /* 0 Sunday .. 6 Saturday */
 bool cal_valid_ymd(int y, int m, int d);            /* years 1..9999 */
 bool cal_parse_date(const char *s, cal_day *out);   /* strict "YYYY-MM-DD", a real date */
+/* A date as staff type it: "2026-03-05", "05/03/2026" or "5/3/2026" (years from 1900). */
+bool cal_parse_typed_date(const char *s, cal_day *out);
+/* "2026-11-25T09:00" (an <input type=datetime-local>) as an instant in Vietnam time. */
+bool cal_parse_local_time(const char *s, int64_t *out);
 void cal_format(cal_day day, char out[11]);         /* "YYYY-MM-DD" */
 cal_day cal_local_day(int64_t unix_seconds);        /* the day in Vietnam (UTC+7) */
 int cal_local_minutes(int64_t unix_seconds);        /* minutes since local midnight */

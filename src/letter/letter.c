@@ -108,34 +108,6 @@ static const char *time_text(arena *a, int64_t t)
     return arena_printf(a, "%02d:%02d %02d/%02d/%04d", h, mi, d, m, y);
 }
 
-/* "2026-03-05" or "05/03/2026" (or "5/3/2026"); false for anything else or an impossible date. */
-static bool parse_day(const char *s, cal_day *out)
-{
-    if (cal_parse_date(s, out)) return true;
-    int d, m, y, n = 0;
-    if (sscanf(s, "%2d/%2d/%4d%n", &d, &m, &y, &n) == 3 && s[n] == '\0' && y >= 1900 && cal_valid_ymd(y, m, d)) {
-        *out = cal_from_ymd(y, m, d);
-        return true;
-    }
-    return false;
-}
-
-/* "2026-11-25T09:00" (an <input type=datetime-local>) in Vietnam time. */
-static bool parse_local_time(const char *s, int64_t *out)
-{
-    char day[11];
-    int h, mi, n = 0;
-    if (strlen(s) < 16 || s[10] != 'T') return false;
-    memcpy(day, s, 10);
-    day[10] = '\0';
-    cal_day cd;
-    if (!cal_parse_date(day, &cd) || sscanf(s + 11, "%2d:%2d%n", &h, &mi, &n) != 2 || s[11 + n] != '\0' || h > 23 ||
-        mi > 59 || h < 0 || mi < 0)
-        return false;
-    *out = cal_instant(cd, h * 60 + mi);
-    return true;
-}
-
 static int fail(err *e, int status, const char *msgid, const char *field)
 {
     err_set(e, status, msgid, "letter: %s", field ? field : "");
@@ -340,14 +312,14 @@ static int check_input(db *d, arena *a, int64_t unit_id, const letter_occasion *
     out->event_date = "";
     if (*date) {
         cal_day day;
-        if (!parse_day(date, &day)) return fail(e, 400, N_("Ngày của sự kiện phải có dạng ngày/tháng/năm."), "event_date");
+        if (!cal_parse_typed_date(date, &day)) return fail(e, 400, N_("Ngày của sự kiện phải có dạng ngày/tháng/năm."), "event_date");
         char iso[11];
         cal_format(day, iso);
         out->event_date = arena_strdup(a, iso);
     }
     const char *cer = text_trim(a, in->ceremony_at ? in->ceremony_at : "");
     out->ceremony_at = 0;
-    if (*cer && !parse_local_time(cer, &out->ceremony_at))
+    if (*cer && !cal_parse_local_time(cer, &out->ceremony_at))
         return fail(e, 400, N_("Giờ trao thư phải có dạng ngày và giờ, ví dụ 25/11/2026 09:00."), "ceremony_at");
     if (*out->signer && !*out->signer_title)
         return fail(e, 400, N_("Ghi chức vụ của người ký (ví dụ Chủ tịch UBND phường)."), "signer_title");
@@ -602,7 +574,7 @@ static int64_t delivery_instant(const char *on, int64_t now, int64_t created_at,
     while (*s == ' ') s++;
     if (!*s) return now;
     cal_day day;
-    if (!parse_day(s, &day)) return fail(e, 400, N_("Ngày trao thư phải có dạng ngày/tháng/năm."), "delivered_on");
+    if (!cal_parse_typed_date(s, &day)) return fail(e, 400, N_("Ngày trao thư phải có dạng ngày/tháng/năm."), "delivered_on");
     cal_day today = cal_local_day(now);
     if (day > today) return fail(e, 400, N_("Ngày trao thư không thể sau hôm nay."), "delivered_on");
     if (day < cal_local_day(created_at))

@@ -2,8 +2,8 @@
  * src/core/lunar.c).
  *
  * The input is split at its first two NUL bytes: rules text, schedule text, and the rest,
- * whose bytes choose instants, day counts, a year and a unit. Also cal_parse_date and
- * cal_schedule_line on the raw bytes. Properties (abort() when violated): a text that is
+ * whose bytes choose instants, day counts, a year and a unit. Also cal_parse_date,
+ * cal_parse_typed_date, cal_parse_local_time and cal_schedule_line on the raw bytes. Properties (abort() when violated): a text that is
  * refused adds nothing (the answers do not change) and its message names a line; the start
  * day is never before the day of receipt; the due day is never before the start day and is
  * a working day whenever it is after it; calendar_year lists days of that year in order;
@@ -63,6 +63,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char back[11];
         cal_format(parsed, back);
         CHECK(!memcmp(back, buf, 10) && buf[10] == '\0');
+    }
+    /* the forms' typed dates and datetime-local values: what parses formats back to the same day */
+    char typed[24] = {0};
+    memcpy(typed, data, size < 23 ? size : 23);
+    if (cal_parse_typed_date(typed, &parsed)) {
+        char back[11];
+        cal_format(parsed, back);
+        cal_day again;
+        CHECK(cal_parse_date(back, &again) && again == parsed);
+    }
+    int64_t instant;
+    if (cal_parse_local_time(typed, &instant)) {
+        CHECK(cal_parse_date((char[11]){typed[0], typed[1], typed[2], typed[3], typed[4], typed[5], typed[6], typed[7],
+                                        typed[8], typed[9], 0}, &parsed));
+        CHECK(cal_local_day(instant) == parsed && cal_local_minutes(instant) < 24 * 60);
     }
     cal_entry en;
     const char *why = NULL;

@@ -116,6 +116,29 @@ static void parse_date_is_strict(void **state)
     assert_false(cal_parse_date(NULL, &d));
 }
 
+/* Dates and times as staff type them in forms (letters: event dates, ceremonies, deliveries). */
+static void typed_dates_and_local_times(void **state)
+{
+    (void)state;
+    cal_day d;
+    assert_true(cal_parse_typed_date("05/03/2026", &d));
+    assert_int_equal(d, D("2026-03-05"));
+    assert_true(cal_parse_typed_date("5/3/2026", &d));
+    assert_int_equal(d, D("2026-03-05"));
+    assert_true(cal_parse_typed_date("2026-03-05", &d));
+    const char *bad[] = {"31/02/2026", "05/03/1899", "05/13/2026", "05-03-2026", "05/03/2026x", "", "mai", "1/1/20261"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (cal_parse_typed_date(bad[i], &d)) fail_msg("accepted \"%s\"", bad[i]);
+    assert_false(cal_parse_typed_date(NULL, &d));
+    int64_t t;
+    assert_true(cal_parse_local_time("2026-11-25T09:30", &t));
+    assert_int_equal(t, at("2026-11-25 09:30"));
+    const char *badt[] = {"2026-11-25 09:30", "2026-11-25T24:00", "2026-11-25T09:60", "2026-02-30T09:00",
+                          "2026-11-25T09:30x", "2026-11-25T9", ""};
+    for (size_t i = 0; i < sizeof badt / sizeof *badt; i++)
+        if (cal_parse_local_time(badt[i], &t)) fail_msg("accepted \"%s\"", badt[i]);
+}
+
 static void local_day_is_utc_plus_7(void **state)
 {
     (void)state;
@@ -701,6 +724,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(dates_round_trip_and_weekdays),
         T(parse_date_is_strict),
+        T(typed_dates_and_local_times),
         T(local_day_is_utc_plus_7),
         T(lunar_new_years),
         T(lunar_dates_in_the_notices),
