@@ -98,9 +98,11 @@ build/chk/test_%: tests/unit/test_%.c $(call objects,chk) $(wildcard tests/unit/
 	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $(filter-out tests/notify/% %.h,$^) $(TEST_LIBS)
 # the outbox's test servers are #included by its test
 build/chk/test_notify: $(wildcard tests/notify/*.c)
-build/chk/test_http: tests/http/test_http.c
-	@mkdir -p build/chk
-	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $^ -lcmocka $(shell pkg-config --libs libcurl jansson sqlite3)
+# every tests/http/test_NAME.c is one program with its own server and demo database (harness.h)
+HTTP_TESTS := $(patsubst tests/http/%.c,build/chk/http/%,$(sort $(wildcard tests/http/test_*.c)))
+build/chk/http/%: tests/http/%.c tests/http/harness.h
+	@mkdir -p build/chk/http
+	$(CC) $(CFLAGS_CHK) $(PKG_CFLAGS) -o $@ $< -lcmocka $(shell pkg-config --libs libcurl jansson sqlite3)
 
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
@@ -111,11 +113,11 @@ check:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory check-run
 
-check-run: build/chk/thanthien $(UNIT_TESTS) build/chk/test_http
+check-run: build/chk/thanthien $(UNIT_TESTS) $(HTTP_TESTS)
 	@echo "== unit tests (cmocka)"
 	@for t in $(UNIT_TESTS); do echo "$$t"; $$t 2>&1 || exit 1; done
 	@echo "== HTTP tests against a real server"
-	THANTHIEN_BIN=build/chk/thanthien build/chk/test_http 2>&1
+	@for t in $(HTTP_TESTS); do echo "$$t"; THANTHIEN_BIN=build/chk/thanthien $$t 2>&1 || exit 1; done
 	@echo "== browser tests (Debian chromium, playwright-core, axe-core)"
 	THANTHIEN_BIN=build/chk/thanthien node tests/browser/run.mjs 2>&1
 

@@ -1199,7 +1199,10 @@ int demo_dossiers_bulk(db *d, int64_t n, int64_t now, uint64_t seed, FILE *progr
         return fail(&g, e, "begin");
     }
     for (cal_day day = first; day < today; day++) {
-        for (size_t i = 0; i < nunits; i++) {
+        /* the communes take turns at the head of the day: with a fixed order, a slot count that
+         * is a multiple of the dossiers' spacing gave every dossier to the same few communes */
+        for (size_t j = 0; j < nunits; j++) {
+            size_t i = (j + (size_t)(day - first)) % nunits;
             if (!calendar_is_working(g.cal, &units[i].cu, day)) continue;
             int64_t count = (k + 1) * n / slots - k * n / slots;
             k++;

@@ -519,6 +519,16 @@ test('letters pages: no serious axe violations, the list prints and opens a lett
   assert(await postal.isVisible(), 'the postal tracking field should show for a delivery by post');
 }, { bypassCSP: true });
 
+// More cases live in cases/*.mjs, one file per feature: each exports a default function that
+// takes the runner's helpers and registers its tests with test().
+const helpers = { test, assert, goto, login, norm, lower, resultLinks, searchCatalogue, firstProcedurePath, sleep, PASSWORD, AXE };
+const CASES = path.join(HERE, 'cases');
+if (fs.existsSync(CASES)) {
+  for (const f of fs.readdirSync(CASES).filter((n) => n.endsWith('.mjs')).sort()) {
+    (await import(path.join(CASES, f))).default(helpers);
+  }
+}
+
 async function main() {
   if (!fs.existsSync(CHROMIUM)) {
     summary(0, 1, 'chromium not installed');

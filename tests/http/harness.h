@@ -1,0 +1,479 @@
+/* harness.h -- what every HTTP test file shares: HTTP tests against a real `thanthien serve` on a free loopback port.
+ *
+ * The group setup builds a demo database in a temporary directory, starts the server built
+ * with the sanitizers (THANTHIEN_BIN), and waits for /healthz; teardown stops it with
+ * SIGTERM and requires a clean exit, so a leak or sanitizer report in the server fails the
+ * run. Requests go through libcurl; the limit tests speak raw HTTP over a socket, because
+ * they need to misbehave (huge headers, a body that stalls, too many connections). */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+/* Each test file uses some of these helpers, not all. */
+#pragma GCC diagnostic ignored "-Wunused-function"
+
+#define PASSWORD "ThanThien@2026"
+#define MAX_PER_IP 6
+
+static char dir[256], dbpath[300], base[64];
+static const char *bin;
+static pid_t server;
+static int port;
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+typedef struct {
+    long status;
+    char *body;
+    size_t len;
+    char *headers;
+    size_t hlen;
+} response;
+
+static size_t collect(char *p, size_t sz, size_t n, void *ud)
+{
+    response *r = ud;
+    size_t add = sz * n;
+    r->body = realloc(r->body, r->len + add + 1);
+    memcpy(r->body + r->len, p, add);
+    r->len += add;
+    r->body[r->len] = '\0';
+    return add;
+}
+
+static size_t collect_headers(char *p, size_t sz, size_t n, void *ud)
+{
+    response *r = ud;
+    size_t add = sz * n;
+    r->headers = realloc(r->headers, r->hlen + add + 1);
+    memcpy(r->headers + r->hlen, p, add);
+    r->hlen += add;
+    r->headers[r->hlen] = '\0';
+    return add;
+}
+
+static void response_free(response *r)
+{
+    free(r->body);
+    free(r->headers);
+    memset(r, 0, sizeof *r);
+}
+
+/* method, path, optional body (urlencoded), cookie string, extra header */
+static response request(const char *method, const char *path, const char *body, const char *cookie,
+                        const char *header)
+{
+    response r = {0};
+    r.body = calloc(1, 1);
+    r.headers = calloc(1, 1);
+    CURL *c = curl_easy_init();
+    char url[2048];
+    snprintf(url, sizeof url, "%s%s", base, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect_headers);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    if (cookie) curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+    struct curl_slist *h = NULL;
+    if (header) h = curl_slist_append(h, header);
+    if (h) curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) fail_msg("request %s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return r;
+}
+
+static response get(const char *path) { return request("GET", path, NULL, NULL, NULL); }
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle)) fail_msg("expected to find \"%s\" in:\n%.2000s", needle, hay);
+}
+
+static void assert_lacks(const char *hay, const char *needle)
+{
+    if (strstr(hay, needle)) fail_msg("did not expect \"%s\" in:\n%.2000s", needle, hay);
+}
+
+/* The value of a cookie set by the response, or "" */
+static void set_cookie(const response *r, const char *name, char *out, size_t n)
+{
+    out[0] = '\0';
+    char key[64];
+    snprintf(key, sizeof key, "Set-Cookie: %s=", name);
+    const char *p = strcasestr(r->headers, key);
+    if (!p) return;
+    p += strlen(key);
+    size_t k = 0;
+    while (p[k] && p[k] != ';' && p[k] != '\r' && k + 1 < n) k++;
+    memcpy(out, p, k);
+    out[k] = '\0';
+}
+
+static void hidden_csrf(const response *r, char *out, size_t n)
+{
+    out[0] = '\0';
+    const char *p = strstr(r->body, "name=\"_csrf\" value=\"");
+    if (!p) return;
+    p += strlen("name=\"_csrf\" value=\"");
+    size_t k = 0;
+    while (p[k] && p[k] != '"' && k + 1 < n) k++;
+    memcpy(out, p, k);
+    out[k] = '\0';
+}
+
+typedef struct {
+    char cookie[256];   /* "tt_session=...; tt_csrf=..." */
+    char csrf[80];
+} session;
+
+/* Signs in through the real login form; returns the HTTP status of the POST. */
+static long login(const char *user, const char *password, session *s)
+{
+    response form = get("/dang-nhap");
+    char anon[80];
+    set_cookie(&form, "tt_csrf", anon, sizeof anon);
+    hidden_csrf(&form, s->csrf, sizeof s->csrf);
+    assert_true(anon[0] && !strcmp(anon, s->csrf));
+    response_free(&form);
+    char body[256], cookie[128];
+    snprintf(body, sizeof body, "_csrf=%s&username=%s&password=%s", s->csrf, user, password);
+    snprintf(cookie, sizeof cookie, "tt_csrf=%s", anon);
+    response r = request("POST", "/dang-nhap", body, cookie, NULL);
+    long status = r.status;
+    char sess[80];
+    set_cookie(&r, "tt_session", sess, sizeof sess);
+    response_free(&r);
+    if (status != 303) return status;
+    snprintf(s->cookie, sizeof s->cookie, "tt_session=%s", sess);
+    /* the signed-in pages carry the session's own CSRF token */
+    response dash = request("GET", "/bang-dieu-khien", NULL, s->cookie, NULL);
+    hidden_csrf(&dash, s->csrf, sizeof s->csrf);
+    response_free(&dash);
+    return status;
+}
+
+static int run(const char *out_path, char *const argv[], const char *stdin_text)
+{
+    pid_t p = fork();
+    if (p == 0) {
+        if (stdin_text) {
+            int fds[2];
+            if (pipe(fds) == 0) {
+                if (write(fds[1], stdin_text, strlen(stdin_text)) < 0) _exit(99);
+                close(fds[1]);
+                dup2(fds[0], 0);
+            }
+        }
+        if (out_path) {
+            FILE *f = freopen(out_path, "w", stdout);
+            (void)f;
+        }
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(p, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return strdup("");
+    static char data[1 << 20];
+    size_t n = fread(data, 1, sizeof data - 1, f);
+    fclose(f);
+    data[n] = '\0';
+    return strdup(data);
+}
+
+static int raw_connect(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) fail_msg("connect: %s", strerror(errno));
+    struct timeval tv = {.tv_sec = 10};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+static void raw_send(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
+        if (w <= 0) return;   /* the server may close early; the answer is what counts */
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static char raw_answer[8192];   /* what raw_status read, for checks of the page */
+
+static int raw_status(int fd)
+{
+    size_t got = 0;
+    raw_answer[0] = '\0';
+    while (got < sizeof raw_answer - 1) {
+        ssize_t n = recv(fd, raw_answer + got, sizeof raw_answer - 1 - got, 0);
+        if (n <= 0) break;
+        got += (size_t)n;
+        raw_answer[got] = '\0';
+        if (strstr(raw_answer, "</html>")) break;
+    }
+    if (got == 0) return -1;
+    int status = 0;
+    sscanf(raw_answer, "HTTP/1.%*d %d", &status);
+    return status;
+}
+
+static int64_t procedure_total(void)
+{
+    response r = get("/api/v1/procedures?don_vi=19&limit=1");
+    json_t *j = json_loads(r.body, 0, NULL);
+    int64_t total = json_integer_value(json_object_get(j, "total"));
+    json_decref(j);
+    response_free(&r);
+    return total;
+}
+
+/* ---- server lifetime -------------------------------------------------------------- */
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static int start_server(void **state)
+{
+    (void)state;
+    bin = getenv("THANTHIEN_BIN") ? getenv("THANTHIEN_BIN") : "build/chk/thanthien";
+    snprintf(dir, sizeof dir, "/tmp/thanthien-http-XXXXXX");
+    if (!mkdtemp(dir)) return -1;
+    snprintf(dbpath, sizeof dbpath, "%s/test.db", dir);
+    char *demo[] = {(char *)bin, "demo", "--db", dbpath, NULL};
+    char out[320];
+    snprintf(out, sizeof out, "%s/demo.out", dir);
+    if (run(out, demo, NULL) != 0) return -1;
+    port = free_port();
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
+    char portstr[16], log[320];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    snprintf(log, sizeof log, "%s/server.log", dir);
+    server = fork();
+    if (server == 0) {
+        FILE *f = freopen(log, "w", stderr);
+        (void)f;
+        char per_ip[8];
+        snprintf(per_ip, sizeof per_ip, "%d", MAX_PER_IP);
+        execl(bin, bin, "serve", "--db", dbpath, "--port", portstr, "--max-body", "65536", "--request-timeout", "2",
+              "--max-per-ip", per_ip, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 100; i++) {
+        usleep(100 * 1000);
+        CURL *c = curl_easy_init();
+        char url[128];
+        snprintf(url, sizeof url, "%s/healthz", base);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        long status = 0;
+        if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_cleanup(c);
+        if (status == 200) return 0;
+    }
+    fprintf(stderr, "server did not start; log:\n%s\n", slurp(log));
+    return -1;
+}
+
+static int stop_server(void **state)
+{
+    (void)state;
+    kill(server, SIGTERM);
+    int st = 0;
+    waitpid(server, &st, 0);
+    char log[320];
+    snprintf(log, sizeof log, "%s/server.log", dir);
+    int clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    if (!clean) {
+        char *text = slurp(log);
+        fprintf(stderr, "server exited badly (status %d); its log ends:\n%s\n", st,
+                strlen(text) > 4000 ? text + strlen(text) - 4000 : text);
+        free(text);
+    }
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return clean ? 0 : -1;
+}
+
+/* ---- shared helpers of the cases ----------------------------------------------------- */
+
+static int64_t db_count(const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+/* The first integer the SQL answers, read straight from the server's database file. */
+static int64_t sql_int(const char *fmt, ...)
+{
+    char sql[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    sqlite3 *d;
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_open_v2(dbpath, &d, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(d, 5000);
+        if (sqlite3_prepare_v2(d, sql, -1, &st, NULL) == SQLITE_OK) {
+            int rc = sqlite3_step(st);
+            if (rc == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+            else if (rc == SQLITE_DONE) v = 0;
+            sqlite3_finalize(st);
+        } else fail_msg("sql: %s: %s", sql, sqlite3_errmsg(d));
+    }
+    sqlite3_close(d);
+    return v;
+}
+
+/* The id of the first procedure the catalogue search finds for commune 05443. */
+static int64_t procedure_id(const char *q)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/procedures?don_vi=05443&q=%s", q);
+    response r = get(path);
+    json_t *j = json_loads(r.body, 0, NULL);
+    int64_t id = json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id"));
+    json_decref(j);
+    response_free(&r);
+    if (!id) fail_msg("no procedure for %s", q);
+    return id;
+}
+
+typedef struct {
+    int64_t id;
+    char code[64];
+    char secret[16];
+} intake_result;
+
+/* Posts an intake as JSON; extra holds more form fields ("&applicant_email=..."). */
+static long intake(session *s, int64_t procedure, const char *extra, intake_result *out)
+{
+    char body[1024];
+    snprintf(body, sizeof body,
+             "_csrf=%s&procedure_id=%lld&applicant_name=Nguy%%E1%%BB%%85n+Th%%E1%%BB%%8B+H%%E1%%BB%%93ng+Nhung"
+             "&applicant_phone=0912+345+678&applicant_id_number=019190012345&applicant_address=T%%E1%%BB%%95+5"
+             "&channel=desk&return_method=desk%s",
+             s->csrf, (long long)procedure, extra ? extra : "");
+    response r = request("POST", "/ho-so", body, s->cookie, "Accept: application/json");
+    long status = r.status;
+    if (out) {
+        memset(out, 0, sizeof *out);
+        json_t *j = json_loads(r.body, 0, NULL);
+        out->id = json_integer_value(json_object_get(j, "id"));
+        snprintf(out->code, sizeof out->code, "%s", json_string_value(json_object_get(j, "code")) ? json_string_value(json_object_get(j, "code")) : "");
+        snprintf(out->secret, sizeof out->secret, "%s", json_string_value(json_object_get(j, "secret")) ? json_string_value(json_object_get(j, "secret")) : "");
+        json_decref(j);
+    }
+    response_free(&r);
+    return status;
+}
+
+/* POST /ho-so/{id}/{action} as JSON; the response is kept in *out when given. */
+static long act(session *s, int64_t id, const char *action, const char *form, response *out)
+{
+    char path[128], body[1024];
+    snprintf(path, sizeof path, "/ho-so/%lld/%s", (long long)id, action);
+    snprintf(body, sizeof body, "_csrf=%s%s", s->csrf, form ? form : "");
+    response r = request("POST", path, body, s->cookie, "Accept: application/json");
+    long status = r.status;
+    if (out) *out = r;
+    else response_free(&r);
+    return status;
+}
+
+static const char *status_of(const session *s, int64_t id)
+{
+    static char st[32];
+    char path[64];
+    snprintf(path, sizeof path, "/ho-so/%lld", (long long)id);
+    response r = request("GET", path, NULL, s->cookie, "Accept: application/json");
+    json_t *j = json_loads(r.body, 0, NULL);
+    snprintf(st, sizeof st, "%s", json_string_value(json_object_get(j, "status")) ? json_string_value(json_object_get(j, "status")) : "");
+    json_decref(j);
+    response_free(&r);
+    return st;
+}
+
+/* s percent-encoded for a form body (a static buffer per call site is enough here). */
+static const char *enc(const char *s)
+{
+    static char out[4][2048];
+    static int k;
+    char *e = curl_easy_escape(NULL, s, 0);
+    k = (k + 1) % 4;
+    snprintf(out[k], sizeof out[k], "%s", e ? e : "");
+    curl_free(e);
+    return out[k];
+}
+
+/* The text of a PDF answer (pdftotext), malloc'd. */
+static char *pdf_text(const response *r, const char *name)
+{
+    char pdf[320], txt[320];
+    snprintf(pdf, sizeof pdf, "%s/%s.pdf", dir, name);
+    snprintf(txt, sizeof txt, "%s/%s.txt", dir, name);
+    FILE *f = fopen(pdf, "wb");
+    fwrite(r->body, 1, r->len, f);
+    fclose(f);
+    char *argv[] = {"/usr/bin/pdftotext", "-layout", pdf, txt, NULL};
+    assert_int_equal(run(NULL, argv, NULL), 0);
+    return slurp(txt);
+}
+
+static int pages(const char *text)
+{
+    int n = 0;   /* pdftotext ends every page with a form feed */
+    for (; *text; text++) n += *text == '\f';
+    return n;
+}
