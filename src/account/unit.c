@@ -154,6 +154,19 @@ static bool valid_kind(const char *k)
                  !strcmp(k, "department"));
 }
 
+/* Does another unit start its dossier codes with this agency code (its own, or its unit code
+ * when it has none)? Two such units would hand out the same dossier codes. */
+static bool agency_code_used(db *d, const char *unit_code, const char *agency)
+{
+    db_stmt *s = db_prepare(d, "SELECT 1 FROM units WHERE code <> ? AND "
+                               "(CASE WHEN agency_code <> '' THEN agency_code ELSE code END) = ?");
+    db_bind_text(s, 1, unit_code);
+    db_bind_text(s, 2, agency);
+    bool used = db_step(s) == DB_ROW;
+    db_done(s);
+    return used;
+}
+
 int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id, int64_t actor_unit, err *e)
 {
     if (!f->code || !unit_code_ok(f->code)) {
@@ -197,6 +210,13 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
     }
     int64_t now = (int64_t)time(NULL);
     if (db_begin_write_or_busy(d, e) != 0) return -1;
+    if (agency_code_used(d, f->code, f->agency_code && *f->agency_code ? f->agency_code : f->code)) {
+        db_rollback(d);
+        err_set(e, 409, "Mã định danh này đã là mã của một đơn vị khác; mỗi cơ quan cần một mã riêng để mã hồ sơ không bị trùng.",
+                "agency code of %s already used", f->code);
+        err_field(e, f->agency_code && *f->agency_code ? "agency_code" : "code");
+        return -1;
+    }
     db_stmt *s;
     if (create) {
         s = db_prepare(d, "INSERT INTO units (code, kind, name, parent_id, address, phone, email, desk_name, "

@@ -8,11 +8,14 @@
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
+#include "../web/static.h"   /* only the table of embedded data files (the search's filler words) */
 
 const char *const catalog_csv_columns[] = {"unit_code", "code", "name", "field", "days", "time_text", "fee",
                                            "fee_text", "papers", "submit_where", "online_level", "legal_basis",
-                                           "result", "letter", NULL};
-#define NCOLUMNS 14
+                                           "result", "letter", "keywords", NULL};
+#define NCOLUMNS 15
+#define COL_LETTER 13
+#define COL_KEYWORDS 14
 #define MAX_TEXT 4000
 
 static const char *online_label(const char *level)
@@ -125,6 +128,13 @@ int catalog_check(db *d, arena *a, const procedure_fields *in, procedure *out, e
         err_field(e, "letter");
         return -1;
     }
+    /* absent (a CSV without the column): the procedure keeps what it had */
+    out->keywords = in->keywords ? text_trim(a, in->keywords) : NULL;
+    if (out->keywords && text_char_count(out->keywords) > 1000) {
+        err_set(e, 400, "Từ khóa tìm kiếm không quá 1000 ký tự.", "keywords too long");
+        err_field(e, "keywords");
+        return -1;
+    }
     struct {
         const char *in;
         const char **out;
@@ -143,32 +153,45 @@ int catalog_check(db *d, arena *a, const procedure_fields *in, procedure *out, e
     return 0;
 }
 
-static char *search_key(arena *a, const procedure *p)
+static char *search_key(arena *a, const procedure *p, const char *keywords)
 {
-    return text_fold(a, arena_printf(a, "%s %s %s", p->name, p->code, p->field));
+    return text_fold(a, arena_printf(a, "%s %s %s %s", p->name, p->code, p->field, keywords));
+}
+
+/* The keywords a save leaves on the procedure: the new ones, else those it has. */
+static const char *keywords_after(db *d, arena *a, int64_t id, const procedure *p)
+{
+    if (p->keywords || !id) return p->keywords ? p->keywords : "";
+    db_stmt *s = db_prepare(d, "SELECT keywords FROM procedures WHERE id = ?");
+    db_bind_int(s, 1, id);
+    const char *k = db_step(s) == DB_ROW ? arena_strdup(a, db_col_text(s, 0)) : "";
+    db_done(s);
+    return k;
 }
 
 /* Writes one procedure inside the caller's transaction. */
 static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int64_t now, int64_t *out_id)
 {
+    const char *keywords = keywords_after(d, a, id, p);
     db_stmt *s;
     if (id) {
         s = db_prepare(d, "UPDATE procedures SET unit_id = ?1, code = ?2, name = ?3, field = ?4, search_key = ?5, "
                           "days = ?6, time_text = ?7, fee = ?8, fee_text = ?9, papers = ?10, submit_where = ?11, "
-                          "online_level = ?12, legal_basis = ?13, result = ?14, updated_at = ?15, letter_occasion = COALESCE(?17, letter_occasion) "
-                          "WHERE id = ?16");
+                          "online_level = ?12, legal_basis = ?13, result = ?14, updated_at = ?15, letter_occasion = COALESCE(?17, letter_occasion), "
+                          "keywords = ?18 WHERE id = ?16");
         db_bind_int(s, 16, id);
     } else {
         s = db_prepare(d, "INSERT INTO procedures (unit_id, code, name, field, search_key, days, time_text, fee, "
                           "fee_text, papers, submit_where, online_level, legal_basis, result, updated_at, created_at, "
-                          "letter_occasion) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                          "?15, COALESCE(?17, ''))");
+                          "letter_occasion, keywords) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                          "?14, ?15, ?15, COALESCE(?17, ''), ?18)");
     }
     db_bind_int(s, 1, p->unit_id);
     db_bind_text(s, 2, p->code);
     db_bind_text(s, 3, p->name);
     db_bind_text(s, 4, p->field);
-    db_bind_text(s, 5, search_key(a, p));
+    db_bind_text(s, 5, search_key(a, p, keywords));
+    db_bind_text(s, 18, keywords);
     if (p->days >= 0) db_bind_int(s, 6, p->days); else db_bind_null(s, 6);
     db_bind_text(s, 7, p->time_text);
     if (p->fee >= 0) db_bind_int(s, 8, p->fee); else db_bind_null(s, 8);
@@ -219,7 +242,8 @@ int catalog_save(db *d, arena *a, int64_t id, const procedure *p, int64_t actor_
 
 #define PROC_COLUMNS                                                                                 \
     "p.id, p.code, p.name, p.field, p.days, p.time_text, p.fee, p.fee_text, p.papers, p.submit_where, " \
-    "p.online_level, p.legal_basis, p.result, u.code, u.name, p.search_key, p.updated_at, p.letter_occasion"
+    "p.online_level, p.legal_basis, p.result, u.code, u.name, p.search_key, p.updated_at, p.letter_occasion, " \
+    "p.keywords"
 
 static json_t *papers_array(const char *papers)
 {
@@ -272,6 +296,7 @@ static json_t *procedure_row(db_stmt *s, arena *a, bool full)
         json_object_set_new(o, "updated_at", json_integer(db_col_int(s, 16)));
         json_object_set_new(o, "letter", json_string(db_col_text(s, 17)));
         json_object_set_new(o, "letter_label", json_string(catalog_letter_label(db_col_text(s, 17))));
+        json_object_set_new(o, "keywords", json_string(db_col_text(s, 18)));
     }
     return o;
 }
@@ -291,13 +316,95 @@ int64_t catalog_unit_of(db *d, int64_t id)
     return db_int_by_id(d, "SELECT unit_id FROM procedures WHERE id = ?", id, -1);
 }
 
-/* Splits a folded query into words (at most 16). */
-static int query_words(arena *a, const char *folded, const char **words, int max)
+/* ---- search ----------------------------------------------------------------------------- */
+
+#define MAX_QUERY_WORDS 16
+
+/* Folds for comparison: text_fold, then y as i, since both are written ("đăng ký"/"đăng kí",
+ * "quy"/"qui"). */
+static char *search_fold(arena *a, const char *s)
 {
+    char *f = text_fold(a, s ? s : "");
+    for (char *p = f; *p; p++)
+        if (*p == 'y') *p = 'i';
+    return f;
+}
+
+/* Letters, digits, the dots and dashes of codes (1.001193), and any non-ASCII byte. */
+static bool word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || (unsigned char)c >= 0x80;
+}
+
+/* Splits folded text into words; returns how many (at most max). */
+static int split_words(arena *a, const char *folded, const char **out, int max)
+{
+    char *p = arena_strdup(a, folded);
     int n = 0;
-    char *copy = arena_strdup(a, folded), *save = NULL;
-    for (char *tok = strtok_r(copy, " ", &save); tok && n < max; tok = strtok_r(NULL, " ", &save)) words[n++] = tok;
+    while (*p && n < max) {
+        while (*p && !word_char(*p)) p++;
+        if (!*p) break;
+        out[n++] = p;
+        while (*p && word_char(*p)) p++;
+        if (*p) *p++ = '\0';
+    }
     return n;
+}
+
+/* Marks the words of the query that are filler words or phrases (data/catalog/search-fillers.txt). */
+static void mark_fillers(arena *a, const char **words, int n, bool *filler)
+{
+    const static_asset *f = data_file_find("search-fillers.txt");
+    if (!f) return;
+    char *text = arena_strndup(a, f->data, f->size), *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (*line == '#') continue;
+        const char *phrase[8];
+        int k = split_words(a, search_fold(a, line), phrase, 8);
+        for (int i = 0; k && i + k <= n; i++) {
+            bool same = true;
+            for (int j = 0; j < k && same; j++) same = !strcmp(words[i + j], phrase[j]);
+            for (int j = 0; same && j < k; j++) filler[i + j] = true;
+        }
+    }
+}
+
+/* Is w in key as a whole word (not only inside a longer one)? */
+static bool has_word(const char *key, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = strstr(key, w); p; p = strstr(p + 1, w))
+        if ((p == key || !word_char(p[-1])) && !word_char(p[n])) return true;
+    return false;
+}
+
+typedef struct {
+    int score;
+    size_t name_len;
+    int seq;          /* the order the database gave: the last tie-break */
+    json_t *row;
+} search_hit;
+
+static int by_rank(const void *x, const void *y)
+{
+    const search_hit *a = x, *b = y;
+    if (a->score != b->score) return b->score - a->score;
+    if (a->name_len != b->name_len) return a->name_len < b->name_len ? -1 : 1;
+    return a->seq - b->seq;
+}
+
+/* How well a procedure's key matches the words that must all be in it: 0 when one is
+ * missing; else two points a whole word, one a word only inside another, and three more when
+ * the words stand in the key as typed. */
+static int match_score(const char *key, const char **words, int n, const char *phrase)
+{
+    int score = 1;
+    for (int i = 0; i < n; i++) {
+        if (!strstr(key, words[i])) return 0;
+        score += has_word(key, words[i]) ? 2 : 1;
+    }
+    if (n > 1 && strstr(key, phrase)) score += 3;
+    return score;
 }
 
 json_t *catalog_search(db *d, arena *a, const catalog_query *q, int64_t *total)
@@ -305,34 +412,53 @@ json_t *catalog_search(db *d, arena *a, const catalog_query *q, int64_t *total)
     int64_t chain[8];
     int n = account_unit_chain(d, q->unit_id, chain, 8);
     for (int i = n; i < 4; i++) chain[i] = -1;
-    const char *folded = text_fold(a, q->q ? q->q : "");
-    const char *words[16];
-    int nwords = query_words(a, folded, words, 16);
+    const char *all[MAX_QUERY_WORDS], *words[MAX_QUERY_WORDS];
+    int nall = split_words(a, search_fold(a, q->q), all, MAX_QUERY_WORDS);
+    bool filler[MAX_QUERY_WORDS] = {false};
+    mark_fillers(a, all, nall, filler);
+    int nwords = 0;
+    for (int i = 0; i < nall; i++)
+        if (!filler[i]) words[nwords++] = all[i];
+    if (nwords == 0)   /* only filler words ("giấy tờ"): search for them after all */
+        for (int i = 0; i < nall; i++) words[nwords++] = all[i];
+    buf phrase;
+    buf_init(&phrase, a);
+    for (int i = 0; i < nwords; i++) buf_printf(&phrase, "%s%s", i ? " " : "", words[i]);
+    const char *joined = buf_cstr(&phrase);
+
     db_stmt *s = db_prepare(d, "SELECT " PROC_COLUMNS " FROM procedures p JOIN units u ON u.id = p.unit_id "
                                "WHERE p.active = 1 AND p.unit_id IN (?, ?, ?, ?) AND (? = '' OR p.field = ?) "
                                "ORDER BY p.search_key, p.id");
     for (int i = 0; i < 4; i++) db_bind_int(s, i + 1, chain[i]);
     db_bind_text(s, 5, q->field ? q->field : "");
     db_bind_text(s, 6, q->field ? q->field : "");
-    json_t *strong = json_array(), *weak = json_array();
+    search_hit *hits = NULL;
+    int nhits = 0, cap = 0;
     while (db_step(s) == DB_ROW) {
-        const char *key = db_col_text(s, 15);
-        bool all = true;
-        for (int i = 0; i < nwords && all; i++) all = strstr(key, words[i]) != NULL;
-        if (!all) continue;
-        /* the whole phrase in the name ranks before scattered words */
-        bool phrase = nwords > 1 && strstr(key, folded) != NULL;
-        json_array_append_new(phrase ? strong : weak, procedure_row(s, a, false));
+        int score = match_score(search_fold(a, db_col_text(s, 15)), words, nwords, joined);
+        if (!score) continue;
+        if (nhits == cap) {
+            cap = cap ? cap * 2 : 64;
+            search_hit *grown = arena_alloc(a, (size_t)cap * sizeof *grown);
+            if (nhits) memcpy(grown, hits, (size_t)nhits * sizeof *grown);
+            hits = grown;
+        }
+        /* without a query the catalogue keeps its alphabetical order */
+        hits[nhits] = (search_hit){score, nwords ? strlen(db_col_text(s, 2)) : 0, nhits, procedure_row(s, a, false)};
+        nhits++;
     }
     db_done(s);
-    json_array_extend(strong, weak);
-    json_decref(weak);
-    *total = (int64_t)json_array_size(strong);
+    if (nhits) qsort(hits, (size_t)nhits, sizeof *hits, by_rank);
+    *total = nhits;
     json_t *page = json_array();
     int limit = q->limit > 0 ? q->limit : 50;
-    for (size_t i = (size_t)(q->offset > 0 ? q->offset : 0); i < json_array_size(strong) && limit > 0; i++, limit--)
-        json_array_append(page, json_array_get(strong, i));
-    json_decref(strong);
+    for (int i = 0; i < nhits; i++) {
+        if (i >= (q->offset > 0 ? q->offset : 0) && limit > 0) {
+            json_array_append(page, hits[i].row);
+            limit--;
+        }
+        json_decref(hits[i].row);
+    }
     return page;
 }
 
@@ -373,6 +499,20 @@ static void report(import_state *st, int line, const char *msg)
     st->errors++;
 }
 
+/* A cell a spreadsheet would take for a formula: = + - @, a tab or a carriage return first
+ * (OWASP "CSV injection"); also one that already starts with apostrophes before such a
+ * character, so that taking one apostrophe off on import gives back exactly what was saved. */
+static bool formula_like(const char *v)
+{
+    while (*v == '\'') v++;
+    return *v && strchr("=+-@\t\r", *v) != NULL;
+}
+
+static const char *unescape_formula(const char *v)
+{
+    return v[0] == '\'' && formula_like(v) ? v + 1 : v;
+}
+
 static int import_row(void *ctx, int line, char **cells, int ncells)
 {
     import_state *st = ctx;
@@ -389,12 +529,16 @@ static int import_row(void *ctx, int line, char **cells, int ncells)
         return 0;
     }
     if (ncells == 1 && cells[0][0] == '\0') return 0;   /* blank line */
+    if (st->nrows + st->errors >= CATALOG_IMPORT_MAX_ROWS) {
+        report(st, line, "tệp có quá 5.000 dòng thủ tục; hãy chia thành nhiều tệp nhỏ hơn");
+        return 1;   /* stop reading: the rest would only cost time */
+    }
     const char *v[NCOLUMNS];
     for (int k = 0; k < NCOLUMNS; k++) {
         v[k] = "";
         if (st->col[k] < 0 || st->col[k] >= ncells) continue;
         char *clean = NULL;
-        const char *raw = cells[st->col[k]];
+        const char *raw = unescape_formula(cells[st->col[k]]);
         if (text_clean(st->a, raw, strlen(raw), true, 0, &clean) != TEXT_OK) {
             report(st, line, arena_printf(st->a, "cột %s không phải văn bản UTF-8 hợp lệ", catalog_csv_columns[k]));
             return 0;
@@ -406,7 +550,8 @@ static int import_row(void *ctx, int line, char **cells, int ncells)
         return 0;
     }
     procedure_fields in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
-                           st->col[13] < 0 ? NULL : v[13]};
+                           st->col[COL_LETTER] < 0 ? NULL : v[COL_LETTER],
+                           st->col[COL_KEYWORDS] < 0 ? NULL : v[COL_KEYWORDS]};
     procedure p;
     err e = {0};
     if (catalog_check(st->d, st->a, &in, &p, &e) != 0) {
@@ -438,14 +583,16 @@ static int import_row(void *ctx, int line, char **cells, int ncells)
 }
 
 /* The procedure a CSV row updates: same unit and code; a row without a code matches a
- * code-less procedure of the same unit with the same name, so an export re-imports cleanly. */
+ * code-less procedure of the same unit with the same name, so an export re-imports cleanly.
+ * Each query names its partial index's condition (code <> '' or code = ''), so that it is
+ * one index look-up and not a reading of the unit's catalogue for every row. */
 static int64_t existing_id(db *d, int64_t unit_id, const char *code, const char *name)
 {
-    db_stmt *s = db_prepare(d, "SELECT id FROM procedures WHERE unit_id = ? AND code = ? "
-                               "AND (code <> '' OR name = ?) ORDER BY id LIMIT 1");
+    db_stmt *s = *code ? db_prepare(d, "SELECT id FROM procedures WHERE unit_id = ? AND code = ? AND code <> ''")
+                       : db_prepare(d, "SELECT id FROM procedures WHERE unit_id = ? AND name = ? AND code = '' "
+                                       "ORDER BY id LIMIT 1");
     db_bind_int(s, 1, unit_id);
-    db_bind_text(s, 2, code);
-    db_bind_text(s, 3, name);
+    db_bind_text(s, 2, *code ? code : name);
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     return id;
@@ -460,6 +607,7 @@ int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t ac
     buf_init(&st.report, a);
     char perr[256] = "";
     int rc = catalog_csv_parse(data, len, import_row, &st, perr, sizeof perr);
+    if (rc > 0) rc = 0;   /* import_row stopped at the row cap and said so */
     json_decref(st.seen);
     if (rc < 0) {
         /* the parser's own message already names the line */
@@ -474,9 +622,23 @@ int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t ac
         return -1;
     }
     int64_t now = (int64_t)time(NULL);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     json_t *by_unit = json_object();   /* unit id -> codes written, one audit row per unit */
     for (int i = 0; i < st.nrows; i++) {
+        /* every intake of the province waits for this lock, and a stopping server for this
+         * request: give up (nothing saved) rather than hold them */
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if (t.tv_sec - start.tv_sec > CATALOG_IMPORT_MAX_SECONDS) {
+            json_decref(by_unit);
+            db_rollback(d);
+            err_set(e, 503, "Nhập danh mục mất quá nhiều thời gian nên đã dừng; chưa có dòng nào được lưu. "
+                            "Hãy chia tệp thành nhiều tệp nhỏ hơn rồi nhập lại.", "import over %d s at row %d",
+                    CATALOG_IMPORT_MAX_SECONDS, i);
+            return -1;
+        }
         int64_t id = existing_id(d, st.rows[i].unit_id, st.rows[i].code, st.rows[i].name);
         if (write_procedure(d, a, id, &st.rows[i], now, NULL) != DB_DONE) {
             json_decref(by_unit);
@@ -509,6 +671,7 @@ int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t ac
 static void csv_cell(buf *out, const char *s, bool last)
 {
     buf_putc(out, '"');
+    if (formula_like(s)) buf_putc(out, '\'');
     for (const char *p = s; *p; p++) {
         if (*p == '"') buf_putc(out, '"');
         buf_putc(out, *p);
@@ -524,7 +687,7 @@ int catalog_export_csv(db *d, arena *a, int64_t unit_id, buf *out)
         buf_puts(out, k == NCOLUMNS - 1 ? "\r\n" : ",");
     }
     db_stmt *s = db_prepare(d, "SELECT u.code, p.code, p.name, p.field, p.days, p.time_text, p.fee, p.fee_text, "
-                               "p.papers, p.submit_where, p.online_level, p.legal_basis, p.result, p.letter_occasion "
+                               "p.papers, p.submit_where, p.online_level, p.legal_basis, p.result, p.letter_occasion, p.keywords "
                                "FROM procedures p JOIN units u ON u.id = p.unit_id "
                                "WHERE p.active = 1 AND (? = 0 OR p.unit_id = ?) ORDER BY u.code, p.search_key, p.id");
     db_bind_int(s, 1, unit_id);

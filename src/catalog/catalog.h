@@ -4,7 +4,10 @@
  * commune under it, or a commune for its own). A unit's catalogue is its own procedures and
  * its ancestors'. Search folds diacritics (text_fold) on both sides and matches every word
  * of the query against a stored search key, so "dang ky ket hon", "ĐĂNG KÝ KẾT HÔN" and
- * "đăng ký kết hôn" all find "Đăng ký kết hôn". */
+ * "đăng ký kết hôn" all find "Đăng ký kết hôn". Everyday phrasing finds it too: i and y are
+ * one letter ("dang ki"), the filler words of data/catalog/search-fillers.txt ("làm giấy ...
+ * cho con") are not required, a procedure's keywords are searched with its name, and the
+ * procedures that match the query's words best come first. */
 #ifndef TT_CATALOG_H
 #define TT_CATALOG_H
 
@@ -21,6 +24,7 @@ typedef struct {
     const char *unit_code, *code, *name, *field, *days, *time_text, *fee, *fee_text, *papers,
         *submit_where, *online_level, *legal_basis, *result;
     const char *letter;   /* the letter a result proposes: "", "birth", "marriage", "death"; NULL keeps it */
+    const char *keywords; /* everyday names people search by, comma-separated; NULL keeps them */
 } procedure_fields;   /* as typed in a form or a CSV row: text, checked by catalog_check() */
 
 typedef struct {
@@ -28,6 +32,7 @@ typedef struct {
     const char *code, *name, *field, *time_text, *fee_text, *papers, *submit_where,
         *online_level, *legal_basis, *result;
     const char *letter;   /* "", "birth", "marriage", "death" (letter/letter.h); NULL: unchanged */
+    const char *keywords; /* searched with the name; NULL: unchanged */
     int64_t days;   /* -1: not stated */
     int64_t fee;    /* -1: varies or not stated */
 } procedure;
@@ -56,7 +61,13 @@ const char *catalog_letter_occasion(db *d, int64_t id);
 const char *catalog_letter_label(const char *occasion);
 
 /* CSV (RFC 4180, UTF-8, header row). Import checks every line and saves nothing unless all
- * are good; problems go to *report as "dòng N: ..." lines (an arena string). */
+ * are good; problems go to *report as "dòng N: ..." lines (an arena string). A file holds at
+ * most CATALOG_IMPORT_MAX_ROWS procedures, and the write stops (nothing saved) after
+ * CATALOG_IMPORT_MAX_SECONDS, so an import never holds the province's write lock for long.
+ * Export prefixes a cell that a spreadsheet would run as a formula (= + - @, tab, CR) with an
+ * apostrophe (OWASP), and import takes that apostrophe off again. */
+#define CATALOG_IMPORT_MAX_ROWS 5000
+#define CATALOG_IMPORT_MAX_SECONDS 20
 extern const char *const catalog_csv_columns[];
 int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t actor_id,
                        bool (*may_write)(void *ctx, int64_t unit_id), void *ctx, int *imported,

@@ -197,6 +197,7 @@ void api_procedures(req *r)
     int64_t limit = 50, offset = 0;
     const char *l = req_query(r, "limit"), *o = req_query(r, "offset");
     if ((l && (!text_parse_uint(l, 500, &limit) || limit < 1)) || (o && !text_parse_uint(o, 1000000, &offset))) {
+        json_decref(unit);
         web_error(r, 400, "Tham số limit (1–500) hoặc offset không hợp lệ.");
         return;
     }
@@ -231,7 +232,7 @@ static procedure_fields fields_from_form(req *r)
                           req_form(r, "field"),    req_form(r, "days"),        req_form(r, "time_text"),
                           req_form(r, "fee"),      req_form(r, "fee_text"),    req_form(r, "papers"),
                           req_form(r, "submit_where"), req_form(r, "online_level"), req_form(r, "legal_basis"),
-                          req_form(r, "result"),   req_form(r, "letter")};
+                          req_form(r, "result"),   req_form(r, "letter"),      req_form(r, "keywords")};
     return f;
 }
 

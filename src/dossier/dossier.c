@@ -78,6 +78,15 @@ static int64_t next_counter(db *d, int64_t unit_id, const char *period)
     return v;
 }
 
+static bool code_taken(db *d, const char *code)
+{
+    db_stmt *s = db_prepare(d, "SELECT 1 FROM dossiers WHERE code = ?");
+    db_bind_text(s, 1, code);
+    bool taken = db_step(s) == DB_ROW;
+    db_done(s);
+    return taken;
+}
+
 static const char *unit_agency(db *d, arena *a, int64_t unit_id)
 {
     db_stmt *s = db_prepare(d, "SELECT CASE WHEN agency_code <> '' THEN agency_code ELSE code END FROM units WHERE id = ?");
@@ -313,10 +322,16 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     char day[11];
     cal_format(cal_local_day(in->received_at), day);
     const char *agency = unit_agency(d, a, in->unit_id);
-    int64_t seq = next_counter(d, in->unit_id, arena_printf(a, "D%s", day));
-    int64_t book = next_counter(d, in->unit_id, arena_printf(a, "Y%.4s", day));
-    if (!agency || seq < 0 || book < 0) goto dberr;
-    snprintf(out->code, sizeof out->code, "%s-%.2s%.2s%.2s-%04lld", agency, day + 2, day + 5, day + 8, (long long)seq);
+    int64_t book = next_counter(d, in->unit_id, arena_printf(a, "Y%.4s", day)), seq = -1;
+    if (!agency || book < 0) goto dberr;
+    /* a unit that shares its agency code with another (older data) may find its next number
+     * taken: take the one after, rather than fail every intake */
+    for (int tries = 0; tries < 10000; tries++) {
+        seq = next_counter(d, in->unit_id, arena_printf(a, "D%s", day));
+        if (seq < 0) goto dberr;
+        snprintf(out->code, sizeof out->code, "%s-%.2s%.2s%.2s-%04lld", agency, day + 2, day + 5, day + 8, (long long)seq);
+        if (!code_taken(d, out->code)) break;
+    }
     make_secret(out->secret);
     out->due_at = due;
     db_stmt *s = db_prepare(d,
