@@ -121,6 +121,31 @@ int account_user_add(db *d, const char *unit_code, const char *role, const char 
     return 0;
 }
 
+static const char *jstr(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+/* Would the province be left without an active administrator if this user were no longer
+ * one? Asked inside the write transaction, so two administrators cannot lock each other out
+ * at the same moment. */
+static bool last_admin(db *d, int64_t user_id, err *e)
+{
+    db_stmt *s = db_prepare(d, "SELECT (SELECT role = 'admin' AND active = 1 FROM users WHERE id = ?1) AND "
+                               "NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active = 1 AND id <> ?1)");
+    db_bind_int(s, 1, user_id);
+    bool last = db_step(s) == DB_ROW && db_col_int(s, 0) == 1;
+    db_done(s);
+    if (last) {
+        db_rollback(d);
+        err_set(e, 409, "Đây là tài khoản quản trị cuối cùng đang hoạt động; hãy thêm hoặc mở khóa một quản trị viên khác trước.",
+                "last admin %lld", (long long)user_id);
+        err_field(e, "role");
+    }
+    return last;
+}
+
 int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_id, err *e)
 {
     int64_t unit_id = account_user_unit(d, user_id);
@@ -129,6 +154,7 @@ int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_i
         return -1;
     }
     if (db_begin_write_or_busy(d, e) != 0) return -1;
+    if (!active && last_admin(d, user_id, e)) return -1;
     db_stmt *s = db_prepare(d, "UPDATE users SET active = ?, failed_logins = 0, locked_until = 0 WHERE id = ?");
     db_bind_int(s, 1, active ? 1 : 0);
     db_bind_int(s, 2, user_id);
@@ -146,6 +172,120 @@ int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_i
         db_commit(d) != DB_DONE) {
         db_rollback(d);
         err_set(e, 500, "Không lưu được thay đổi.", "set active: %s", db_errmsg(d));
+        return -1;
+    }
+    return 0;
+}
+
+static json_t *user_row(db_stmt *s);
+
+json_t *account_user_get(db *d, int64_t user_id)
+{
+    db_stmt *s = db_prepare(d, "SELECT u.id, u.username, u.full_name, u.role, n.code, n.name, u.active, "
+                               "u.locked_until FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = ?");
+    db_bind_int(s, 1, user_id);
+    json_t *o = db_step(s) == DB_ROW ? user_row(s) : NULL;
+    db_done(s);
+    return o;
+}
+
+int account_user_update(db *d, int64_t user_id, const char *unit_code, const char *role, const char *full_name,
+                        int64_t actor_id, err *e)
+{
+    if (!account_role_valid(role)) {
+        err_set(e, 400, "Vai trò không hợp lệ.", "bad role %s", role ? role : "(null)");
+        err_field(e, "role");
+        return -1;
+    }
+    if (text_is_blank(full_name) || text_char_count(full_name) > 100) {
+        err_set(e, 400, "Họ và tên không được để trống và không quá 100 ký tự.", "bad full name");
+        err_field(e, "full_name");
+        return -1;
+    }
+    int64_t unit_id = account_unit_id(d, unit_code ? unit_code : "");
+    if (unit_id < 0) {
+        err_set(e, 400, "Không tìm thấy đơn vị.", "unknown unit %s", unit_code ? unit_code : "(null)");
+        err_field(e, "don_vi");
+        return -1;
+    }
+    json_t *before = account_user_get(d, user_id);
+    if (!before) {
+        err_set(e, 404, "Không tìm thấy người dùng.", "no user %lld", (long long)user_id);
+        return -1;
+    }
+    if (db_begin_write_or_busy(d, e) != 0) {
+        json_decref(before);
+        return -1;
+    }
+    if (strcmp(role, "admin") && last_admin(d, user_id, e)) {
+        json_decref(before);
+        return -1;
+    }
+    db_stmt *s = db_prepare(d, "UPDATE users SET unit_id = ?, role = ?, full_name = ? WHERE id = ?");
+    db_bind_int(s, 1, unit_id);
+    db_bind_text(s, 2, role);
+    db_bind_text(s, 3, full_name);
+    db_bind_int(s, 4, user_id);
+    int rc = db_step(s);
+    db_done(s);
+    /* a session carries the role it was opened with: a changed role or unit signs the user out */
+    if (rc == DB_DONE && (strcmp(role, jstr(before, "role")) || strcmp(unit_code, jstr(before, "unit_code")))) {
+        s = db_prepare(d, "DELETE FROM sessions WHERE user_id = ?");
+        db_bind_int(s, 1, user_id);
+        rc = db_step(s);
+        db_done(s);
+    }
+    json_t *detail = json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}}", "before", "unit",
+                               jstr(before, "unit_code"), "role", jstr(before, "role"), "full_name",
+                               jstr(before, "full_name"), "after", "unit", unit_code, "role", role,
+                               "full_name", full_name);
+    json_decref(before);
+    if (rc != DB_DONE || audit_append(d, (int64_t)time(NULL), actor_id, unit_id, "user.update", "user", user_id, detail) ||
+        db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được thay đổi.", "user update: %s", db_errmsg(d));
+        return -1;
+    }
+    return 0;
+}
+
+int account_user_set_password(db *d, int64_t user_id, const char *password, int64_t actor_id, err *e)
+{
+    if (!password || strlen(password) < 10 || strlen(password) > 200) {
+        err_set(e, 400, "Mật khẩu phải có ít nhất 10 ký tự.", "short password");
+        err_field(e, "password");
+        return -1;
+    }
+    int64_t unit_id = account_user_unit(d, user_id);
+    if (unit_id < 0) {
+        err_set(e, 404, "Không tìm thấy người dùng.", "no user %lld", (long long)user_id);
+        return -1;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        err_set(e, 500, "Không lưu được mật khẩu.", "argon2id out of memory");
+        return -1;
+    }
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    /* a reset also lifts a lock from wrong guesses and ends the user's open sessions */
+    db_stmt *s = db_prepare(d, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?");
+    db_bind_text(s, 1, hash);
+    db_bind_int(s, 2, user_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc == DB_DONE) {
+        s = db_prepare(d, "DELETE FROM sessions WHERE user_id = ?");
+        db_bind_int(s, 1, user_id);
+        rc = db_step(s);
+        db_done(s);
+    }
+    sodium_memzero(hash, sizeof hash);
+    if (rc != DB_DONE ||
+        audit_append(d, (int64_t)time(NULL), actor_id, unit_id, "user.password_reset", "user", user_id, json_object()) ||
+        db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được mật khẩu.", "password reset: %s", db_errmsg(d));
         return -1;
     }
     return 0;

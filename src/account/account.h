@@ -41,6 +41,13 @@ int account_user_add(db *d, const char *unit_code, const char *role, const char 
                      err *e);
 int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_id, err *e);
 json_t *account_users_list(db *d, const account_user *viewer);   /* the viewer's subtree */
+json_t *account_user_get(db *d, int64_t user_id);                /* NULL when unknown */
+/* The administrator's changes, checked and audited. Neither they nor locking may leave the
+ * province without an active administrator (409). A changed role or unit ends the user's
+ * sessions; a new password ends them too and lifts a lock from wrong guesses. */
+int account_user_update(db *d, int64_t user_id, const char *unit_code, const char *role,
+                        const char *full_name, int64_t actor_id, err *e);
+int account_user_set_password(db *d, int64_t user_id, const char *password, int64_t actor_id, err *e);
 json_t *account_unit_staff(db *d, int64_t unit_id);
 int64_t account_user_unit(db *d, int64_t user_id);               /* -1 when unknown */
 const char *account_user_name(db *d, arena *a, int64_t user_id);  /* full name; "" when unknown or 0 */
@@ -91,6 +98,13 @@ int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *
                           const char *voters, int64_t actor_id, err *e);
 int account_leader_create(db *d, int64_t unit_id, const char *name, const char *title,
                           const char *phone, int64_t actor_id, err *e);
+/* Changes or removes a hamlet or leader of the unit (404 when it is not the unit's). */
+int account_hamlet_update(db *d, int64_t unit_id, int64_t hamlet_id, const char *name,
+                          const char *households, const char *voters, int64_t actor_id, err *e);
+int account_hamlet_delete(db *d, int64_t unit_id, int64_t hamlet_id, int64_t actor_id, err *e);
+int account_leader_update(db *d, int64_t unit_id, int64_t leader_id, const char *name,
+                          const char *title, const char *phone, int64_t actor_id, err *e);
+int account_leader_delete(db *d, int64_t unit_id, int64_t leader_id, int64_t actor_id, err *e);
 /* The unit's head (its first leader): name and title ("Chủ tịch UBND phường"), "" when the
  * unit has no leader on record. For signatures. */
 bool account_unit_head(db *d, arena *a, int64_t unit_id, const char **name, const char **title);
@@ -117,6 +131,13 @@ void page_admin_leader_create(struct req *r);
 void page_admin_users(struct req *r);
 void page_admin_user_create(struct req *r);
 void page_admin_user_active(struct req *r);
+void page_admin_user_edit(struct req *r);
+void page_admin_user_update(struct req *r);
+void page_admin_user_password(struct req *r);
+void page_admin_hamlet_update(struct req *r);
+void page_admin_hamlet_delete(struct req *r);
+void page_admin_leader_update(struct req *r);
+void page_admin_leader_delete(struct req *r);
 int64_t scope_unit_param(struct req *r);      /* the {code} of the path */
 int64_t scope_unit_form(struct req *r);       /* the don_vi field of the form */
 int64_t scope_user_param(struct req *r);      /* the unit of user {id} */

@@ -250,16 +250,24 @@ void page_admin_unit_update(req *r)
     unit_edit_page(r, e.status, &e);
 }
 
+/* The roles for a select, the given one selected. */
+static json_t *role_options(req *r, const char *selected)
+{
+    json_t *roles = json_array();
+    const char *names[] = {"officer", "specialist", "leader", "board", "assessor", "admin"};
+    for (size_t i = 0; i < 6; i++)
+        json_array_append_new(roles, json_pack("{s:s, s:s, s:b}", "value", names[i], "label",
+                                               T(r, account_role_label(names[i])), "selected",
+                                               selected && !strcmp(selected, names[i])));
+    return roles;
+}
+
 static void users_admin_page(req *r, int status, const err *e)
 {
     db *d = req_db(r);
     json_t *model = json_pack("{s:o, s:o}", "users", account_users_list(d, r->user), "units",
                               account_units_list(d, r->user));
-    json_t *roles = json_array();
-    const char *names[] = {"officer", "specialist", "leader", "board", "assessor", "admin"};
-    for (size_t i = 0; i < 6; i++)
-        json_array_append_new(roles, json_pack("{s:s, s:s}", "value", names[i], "label", T(r, account_role_label(names[i]))));
-    json_object_set_new(model, "roles", roles);
+    json_object_set_new(model, "roles", role_options(r, NULL));
     if (e) {
         json_object_set_new(model, "error", json_string(T(r, e->user)));
         json_object_set_new(model, "form", json_pack("{s:s, s:s}", "username",
@@ -301,6 +309,84 @@ void page_admin_user_active(req *r)
     users_admin_page(r, e.status, &e);
 }
 
+static int64_t user_id_param(req *r)
+{
+    int64_t id = 0;
+    text_parse_uint(req_param(r, "id"), INT64_MAX, &id);
+    return id;
+}
+
+/* One user's page: name, role and unit; a new password; lock or unlock. */
+static void user_edit_page(req *r, int status, const err *e)
+{
+    db *d = req_db(r);
+    int64_t id = user_id_param(r);
+    json_t *user = account_user_get(d, id);
+    if (!user) {
+        web_error(r, 404, "Không tìm thấy người dùng.");
+        return;
+    }
+    if (e && r->form) {   /* show what was typed, with the message */
+        const char *keep[] = {"full_name", "role"};
+        for (size_t i = 0; i < 2; i++)
+            if (req_form(r, keep[i])) json_object_set_new(user, keep[i], json_string(req_form(r, keep[i])));
+        if (req_form(r, "don_vi")) json_object_set_new(user, "unit_code", json_string(req_form(r, "don_vi")));
+    }
+    json_t *model = json_pack("{s:o, s:o, s:b}", "user", user, "roles", role_options(r, json_get_str(user, "role")),
+                              "self", id == r->user->id);
+    json_t *units = account_units_list(d, r->user), *u;
+    size_t i;
+    json_array_foreach(units, i, u) {
+        if (!strcmp(json_get_str(u, "code"), json_get_str(user, "unit_code"))) json_object_set_new(u, "selected", json_true());
+    }
+    json_object_set_new(model, "units", units);
+    if (e) {
+        json_object_set_new(model, "error", json_string(T(r, e->user)));
+        json_object_set_new(model, "error_field", json_string(e->field));
+    }
+    if (req_query(r, "mat_khau")) json_object_set_new(model, "password_reset", json_true());
+    if (req_query(r, "da_luu")) json_object_set_new(model, "saved", json_true());
+    json_object_set_new(model, "page", web_page_info(r, "Sửa người dùng"));
+    web_render(r, status, "account/admin_user_edit", model);
+}
+
+void page_admin_user_edit(req *r) { user_edit_page(r, 200, NULL); }
+
+void page_admin_user_update(req *r)
+{
+    db *d = req_db(r);
+    int64_t id = user_id_param(r);
+    const char *unit = req_form(r, "don_vi"), *role = req_form(r, "role");
+    int64_t unit_id = account_unit_id(d, unit ? unit : "");
+    err e = {0};
+    if (unit_id >= 0 && !account_can_access(d, r->user, unit_id)) {
+        err_set(&e, 403, "Chỉ chuyển được người dùng sang đơn vị trong phạm vi quản lý của bạn.", "unit scope");
+        err_field(&e, "don_vi");
+    } else if (id == r->user->id && (!role || strcmp(role, r->user->role) || unit_id != r->user->unit_id)) {
+        /* he could not undo it himself: another administrator must */
+        err_set(&e, 400, "Bạn không thể tự đổi vai trò hay đơn vị của chính mình; hãy nhờ một quản trị viên khác.",
+                "self demote");
+        err_field(&e, "role");
+    } else if (account_user_update(d, id, unit, role, text_trim(r->a, req_form(r, "full_name")), r->user->id, &e) == 0) {
+        web_redirect(r, arena_printf(r->a, "/quan-tri/nguoi-dung/%lld?da_luu=1", (long long)id));
+        return;
+    }
+    user_edit_page(r, e.status, &e);
+}
+
+void page_admin_user_password(req *r)
+{
+    int64_t id = user_id_param(r);
+    err e = {0};
+    if (account_user_set_password(req_db(r), id, req_form(r, "new_password"), r->user->id, &e) == 0) {
+        /* resetting one's own password ends one's own session too */
+        web_redirect(r, id == r->user->id ? "/dang-nhap"
+                                          : arena_printf(r->a, "/quan-tri/nguoi-dung/%lld?mat_khau=1", (long long)id));
+        return;
+    }
+    user_edit_page(r, e.status, &e);
+}
+
 static void unit_child_form_done(req *r, int rc, const err *e)
 {
     if (rc == 0) web_redirect(r, arena_printf(r->a, "/quan-tri/don-vi/%s", req_param(r, "code")));
@@ -314,6 +400,49 @@ void page_admin_hamlet_create(req *r)
     int rc = account_hamlet_create(req_db(r), unit, text_trim(r->a, req_form(r, "hamlet_name")),
                                    text_trim(r->a, req_form(r, "households")), text_trim(r->a, req_form(r, "voters")),
                                    r->user->id, &e);
+    unit_child_form_done(r, rc, &e);
+}
+
+static int64_t child_id(req *r)
+{
+    int64_t id = 0;
+    text_parse_uint(req_param(r, "id"), INT64_MAX, &id);
+    return id;
+}
+
+void page_admin_hamlet_update(req *r)
+{
+    err e = {0};
+    int64_t unit = account_unit_id(req_db(r), req_param(r, "code"));
+    int rc = account_hamlet_update(req_db(r), unit, child_id(r), text_trim(r->a, req_form(r, "hamlet_name")),
+                                   text_trim(r->a, req_form(r, "households")), text_trim(r->a, req_form(r, "voters")),
+                                   r->user->id, &e);
+    unit_child_form_done(r, rc, &e);
+}
+
+void page_admin_hamlet_delete(req *r)
+{
+    err e = {0};
+    int64_t unit = account_unit_id(req_db(r), req_param(r, "code"));
+    int rc = account_hamlet_delete(req_db(r), unit, child_id(r), r->user->id, &e);
+    unit_child_form_done(r, rc, &e);
+}
+
+void page_admin_leader_update(req *r)
+{
+    err e = {0};
+    int64_t unit = account_unit_id(req_db(r), req_param(r, "code"));
+    int rc = account_leader_update(req_db(r), unit, child_id(r), text_trim(r->a, req_form(r, "leader_name")),
+                                   text_trim(r->a, req_form(r, "leader_title")),
+                                   text_trim(r->a, req_form(r, "leader_phone")), r->user->id, &e);
+    unit_child_form_done(r, rc, &e);
+}
+
+void page_admin_leader_delete(req *r)
+{
+    err e = {0};
+    int64_t unit = account_unit_id(req_db(r), req_param(r, "code"));
+    int rc = account_leader_delete(req_db(r), unit, child_id(r), r->user->id, &e);
     unit_child_form_done(r, rc, &e);
 }
 

@@ -1,5 +1,6 @@
 /* unit.c -- the unit tree, hamlets and leaders (see account.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -40,7 +41,7 @@ static void add_leaders_and_hamlets(db *d, json_t *unit)
 {
     int64_t id = json_integer_value(json_object_get(unit, "id"));
     json_t *leaders = json_array();
-    db_stmt *s = db_prepare(d, "SELECT name, title, phone FROM unit_leaders WHERE unit_id = ? ORDER BY sort, id");
+    db_stmt *s = db_prepare(d, "SELECT name, title, phone, id FROM unit_leaders WHERE unit_id = ? ORDER BY sort, id");
     db_bind_int(s, 1, id);
     while (db_step(s) == DB_ROW) {
         const char *phone = db_col_text(s, 2);
@@ -50,21 +51,27 @@ static void add_leaders_and_hamlets(db *d, json_t *unit)
         for (const char *p = phone; *p && k + 1 < sizeof tel; p++)
             if ((*p >= '0' && *p <= '9') || *p == '+') tel[k++] = *p;
         tel[k] = '\0';
-        json_array_append_new(leaders, json_pack("{s:s, s:s, s:s, s:s}", "name", db_col_text(s, 0), "title",
-                                                 db_col_text(s, 1), "phone", phone, "tel", tel));
+        json_array_append_new(leaders, json_pack("{s:s, s:s, s:s, s:s, s:I}", "name", db_col_text(s, 0), "title",
+                                                 db_col_text(s, 1), "phone", phone, "tel", tel, "id",
+                                                 (json_int_t)db_col_int(s, 3)));
     }
     db_done(s);
     json_object_set_new(unit, "leaders", leaders);
     json_t *hamlets = json_array();
     int64_t households = 0, voters = 0;
-    s = db_prepare(d, "SELECT name, COALESCE(households, 0), COALESCE(voters, 0) FROM hamlets WHERE unit_id = ? "
-                      "ORDER BY name");
+    s = db_prepare(d, "SELECT name, COALESCE(households, 0), COALESCE(voters, 0), id, "
+                      "COALESCE(CAST(households AS TEXT), ''), COALESCE(CAST(voters AS TEXT), '') FROM hamlets "
+                      "WHERE unit_id = ? ORDER BY name");
     db_bind_int(s, 1, id);
     while (db_step(s) == DB_ROW) {
         households += db_col_int(s, 1);
         voters += db_col_int(s, 2);
-        json_array_append_new(hamlets, json_pack("{s:s, s:I, s:I}", "name", db_col_text(s, 0), "households",
-                                                 (json_int_t)db_col_int(s, 1), "voters", (json_int_t)db_col_int(s, 2)));
+        /* the *_text values are as the edit form shows them: empty when not known */
+        json_array_append_new(hamlets, json_pack("{s:s, s:I, s:I, s:I, s:s, s:s}", "name", db_col_text(s, 0),
+                                                 "households", (json_int_t)db_col_int(s, 1), "voters",
+                                                 (json_int_t)db_col_int(s, 2), "id", (json_int_t)db_col_int(s, 3),
+                                                 "households_text", db_col_text(s, 4), "voters_text",
+                                                 db_col_text(s, 5)));
     }
     db_done(s);
     json_object_set_new(unit, "hamlets", hamlets);
@@ -310,21 +317,29 @@ static int audited_insert(db *d, int64_t unit_id, const char *action, const char
     return 0;
 }
 
-int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *households, const char *voters,
-                          int64_t actor_id, err *e)
+/* Checks a hamlet as typed; the counts go to *h and *v (-1 when left empty). */
+static int hamlet_check(const char *name, const char *households, const char *voters, int64_t *h, int64_t *v, err *e)
 {
     if (text_is_blank(name) || text_char_count(name) > 100) {
         err_set(e, 400, "Tên thôn, xóm, tổ dân phố không được để trống và không quá 100 ký tự.", "bad hamlet name");
         err_field(e, "hamlet_name");
         return -1;
     }
-    int64_t h = -1, v = -1;
-    if ((households && *households && !text_parse_uint(households, 1000000, &h)) ||
-        (voters && *voters && !text_parse_uint(voters, 1000000, &v))) {
+    *h = *v = -1;
+    if ((households && *households && !text_parse_uint(households, 1000000, h)) ||
+        (voters && *voters && !text_parse_uint(voters, 1000000, v))) {
         err_set(e, 400, "Số hộ và số cử tri phải là số nguyên không âm.", "bad counts");
         err_field(e, "households");
         return -1;
     }
+    return 0;
+}
+
+int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *households, const char *voters,
+                          int64_t actor_id, err *e)
+{
+    int64_t h, v;
+    if (hamlet_check(name, households, voters, &h, &v, e) != 0) return -1;
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     int rc = account_hamlet_add(d, unit_id, name, h, v);
     if (rc != DB_DONE) {
@@ -352,8 +367,7 @@ static bool phone_ok(const char *p)
     return digits >= 8 && digits <= 15;
 }
 
-int account_leader_create(db *d, int64_t unit_id, const char *name, const char *title, const char *phone,
-                          int64_t actor_id, err *e)
+static int leader_check(const char *name, const char *title, const char *phone, err *e)
 {
     if (text_is_blank(name) || text_char_count(name) > 100 || text_is_blank(title) || text_char_count(title) > 100) {
         err_set(e, 400, "Họ tên và chức vụ của lãnh đạo không được để trống và không quá 100 ký tự.", "bad leader");
@@ -365,6 +379,13 @@ int account_leader_create(db *d, int64_t unit_id, const char *name, const char *
         err_field(e, "leader_phone");
         return -1;
     }
+    return 0;
+}
+
+int account_leader_create(db *d, int64_t unit_id, const char *name, const char *title, const char *phone,
+                          int64_t actor_id, err *e)
+{
+    if (leader_check(name, title, phone, e) != 0) return -1;
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "SELECT COALESCE(max(sort), -1) + 1 FROM unit_leaders WHERE unit_id = ?");
     db_bind_int(s, 1, unit_id);
@@ -378,6 +399,106 @@ int account_leader_create(db *d, int64_t unit_id, const char *name, const char *
     return audited_insert(d, unit_id, "leader.create", "leader",
                           json_pack("{s:s, s:s, s:s}", "name", name, "title", title, "phone", phone ? phone : ""),
                           actor_id, e);
+}
+
+/* Runs one UPDATE or DELETE of a hamlet or leader row (bound by the caller) inside an open
+ * write transaction, then audits and commits: 404 when the row is not the unit's, 409 on a
+ * duplicate name. detail is stolen. */
+static int audited_change(db *d, db_stmt *s, int64_t unit_id, int64_t row_id, const char *action,
+                          const char *entity, json_t *detail, int64_t actor_id, err *e)
+{
+    int rc = db_step(s);
+    db_done(s);
+    if (rc == DB_DONE && db_changes(d) == 0) {
+        db_rollback(d);
+        json_decref(detail);
+        err_set(e, 404, "Không tìm thấy mục cần sửa; có thể người khác vừa xóa.", "%s %lld not in unit", entity,
+                (long long)row_id);
+        return -1;
+    }
+    if (rc == DB_CONSTRAINT) {
+        db_rollback(d);
+        json_decref(detail);
+        err_set(e, 409, "Đơn vị đã có thôn, xóm, tổ dân phố mang tên này.", "duplicate %s", entity);
+        err_field(e, "hamlet_name");
+        return -1;
+    }
+    if (rc != DB_DONE || audit_append(d, (int64_t)time(NULL), actor_id, unit_id, action, entity, row_id, detail) ||
+        db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(d));
+        return -1;
+    }
+    return 0;
+}
+
+int account_hamlet_update(db *d, int64_t unit_id, int64_t hamlet_id, const char *name, const char *households,
+                          const char *voters, int64_t actor_id, err *e)
+{
+    int64_t h, v;
+    if (hamlet_check(name, households, voters, &h, &v, e) != 0) return -1;
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    db_stmt *s = db_prepare(d, "UPDATE hamlets SET name = ?, households = ?, voters = ? WHERE id = ? AND unit_id = ?");
+    db_bind_text(s, 1, name);
+    if (h >= 0) db_bind_int(s, 2, h); else db_bind_null(s, 2);
+    if (v >= 0) db_bind_int(s, 3, v); else db_bind_null(s, 3);
+    db_bind_int(s, 4, hamlet_id);
+    db_bind_int(s, 5, unit_id);
+    return audited_change(d, s, unit_id, hamlet_id, "hamlet.update", "hamlet",
+                          json_pack("{s:s, s:I, s:I}", "name", name, "households", (json_int_t)h, "voters", (json_int_t)v),
+                          actor_id, e);
+}
+
+/* The name of a hamlet or leader of the unit, for the audit row of its removal ("" when not the unit's). */
+static char *row_name(db *d, const char *sql, int64_t id, int64_t unit_id)
+{
+    db_stmt *s = db_prepare(d, sql);
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, unit_id);
+    char *name = strdup(db_step(s) == DB_ROW ? db_col_text(s, 0) : "");
+    db_done(s);
+    if (!name) abort();
+    return name;
+}
+
+int account_hamlet_delete(db *d, int64_t unit_id, int64_t hamlet_id, int64_t actor_id, err *e)
+{
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    char *name = row_name(d, "SELECT name FROM hamlets WHERE id = ? AND unit_id = ?", hamlet_id, unit_id);
+    db_stmt *s = db_prepare(d, "DELETE FROM hamlets WHERE id = ? AND unit_id = ?");
+    db_bind_int(s, 1, hamlet_id);
+    db_bind_int(s, 2, unit_id);
+    json_t *detail = json_pack("{s:s}", "name", name);
+    free(name);
+    return audited_change(d, s, unit_id, hamlet_id, "hamlet.delete", "hamlet", detail, actor_id, e);
+}
+
+int account_leader_update(db *d, int64_t unit_id, int64_t leader_id, const char *name, const char *title,
+                          const char *phone, int64_t actor_id, err *e)
+{
+    if (leader_check(name, title, phone, e) != 0) return -1;
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    db_stmt *s = db_prepare(d, "UPDATE unit_leaders SET name = ?, title = ?, phone = ? WHERE id = ? AND unit_id = ?");
+    db_bind_text(s, 1, name);
+    db_bind_text(s, 2, title);
+    db_bind_text(s, 3, phone ? phone : "");
+    db_bind_int(s, 4, leader_id);
+    db_bind_int(s, 5, unit_id);
+    return audited_change(d, s, unit_id, leader_id, "leader.update", "leader",
+                          json_pack("{s:s, s:s, s:s}", "name", name, "title", title, "phone", phone ? phone : ""),
+                          actor_id, e);
+}
+
+int account_leader_delete(db *d, int64_t unit_id, int64_t leader_id, int64_t actor_id, err *e)
+{
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    char *name = row_name(d, "SELECT name FROM unit_leaders WHERE id = ? AND unit_id = ?", leader_id, unit_id);
+    db_stmt *s = db_prepare(d, "DELETE FROM unit_leaders WHERE id = ? AND unit_id = ?");
+    db_bind_int(s, 1, leader_id);
+    db_bind_int(s, 2, unit_id);
+    json_t *detail = json_pack("{s:s}", "name", name);
+    free(name);
+    return audited_change(d, s, unit_id, leader_id, "leader.delete", "leader", detail, actor_id, e);
 }
 
 bool account_unit_head(db *d, arena *a, int64_t unit_id, const char **name, const char **title)

@@ -303,6 +303,223 @@ static void agency_code_collision_does_not_stop_intake(void **state)
     sql_int("UPDATE units SET agency_code = '' WHERE code IN ('05443', '05602')");
 }
 
+/* ---- item 14: the administrator edits users, hamlets and leaders ---------------------- */
+
+static int64_t user_id(const char *username)
+{
+    return sql_int("SELECT id FROM users WHERE username = '%s'", username);
+}
+
+static int64_t audits(const char *action, int64_t entity_id)
+{
+    return sql_int("SELECT COUNT(*) FROM audit_log WHERE action = '%s' AND entity_id = %lld", action,
+                   (long long)entity_id);
+}
+
+static void admin_edits_a_user(void **state)
+{
+    (void)state;
+    session admin, officer;
+    assert_int_equal(login("admin", PASSWORD, &admin), 303);
+    assert_int_equal(login("chuyenvien1", PASSWORD, &officer), 303);
+    int64_t id = user_id("chuyenvien1");
+    char path[128];
+    snprintf(path, sizeof path, "/quan-tri/nguoi-dung/%lld", (long long)id);
+    /* the list links to the user's page; the page has the forms */
+    response r = request("GET", "/quan-tri/nguoi-dung", NULL, admin.cookie, NULL);
+    assert_contains(r.body, path);
+    response_free(&r);
+    r = request("GET", path, NULL, admin.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Sửa người dùng");
+    assert_contains(r.body, "id=\"role\"");
+    assert_contains(r.body, "Đặt lại mật khẩu");
+    response_free(&r);
+    /* without the CSRF token nothing changes */
+    r = request("POST", path, "role=leader&don_vi=05602&full_name=X", admin.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM users WHERE id = %lld AND role = 'specialist'", (long long)id), 1);
+    /* a bad value: a Vietnamese message, nothing saved */
+    char fields[512];
+    snprintf(fields, sizeof fields, "&role=emperor&don_vi=05602&full_name=%s", enc("Lê Văn Chuyên"));
+    r = post_form(&admin, path, fields);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Vai trò không hợp lệ");
+    response_free(&r);
+    /* role, unit and name change, audited; the user's open session ends */
+    snprintf(fields, sizeof fields, "&role=leader&don_vi=05602&full_name=%s", enc("Lê Văn Chuyên"));
+    r = post_form(&admin, path, fields);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = %lld AND "
+                             "u.role = 'leader' AND n.code = '05602' AND u.full_name = 'Lê Văn Chuyên'",
+                             (long long)id),
+                     1);
+    assert_int_equal(audits("user.update", id), 1);
+    r = request("GET", "/bang-dieu-khien", NULL, officer.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    /* a new password: too short is refused; a good one works, the old one no longer */
+    snprintf(path, sizeof path, "/quan-tri/nguoi-dung/%lld/mat-khau", (long long)id);
+    r = post_form(&admin, path, "&new_password=ngan");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "ít nhất 10 ký tự");
+    response_free(&r);
+    r = post_form(&admin, path, "&new_password=Mat-khau-moi-2026");
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(audits("user.password_reset", id), 1);
+    session again;
+    assert_int_not_equal(login("chuyenvien1", PASSWORD, &again), 303);
+    assert_int_equal(login("chuyenvien1", "Mat-khau-moi-2026", &again), 303);
+}
+
+/* The administrator cannot lock or demote himself, nor leave the province without an
+ * administrator; a commune's administrator reaches only his commune. */
+static void admin_keeps_an_administrator(void **state)
+{
+    (void)state;
+    session admin;
+    assert_int_equal(login("admin", PASSWORD, &admin), 303);
+    int64_t me = user_id("admin");
+    char path[128], fields[512];
+    snprintf(path, sizeof path, "/quan-tri/nguoi-dung/%lld", (long long)me);
+    snprintf(fields, sizeof fields, "&role=officer&don_vi=19&full_name=%s", enc("Quản trị viên"));
+    response r = post_form(&admin, path, fields);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Bạn không thể tự đổi vai trò hay đơn vị của chính mình");
+    response_free(&r);
+    snprintf(fields, sizeof fields, "&role=admin&don_vi=05602&full_name=%s", enc("Quản trị viên"));
+    r = post_form(&admin, path, fields);
+    assert_int_equal(r.status, 400);
+    response_free(&r);
+    snprintf(path, sizeof path, "/quan-tri/nguoi-dung/%lld/trang-thai", (long long)me);
+    r = post_form(&admin, path, "&active=0");
+    assert_int_equal(r.status, 400);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM users WHERE id = %lld AND role = 'admin' AND active = 1", (long long)me), 1);
+    /* his own name he may change */
+    snprintf(path, sizeof path, "/quan-tri/nguoi-dung/%lld", (long long)me);
+    snprintf(fields, sizeof fields, "&role=admin&don_vi=19&full_name=%s", enc("Quản trị viên tỉnh"));
+    r = post_form(&admin, path, fields);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+
+    /* a commune's administrator */
+    snprintf(fields, sizeof fields, "&username=qtphudinh&full_name=%s&role=admin&don_vi=05602&password=%s",
+             enc("Quản trị xã Phú Đình"), PASSWORD);
+    r = post_form(&admin, "/quan-tri/nguoi-dung", fields);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    session commune;
+    assert_int_equal(login("qtphudinh", PASSWORD, &commune), 303);
+    snprintf(path, sizeof path, "/quan-tri/nguoi-dung/%lld", (long long)user_id("canbo1"));   /* 05443 */
+    r = request("GET", path, NULL, commune.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    snprintf(path, sizeof path, "/quan-tri/nguoi-dung/%lld", (long long)user_id("canbo2"));   /* 05602 */
+    snprintf(fields, sizeof fields, "&role=officer&don_vi=05443&full_name=%s", enc("Cán bộ hai"));
+    r = post_form(&commune, path, fields);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM users u JOIN units n ON n.id = u.unit_id WHERE u.username = 'canbo2' "
+                             "AND n.code = '05602'"),
+                     1);
+    /* the province's administrator locks the commune's: allowed, he stays */
+    snprintf(path, sizeof path, "/quan-tri/nguoi-dung/%lld/trang-thai", (long long)user_id("qtphudinh"));
+    r = post_form(&admin, path, "&active=0");
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(audits("user.deactivate", user_id("qtphudinh")), 1);
+}
+
+static void admin_edits_and_removes_hamlets_and_leaders(void **state)
+{
+    (void)state;
+    session admin;
+    assert_int_equal(login("admin", PASSWORD, &admin), 303);
+    int64_t hamlet = sql_int("SELECT h.id FROM hamlets h JOIN units u ON u.id = h.unit_id WHERE u.code = '05602' "
+                             "ORDER BY h.id LIMIT 1");
+    int64_t other = sql_int("SELECT h.id FROM hamlets h JOIN units u ON u.id = h.unit_id WHERE u.code = '05443' "
+                            "ORDER BY h.id LIMIT 1");
+    int64_t leader = sql_int("SELECT l.id FROM unit_leaders l JOIN units u ON u.id = l.unit_id WHERE u.code = '05602' "
+                             "ORDER BY l.sort DESC, l.id DESC LIMIT 1");
+    assert_true(hamlet > 0 && other > 0 && leader > 0);
+    /* the unit's page has a form for each */
+    response r = request("GET", "/quan-tri/don-vi/05602", NULL, admin.cookie, NULL);
+    char needle[128];
+    snprintf(needle, sizeof needle, "/quan-tri/don-vi/05602/thon/%lld/xoa", (long long)hamlet);
+    assert_contains(r.body, needle);
+    snprintf(needle, sizeof needle, "/quan-tri/don-vi/05602/lanh-dao/%lld", (long long)leader);
+    assert_contains(r.body, needle);
+    response_free(&r);
+    /* a hamlet: renamed with new counts, audited */
+    char path[128], fields[512];
+    snprintf(path, sizeof path, "/quan-tri/don-vi/05602/thon/%lld", (long long)hamlet);
+    r = post_form(&admin, path, "&hamlet_name=x&households=nhi%E1%BB%81u&voters=3");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Số hộ và số cử tri phải là số nguyên không âm");
+    response_free(&r);
+    snprintf(fields, sizeof fields, "&hamlet_name=%s&households=150&voters=", enc("Xóm Đồng Tâm"));
+    r = post_form(&admin, path, fields);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM hamlets WHERE id = %lld AND name = 'Xóm Đồng Tâm' AND "
+                             "households = 150 AND voters IS NULL", (long long)hamlet),
+                     1);
+    assert_int_equal(audits("hamlet.update", hamlet), 1);
+    /* another unit's hamlet is not reached through this unit's address */
+    snprintf(path, sizeof path, "/quan-tri/don-vi/05602/thon/%lld/xoa", (long long)other);
+    r = post_form(&admin, path, "");
+    assert_int_equal(r.status, 404);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM hamlets WHERE id = %lld", (long long)other), 1);
+    /* without the token nothing is removed */
+    snprintf(path, sizeof path, "/quan-tri/don-vi/05602/thon/%lld/xoa", (long long)hamlet);
+    r = request("POST", path, "", admin.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = post_form(&admin, path, "");
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM hamlets WHERE id = %lld", (long long)hamlet), 0);
+    assert_int_equal(audits("hamlet.delete", hamlet), 1);
+    /* a leader: a bad phone is refused; a new title saved; then removed */
+    snprintf(path, sizeof path, "/quan-tri/don-vi/05602/lanh-dao/%lld", (long long)leader);
+    snprintf(fields, sizeof fields, "&leader_name=%s&leader_title=%s&leader_phone=abc", enc("Ngô Thị Lan"),
+             enc("Phó Chủ tịch UBND xã"));
+    r = post_form(&admin, path, fields);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Số điện thoại");
+    response_free(&r);
+    snprintf(fields, sizeof fields, "&leader_name=%s&leader_title=%s&leader_phone=0912+000+299", enc("Ngô Thị Lan"),
+             enc("Chủ tịch UBND xã"));
+    r = post_form(&admin, path, fields);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM unit_leaders WHERE id = %lld AND title = 'Chủ tịch UBND xã' AND "
+                             "phone = '0912 000 299'", (long long)leader),
+                     1);
+    r = get("/don-vi/05602");
+    assert_contains(r.body, "0912 000 299");
+    response_free(&r);
+    snprintf(path, sizeof path, "/quan-tri/don-vi/05602/lanh-dao/%lld/xoa", (long long)leader);
+    r = post_form(&admin, path, "");
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM unit_leaders WHERE id = %lld", (long long)leader), 0);
+    assert_int_equal(audits("leader.update", leader), 1);
+    assert_int_equal(audits("leader.delete", leader), 1);
+    /* an officer may not */
+    session officer;
+    assert_int_equal(login("canbo2", PASSWORD, &officer), 303);
+    snprintf(path, sizeof path, "/quan-tri/don-vi/05602/thon/%lld/xoa", (long long)other);
+    r = post_form(&officer, path, "");
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -314,6 +531,9 @@ int main(void)
         cmocka_unit_test(csv_export_defuses_formulas_and_round_trips),
         cmocka_unit_test(duplicate_agency_code_is_refused),
         cmocka_unit_test(agency_code_collision_does_not_stop_intake),
+        cmocka_unit_test(admin_edits_a_user),
+        cmocka_unit_test(admin_keeps_an_administrator),
+        cmocka_unit_test(admin_edits_and_removes_hamlets_and_leaders),
     };
     int failed = cmocka_run_group_tests_name("catalog2", tests, start_server, stop_server);
     curl_global_cleanup();

@@ -1250,6 +1250,59 @@ static void csv_round_trip_keeps_procedures_without_code(void **state)
                  (long long)before, (long long)after);
 }
 
+/* The province always keeps an active administrator: neither a role change nor locking may
+ * take away the last one, whoever asks (the web pages also stop an administrator from
+ * demoting or locking himself). */
+static void last_admin_cannot_be_removed(void **state)
+{
+    fixture *fx = *state;
+    db *d = fx->d;
+    err e = {0};
+    /* a database of its own with the demo's one administrator */
+    db *own = fresh_demo_db(fx, "admins.db");
+    assert_non_null(own);
+    int64_t admin = q_int(own, "SELECT id FROM users WHERE username = ?", "admin");
+    assert_int_equal(q_int(own, "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1", NULL), 1);
+    assert_int_equal(account_user_update(own, admin, "19", "officer", "Quản trị", 0, &e), -1);
+    assert_int_equal(e.status, 409);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(account_user_set_active(own, admin, false, 0, &e), -1);
+    assert_int_equal(e.status, 409);
+    assert_int_equal(q_int(own, "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1", NULL), 1);
+    /* with a second administrator either change is allowed, and audited */
+    memset(&e, 0, sizeof e);
+    int64_t second = 0;
+    assert_int_equal(account_user_add(own, "19", "admin", "quantri2", "Quản trị hai", "MatKhau@2026!", 0, &second, &e), 0);
+    assert_int_equal(account_user_update(own, admin, "19", "assessor", "Quản trị", 0, &e), 0);
+    assert_int_equal(q_int(own, "SELECT count(*) FROM audit_log WHERE action = 'user.update'", NULL), 1);
+    /* and now the second is the last */
+    assert_int_equal(account_user_set_active(own, second, false, 0, &e), -1);
+    assert_int_equal(e.status, 409);
+    db_close(own);
+    (void)d;
+}
+
+/* Everyday phrasing: i for y, filler words, ranked by the words matched. */
+static void search_by_everyday_phrasing(void **state)
+{
+    fixture *fx = *state;
+    static const char *const queries[] = {"dang ki khai sinh", "làm giấy khai sinh", "khai sinh cho con",
+                                          "thủ tục xin cấp giấy khai sinh", "Đăng kí khai sinh"};
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        int64_t total = -1;
+        json_t *rows = search(fx, "05443", queries[i], NULL, 50, 0, &total);
+        const char *first = json_array_size(rows) ? jstr(json_array_get(rows, 0), "name") : "";
+        if (strcmp(first, "Thủ tục đăng ký khai sinh"))
+            fail_msg("query \"%s\": first is \"%s\"", queries[i], first);
+        json_decref(rows);
+    }
+    /* only filler words: they are searched for after all, not the whole catalogue */
+    int64_t all = -1, fillers = -1;
+    json_decref(search(fx, "05443", "", NULL, 500, 0, &all));
+    json_decref(search(fx, "05443", "giấy tờ", NULL, 500, 0, &fillers));
+    assert_true(fillers < all);
+}
+
 #define TS(fn) cmocka_unit_test_setup_teardown(fn, test_setup, test_teardown)
 
 int main(void)
@@ -1278,6 +1331,8 @@ int main(void)
         TS(test_audit_main_chain_holds),
         TS(audit_append_null_detail_does_not_leak),
         TS(csv_round_trip_keeps_procedures_without_code),
+        TS(last_admin_cannot_be_removed),
+        TS(search_by_everyday_phrasing),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
