@@ -1250,6 +1250,45 @@ static void csv_round_trip_keeps_procedures_without_code(void **state)
                  (long long)before, (long long)after);
 }
 
+/* Cells a spreadsheet would run as a formula leave the export behind an apostrophe (OWASP),
+ * tab and carriage return first included, and the import takes it off again. */
+static void csv_export_defuses_formula_cells(void **state)
+{
+    fixture *fx = *state;
+    db *d = fx->d;
+    err e = {0};
+    procedure_fields in = {.unit_code = "05602", .code = "9.123456", .name = "Thủ tục thử công thức", .field = "x",
+                           .result = "r"};
+    procedure p;
+    int64_t id = 0;
+    assert_int_equal(catalog_check(d, fx->a, &in, &p, &e), 0);
+    assert_int_equal(catalog_save(d, fx->a, 0, &p, 0, &id, &e), 0);
+    /* the forms trim spaces: put the tab and CR in as another program might have */
+    db_stmt *s = db_prepare(d, "UPDATE procedures SET field = ?, result = ?, fee_text = ?, time_text = ? WHERE id = ?");
+    db_bind_text(s, 1, "\t=1+1");
+    db_bind_text(s, 2, "\r=cmd|' /C calc'!A0");
+    db_bind_text(s, 3, "-5");
+    db_bind_text(s, 4, "''@x");
+    db_bind_int(s, 5, id);
+    assert_int_equal(db_step(s), DB_DONE);
+    db_done(s);
+    buf out;
+    buf_init(&out, fx->a);
+    catalog_export_csv(d, fx->a, unit(d, "05602"), &out);
+    const char *csv = buf_cstr(&out);
+    assert_non_null(strstr(csv, "\"'\t=1+1\""));
+    assert_non_null(strstr(csv, "\"'\r=cmd|' /C calc'!A0\""));
+    assert_non_null(strstr(csv, "\"'-5\""));
+    assert_non_null(strstr(csv, "\"'''@x\""));
+    int imported = 0;
+    char *report = NULL;
+    assert_int_equal(catalog_import_csv(d, fx->a, out.data, out.len, 0, NULL, NULL, &imported, &report, &e), 0);
+    /* the import trims spaces as the forms do, so a leading tab or CR may go; nothing else changes */
+    assert_int_equal(q_int(d, "SELECT count(*) FROM procedures WHERE code = '9.123456' AND field IN ('=1+1', "
+                              "char(9) || '=1+1') AND fee_text = '-5' AND time_text = '''''@x' AND "
+                              "result LIKE '%=cmd|%'", NULL), 1);
+}
+
 /* The province always keeps an active administrator: neither a role change nor locking may
  * take away the last one, whoever asks (the web pages also stop an administrator from
  * demoting or locking himself). */
@@ -1332,6 +1371,7 @@ int main(void)
         TS(audit_append_null_detail_does_not_leak),
         TS(csv_round_trip_keeps_procedures_without_code),
         TS(last_admin_cannot_be_removed),
+        TS(csv_export_defuses_formula_cells),
         TS(search_by_everyday_phrasing),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
