@@ -1,6 +1,7 @@
 /* catalog.c -- procedures: checks, saving, search, CSV (see catalog.h). */
 #include "catalog.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -320,14 +321,20 @@ int64_t catalog_unit_of(db *d, int64_t id)
 
 #define MAX_QUERY_WORDS 16
 
-/* Folds for comparison: text_fold, then y as i, since both are written ("đăng ký"/"đăng kí",
- * "quy"/"qui"). */
-static char *search_fold(arena *a, const char *s)
+/* y as i, since both are written ("đăng ký"/"đăng kí", "quy"/"qui"): on a copy of text
+ * already folded (a stored search_key) */
+static char *y_as_i(arena *a, const char *folded)
 {
-    char *f = text_fold(a, s ? s : "");
+    char *f = arena_strdup(a, folded);
     for (char *p = f; *p; p++)
         if (*p == 'y') *p = 'i';
     return f;
+}
+
+/* Folds for comparison: text_fold, then y as i. */
+static char *search_fold(arena *a, const char *s)
+{
+    return y_as_i(a, text_fold(a, s ? s : ""));
 }
 
 /* Letters, digits, the dots and dashes of codes (1.001193), and any non-ASCII byte. */
@@ -351,16 +358,38 @@ static int split_words(arena *a, const char *folded, const char **out, int max)
     return n;
 }
 
-/* Marks the words of the query that are filler words or phrases (data/catalog/search-fillers.txt). */
-static void mark_fillers(arena *a, const char **words, int n, bool *filler)
+/* The filler words and phrases (data/catalog/search-fillers.txt), folded once: lines of
+ * space-separated words, kept for the life of the program. */
+static char *fillers;
+static pthread_once_t fillers_once = PTHREAD_ONCE_INIT;
+
+static void load_fillers(void)
 {
     const static_asset *f = data_file_find("search-fillers.txt");
-    if (!f) return;
-    char *text = arena_strndup(a, f->data, f->size), *save = NULL;
+    arena *a = arena_new();
+    buf out;
+    buf_init(&out, a);
+    char *text = arena_strndup(a, f ? f->data : "", f ? f->size : 0), *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (*line == '#') continue;
+        const char *w[8];
+        int k = split_words(a, search_fold(a, line), w, 8);
+        for (int j = 0; j < k; j++) buf_printf(&out, "%s%s", w[j], j + 1 < k ? " " : "\n");
+    }
+    fillers = strdup(buf_cstr(&out));
+    arena_free(a);
+    if (!fillers) abort();
+}
+
+/* Marks the words of the query that are filler words or phrases. */
+static void mark_fillers(arena *a, const char **words, int n, bool *filler)
+{
+    if (n == 0) return;
+    pthread_once(&fillers_once, load_fillers);
+    char *text = arena_strdup(a, fillers), *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         const char *phrase[8];
-        int k = split_words(a, search_fold(a, line), phrase, 8);
+        int k = split_words(a, line, phrase, 8);
         for (int i = 0; k && i + k <= n; i++) {
             bool same = true;
             for (int j = 0; j < k && same; j++) same = !strcmp(words[i + j], phrase[j]);
@@ -435,7 +464,7 @@ json_t *catalog_search(db *d, arena *a, const catalog_query *q, int64_t *total)
     search_hit *hits = NULL;
     int nhits = 0, cap = 0;
     while (db_step(s) == DB_ROW) {
-        int score = match_score(search_fold(a, db_col_text(s, 15)), words, nwords, joined);
+        int score = match_score(y_as_i(a, db_col_text(s, 15)), words, nwords, joined);
         if (!score) continue;
         if (nhits == cap) {
             cap = cap ? cap * 2 : 64;
