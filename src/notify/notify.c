@@ -23,7 +23,7 @@
 #include "../core/text.h"
 #include "message.h"
 
-const char *const notify_events[] = {"receipt", "supplement", "refusal", "due_soon", "apology", "result_ready", "letter", NULL};
+const char *const notify_events[] = {"receipt", "supplement", "refusal", "due_soon", "apology", "result_ready", "letter", "booking_code", NULL};
 const char *const notify_channels[] = {"email", "sms", "zalo", NULL};
 
 static bool in_list(const char *const *list, const char *s)
@@ -42,6 +42,7 @@ const char *notify_event_label(const char *event)
     if (!strcmp(event, "apology")) return N_("Xin lỗi, hẹn lại ngày trả");
     if (!strcmp(event, "result_ready")) return N_("Đã có kết quả");
     if (!strcmp(event, "letter")) return N_("Gửi thư (chúc mừng, chia buồn, cảm ơn, xin lỗi)");
+    if (!strcmp(event, "booking_code")) return N_("Mã xác nhận đặt lịch hẹn");
     return event;
 }
 
@@ -109,6 +110,11 @@ static const struct {
      "Kính gửi ông/bà {{name}},\n\n{{unit}} trân trọng gửi ông/bà {{title}}. Ông/bà xem và tải thư tại:\n"
      "{{link}}" SIGN,
      "{{unit}} trân trọng gửi ông/bà {{title}}: {{link}}"},
+    /* {{code}} the booking, {{secret}} the 6-digit code, {{due}} the time booked */
+    {"booking_code", "Mã xác nhận lịch hẹn {{code}}",
+     "Mã xác nhận lịch hẹn {{code}} lúc {{due}} là {{secret}}. Mã có hiệu lực 5 phút; xin đừng cho ai biết mã "
+     "này." SIGN,
+     "Ma xac nhan lich hen {{code}}: {{secret}} (5 phut). Khong chia se ma nay."},
 };
 
 int notify_template_get(db *d, arena *a, int64_t unit_id, const char *event, const char *channel,

@@ -26,7 +26,9 @@
 #include "../store/db.h"
 
 /* Events, by name: "receipt", "supplement", "refusal", "due_soon", "apology", "result_ready",
- * "letter" (a letter of care sent electronically: its link, src/letter).
+ * "letter" (a letter of care sent electronically: its link, src/letter), "booking_code" (the
+ * 6-digit code that confirms a public booking, src/booking: {{code}} the booking, {{secret}}
+ * the code, {{due}} the time booked).
  * due_soon is a warning to the official in charge (the caller gives their e-mail / phone);
  * the others go to the applicant. */
 typedef struct {
@@ -85,7 +87,7 @@ int notify_run_once(db_pool *pool, const notify_config *cfg);
 
 /* ---- templates and the staff page ----------------------------------------------------- */
 
-extern const char *const notify_events[];     /* the six events, NULL-terminated */
+extern const char *const notify_events[];     /* the events above, NULL-terminated */
 extern const char *const notify_channels[];   /* "email", "sms", "zalo", NULL */
 const char *notify_event_label(const char *event);       /* Vietnamese msgid */
 const char *notify_channel_label(const char *channel);   /* Vietnamese msgid */
