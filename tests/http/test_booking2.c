@@ -4,6 +4,8 @@
  * desk cancels a flood at once. */
 #include "harness.h"
 
+#include <sys/stat.h>
+
 static int64_t khai_sinh_id(void)
 {
     response r = get("/api/v1/procedures?don_vi=05602&q=dang+ky+khai+sinh&limit=1");
@@ -388,6 +390,39 @@ static void one_address_cannot_hold_a_day(void **state)
     assert_int_equal(sql_int("SELECT count(*) FROM bookings WHERE phone LIKE '091800%%' AND status = 'held'"), 21);
 }
 
+/* The serving server signed the audit log's head in the file next to the database (with a
+ * key it created, 0600); verify-audit checks the checkpoints and a head written down. */
+static void server_anchors_the_audit_log(void **state)
+{
+    (void)state;
+    char key[400], log[400], out[400];
+    snprintf(key, sizeof key, "%s.audit-key", dbpath);
+    snprintf(log, sizeof log, "%s.audit-log", dbpath);
+    snprintf(out, sizeof out, "%s/verify.out", dir);
+    struct stat st;
+    assert_int_equal(stat(key, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    char *text = slurp(log);
+    assert_true(strlen(text) > 64);
+    free(text);
+    char *argv[] = {(char *)bin, "verify-audit", "--db", dbpath, NULL};
+    assert_int_equal(run(out, argv, NULL), 0);
+    text = slurp(out);
+    assert_non_null(strstr(text, "checkpoints signed and matching"));
+    char head[128] = "";
+    const char *h = strstr(text, "head ");
+    assert_non_null(h);
+    snprintf(head, sizeof head, "%.*s", (int)strcspn(h + 5, "\n"), h + 5);
+    free(text);
+    char *expect[] = {(char *)bin, "verify-audit", "--db", dbpath, "--expect-head", head, NULL};
+    assert_int_equal(run(out, expect, NULL), 0);
+    char *gone[] = {(char *)bin, "verify-audit", "--db", dbpath, "--expect-head", "999999:abc", NULL};
+    assert_int_equal(run(out, gone, NULL), 1);
+    text = slurp(out);
+    assert_non_null(strstr(text, "BROKEN: the expected head 999999:abc is not in the log"));
+    free(text);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -397,6 +432,7 @@ int main(void)
         cmocka_unit_test(cancelling_by_guessing_the_phone_is_limited),
         cmocka_unit_test(desk_cancels_a_flood_at_once),
         cmocka_unit_test(one_address_cannot_hold_a_day),
+        cmocka_unit_test(server_anchors_the_audit_log),
     };
     int failed = cmocka_run_group_tests_name("booking2", tests, start_server, stop_server);
     curl_global_cleanup();
