@@ -76,6 +76,7 @@ const route routes[] = {
     {"POST", "/lich-hen/{id}/trang-thai", page_booking_status, ACCESS_EDIT_CATALOG, scope_booking_param},
     {"GET", "/thong-bao", page_notify, ACCESS_EDIT_CATALOG, scope_notify_query},
     {"POST", "/thong-bao/mau", page_notify_template_save, ACCESS_EDIT_CATALOG, scope_unit_form},
+    {"POST", "/thong-bao/sms-khong-dau", page_notify_sms_plain, ACCESS_EDIT_CATALOG, scope_unit_form},
     {"POST", "/thong-bao/{id}/gui-lai", page_notify_retry, ACCESS_EDIT_CATALOG, scope_notify_outbox},
     /* letters of care; literal routes before {id}, templates before {id}/{action} */
     {"GET", "/thu", page_letter_list, ACCESS_DESK | ACCESS_ADMIN, NULL},

@@ -423,6 +423,57 @@ static void server_anchors_the_audit_log(void **state)
     free(text);
 }
 
+/* The part of the templates page about one template's cost ("mau-receipt-sms-parts"). */
+static char *parts_hint(const char *page, const char *id, char *out, size_t n)
+{
+    char key[80];
+    snprintf(key, sizeof key, "id=\"%s-parts\">", id);
+    const char *p = strstr(page, key);
+    if (!p) fail_msg("no %s in the page", key);
+    p += strlen(key);
+    snprintf(out, n, "%.*s", (int)strcspn(p, "<") + 60, p);
+    return out;
+}
+
+/* The issue: a receipt with diacritics costs several UCS-2 parts. The templates page shows
+ * each SMS template's parts, and the leader chooses SMS without diacritics for the unit. */
+static void templates_show_sms_parts_and_unit_sends_without_diacritics(void **state)
+{
+    (void)state;
+    session leader, officer;
+    assert_int_equal(login("lanhdao1", PASSWORD, &leader), 303);
+    assert_int_equal(login("canbo1", PASSWORD, &officer), 303);
+    response r = request("GET", "/thong-bao?don_vi=05443", NULL, leader.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    char hint[400];
+    parts_hint(r.body, "mau-receipt-sms", hint, sizeof hint);
+    assert_non_null(strstr(hint, "Với giá trị ví dụ: "));
+    assert_non_null(strstr(r.body, "ký tự có dấu (Unicode: 70 ký tự một tin, 67 mỗi phần khi ghép)"));
+    assert_null(strstr(r.body, "<strong class=\"tt-sms-parts\">1 tin SMS</strong> · 1"));
+    const char *strong = strstr(r.body, "id=\"mau-receipt-sms-parts\">");
+    strong = strstr(strong, "tt-sms-parts\">") + strlen("tt-sms-parts\">");
+    assert_true(atoi(strong) >= 2);
+    assert_contains(r.body, "id=\"sms_plain\"");
+    response_free(&r);
+    /* an officer may not choose */
+    char body[256];
+    snprintf(body, sizeof body, "_csrf=%s&don_vi=05443&sms_plain=1", officer.csrf);
+    r = request("POST", "/thong-bao/sms-khong-dau", body, officer.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&don_vi=05443&sms_plain=1", leader.csrf);
+    r = request("POST", "/thong-bao/sms-khong-dau", body, leader.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE action = 'notify.sms_plain'"), 1);
+    r = request("GET", "/thong-bao?don_vi=05443", NULL, leader.cookie, NULL);
+    parts_hint(r.body, "mau-receipt-sms", hint, sizeof hint);
+    assert_non_null(strstr(hint, "1 tin SMS"));
+    assert_non_null(strstr(r.body, "ký tự không dấu (GSM-7: 160 ký tự một tin, 153 mỗi phần khi ghép)"));
+    assert_contains(r.body, "value=\"1\" checked");
+    response_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -433,6 +484,7 @@ int main(void)
         cmocka_unit_test(desk_cancels_a_flood_at_once),
         cmocka_unit_test(one_address_cannot_hold_a_day),
         cmocka_unit_test(server_anchors_the_audit_log),
+        cmocka_unit_test(templates_show_sms_parts_and_unit_sends_without_diacritics),
     };
     int failed = cmocka_run_group_tests_name("booking2", tests, start_server, stop_server);
     curl_global_cleanup();
