@@ -473,6 +473,9 @@ int booking_expire_holds(db *d, int64_t now)
     return rc == DB_DONE ? db_changes(d) : -1;
 }
 
+static int get_locked(db *d, const char *code, booking_row *b, err *e);
+static int commit_or_fail(db *d, int rc, err *e, const char *what);
+
 /* The SMS with the code, queued in the booking's transaction (notify.h, event
  * "booking_code"): it exists exactly when the hold does. */
 static int queue_code(db *d, arena *a, const booking_request *in, const char *phone, const char *code,
@@ -484,6 +487,48 @@ static int queue_code(db *d, arena *a, const booking_request *in, const char *ph
                       .secret = sms_code,
                       .due = arena_printf(a, "%02d:%02d %02d/%02d/%04d", m / 60, m % 60, dd, mo, y)};
     return notify_enqueue(d, &msg, e) == 1 ? 0 : -1;
+}
+
+int booking_resend_code(db *d, arena *a, const char *code, int64_t now, err *e)
+{
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    booking_row b;
+    if (get_locked(d, code, &b, e) != 0) return -1;
+    if (strcmp(b.status, "held") || b.hold_until <= now) {
+        db_rollback(d);
+        err_set(e, 409, N_("Lịch hẹn này không chờ xác nhận."), "resend %s: status %s", b.code, b.status);
+        return -1;
+    }
+    int64_t codes_today = notify_count_sent_to(d, "booking_code", b.phone, now - 86400);
+    if (codes_today < 0 || codes_today >= BOOKING_CODES_PER_PHONE) {
+        db_rollback(d);
+        err_set(e, codes_today < 0 ? 500 : 429,
+                codes_today < 0 ? N_("Không lưu được lịch hẹn.")
+                                : N_("Số điện thoại này đã nhận 5 mã xác nhận trong 24 giờ qua. Vui lòng thử lại sau hoặc liên hệ trực tiếp Bộ phận Một cửa."),
+                "resend %s: codes %lld", b.code, (long long)codes_today);
+        return -1;
+    }
+    /* a new code replaces the old one; the wrong tries already made still count */
+    char sms_code[8], hash[65];
+    snprintf(sms_code, sizeof sms_code, "%06u", (unsigned)randombytes_uniform(1000000));
+    code_hash(b.code, sms_code, hash);
+    db_stmt *s = db_prepare(d, "UPDATE bookings SET confirm_hash = ?, hold_until = ?, updated_at = ? WHERE id = ?");
+    int rc = DB_ERROR;
+    if (s) {
+        db_bind_text(s, 1, hash);
+        db_bind_int(s, 2, now + BOOKING_HOLD_SECONDS);
+        db_bind_int(s, 3, now);
+        db_bind_int(s, 4, b.id);
+        rc = db_step(s);
+        db_done(s);
+    }
+    booking_request in = {.unit_id = b.unit_id, .slot_start = b.slot_start};
+    err qe = {0};
+    int ok = rc == DB_DONE && queue_code(d, a, &in, b.phone, b.code, sms_code, &qe) == 0 ? 0 : -1;
+    sodium_memzero(sms_code, sizeof sms_code);
+    if (commit_or_fail(d, ok, e, "resend code") != 0) return -1;
+    notify_wake();
+    return 0;
 }
 
 int booking_create(db *d, arena *a, const booking_request *in, int64_t now, booking_row *out, err *e)
@@ -511,9 +556,8 @@ int booking_create(db *d, arena *a, const booking_request *in, int64_t now, book
                        "AND status IN ('held', 'booked')");
     if (st) db_bind_text(st, 1, phone), db_bind_int(st, 2, in->unit_id), db_bind_int(st, 3, now);
     int64_t upcoming = count_one(st);
-    st = db_prepare(d, "SELECT count(*) FROM bookings WHERE phone = ? AND created_at > ? AND hold_until > 0");
-    if (st) db_bind_text(st, 1, phone), db_bind_int(st, 2, now - 86400);
-    int64_t codes_today = count_one(st);
+    /* the codes the phone received (the SMS the unit pays for), resent ones included */
+    int64_t codes_today = notify_count_sent_to(d, "booking_code", phone, now - 86400);
     if (expired < 0 || taken < 0 || same_phone < 0 || upcoming < 0 || codes_today < 0) {
         db_rollback(d);
         err_set(e, 500, N_("Không lưu được lịch hẹn."), "count bookings: %s", db_errmsg(d));

@@ -123,6 +123,11 @@ int64_t booking_unit_of(db *d, int64_t id);   /* -1 when unknown */
  * booking is not held. */
 int booking_confirm(db *d, const char *code, const char *sms_code, int64_t now, err *e);
 
+/* A new SMS code for a hold still running (the first SMS did not come): the hold runs
+ * BOOKING_HOLD_SECONDS again; 429 when the phone had BOOKING_CODES_PER_PHONE codes in 24
+ * hours, 409 when the booking is not held any more. */
+int booking_resend_code(db *d, arena *a, const char *code, int64_t now, err *e);
+
 /* Holds past their time become 'expired' (the housekeeping does this every minute; creating
  * a booking does it first too). Returns how many, -1 on a database error. */
 int booking_expire_holds(db *d, int64_t now);
@@ -166,6 +171,7 @@ void page_booking_lookup(struct req *r);     /* GET  /dat-lich/tra-cuu?ma=CODE *
 void page_booking_show(struct req *r);       /* GET  /dat-lich/{code} */
 void page_booking_cancel(struct req *r);     /* POST /dat-lich/{code}/huy */
 void page_booking_confirm(struct req *r);    /* POST /dat-lich/{code}/xac-nhan */
+void page_booking_resend(struct req *r);     /* POST /dat-lich/{code}/gui-lai-ma */
 void page_booking_flood(struct req *r);      /* GET  /lich-hen/huy-hang-loat */
 void page_booking_flood_cancel(struct req *r);   /* POST /lich-hen/huy-hang-loat */
 void page_booking_queue(struct req *r);      /* GET  /lich-hen */

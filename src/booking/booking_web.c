@@ -267,6 +267,7 @@ static json_t *booking_model(req *r, const booking_row *b, bool masked)
     if (held) {
         json_object_set_new(o, "hold_until", json_string(hhmm(r, cal_local_minutes(b->hold_until))));
         json_object_set_new(o, "confirm_url", json_string(arena_printf(r->a, "/dat-lich/%s/xac-nhan", b->code)));
+        json_object_set_new(o, "resend_url", json_string(arena_printf(r->a, "/dat-lich/%s/gui-lai-ma", b->code)));
     }
     json_decref(unit);
     json_decref(proc);
@@ -417,6 +418,34 @@ void page_booking_confirm(req *r)
     }
     booking_get(d, b.id, &b, &e);
     show_page(r, e.status, &b, &e, false);
+}
+
+/* Another SMS code for a running hold; each costs an SMS, so it counts as a hold asked for. */
+void page_booking_resend(req *r)
+{
+    booking_row b;
+    err e = {0};
+    db *d = req_db(r);
+    if (booking_find(d, req_param(r, "code"), &b, &e) != 0) {
+        web_err(r, &e);
+        return;
+    }
+    char key[72];
+    bool resent = false;
+    if (!keyed_limit_take(&holds_by_address, keyed_limit_addr(r->client, key), req_now(r)))
+        err_set(&e, 429, "Có quá nhiều lượt đặt lịch từ địa chỉ mạng này trong một giờ qua. Vui lòng thử lại sau hoặc liên hệ trực tiếp Bộ phận Một cửa.",
+                "holds per address");
+    else resent = booking_resend_code(d, r->a, b.code, req_now(r), &e) == 0;
+    if (r->want_json) {
+        if (resent) web_json(r, 200, json_pack("{s:b}", "resent", 1));
+        else web_err(r, &e);
+        return;
+    }
+    booking_get(d, b.id, &b, &e);
+    json_t *model = json_pack("{s:o, s:b}", "booking", booking_model(r, &b, true), "resent", resent);
+    if (!resent) error_into(r, model, &e);
+    set_page(r, model, "Nhập mã xác nhận");
+    web_render(r, resent ? 200 : e.status, "booking/confirm", model);
 }
 
 /* ---- the desk's pages ---------------------------------------------------------------- */

@@ -244,6 +244,23 @@ static int enqueue_in(db *d, arena *a, const notify_msg *m, err *e)
     return queued;
 }
 
+int64_t notify_count_sent_to(db *d, const char *event, const char *recipient, int64_t since)
+{
+    arena *a = arena_new();
+    const char *norm = notify_phone_normalize(a, recipient);
+    db_stmt *s = db_prepare(d, "SELECT count(*) FROM outbox WHERE event = ? AND recipient = ? AND created_at > ?");
+    int64_t n = -1;
+    if (s) {
+        db_bind_text(s, 1, event);
+        db_bind_text(s, 2, norm ? norm : recipient);
+        db_bind_int(s, 3, since);
+        n = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+        db_done(s);
+    }
+    arena_free(a);
+    return n;
+}
+
 int notify_enqueue(db *d, const notify_msg *m, err *e)
 {
     arena *a = arena_new();

@@ -82,6 +82,10 @@ void notify_stop(void);
 /* Asks a running sender to look now (after a commit that queued rows, or a retry). */
 void notify_wake(void);
 
+/* Rows of an event queued for a recipient (normalised as notify_enqueue does) since a time:
+ * what a feature limits, e.g. the SMS codes a phone received in a day. -1 on error. */
+int64_t notify_count_sent_to(db *d, const char *event, const char *recipient, int64_t since);
+
 /* Whether the outbox can send to this e-mail address (the rule intake also applies). */
 bool notify_email_ok(const char *s);
 /* One pass over the rows due now, synchronously (tests, `thanthien notify --once`): rows

@@ -67,6 +67,7 @@ const route routes[] = {
     {"GET", "/dat-lich/{code}", page_booking_show, ACCESS_PUBLIC, NULL},
     {"POST", "/dat-lich/{code}/huy", page_booking_cancel, ACCESS_PUBLIC, NULL},
     {"POST", "/dat-lich/{code}/xac-nhan", page_booking_confirm, ACCESS_PUBLIC, NULL},
+    {"POST", "/dat-lich/{code}/gui-lai-ma", page_booking_resend, ACCESS_PUBLIC, NULL},
     /* the desk's roles (officer, leader, admin); settings are further kept to leaders and admins */
     {"GET", "/lich-hen", page_booking_queue, ACCESS_EDIT_CATALOG, scope_booking_unit},
     {"GET", "/lich-hen/cai-dat", page_booking_settings, ACCESS_EDIT_CATALOG, scope_booking_unit},

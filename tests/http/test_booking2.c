@@ -186,6 +186,23 @@ static void hold_becomes_booking_only_with_the_sms_code(void **state)
     assert_contains(r.body, "Mã xác nhận không đúng");
     response_free(&r);
     assert_string_equal(status_of_booking(code), "held");
+    /* the SMS did not come: another code, which replaces the first */
+    snprintf(path, sizeof path, "/dat-lich/%s/gui-lai-ma", code);
+    char body[160];
+    snprintf(body, sizeof body, "_csrf=%s", v.csrf);
+    r = request_from("127.0.0.71", "POST", path, body, v.cookie);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Đã gửi mã mới");
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE event = 'booking_code' AND recipient = '0912345678'"), 2);
+    char old_sms[8];
+    snprintf(old_sms, sizeof old_sms, "%s", sms);
+    booking_sms_code(code, sms);
+    if (strcmp(old_sms, sms)) {
+        r = post_code(&v, "127.0.0.71", code, old_sms);
+        assert_int_equal(r.status, 400);
+        response_free(&r);
+    }
     /* the right one: booked */
     r = post_code(&v, "127.0.0.71", code, sms);
     assert_int_equal(r.status, 200);

@@ -631,6 +631,37 @@ static void test_codes_per_phone_and_cancel_lock(void **state)
                                   "AND json_extract(detail, '$.by') = 'desk'", b.id), 1);
 }
 
+
+static void test_resent_code_replaces_the_old_one(void **state)
+{
+    fixture *fx = *state;
+    booking_row b, c;
+    err e = {0};
+    assert_int_equal(hold(fx, at(MON + 11, 9, 0), "0977000031", &b, &e), 0);
+    char first[8], second[8];
+    sms_code_of(fx, b.code, first);
+    assert_int_equal(booking_resend_code(fx->d, fx->a, b.code, NOW + 200, &e), 0);
+    assert_int_equal(booking_get(fx->d, b.id, &c, &e), 0);
+    assert_int_equal(c.hold_until, NOW + 200 + BOOKING_HOLD_SECONDS);   /* the hold runs again */
+    sms_code_of(fx, b.code, second);
+    assert_int_equal(q_count(fx->d, "SELECT count(*) FROM outbox WHERE event = 'booking_code' AND recipient = '0977000031'"), 2);
+    if (strcmp(first, second)) {   /* one chance in a million that the new code is the old one */
+        err w = {0};
+        assert_int_equal(booking_confirm(fx->d, b.code, first, NOW + 210, &w), -1);
+        assert_int_equal(w.status, 400);
+    }
+    /* three more codes, then the phone's five a day are used up */
+    for (int i = 0; i < 3; i++) assert_int_equal(booking_resend_code(fx->d, fx->a, b.code, NOW + 220 + i, &e), 0);
+    err w = {0};
+    assert_int_equal(booking_resend_code(fx->d, fx->a, b.code, NOW + 230, &w), -1);
+    assert_int_equal(w.status, 429);
+    sms_code_of(fx, b.code, second);
+    assert_int_equal(booking_confirm(fx->d, b.code, second, NOW + 240, &e), 0);
+    err w2 = {0};
+    assert_int_equal(booking_resend_code(fx->d, fx->a, b.code, NOW + 250, &w2), -1);   /* nothing to confirm */
+    assert_int_equal(w2.status, 409);
+}
+
 static void test_upcoming_bookings_per_phone(void **state)
 {
     fixture *fx = *state;
@@ -850,6 +881,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hold_confirmed_by_sms_code, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_holds_expire_and_wrong_codes_release, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_codes_per_phone_and_cancel_lock, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_resent_code_replaces_the_old_one, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_queue_status_is_audited, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_intake_marks_booking_used, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_bookings_never_exceed_capacity, test_setup, test_teardown),
