@@ -696,12 +696,12 @@ void page_booking_settings_save(req *r)
 
 /* ---- the desk's tool against a flood ------------------------------------------------- */
 
-/* "2026-03-10T08:05" for an <input type=datetime-local>, in Vietnam time */
+/* "08:05 10/03/2026", in Vietnam time */
 static const char *local_datetime(req *r, int64_t t)
 {
-    char day[11];
-    cal_format(cal_local_day(t), day);
-    return arena_printf(r->a, "%sT%s", day, hhmm(r, cal_local_minutes(t)));
+    int y, m, d;
+    cal_to_ymd(cal_local_day(t), &y, &m, &d);
+    return arena_printf(r->a, "%s %02d/%02d/%04d", hhmm(r, cal_local_minutes(t)), d, m, y);
 }
 
 /* The bookings of a day that the desk may still cancel (held or booked, no dossier), kept

@@ -43,4 +43,35 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     assert(norm(await page.locator('h1').innerText()).includes('Đã đặt lịch hẹn'), 'booked after the code');
     await page.screenshot({ path: '/tmp/booking-done-360.png', fullPage: true });
   }, { locale: 'vi-VN', viewport: { width: 360, height: 740 }, bypassCSP: true });
+
+  test('desk cancels a flood of holds by phone number', async ({ page, context }) => {
+    // two holds by one phone on the second open day
+    const made = [];
+    let date = '';
+    for (let i = 0; i < 2; i++) {
+      await goto(page, '/dat-lich?don_vi=05602&q=khai+sinh');
+      await Promise.all([page.waitForLoadState('load'), page.locator('ul.tt-results li a').first().click()]);
+      await Promise.all([page.waitForLoadState('load'), page.locator('ul.govuk-list li a').nth(1).click()]);
+      date = new URL(page.url()).searchParams.get('ngay');
+      await page.locator('input[name="time"]:not([disabled])').nth(i + 2).check();
+      await page.locator('#name').fill('Người Đặt Tràn Lan');
+      await page.locator('#phone').fill('0966 555 444');
+      await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Đặt lịch' }).click()]);
+      made.push((norm(await page.locator('main').innerText()).match(/DL-[0-9A-Z]{6}/) || [])[0]);
+    }
+    assert(made.every(Boolean), 'both holds made');
+    await context.clearCookies();
+    await login(page, 'canbo2', PASSWORD);
+    await goto(page, `/lich-hen?don_vi=05602&ngay=${date}`);
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('link', { name: /Hủy nhiều lịch hẹn/ }).click()]);
+    await page.locator('#sdt').fill('0966555444');
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Lọc' }).click()]);
+    const list = norm(await page.locator('main').innerText());
+    for (const code of made) assert(list.includes(code), `${code} is in the filtered list`);
+    await page.locator('#ly_do').fill('Một số điện thoại giữ nhiều chỗ');
+    await page.screenshot({ path: '/tmp/booking-flood.png', fullPage: true });
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Hủy các lịch hẹn đã chọn' }).click()]);
+    const after = norm(await page.locator('main').innerText());
+    assert(after.includes('Số lịch hẹn đã hủy: 2'), `the queue says how many were cancelled: ${after.slice(0, 300)}`);
+  }, { locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
 }
