@@ -506,7 +506,7 @@ void page_booking_queue(req *r)
     const char *chon = req_query(r, "chon");
     if (chon) text_parse_uint(chon, INT64_MAX, &chosen);
     json_t *slots = booking_day_list(d, r->a, unit_id, day);
-    int waiting = 0, served = 0, no_show = 0, cancelled = 0;
+    int waiting = 0, served = 0, no_show = 0, cancelled = 0, held = 0;
     bool focused = false;
     size_t i, k;
     json_t *slot, *b;
@@ -517,6 +517,7 @@ void page_booking_queue(req *r)
             served += json_is_true(json_object_get(b, "served"));
             no_show += json_is_true(json_object_get(b, "no_show"));
             cancelled += json_is_true(json_object_get(b, "cancelled"));
+            held += json_is_true(json_object_get(b, "held"));
             if (chosen && json_integer_value(json_object_get(b, "id")) == chosen) {
                 json_object_set_new(b, "chosen", json_true());
                 if (json_is_true(json_object_get(b, "waiting"))) json_object_set_new(b, "autofocus", json_true());
@@ -543,6 +544,7 @@ void page_booking_queue(req *r)
                         json_string(arena_printf(r->a, "%s%s", base, day_iso(r, cal_local_day(req_now(r))))));
     json_object_set_new(model, "can_settings", json_boolean(may_edit_settings(r)));
     json_object_set_new(model, "has_slots", json_boolean(json_array_size(slots) > 0));
+    json_object_set_new(model, "held", json_integer(held));
     json_object_set_new(model, "flood_url", json_string(arena_printf(r->a, "/lich-hen/huy-hang-loat?don_vi=%s&ngay=%s",
                                                                      enc_code, day_iso(r, day))));
     int64_t cancelled_now = 0;
