@@ -418,6 +418,18 @@ static int cmd_demo(int argc, char **argv)
     return 0;
 }
 
+/* Audit rows a command wrote are anchored at once when the database has its audit key in the
+ * default place (a server made it); otherwise the next server's first checkpoint does it. */
+static void checkpoint_cli(db *d, const char *db_path)
+{
+    char key[PATH_MAX], log[PATH_MAX];
+    audit_default_paths(db_path, NULL, NULL, key, log);
+    err e = {0};
+    if (access(key, F_OK) != 0 || audit_anchor_open(db_path, NULL, NULL, &e) != 0) return;
+    if (audit_checkpoint(d, (int64_t)time(NULL)) < 0) fprintf(stderr, "thanthien: cannot write the audit checkpoint %s\n", log);
+    audit_anchor_close();
+}
+
 static int cmd_user(int argc, char **argv)
 {
     const char *usage = "user add --db PATH --unit CODE --role ROLE --username NAME [--full-name NAME] --password-stdin";
@@ -462,6 +474,7 @@ static int cmd_user(int argc, char **argv)
                               &id, &e);
     sodium_memzero(line, sizeof line);
     arena_free(a);
+    if (rc == 0) checkpoint_cli(d, get(opts, "--db"));
     db_close(d);
     if (rc != 0) {
         fprintf(stderr, "thanthien user add: %s\n", e.user);
@@ -525,6 +538,7 @@ static int cmd_import(int argc, char **argv)
     int rc = catalog_import_csv(d, a, data, len, 0, NULL, NULL, &imported, &report, &e);
     if (rc != 0) fprintf(stderr, "thanthien import procedures: %s\n%s", e.user, report ? report : "");
     else printf("%d procedures imported\n", imported);
+    if (rc == 0) checkpoint_cli(d, get(opts, "--db"));
     arena_free(a);
     free(data);
     db_close(d);
