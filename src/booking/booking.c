@@ -11,6 +11,7 @@
 #include "../catalog/catalog.h"
 #include "../core/text.h"
 #include "../holiday/holiday.h"
+#include "../notify/notify.h"
 
 const booking_settings BOOKING_DEFAULTS = {
     .enabled = true,
@@ -86,15 +87,19 @@ char *booking_mask_name(arena *a, const char *name)
     return (char *)buf_cstr(&b);
 }
 
+/* Only the last two digits: with the prefix and the last three shown, four hidden digits
+ * were guessed in a few thousand tries; now eight or nine are hidden (and tries are counted). */
 char *booking_mask_phone(arena *a, const char *phone)
 {
     size_t n = strlen(phone);
     if (n < 7) return arena_strdup(a, "***");
-    return arena_printf(a, "%.3s%.*s%s", phone, (int)(n - 6), "**********", phone + n - 3);
+    return arena_printf(a, "%.*s%s", (int)(n - 2), "****************", phone + n - 2);
 }
 
 const char *booking_status_label(const char *status)
 {
+    if (!strcmp(status, "held")) return N_("Chờ xác nhận mã SMS");
+    if (!strcmp(status, "expired")) return N_("Hết hạn giữ chỗ");
     if (!strcmp(status, "booked")) return N_("Đang chờ");
     if (!strcmp(status, "served")) return N_("Đã phục vụ");
     if (!strcmp(status, "no_show")) return N_("Không đến");
@@ -260,14 +265,17 @@ static int day_slots(db *d, int64_t unit_id, const booking_settings *s, cal_day 
         }
     }
     if (n == 0) return 0;
+    /* a hold counts until its time is up, whether or not it was swept yet */
     db_stmt *st = db_prepare(d, "SELECT slot_start, count(*) FROM bookings WHERE unit_id = ? AND day = ? "
-                                "AND status <> 'cancelled' GROUP BY slot_start");
+                                "AND (status IN ('booked', 'served', 'no_show') OR (status = 'held' AND hold_until > ?)) "
+                                "GROUP BY slot_start");
     if (!st) {
         err_set(e, 500, N_("Không đọc được lịch hẹn."), "prepare slot counts");
         return -1;
     }
     db_bind_int(st, 1, unit_id);
     db_bind_int(st, 2, day);
+    db_bind_int(st, 3, now);
     while (db_step(st) == DB_ROW) {
         int64_t start = db_col_int(st, 0);
         for (int i = 0; i < n; i++)
@@ -288,7 +296,7 @@ int booking_day_slots(db *d, int64_t unit_id, cal_day day, int64_t now, booking_
 
 #define BOOKING_COLUMNS                                                                             \
     "id, unit_id, procedure_id, COALESCE(dossier_id, 0), slot_start, created_at, slot_minutes, code, " \
-    "status, name, phone, citizen_id"
+    "status, name, phone, citizen_id, hold_until, confirm_fails, cancel_fails"
 
 static void read_row(db_stmt *s, booking_row *out)
 {
@@ -305,6 +313,9 @@ static void read_row(db_stmt *s, booking_row *out)
     snprintf(out->name, sizeof out->name, "%s", db_col_text(s, 9));
     snprintf(out->phone, sizeof out->phone, "%s", db_col_text(s, 10));
     snprintf(out->citizen_id, sizeof out->citizen_id, "%s", db_col_text(s, 11));
+    out->hold_until = db_col_int(s, 12);
+    out->confirm_fails = (int)db_col_int(s, 13);
+    out->cancel_fails = (int)db_col_int(s, 14);
 }
 
 int booking_find(db *d, const char *code, booking_row *out, err *e)
@@ -437,6 +448,89 @@ static int64_t count_one(db_stmt *s)
     return n;
 }
 
+/* The hex hash kept of an SMS code: the code alone is a million guesses, so it is bound to
+ * the booking (its code) and checked only BOOKING_CONFIRM_MAX_FAILS times. */
+static void code_hash(const char *booking_code, const char *sms_code, char out[65])
+{
+    unsigned char h[32];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)booking_code, strlen(booking_code));
+    crypto_generichash_update(&st, (const unsigned char *)"|", 1);
+    crypto_generichash_update(&st, (const unsigned char *)sms_code, strlen(sms_code));
+    crypto_generichash_final(&st, h, sizeof h);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+int booking_expire_holds(db *d, int64_t now)
+{
+    db_stmt *s = db_prepare(d, "UPDATE bookings SET status = 'expired', updated_at = ?1 "
+                               "WHERE status = 'held' AND hold_until <= ?1");
+    if (!s) return -1;
+    db_bind_int(s, 1, now);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? db_changes(d) : -1;
+}
+
+static int get_locked(db *d, const char *code, booking_row *b, err *e);
+static int commit_or_fail(db *d, int rc, err *e, const char *what);
+
+/* The SMS with the code, queued in the booking's transaction (notify.h, event
+ * "booking_code"): it exists exactly when the hold does. */
+static int queue_code(db *d, arena *a, const booking_request *in, const char *phone, const char *code,
+                      const char *sms_code, err *e)
+{
+    int m = cal_local_minutes(in->slot_start), y, mo, dd;
+    cal_to_ymd(cal_local_day(in->slot_start), &y, &mo, &dd);
+    notify_msg msg = {.unit_id = in->unit_id, .event = "booking_code", .phone = phone, .code = code,
+                      .secret = sms_code,
+                      .due = arena_printf(a, "%02d:%02d %02d/%02d/%04d", m / 60, m % 60, dd, mo, y)};
+    return notify_enqueue(d, &msg, e) == 1 ? 0 : -1;
+}
+
+int booking_resend_code(db *d, arena *a, const char *code, int64_t now, err *e)
+{
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    booking_row b;
+    if (get_locked(d, code, &b, e) != 0) return -1;
+    if (strcmp(b.status, "held") || b.hold_until <= now) {
+        db_rollback(d);
+        err_set(e, 409, N_("Lịch hẹn này không chờ xác nhận."), "resend %s: status %s", b.code, b.status);
+        return -1;
+    }
+    int64_t codes_today = notify_count_sent_to(d, "booking_code", b.phone, now - 86400);
+    if (codes_today < 0 || codes_today >= BOOKING_CODES_PER_PHONE) {
+        db_rollback(d);
+        err_set(e, codes_today < 0 ? 500 : 429,
+                codes_today < 0 ? N_("Không lưu được lịch hẹn.")
+                                : N_("Số điện thoại này đã nhận 5 mã xác nhận trong 24 giờ qua. Vui lòng thử lại sau hoặc liên hệ trực tiếp Bộ phận Một cửa."),
+                "resend %s: codes %lld", b.code, (long long)codes_today);
+        return -1;
+    }
+    /* a new code replaces the old one; the wrong tries already made still count */
+    char sms_code[8], hash[65];
+    snprintf(sms_code, sizeof sms_code, "%06u", (unsigned)randombytes_uniform(1000000));
+    code_hash(b.code, sms_code, hash);
+    db_stmt *s = db_prepare(d, "UPDATE bookings SET confirm_hash = ?, hold_until = ?, updated_at = ? WHERE id = ?");
+    int rc = DB_ERROR;
+    if (s) {
+        db_bind_text(s, 1, hash);
+        db_bind_int(s, 2, now + BOOKING_HOLD_SECONDS);
+        db_bind_int(s, 3, now);
+        db_bind_int(s, 4, b.id);
+        rc = db_step(s);
+        db_done(s);
+    }
+    booking_request in = {.unit_id = b.unit_id, .slot_start = b.slot_start};
+    err qe = {0};
+    int ok = rc == DB_DONE && queue_code(d, a, &in, b.phone, b.code, sms_code, &qe) == 0 ? 0 : -1;
+    sodium_memzero(sms_code, sizeof sms_code);
+    if (commit_or_fail(d, ok, e, "resend code") != 0) return -1;
+    notify_wake();
+    return 0;
+}
+
 int booking_create(db *d, arena *a, const booking_request *in, int64_t now, booking_row *out, err *e)
 {
     booking_settings s;
@@ -445,22 +539,26 @@ int booking_create(db *d, arena *a, const booking_request *in, int64_t now, book
     if (check_request(d, a, in, now, &s, &name, phone, &citizen_id, e) != 0) return -1;
 
     /* Count and insert under the write lock: concurrent bookings of the slot queue up on
-     * BEGIN IMMEDIATE, and each one counts what the earlier ones committed. */
+     * BEGIN IMMEDIATE, and each one counts what the earlier ones committed. Holds whose time
+     * is up are released first, so their places and phones are free again. */
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     booking_settings_get(d, in->unit_id, &s);   /* the capacity as it is now, under the lock */
+    int expired = booking_expire_holds(d, now);
     db_stmt *st = db_prepare(d, "SELECT count(*) FROM bookings WHERE unit_id = ? AND slot_start = ? "
-                                "AND status <> 'cancelled'");
+                                "AND status IN ('held', 'booked', 'served', 'no_show')");
     if (st) db_bind_int(st, 1, in->unit_id), db_bind_int(st, 2, in->slot_start);
     int64_t taken = count_one(st);
     st = db_prepare(d, "SELECT count(*) FROM bookings WHERE unit_id = ? AND slot_start = ? AND phone = ? "
-                       "AND status <> 'cancelled'");
+                       "AND status IN ('held', 'booked', 'served', 'no_show')");
     if (st) db_bind_int(st, 1, in->unit_id), db_bind_int(st, 2, in->slot_start), db_bind_text(st, 3, phone);
     int64_t same_phone = count_one(st);
     st = db_prepare(d, "SELECT count(*) FROM bookings WHERE phone = ? AND unit_id = ? AND slot_start > ? "
-                       "AND status = 'booked'");
+                       "AND status IN ('held', 'booked')");
     if (st) db_bind_text(st, 1, phone), db_bind_int(st, 2, in->unit_id), db_bind_int(st, 3, now);
     int64_t upcoming = count_one(st);
-    if (taken < 0 || same_phone < 0 || upcoming < 0) {
+    /* the codes the phone received (the SMS the unit pays for), resent ones included */
+    int64_t codes_today = notify_count_sent_to(d, "booking_code", phone, now - 86400);
+    if (expired < 0 || taken < 0 || same_phone < 0 || upcoming < 0 || codes_today < 0) {
         db_rollback(d);
         err_set(e, 500, N_("Không lưu được lịch hẹn."), "count bookings: %s", db_errmsg(d));
         return -1;
@@ -485,14 +583,23 @@ int booking_create(db *d, arena *a, const booking_request *in, int64_t now, book
         err_field(e, "phone");
         return -1;
     }
+    if (in->hold_seconds > 0 && codes_today >= BOOKING_CODES_PER_PHONE) {
+        db_rollback(d);
+        err_set(e, 429, N_("Số điện thoại này đã nhận 5 mã xác nhận trong 24 giờ qua. Vui lòng thử lại sau hoặc liên hệ trực tiếp Bộ phận Một cửa."),
+                "too many codes for phone");
+        err_field(e, "phone");
+        return -1;
+    }
     int rc = DB_ERROR;
-    char code[16];
+    char code[16], sms_code[8] = "", hash[65] = "";
+    if (in->hold_seconds > 0) snprintf(sms_code, sizeof sms_code, "%06u", (unsigned)randombytes_uniform(1000000));
     /* a code already taken (one chance in millions) only costs another draw */
     for (int attempt = 0; attempt < 8; attempt++) {
         new_code(code);
+        if (*sms_code) code_hash(code, sms_code, hash);
         st = db_prepare(d, "INSERT INTO bookings (code, unit_id, procedure_id, day, slot_start, slot_minutes, name, "
-                           "phone, citizen_id, status, created_at, updated_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?)");
+                           "phone, citizen_id, status, created_at, updated_at, hold_until, confirm_hash) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         if (!st) break;
         db_bind_text(st, 1, code);
         db_bind_int(st, 2, in->unit_id);
@@ -503,37 +610,139 @@ int booking_create(db *d, arena *a, const booking_request *in, int64_t now, book
         db_bind_text(st, 7, name);
         db_bind_text(st, 8, phone);
         db_bind_text(st, 9, citizen_id);
-        db_bind_int(st, 10, now);
+        db_bind_text(st, 10, *sms_code ? "held" : "booked");
         db_bind_int(st, 11, now);
+        db_bind_int(st, 12, now);
+        db_bind_int(st, 13, *sms_code ? now + in->hold_seconds : 0);
+        db_bind_text(st, 14, hash);
         rc = db_step(st);
         db_done(st);
         if (rc != DB_CONSTRAINT) break;
     }
     int64_t id = db_last_id(d);
-    if (rc != DB_DONE || db_commit(d) != DB_DONE) {
+    err qe = {0};
+    if (rc != DB_DONE || (*sms_code && queue_code(d, a, in, phone, code, sms_code, &qe) != 0) ||
+        db_commit(d) != DB_DONE) {
         db_rollback(d);
-        err_set(e, 500, N_("Không lưu được lịch hẹn."), "insert booking: %s", db_errmsg(d));
+        err_set(e, 500, N_("Không lưu được lịch hẹn."), "insert booking: %s %s", db_errmsg(d), qe.log);
         return -1;
     }
-    /* later: notify_enqueue() a confirmation by SMS/Zalo here, inside the transaction */
+    sodium_memzero(sms_code, sizeof sms_code);
+    if (*hash) notify_wake();
     return out ? booking_get(d, id, out, e) : 0;
 }
 
-int booking_cancel(db *d, const char *code, const char *phone, int64_t now, err *e)
+/* Reads the booking under the write lock (the caller began it); rolls back on failure. */
+static int get_locked(db *d, const char *code, booking_row *b, err *e)
 {
+    if (booking_find(d, code, b, e) == 0) return 0;
+    db_rollback(d);
+    return -1;
+}
+
+static int commit_or_fail(db *d, int rc, err *e, const char *what)
+{
+    if (rc == 0 && db_commit(d) == DB_DONE) return 0;
+    db_rollback(d);
+    err_set(e, 500, N_("Không lưu được lịch hẹn."), "%s: %s", what, db_errmsg(d));
+    return -1;
+}
+
+static int exec_update(db *d, const char *sql, int64_t a1, int64_t a2)
+{
+    db_stmt *s = db_prepare(d, sql);
+    if (!s) return -1;
+    db_bind_int(s, 1, a1);
+    db_bind_int(s, 2, a2);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? 0 : -1;
+}
+
+int booking_confirm(db *d, const char *code, const char *sms_code, int64_t now, err *e)
+{
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
     booking_row b;
-    if (booking_find(d, code, &b, e) != 0) return -1;
+    if (get_locked(d, code, &b, e) != 0) return -1;
+    if (strcmp(b.status, "held") || b.hold_until <= now) {
+        bool late = !strcmp(b.status, "expired") || (!strcmp(b.status, "held") && b.hold_until <= now);
+        int rc = late && !strcmp(b.status, "held")
+                     ? exec_update(d, "UPDATE bookings SET status = 'expired', updated_at = ?1 WHERE id = ?2", now, b.id)
+                     : 0;
+        if (commit_or_fail(d, rc, e, "expire") != 0) return -1;
+        if (late)
+            err_set(e, 409, N_("Đã hết thời gian giữ chỗ hoặc đã nhập sai mã quá nhiều lần; chỗ đã được trả lại. Vui lòng đặt lịch lại."),
+                    "confirm %s: expired", b.code);
+        else
+            err_set(e, 409, N_("Lịch hẹn này không chờ xác nhận."), "confirm %s: status %s", b.code, b.status);
+        return -1;
+    }
+    char want[65], got[65];
+    db_stmt *s = db_prepare(d, "SELECT confirm_hash FROM bookings WHERE id = ?");
+    if (s) db_bind_int(s, 1, b.id);
+    snprintf(want, sizeof want, "%s", s && db_step(s) == DB_ROW ? db_col_text(s, 0) : "");
+    db_done(s);
+    char digits[8];
+    size_t n = 0;
+    bool six = true;   /* six digits, spaces allowed between them */
+    for (const char *p = sms_code ? sms_code : ""; *p && six; p++) {
+        if (*p == ' ') continue;
+        if (*p < '0' || *p > '9' || n >= 6) six = false;
+        else digits[n++] = *p;
+    }
+    digits[n] = '\0';
+    six = six && n == 6;
+    code_hash(b.code, digits, got);
+    if (six && strlen(want) == 64 && sodium_memcmp(want, got, 64) == 0) {
+        int rc = exec_update(d, "UPDATE bookings SET status = 'booked', confirm_hash = '', updated_at = ?1 "
+                                "WHERE id = ?2", now, b.id);
+        return commit_or_fail(d, rc, e, "confirm");
+    }
+    int fails = b.confirm_fails + 1;
+    bool last = fails >= BOOKING_CONFIRM_MAX_FAILS;
+    int rc = exec_update(d, last ? "UPDATE bookings SET confirm_fails = confirm_fails + 1, status = 'expired', "
+                                   "updated_at = ?1 WHERE id = ?2"
+                                 : "UPDATE bookings SET confirm_fails = confirm_fails + 1, updated_at = ?1 WHERE id = ?2",
+                         now, b.id);
+    if (commit_or_fail(d, rc, e, "count wrong code") != 0) return -1;
+    if (last)
+        err_set(e, 409, N_("Đã hết thời gian giữ chỗ hoặc đã nhập sai mã quá nhiều lần; chỗ đã được trả lại. Vui lòng đặt lịch lại."),
+                "confirm %s: too many wrong codes", b.code);
+    else
+        err_set(e, 400, N_("Mã xác nhận không đúng. Hãy nhập 6 chữ số trong tin nhắn SMS."), "confirm %s: wrong code (%d)",
+                b.code, fails);
+    err_field(e, "sms_code");
+    return -1;
+}
+
+int booking_cancel(db *d, const char *code, const char *phone, const char *ip, int64_t now, err *e)
+{
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    booking_row b;
+    if (get_locked(d, code, &b, e) != 0) return -1;
+    if (b.cancel_fails >= BOOKING_CANCEL_MAX_FAILS) {
+        db_rollback(d);
+        err_set(e, 423, N_("Đã nhập sai số điện thoại quá nhiều lần. Lịch hẹn này chỉ có thể hủy tại Bộ phận Một cửa."),
+                "cancel %s: locked", b.code);
+        return -1;
+    }
     char norm[16];
-    /* compared in constant time: the phone is the proof */
+    /* compared in constant time: the phone is the proof; a wrong one is counted */
     if (!text_phone_vn(phone, norm) || strlen(norm) != strlen(b.phone) ||
         sodium_memcmp(norm, b.phone, strlen(norm)) != 0) {
+        int rc = exec_update(d, "UPDATE bookings SET cancel_fails = cancel_fails + 1, updated_at = ?1 WHERE id = ?2",
+                             now, b.id);
+        if (rc == 0 && b.cancel_fails + 1 >= BOOKING_CANCEL_MAX_FAILS)
+            rc = audit_append(d, now, 0, b.unit_id, "booking.cancel_locked", "booking", b.id,
+                              json_pack("{s:s, s:s, s:i}", "code", b.code, "ip", ip ? ip : "", "wrong_phones",
+                                        b.cancel_fails + 1));
+        if (commit_or_fail(d, rc, e, "count wrong phone") != 0) return -1;
         err_set(e, 403, N_("Số điện thoại không khớp với số đã dùng khi đặt lịch."), "cancel %s: wrong phone", b.code);
         err_field(e, "phone");
         return -1;
     }
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE id = ? "
-                               "AND status = 'booked' AND dossier_id IS NULL AND slot_start > ?");
+                               "AND status IN ('held', 'booked') AND dossier_id IS NULL AND slot_start > ?");
     int rc = DB_ERROR;
     if (s) {
         db_bind_int(s, 1, now);
@@ -553,12 +762,44 @@ int booking_cancel(db *d, const char *code, const char *phone, int64_t now, err 
                 "cancel %s: status %s", b.code, b.status);
         return -1;
     }
-    if (db_commit(d) != DB_DONE) {
+    rc = audit_append(d, now, 0, b.unit_id, "booking.cancel", "booking", b.id,
+                      json_pack("{s:s, s:s, s:s, s:s}", "code", b.code, "by", "citizen", "from", b.status, "ip",
+                                ip ? ip : ""));
+    if (rc != 0 || db_commit(d) != DB_DONE) {
         db_rollback(d);
         err_set(e, 500, N_("Không hủy được lịch hẹn."), "cancel commit: %s", db_errmsg(d));
         return -1;
     }
     return 0;
+}
+
+int booking_cancel_many(db *d, int64_t unit_id, const int64_t *ids, int n, const char *reason, int64_t actor_id,
+                        int64_t now, err *e)
+{
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    int done = 0;
+    for (int i = 0; i < n; i++) {
+        booking_row b;
+        err ignore = {0};
+        if (booking_get(d, ids[i], &b, &ignore) != 0 || b.unit_id != unit_id || b.dossier_id ||
+            (strcmp(b.status, "held") && strcmp(b.status, "booked")))
+            continue;
+        if (exec_update(d, "UPDATE bookings SET status = 'cancelled', updated_at = ?1 WHERE id = ?2", now, b.id) ||
+            audit_append(d, now, actor_id, unit_id, "booking.cancel", "booking", b.id,
+                         json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", b.code, "by", "desk", "from", b.status, "phone",
+                                   b.phone, "reason", reason ? reason : ""))) {
+            db_rollback(d);
+            err_set(e, 500, N_("Không hủy được các lịch hẹn."), "cancel many: %s", db_errmsg(d));
+            return -1;
+        }
+        done++;
+    }
+    if (db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, N_("Không hủy được các lịch hẹn."), "cancel many commit: %s", db_errmsg(d));
+        return -1;
+    }
+    return done;
 }
 
 int booking_set_status(db *d, int64_t id, const char *status, int64_t actor_id, int64_t now, err *e)
@@ -573,11 +814,13 @@ int booking_set_status(db *d, int64_t id, const char *status, int64_t actor_id, 
         db_rollback(d);
         return -1;
     }
-    if (!strcmp(b.status, "cancelled") || b.dossier_id) {
+    bool unconfirmed = !strcmp(b.status, "held") || !strcmp(b.status, "expired");
+    if (!strcmp(b.status, "cancelled") || b.dossier_id || unconfirmed) {
         db_rollback(d);
         err_set(e, 409,
-                b.dossier_id ? N_("Lịch hẹn đã được tiếp nhận thành hồ sơ, không đổi trạng thái được nữa.")
-                             : N_("Lịch hẹn đã bị người dân hủy."),
+                b.dossier_id  ? N_("Lịch hẹn đã được tiếp nhận thành hồ sơ, không đổi trạng thái được nữa.")
+                : unconfirmed ? N_("Lịch hẹn chưa được người dân xác nhận bằng mã SMS.")
+                              : N_("Lịch hẹn đã bị hủy."),
                 "status of %s", b.code);
         return -1;
     }
@@ -610,15 +853,17 @@ int booking_mark_used(db *d, int64_t booking_id, int64_t unit_id, int64_t dossie
                 (long long)b.unit_id, (long long)unit_id);
         return -1;
     }
-    if (b.dossier_id || !strcmp(b.status, "cancelled")) {
+    bool unconfirmed = !strcmp(b.status, "held") || !strcmp(b.status, "expired");
+    if (b.dossier_id || !strcmp(b.status, "cancelled") || unconfirmed) {
         err_set(e, 409,
-                b.dossier_id ? N_("Lịch hẹn này đã được dùng để tiếp nhận một hồ sơ khác.")
-                             : N_("Lịch hẹn này đã bị hủy."),
+                b.dossier_id  ? N_("Lịch hẹn này đã được dùng để tiếp nhận một hồ sơ khác.")
+                : unconfirmed ? N_("Lịch hẹn chưa được người dân xác nhận bằng mã SMS.")
+                              : N_("Lịch hẹn này đã bị hủy."),
                 "booking %s: dossier %lld, status %s", b.code, (long long)b.dossier_id, b.status);
         return -1;
     }
     db_stmt *s = db_prepare(d, "UPDATE bookings SET status = 'served', dossier_id = ?, updated_at = ? "
-                               "WHERE id = ? AND dossier_id IS NULL AND status <> 'cancelled'");
+                               "WHERE id = ? AND dossier_id IS NULL AND status IN ('booked', 'served', 'no_show')");
     int rc = DB_ERROR;
     if (s) {
         db_bind_int(s, 1, dossier_id);
@@ -679,6 +924,12 @@ json_t *booking_day_list(db *d, arena *a, int64_t unit_id, cal_day day)
         json_object_set_new(o, "served", json_boolean(!strcmp(b.status, "served")));
         json_object_set_new(o, "no_show", json_boolean(!strcmp(b.status, "no_show")));
         json_object_set_new(o, "cancelled", json_boolean(!strcmp(b.status, "cancelled")));
+        /* no desk action on a hold, an expired hold or a cancelled booking */
+        json_object_set_new(o, "inactive", json_boolean(!strcmp(b.status, "cancelled") || !strcmp(b.status, "held") ||
+                                                        !strcmp(b.status, "expired")));
+        json_object_set_new(o, "held", json_boolean(!strcmp(b.status, "held")));
+        json_object_set_new(o, "expired", json_boolean(!strcmp(b.status, "expired")));
+        json_object_set_new(o, "created_at", json_integer(b.created_at));
         json_object_set_new(o, "dossier_id", json_integer(b.dossier_id));
         json_object_set_new(o, "has_dossier", json_boolean(b.dossier_id != 0));
         json_array_append_new(json_object_get(slot, "bookings"), o);

@@ -7,11 +7,21 @@
 
 #include "../account/account.h"
 #include "../catalog/catalog.h"
+#include "../core/keyed_limit.h"
 #include "../core/text.h"
 #include "../web/app.h"
 #include "../web/form.h"
 #include "../web/web.h"
 #include "booking.h"
+
+/* Per client address (core/keyed_limit.h): holds asked for, each of which sends an SMS, and
+ * wrong guesses (SMS codes, phone numbers when cancelling). Loose enough for a commune hall's
+ * Wi-Fi or a carrier's shared address, tight enough that one machine cannot take a day's
+ * places (a day has about 45) or try phone numbers until one fits. */
+#define HOLDS_PER_ADDRESS 20         /* an hour */
+#define GUESSES_PER_ADDRESS 10       /* ten minutes */
+static keyed_limit holds_by_address = KEYED_LIMIT_INIT(3600, HOLDS_PER_ADDRESS);
+static keyed_limit guesses_by_address = KEYED_LIMIT_INIT(600, GUESSES_PER_ADDRESS);
 
 static const char *const WEEKDAYS[] = {N_("Chủ nhật"), N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"),
                                        N_("Thứ Năm"),  N_("Thứ Sáu"), N_("Thứ Bảy")};
@@ -250,8 +260,15 @@ static json_t *booking_model(req *r, const booking_row *b, bool masked)
                           arena_printf(r->a, "/dat-lich/%s", b->code));
     json_object_set_new(o, "name", json_string(masked ? booking_mask_name(r->a, b->name) : b->name));
     json_object_set_new(o, "phone", json_string(masked ? booking_mask_phone(r->a, b->phone) : b->phone));
+    bool held = !strcmp(b->status, "held") && b->hold_until > req_now(r);
     json_object_set_new(o, "can_cancel",
-                        json_boolean(!strcmp(b->status, "booked") && !b->dossier_id && b->slot_start > req_now(r)));
+                        json_boolean((!strcmp(b->status, "booked") || held) && !b->dossier_id && b->slot_start > req_now(r)));
+    json_object_set_new(o, "held", json_boolean(held));
+    if (held) {
+        json_object_set_new(o, "hold_until", json_string(hhmm(r, cal_local_minutes(b->hold_until))));
+        json_object_set_new(o, "confirm_url", json_string(arena_printf(r->a, "/dat-lich/%s/xac-nhan", b->code)));
+        json_object_set_new(o, "resend_url", json_string(arena_printf(r->a, "/dat-lich/%s/gui-lai-ma", b->code)));
+    }
     json_decref(unit);
     json_decref(proc);
     return o;
@@ -280,11 +297,16 @@ void page_booking_create(req *r)
     } else {
         booking_request in = {.unit_id = unit_id, .procedure_id = pid, .slot_start = cal_instant(day, minutes),
                               .name = req_form(r, "name"), .phone = req_form(r, "phone"),
-                              .citizen_id = req_form(r, "citizen_id")};
-        if (booking_create(req_db(r), r->a, &in, req_now(r), &b, &e) == 0) {
-            json_t *model = json_pack("{s:o}", "booking", booking_model(r, &b, false));
-            set_page(r, model, "Đã đặt lịch hẹn");
-            web_render(r, 201, "booking/done", model);
+                              .citizen_id = req_form(r, "citizen_id"), .hold_seconds = BOOKING_HOLD_SECONDS};
+        char key[72];
+        if (!keyed_limit_take(&holds_by_address, keyed_limit_addr(r->client, key), req_now(r))) {
+            err_set(&e, 429, "Có quá nhiều lượt đặt lịch từ địa chỉ mạng này trong một giờ qua. Vui lòng thử lại sau hoặc liên hệ trực tiếp Bộ phận Một cửa.",
+                    "holds per address");
+        } else if (booking_create(req_db(r), r->a, &in, req_now(r), &b, &e) == 0) {
+            /* a hold: the place is kept while the citizen types the code sent by SMS */
+            json_t *model = json_pack("{s:o}", "booking", booking_model(r, &b, true));
+            set_page(r, model, "Nhập mã xác nhận");
+            web_render(r, 201, "booking/confirm", model);
             return;
         }
     }
@@ -300,6 +322,11 @@ static void show_page(req *r, int status, const booking_row *b, const err *e, bo
 {
     json_t *model = json_pack("{s:o}", "booking", booking_model(r, b, true));
     if (e) error_into(r, model, e);
+    if (json_is_true(json_object_get(json_object_get(model, "booking"), "held"))) {
+        set_page(r, model, "Nhập mã xác nhận");
+        web_render(r, status, "booking/confirm", model);
+        return;
+    }
     json_object_set_new(model, "cancelled_now", json_boolean(cancelled_now));
     set_page(r, model, "Lịch hẹn");
     web_render(r, status, "booking/show", model);
@@ -342,7 +369,14 @@ void page_booking_cancel(req *r)
         web_err(r, &e);
         return;
     }
-    if (booking_cancel(d, b.code, req_form(r, "phone"), req_now(r), &e) != 0) {
+    char key[72];
+    keyed_limit_addr(r->client, key);
+    if (!keyed_limit_allowed(&guesses_by_address, key, req_now(r))) {
+        err_set(&e, 429, "Đã nhập sai quá nhiều lần từ địa chỉ mạng này. Vui lòng thử lại sau 10 phút.", "guesses");
+    } else if (booking_cancel(d, b.code, req_form(r, "phone"), r->client, req_now(r), &e) != 0) {
+        if (e.status == 403) keyed_limit_hit(&guesses_by_address, key, req_now(r));
+    }
+    if (e.status) {
         if (r->want_json) web_err(r, &e);
         else show_page(r, e.status, &b, &e, false);
         return;
@@ -353,6 +387,65 @@ void page_booking_cancel(req *r)
         return;
     }
     web_redirect(r, arena_printf(r->a, "/dat-lich/%s?da_huy=1", b.code));
+}
+
+/* The citizen types the 6-digit code of the SMS: the hold becomes a booking. */
+void page_booking_confirm(req *r)
+{
+    booking_row b;
+    err e = {0};
+    db *d = req_db(r);
+    if (booking_find(d, req_param(r, "code"), &b, &e) != 0) {
+        web_err(r, &e);
+        return;
+    }
+    char key[72];
+    keyed_limit_addr(r->client, key);
+    if (!keyed_limit_allowed(&guesses_by_address, key, req_now(r))) {
+        err_set(&e, 429, "Đã nhập sai quá nhiều lần từ địa chỉ mạng này. Vui lòng thử lại sau 10 phút.", "guesses");
+    } else if (booking_confirm(d, b.code, req_form(r, "sms_code"), req_now(r), &e) == 0) {
+        booking_get(d, b.id, &b, &e);
+        json_t *model = json_pack("{s:o}", "booking", booking_model(r, &b, false));
+        set_page(r, model, "Đã đặt lịch hẹn");
+        web_render(r, 200, "booking/done", model);
+        return;
+    } else if (e.status == 400 || e.status == 409) {
+        keyed_limit_hit(&guesses_by_address, key, req_now(r));
+    }
+    if (r->want_json) {
+        web_err(r, &e);
+        return;
+    }
+    booking_get(d, b.id, &b, &e);
+    show_page(r, e.status, &b, &e, false);
+}
+
+/* Another SMS code for a running hold; each costs an SMS, so it counts as a hold asked for. */
+void page_booking_resend(req *r)
+{
+    booking_row b;
+    err e = {0};
+    db *d = req_db(r);
+    if (booking_find(d, req_param(r, "code"), &b, &e) != 0) {
+        web_err(r, &e);
+        return;
+    }
+    char key[72];
+    bool resent = false;
+    if (!keyed_limit_take(&holds_by_address, keyed_limit_addr(r->client, key), req_now(r)))
+        err_set(&e, 429, "Có quá nhiều lượt đặt lịch từ địa chỉ mạng này trong một giờ qua. Vui lòng thử lại sau hoặc liên hệ trực tiếp Bộ phận Một cửa.",
+                "holds per address");
+    else resent = booking_resend_code(d, r->a, b.code, req_now(r), &e) == 0;
+    if (r->want_json) {
+        if (resent) web_json(r, 200, json_pack("{s:b}", "resent", 1));
+        else web_err(r, &e);
+        return;
+    }
+    booking_get(d, b.id, &b, &e);
+    json_t *model = json_pack("{s:o, s:b}", "booking", booking_model(r, &b, true), "resent", resent);
+    if (!resent) error_into(r, model, &e);
+    set_page(r, model, "Nhập mã xác nhận");
+    web_render(r, resent ? 200 : e.status, "booking/confirm", model);
 }
 
 /* ---- the desk's pages ---------------------------------------------------------------- */
@@ -413,7 +506,7 @@ void page_booking_queue(req *r)
     const char *chon = req_query(r, "chon");
     if (chon) text_parse_uint(chon, INT64_MAX, &chosen);
     json_t *slots = booking_day_list(d, r->a, unit_id, day);
-    int waiting = 0, served = 0, no_show = 0, cancelled = 0;
+    int waiting = 0, served = 0, no_show = 0, cancelled = 0, held = 0;
     bool focused = false;
     size_t i, k;
     json_t *slot, *b;
@@ -424,6 +517,7 @@ void page_booking_queue(req *r)
             served += json_is_true(json_object_get(b, "served"));
             no_show += json_is_true(json_object_get(b, "no_show"));
             cancelled += json_is_true(json_object_get(b, "cancelled"));
+            held += json_is_true(json_object_get(b, "held"));
             if (chosen && json_integer_value(json_object_get(b, "id")) == chosen) {
                 json_object_set_new(b, "chosen", json_true());
                 if (json_is_true(json_object_get(b, "waiting"))) json_object_set_new(b, "autofocus", json_true());
@@ -450,6 +544,12 @@ void page_booking_queue(req *r)
                         json_string(arena_printf(r->a, "%s%s", base, day_iso(r, cal_local_day(req_now(r))))));
     json_object_set_new(model, "can_settings", json_boolean(may_edit_settings(r)));
     json_object_set_new(model, "has_slots", json_boolean(json_array_size(slots) > 0));
+    json_object_set_new(model, "held", json_integer(held));
+    json_object_set_new(model, "flood_url", json_string(arena_printf(r->a, "/lich-hen/huy-hang-loat?don_vi=%s&ngay=%s",
+                                                                     enc_code, day_iso(r, day))));
+    int64_t cancelled_now = 0;
+    if (req_query(r, "da_huy") && text_parse_uint(req_query(r, "da_huy"), 100000, &cancelled_now))
+        json_object_set_new(model, "cancelled_now", json_integer(cancelled_now));
     set_page(r, model, "Lịch hẹn tại Bộ phận Một cửa");
     web_render(r, 200, "booking/queue", model);
 }
@@ -594,4 +694,141 @@ void page_booking_settings_save(req *r)
     json_object_set(values, "lengths", json_object_get(typed, "lengths"));
     json_decref(typed);
     settings_page(r, e.status, unit, values, &e, false);
+}
+
+/* ---- the desk's tool against a flood ------------------------------------------------- */
+
+/* "08:05 10/03/2026", in Vietnam time */
+static const char *local_datetime(req *r, int64_t t)
+{
+    int y, m, d;
+    cal_to_ymd(cal_local_day(t), &y, &m, &d);
+    return arena_printf(r->a, "%s %02d/%02d/%04d", hhmm(r, cal_local_minutes(t)), d, m, y);
+}
+
+/* The bookings of a day that the desk may still cancel (held or booked, no dossier), kept
+ * when they match the filters: the phone number, and when they were made (from, to). */
+static json_t *flood_matches(req *r, int64_t unit_id, cal_day day, const char *phone, int64_t from, int64_t to)
+{
+    json_t *slots = booking_day_list(req_db(r), r->a, unit_id, day), *out = json_array();
+    size_t i, k;
+    json_t *slot, *b;
+    json_array_foreach(slots, i, slot) {
+        json_array_foreach(json_object_get(slot, "bookings"), k, b) {
+            const char *status = json_get_str(b, "status");
+            int64_t made = json_integer_value(json_object_get(b, "created_at"));
+            if ((strcmp(status, "held") && strcmp(status, "booked")) || json_is_true(json_object_get(b, "has_dossier")))
+                continue;
+            if (*phone && strcmp(json_get_str(b, "phone"), phone)) continue;
+            if ((from && made < from) || (to && made > to)) continue;
+            json_object_set_new(b, "time", json_string(json_get_str(slot, "time")));
+            json_object_set_new(b, "made", json_string(local_datetime(r, made)));
+            json_array_append(out, b);
+        }
+    }
+    json_decref(slots);
+    return out;
+}
+
+/* a filter of the flood page: in the query, or in the cancelling form that carries it */
+static const char *filter(req *r, const char *name)
+{
+    const char *v = req_query(r, name);
+    return v ? v : req_form(r, name);
+}
+
+static void flood_page(req *r, int status, json_t *unit, int64_t unit_id, cal_day day, const err *e)
+{
+    const char *phone_in = filter(r, "sdt"), *from_in = filter(r, "dat_tu"), *to_in = filter(r, "dat_den");
+    char phone[16] = "";
+    int64_t from = 0, to = 0;
+    err bad = {0};
+    if (phone_in && *phone_in && !text_phone_vn(phone_in, phone)) {
+        err_set(&bad, 400, "Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) hoặc số cố định 11 chữ số.", "flood phone");
+        err_field(&bad, "sdt");
+    } else if ((from_in && *from_in && !cal_parse_local_time(from_in, &from)) ||
+               (to_in && *to_in && !cal_parse_local_time(to_in, &to))) {
+        err_set(&bad, 400, "Thời điểm đặt lịch phải có dạng ngày và giờ, ví dụ 2026-03-10T08:05.", "flood time");
+        err_field(&bad, "dat_tu");
+    }
+    if (bad.status) e = &bad, status = 400;
+    bool filtered = *phone || from || to;
+    json_t *matches = bad.status || !filtered ? json_array() : flood_matches(r, unit_id, day, phone, from, to);
+    json_t *model = json_pack("{s:o, s:{s:s, s:s}, s:o, s:i, s:b, s:s, s:s, s:s}", "unit", unit, "day", "date",
+                              day_iso(r, day), "label", day_label(r, day), "matches", matches, "count",
+                              (int)json_array_size(matches), "filtered", filtered, "sdt", phone_in ? phone_in : "",
+                              "dat_tu", from_in ? from_in : "", "dat_den", to_in ? to_in : "");
+    json_object_set_new(model, "reason", json_string(form_value(r, "ly_do")));
+    if (e) error_into(r, model, e);
+    set_page(r, model, "Hủy nhiều lịch hẹn");
+    web_render(r, status, "booking/flood", model);
+}
+
+void page_booking_flood(req *r)
+{
+    json_t *unit = NULL;
+    int64_t unit_id = staff_unit(r, false, &unit);
+    if (unit_id < 0) {
+        web_error(r, 404, "Không tìm thấy đơn vị.");
+        return;
+    }
+    cal_day day = cal_local_day(req_now(r));
+    const char *ngay = req_query(r, "ngay");
+    if (ngay && *ngay && !cal_parse_date(ngay, &day)) {
+        json_decref(unit);
+        web_error(r, 400, "Ngày phải có dạng NNNN-TT-NN, ví dụ 2026-03-10.");
+        return;
+    }
+    flood_page(r, 200, unit, unit_id, day, NULL);
+}
+
+/* Cancels the ticked bookings at once, audited with the reason. */
+void page_booking_flood_cancel(req *r)
+{
+    json_t *unit = NULL;
+    int64_t unit_id = staff_unit(r, true, &unit);
+    if (unit_id < 0) {
+        web_error(r, 404, "Không tìm thấy đơn vị.");
+        return;
+    }
+    cal_day day;
+    if (!cal_parse_date(req_form(r, "ngay"), &day)) {
+        json_decref(unit);
+        web_error(r, 400, "Ngày phải có dạng NNNN-TT-NN, ví dụ 2026-03-10.");
+        return;
+    }
+    int n = 0;
+    for (const kv *k = r->form; k; k = k->next) n += !strcmp(k->name, "id");
+    int64_t *ids = arena_alloc(r->a, sizeof *ids * (size_t)(n ? n : 1));
+    n = 0;
+    for (const kv *k = r->form; k; k = k->next)
+        if (!strcmp(k->name, "id") && text_parse_uint(k->value, INT64_MAX, &ids[n])) n++;
+    const char *reason = text_trim(r->a, form_value(r, "ly_do"));
+    err e = {0};
+    if (n == 0) {
+        err_set(&e, 400, "Hãy chọn ít nhất một lịch hẹn để hủy.", "none chosen");
+        err_field(&e, "id");
+    } else if (text_char_count(reason) < 3 || text_char_count(reason) > 500) {
+        err_set(&e, 400, "Hãy ghi lý do hủy (từ 3 đến 500 ký tự); lý do được ghi vào nhật ký.", "no reason");
+        err_field(&e, "ly_do");
+    }
+    int done = e.status ? -1 : booking_cancel_many(req_db(r), unit_id, ids, n, reason, r->user->id, req_now(r), &e);
+    if (done < 0) {
+        if (r->want_json) {
+            json_decref(unit);
+            web_err(r, &e);
+        } else {
+            flood_page(r, e.status, unit, unit_id, day, &e);
+        }
+        return;
+    }
+    if (r->want_json) {
+        json_decref(unit);
+        web_json(r, 200, json_pack("{s:i}", "cancelled", done));
+        return;
+    }
+    char *enc_code = NULL;
+    form_url_encode(r->a, json_get_str(unit, "code"), &enc_code);
+    json_decref(unit);
+    web_redirect(r, arena_printf(r->a, "/lich-hen?don_vi=%s&ngay=%s&da_huy=%d", enc_code, day_iso(r, day), done));
 }

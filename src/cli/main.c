@@ -184,24 +184,42 @@ static void forget_secrets(void)
 
 /* ---- subcommands -------------------------------------------------------------------- */
 
+/* Serves, then signs the audit log's last head: every request has ended by then. */
+static int serve_and_checkpoint(app_config *cfg)
+{
+    int rc = app_serve(cfg);
+    db *d = open_db(cfg->db_path);
+    if (d && audit_checkpoint(d, (int64_t)time(NULL)) < 0) {
+        fprintf(stderr, "thanthien: cannot write the audit checkpoint\n");
+        rc = rc ? rc : 1;
+    }
+    db_close(d);
+    audit_anchor_close();
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     const char *usage = "serve --db PATH --port N [--listen ADDR] [--max-body BYTES] [--max-per-ip N] "
                         "[--request-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--quiet] "
-                        "[--public-url URL] [--trust-proxy] " NOTIFY_USAGE;
+                        "[--public-url URL] [--trust-proxy] [--audit-key FILE] [--audit-log FILE] " NOTIFY_USAGE;
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nServes the web site and the JSON API. Defaults: --listen 127.0.0.1, "
                "--max-body 10485760, --max-per-ip 32, --request-timeout 30, --idle-timeout 60, "
                "--max-connections 256.\n--public-url is the address citizens reach the site at, for the links in "
                "messages (default http://ADDR:PORT).\n--trust-proxy: behind nginx on the same machine, take the client's address from the last "
-               "X-Forwarded-For hop (for the tracking lookup's limit on wrong guesses).\nWith --smtp-url, --sms-url or --zalo-url the notification outbox is sent "
+               "X-Forwarded-For hop (for the tracking lookup's limit on wrong guesses).\n--audit-key FILE (created, mode 0600, "
+               "when missing) and --audit-log FILE anchor the audit log: every minute its head is signed and appended to "
+               "FILE; defaults: DB.audit-key and DB.audit-log; in production put both on another disk, owned by another "
+               "user.\nWith --smtp-url, --sms-url or --zalo-url the notification outbox is sent "
                "too (see 'thanthien notify --help').\n",
                usage);
         return 0;
     }
     opt opts[] = {{"--db", 1},          {"--port", 1},         {"--listen", 1},          {"--max-body", 1},
                   {"--max-per-ip", 1},  {"--request-timeout", 1}, {"--idle-timeout", 1}, {"--max-connections", 1},
-                  {"--quiet", 0},       {"--public-url", 1},   {"--trust-proxy", 0}, NOTIFY_OPTS,           {NULL, 0}};
+                  {"--quiet", 0},       {"--public-url", 1},   {"--trust-proxy", 0}, {"--audit-key", 1},
+                  {"--audit-log", 1},   NOTIFY_OPTS,           {NULL, 0}};
     const char *pos[1];
     int npos;
     if (parse("serve", usage, argc, argv, opts, pos, 0, &npos)) return 2;
@@ -242,7 +260,12 @@ static int cmd_serve(int argc, char **argv)
     /* letters of care follow the dossiers' results and apologies (letter.h) */
     dossier_listen(letter_on_dossier_event);
     i18n_init(cfg.locale_dir ? cfg.locale_dir : "build/locale");
-    if (!notify_configured(&nc)) return app_serve(&cfg);
+    err ae = {0};
+    if (audit_anchor_open(cfg.db_path, get(opts, "--audit-key"), get(opts, "--audit-log"), &ae) != 0) {
+        fprintf(stderr, "thanthien: %s (%s)\n", ae.user, ae.log);
+        return 1;
+    }
+    if (!notify_configured(&nc)) return serve_and_checkpoint(&cfg);
     /* the sender has a pool of its own, so it never waits for a request's connection */
     db *d = open_db(cfg.db_path);
     db_close(d);
@@ -254,7 +277,7 @@ static int cmd_serve(int argc, char **argv)
         forget_secrets();
         return 1;
     }
-    int rc = app_serve(&cfg);
+    int rc = serve_and_checkpoint(&cfg);
     notify_stop();
     db_pool_close(pool);
     forget_secrets();
@@ -395,6 +418,18 @@ static int cmd_demo(int argc, char **argv)
     return 0;
 }
 
+/* Audit rows a command wrote are anchored at once when the database has its audit key in the
+ * default place (a server made it); otherwise the next server's first checkpoint does it. */
+static void checkpoint_cli(db *d, const char *db_path)
+{
+    char key[PATH_MAX], log[PATH_MAX];
+    audit_default_paths(db_path, NULL, NULL, key, log);
+    err e = {0};
+    if (access(key, F_OK) != 0 || audit_anchor_open(db_path, NULL, NULL, &e) != 0) return;
+    if (audit_checkpoint(d, (int64_t)time(NULL)) < 0) fprintf(stderr, "thanthien: cannot write the audit checkpoint %s\n", log);
+    audit_anchor_close();
+}
+
 static int cmd_user(int argc, char **argv)
 {
     const char *usage = "user add --db PATH --unit CODE --role ROLE --username NAME [--full-name NAME] --password-stdin";
@@ -439,6 +474,7 @@ static int cmd_user(int argc, char **argv)
                               &id, &e);
     sodium_memzero(line, sizeof line);
     arena_free(a);
+    if (rc == 0) checkpoint_cli(d, get(opts, "--db"));
     db_close(d);
     if (rc != 0) {
         fprintf(stderr, "thanthien user add: %s\n", e.user);
@@ -502,6 +538,7 @@ static int cmd_import(int argc, char **argv)
     int rc = catalog_import_csv(d, a, data, len, 0, NULL, NULL, &imported, &report, &e);
     if (rc != 0) fprintf(stderr, "thanthien import procedures: %s\n%s", e.user, report ? report : "");
     else printf("%d procedures imported\n", imported);
+    if (rc == 0) checkpoint_cli(d, get(opts, "--db"));
     arena_free(a);
     free(data);
     db_close(d);
@@ -562,29 +599,38 @@ static int cmd_export(int argc, char **argv)
 
 static int cmd_verify_audit(int argc, char **argv)
 {
-    const char *usage = "verify-audit --db PATH";
+    const char *usage = "verify-audit --db PATH [--audit-key FILE] [--audit-log FILE] [--expect-head ID:HASH]";
     if (wants_help(argc, argv)) {
-        printf("usage: thanthien %s\n\nChecks the hash chain of the audit log. Prints OK, or the first broken row "
-               "and exits 1.\n",
+        printf("usage: thanthien %s\n\nChecks the hash chain of the audit log and, when the checkpoint file exists, "
+               "every checkpoint the server signed with its key: a row removed before the last checkpoint (the last "
+               "rows too), a rewritten log or a forged checkpoint fails. Defaults: DB.audit-key and DB.audit-log.\n"
+               "--expect-head: a head written down earlier (as printed after OK) must still be in the log.\n"
+               "Prints OK and the head, or what is broken, and exits 1.\n",
                usage);
         return 0;
     }
-    opt opts[] = {{"--db", 1}, {NULL, 0}};
+    opt opts[] = {{"--db", 1}, {"--audit-key", 1}, {"--audit-log", 1}, {"--expect-head", 1}, {NULL, 0}};
     const char *pos[1];
     int npos;
     if (parse("verify-audit", usage, argc, argv, opts, pos, 0, &npos)) return 2;
     if (!get(opts, "--db")) return usage_error("verify-audit", usage, "%s", "--db is required");
     db *d = open_db(get(opts, "--db"));
     if (!d) return 1;
-    char why[256] = "";
+    char key[PATH_MAX], log[PATH_MAX], why[PATH_MAX + 256] = "", head[96];
+    audit_default_paths(get(opts, "--db"), get(opts, "--audit-key"), get(opts, "--audit-log"), key, log);
+    audit_check c = {.key_path = key, .log_path = log, .expect_head = get(opts, "--expect-head")};
     int64_t checked = 0;
-    int64_t broken = audit_verify(d, why, sizeof why, &checked);
+    int64_t broken = audit_verify_with(d, &c, why, sizeof why, &checked, head);
     db_close(d);
+    bool anchored = access(log, F_OK) == 0;
     if (broken == 0) {
-        printf("OK: %lld audit rows, chain intact\n", (long long)checked);
+        printf("OK: %lld audit rows, chain intact%s; head %s\n", (long long)checked,
+               anchored ? ", checkpoints signed and matching" : " (no checkpoint file: the last rows are not anchored)",
+               head[0] ? head : "0:(empty)");
         return 0;
     }
-    printf("BROKEN at row %lld: %s\n", (long long)broken, why);
+    if (broken > 0) printf("BROKEN at row %lld: %s\n", (long long)broken, why);
+    else printf("BROKEN: %s\n", why);
     return 1;
 }
 

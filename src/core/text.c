@@ -182,3 +182,73 @@ bool text_phone_vn(const char *in, char out[16])
     memcpy(out + 1, rest, len + 1);   /* at most 11 bytes with the NUL */
     return true;
 }
+
+/* ---- SMS: GSM 03.38 ------------------------------------------------------------------------ */
+
+/* 1 for the basic GSM-7 table, 2 for its extension (an escape and the character), 0 outside */
+static int gsm7_septets(gunichar u)
+{
+    if (u == '\n' || u == '\r' || (u >= ' ' && u <= '_' && u != '`' && u != '[' && u != '\\' && u != ']' && u != '^') ||
+        (u >= 'a' && u <= 'z'))
+        return 1;
+    if (u == '[' || u == '\\' || u == ']' || u == '^' || u == '{' || u == '|' || u == '}' || u == '~' || u == 0x20ac)
+        return 2;
+    static const gunichar basic[] = {0xa3,  0xa5,  0xe8,  0xe9,  0xf9,  0xec,  0xf2,  0xc7,  0xd8,  0xf8,  0xc5,
+                                     0xe5,  0x394, 0x3a6, 0x393, 0x39b, 0x3a9, 0x3a0, 0x3a8, 0x3a3, 0x398, 0x39e,
+                                     0xc6,  0xe6,  0xdf,  0xc9,  0xa4,  0xa1,  0xc4,  0xd6,  0xd1,  0xdc,  0xa7,
+                                     0xbf,  0xe4,  0xf6,  0xf1,  0xfc,  0xe0};
+    for (size_t i = 0; i < sizeof basic / sizeof basic[0]; i++)
+        if (basic[i] == u) return 1;
+    return 0;
+}
+
+char *text_gsm7(arena *a, const char *s)
+{
+    gchar *nfd = g_utf8_normalize(s ? s : "", -1, G_NORMALIZE_NFD);
+    if (!nfd) return arena_strdup(a, "");
+    buf b;
+    buf_init(&b, a);
+    buf_add(&b, "", 0);
+    for (const char *p = nfd; *p; p = g_utf8_next_char(p)) {
+        gunichar u = g_utf8_get_char(p);
+        if (is_combining_mark(u)) continue;
+        const char *ascii = NULL;
+        if (u == 0x0111) ascii = "d";
+        else if (u == 0x0110) ascii = "D";
+        else if (u == 0x2018 || u == 0x2019 || u == 0x201a || u == 0x2032 || u == '`' || u == 0xb4) ascii = "'";
+        else if (u == 0x201c || u == 0x201d || u == 0x201e || u == 0x2033 || u == 0xab || u == 0xbb) ascii = "\"";
+        else if (u == 0x2010 || u == 0x2011 || u == 0x2012 || u == 0x2013 || u == 0x2014 || u == 0x2212 ||
+                 u == 0x2022 || u == 0xb7)
+            ascii = "-";
+        else if (u == 0x2026) ascii = "...";
+        else if (u == '\t' || g_unichar_isspace(u)) ascii = u == '\n' ? "\n" : " ";
+        if (ascii) {
+            buf_puts(&b, ascii);
+            continue;
+        }
+        char tmp[8];
+        if (gsm7_septets(u)) buf_add(&b, tmp, (size_t)g_unichar_to_utf8(u, tmp));
+        else buf_putc(&b, '?');
+    }
+    g_free(nfd);
+    return (char *)buf_cstr(&b);
+}
+
+text_sms text_sms_parts(const char *s)
+{
+    text_sms out = {0};
+    int septets = 0, utf16 = 0;
+    bool gsm = true;
+    for (const char *p = s ? s : ""; *p; p = g_utf8_next_char(p)) {
+        gunichar u = g_utf8_get_char(p);
+        int n = gsm7_septets(u);
+        if (!n) gsm = false;
+        septets += n;
+        utf16 += u > 0xffff ? 2 : 1;
+    }
+    out.unicode = !gsm;
+    out.units = gsm ? septets : utf16;
+    int single = gsm ? 160 : 70, part = gsm ? 153 : 67;
+    out.parts = out.units == 0 ? 0 : out.units <= single ? 1 : (out.units + part - 1) / part;
+    return out;
+}

@@ -45,6 +45,23 @@ char *text_money(arena *a, int64_t dong);
  * false when it is not one. */
 bool text_phone_vn(const char *in, char out[16]);
 
+/* ---- SMS ------------------------------------------------------------------------------
+ * An SMS is sent as GSM-7 when every character is in the GSM 03.38 alphabet (160 characters
+ * a message, 153 a part of a longer one; ^ { } [ ] ~ | \ and the euro sign take two), else
+ * as UCS-2 (70 a message, 67 a part). Vietnamese with its marks is always UCS-2. */
+
+/* Vietnamese without marks (đ -> d, Đ -> D, case kept), typographic quotes, dashes, ellipses
+ * and spaces as their ASCII forms, and '?' for anything else outside GSM-7: a text that is
+ * sent as GSM-7 whatever was typed. s must be valid UTF-8. */
+char *text_gsm7(arena *a, const char *s);
+
+typedef struct {
+    int parts;      /* messages the operator charges; 0 for an empty text */
+    int units;      /* septets (GSM-7) or UTF-16 code units (UCS-2) */
+    bool unicode;   /* sent as UCS-2 */
+} text_sms;
+text_sms text_sms_parts(const char *s);
+
 /* The characters of codes people read off paper or over the phone (lookup secrets, booking
  * codes): digits and capitals that cannot be mistaken for one another, no 0/O, 1/I/L. */
 #define TEXT_CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -23,7 +23,7 @@
 #include "../core/text.h"
 #include "message.h"
 
-const char *const notify_events[] = {"receipt", "supplement", "refusal", "due_soon", "apology", "result_ready", "letter", NULL};
+const char *const notify_events[] = {"receipt", "supplement", "refusal", "due_soon", "apology", "result_ready", "letter", "booking_code", NULL};
 const char *const notify_channels[] = {"email", "sms", "zalo", NULL};
 
 static bool in_list(const char *const *list, const char *s)
@@ -42,6 +42,7 @@ const char *notify_event_label(const char *event)
     if (!strcmp(event, "apology")) return N_("Xin lỗi, hẹn lại ngày trả");
     if (!strcmp(event, "result_ready")) return N_("Đã có kết quả");
     if (!strcmp(event, "letter")) return N_("Gửi thư (chúc mừng, chia buồn, cảm ơn, xin lỗi)");
+    if (!strcmp(event, "booking_code")) return N_("Mã xác nhận đặt lịch hẹn");
     return event;
 }
 
@@ -76,39 +77,41 @@ static const struct {
      "tại {{link}} bằng mã hồ sơ và mã bí mật {{secret}} (in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả); "
      "xin giữ kín mã bí mật.\nKhi đến nhận kết quả, ông/bà vui lòng mang theo Giấy tiếp nhận hồ sơ và hẹn trả "
      "kết quả." SIGN,
-     "{{unit}} đã tiếp nhận hồ sơ {{code}} ({{procedure}}), hẹn trả ngày {{due}}. Tra cứu: {{link}} mã bí mật "
-     "{{secret}}"},
+     "{{unit}} đã nhận hồ sơ {{code}}, hẹn trả {{due}}. Tra cứu {{link}} mã {{secret}}"},
     {"supplement", "Hồ sơ {{code}} cần bổ sung, hoàn thiện",
      "Kính gửi ông/bà {{name}},\n\nHồ sơ {{code}} ({{procedure}}) của ông/bà cần được bổ sung, hoàn thiện như "
      "sau:\n{{reason}}\n\nĐề nghị ông/bà bổ sung hồ sơ tại {{unit}}. Thời hạn giải quyết được tính lại từ ngày "
      "nhận đủ hồ sơ hợp lệ. Chi tiết trong Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ; tra cứu tại {{link}}." SIGN,
-     "{{unit}}: hồ sơ {{code}} cần bổ sung: {{reason}}. Tra cứu: {{link}}"},
+     "Hồ sơ {{code}} cần bổ sung: {{reason}}. {{unit}}"},
     {"refusal", "Hồ sơ {{code}} không được tiếp nhận, giải quyết",
      "Kính gửi ông/bà {{name}},\n\n{{unit}} thông báo hồ sơ {{code}} ({{procedure}}) của ông/bà không được tiếp "
      "nhận, giải quyết.\nLý do: {{reason}}\n\nChi tiết trong Phiếu từ chối tiếp nhận, giải quyết hồ sơ. Nếu cần "
      "hướng dẫn thêm, mời ông/bà liên hệ {{unit}}." SIGN,
-     "{{unit}}: hồ sơ {{code}} không được tiếp nhận, giải quyết. Lý do: {{reason}}"},
+     "Hồ sơ {{code}} không được tiếp nhận, giải quyết. Lý do: {{reason}}. {{unit}}"},
     {"due_soon", "Hồ sơ {{code}} sắp đến hạn trả kết quả ({{due}})",
      "Hồ sơ {{code}} ({{procedure}}) của ông/bà {{name}} đến hạn trả kết quả ngày {{due}}.\n\nNếu không thể trả "
      "kết quả đúng hạn, đề nghị báo cáo lãnh đạo và lập Phiếu xin lỗi và hẹn lại ngày trả kết quả, gửi người dân "
      "trước ngày hẹn.\n\nXem hồ sơ: {{link}}\n\n{{unit}} – hệ thống Thân Thiện",
-     "Hồ sơ {{code}} ({{procedure}}) đến hạn trả kết quả ngày {{due}}. Nếu chậm, lập Phiếu xin lỗi trước ngày "
-     "hẹn."},
+     "Hồ sơ {{code}} đến hạn trả {{due}}. Nếu chậm, lập Phiếu xin lỗi trước hạn."},
     {"apology", "Xin lỗi và hẹn lại ngày trả kết quả hồ sơ {{code}}",
      "Kính gửi ông/bà {{name}},\n\n{{unit}} chân thành xin lỗi ông/bà vì hồ sơ {{code}} ({{procedure}}) chưa "
      "được giải quyết xong đúng hẹn ngày {{due}}.\nLý do: {{reason}}\n\nChúng tôi xin hẹn trả kết quả vào ngày "
      "{{new_due}}. Rất mong ông/bà thông cảm." SIGN,
-     "{{unit}} xin lỗi ông/bà: hồ sơ {{code}} chưa giải quyết xong đúng hẹn. Lý do: {{reason}}. Hẹn trả lại "
-     "ngày {{new_due}}."},
+     "{{unit}} xin lỗi: hồ sơ {{code}} chưa xong đúng hẹn ({{reason}}). Hẹn trả lại {{new_due}}."},
     {"result_ready", "Hồ sơ {{code}} đã có kết quả",
      "Kính gửi ông/bà {{name}},\n\nHồ sơ {{code}} ({{procedure}}) của ông/bà đã có kết quả. Mời ông/bà đến "
      "{{unit}} nhận kết quả trong giờ làm việc, mang theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả (nếu đã đăng "
      "ký nhận qua bưu chính, kết quả sẽ được gửi đến địa chỉ của ông/bà).\n\nTra cứu: {{link}}" SIGN,
-     "{{unit}}: hồ sơ {{code}} đã có kết quả. Mời ông/bà đến nhận, mang theo giấy hẹn trả kết quả."},
+     "Hồ sơ {{code}} đã có kết quả. Mời ông/bà đến nhận, mang theo giấy hẹn. {{unit}}"},
     {"letter", "{{unit}} gửi ông/bà {{title}}",
      "Kính gửi ông/bà {{name}},\n\n{{unit}} trân trọng gửi ông/bà {{title}}. Ông/bà xem và tải thư tại:\n"
      "{{link}}" SIGN,
-     "{{unit}} trân trọng gửi ông/bà {{title}}: {{link}}"},
+     "{{unit}} gửi ông/bà {{title}}: {{link}}"},
+    /* {{code}} the booking, {{secret}} the 6-digit code, {{due}} the time booked */
+    {"booking_code", "Mã xác nhận lịch hẹn {{code}}",
+     "Mã xác nhận lịch hẹn {{code}} lúc {{due}} là {{secret}}. Mã có hiệu lực 5 phút; xin đừng cho ai biết mã "
+     "này." SIGN,
+     "Ma xac nhan lich hen {{code}}: {{secret}} (5 phut). Khong chia se ma nay."},
 };
 
 int notify_template_get(db *d, arena *a, int64_t unit_id, const char *event, const char *channel,
@@ -228,8 +231,10 @@ static int enqueue_in(db *d, arena *a, const notify_msg *m, err *e)
         }
         const char *subject = notify_one_line(a, notify_subst(a, t.subject, values));
         const char *body = notify_subst(a, t.body, values);
-        /* an SMS template written without diacritics is sent without them (notify.h) */
-        if (strcmp(rows[i].channel, "email") && notify_is_ascii(t.body)) body = notify_unaccent(a, body);
+        /* an SMS template written without diacritics is sent without them, and so is every SMS
+         * of a unit that chose it (notify.h): as clean GSM-7 text */
+        bool plain_sms = !strcmp(rows[i].channel, "sms") && notify_sms_plain(d, m->unit_id);
+        if (plain_sms || (strcmp(rows[i].channel, "email") && notify_is_ascii(t.body))) body = text_gsm7(a, body);
         if (insert_row(d, m, rows[i].channel, rows[i].recipient, subject, body, now) != DB_DONE) {
             err_set(e, 500, "Không tạo được thông báo.", "insert outbox: %s", db_errmsg(d));
             return -1;
@@ -239,12 +244,83 @@ static int enqueue_in(db *d, arena *a, const notify_msg *m, err *e)
     return queued;
 }
 
+int64_t notify_count_sent_to(db *d, const char *event, const char *recipient, int64_t since)
+{
+    arena *a = arena_new();
+    const char *norm = notify_phone_normalize(a, recipient);
+    db_stmt *s = db_prepare(d, "SELECT count(*) FROM outbox WHERE event = ? AND recipient = ? AND created_at > ?");
+    int64_t n = -1;
+    if (s) {
+        db_bind_text(s, 1, event);
+        db_bind_text(s, 2, norm ? norm : recipient);
+        db_bind_int(s, 3, since);
+        n = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+        db_done(s);
+    }
+    arena_free(a);
+    return n;
+}
+
 int notify_enqueue(db *d, const notify_msg *m, err *e)
 {
     arena *a = arena_new();
     int n = enqueue_in(d, a, m, e);
     arena_free(a);
     return n;
+}
+
+/* ---- the unit's choice of SMS without diacritics ------------------------------------------ */
+
+bool notify_sms_plain(db *d, int64_t unit_id)
+{
+    int64_t chain[16];
+    int n = account_unit_chain(d, unit_id, chain, 16);
+    db_stmt *s = db_prepare(d, "SELECT sms_plain FROM notify_unit_settings WHERE unit_id = ?");
+    bool plain = false, found = false;
+    for (int i = 0; s && i < n && !found; i++) {
+        db_bind_int(s, 1, chain[i]);
+        if (db_step(s) == DB_ROW) found = true, plain = db_col_int(s, 0) != 0;
+        db_done(s);
+    }
+    return plain;
+}
+
+int notify_sms_plain_save(db *d, int64_t unit_id, bool plain, int64_t actor_id, err *e)
+{
+    int64_t now = (int64_t)time(NULL);
+    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    db_stmt *s = db_prepare(d, "INSERT INTO notify_unit_settings (unit_id, sms_plain, updated_at) VALUES (?1, ?2, ?3) "
+                               "ON CONFLICT (unit_id) DO UPDATE SET sms_plain = excluded.sms_plain, "
+                               "updated_at = excluded.updated_at");
+    int rc = DB_ERROR;
+    if (s) {
+        db_bind_int(s, 1, unit_id);
+        db_bind_int(s, 2, plain ? 1 : 0);
+        db_bind_int(s, 3, now);
+        rc = db_step(s);
+        db_done(s);
+    }
+    if (rc != DB_DONE ||
+        audit_append(d, now, actor_id, unit_id, "notify.sms_plain", "unit", unit_id, json_pack("{s:b}", "sms_plain", plain)) ||
+        db_commit(d) != DB_DONE) {
+        db_rollback(d);
+        err_set(e, 500, "Không lưu được cài đặt tin nhắn.", "sms plain: %s", db_errmsg(d));
+        return -1;
+    }
+    return 0;
+}
+
+text_sms notify_sms_preview(db *d, arena *a, int64_t unit_id, const char *body)
+{
+    /* values as long as real ones usually are */
+    const char *values[NOTIFY_NVARS] = {
+        [NV_CODE] = "000.00.19.H19-260310-0001", [NV_SECRET] = "7K3Q9P", [NV_NAME] = "Nguyễn Thị Minh Anh",
+        [NV_PROCEDURE] = "Đăng ký khai sinh",    [NV_DUE] = "12/03/2026",  [NV_NEW_DUE] = "16/03/2026",
+        [NV_REASON] = "thiếu bản sao giấy chứng sinh",   [NV_UNIT] = unit_signature(d, a, unit_id),
+        [NV_LINK] = "https://dichvucong.example.vn/tra-cuu", [NV_TITLE] = "thư chúc mừng"};
+    const char *text = notify_subst(a, body, values);
+    if (notify_sms_plain(d, unit_id) || notify_is_ascii(body)) text = text_gsm7(a, text);
+    return text_sms_parts(text);
 }
 
 /* ---- templates: saving ------------------------------------------------------------------- */

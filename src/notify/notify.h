@@ -13,7 +13,9 @@
  * ancestor's (a province words them once for its communes), else the built-in default.
  * SMS: a template written without diacritics is sent without diacritics, the values (names,
  * procedure) included, so a message fits the 160 characters of one GSM SMS instead of the 70
- * of a Unicode one; the built-in defaults keep their diacritics, so each unit decides. */
+ * of a Unicode one; the built-in defaults keep their diacritics (and are short), and a unit
+ * may choose to send every SMS without diacritics (notify_sms_plain; its communes inherit the
+ * choice), as clean GSM-7 text (core/text.h text_gsm7). */
 #ifndef TT_NOTIFY_H
 #define TT_NOTIFY_H
 
@@ -23,10 +25,13 @@
 
 #include "../core/arena.h"
 #include "../core/err.h"
+#include "../core/text.h"
 #include "../store/db.h"
 
 /* Events, by name: "receipt", "supplement", "refusal", "due_soon", "apology", "result_ready",
- * "letter" (a letter of care sent electronically: its link, src/letter).
+ * "letter" (a letter of care sent electronically: its link, src/letter), "booking_code" (the
+ * 6-digit code that confirms a public booking, src/booking: {{code}} the booking, {{secret}}
+ * the code, {{due}} the time booked).
  * due_soon is a warning to the official in charge (the caller gives their e-mail / phone);
  * the others go to the applicant. */
 typedef struct {
@@ -77,15 +82,28 @@ void notify_stop(void);
 /* Asks a running sender to look now (after a commit that queued rows, or a retry). */
 void notify_wake(void);
 
+/* Rows of an event queued for a recipient (normalised as notify_enqueue does) since a time:
+ * what a feature limits, e.g. the SMS codes a phone received in a day. -1 on error. */
+int64_t notify_count_sent_to(db *d, const char *event, const char *recipient, int64_t since);
+
 /* Whether the outbox can send to this e-mail address (the rule intake also applies). */
 bool notify_email_ok(const char *s);
 /* One pass over the rows due now, synchronously (tests, `thanthien notify --once`): rows
  * attempted, -1 when the database failed. */
 int notify_run_once(db_pool *pool, const notify_config *cfg);
 
+/* ---- SMS without diacritics, and what a message costs --------------------------------- */
+
+/* The unit's choice, else its nearest ancestor's, else false. */
+bool notify_sms_plain(db *d, int64_t unit_id);
+/* Saves it in its own transaction, audited. */
+int notify_sms_plain_save(db *d, int64_t unit_id, bool plain, int64_t actor_id, err *e);
+/* The parts an SMS of this template costs at the unit, with typical values filled in. */
+text_sms notify_sms_preview(db *d, arena *a, int64_t unit_id, const char *body);
+
 /* ---- templates and the staff page ----------------------------------------------------- */
 
-extern const char *const notify_events[];     /* the six events, NULL-terminated */
+extern const char *const notify_events[];     /* the events above, NULL-terminated */
 extern const char *const notify_channels[];   /* "email", "sms", "zalo", NULL */
 const char *notify_event_label(const char *event);       /* Vietnamese msgid */
 const char *notify_channel_label(const char *channel);   /* Vietnamese msgid */
@@ -120,6 +138,7 @@ struct req;
 void page_notify(struct req *r);
 void page_notify_template_save(struct req *r);
 void page_notify_retry(struct req *r);
+void page_notify_sms_plain(struct req *r);   /* POST /thong-bao/sms-khong-dau */
 int64_t scope_notify_query(struct req *r);    /* ?don_vi=CODE, else the viewer's unit */
 int64_t scope_notify_outbox(struct req *r);   /* the unit of outbox row {id} */
 

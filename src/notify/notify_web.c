@@ -107,6 +107,12 @@ static json_t *templates_model(req *r, int64_t unit_id, json_t *typed)
                                   "source_label", source, "is_email", !strcmp(notify_channels[k], "email"), "own",
                                   !strcmp(t.source, "unit"));
             json_object_set_new(c, "id", json_string(arena_printf(r->a, "mau-%s-%s", notify_events[i], notify_channels[k])));
+            if (!strcmp(notify_channels[k], "sms")) {
+                /* what one message costs: parts of 160/153 (GSM-7) or 70/67 (UCS-2) characters */
+                text_sms p = notify_sms_preview(d, r->a, unit_id, t.body);
+                json_object_set_new(c, "sms", json_pack("{s:i, s:i, s:b}", "parts", p.parts, "units", p.units,
+                                                        "unicode", p.unicode));
+            }
             if (typed && !strcmp(json_get_str(typed, "event"), notify_events[i]) &&
                 !strcmp(json_get_str(typed, "channel"), notify_channels[k])) {
                 json_object_set(c, "subject", json_object_get(typed, "subject"));
@@ -182,6 +188,7 @@ static void notify_page(req *r, int64_t unit_id, int status, const err *e, const
     json_object_set_new(model, "vars", vars);
     json_object_set_new(model, "templates", templates_model(r, unit_id, typed));
     json_object_set_new(model, "can_edit", json_boolean(may_edit_templates(r)));
+    json_object_set_new(model, "sms_plain", json_boolean(notify_sms_plain(d, unit_id)));
     if (e) {
         json_object_set_new(model, "error", json_string(T(r, e->user)));
         if (bad) json_object_set_new(model, "bad_variable", json_string(bad));
@@ -247,4 +254,28 @@ void page_notify_retry(req *r)
     json_t *unit = account_unit_get_by_id(req_db(r), unit_id);
     web_redirect(r, arena_printf(r->a, "/thong-bao?don_vi=%s&da_gui_lai=1", json_get_str(unit, "code")));
     json_decref(unit);
+}
+
+/* The unit's choice of SMS without diacritics (a leader's or an administrator's). */
+void page_notify_sms_plain(req *r)
+{
+    const char *code = req_form(r, "don_vi");   /* the route's scope has checked it is the viewer's */
+    int64_t unit_id = code ? account_unit_id(req_db(r), code) : -1;
+    if (unit_id <= 0) {
+        web_error(r, 400, "Không tìm thấy đơn vị.");
+        return;
+    }
+    if (!may_edit_templates(r)) {
+        web_error(r, 403, "Chỉ lãnh đạo đơn vị hoặc quản trị viên được sửa mẫu thông báo.");
+        return;
+    }
+    const char *v = req_form(r, "sms_plain");
+    bool plain = v && !strcmp(v, "1");
+    err e = {0};
+    if (notify_sms_plain_save(req_db(r), unit_id, plain, r->user->id, &e) != 0) {
+        web_err(r, &e);
+        return;
+    }
+    if (r->want_json) web_json(r, 200, json_pack("{s:b}", "sms_plain", plain));
+    else web_redirect(r, arena_printf(r->a, "/thong-bao?don_vi=%s&da_luu=1#mau", code));
 }

@@ -1,39 +1,53 @@
-/* housekeeping.c -- the server's periodic chores, on one background thread: every few
- * minutes it queues the due-soon warnings of dossiers about to be late (the notification
- * outbox delivers them). The thread sleeps on a condition variable so a stop is immediate. */
+/* housekeeping.c -- the server's periodic chores, on one background thread: every minute it
+ * signs a checkpoint of the audit log's head (audit.h) and releases booking holds whose SMS
+ * code did not come in time (booking.h); every five minutes it queues the due-soon warnings
+ * of dossiers about to be late (the notification outbox delivers them). The thread sleeps on
+ * a condition variable so a stop is immediate. */
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 
+#include "../audit/audit.h"
+#include "../booking/booking.h"
 #include "../dossier/dossier.h"
 #include "app.h"
 
-#define HOUSEKEEPING_SECONDS 300
+#define HOUSEKEEPING_SECONDS 60
+#define DUE_SOON_EVERY 5          /* rounds: every five minutes */
 
 static pthread_t thread;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static bool running, stopping;
 
-static void chores(db_pool *pool)
+static void chores(db_pool *pool, int round)
 {
     db *d = db_acquire(pool);
-    arena *a = arena_new();
-    err e = {0};
-    int n = dossier_warn_due_soon(d, a, time(NULL), &e);
-    if (n > 0) fprintf(stderr, "{\"level\":\"info\",\"msg\":\"due-soon warnings queued\",\"count\":%d}\n", n);
-    if (e.status) fprintf(stderr, "{\"level\":\"error\",\"msg\":\"due-soon\",\"detail\":\"%s\"}\n", e.log);
-    arena_free(a);
+    int64_t now = time(NULL);
+    if (audit_checkpoint(d, now) < 0) fprintf(stderr, "{\"level\":\"error\",\"msg\":\"audit checkpoint not written\"}\n");
+    err busy = {0}, e = {0};
+    if (db_begin_write_or_busy(d, &busy) == 0) {
+        int n = booking_expire_holds(d, now);
+        if (n < 0 || db_commit(d) != DB_DONE) db_rollback(d);
+    }
+    if (round % DUE_SOON_EVERY == 0) {
+        arena *a = arena_new();
+        int n = dossier_warn_due_soon(d, a, now, &e);
+        if (n > 0) fprintf(stderr, "{\"level\":\"info\",\"msg\":\"due-soon warnings queued\",\"count\":%d}\n", n);
+        if (e.status) fprintf(stderr, "{\"level\":\"error\",\"msg\":\"due-soon\",\"detail\":\"%s\"}\n", e.log);
+        arena_free(a);
+    }
     db_release(pool, d);
 }
 
 static void *loop(void *arg)
 {
     db_pool *pool = arg;
+    int round = 0;
     pthread_mutex_lock(&mu);
     while (!stopping) {
         pthread_mutex_unlock(&mu);
-        chores(pool);
+        chores(pool, round++);
         pthread_mutex_lock(&mu);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);

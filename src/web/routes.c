@@ -66,13 +66,18 @@ const route routes[] = {
     {"GET", "/dat-lich/tra-cuu", page_booking_lookup, ACCESS_PUBLIC, NULL},
     {"GET", "/dat-lich/{code}", page_booking_show, ACCESS_PUBLIC, NULL},
     {"POST", "/dat-lich/{code}/huy", page_booking_cancel, ACCESS_PUBLIC, NULL},
+    {"POST", "/dat-lich/{code}/xac-nhan", page_booking_confirm, ACCESS_PUBLIC, NULL},
+    {"POST", "/dat-lich/{code}/gui-lai-ma", page_booking_resend, ACCESS_PUBLIC, NULL},
     /* the desk's roles (officer, leader, admin); settings are further kept to leaders and admins */
     {"GET", "/lich-hen", page_booking_queue, ACCESS_EDIT_CATALOG, scope_booking_unit},
     {"GET", "/lich-hen/cai-dat", page_booking_settings, ACCESS_EDIT_CATALOG, scope_booking_unit},
+    {"GET", "/lich-hen/huy-hang-loat", page_booking_flood, ACCESS_EDIT_CATALOG, scope_booking_unit},
+    {"POST", "/lich-hen/huy-hang-loat", page_booking_flood_cancel, ACCESS_EDIT_CATALOG, scope_unit_form},
     {"POST", "/lich-hen/cai-dat", page_booking_settings_save, ACCESS_EDIT_CATALOG, scope_unit_form},
     {"POST", "/lich-hen/{id}/trang-thai", page_booking_status, ACCESS_EDIT_CATALOG, scope_booking_param},
     {"GET", "/thong-bao", page_notify, ACCESS_EDIT_CATALOG, scope_notify_query},
     {"POST", "/thong-bao/mau", page_notify_template_save, ACCESS_EDIT_CATALOG, scope_unit_form},
+    {"POST", "/thong-bao/sms-khong-dau", page_notify_sms_plain, ACCESS_EDIT_CATALOG, scope_unit_form},
     {"POST", "/thong-bao/{id}/gui-lai", page_notify_retry, ACCESS_EDIT_CATALOG, scope_notify_outbox},
     /* letters of care; literal routes before {id}, templates before {id}/{action} */
     {"GET", "/thu", page_letter_list, ACCESS_DESK | ACCESS_ADMIN, NULL},

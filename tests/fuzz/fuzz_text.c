@@ -7,7 +7,8 @@
  *   - folding is idempotent on valid input: fold(fold(x)) == fold(x);
  *   - text_trim() output is a substring of its input without outer spaces;
  *   - text_parse_uint(s, max) never reports a value above max (or below 0);
- *   - text_money(v) (v from the first 8 input bytes) parses back to |v| with text_parse_uint.
+ *   - text_money(v) (v from the first 8 input bytes) parses back to |v| with text_parse_uint;
+ *   - text_gsm7() output is sent as GSM-7 (text_sms_parts says not Unicode) and is idempotent.
  * corpus/text/parse_uint_above_max is the input that once got "7" past a max of 5. */
 #include <glib.h>
 #include <stdint.h>
@@ -77,6 +78,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (!nl) CHECK(text_char_count(out) <= 40);
         check_folded(a, out);
+        const char *g = text_gsm7(a, out);
+        CHECK(!text_sms_parts(g).unicode);
+        CHECK(!strcmp(text_gsm7(a, g), g));
         /* the folded key of NFC and of the raw (maybe NFD) input meet */
         CHECK(!strcmp(text_fold(a, out), text_fold(a, z)));
     }

@@ -477,3 +477,44 @@ static int pages(const char *text)
     for (; *text; text++) n += *text == '\f';
     return n;
 }
+
+/* ---- public booking: the SMS code that confirms a hold ------------------------------- */
+
+/* The 6-digit code of the SMS a public booking's hold queued (read from the outbox row). */
+static void booking_sms_code(const char *booking_code, char out[8])
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    out[0] = '\0';
+    assert_int_equal(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT body FROM outbox WHERE event = 'booking_code' AND channel = 'sms' "
+                                           "AND instr(body, ?) > 0 ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, booking_code, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *p = strstr((const char *)sqlite3_column_text(st, 0), booking_code) + strlen(booking_code);
+        while (*p && (*p < '0' || *p > '9')) p++;
+        if (strspn(p, "0123456789") == 6) snprintf(out, 8, "%.6s", p);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    if (!out[0]) fail_msg("no SMS code queued for %s", booking_code);
+}
+
+/* The booking code ("DL-XXXXXX") on a hold's page. */
+static void booking_code_of(const response *r, char code[16])
+{
+    const char *c = strstr(r->body, "<strong>DL-");
+    if (!c) fail_msg("no booking code in:\n%.2000s", r->body);
+    snprintf(code, 16, "%.9s", c + strlen("<strong>"));
+}
+
+/* Types the SMS code of a hold: the answer of POST /dat-lich/{code}/xac-nhan. */
+static response confirm_booking(const char *code, const char *cookie, const char *csrf)
+{
+    char sms[8], path[64], body[160];
+    booking_sms_code(code, sms);
+    snprintf(path, sizeof path, "/dat-lich/%s/xac-nhan", code);
+    snprintf(body, sizeof body, "_csrf=%s&sms_code=%s", csrf, sms);
+    return request("POST", path, body, cookie, NULL);
+}

@@ -30,6 +30,7 @@
 #include "../../src/catalog/catalog.h"
 #include "../../src/core/arena.h"
 #include "../../src/core/calendar.h"
+#include "../../src/core/keyed_limit.h"
 #include "../../src/demo/demo.h"
 #include "../../src/store/db.h"
 
@@ -195,8 +196,9 @@ static void test_codes_and_masks(void **state)
     assert_false(booking_code_normalize("", out));
     assert_string_equal(booking_mask_name(fx->a, "Nguyễn Văn An"), "N. V. A.");
     assert_string_equal(booking_mask_name(fx->a, "  Đặng   thị Ánh "), "Đ. t. Á.");
-    assert_string_equal(booking_mask_phone(fx->a, "0912345678"), "091****678");
-    assert_string_equal(booking_mask_phone(fx->a, "02083123456"), "020*****456");
+    /* two digits shown: with five shown, the four hidden ones were guessed in a few thousand tries */
+    assert_string_equal(booking_mask_phone(fx->a, "0912345678"), "********78");
+    assert_string_equal(booking_mask_phone(fx->a, "02083123456"), "*********56");
 }
 
 /* ---- settings ----------------------------------------------------------------------------- */
@@ -452,21 +454,21 @@ static void test_capacity_phone_and_cancel(void **state)
 
     /* cancelling: the wrong phone is refused, the right one frees the place */
     memset(&e, 0, sizeof e);
-    assert_int_equal(booking_cancel(d, b[1].code, "0912000109", NOW, &e), -1);
+    assert_int_equal(booking_cancel(d, b[1].code, "0912000109", "127.0.0.1", NOW, &e), -1);
     assert_int_equal(e.status, 403);
     assert_int_equal(bookings_at(d, slot), 3);
     memset(&e, 0, sizeof e);
-    assert_int_equal(booking_cancel(d, b[1].code, "0912 000 102", NOW, &e), 0);
+    assert_int_equal(booking_cancel(d, b[1].code, "0912 000 102", "127.0.0.1", NOW, &e), 0);
     assert_int_equal(bookings_at(d, slot), 2);
     booking_row c;
     assert_int_equal(booking_get(d, b[1].id, &c, &e), 0);
     assert_string_equal(c.status, "cancelled");
     memset(&e, 0, sizeof e);
-    assert_int_equal(booking_cancel(d, b[1].code, "0912000102", NOW, &e), -1);   /* twice */
+    assert_int_equal(booking_cancel(d, b[1].code, "0912000102", "127.0.0.1", NOW, &e), -1);   /* twice */
     assert_int_equal(e.status, 409);
     /* after the slot began it cannot be cancelled any more */
     memset(&e, 0, sizeof e);
-    assert_int_equal(booking_cancel(d, b[0].code, "0912000101", slot + 60, &e), -1);
+    assert_int_equal(booking_cancel(d, b[0].code, "0912000101", "127.0.0.1", slot + 60, &e), -1);
     assert_int_equal(e.status, 409);
     /* the freed place is taken by the next citizen, and the phone that cancelled may book again */
     memset(&e, 0, sizeof e);
@@ -475,6 +477,189 @@ static void test_capacity_phone_and_cancel(void **state)
     assert_int_equal(e.status, 409);
     assert_string_equal(e.field, "time");   /* full again */
     assert_int_equal(bookings_at(d, slot), 3);
+}
+
+
+/* ---- holds, SMS codes and guessing (the flood of the issue) ------------------------------- */
+
+static keyed_limit test_limit = KEYED_LIMIT_INIT(600, 3);
+
+static void test_keyed_limit_counts_per_address(void **state)
+{
+    (void)state;
+    keyed_limit_reset(&test_limit);
+    char k1[72], k2[72];
+    assert_string_equal(keyed_limit_addr("203.0.113.7", k1), "203.0.113.7");
+    /* an IPv6 client by its /64: a household or a phone changes the rest at will */
+    assert_string_equal(keyed_limit_addr("2001:db8:1:2:aaaa::1", k1), "2001:db8:1:2:");
+    assert_string_equal(keyed_limit_addr("2001:db8:1:2:bbbb::9", k2), "2001:db8:1:2:");
+    for (int i = 0; i < 3; i++) assert_true(keyed_limit_take(&test_limit, k1, 1000 + i));
+    assert_false(keyed_limit_take(&test_limit, k2, 1010));        /* the same /64 */
+    assert_false(keyed_limit_allowed(&test_limit, k1, 1599));
+    assert_true(keyed_limit_allowed(&test_limit, "198.51.100.1", 1010));   /* another address */
+    assert_true(keyed_limit_allowed(&test_limit, k1, 1600));       /* the window has passed */
+    /* a flood of distinct addresses fills the table: a new one waits (fails closed) */
+    char key[72];
+    for (int i = 0; i < 3 * KEYED_LIMIT_SLOTS; i++) {
+        snprintf(key, sizeof key, "10.%d.%d.%d", i >> 16 & 255, i >> 8 & 255, i & 255);
+        keyed_limit_hit(&test_limit, key, 2000);
+    }
+    assert_false(keyed_limit_allowed(&test_limit, "192.0.2.200", 2001));
+    assert_true(keyed_limit_allowed(&test_limit, "192.0.2.200", 2600));
+    keyed_limit_reset(&test_limit);
+}
+
+/* The code of the last SMS queued for a booking code (the outbox row's text). */
+static void sms_code_of(fixture *fx, const char *code, char out[8])
+{
+    db_stmt *s = db_prepare(fx->d, "SELECT body FROM outbox WHERE event = 'booking_code' AND instr(body, ?) > 0 "
+                                   "ORDER BY id DESC LIMIT 1");
+    db_bind_text(s, 1, code);
+    assert_int_equal(db_step(s), DB_ROW);
+    const char *p = strstr(db_col_text(s, 0), code) + strlen(code);
+    while (*p && (*p < '0' || *p > '9')) p++;
+    assert_int_equal(strspn(p, "0123456789"), 6);
+    snprintf(out, 8, "%.6s", p);
+    db_done(s);
+}
+
+static int hold(fixture *fx, int64_t slot, const char *phone, booking_row *out, err *e)
+{
+    booking_request in = {.unit_id = fx->xa, .procedure_id = fx->khai_sinh, .slot_start = slot,
+                          .name = "Phạm Thị Giữ Chỗ", .phone = phone, .hold_seconds = BOOKING_HOLD_SECONDS};
+    return booking_create(fx->d, fx->a, &in, NOW, out, e);
+}
+
+static void test_hold_confirmed_by_sms_code(void **state)
+{
+    fixture *fx = *state;
+    int64_t slot = at(MON + 8, 15, 0);
+    booking_row b, c;
+    err e = {0};
+    assert_int_equal(hold(fx, slot, "0977000001", &b, &e), 0);
+    assert_string_equal(b.status, "held");
+    assert_int_equal(b.hold_until, NOW + BOOKING_HOLD_SECONDS);
+    assert_int_equal(bookings_at(fx->d, slot), 1);
+    char sms[8], wrong[8];
+    sms_code_of(fx, b.code, sms);
+    snprintf(wrong, sizeof wrong, "%06d", (atoi(sms) + 1) % 1000000);
+    assert_int_equal(booking_confirm(fx->d, b.code, wrong, NOW + 10, &e), -1);
+    assert_int_equal(e.status, 400);
+    assert_int_equal(booking_confirm(fx->d, b.code, "12a456", NOW + 10, &e), -1);
+    assert_int_equal(booking_confirm(fx->d, b.code, "", NOW + 10, &e), -1);
+    /* spaces between the digits are fine: "123 456" as the phone shows it */
+    char spaced[16];
+    snprintf(spaced, sizeof spaced, "%.3s %.3s", sms, sms + 3);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(booking_confirm(fx->d, b.code, spaced, NOW + 20, &e), 0);
+    assert_int_equal(booking_get(fx->d, b.id, &c, &e), 0);
+    assert_string_equal(c.status, "booked");
+    assert_int_equal(c.confirm_fails, 3);
+    assert_int_equal(booking_confirm(fx->d, b.code, sms, NOW + 30, &e), -1);
+    assert_int_equal(e.status, 409);
+    /* a hold cannot be served or turned into a dossier before it is confirmed */
+    booking_row h;
+    assert_int_equal(hold(fx, slot, "0977000002", &h, &e), 0);
+    err e2 = {0};
+    assert_int_equal(booking_set_status(fx->d, h.id, "served", 1, NOW, &e2), -1);
+    assert_int_equal(e2.status, 409);
+}
+
+static void test_holds_expire_and_wrong_codes_release(void **state)
+{
+    fixture *fx = *state;
+    int64_t slot = at(MON + 9, 15, 30);
+    booking_row a, b, c;
+    err e = {0};
+    assert_int_equal(hold(fx, slot, "0977000011", &a, &e), 0);
+    assert_int_equal(hold(fx, slot, "0977000012", &b, &e), 0);
+    /* not confirmed in time: expired by the sweep, the place is free */
+    assert_int_equal(booking_expire_holds(fx->d, NOW + BOOKING_HOLD_SECONDS - 1), 0);
+    assert_true(booking_expire_holds(fx->d, NOW + BOOKING_HOLD_SECONDS) >= 2);   /* with the last test's */
+    assert_int_equal(booking_get(fx->d, a.id, &c, &e), 0);
+    assert_string_equal(c.status, "expired");
+    assert_int_equal(bookings_at(fx->d, slot), 2);   /* counted as rows, not as places: */
+    assert_int_equal(q_int(fx->d, "SELECT count(*) FROM bookings WHERE slot_start = ? AND status = 'held'", slot), 0);
+    char sms[8];
+    sms_code_of(fx, a.code, sms);
+    assert_int_equal(booking_confirm(fx->d, a.code, sms, NOW + 400, &e), -1);
+    assert_int_equal(e.status, 409);
+    /* the same phone may hold the slot again; five wrong codes release it */
+    booking_row d2;
+    assert_int_equal(hold(fx, slot, "0977000011", &d2, &e), 0);
+    for (int i = 0; i < BOOKING_CONFIRM_MAX_FAILS; i++) {
+        err w = {0};
+        assert_int_equal(booking_confirm(fx->d, d2.code, "000000", NOW + 1, &w), -1);
+        assert_int_equal(w.status, i + 1 < BOOKING_CONFIRM_MAX_FAILS ? 400 : 409);
+    }
+    assert_int_equal(booking_get(fx->d, d2.id, &c, &e), 0);
+    assert_string_equal(c.status, "expired");
+}
+
+static void test_codes_per_phone_and_cancel_lock(void **state)
+{
+    fixture *fx = *state;
+    err e = {0};
+    booking_row b;
+    /* five codes a day to one phone, whatever became of the holds */
+    for (int i = 0; i < BOOKING_CODES_PER_PHONE; i++) {
+        assert_int_equal(hold(fx, at(MON + 10, 8, 30 * i), "0977000021", &b, &e), 0);
+        assert_int_equal(booking_cancel(fx->d, b.code, "0977000021", "10.0.0.1", NOW, &e), 0);
+    }
+    assert_int_equal(hold(fx, at(MON + 10, 14, 0), "0977000021", &b, &e), -1);
+    assert_int_equal(e.status, 429);
+    /* wrong phones are counted per booking; after five only the desk can cancel */
+    memset(&e, 0, sizeof e);
+    assert_int_equal(hold(fx, at(MON + 10, 14, 0), "0977000022", &b, &e), 0);
+    int64_t audits = q_count(fx->d, "SELECT count(*) FROM audit_log WHERE action = 'booking.cancel_locked'");
+    for (int i = 0; i < BOOKING_CANCEL_MAX_FAILS; i++) {
+        err w = {0};
+        assert_int_equal(booking_cancel(fx->d, b.code, "0977999999", "10.0.0.2", NOW, &w), -1);
+        assert_int_equal(w.status, 403);
+    }
+    assert_int_equal(booking_cancel(fx->d, b.code, "0977000022", "10.0.0.2", NOW, &e), -1);
+    assert_int_equal(e.status, 423);
+    assert_int_equal(q_count(fx->d, "SELECT count(*) FROM audit_log WHERE action = 'booking.cancel_locked'"), audits + 1);
+    /* the desk cancels it, audited with its reason */
+    int64_t ids[] = {b.id, 987654};
+    assert_int_equal(booking_cancel_many(fx->d, fx->xa, ids, 2, "Đặt tràn lan", 1, NOW, &e), 1);
+    assert_int_equal(booking_cancel_many(fx->d, fx->phuong, ids, 1, "Không phải đơn vị mình", 1, NOW, &e), 0);
+    booking_row c;
+    assert_int_equal(booking_get(fx->d, b.id, &c, &e), 0);
+    assert_string_equal(c.status, "cancelled");
+    assert_int_equal(q_int(fx->d, "SELECT count(*) FROM audit_log WHERE action = 'booking.cancel' AND entity_id = ? "
+                                  "AND json_extract(detail, '$.by') = 'desk'", b.id), 1);
+}
+
+
+static void test_resent_code_replaces_the_old_one(void **state)
+{
+    fixture *fx = *state;
+    booking_row b, c;
+    err e = {0};
+    assert_int_equal(hold(fx, at(MON + 11, 9, 0), "0977000031", &b, &e), 0);
+    char first[8], second[8];
+    sms_code_of(fx, b.code, first);
+    assert_int_equal(booking_resend_code(fx->d, fx->a, b.code, NOW + 200, &e), 0);
+    assert_int_equal(booking_get(fx->d, b.id, &c, &e), 0);
+    assert_int_equal(c.hold_until, NOW + 200 + BOOKING_HOLD_SECONDS);   /* the hold runs again */
+    sms_code_of(fx, b.code, second);
+    assert_int_equal(q_count(fx->d, "SELECT count(*) FROM outbox WHERE event = 'booking_code' AND recipient = '0977000031'"), 2);
+    if (strcmp(first, second)) {   /* one chance in a million that the new code is the old one */
+        err w = {0};
+        assert_int_equal(booking_confirm(fx->d, b.code, first, NOW + 210, &w), -1);
+        assert_int_equal(w.status, 400);
+    }
+    /* three more codes, then the phone's five a day are used up */
+    for (int i = 0; i < 3; i++) assert_int_equal(booking_resend_code(fx->d, fx->a, b.code, NOW + 220 + i, &e), 0);
+    err w = {0};
+    assert_int_equal(booking_resend_code(fx->d, fx->a, b.code, NOW + 230, &w), -1);
+    assert_int_equal(w.status, 429);
+    sms_code_of(fx, b.code, second);
+    assert_int_equal(booking_confirm(fx->d, b.code, second, NOW + 240, &e), 0);
+    err w2 = {0};
+    assert_int_equal(booking_resend_code(fx->d, fx->a, b.code, NOW + 250, &w2), -1);   /* nothing to confirm */
+    assert_int_equal(w2.status, 409);
 }
 
 static void test_upcoming_bookings_per_phone(void **state)
@@ -509,7 +694,7 @@ static void test_queue_status_is_audited(void **state)
     assert_int_equal(book(fx, fx->phuong, at(thu, 13, 30), "Đỗ Văn Một", "0901000001", NULL, NOW, &a, &e), 0);
     assert_int_equal(book(fx, fx->phuong, at(thu, 13, 30), "Đỗ Văn Hai", "0901000002", "001099000002", NOW, &b, &e), 0);
     assert_int_equal(book(fx, fx->phuong, at(thu, 14, 0), "Đỗ Văn Ba", "0901000003", NULL, NOW, &c, &e), 0);
-    assert_int_equal(booking_cancel(d, c.code, "0901000003", NOW, &e), 0);
+    assert_int_equal(booking_cancel(d, c.code, "0901000003", "127.0.0.1", NOW, &e), 0);
     int64_t audits = q_count(d, "SELECT count(*) FROM audit_log WHERE action = 'booking.status'");
     int64_t officer = q_count(d, "SELECT id FROM users WHERE username = 'canbo1'");
     assert_int_equal(booking_set_status(d, a.id, "served", officer, at(thu, 13, 40), &e), 0);
@@ -573,7 +758,7 @@ static void test_intake_marks_booking_used(void **state)
     err e = {0};
     assert_int_equal(book(fx, fx->phuong, at(fri, 9, 0), "Vũ Thị Năm", "0905000005", NULL, NOW, &b, &e), 0);
     assert_int_equal(book(fx, fx->phuong, at(fri, 9, 0), "Vũ Thị Sáu", "0905000006", NULL, NOW, &c, &e), 0);
-    assert_int_equal(booking_cancel(d, c.code, "0905000006", NOW, &e), 0);
+    assert_int_equal(booking_cancel(d, c.code, "0905000006", "127.0.0.1", NOW, &e), 0);
     /* as intake does it: inside its own write transaction */
     assert_int_equal(db_begin_write(d), DB_DONE);
     err e1 = {0};
@@ -595,7 +780,7 @@ static void test_intake_marks_booking_used(void **state)
     err e5 = {0}, e6 = {0};
     assert_int_equal(booking_set_status(d, b.id, "no_show", 1, NOW, &e5), -1);
     assert_int_equal(e5.status, 409);
-    assert_int_equal(booking_cancel(d, b.code, "0905000005", NOW, &e6), -1);
+    assert_int_equal(booking_cancel(d, b.code, "0905000005", "127.0.0.1", NOW, &e6), -1);
     assert_int_equal(e6.status, 409);
     /* a rolled-back intake leaves the booking as it was */
     booking_row f;
@@ -692,6 +877,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create_saves_what_was_asked, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_capacity_phone_and_cancel, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_upcoming_bookings_per_phone, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_keyed_limit_counts_per_address, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_hold_confirmed_by_sms_code, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_holds_expire_and_wrong_codes_release, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_codes_per_phone_and_cancel_lock, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_resent_code_replaces_the_old_one, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_queue_status_is_audited, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_intake_marks_booking_used, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_bookings_never_exceed_capacity, test_setup, test_teardown),

@@ -280,8 +280,8 @@ static void enqueue_renders_one_row_per_channel(void **state)
     assert_non_null(strstr(email.body, "mã bí mật " SECRET));
     assert_null(strstr(email.body, "{{"));
     assert_string_equal(sms.recipient, "0912345678");
-    assert_string_equal(sms.body, "UBND phường Phan Đình Phùng đã tiếp nhận hồ sơ " CODE " (Đăng ký khai sinh), hẹn "
-                                  "trả ngày 12/01/2026. Tra cứu: https://dichvu.example.vn/tra-cuu mã bí mật " SECRET);
+    assert_string_equal(sms.body, "UBND phường Phan Đình Phùng đã nhận hồ sơ " CODE ", hẹn trả 12/01/2026. Tra cứu "
+                                  "https://dichvu.example.vn/tra-cuu mã " SECRET);
     assert_string_equal(zalo.body, sms.body);
     assert_int_equal(email.attempts, 0);
 
@@ -397,7 +397,7 @@ static void sms_and_zalo_are_posted_to_the_gateway(void **state)
         const char *channel = json_string_value(json_object_get(j, "channel"));
         assert_string_equal(rq->path, !strcmp(channel, "sms") ? "/sms" : "/zalo");
         assert_string_equal(json_string_value(json_object_get(j, "to")), "0912345678");
-        assert_non_null(strstr(json_string_value(json_object_get(j, "text")), "đã tiếp nhận hồ sơ " CODE));
+        assert_non_null(strstr(json_string_value(json_object_get(j, "text")), "đã nhận hồ sơ " CODE));
         assert_true(json_integer_value(json_object_get(j, "id")) > 0);
         json_decref(j);
     }
@@ -636,6 +636,93 @@ static void templates_are_checked_inherited_and_audited(void **state)
     assert_int_equal(count_rows(fx, "notify_templates"), 1);
 }
 
+
+/* ---- what an SMS costs ----------------------------------------------------------------------- */
+
+static char *repeat(fixture *fx, const char *unit, int n)
+{
+    buf b;
+    buf_init(&b, fx->a);
+    buf_add(&b, "", 0);
+    for (int i = 0; i < n; i++) buf_puts(&b, unit);
+    return (char *)buf_cstr(&b);
+}
+
+static void sms_parts_are_counted_as_operators_do(void **state)
+{
+    fixture *fx = *state;
+    text_sms p = text_sms_parts("");
+    assert_int_equal(p.parts, 0);
+    /* GSM-7: 160 in one message, 153 a part of a longer one */
+    struct { const char *unit; int n, parts, units; bool unicode; } cases[] = {
+        {"a", 160, 1, 160, false}, {"a", 161, 2, 161, false}, {"a", 306, 2, 306, false}, {"a", 307, 3, 307, false},
+        {"[", 80, 1, 160, false},  {"[", 81, 2, 162, false},  /* the extension table takes two septets */
+        {"é", 160, 1, 160, false}, /* in the GSM alphabet */
+        {"ă", 70, 1, 70, true},    {"ă", 71, 2, 71, true},    {"ă", 134, 2, 134, true}, {"ă", 135, 3, 135, true},
+        {"`", 70, 1, 70, true},    /* not in GSM-7: the whole message is UCS-2 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        p = text_sms_parts(repeat(fx, cases[i].unit, cases[i].n));
+        assert_int_equal(p.parts, cases[i].parts);
+        assert_int_equal(p.units, cases[i].units);
+        assert_int_equal(p.unicode, cases[i].unicode);
+    }
+    p = text_sms_parts("😀");   /* outside the BMP: two UTF-16 units */
+    assert_int_equal(p.units, 2);
+    assert_true(p.unicode);
+}
+
+static void sms_fold_is_clean_gsm7(void **state)
+{
+    fixture *fx = *state;
+    const char *folded = text_gsm7(fx->a, "ĐẶNG Thị Ánh – “Đường” số 5… đã nhận\thồ sơ ư ơ ă â ê ô ‘A’ 中 €");
+    assert_string_equal(folded, "DANG Thi Anh - \"Duong\" so 5... da nhan ho so u o a a e o 'A' ? €");
+    assert_false(text_sms_parts(folded).unicode);
+    /* the old unaccenting kept the dash, which made the whole SMS Unicode again */
+    assert_true(text_sms_parts(notify_unaccent(fx->a, "Phường – Xã")).unicode);
+    assert_false(text_sms_parts(text_gsm7(fx->a, "Phường – Xã")).unicode);
+    /* NFD input (Unikey's "Unicode tổ hợp") folds the same */
+    assert_string_equal(text_gsm7(fx->a, "Đa\xcc\x86ng"), "Dang");
+}
+
+/* The issue: a receipt with diacritics is several UCS-2 parts; a unit that chooses SMS
+ * without diacritics (its communes inherit the choice) sends one GSM-7 part. */
+static void unit_chooses_sms_without_diacritics(void **state)
+{
+    fixture *fx = *state;
+    notify_msg m = receipt(fx->commune2, NULL, "0912345678", true);
+    assert_int_equal(enqueue_committed(fx, &m), 2);
+    text_sms before = text_sms_parts(get_row(fx, "sms").body);
+    assert_true(before.unicode);
+    assert_true(before.parts >= 2);
+    db *d = db_acquire(fx->pool);
+    assert_false(notify_sms_plain(d, fx->commune2));
+    text_sms preview = notify_sms_preview(d, fx->a, fx->commune2, "{{unit}} đã nhận hồ sơ {{code}}");
+    assert_true(preview.unicode);
+    err e = {0};
+    assert_int_equal(notify_sms_plain_save(d, fx->province, true, 0, &e), 0);
+    assert_true(notify_sms_plain(d, fx->commune2));   /* inherited */
+    preview = notify_sms_preview(d, fx->a, fx->commune2, "{{unit}} đã nhận hồ sơ {{code}}");
+    assert_false(preview.unicode);
+    assert_int_equal(preview.parts, 1);
+    db_release(fx->pool, d);
+    assert_int_equal(count_rows(fx, "audit_log WHERE action = 'notify.sms_plain'"), 1);
+    assert_int_equal(enqueue_committed(fx, &m), 2);
+    const char *body = get_row(fx, "sms").body;
+    assert_string_equal(body, "UBND xa Phu Dinh da nhan ho so " CODE ", hen tra 12/01/2026. Tra cuu "
+                              "https://dichvu.example.vn/tra-cuu ma " SECRET);
+    text_sms after = text_sms_parts(body);
+    assert_false(after.unicode);
+    assert_int_equal(after.parts, 1);
+    assert_non_null(strstr(get_row(fx, "zalo").body, "Phú Đình"));   /* Zalo is not charged per part */
+    /* a commune may choose otherwise than its province */
+    d = db_acquire(fx->pool);
+    assert_int_equal(notify_sms_plain_save(d, fx->commune2, false, 0, &e), 0);
+    assert_false(notify_sms_plain(d, fx->commune2));
+    assert_true(notify_sms_plain(d, fx->commune));
+    db_release(fx->pool, d);
+}
+
 /* ---- the sender thread ------------------------------------------------------------------------ */
 
 static void sender_thread_wakes_and_stops_at_once(void **state)
@@ -710,6 +797,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(rows_survive_closing_the_database, setup, teardown),
         cmocka_unit_test_setup_teardown(unconfigured_channel_is_skipped_and_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(templates_are_checked_inherited_and_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(sms_parts_are_counted_as_operators_do, setup, teardown),
+        cmocka_unit_test_setup_teardown(sms_fold_is_clean_gsm7, setup, teardown),
+        cmocka_unit_test_setup_teardown(unit_chooses_sms_without_diacritics, setup, teardown),
         cmocka_unit_test_setup_teardown(sender_thread_wakes_and_stops_at_once, setup, teardown),
         cmocka_unit_test(config_is_checked),
     };
