@@ -344,14 +344,16 @@ void page_dossier_board(req *r)
 
 /* ---- tracking by citizens ---------------------------------------------------------------- */
 
-/* Looks up code + secret for the citizen: the view, or NULL with *status 404 or 429. */
-static json_t *track_lookup(req *r, const char *code, const char *secret, int *status)
+/* Looks up code + secret for the citizen: the view, or NULL with *status 404 or 429 (and
+ * *wait, the seconds to wait). */
+static json_t *track_lookup(req *r, const char *code, const char *secret, int *status, int64_t *wait_out)
 {
     /* codes are printed in capitals; a citizen typing them in lower case is not guessing */
     char *upper = g_ascii_strup(text_trim(r->a, code), -1);
     code = arena_strdup(r->a, upper);
     g_free(upper);
     int64_t now = req_now(r), wait = track_limit_wait(r->client, code, now);
+    *wait_out = wait;
     if (wait > 0) {
         web_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
         *status = 429;
@@ -371,12 +373,15 @@ void page_track(req *r)
     if (!secret) secret = req_query(r, "secret");   /* the API's name, for links built by other tools */
     json_t *model = json_pack("{s:s, s:s}", "code", code ? code : "", "secret", secret ? secret : "");
     int status = 200;
+    int64_t wait = 0;
     if (code && secret && *code && *secret) {
-        json_t *o = track_lookup(r, code, secret, &status);
+        json_t *o = track_lookup(r, code, secret, &status, &wait);
         if (o) json_object_set_new(model, "d", o);
-        else json_object_set_new(model, "error", json_string(T(r, status == 429
-            ? N_("Bạn đã nhập sai nhiều lần. Xin đợi ít phút rồi thử lại.")
-            : N_("Không tìm thấy hồ sơ với mã và mã bí mật này. Xin kiểm tra lại trên giấy hẹn."))));
+        else if (status == 429)   /* the real wait, in whole minutes */
+            json_object_set_new(model, "error", json_string(arena_printf(r->a,
+                T(r, N_("Bạn đã nhập sai nhiều lần. Xin đợi %lld phút rồi thử lại.")), (long long)(wait + 59) / 60)));
+        else json_object_set_new(model, "error", json_string(T(r,
+            N_("Không tìm thấy hồ sơ với mã và mã bí mật này. Xin kiểm tra lại trên giấy hẹn."))));
     } else if (code && *code) {
         json_object_set_new(model, "need_secret", json_true());
     }
@@ -387,8 +392,9 @@ void page_track(req *r)
 void api_dossier(req *r)
 {
     int status = 200;
+    int64_t wait = 0;
     const char *secret = req_query(r, "secret");
-    json_t *o = track_lookup(r, req_param(r, "code"), secret ? secret : "", &status);
+    json_t *o = track_lookup(r, req_param(r, "code"), secret ? secret : "", &status, &wait);
     if (!o) {
         web_json(r, status, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message",
                                       T(r, status == 429 ? N_("Quá nhiều lần tra cứu sai; xin thử lại sau.")

@@ -1,0 +1,58 @@
+/* test_attack.c -- what users hit first when the server is attacked or faults: shared
+ * addresses and the tracking limiter, slow and flooding clients, login floods, shutdown,
+ * missing or damaged database files, and input that prints wrongly. */
+#include "harness.h"
+
+/* ---- tracking (src/dossier/track_limit.c) ------------------------------------------ */
+
+/* A commune's Wi-Fi is one address for everyone on it: ten citizens mistyping their codes
+ * must not lock out the eleventh, who has the right secret. */
+static void a_shared_address_does_not_lock_out_citizens(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    intake_result d;
+    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &d), 201);
+    char path[256];
+    for (int i = 0; i < 12; i++) {
+        snprintf(path, sizeof path, "/api/v1/dossiers/H19.05443-260101-%04d?secret=ZZZZZZ", i);
+        response r = get(path);
+        assert_int_equal(r.status, 404);
+        response_free(&r);
+    }
+    snprintf(path, sizeof path, "/tra-cuu?ma=%s&bm=%s", d.code, d.secret);
+    response r = get(path);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+}
+
+/* Ten wrong secrets at one code make that guesser wait, and the page says how long. */
+static void tracking_tells_the_real_wait(void **state)
+{
+    (void)state;
+    char path[256];
+    for (int i = 0; i < 10; i++) {
+        snprintf(path, sizeof path, "/tra-cuu?ma=H19.05443-260102-0001&bm=ZZZZ%02d", i);
+        response r = get(path);
+        assert_int_equal(r.status, 404);
+        response_free(&r);
+    }
+    response r = get("/tra-cuu?ma=H19.05443-260102-0001&bm=ZZZZZZ");
+    assert_int_equal(r.status, 429);
+    assert_contains(r.headers, "Retry-After: 3600");
+    assert_contains(r.body, "Xin đợi 60 phút");
+    response_free(&r);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_shared_address_does_not_lock_out_citizens),
+        cmocka_unit_test(tracking_tells_the_real_wait),
+    };
+    int failed = cmocka_run_group_tests_name("attack", tests, start_server, stop_server);
+    curl_global_cleanup();
+    return failed;
+}
