@@ -331,6 +331,15 @@ void page_healthz(req *r)
     web_body(r, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "database unavailable\n", ok ? 3 : 21);
 }
 
+/* The counters tell who works when and how busy the server is: for the machine itself (a
+ * scraper on loopback, not through a proxy) and for administrators. */
+static bool metrics_allowed(req *r)
+{
+    bool loopback = !strncmp(r->ip, "127.", 4) || !strcmp(r->ip, "::1");
+    if (loopback && !req_header(r, "X-Forwarded-For")) return true;
+    return r->user && !strcmp(r->user->role, "admin");
+}
+
 void page_metrics(req *r)
 {
     buf b;
@@ -395,11 +404,15 @@ static void dispatch(req *r)
         return;
     }
     r->route = rt->pattern;
-    if (rt->handler == page_static || rt->handler == page_metrics) {
+    if (rt->handler == page_static) {
         rt->handler(r);
         return;
     }
     load_session(r);
+    if (rt->handler == page_metrics && !metrics_allowed(r)) {
+        web_error(r, 403, "Bạn không có quyền truy cập trang này.");
+        return;
+    }
     if (!strcmp(r->method, "POST") && !csrf_ok(r)) {
         web_error(r, 403, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.");
         return;
