@@ -5,7 +5,9 @@
  * connection that landed beside it (research/c-stack.md §1). One thread per connection,
  * bounded by max_connections, keeps a slow request from holding up the others.
  *
- * A request goes through: limits (per-IP connections -> 429, Content-Length -> 413 before
+ * A request goes through: limits (per-IP connections: refused at accept past one more than
+ * the limit, 429 at the limit; headers not in within header_timeout -> 408 from a watchdog;
+ * Content-Length -> 413 before
  * the body is read, body time -> 408; MHD itself answers 431 for oversized headers), body
  * collection (urlencoded by form.c, multipart by MHD's post processor), cleaning of every
  * value (UTF-8, no control characters, NFC), the session and CSRF check, the route's role
@@ -110,14 +112,102 @@ static int ip_current(app *ap, const char *ip)
     return n;
 }
 
+/* ---- the time to send headers -------------------------------------------------------
+ *
+ * A client that trickles one header line at a time keeps MHD's idle timeout from ever
+ * firing and holds a thread for as long as it likes (slowloris). Every connection is
+ * watched from accept until its first request's headers are in; past header_timeout a
+ * watchdog thread answers 408 and shuts the socket, which ends MHD's read. MHD closes the
+ * socket only after it has told on_connection, which unlinks the watch under ap->mu, so the
+ * watchdog never touches a descriptor that was closed and reused. */
+
+typedef struct conn_watch {
+    int fd;
+    double since;
+    bool waiting;   /* the headers are not all in yet */
+    struct conn_watch *next, **pprev;
+} conn_watch;
+
+static conn_watch *watch_head;
+static pthread_t watch_thread;
+static pthread_cond_t watch_cond = PTHREAD_COND_INITIALIZER;
+static bool watch_stopping;
+
+static void *watchdog(void *arg)
+{
+    app *ap = arg;
+    static const char answer[] =
+        "HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+        "Content-Length: 35\r\n\r\nQuá thời gian gửi yêu cầu.\n";
+    pthread_mutex_lock(&ap->mu);
+    while (!watch_stopping) {
+        double now = now_seconds();
+        for (conn_watch *w = watch_head; w; w = w->next) {
+            if (!w->waiting || now - w->since < ap->cfg.header_timeout) continue;
+            w->waiting = false;
+            ssize_t sent = send(w->fd, answer, sizeof answer - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            (void)sent;
+            shutdown(w->fd, SHUT_RDWR);
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 250 * 1000 * 1000;
+        if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&watch_cond, &ap->mu, &until);
+    }
+    pthread_mutex_unlock(&ap->mu);
+    return NULL;
+}
+
+static void watch_connection(app *ap, struct MHD_Connection *c, void **socket_context)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!info) return;
+    conn_watch *w = calloc(1, sizeof *w);
+    if (!w) abort();
+    w->fd = info->connect_fd;
+    w->since = now_seconds();
+    w->waiting = true;
+    pthread_mutex_lock(&ap->mu);
+    w->next = watch_head;
+    if (watch_head) watch_head->pprev = &w->next;
+    w->pprev = &watch_head;
+    watch_head = w;
+    pthread_mutex_unlock(&ap->mu);
+    *socket_context = w;
+}
+
+static void unwatch_connection(app *ap, void **socket_context)
+{
+    conn_watch *w = *socket_context;
+    if (!w) return;
+    pthread_mutex_lock(&ap->mu);
+    *w->pprev = w->next;
+    if (w->next) w->next->pprev = w->pprev;
+    pthread_mutex_unlock(&ap->mu);
+    free(w);
+    *socket_context = NULL;
+}
+
+/* The headers of the connection's request are in: the watchdog lets it be. */
+static void headers_arrived(app *ap, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (!info || !info->socket_context) return;
+    pthread_mutex_lock(&ap->mu);
+    ((conn_watch *)info->socket_context)->waiting = false;
+    pthread_mutex_unlock(&ap->mu);
+}
+
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
     app *ap = cls;
     char ip[INET6_ADDRSTRLEN];
     client_ip(c, ip, sizeof ip);
-    (void)socket_context;
     ip_adjust(ap, ip, code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) watch_connection(ap, c, socket_context);
+    else unwatch_connection(ap, socket_context);
 }
 
 /* ---- request helpers used by handlers (web.h) -------------------------------------- */
@@ -509,6 +599,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     app *ap = cls;
     request_state *st = *con_cls;
     if (!st) {
+        headers_arrived(ap, c);
         st = state_new(ap, c, url, method);
         *con_cls = st;
         req *r = &st->r;
@@ -677,7 +768,11 @@ int app_serve(app_config *cfg)
          * larger than our own limit so that our Vietnamese 431 answers first */
         (unsigned)cfg->idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, 4 * cfg->max_header,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, &ap, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &ap,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        /* refused at accept, before a thread is spent on it: one address cannot fill every
+         * slot; one more than the limit gets in to be answered 429 in Vietnamese. Behind a
+         * trusted proxy every client has the proxy's address, and the proxy limits them. */
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->trust_proxy ? 0u : (unsigned)cfg->max_per_ip + 1, MHD_OPTION_END);
     if (!daemon) {
         fprintf(stderr, "thanthien: cannot listen on %s:%d (in use, or not allowed)\n", cfg->listen, cfg->port);
         db_pool_close(ap.pool);
@@ -686,11 +781,18 @@ int app_serve(app_config *cfg)
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"listening\",\"url\":\"http://%s:%d/\",\"db\":\"%s\"}\n",
             cfg->listen, cfg->port, cfg->db_path);
     housekeeping_start(ap.pool);
+    watch_stopping = false;
+    if (pthread_create(&watch_thread, NULL, watchdog, &ap) != 0) abort();
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
     housekeeping_stop();
     MHD_stop_daemon(daemon);
+    pthread_mutex_lock(&ap.mu);
+    watch_stopping = true;
+    pthread_cond_signal(&watch_cond);
+    pthread_mutex_unlock(&ap.mu);
+    pthread_join(watch_thread, NULL);
     print_shutdown();   /* the font caches PDF rendering keeps, so the exit is leak-free */
     db_pool_close(ap.pool);
     metrics_free(&ap);

@@ -103,6 +103,112 @@ static void metrics_only_for_the_machine_and_admins(void **state)
     response_free(&r);
 }
 
+/* ---- slow and flooding clients ------------------------------------------------------ */
+
+/* A second server on the test database with its own options; its port in *p. */
+static pid_t start_other(int *p, const char *logname, const char *const extra[])
+{
+    *p = free_port();
+    char portstr[16], log[320], url[128];
+    snprintf(portstr, sizeof portstr, "%d", *p);
+    snprintf(log, sizeof log, "%s/%s", dir, logname);
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *f = freopen(log, "w", stderr);
+        (void)f;
+        const char *argv[32] = {bin, "serve", "--db", dbpath, "--port", portstr, "--quiet"};
+        int n = 7;
+        for (int i = 0; extra && extra[i] && n < 31; i++) argv[n++] = extra[i];
+        argv[n] = NULL;
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    long status = 0;
+    for (int i = 0; i < 100 && status != 200; i++) {
+        usleep(100 * 1000);
+        CURL *c = curl_easy_init();
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/healthz", *p);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_cleanup(c);
+    }
+    if (status != 200) fail_msg("other server did not start:\n%s", slurp(log));
+    return pid;
+}
+
+static void stop_other(pid_t pid, const char *logname)
+{
+    char log[320];
+    snprintf(log, sizeof log, "%s/%s", dir, logname);
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) fail_msg("server exit %d:\n%s", st, slurp(log));
+}
+
+/* A connection to port p from the loopback address src (another "client"). */
+static int connect_from(const char *src, int p)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, src, &a.sin_addr);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) fail_msg("bind %s: %s", src, strerror(errno));
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p)};
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    if (connect(fd, (struct sockaddr *)&to, sizeof to) != 0) fail_msg("connect: %s", strerror(errno));
+    struct timeval tv = {.tv_sec = 10};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+/* The attack: connections from one address trickling header lines filled every slot, and
+ * nobody else got in; the per-address cap was checked only once the headers were in. */
+static void slowloris_from_one_address_leaves_room_for_others(void **state)
+{
+    (void)state;
+    int p;
+    const char *opts[] = {"--max-connections", "16", "--max-per-ip", "4", "--header-timeout", "3", NULL};
+    pid_t pid = start_other(&p, "slowloris.log", opts);
+    enum { N = 24 };
+    int fds[N];
+    for (int i = 0; i < N; i++) {
+        fds[i] = connect_from("127.0.0.3", p);
+        raw_send(fds[i], "GET / HTTP/1.1\r\nHost: x\r\n", 25);
+    }
+    usleep(300 * 1000);
+    for (int round = 0; round < 4; round++) {   /* keep trickling, as the attacker does */
+        for (int i = 0; i < N; i++) raw_send(fds[i], "X-A: b\r\n", 8);
+        usleep(250 * 1000);
+    }
+    /* another citizen still gets in */
+    int other = connect_from("127.0.0.4", p);
+    const char *req = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    raw_send(other, req, strlen(req));
+    int other_status = raw_status(other);
+    close(other);
+    /* and a trickler is cut off once its time to send headers is up, while still sending */
+    int slow = connect_from("127.0.0.5", p);
+    raw_send(slow, "GET / HTTP/1.1\r\n", 16);
+    int cut = 0;
+    for (int i = 0; i < 40 && !cut; i++) {
+        usleep(250 * 1000);
+        if (send(slow, "X-A: b\r\n", 8, MSG_NOSIGNAL) < 0) cut = 1;
+        char buf[512];
+        ssize_t n = recv(slow, buf, sizeof buf - 1, MSG_DONTWAIT);
+        if (n == 0) cut = 1;
+        if (n > 0) {
+            buf[n] = '\0';
+            cut = strstr(buf, " 408 ") ? 408 : -1;
+        }
+    }
+    close(slow);
+    for (int i = 0; i < N; i++) close(fds[i]);
+    stop_other(pid, "slowloris.log");
+    assert_int_equal(other_status, 200);
+    assert_true(cut == 1 || cut == 408);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -111,6 +217,7 @@ int main(void)
         cmocka_unit_test(tracking_tells_the_real_wait),
         cmocka_unit_test(ids_with_thousands_separators_are_not_ids),
         cmocka_unit_test(metrics_only_for_the_machine_and_admins),
+        cmocka_unit_test(slowloris_from_one_address_leaves_room_for_others),
     };
     int failed = cmocka_run_group_tests_name("attack", tests, start_server, stop_server);
     curl_global_cleanup();
