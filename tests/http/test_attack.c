@@ -209,6 +209,149 @@ static void slowloris_from_one_address_leaves_room_for_others(void **state)
     assert_true(cut == 1 || cut == 408);
 }
 
+/* ---- logins ------------------------------------------------------------------------- */
+
+/* The sixth try told which accounts are real: a real one was locked, an unknown one not. */
+static void unknown_usernames_answer_as_real_ones(void **state)
+{
+    (void)state;
+    const char *names[] = {"bantt1", "khong.co.ai"};
+    char bodies[2][4096];
+    for (int k = 0; k < 2; k++) {
+        session s;
+        for (int i = 0; i < 5; i++) assert_int_equal(login(names[k], "sai-mat-khau-1", &s), 401);
+        response form = get("/dang-nhap");
+        char anon[80], csrf[80], body[256], cookie[128];
+        set_cookie(&form, "tt_csrf", anon, sizeof anon);
+        hidden_csrf(&form, csrf, sizeof csrf);
+        response_free(&form);
+        snprintf(body, sizeof body, "_csrf=%s&username=%s&password=sai-mat-khau-1", csrf, names[k]);
+        snprintf(cookie, sizeof cookie, "tt_csrf=%s", anon);
+        response r = request("POST", "/dang-nhap", body, cookie, NULL);
+        assert_int_equal(r.status, 429);
+        assert_contains(r.body, "Tài khoản tạm khóa");
+        const char *err = strstr(r.body, "Tài khoản tạm khóa");
+        snprintf(bodies[k], sizeof bodies[k], "%.200s", err);
+        response_free(&r);
+    }
+    assert_string_equal(bodies[0], bodies[1]);
+}
+
+static size_t discard(char *p, size_t sz, size_t n, void *ud)
+{
+    (void)p, (void)ud;
+    return sz * n;
+}
+
+/* A login through the server on port p, from loopback address src; the HTTP status. */
+static long login_from(int p, const char *src, const char *user, const char *password)
+{
+    char url[128], cookie[128], body[256], csrf[80];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/dang-nhap", p);
+    response form = {.body = calloc(1, 1), .headers = calloc(1, 1)};
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_INTERFACE, src);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &form);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect_headers);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &form);
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK) return -1;
+    char anon[80];
+    set_cookie(&form, "tt_csrf", anon, sizeof anon);
+    hidden_csrf(&form, csrf, sizeof csrf);
+    response_free(&form);
+    snprintf(body, sizeof body, "_csrf=%s&username=%s&password=%s", csrf, user, password);
+    snprintf(cookie, sizeof cookie, "tt_csrf=%s", anon);
+    c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_INTERFACE, src);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    response r = {.body = calloc(1, 1), .headers = calloc(1, 1)};
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    long status = -1;
+    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    if (status == 429 || status == 503) assert_contains(r.body, "<html");   /* a Vietnamese page */
+    curl_easy_cleanup(c);
+    response_free(&r);
+    return status;
+}
+
+/* Unknown usernames each ran a 64 MiB argon2id check, with no limit per address: 32
+ * connections took the server from 132 MiB to 1.69 GiB. Now one address has 30 wrong
+ * tries in 10 minutes, and a burst is answered "busy" rather than hashed all at once. */
+static void login_flood_from_one_address_is_throttled(void **state)
+{
+    (void)state;
+    int p;
+    const char *opts[] = {"--max-connections", "80", "--max-per-ip", "64", NULL};
+    pid_t pid = start_other(&p, "flood.log", opts);
+    long got[31];
+    char user[32];
+    for (int i = 0; i < 31; i++) {
+        snprintf(user, sizeof user, "ten-doan-%d", i);   /* a new name each time: no account lock-out */
+        got[i] = login_from(p, "127.0.0.6", user, "sai-mat-khau-1");
+    }
+    long right_same = login_from(p, "127.0.0.6", "canbo2", PASSWORD);
+    long right_other = login_from(p, "127.0.0.7", "canbo2", PASSWORD);
+    /* a burst of 32 at once from another address: answered, none with an error */
+    enum { N = 32 };
+    char url[128], body[N][256], anon[80], csrf[80], cookie[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/dang-nhap", p);
+    response form = {.body = calloc(1, 1), .headers = calloc(1, 1)};
+    CURL *fc = curl_easy_init();
+    curl_easy_setopt(fc, CURLOPT_URL, url);
+    curl_easy_setopt(fc, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(fc, CURLOPT_WRITEDATA, &form);
+    curl_easy_setopt(fc, CURLOPT_HEADERFUNCTION, collect_headers);
+    curl_easy_setopt(fc, CURLOPT_HEADERDATA, &form);
+    curl_easy_perform(fc);
+    curl_easy_cleanup(fc);
+    set_cookie(&form, "tt_csrf", anon, sizeof anon);
+    hidden_csrf(&form, csrf, sizeof csrf);
+    response_free(&form);
+    snprintf(cookie, sizeof cookie, "tt_csrf=%s", anon);
+    CURLM *m = curl_multi_init();
+    CURL *h[N];
+    for (int i = 0; i < N; i++) {
+        CURL *c = h[i] = curl_easy_init();
+        snprintf(body[i], sizeof body[i], "_csrf=%s&username=dot-%d&password=sai-mat-khau-1", csrf, i);
+        curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_INTERFACE, "127.0.0.8");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body[i]);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+        curl_multi_add_handle(m, c);
+    }
+    int running = 1;
+    while (running) {
+        curl_multi_perform(m, &running);
+        curl_multi_wait(m, NULL, 0, 100, NULL);
+    }
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        long status = 0;
+        curl_easy_getinfo(h[i], CURLINFO_RESPONSE_CODE, &status);
+        bad += status != 401 && status != 429 && status != 503;
+        curl_multi_remove_handle(m, h[i]);
+        curl_easy_cleanup(h[i]);
+    }
+    curl_multi_cleanup(m);
+    long after_burst = login_from(p, "127.0.0.9", "canbo2", PASSWORD);
+    stop_other(pid, "flood.log");
+    for (int i = 0; i < 30; i++) assert_int_equal(got[i], 401);
+    assert_int_equal(got[30], 429);
+    assert_int_equal(right_same, 429);
+    assert_int_equal(right_other, 303);
+    assert_int_equal(bad, 0);
+    assert_int_equal(after_burst, 303);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -218,6 +361,8 @@ int main(void)
         cmocka_unit_test(ids_with_thousands_separators_are_not_ids),
         cmocka_unit_test(metrics_only_for_the_machine_and_admins),
         cmocka_unit_test(slowloris_from_one_address_leaves_room_for_others),
+        cmocka_unit_test(unknown_usernames_answer_as_real_ones),
+        cmocka_unit_test(login_flood_from_one_address_is_throttled),
     };
     int failed = cmocka_run_group_tests_name("attack", tests, start_server, stop_server);
     curl_global_cleanup();
