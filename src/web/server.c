@@ -269,7 +269,7 @@ const char *T(req *r, const char *msgid)
 typedef struct {
     req *r;
     kv *head, *tail;
-    bool bad;
+    text_status bad;
 } query_collect;
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -277,11 +277,11 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
     (void)kind;
     query_collect *qc = cls;
     char *clean_key = NULL, *clean_value = NULL;
-    if (!key || text_clean(qc->r->a, key, strlen(key), false, 200, &clean_key) != TEXT_OK ||
-        text_clean(qc->r->a, value ? value : "", value ? strlen(value) : 0, true, 2000, &clean_value) != TEXT_OK) {
-        qc->bad = true;
+    if (!key) key = "";
+    if ((qc->bad = text_clean(qc->r->a, key, strlen(key), false, 200, &clean_key)) != TEXT_OK ||
+        (qc->bad = text_clean(qc->r->a, value ? value : "", value ? strlen(value) : 0, true, 2000, &clean_value)) !=
+            TEXT_OK)
         return MHD_NO;
-    }
     kv *k = arena_alloc(qc->r->a, sizeof *k);
     k->name = clean_key;
     k->value = clean_value;
@@ -339,25 +339,51 @@ static enum MHD_Result on_post_part(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-/* Cleans every text field of the form; files keep their bytes. */
-static bool clean_form(req *r)
+/* Cleans every text field of the form; files keep their bytes. TEXT_OK, or what was wrong. */
+static text_status clean_form(req *r)
 {
+    text_status st;
     for (kv *k = r->form; k; k = k->next) {
         char *name = NULL, *value = NULL;
-        if (text_clean(r->a, k->name, strlen(k->name), false, 200, &name) != TEXT_OK) return false;
+        if ((st = text_clean(r->a, k->name, strlen(k->name), false, 200, &name)) != TEXT_OK) return st;
         k->name = name;
         if (k->filename) {
             char *fn = NULL;
-            if (text_clean(r->a, k->filename, strlen(k->filename), false, 255, &fn) != TEXT_OK) return false;
+            if ((st = text_clean(r->a, k->filename, strlen(k->filename), false, 255, &fn)) != TEXT_OK) return st;
             k->filename = fn;
             continue;
         }
-        if (strlen(k->value) != k->len) return false;   /* a NUL inside a text field */
-        if (text_clean(r->a, k->value, k->len, true, 100000, &value) != TEXT_OK) return false;
+        if (strlen(k->value) != k->len) return TEXT_CONTROL_CHAR;   /* a NUL inside a text field */
+        if ((st = text_clean(r->a, k->value, k->len, true, 100000, &value)) != TEXT_OK) return st;
         k->value = value;
         k->len = strlen(value);
     }
-    return true;
+    return TEXT_OK;
+}
+
+static bool too_many_fields(const buf *body)
+{
+    size_t fields = 1;
+    for (size_t i = 0; i < body->len; i++) fields += body->data[i] == '&';
+    return fields > FORM_MAX_FIELDS;
+}
+
+/* What the 400 page says about text refused at the edge: the fault itself, not always
+ * "bad UTF-8". */
+static const char *text_refusal(text_status st)
+{
+    switch (st) {
+    case TEXT_BAD_UTF8: return N_("Dữ liệu gửi lên không phải văn bản UTF-8 hợp lệ.");
+    case TEXT_CONTROL_CHAR: return N_("Dữ liệu gửi lên có ký tự điều khiển không được phép.");
+    case TEXT_TOO_LONG: return N_("Một trường trong dữ liệu gửi lên dài quá mức cho phép.");
+    case TEXT_HIDDEN_CHAR:
+        return N_("Dữ liệu gửi lên có ký tự ẩn hoặc ký tự đảo chiều chữ (thường do sao chép từ nơi khác). "
+                  "Vui lòng gõ lại phần đó.");
+    case TEXT_STACKED_MARKS:
+        return N_("Dữ liệu gửi lên có chữ mang quá nhiều dấu. Vui lòng gõ lại phần đó.");
+    case TEXT_OK: break;
+    }
+    return N_("Biểu mẫu gửi lên không đúng định dạng.");
 }
 
 /* ---- answering ---------------------------------------------------------------------- */
@@ -680,9 +706,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &qc);
     r->query = qc.head;
     if (st->pp) finish_part(st);
-    if (st->urlencoded && form_parse_urlencoded(r->a, buf_cstr(&st->raw), st->raw.len, &r->form) != 0) qc.bad = true;
-    if (qc.bad || !clean_form(r) || !form_path_ok(r->path)) {
-        web_error(r, 400, "Dữ liệu gửi lên không phải văn bản UTF-8 hợp lệ.");
+    if (st->urlencoded && form_parse_urlencoded(r->a, buf_cstr(&st->raw), st->raw.len, &r->form) != 0) {
+        web_error(r, 400, too_many_fields(&st->raw) ? "Biểu mẫu gửi lên có quá nhiều trường."
+                                                   : "Biểu mẫu gửi lên không đúng định dạng.");
+        return send_response(st);
+    }
+    text_status bad = qc.bad;
+    if (bad == TEXT_OK) bad = clean_form(r);
+    if (bad == TEXT_OK && !form_path_ok(r->path)) bad = TEXT_BAD_UTF8;
+    if (bad != TEXT_OK) {
+        web_error(r, 400, text_refusal(bad));
         return send_response(st);
     }
     dispatch(r);

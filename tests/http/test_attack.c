@@ -352,6 +352,63 @@ static void login_flood_from_one_address_is_throttled(void **state)
     assert_int_equal(after_burst, 303);
 }
 
+/* ---- text that prints wrongly, and what 400 says ------------------------------------- */
+
+/* Names with a bidi override, a zero-width space or 30 stacked accents were saved, and the
+ * slip printed them reversed or smeared. Refused, with what is wrong, and nothing saved. */
+static void names_that_print_wrongly_are_refused(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    int64_t before = sql_int("SELECT COUNT(*) FROM dossiers");
+    char stacked[256] = "Nguye";
+    for (int i = 0; i < 30; i++) strcat(stacked, "\xCC\x81");
+    strcat(stacked, "n");
+    const char *names[] = {"Nguy\xE2\x80\xAEn\xE1\xBB\x85 Hoa", "Nguy\xE2\x80\x8B\xE1\xBB\x85n Hoa", stacked};
+    const char *says[] = {"ký tự ẩn hoặc ký tự đảo chiều chữ", "ký tự ẩn hoặc ký tự đảo chiều chữ",
+                          "quá nhiều dấu"};
+    for (int i = 0; i < 3; i++) {
+        char body[2048];
+        snprintf(body, sizeof body,
+                 "_csrf=%s&procedure_id=%lld&applicant_name=%s&applicant_phone=0912+345+678"
+                 "&applicant_id_number=019190012345&applicant_address=T%%E1%%BB%%95+5&channel=desk&return_method=desk",
+                 desk.csrf, (long long)procedure_id("khai+sinh"), enc(names[i]));
+        response r = request("POST", "/ho-so", body, desk.cookie, NULL);
+        assert_int_equal(r.status, 400);
+        assert_contains(r.body, says[i]);
+        assert_contains(r.body, "<html");
+        response_free(&r);
+    }
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before);
+}
+
+/* Every refusal at the edge was "not valid UTF-8", even for a form with too many fields. */
+static void bad_requests_say_what_is_wrong(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    size_t cap = 20000;
+    char *body = malloc(cap);
+    int n = snprintf(body, cap, "_csrf=%s", desk.csrf);
+    for (int i = 0; i < 1100; i++) n += snprintf(body + n, cap - (size_t)n, "&f%d=1", i);
+    response r = request("POST", "/ho-so", body, desk.cookie, NULL);
+    free(body);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "quá nhiều trường");
+    assert_lacks(r.body, "UTF-8");
+    response_free(&r);
+    r = get("/thu-tuc?q=a%01b");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "ký tự điều khiển");
+    response_free(&r);
+    r = get("/thu-tuc?q=%FF");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "UTF-8");
+    response_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -363,6 +420,8 @@ int main(void)
         cmocka_unit_test(slowloris_from_one_address_leaves_room_for_others),
         cmocka_unit_test(unknown_usernames_answer_as_real_ones),
         cmocka_unit_test(login_flood_from_one_address_is_throttled),
+        cmocka_unit_test(names_that_print_wrongly_are_refused),
+        cmocka_unit_test(bad_requests_say_what_is_wrong),
     };
     int failed = cmocka_run_group_tests_name("attack", tests, start_server, stop_server);
     curl_global_cleanup();
