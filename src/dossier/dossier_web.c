@@ -2,6 +2,7 @@
  * control sheet and actions, the lists (search, inbox, late board), the printed forms, and
  * the citizen's tracking page and JSON lookup. */
 #include <glib.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,12 +99,94 @@ static void intake_page(req *r, int status, json_t *values, const err *e)
     web_render(r, status, "dossier/intake", model);
 }
 
+/* ---- the intake's idempotency key ----------------------------------------------------
+ *
+ * The form carries a random key (intake_key); the first POST with it reserves the key, then
+ * records the dossier it made. A repeat (the answer was lost to a restart or a dropped
+ * connection, and the clerk sends again) gets that dossier back instead of a second one. */
+
+static const char *new_intake_key(req *r)
+{
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    char *hex = arena_alloc(r->a, 33);
+    sodium_bin2hex(hex, 33, raw, sizeof raw);
+    return hex;
+}
+
+static bool intake_key_ok(const char *k)
+{
+    if (!k || strlen(k) != 32) return false;
+    for (const char *p = k; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) return false;
+    return true;
+}
+
+/* 1: the key is ours to use now; 0: already used, *dossier_id the dossier it made (0: the
+ * first POST is still saving); -1: the database failed. */
+static int intake_key_reserve(db *d, const char *key, int64_t unit, int64_t now, int64_t *dossier_id)
+{
+    db_stmt *s = db_prepare(d, "INSERT INTO intake_keys (intake_key, unit_id, created_at) VALUES (?, ?, ?)");
+    db_bind_text(s, 1, key);
+    db_bind_int(s, 2, unit);
+    db_bind_int(s, 3, now);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc == DB_DONE) return 1;
+    if (rc != DB_CONSTRAINT) return -1;
+    s = db_prepare(d, "SELECT dossier_id FROM intake_keys WHERE intake_key = ? AND unit_id = ?");
+    db_bind_text(s, 1, key);
+    db_bind_int(s, 2, unit);
+    *dossier_id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    return 0;
+}
+
+/* The dossier made (dossier_id), or 0: the intake failed and the key is free again. */
+static void intake_key_settle(db *d, const char *key, int64_t dossier_id)
+{
+    db_stmt *s = db_prepare(d, dossier_id ? "UPDATE intake_keys SET dossier_id = ? WHERE intake_key = ?"
+                                          : "DELETE FROM intake_keys WHERE intake_key = ?");
+    int i = 1;
+    if (dossier_id) db_bind_int(s, i++, dossier_id);
+    db_bind_text(s, i, key);
+    db_step(s);
+    db_done(s);
+}
+
+static void intake_answer(req *r, int status, int64_t id, const char *code, const char *secret, int64_t due_at)
+{
+    if (r->want_json)
+        web_json(r, status, json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)id, "code", code, "secret", secret,
+                                      "due_at", (json_int_t)due_at, "url",
+                                      arena_printf(r->a, "/ho-so/%lld", (long long)id)));
+    else
+        web_redirect(r, arena_printf(r->a, "/ho-so/%lld?moi=1", (long long)id));
+}
+
+/* A repeated POST: the dossier the key already made (200), or 409 while it is being saved. */
+static void intake_repeat(req *r, int64_t dossier_id)
+{
+    json_t *o = dossier_id ? dossier_get(req_db(r), r->a, dossier_id, req_now(r)) : NULL;
+    if (!o) {
+        err e = {0};
+        err_set(&e, 409, N_("Hồ sơ này đang được lưu. Xin đợi giây lát rồi mở danh sách hồ sơ."), "intake key busy");
+        if (r->want_json) web_json(r, e.status, error_json(r, &e));
+        else web_error(r, 409, e.user);
+        return;
+    }
+    intake_answer(r, 200, dossier_id, json_get_str(o, "code"), json_get_str(o, "secret"),
+                  json_integer_value(json_object_get(o, "due_at")));
+    json_decref(o);
+}
+
 void page_intake_form(req *r)
 {
     int64_t pid = 0;
     const char *t = req_query(r, "thu_tuc");
     if (t && !text_parse_uint(t, INT64_MAX, &pid)) pid = 0;
-    json_t *v = json_pack("{s:I, s:s}", "procedure_id", (json_int_t)pid, "sets", "1");
+    json_t *v = json_pack("{s:I, s:s, s:s}", "procedure_id", (json_int_t)pid, "sets", "1", "intake_key",
+                          new_intake_key(r));
     /* a citizen's booking pre-fills the intake: procedure, name, phone, ID */
     const char *booking = req_query(r, "lich_hen");
     booking_row b;
@@ -157,17 +240,23 @@ void page_intake(req *r)
         .booking_code = req_form(r, "booking_code"), .no_letters = req_form(r, "no_letters") && !strcmp(req_form(r, "no_letters"), "1"),
         .received_at = req_now(r),
     };
-    dossier_created out;
-    if (!e.status && dossier_create(d, r->a, &in, r->user->id, &out, &e) == 0) {
-        if (r->want_json) {
-            web_json(r, 201, json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)out.id, "code", out.code, "secret",
-                                       out.secret, "due_at", (json_int_t)out.due_at, "url",
-                                       arena_printf(r->a, "/ho-so/%lld", (long long)out.id)));
-        } else {
-            web_redirect(r, arena_printf(r->a, "/ho-so/%lld?moi=1", (long long)out.id));
-        }
+    const char *key = req_form(r, "intake_key");
+    if (!intake_key_ok(key)) key = NULL;   /* a form from before keys, or a tool: no repeat check */
+    int64_t made = 0;
+    bool keyed = key && !e.status;
+    int reserved = keyed ? intake_key_reserve(d, key, in.unit_id, req_now(r), &made) : 1;
+    if (reserved == 0) {
+        intake_repeat(r, made);
         return;
     }
+    if (reserved < 0) err_set(&e, 503, N_("Hệ thống đang bận, vui lòng thử lại."), "intake key: %s", db_errmsg(d));
+    dossier_created out;
+    if (!e.status && dossier_create(d, r->a, &in, r->user->id, &out, &e) == 0) {
+        if (keyed) intake_key_settle(d, key, out.id);
+        intake_answer(r, 201, out.id, out.code, out.secret, out.due_at);
+        return;
+    }
+    if (keyed && reserved > 0) intake_key_settle(d, key, 0);
     if (r->want_json) web_json(r, e.status, error_json(r, &e));
     else intake_page(r, e.status, values_from_form(r), &e);
 }

@@ -55,6 +55,7 @@ struct app {
     void *metrics;
     void *ip_counts;
     int open_connections;
+    int in_flight;               /* requests begun and not yet answered (shutdown waits) */
 };
 
 int app_serve(app_config *cfg);   /* runs until SIGINT/SIGTERM; returns the exit code */

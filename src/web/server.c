@@ -24,6 +24,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../catalog/catalog.h"
 #include "../core/text.h"
@@ -626,6 +627,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     request_state *st = *con_cls;
     if (!st) {
         headers_arrived(ap, c);
+        pthread_mutex_lock(&ap->mu);
+        ap->in_flight++;
+        pthread_mutex_unlock(&ap->mu);
         st = state_new(ap, c, url, method);
         *con_cls = st;
         req *r = &st->r;
@@ -752,6 +756,27 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
     if (r->dbc) db_release(ap->pool, r->dbc);
     *con_cls = NULL;
     arena_free(r->a);
+    pthread_mutex_lock(&ap->mu);
+    ap->in_flight--;
+    pthread_mutex_unlock(&ap->mu);
+}
+
+/* On SIGTERM: take no new connections, and give the requests under way (an intake already
+ * committed, its answer not yet sent) up to SHUTDOWN_GRACE seconds to finish, so that the
+ * clerk gets the slip instead of entering the dossier again. */
+#define SHUTDOWN_GRACE 10.0
+static void drain(app *ap, struct MHD_Daemon *daemon)
+{
+    MHD_socket listener = MHD_quiesce_daemon(daemon);
+    if (listener != MHD_INVALID_SOCKET) close(listener);
+    double until = now_seconds() + SHUTDOWN_GRACE;
+    for (;;) {
+        pthread_mutex_lock(&ap->mu);
+        int left = ap->in_flight;
+        pthread_mutex_unlock(&ap->mu);
+        if (left <= 0 || now_seconds() > until) break;
+        usleep(20 * 1000);
+    }
 }
 
 /* ---- start and stop ----------------------------------------------------------------- */
@@ -794,7 +819,8 @@ int app_serve(app_config *cfg)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     struct MHD_Daemon *daemon = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG | MHD_USE_ITC,
+        (uint16_t)cfg->port,
         NULL, NULL, on_request, &ap, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         /* MHD answers 431 itself (in English) when headers overflow its pool: make the pool
@@ -819,6 +845,7 @@ int app_serve(app_config *cfg)
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
+    drain(&ap, daemon);
     housekeeping_stop();
     MHD_stop_daemon(daemon);
     pthread_mutex_lock(&ap.mu);

@@ -409,6 +409,107 @@ static void bad_requests_say_what_is_wrong(void **state)
     response_free(&r);
 }
 
+/* ---- faults: shutdown, the database file, a full disk ---------------------------------- */
+
+/* The value of the hidden field name in a page, or "". */
+static void hidden_field(const char *page, const char *name, char *out, size_t n)
+{
+    char key[96];
+    snprintf(key, sizeof key, "name=\"%s\" value=\"", name);
+    out[0] = '\0';
+    const char *p = strstr(page, key);
+    if (!p) return;
+    p += strlen(key);
+    size_t k = 0;
+    while (p[k] && p[k] != '"' && k + 1 < n) k++;
+    memcpy(out, p, k);
+    out[k] = '\0';
+}
+
+/* The clerk whose answer was lost sends the intake again: the same dossier, never a second. */
+static void intake_sent_twice_makes_one_dossier(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    int64_t pid = procedure_id("khai+sinh");
+    char path[128], key[80];
+    snprintf(path, sizeof path, "/tiep-nhan?thu_tuc=%lld", (long long)pid);
+    response form = request("GET", path, NULL, desk.cookie, NULL);
+    hidden_field(form.body, "intake_key", key, sizeof key);
+    response_free(&form);
+    assert_int_equal(strlen(key), 32);
+    int64_t before = sql_int("SELECT COUNT(*) FROM dossiers");
+    char extra[128];
+    snprintf(extra, sizeof extra, "&intake_key=%s", key);
+    intake_result a, b;
+    assert_int_equal(intake(&desk, pid, extra, &a), 201);
+    long again = intake(&desk, pid, extra, &b);
+    assert_true(again == 200 || again == 201);
+    assert_int_equal(b.id, a.id);
+    assert_string_equal(b.code, a.code);
+    assert_string_equal(b.secret, a.secret);
+    /* and through the HTML form: the same dossier page */
+    char body[1024];
+    snprintf(body, sizeof body,
+             "_csrf=%s&procedure_id=%lld&intake_key=%s&applicant_name=Tr%%E1%%BA%%A7n+V%%C4%%83n+An"
+             "&applicant_phone=0912+345+678&applicant_id_number=019190012345&applicant_address=T%%E1%%BB%%95+5"
+             "&channel=desk&return_method=desk",
+             desk.csrf, (long long)pid, key);
+    response r = request("POST", "/ho-so", body, desk.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    snprintf(path, sizeof path, "Location: /ho-so/%lld?moi=1", (long long)a.id);
+    assert_contains(r.headers, path);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before + 1);
+    /* a new form has a new key, and makes a new dossier */
+    snprintf(path, sizeof path, "/tiep-nhan?thu_tuc=%lld", (long long)pid);
+    form = request("GET", path, NULL, desk.cookie, NULL);
+    char key2[80];
+    hidden_field(form.body, "intake_key", key2, sizeof key2);
+    response_free(&form);
+    assert_string_not_equal(key, key2);
+    snprintf(extra, sizeof extra, "&intake_key=%s", key2);
+    assert_int_equal(intake(&desk, pid, extra, &b), 201);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before + 2);
+}
+
+/* SIGTERM while an intake was under way dropped its answer: the server now stops taking
+ * connections and lets the requests under way finish first. */
+static void shutdown_lets_requests_under_way_finish(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    int64_t before = sql_int("SELECT COUNT(*) FROM dossiers");
+    int p;
+    pid_t pid = start_other(&p, "shutdown.log", NULL);
+    char body[1024], head[1024];
+    int blen = snprintf(body, sizeof body,
+                        "_csrf=%s&procedure_id=%lld&applicant_name=Nguy%%E1%%BB%%85n+V%%C4%%83n+B%%C3%%ACnh"
+                        "&applicant_phone=0912+345+678&applicant_id_number=019190012345"
+                        "&applicant_address=T%%E1%%BB%%95+5&channel=desk&return_method=desk",
+                        desk.csrf, (long long)procedure_id("khai+sinh"));
+    snprintf(head, sizeof head,
+             "POST /ho-so HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nCookie: %s; tt_csrf=%s\r\n"
+             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n",
+             desk.cookie, desk.csrf, blen);
+    int fd = connect_from("127.0.0.10", p);
+    raw_send(fd, head, strlen(head));
+    raw_send(fd, body, 20);
+    usleep(300 * 1000);
+    kill(pid, SIGTERM);   /* the request is under way: its body is still coming */
+    usleep(500 * 1000);
+    raw_send(fd, body + 20, (size_t)blen - 20);
+    int status = raw_status(fd);
+    close(fd);
+    int st;
+    waitpid(pid, &st, 0);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(status, 201);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before + 1);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -422,6 +523,8 @@ int main(void)
         cmocka_unit_test(login_flood_from_one_address_is_throttled),
         cmocka_unit_test(names_that_print_wrongly_are_refused),
         cmocka_unit_test(bad_requests_say_what_is_wrong),
+        cmocka_unit_test(intake_sent_twice_makes_one_dossier),
+        cmocka_unit_test(shutdown_lets_requests_under_way_finish),
     };
     int failed = cmocka_run_group_tests_name("attack", tests, start_server, stop_server);
     curl_global_cleanup();
