@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -188,26 +189,38 @@ static int cmd_serve(int argc, char **argv)
 {
     const char *usage = "serve --db PATH --port N [--listen ADDR] [--max-body BYTES] [--max-per-ip N] "
                         "[--request-timeout SECONDS] [--header-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--quiet] "
-                        "[--public-url URL] [--trust-proxy] " NOTIFY_USAGE;
+                        "[--public-url URL] [--trust-proxy] [--create] " NOTIFY_USAGE;
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nServes the web site and the JSON API. Defaults: --listen 127.0.0.1, "
                "--max-body 10485760, --max-per-ip 32, --request-timeout 30, --header-timeout 10, --idle-timeout 60, "
                "--max-connections 256.\n--public-url is the address citizens reach the site at, for the links in "
                "messages (default http://ADDR:PORT).\n--trust-proxy: behind nginx on the same machine, take the client's address from the last "
-               "X-Forwarded-For hop (for the tracking lookup's limit on wrong guesses).\nWith --smtp-url, --sms-url or --zalo-url the notification outbox is sent "
+               "X-Forwarded-For hop (for the tracking lookup's limit on wrong guesses).\n--create: serve even when the "
+               "database file is missing or empty, creating an empty site (without it serve refuses, so that a "
+               "mistyped path does not serve an empty site).\nWith --smtp-url, --sms-url or --zalo-url the notification outbox is sent "
                "too (see 'thanthien notify --help').\n",
                usage);
         return 0;
     }
     opt opts[] = {{"--db", 1},          {"--port", 1},         {"--listen", 1},          {"--max-body", 1},
                   {"--max-per-ip", 1},  {"--request-timeout", 1}, {"--header-timeout", 1}, {"--idle-timeout", 1}, {"--max-connections", 1},
-                  {"--quiet", 0},       {"--public-url", 1},   {"--trust-proxy", 0}, NOTIFY_OPTS,           {NULL, 0}};
+                  {"--quiet", 0},       {"--public-url", 1},   {"--trust-proxy", 0}, {"--create", 0}, NOTIFY_OPTS, {NULL, 0}};
     const char *pos[1];
     int npos;
     if (parse("serve", usage, argc, argv, opts, pos, 0, &npos)) return 2;
     notify_config nc;
     if (notify_options("serve", usage, opts, &nc)) return 2;
     if (!get(opts, "--db")) return usage_error("serve", usage, "%s", "--db is required");
+    /* a mistyped or lost path would otherwise be created empty and served as an empty site */
+    struct stat dbst;
+    if (!flag(opts, "--create") && (stat(get(opts, "--db"), &dbst) != 0 || dbst.st_size == 0)) {
+        fprintf(stderr,
+                "thanthien serve: the database %s %s. Check the path; to start a new site, create it with "
+                "'thanthien migrate --db %s' (or 'thanthien demo'), or pass --create.\n",
+                get(opts, "--db"), stat(get(opts, "--db"), &dbst) != 0 ? "does not exist" : "is empty",
+                get(opts, "--db"));
+        return 2;
+    }
     int64_t port, max_body, per_ip, req_to, head_to, idle_to, max_conn;
     if (!get(opts, "--port")) return usage_error("serve", usage, "%s", "--port is required");
     if (need_int("serve", usage, opts, "--port", 1, 65535, 8080, &port) ||

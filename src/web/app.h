@@ -56,6 +56,7 @@ struct app {
     void *ip_counts;
     int open_connections;
     int in_flight;               /* requests begun and not yet answered (shutdown waits) */
+    char damage[256];            /* PRAGMA quick_check's complaint at start; "" when sound */
 };
 
 int app_serve(app_config *cfg);   /* runs until SIGINT/SIGTERM; returns the exit code */

@@ -407,6 +407,10 @@ static enum MHD_Result send_response(request_state *st)
 {
     req *r = &st->r;
     if (!r->status) web_error(r, 500, "Đã có lỗi trong hệ thống. Vui lòng thử lại sau.");
+    /* a write failed for want of disk space: say so, not "busy" or "error" */
+    if ((r->status == 500 || r->status == 503) && db_full_seen() && strcmp(r->route, "/healthz"))
+        web_error(r, 507, "Ổ đĩa của máy chủ đã đầy nên không lưu được dữ liệu. Xin báo quản trị viên "
+                          "giải phóng dung lượng rồi thử lại.");
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r->body_len, (void *)(r->body ? r->body : ""), MHD_RESPMEM_PERSISTENT);
     if (!resp) return MHD_NO;
@@ -442,10 +446,52 @@ static void serve_static(req *r)
 
 void page_static(req *r) { serve_static(r); }
 
+/* Whether the database takes a write: one row rewritten, at most every HEALTH_WRITE_EVERY
+ * seconds while it works and on every call once it has failed. 0, or the HTTP status. */
+#define HEALTH_WRITE_EVERY 10
+static int health_write(req *r)
+{
+    static int64_t last_ok;
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    int64_t now = req_now(r);
+    pthread_mutex_lock(&mu);
+    bool fresh = last_ok && now - last_ok < HEALTH_WRITE_EVERY;
+    pthread_mutex_unlock(&mu);
+    if (fresh) return 0;
+    db *d = req_db(r);
+    int rc = db_begin_write(d);
+    if (rc == DB_DONE) {
+        db_stmt *s = db_prepare(d, "INSERT INTO health_checks (id, checked_at) VALUES (1, ?) "
+                                   "ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at");
+        db_bind_int(s, 1, now);
+        rc = db_step(s);
+        db_done(s);
+        if (rc == DB_DONE) rc = db_commit(d);
+        if (rc != DB_DONE) db_rollback(d);
+    }
+    if (rc != DB_DONE) return db_full_seen() ? 507 : 503;
+    pthread_mutex_lock(&mu);
+    last_ok = now;
+    pthread_mutex_unlock(&mu);
+    return 0;
+}
+
 void page_healthz(req *r)
 {
-    bool ok = db_ping(req_db(r));
-    web_body(r, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "database unavailable\n", ok ? 3 : 21);
+    const char *text = "ok\n";
+    int status = 200;
+    if (r->app->damage[0]) {
+        status = 503;
+        text = arena_printf(r->a, "database damaged: %s\n", r->app->damage);
+    } else if (!db_ping(req_db(r))) {
+        status = 503;
+        text = "database unavailable\n";
+    } else if ((status = health_write(r)) != 0) {
+        text = status == 507 ? "disk full: the database cannot be written\n" : "database not writable\n";
+    } else {
+        status = 200;
+    }
+    web_body(r, status, "text/plain; charset=utf-8", text, strlen(text));
 }
 
 /* The counters tell who works when and how busy the server is: for the machine itself (a
@@ -581,6 +627,7 @@ static const char *forwarded_client(req *r, bool trust)
 
 static request_state *state_new(app *ap, struct MHD_Connection *c, const char *url, const char *method)
 {
+    db_full_clear();
     arena *a = arena_new();
     request_state *st = arena_alloc(a, sizeof *st);
     st->ap = ap;
@@ -799,6 +846,19 @@ int app_serve(app_config *cfg)
         fprintf(stderr, "thanthien: %s (%s)\n", e.user, e.log);
         db_close(d);
         return 1;
+    }
+    /* damage in the middle of the file goes unnoticed until a page on it is read: look once
+     * at start, and let /healthz tell the monitoring */
+    if (db_quick_check(d, ap.damage, sizeof ap.damage) != 0) {
+        json_t *line = json_pack("{s:s, s:s, s:s}", "level", "error", "msg", "database damaged (PRAGMA quick_check)",
+                                 "detail", ap.damage);
+        char *text = json_dumps(line, JSON_COMPACT);
+        fprintf(stderr, "%s\n", text ? text : "");
+        free(text);
+        json_decref(line);
+        if (!ap.damage[0]) snprintf(ap.damage, sizeof ap.damage, "%s", "?");
+    } else {
+        ap.damage[0] = '\0';
     }
     db_close(d);
     ap.pool = db_pool_open(cfg->db_path, cfg->db_connections, &e);

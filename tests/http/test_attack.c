@@ -510,6 +510,97 @@ static void shutdown_lets_requests_under_way_finish(void **state)
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before + 1);
 }
 
+/* serve on a mistyped path created an empty file and served an empty site. */
+static void serve_refuses_a_missing_or_empty_database(void **state)
+{
+    (void)state;
+    char missing[320], empty[320], out[320];
+    snprintf(missing, sizeof missing, "%s/khong-co.db", dir);
+    snprintf(empty, sizeof empty, "%s/rong.db", dir);
+    snprintf(out, sizeof out, "%s/serve-missing.out", dir);
+    FILE *f = fopen(empty, "w");
+    fclose(f);
+    char *argv1[] = {(char *)bin, "serve", "--db", missing, "--port", "1", NULL};
+    assert_int_equal(run(out, argv1, NULL), 2);
+    assert_int_equal(access(missing, F_OK), -1);   /* and nothing was created */
+    char *argv2[] = {(char *)bin, "serve", "--db", empty, "--port", "1", NULL};
+    assert_int_equal(run(out, argv2, NULL), 2);
+    /* asked to, it creates the site */
+    int p;
+    const char *opts[] = {"--create", NULL};
+    char *saved = strdup(dbpath);
+    snprintf(dbpath, sizeof dbpath, "%.290s", missing);
+    pid_t pid = start_other(&p, "create.log", opts);
+    stop_other(pid, "create.log");
+    snprintf(dbpath, sizeof dbpath, "%s", saved);
+    free(saved);
+    assert_int_equal(access(missing, F_OK), 0);
+}
+
+/* A copy of the test database, consistent though the server is running. */
+static void copy_database(const char *to)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    char sql[400];
+    snprintf(sql, sizeof sql, "VACUUM INTO '%s'", to);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+/* Damage in the middle of the file went unnoticed: /healthz said ok. */
+static void damaged_database_is_reported_by_healthz(void **state)
+{
+    (void)state;
+    char copy[320], log[320];
+    snprintf(copy, sizeof copy, "%s/damaged.db", dir);
+    copy_database(copy);
+    FILE *f = fopen(copy, "r+b");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    long page = 4096, at = (size * 3 / 4) / page * page;
+    char junk[4096];
+    memset(junk, 0x5a, sizeof junk);
+    fseek(f, at, SEEK_SET);
+    fwrite(junk, 1, sizeof junk, f);
+    fclose(f);
+    int p = free_port();
+    char portstr[16], url[128];
+    snprintf(portstr, sizeof portstr, "%d", p);
+    snprintf(log, sizeof log, "%s/damaged.log", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *lf = freopen(log, "w", stderr);
+        (void)lf;
+        execl(bin, bin, "serve", "--db", copy, "--port", portstr, "--quiet", (char *)NULL);
+        _exit(127);
+    }
+    long status = 0;
+    char body[256] = "";
+    for (int i = 0; i < 100 && (status == 0 || status == 7); i++) {
+        usleep(100 * 1000);
+        CURL *c = curl_easy_init();
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/healthz", p);
+        response r = {.body = calloc(1, 1), .headers = calloc(1, 1)};
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+        if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        snprintf(body, sizeof body, "%s", r.body);
+        response_free(&r);
+        curl_easy_cleanup(c);
+    }
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    assert_int_equal(status, 503);
+    assert_contains(body, "damaged");
+    char *text = slurp(log);
+    assert_contains(text, "quick_check");
+    free(text);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -525,6 +616,8 @@ int main(void)
         cmocka_unit_test(bad_requests_say_what_is_wrong),
         cmocka_unit_test(intake_sent_twice_makes_one_dossier),
         cmocka_unit_test(shutdown_lets_requests_under_way_finish),
+        cmocka_unit_test(serve_refuses_a_missing_or_empty_database),
+        cmocka_unit_test(damaged_database_is_reported_by_healthz),
     };
     int failed = cmocka_run_group_tests_name("attack", tests, start_server, stop_server);
     curl_global_cleanup();

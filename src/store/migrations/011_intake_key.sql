@@ -8,3 +8,10 @@ CREATE TABLE intake_keys (
     dossier_id INTEGER REFERENCES dossiers(id),
     created_at BIGINT NOT NULL
 );
+
+-- /healthz proves the database takes a write (a full disk answers 507 there, not "ok"):
+-- one row, its time rewritten at most every few seconds.
+CREATE TABLE health_checks (
+    id INTEGER PRIMARY KEY,
+    checked_at BIGINT NOT NULL
+);
