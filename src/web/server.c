@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -403,14 +404,22 @@ static void add_common_headers(struct MHD_Response *resp, req *r)
     }
 }
 
+/* /healthz's last successful write (health_write) */
+static int64_t health_last_ok;   /* reset when a request meets a full disk */
+static pthread_mutex_t health_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static enum MHD_Result send_response(request_state *st)
 {
     req *r = &st->r;
     if (!r->status) web_error(r, 500, "Đã có lỗi trong hệ thống. Vui lòng thử lại sau.");
     /* a write failed for want of disk space: say so, not "busy" or "error" */
-    if ((r->status == 500 || r->status == 503) && db_full_seen() && strcmp(r->route, "/healthz"))
+    if ((r->status == 500 || r->status == 503) && db_full_seen() && strcmp(r->route, "/healthz")) {
         web_error(r, 507, "Ổ đĩa của máy chủ đã đầy nên không lưu được dữ liệu. Xin báo quản trị viên "
                           "giải phóng dung lượng rồi thử lại.");
+        pthread_mutex_lock(&health_mu);
+        health_last_ok = 0;   /* /healthz looks again */
+        pthread_mutex_unlock(&health_mu);
+    }
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r->body_len, (void *)(r->body ? r->body : ""), MHD_RESPMEM_PERSISTENT);
     if (!resp) return MHD_NO;
@@ -449,14 +458,13 @@ void page_static(req *r) { serve_static(r); }
 /* Whether the database takes a write: one row rewritten, at most every HEALTH_WRITE_EVERY
  * seconds while it works and on every call once it has failed. 0, or the HTTP status. */
 #define HEALTH_WRITE_EVERY 10
+
 static int health_write(req *r)
 {
-    static int64_t last_ok;
-    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
     int64_t now = req_now(r);
-    pthread_mutex_lock(&mu);
-    bool fresh = last_ok && now - last_ok < HEALTH_WRITE_EVERY;
-    pthread_mutex_unlock(&mu);
+    pthread_mutex_lock(&health_mu);
+    bool fresh = health_last_ok && now - health_last_ok < HEALTH_WRITE_EVERY;
+    pthread_mutex_unlock(&health_mu);
     if (fresh) return 0;
     db *d = req_db(r);
     int rc = db_begin_write(d);
@@ -470,10 +478,25 @@ static int health_write(req *r)
         if (rc != DB_DONE) db_rollback(d);
     }
     if (rc != DB_DONE) return db_full_seen() ? 507 : 503;
-    pthread_mutex_lock(&mu);
-    last_ok = now;
-    pthread_mutex_unlock(&mu);
+    pthread_mutex_lock(&health_mu);
+    health_last_ok = now;
+    pthread_mutex_unlock(&health_mu);
     return 0;
+}
+
+/* Free space where the database lives: SQLite reuses room a failed write already took, so a
+ * small test write can pass on a disk that refuses an intake. */
+#define HEALTH_MIN_FREE (1024 * 1024)
+static bool disk_nearly_full(const char *db_path)
+{
+    char dirpath[4096];
+    snprintf(dirpath, sizeof dirpath, "%s", db_path);
+    char *slash = strrchr(dirpath, '/');
+    if (slash) *slash = '\0';
+    else snprintf(dirpath, sizeof dirpath, "%s", ".");
+    struct statvfs fs;
+    if (statvfs(*dirpath ? dirpath : "/", &fs) != 0) return false;
+    return (unsigned long long)fs.f_bavail * fs.f_frsize < HEALTH_MIN_FREE;
 }
 
 void page_healthz(req *r)
@@ -486,6 +509,9 @@ void page_healthz(req *r)
     } else if (!db_ping(req_db(r))) {
         status = 503;
         text = "database unavailable\n";
+    } else if (disk_nearly_full(r->app->cfg.db_path)) {
+        status = 507;
+        text = "disk full: less than 1 MiB left for the database\n";
     } else if ((status = health_write(r)) != 0) {
         text = status == 507 ? "disk full: the database cannot be written\n" : "database not writable\n";
     } else {

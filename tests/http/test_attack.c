@@ -3,6 +3,9 @@
  * missing or damaged database files, and input that prints wrongly. */
 #include "harness.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 /* ---- tracking (src/dossier/track_limit.c) ------------------------------------------ */
 
 /* A commune's Wi-Fi is one address for everyone on it: ten citizens mistyping their codes
@@ -601,6 +604,84 @@ static void damaged_database_is_reported_by_healthz(void **state)
     free(text);
 }
 
+/* A full disk answered "busy" at login and 500 at intake while /healthz said ok. Needs a
+ * small tmpfs (root); skipped where it cannot be mounted. */
+static void full_disk_is_named(void **state)
+{
+    (void)state;
+    char mnt[300], cmd[700], copy[340], fill[340];
+    snprintf(mnt, sizeof mnt, "%.250s/small-disk", dir);
+    mkdir(mnt, 0700);
+    snprintf(copy, sizeof copy, "%s/full.db", mnt);
+    snprintf(fill, sizeof fill, "%s/fill", mnt);
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);   /* the session goes into the copy */
+    struct stat dbst;
+    assert_int_equal(stat(dbpath, &dbst), 0);
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=%lldk tmpfs '%s' 2>/dev/null",
+             (long long)(dbst.st_size / 1024 + 4096), mnt);
+    if (system(cmd) != 0) skip();
+    copy_database(copy);
+    int p = free_port();
+    char portstr[16], log[320], saved[64];
+    snprintf(portstr, sizeof portstr, "%d", p);
+    snprintf(log, sizeof log, "%s/full.log", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *lf = freopen(log, "w", stderr);
+        (void)lf;
+        execl(bin, bin, "serve", "--db", copy, "--port", portstr, "--quiet", (char *)NULL);
+        _exit(127);
+    }
+    snprintf(saved, sizeof saved, "%s", base);
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", p);   /* the helpers now talk to that server */
+    long health = 0;
+    for (int i = 0; i < 100 && health != 200; i++) {
+        usleep(100 * 1000);
+        CURL *c = curl_easy_init();
+        char url[128];
+        snprintf(url, sizeof url, "%s/healthz", base);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &health);
+        curl_easy_cleanup(c);
+    }
+    int64_t pid_khai_sinh = procedure_id("khai+sinh");
+    /* fill the disk */
+    int ff = open(fill, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    static char block[65536];
+    for (size_t chunk = sizeof block; ff >= 0 && chunk >= 1; chunk /= 16)   /* to the last byte */
+        while (write(ff, block, chunk) == (ssize_t)chunk) {
+        }
+    if (ff >= 0) close(ff);
+    intake_result d;
+    long intake_status = intake(&desk, pid_khai_sinh, NULL, &d);
+    session other;
+    long login_status = login("canbo2", PASSWORD, &other);
+    response r = get("/healthz");
+    long health_full = r.status;
+    char health_text[128];
+    snprintf(health_text, sizeof health_text, "%s", r.body);
+    response_free(&r);
+    unlink(fill);
+    r = get("/healthz");
+    long health_after = r.status;
+    response_free(&r);
+    snprintf(base, sizeof base, "%s", saved);
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    snprintf(cmd, sizeof cmd, "umount '%s'", mnt);
+    if (system(cmd) != 0) fprintf(stderr, "could not unmount %s\n", mnt);
+    assert_int_equal(health, 200);
+    assert_int_equal(intake_status, 507);
+    assert_int_equal(login_status, 507);
+    assert_int_equal(health_full, 507);
+    assert_contains(health_text, "disk full");
+    assert_int_equal(health_after, 200);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -618,6 +699,7 @@ int main(void)
         cmocka_unit_test(shutdown_lets_requests_under_way_finish),
         cmocka_unit_test(serve_refuses_a_missing_or_empty_database),
         cmocka_unit_test(damaged_database_is_reported_by_healthz),
+        cmocka_unit_test(full_disk_is_named),
     };
     int failed = cmocka_run_group_tests_name("attack", tests, start_server, stop_server);
     curl_global_cleanup();
