@@ -6,6 +6,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+static pid_t start_other(int *p, const char *logname, const char *const extra[]);
+static void stop_other(pid_t pid, const char *logname);
+
 /* ---- tracking (src/dossier/track_limit.c) ------------------------------------------ */
 
 /* A commune's Wi-Fi is one address for everyone on it: ten citizens mistyping their codes
@@ -46,6 +49,51 @@ static void tracking_tells_the_real_wait(void **state)
     assert_contains(r.headers, "Retry-After: 3600");
     assert_contains(r.body, "Xin đợi 60 phút");
     response_free(&r);
+}
+
+/* FNV-1a, the unkeyed hash the tracking limiter used: anyone could compute colliding keys. */
+static unsigned fnv(const char *k)
+{
+    unsigned h = 2166136261u;
+    for (; *k; k++) h = (h ^ (unsigned char)*k) * 16777619u;
+    return h;
+}
+
+/* The attack: behind --trust-proxy, nine wrong guesses from IPv6 /64s chosen to share a slot
+ * filled the limiter's table, and every citizen got 429 for ten minutes. */
+static void colliding_addresses_do_not_lock_out_citizens(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    intake_result d;
+    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &d), 201);
+    int p;
+    const char *opts[] = {"--trust-proxy", NULL};
+    pid_t pid = start_other(&p, "collide.log", opts);
+    char saved[64];
+    snprintf(saved, sizeof saved, "%s", base);
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", p);
+    int sent = 0;
+    long wrong[9];
+    for (unsigned i = 0; sent < 9 && i < 10000000; i++) {
+        char key[32], header[96];
+        snprintf(key, sizeof key, "2001:db8:%x:%x", i >> 16, i & 0xffff);
+        if (fnv(key) % 4096 != 77) continue;
+        snprintf(header, sizeof header, "X-Forwarded-For: %s::1", key);
+        response r = request("GET", "/api/v1/dossiers/NO-SUCH?secret=ZZZZZZ", NULL, NULL, header);
+        wrong[sent++] = r.status;
+        response_free(&r);
+    }
+    char path[256];
+    snprintf(path, sizeof path, "/tra-cuu?ma=%s&bm=%s", d.code, d.secret);
+    response r = request("GET", path, NULL, NULL, "X-Forwarded-For: 2001:db8:ffff:1::1");
+    long right = r.status;
+    response_free(&r);
+    snprintf(base, sizeof base, "%s", saved);
+    stop_other(pid, "collide.log");
+    for (int i = 0; i < 9; i++) assert_int_equal(wrong[i], 404);
+    assert_int_equal(right, 200);
 }
 
 /* ---- routes and pages ------------------------------------------------------------- */
@@ -688,6 +736,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_shared_address_does_not_lock_out_citizens),
         cmocka_unit_test(tracking_tells_the_real_wait),
+        cmocka_unit_test(colliding_addresses_do_not_lock_out_citizens),
         cmocka_unit_test(ids_with_thousands_separators_are_not_ids),
         cmocka_unit_test(metrics_only_for_the_machine_and_admins),
         cmocka_unit_test(slowloris_from_one_address_leaves_room_for_others),
