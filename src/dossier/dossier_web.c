@@ -164,20 +164,32 @@ static void intake_answer(req *r, int status, int64_t id, const char *code, cons
         web_redirect(r, arena_printf(r->a, "/ho-so/%lld?moi=1", (long long)id));
 }
 
-/* A repeated POST: the dossier the key already made (200), or 409 while it is being saved. */
-static void intake_repeat(req *r, int64_t dossier_id)
+/* A repeated POST: the dossier the key already made (200). A double click sends the second
+ * while the first is still saving: wait a few seconds for it, then say so (409). */
+static bool intake_repeat(req *r, const char *key, int64_t dossier_id)
 {
+    for (int i = 0; !dossier_id && i < 50; i++) {
+        g_usleep(100 * 1000);
+        db_stmt *s = db_prepare(req_db(r), "SELECT dossier_id FROM intake_keys WHERE intake_key = ? AND unit_id = ?");
+        db_bind_text(s, 1, key);
+        db_bind_int(s, 2, r->user->unit_id);
+        bool row = db_step(s) == DB_ROW;
+        if (row) dossier_id = db_col_int(s, 0);
+        db_done(s);
+        if (!row) return false;   /* the first POST failed and gave the key back: this one goes on */
+    }
     json_t *o = dossier_id ? dossier_get(req_db(r), r->a, dossier_id, req_now(r)) : NULL;
     if (!o) {
         err e = {0};
         err_set(&e, 409, N_("Hồ sơ này đang được lưu. Xin đợi giây lát rồi mở danh sách hồ sơ."), "intake key busy");
         if (r->want_json) web_json(r, e.status, error_json(r, &e));
         else web_error(r, 409, e.user);
-        return;
+        return true;
     }
     intake_answer(r, 200, dossier_id, json_get_str(o, "code"), json_get_str(o, "secret"),
                   json_integer_value(json_object_get(o, "due_at")));
     json_decref(o);
+    return true;
 }
 
 void page_intake_form(req *r)
@@ -245,10 +257,11 @@ void page_intake(req *r)
     int64_t made = 0;
     bool keyed = key && !e.status;
     int reserved = keyed ? intake_key_reserve(d, key, in.unit_id, req_now(r), &made) : 1;
-    if (reserved == 0) {
-        intake_repeat(r, made);
-        return;
-    }
+    if (reserved == 0 && intake_repeat(r, key, made)) return;
+    if (reserved == 0) reserved = intake_key_reserve(d, key, in.unit_id, req_now(r), &made);
+    if (reserved == 0 && intake_repeat(r, key, made)) return;
+    if (reserved == 0)
+        err_set(&e, 409, N_("Hồ sơ này đang được lưu. Xin đợi giây lát rồi mở danh sách hồ sơ."), "intake key taken");
     if (reserved < 0) err_set(&e, 503, N_("Hệ thống đang bận, vui lòng thử lại."), "intake key: %s", db_errmsg(d));
     dossier_created out;
     if (!e.status && dossier_create(d, r->a, &in, r->user->id, &out, &e) == 0) {

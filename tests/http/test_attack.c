@@ -525,6 +525,65 @@ static void intake_sent_twice_makes_one_dossier(void **state)
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before + 2);
 }
 
+/* A double click: two POSTs of one form at the same moment make one dossier, and both
+ * answer it. */
+static void double_click_makes_one_dossier(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    int64_t pid = procedure_id("khai+sinh");
+    char path[128], key[80], url[128], body[1024];
+    snprintf(path, sizeof path, "/tiep-nhan?thu_tuc=%lld", (long long)pid);
+    response form = request("GET", path, NULL, desk.cookie, NULL);
+    hidden_field(form.body, "intake_key", key, sizeof key);
+    response_free(&form);
+    int64_t before = sql_int("SELECT COUNT(*) FROM dossiers");
+    snprintf(body, sizeof body,
+             "_csrf=%s&procedure_id=%lld&intake_key=%s&applicant_name=L%%C3%%AA+V%%C4%%83n+C%%C6%%B0%%E1%%BB%%9Dng"
+             "&applicant_phone=0912+345+678&applicant_id_number=019190012345&applicant_address=T%%E1%%BB%%95+5"
+             "&channel=desk&return_method=desk",
+             desk.csrf, (long long)pid, key);
+    snprintf(url, sizeof url, "%s/ho-so", base);
+    CURLM *m = curl_multi_init();
+    CURL *h[2];
+    response out[2];
+    struct curl_slist *hdr = curl_slist_append(NULL, "Accept: application/json");
+    for (int i = 0; i < 2; i++) {
+        out[i] = (response){.body = calloc(1, 1), .headers = calloc(1, 1)};
+        CURL *c = h[i] = curl_easy_init();
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_COOKIE, desk.cookie);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &out[i]);
+        curl_multi_add_handle(m, c);
+    }
+    int running = 1;
+    while (running) {
+        curl_multi_perform(m, &running);
+        curl_multi_wait(m, NULL, 0, 100, NULL);
+    }
+    int64_t ids[2];
+    for (int i = 0; i < 2; i++) {
+        long status = 0;
+        curl_easy_getinfo(h[i], CURLINFO_RESPONSE_CODE, &status);
+        assert_true(status == 200 || status == 201);
+        json_t *j = json_loads(out[i].body, 0, NULL);
+        ids[i] = json_integer_value(json_object_get(j, "id"));
+        json_decref(j);
+        curl_multi_remove_handle(m, h[i]);
+        curl_easy_cleanup(h[i]);
+        response_free(&out[i]);
+    }
+    curl_multi_cleanup(m);
+    curl_slist_free_all(hdr);
+    assert_true(ids[0] > 0);
+    assert_int_equal(ids[0], ids[1]);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before + 1);
+}
+
 /* SIGTERM while an intake was under way dropped its answer: the server now stops taking
  * connections and lets the requests under way finish first. */
 static void shutdown_lets_requests_under_way_finish(void **state)
@@ -745,6 +804,7 @@ int main(void)
         cmocka_unit_test(names_that_print_wrongly_are_refused),
         cmocka_unit_test(bad_requests_say_what_is_wrong),
         cmocka_unit_test(intake_sent_twice_makes_one_dossier),
+        cmocka_unit_test(double_click_makes_one_dossier),
         cmocka_unit_test(shutdown_lets_requests_under_way_finish),
         cmocka_unit_test(serve_refuses_a_missing_or_empty_database),
         cmocka_unit_test(damaged_database_is_reported_by_healthz),
