@@ -69,6 +69,8 @@ void db_full_clear(void);
 
 /* PRAGMA quick_check: 0 when the file is sound, else -1 with SQLite's first complaint in out. */
 int db_quick_check(db *d, char *out, size_t n);
+/* Stops the statement running on d (from another thread): it fails with an error. */
+void db_interrupt(db *d);
 
 /* Copies the live database to a new file with SQLite's online backup API (readers and
  * writers carry on meanwhile); the copy is checked with PRAGMA integrity_check. */

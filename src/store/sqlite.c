@@ -360,6 +360,8 @@ int64_t db_int_by_id(db *d, const char *sql, int64_t id, int64_t fallback)
     return v;
 }
 
+void db_interrupt(db *d) { sqlite3_interrupt(d->h); }
+
 int db_quick_check(db *d, char *out, size_t n)
 {
     sqlite3_stmt *st = NULL;
