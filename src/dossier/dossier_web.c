@@ -498,9 +498,12 @@ void api_dossier(req *r)
     const char *secret = req_query(r, "secret");
     json_t *o = track_lookup(r, req_param(r, "code"), secret ? secret : "", &status, &wait);
     if (!o) {
-        web_json(r, status, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message",
-                                      T(r, status == 429 ? N_("Quá nhiều lần tra cứu sai; xin thử lại sau.")
-                                                         : N_("Không tìm thấy hồ sơ với mã và mã bí mật này."))));
+        json_t *body = json_pack("{s:{s:i, s:s}}", "error", "status", status, "message",
+                                 T(r, status == 429 ? N_("Quá nhiều lần tra cứu sai; xin thử lại sau.")
+                                                    : N_("Không tìm thấy hồ sơ với mã và mã bí mật này.")));
+        if (status == 429)   /* the real wait, in seconds, as in Retry-After */
+            json_object_set_new(json_object_get(body, "error"), "retry_after", json_integer(wait));
+        web_json(r, status, body);
         return;
     }
     web_json(r, 200, o);

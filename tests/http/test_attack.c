@@ -49,6 +49,10 @@ static void tracking_tells_the_real_wait(void **state)
     assert_contains(r.headers, "Retry-After: 3600");
     assert_contains(r.body, "Xin đợi 60 phút");
     response_free(&r);
+    r = get("/api/v1/dossiers/H19.05443-260102-0001?secret=ZZZZZZ");
+    assert_int_equal(r.status, 429);
+    assert_contains(r.body, "\"retry_after\":");
+    response_free(&r);
 }
 
 /* FNV-1a, the unkeyed hash the tracking limiter used: anyone could compute colliding keys. */
