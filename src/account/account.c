@@ -1,13 +1,46 @@
 /* account.c -- users, sessions and scoping (see account.h). Units are in unit.c. */
 #include "account.h"
 
+#include <errno.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "../audit/audit.h"
+#include "../core/ratelimit.h"
 #include "../core/text.h"
+
+/* ---- the password hash's memory ------------------------------------------------------
+ *
+ * argon2id takes 64 MiB per check: 32 logins at once took the server from 132 MiB to 1.69
+ * GiB. At most ACCOUNT_HASH_SLOTS checks run at once; a login waits a moment for a slot and
+ * is then answered "busy" (503), with nothing counted against the account. */
+static sem_t hash_slots;
+static pthread_once_t hash_slots_once = PTHREAD_ONCE_INIT;
+
+static void hash_slots_init(void)
+{
+    sem_init(&hash_slots, 0, ACCOUNT_HASH_SLOTS);
+}
+
+bool account_hash_slot_take(void)
+{
+    pthread_once(&hash_slots_once, hash_slots_init);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ACCOUNT_HASH_WAIT_SECONDS;
+    int rc;
+    while ((rc = sem_timedwait(&hash_slots, &until)) != 0 && errno == EINTR) {
+    }
+    return rc == 0;
+}
+
+void account_hash_slot_give(void)
+{
+    sem_post(&hash_slots);
+}
 
 static const struct {
     const char *role, *label;
@@ -85,8 +118,14 @@ int account_user_add(db *d, const char *unit_code, const char *role, const char 
         return -1;
     }
     char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    if (!account_hash_slot_take()) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại sau giây lát.", "no hash slot");
+        return -1;
+    }
+    int hashed = crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    account_hash_slot_give();
+    if (hashed != 0) {
         err_set(e, 500, "Không lưu được mật khẩu.", "argon2id out of memory");
         return -1;
     }
@@ -359,6 +398,17 @@ static char *random_token(arena *a)
     return hex;
 }
 
+/* Usernames that do not exist are locked out like real ones (5 tries, then 15 minutes), in
+ * memory, so that the sixth try does not tell which accounts are real. */
+static ratelimit_slot unknown_slots[4096];
+static ratelimit unknown_names = RATELIMIT_INIT(unknown_slots, ACCOUNT_LOCK_SECONDS, ACCOUNT_MAX_FAILED_LOGINS);
+
+static void set_locked(err *e, const char *username)
+{
+    err_set(e, 429, "Tài khoản tạm khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.",
+            "locked account %s", username ? username : "");
+}
+
 /* Login happens in three steps so that the slow password check (argon2id, ~0.1 s and
  * 64 MiB) runs without holding a database connection:
  *   1. account_login_begin: inside BEGIN IMMEDIATE, refuse a locked account and count this
@@ -389,6 +439,13 @@ int account_login_begin(db *d, const char *username, int64_t now, login_attempt 
     db_done(s);
     if (!at->user_id) {
         db_rollback(d);
+        /* counted before the check, as for real accounts */
+        const char *key = username ? username : "";
+        if (ratelimit_wait(&unknown_names, key, now) > 0) {
+            set_locked(e, username);
+            return -1;
+        }
+        ratelimit_fail(&unknown_names, key, now);
         return 0;
     }
     bool locked = locked_until > now || failed >= ACCOUNT_MAX_FAILED_LOGINS;
@@ -405,8 +462,7 @@ int account_login_begin(db *d, const char *username, int64_t now, login_attempt 
         return 0;
     }
     db_rollback(d);
-    err_set(e, 429, "Tài khoản tạm khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.",
-            "locked account %s", username);
+    set_locked(e, username);
     return -1;
 }
 

@@ -29,6 +29,10 @@ typedef struct {
 #define ACCOUNT_MAX_FAILED_LOGINS 5
 #define ACCOUNT_LOCK_SECONDS (15 * 60)
 #define ACCOUNT_SESSION_SECONDS (12 * 3600)
+#define ACCOUNT_HASH_SLOTS 4             /* argon2id checks at once, 64 MiB each */
+#define ACCOUNT_HASH_WAIT_SECONDS 3      /* then "busy" */
+#define ACCOUNT_ADDR_MAX_FAILED_LOGINS 30   /* per client address in ACCOUNT_ADDR_WINDOW */
+#define ACCOUNT_ADDR_WINDOW (10 * 60)
 
 bool account_role_valid(const char *role);
 const char *account_role_label(const char *role);     /* Vietnamese msgid */
@@ -66,6 +70,10 @@ int account_login_begin(db *d, const char *username, int64_t now, login_attempt 
 bool account_password_ok(const login_attempt *at, const char *password);
 int account_login_finish(db *d, arena *a, const login_attempt *at, bool verified, int64_t now,
                          char **token, err *e);
+/* A slot for one password hash (account_hash_slot_take waits a few seconds, false when none
+ * came free); every taken slot is given back. */
+bool account_hash_slot_take(void);
+void account_hash_slot_give(void);
 account_user *account_session(db *d, arena *a, const char *token, int64_t now, char **csrf);
 void account_logout(db *d, const char *token);
 

@@ -5,6 +5,7 @@
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
 #include "../core/calendar.h"
+#include "../core/ratelimit.h"
 #include "../core/text.h"
 #include "../letter/letter.h"
 #include "../web/form.h"
@@ -103,18 +104,46 @@ void page_login_form(req *r)
     login_form(r, 200, NULL);
 }
 
+/* Wrong logins per client address, over all usernames: a flood of guesses (or of argon2id
+ * checks) from one address stops here. Each attempt is counted before its check, so a
+ * burst cannot slip past, and taken back when it succeeds. */
+static ratelimit_slot login_addr_slots[4096];
+static ratelimit login_addrs = RATELIMIT_INIT(login_addr_slots, ACCOUNT_ADDR_WINDOW, ACCOUNT_ADDR_MAX_FAILED_LOGINS);
+
+/* The password check, in one of the few hash slots: 0 or -1 with *e set. */
+static int check_login(req *r, const char *username, char **token, err *e)
+{
+    int64_t wait = ratelimit_wait(&login_addrs, r->client, req_now(r));
+    if (wait > 0) {
+        web_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
+        err_set(e, 429, "Có quá nhiều lần đăng nhập sai từ địa chỉ của bạn. Vui lòng thử lại sau 10 phút.",
+                "login flood from %s", r->client);
+        return -1;
+    }
+    ratelimit_fail(&login_addrs, r->client, req_now(r));
+    if (!account_hash_slot_take()) {
+        ratelimit_forgive(&login_addrs, r->client, req_now(r));
+        web_header(r, "Retry-After", "5");
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại sau giây lát.", "no hash slot for login");
+        return -1;
+    }
+    login_attempt at;
+    int rc = account_login_begin(req_db(r), username, req_now(r), &at, e);
+    if (rc == 0) {
+        req_db_release(r);   /* the hash check takes ~0.1 s: let others use the connection */
+        bool verified = account_password_ok(&at, req_form(r, "password"));
+        rc = account_login_finish(req_db(r), r->a, &at, verified, req_now(r), token, e);
+    }
+    account_hash_slot_give();
+    if (rc == 0) ratelimit_forgive(&login_addrs, r->client, req_now(r));
+    return rc;
+}
+
 void page_login(req *r)
 {
     char *token = NULL;
     err e = {0};
-    const char *username = req_form(r, "username");
-    login_attempt at;
-    int rc = account_login_begin(req_db(r), username, req_now(r), &at, &e);
-    if (rc == 0) {
-        req_db_release(r);   /* the hash check takes ~0.1 s: let others use the connection */
-        bool verified = account_password_ok(&at, req_form(r, "password"));
-        rc = account_login_finish(req_db(r), r->a, &at, verified, req_now(r), &token, &e);
-    }
+    int rc = check_login(r, req_form(r, "username"), &token, &e);
     if (rc != 0) {
         if (r->want_json) web_err(r, &e);
         else login_form(r, e.status, e.user);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -201,14 +202,16 @@ static int serve_and_checkpoint(app_config *cfg)
 static int cmd_serve(int argc, char **argv)
 {
     const char *usage = "serve --db PATH --port N [--listen ADDR] [--max-body BYTES] [--max-per-ip N] "
-                        "[--request-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--quiet] "
-                        "[--public-url URL] [--trust-proxy] [--audit-key FILE] [--audit-log FILE] " NOTIFY_USAGE;
+                        "[--request-timeout SECONDS] [--header-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--quiet] "
+                        "[--public-url URL] [--trust-proxy] [--create] [--audit-key FILE] [--audit-log FILE] " NOTIFY_USAGE;
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nServes the web site and the JSON API. Defaults: --listen 127.0.0.1, "
-               "--max-body 10485760, --max-per-ip 32, --request-timeout 30, --idle-timeout 60, "
+               "--max-body 10485760, --max-per-ip 32, --request-timeout 30, --header-timeout 10, --idle-timeout 60, "
                "--max-connections 256.\n--public-url is the address citizens reach the site at, for the links in "
                "messages (default http://ADDR:PORT).\n--trust-proxy: behind nginx on the same machine, take the client's address from the last "
-               "X-Forwarded-For hop (for the tracking lookup's limit on wrong guesses).\n--audit-key FILE (created, mode 0600, "
+               "X-Forwarded-For hop (for the tracking lookup's limit on wrong guesses).\n--create: serve even when the "
+               "database file is missing or empty, creating an empty site (without it serve refuses, so that a "
+               "mistyped path does not serve an empty site).\n--audit-key FILE (created, mode 0600, "
                "when missing) and --audit-log FILE anchor the audit log: every minute its head is signed and appended to "
                "FILE; defaults: DB.audit-key and DB.audit-log; in production put both on another disk, owned by another "
                "user.\nWith --smtp-url, --sms-url or --zalo-url the notification outbox is sent "
@@ -217,8 +220,8 @@ static int cmd_serve(int argc, char **argv)
         return 0;
     }
     opt opts[] = {{"--db", 1},          {"--port", 1},         {"--listen", 1},          {"--max-body", 1},
-                  {"--max-per-ip", 1},  {"--request-timeout", 1}, {"--idle-timeout", 1}, {"--max-connections", 1},
-                  {"--quiet", 0},       {"--public-url", 1},   {"--trust-proxy", 0}, {"--audit-key", 1},
+                  {"--max-per-ip", 1},  {"--request-timeout", 1}, {"--header-timeout", 1}, {"--idle-timeout", 1}, {"--max-connections", 1},
+                  {"--quiet", 0},       {"--public-url", 1},   {"--trust-proxy", 0}, {"--create", 0}, {"--audit-key", 1},
                   {"--audit-log", 1},   NOTIFY_OPTS,           {NULL, 0}};
     const char *pos[1];
     int npos;
@@ -226,12 +229,23 @@ static int cmd_serve(int argc, char **argv)
     notify_config nc;
     if (notify_options("serve", usage, opts, &nc)) return 2;
     if (!get(opts, "--db")) return usage_error("serve", usage, "%s", "--db is required");
-    int64_t port, max_body, per_ip, req_to, idle_to, max_conn;
+    /* a mistyped or lost path would otherwise be created empty and served as an empty site */
+    struct stat dbst;
+    if (!flag(opts, "--create") && (stat(get(opts, "--db"), &dbst) != 0 || dbst.st_size == 0)) {
+        fprintf(stderr,
+                "thanthien serve: the database %s %s. Check the path; to start a new site, create it with "
+                "'thanthien migrate --db %s' (or 'thanthien demo'), or pass --create.\n",
+                get(opts, "--db"), stat(get(opts, "--db"), &dbst) != 0 ? "does not exist" : "is empty",
+                get(opts, "--db"));
+        return 2;
+    }
+    int64_t port, max_body, per_ip, req_to, head_to, idle_to, max_conn;
     if (!get(opts, "--port")) return usage_error("serve", usage, "%s", "--port is required");
     if (need_int("serve", usage, opts, "--port", 1, 65535, 8080, &port) ||
         need_int("serve", usage, opts, "--max-body", 1024, 1LL << 30, 10 << 20, &max_body) ||
         need_int("serve", usage, opts, "--max-per-ip", 1, 10000, 32, &per_ip) ||
         need_int("serve", usage, opts, "--request-timeout", 1, 3600, 30, &req_to) ||
+        need_int("serve", usage, opts, "--header-timeout", 1, 3600, 10, &head_to) ||
         need_int("serve", usage, opts, "--idle-timeout", 1, 3600, 60, &idle_to) ||
         need_int("serve", usage, opts, "--max-connections", 4, 10000, 256, &max_conn))
         return 2;
@@ -245,6 +259,7 @@ static int cmd_serve(int argc, char **argv)
         .max_header = 32 * 1024,
         .idle_timeout = (int)idle_to,
         .request_timeout = (int)req_to,
+        .header_timeout = (int)head_to,
         .db_connections = 16,
         .locale_dir = exe_dir_path("locale"),
         .quiet = flag(opts, "--quiet"),

@@ -30,6 +30,11 @@ text_status text_clean(arena *a, const char *s, size_t n, bool allow_newlines,
     }
     gchar *nfc = g_utf8_normalize(raw, -1, G_NORMALIZE_NFC);
     if (!nfc) return TEXT_BAD_UTF8;
+    text_status shown = text_check_shown(nfc);
+    if (shown != TEXT_OK) {
+        g_free(nfc);
+        return shown;
+    }
     if (max_chars && (size_t)g_utf8_strlen(nfc, -1) > max_chars) {
         g_free(nfc);
         return TEXT_TOO_LONG;
@@ -43,6 +48,28 @@ static bool is_combining_mark(gunichar u)
 {
     return (u >= 0x0300 && u <= 0x036f) || (u >= 0x1ab0 && u <= 0x1aff) ||
            (u >= 0x1dc0 && u <= 0x1dff) || (u >= 0x20d0 && u <= 0x20ff);
+}
+
+/* Bidi embeddings, overrides, isolates and marks; zero-width and other invisible format
+ * characters (a soft hyphen, word joiner, byte-order mark, Mongolian vowel separator, tags). */
+static bool is_hidden(gunichar u)
+{
+    return u == 0x00ad || u == 0x061c || u == 0x180e || (u >= 0x200b && u <= 0x200f) ||
+           (u >= 0x202a && u <= 0x202e) || (u >= 0x2060 && u <= 0x2069) || u == 0xfeff ||
+           (u >= 0xe0000 && u <= 0xe007f);
+}
+
+text_status text_check_shown(const char *s)
+{
+    int marks = 0;
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar u = g_utf8_get_char(p);
+        if (is_hidden(u)) return TEXT_HIDDEN_CHAR;
+        bool mark = is_combining_mark(u) || g_unichar_ismark(u);
+        marks = mark ? marks + 1 : 0;
+        if (marks > TEXT_MAX_MARKS) return TEXT_STACKED_MARKS;
+    }
+    return TEXT_OK;
 }
 
 char *text_fold(arena *a, const char *s)

@@ -18,12 +18,21 @@ typedef enum {
     TEXT_BAD_UTF8,      /* not valid UTF-8 */
     TEXT_CONTROL_CHAR,  /* a control character other than tab/newline */
     TEXT_TOO_LONG,
+    TEXT_HIDDEN_CHAR,   /* a bidi control or an invisible character (text_check_shown) */
+    TEXT_STACKED_MARKS, /* more accents on one letter than Vietnamese ever has */
 } text_status;
 
 /* Checks s[0..n) and returns an NFC copy in *out. allow_newlines keeps \n (textareas);
  * \r\n becomes \n. max_chars 0 means no limit. */
 text_status text_clean(arena *a, const char *s, size_t n, bool allow_newlines,
                        size_t max_chars, char **out);
+
+/* Text printed on paper must read as it was typed: no bidi overrides or isolates (which
+ * print "Nguyễn" reversed), no zero-width or other invisible characters, and no more than
+ * TEXT_MAX_MARKS combining marks on one letter (Vietnamese has at most two, and NFC folds
+ * them in). s must be valid UTF-8. text_clean() applies it to every value it passes. */
+#define TEXT_MAX_MARKS 2
+text_status text_check_shown(const char *s);
 
 /* The folded search key of s (which must be valid UTF-8). */
 char *text_fold(arena *a, const char *s);

@@ -164,8 +164,9 @@ void dossier_set_public_url(const char *url);
  * has not been warned yet. Returns how many were queued. */
 int dossier_warn_due_soon(db *d, arena *a, int64_t now, err *e);
 
-/* The limit on wrong code/secret guesses at tracking (track_limit.c): per client address (an
- * IPv6 address by its /64) 10 in 10 minutes, per dossier code 20 a day; only failures count.
+/* The limit on wrong code/secret guesses at tracking (track_limit.c): per dossier code and
+ * client address (an IPv6 address by its /64) 10 an hour, per address 100 in 10 minutes;
+ * only failures count, and one client's failures never make another wait.
  * wait: seconds the lookup must still wait, 0 when it may go ahead. */
 int64_t track_limit_wait(const char *ip, const char *code, int64_t now);
 void track_limit_failed(const char *ip, const char *code, int64_t now);

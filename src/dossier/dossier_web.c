@@ -2,6 +2,7 @@
  * control sheet and actions, the lists (search, inbox, late board), the printed forms, and
  * the citizen's tracking page and JSON lookup. */
 #include <glib.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,12 +99,106 @@ static void intake_page(req *r, int status, json_t *values, const err *e)
     web_render(r, status, "dossier/intake", model);
 }
 
+/* ---- the intake's idempotency key ----------------------------------------------------
+ *
+ * The form carries a random key (intake_key); the first POST with it reserves the key, then
+ * records the dossier it made. A repeat (the answer was lost to a restart or a dropped
+ * connection, and the clerk sends again) gets that dossier back instead of a second one. */
+
+static const char *new_intake_key(req *r)
+{
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    char *hex = arena_alloc(r->a, 33);
+    sodium_bin2hex(hex, 33, raw, sizeof raw);
+    return hex;
+}
+
+static bool intake_key_ok(const char *k)
+{
+    if (!k || strlen(k) != 32) return false;
+    for (const char *p = k; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) return false;
+    return true;
+}
+
+/* 1: the key is ours to use now; 0: already used, *dossier_id the dossier it made (0: the
+ * first POST is still saving); -1: the database failed. */
+static int intake_key_reserve(db *d, const char *key, int64_t unit, int64_t now, int64_t *dossier_id)
+{
+    db_stmt *s = db_prepare(d, "INSERT INTO intake_keys (intake_key, unit_id, created_at) VALUES (?, ?, ?)");
+    db_bind_text(s, 1, key);
+    db_bind_int(s, 2, unit);
+    db_bind_int(s, 3, now);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc == DB_DONE) return 1;
+    if (rc != DB_CONSTRAINT) return -1;
+    s = db_prepare(d, "SELECT dossier_id FROM intake_keys WHERE intake_key = ? AND unit_id = ?");
+    db_bind_text(s, 1, key);
+    db_bind_int(s, 2, unit);
+    *dossier_id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    return 0;
+}
+
+/* The dossier made (dossier_id), or 0: the intake failed and the key is free again. */
+static void intake_key_settle(db *d, const char *key, int64_t dossier_id)
+{
+    db_stmt *s = db_prepare(d, dossier_id ? "UPDATE intake_keys SET dossier_id = ? WHERE intake_key = ?"
+                                          : "DELETE FROM intake_keys WHERE intake_key = ?");
+    int i = 1;
+    if (dossier_id) db_bind_int(s, i++, dossier_id);
+    db_bind_text(s, i, key);
+    db_step(s);
+    db_done(s);
+}
+
+static void intake_answer(req *r, int status, int64_t id, const char *code, const char *secret, int64_t due_at)
+{
+    if (r->want_json)
+        web_json(r, status, json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)id, "code", code, "secret", secret,
+                                      "due_at", (json_int_t)due_at, "url",
+                                      arena_printf(r->a, "/ho-so/%lld", (long long)id)));
+    else
+        web_redirect(r, arena_printf(r->a, "/ho-so/%lld?moi=1", (long long)id));
+}
+
+/* A repeated POST: the dossier the key already made (200). A double click sends the second
+ * while the first is still saving: wait a few seconds for it, then say so (409). */
+static bool intake_repeat(req *r, const char *key, int64_t dossier_id)
+{
+    for (int i = 0; !dossier_id && i < 50; i++) {
+        g_usleep(100 * 1000);
+        db_stmt *s = db_prepare(req_db(r), "SELECT dossier_id FROM intake_keys WHERE intake_key = ? AND unit_id = ?");
+        db_bind_text(s, 1, key);
+        db_bind_int(s, 2, r->user->unit_id);
+        bool row = db_step(s) == DB_ROW;
+        if (row) dossier_id = db_col_int(s, 0);
+        db_done(s);
+        if (!row) return false;   /* the first POST failed and gave the key back: this one goes on */
+    }
+    json_t *o = dossier_id ? dossier_get(req_db(r), r->a, dossier_id, req_now(r)) : NULL;
+    if (!o) {
+        err e = {0};
+        err_set(&e, 409, N_("Hồ sơ này đang được lưu. Xin đợi giây lát rồi mở danh sách hồ sơ."), "intake key busy");
+        if (r->want_json) web_json(r, e.status, error_json(r, &e));
+        else web_error(r, 409, e.user);
+        return true;
+    }
+    intake_answer(r, 200, dossier_id, json_get_str(o, "code"), json_get_str(o, "secret"),
+                  json_integer_value(json_object_get(o, "due_at")));
+    json_decref(o);
+    return true;
+}
+
 void page_intake_form(req *r)
 {
     int64_t pid = 0;
     const char *t = req_query(r, "thu_tuc");
     if (t && !text_parse_uint(t, INT64_MAX, &pid)) pid = 0;
-    json_t *v = json_pack("{s:I, s:s}", "procedure_id", (json_int_t)pid, "sets", "1");
+    json_t *v = json_pack("{s:I, s:s, s:s}", "procedure_id", (json_int_t)pid, "sets", "1", "intake_key",
+                          new_intake_key(r));
     /* a citizen's booking pre-fills the intake: procedure, name, phone, ID */
     const char *booking = req_query(r, "lich_hen");
     booking_row b;
@@ -157,17 +252,24 @@ void page_intake(req *r)
         .booking_code = req_form(r, "booking_code"), .no_letters = req_form(r, "no_letters") && !strcmp(req_form(r, "no_letters"), "1"),
         .received_at = req_now(r),
     };
+    const char *key = req_form(r, "intake_key");
+    if (!intake_key_ok(key)) key = NULL;   /* a form from before keys, or a tool: no repeat check */
+    int64_t made = 0;
+    bool keyed = key && !e.status;
+    int reserved = keyed ? intake_key_reserve(d, key, in.unit_id, req_now(r), &made) : 1;
+    if (reserved == 0 && intake_repeat(r, key, made)) return;
+    if (reserved == 0) reserved = intake_key_reserve(d, key, in.unit_id, req_now(r), &made);
+    if (reserved == 0 && intake_repeat(r, key, made)) return;
+    if (reserved == 0)
+        err_set(&e, 409, N_("Hồ sơ này đang được lưu. Xin đợi giây lát rồi mở danh sách hồ sơ."), "intake key taken");
+    if (reserved < 0) err_set(&e, 503, N_("Hệ thống đang bận, vui lòng thử lại."), "intake key: %s", db_errmsg(d));
     dossier_created out;
     if (!e.status && dossier_create(d, r->a, &in, r->user->id, &out, &e) == 0) {
-        if (r->want_json) {
-            web_json(r, 201, json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)out.id, "code", out.code, "secret",
-                                       out.secret, "due_at", (json_int_t)out.due_at, "url",
-                                       arena_printf(r->a, "/ho-so/%lld", (long long)out.id)));
-        } else {
-            web_redirect(r, arena_printf(r->a, "/ho-so/%lld?moi=1", (long long)out.id));
-        }
+        if (keyed) intake_key_settle(d, key, out.id);
+        intake_answer(r, 201, out.id, out.code, out.secret, out.due_at);
         return;
     }
+    if (keyed && reserved > 0) intake_key_settle(d, key, 0);
     if (r->want_json) web_json(r, e.status, error_json(r, &e));
     else intake_page(r, e.status, values_from_form(r), &e);
 }
@@ -344,14 +446,16 @@ void page_dossier_board(req *r)
 
 /* ---- tracking by citizens ---------------------------------------------------------------- */
 
-/* Looks up code + secret for the citizen: the view, or NULL with *status 404 or 429. */
-static json_t *track_lookup(req *r, const char *code, const char *secret, int *status)
+/* Looks up code + secret for the citizen: the view, or NULL with *status 404 or 429 (and
+ * *wait, the seconds to wait). */
+static json_t *track_lookup(req *r, const char *code, const char *secret, int *status, int64_t *wait_out)
 {
     /* codes are printed in capitals; a citizen typing them in lower case is not guessing */
     char *upper = g_ascii_strup(text_trim(r->a, code), -1);
     code = arena_strdup(r->a, upper);
     g_free(upper);
     int64_t now = req_now(r), wait = track_limit_wait(r->client, code, now);
+    *wait_out = wait;
     if (wait > 0) {
         web_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
         *status = 429;
@@ -371,12 +475,15 @@ void page_track(req *r)
     if (!secret) secret = req_query(r, "secret");   /* the API's name, for links built by other tools */
     json_t *model = json_pack("{s:s, s:s}", "code", code ? code : "", "secret", secret ? secret : "");
     int status = 200;
+    int64_t wait = 0;
     if (code && secret && *code && *secret) {
-        json_t *o = track_lookup(r, code, secret, &status);
+        json_t *o = track_lookup(r, code, secret, &status, &wait);
         if (o) json_object_set_new(model, "d", o);
-        else json_object_set_new(model, "error", json_string(T(r, status == 429
-            ? N_("Bạn đã nhập sai nhiều lần. Xin đợi ít phút rồi thử lại.")
-            : N_("Không tìm thấy hồ sơ với mã và mã bí mật này. Xin kiểm tra lại trên giấy hẹn."))));
+        else if (status == 429)   /* the real wait, in whole minutes */
+            json_object_set_new(model, "error", json_string(arena_printf(r->a,
+                T(r, N_("Bạn đã nhập sai nhiều lần. Xin đợi %lld phút rồi thử lại.")), (long long)(wait + 59) / 60)));
+        else json_object_set_new(model, "error", json_string(T(r,
+            N_("Không tìm thấy hồ sơ với mã và mã bí mật này. Xin kiểm tra lại trên giấy hẹn."))));
     } else if (code && *code) {
         json_object_set_new(model, "need_secret", json_true());
     }
@@ -387,12 +494,16 @@ void page_track(req *r)
 void api_dossier(req *r)
 {
     int status = 200;
+    int64_t wait = 0;
     const char *secret = req_query(r, "secret");
-    json_t *o = track_lookup(r, req_param(r, "code"), secret ? secret : "", &status);
+    json_t *o = track_lookup(r, req_param(r, "code"), secret ? secret : "", &status, &wait);
     if (!o) {
-        web_json(r, status, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message",
-                                      T(r, status == 429 ? N_("Quá nhiều lần tra cứu sai; xin thử lại sau.")
-                                                         : N_("Không tìm thấy hồ sơ với mã và mã bí mật này."))));
+        json_t *body = json_pack("{s:{s:i, s:s}}", "error", "status", status, "message",
+                                 T(r, status == 429 ? N_("Quá nhiều lần tra cứu sai; xin thử lại sau.")
+                                                    : N_("Không tìm thấy hồ sơ với mã và mã bí mật này.")));
+        if (status == 429)   /* the real wait, in seconds, as in Retry-After */
+            json_object_set_new(json_object_get(body, "error"), "retry_after", json_integer(wait));
+        web_json(r, status, body);
         return;
     }
     web_json(r, 200, o);

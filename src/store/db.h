@@ -9,6 +9,7 @@
 #define TT_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../core/err.h"
@@ -60,6 +61,16 @@ int64_t db_last_id(db *d);
 int db_changes(db *d);
 const char *db_errmsg(db *d);
 bool db_ping(db *d);
+
+/* The disk is full: a statement on this thread failed with SQLITE_FULL since the last
+ * db_full_clear() (the server clears it as each request starts, and answers 507). */
+bool db_full_seen(void);
+void db_full_clear(void);
+
+/* PRAGMA quick_check: 0 when the file is sound, else -1 with SQLite's first complaint in out. */
+int db_quick_check(db *d, char *out, size_t n);
+/* Stops the statement running on d (from another thread): it fails with an error. */
+void db_interrupt(db *d);
 
 /* Copies the live database to a new file with SQLite's online backup API (readers and
  * writers carry on meanwhile); the copy is checked with PRAGMA integrity_check. */

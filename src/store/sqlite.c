@@ -42,8 +42,16 @@ struct db_pool {
     int count;
 };
 
+/* A write on this thread failed because the disk is full (see db.h). Thread-local: the
+ * server answers each request on a thread of its own. */
+static _Thread_local bool disk_full_seen;
+
+bool db_full_seen(void) { return disk_full_seen; }
+void db_full_clear(void) { disk_full_seen = false; }
+
 static void log_sqlite(const char *what, sqlite3 *h)
 {
+    if (h && (sqlite3_extended_errcode(h) & 0xff) == SQLITE_FULL) disk_full_seen = true;
     json_t *line = json_pack("{s:s, s:s, s:s, s:s}", "level", "error", "msg", "sqlite", "what", what ? what : "",
                              "err", h ? sqlite3_errmsg(h) : "open failed");
     char *text = json_dumps(line, JSON_COMPACT);
@@ -350,4 +358,21 @@ int64_t db_int_by_id(db *d, const char *sql, int64_t id, int64_t fallback)
     int64_t v = db_step(s) == DB_ROW ? db_col_int(s, 0) : fallback;
     db_done(s);
     return v;
+}
+
+void db_interrupt(db *d) { sqlite3_interrupt(d->h); }
+
+int db_quick_check(db *d, char *out, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    snprintf(out, n, "%s", "ok");
+    if (sqlite3_prepare_v2(d->h, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(out, n, "%s", sqlite3_errmsg(d->h));
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    else snprintf(out, n, "%s", sqlite3_errmsg(d->h));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW && !strcmp(out, "ok") ? 0 : -1;
 }

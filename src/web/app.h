@@ -19,6 +19,7 @@ typedef struct {
     size_t max_header;           /* bytes of request line + headers; more get 431 */
     int idle_timeout;            /* seconds a silent connection is kept */
     int request_timeout;         /* seconds to receive a whole request body; then 408 */
+    int header_timeout;          /* seconds from accept to the end of the headers; then 408 */
     int db_connections;
     const char *locale_dir;
     bool quiet;                  /* no request log lines */
@@ -54,6 +55,8 @@ struct app {
     void *metrics;
     void *ip_counts;
     int open_connections;
+    int in_flight;               /* requests begun and not yet answered (shutdown waits) */
+    char damage[256];            /* PRAGMA quick_check's complaint at start; "" when sound */
 };
 
 int app_serve(app_config *cfg);   /* runs until SIGINT/SIGTERM; returns the exit code */

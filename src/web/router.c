@@ -1,11 +1,22 @@
 /* router.c -- matches a method and path against the route table (routes.c).
  *
  * Patterns are literal segments and {name} segments; a {name} matches one non-empty
- * segment, or the part of it before a literal suffix ("{form}.pdf"). The first route in table order wins, so literal routes ("/thu-tuc/moi") are
+ * segment, or the part of it before a literal suffix ("{form}.pdf"); an {id} only a record
+ * number (id_ok). The first route in table order wins, so literal routes ("/thu-tuc/moi") are
  * listed before parameter routes ("/thu-tuc/{id}"). */
 #include <string.h>
 
 #include "app.h"
+
+/* An {id} is a record number as the server writes it: digits, no leading zero, no
+ * thousands separators ("/ho-so/11.193" is not dossier 11193) and at most 18 digits. */
+static bool id_ok(const char *s, size_t len)
+{
+    if (len == 0 || len > 18 || s[0] == '0') return false;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+}
 
 static bool match(const char *pattern, const char *path, req *r)
 {
@@ -23,6 +34,7 @@ static bool match(const char *pattern, const char *path, req *r)
             if (sfx >= len || strncmp(s + len - sfx, close + 1, sfx)) return false;
             len -= sfx;
             if (len == 0 || n >= 4) return false;
+            if (close - p == 3 && !strncmp(p, "{id}", 4) && !id_ok(s, len)) return false;
             if (r) {
                 r->param_names[n] = arena_strndup(r->a, p + 1, (size_t)(close - p - 1));
                 r->param_values[n] = arena_strndup(r->a, s, len);

@@ -1,7 +1,8 @@
 /* fuzz_text.c -- libFuzzer target for src/core/text.c.
  *
  * Properties (abort() when violated):
- *   - text_clean() == TEXT_OK implies valid UTF-8, NFC, no control characters;
+ *   - text_clean() == TEXT_OK implies valid UTF-8, NFC, no control characters, no bidi
+ *     controls or invisible characters, no letter with more than two accents;
  *   - text_fold() output is valid UTF-8 with no đ/Đ (U+0111/U+0110), no combining marks
  *     U+0300..U+036F, no upper case ASCII, no leading/trailing or doubled space;
  *   - folding is idempotent on valid input: fold(fold(x)) == fold(x);
@@ -61,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int nl = 0; nl < 2; nl++) {
         char *out = (char *)1;
         text_status st = text_clean(a, s, size, nl, nl ? 0 : 40, &out);
-        CHECK(st == TEXT_OK || st == TEXT_BAD_UTF8 || st == TEXT_CONTROL_CHAR || st == TEXT_TOO_LONG);
+        CHECK(st == TEXT_OK || st == TEXT_BAD_UTF8 || st == TEXT_CONTROL_CHAR || st == TEXT_TOO_LONG ||
+              st == TEXT_HIDDEN_CHAR || st == TEXT_STACKED_MARKS);
         if (st != TEXT_OK) {
             CHECK(out == NULL);
             if (st == TEXT_BAD_UTF8) CHECK(!valid);
@@ -77,6 +79,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(u == '\t' || (u == '\n' && nl) || (u >= 0x20 && u != 0x7f && !(u >= 0x80 && u <= 0x9f)));
         }
         if (!nl) CHECK(text_char_count(out) <= 40);
+        CHECK(text_check_shown(out) == TEXT_OK);   /* no bidi controls, invisibles, stacked marks */
+        for (const char *p = out; *p; p = g_utf8_next_char(p)) {
+            gunichar u = g_utf8_get_char(p);
+            CHECK(!(u >= 0x202a && u <= 0x202e) && !(u >= 0x2066 && u <= 0x2069) && u != 0x200b && u != 0xfeff);
+        }
         check_folded(a, out);
         const char *g = text_gsm7(a, out);
         CHECK(!text_sms_parts(g).unicode);

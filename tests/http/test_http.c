@@ -1687,11 +1687,12 @@ static void trusted_proxy_limits_each_citizen(void **state)
     assert_int_equal(status, 200);
     long got[12];
     for (int i = 0; i < 12; i++) {
-        /* 11 wrong guesses from one citizen, then one from a neighbour behind the same proxy */
+        /* 11 wrong guesses at one code from one citizen, then one from a neighbour behind the
+         * same proxy (the limit per code and address; the per-address one is loose) */
         CURL *c = curl_easy_init();
         struct curl_slist *h = curl_slist_append(NULL, i < 11 ? "X-Forwarded-For: 10.9.8.7, 198.51.100.1"
                                                              : "X-Forwarded-For: 198.51.100.2");
-        snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/dossiers/NO-SUCH-%d?secret=ZZZZZZ", p2, i);
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/dossiers/NO-SUCH?secret=ZZZZ%02d", p2, i);
         curl_easy_setopt(c, CURLOPT_URL, url);
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
         curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
