@@ -314,9 +314,12 @@ static int fill_form(db *d, arena *a, int64_t id, const char *base_url, form_dos
     db_stmt *s = db_prepare(d, "SELECT d.code, d.secret, d.applicant_name, d.applicant_address, d.applicant_phone, "
                                "d.applicant_email, d.procedure_name, d.days, d.papers, d.sets, d.received_at, d.due_at, "
                                "d.return_method, d.book_volume, d.book_seq, COALESCE(o.full_name, ''), u.name, "
-                               "COALESCE(p.name, ''), u.desk_name, ru.name, d.unit_id, u.phone "
+                               "COALESCE(p.name, ''), u.desk_name, ru.name, d.unit_id, "
+                               "CASE WHEN u.desk_phone <> '' THEN u.desk_phone ELSE u.phone END, ru.kind, "
+                               "COALESCE(rp.name, ''), u.kind "
                                "FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units ru ON ru.id = d.resolving_unit_id "
-                               "LEFT JOIN units p ON p.id = u.parent_id LEFT JOIN users o ON o.id = d.officer_id "
+                               "LEFT JOIN units p ON p.id = u.parent_id LEFT JOIN units rp ON rp.id = ru.parent_id "
+                               "LEFT JOIN users o ON o.id = d.officer_id "
                                "WHERE d.id = ?");
     db_bind_int(s, 1, id);
     if (db_step(s) != DB_ROW) {
@@ -342,14 +345,19 @@ static int fill_form(db *d, arena *a, int64_t id, const char *base_url, form_dos
     f->book_seq = (int)db_col_int(s, 14);
     f->officer_name = arena_strdup(a, db_col_text(s, 15));
     const char *unit = db_col_text(s, 16), *parent = db_col_text(s, 17);
-    f->unit_name = upper_vi(a, arena_printf(a, "UBND %s", unit));
-    f->parent_body = *parent ? upper_vi(a, arena_printf(a, "UBND %s", parent)) : "";
+    /* the desk's forms: the unit as parent body ("UBND PHƯỜNG …", a department by its name),
+     * the desk as the issuing body; the header names come from src/print as for letters */
+    pdoc_unit pu = {.name = unit, .parent_name = parent, .council = strcmp(db_col_text(s, 24), "department") != 0};
+    f->unit_name = upper_vi(a, pdoc_unit_short(a, &pu));
+    f->parent_body = pdoc_unit_parent(a, &pu) ? upper_vi(a, pdoc_unit_parent(a, &pu)) : "";
+    f->resolver = (pdoc_unit){.name = arena_strdup(a, db_col_text(s, 19)),
+                              .parent_name = arena_strdup(a, db_col_text(s, 23)),
+                              .council = strcmp(db_col_text(s, 22), "department") != 0};
     f->desk_name = *db_col_text(s, 18) ? arena_strdup(a, db_col_text(s, 18)) : "Bộ phận Một cửa";
     f->resolving_body = arena_strdup(a, db_col_text(s, 19));
     f->contact_phone = arena_strdup(a, db_col_text(s, 21));
     /* the place in the date line: the unit's name without its kind ("Phường ", "Xã ") */
-    const char *sp = strchr(unit, ' ');
-    f->place = arena_strdup(a, sp ? sp + 1 : unit);
+    f->place = pdoc_unit_place(a, &pu);
     f->issued_at = f->received_at;
     f->track_url = arena_printf(a, "%s/tra-cuu?ma=%s&bm=%s", base_url ? base_url : "", f->code, f->secret);
     f->number = arena_printf(a, "%04d/TNHS", f->book_seq);
@@ -391,19 +399,40 @@ static void fill_signer(db *d, arena *a, int64_t unit_id, form_dossier *f)
     db_bind_int(s, 1, unit_id);
     if (db_step(s) == DB_ROW) {
         f->signer_name = arena_strdup(a, db_col_text(s, 0));
-        f->signer_title = upper_vi(a, db_col_text(s, 1));
+        f->signer_title = arena_strdup(a, db_col_text(s, 1));
     } else {
         f->signer_name = "";
-        f->signer_title = "CHỦ TỊCH";
+        f->signer_title = "";   /* a council's chair by default (pdoc_signer_caption) */
     }
     db_done(s);
 }
 
+/* The body a user works for, as the control sheet names it: the desk for a one-stop officer,
+ * "Công chức chuyên môn, UBND Phường …" for a specialist, "Lãnh đạo UBND Phường …" for a
+ * leader; NULL when unknown (the sheet then prints the person). */
+static const char *body_of(arena *a, const char *role, const char *unit, const char *desk, const char *kind)
+{
+    if (!*role || !*unit) return NULL;
+    pdoc_unit u = {.name = unit, .council = strcmp(kind, "department") != 0};
+    const char *whole = pdoc_unit_short(a, &u);
+    if (!strcmp(role, "officer")) return *desk ? arena_strdup(a, desk) : "Bộ phận Một cửa";
+    if (!strcmp(role, "specialist")) return arena_printf(a, "Công chức chuyên môn, %s", whole);
+    if (!strcmp(role, "leader")) return arena_printf(a, "Lãnh đạo %s", whole);
+    return whole;
+}
+
 static form_step *control_steps(db *d, arena *a, int64_t id, size_t *n)
 {
-    db_stmt *s = db_prepare(d, "SELECT from_name, to_name, at, COALESCE(due_at, 0), COALESCE(done_at, 0), note, kind "
-                               "FROM dossier_steps WHERE dossier_id = ? AND kind IN ('receive', 'handover', 'resume', 'done', "
-                               "'return') ORDER BY seq");
+    /* TÊN CƠ QUAN names each side's body (the desk, the unit's specialists, its leaders); the
+     * people sign under Người giao / Người nhận */
+    db_stmt *s = db_prepare(d, "SELECT st.from_name, st.to_name, st.at, COALESCE(st.due_at, 0), COALESCE(st.done_at, 0), "
+                               "st.note, st.kind, COALESCE(fu.role, ''), COALESCE(fun.name, ''), COALESCE(fun.desk_name, ''), "
+                               "COALESCE(fun.kind, ''), COALESCE(tu.role, ''), COALESCE(tun.name, ''), "
+                               "COALESCE(tun.desk_name, ''), COALESCE(tun.kind, '') "
+                               "FROM dossier_steps st LEFT JOIN users fu ON fu.id = st.from_user_id "
+                               "LEFT JOIN units fun ON fun.id = fu.unit_id LEFT JOIN users tu ON tu.id = st.to_user_id "
+                               "LEFT JOIN units tun ON tun.id = tu.unit_id WHERE st.dossier_id = ? AND st.kind IN "
+                               "('receive', 'handover', 'resume', 'done', 'return') ORDER BY st.seq");
     db_bind_int(s, 1, id);
     size_t cap = 8;
     form_step *st = arena_alloc(a, cap * sizeof *st);
@@ -418,6 +447,8 @@ static form_step *control_steps(db *d, arena *a, int64_t id, size_t *n)
         form_step *x = &st[(*n)++];
         x->from_name = arena_strdup(a, db_col_text(s, 0));
         x->to_name = arena_strdup(a, db_col_text(s, 1));
+        x->from_body = body_of(a, db_col_text(s, 7), db_col_text(s, 8), db_col_text(s, 9), db_col_text(s, 10));
+        x->to_body = body_of(a, db_col_text(s, 11), db_col_text(s, 12), db_col_text(s, 13), db_col_text(s, 14));
         x->at = db_col_int(s, 2);
         x->due_at = db_col_int(s, 3);
         x->done_at = db_col_int(s, 4);

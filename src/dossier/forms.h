@@ -13,6 +13,7 @@
 
 #include "../core/arena.h"
 #include "../core/err.h"
+#include "../print/print.h"
 
 typedef struct {
     const char *name;          /* "Tờ khai đăng ký khai sinh" */
@@ -21,8 +22,10 @@ typedef struct {
 } form_paper;
 
 typedef struct {
-    const char *from_name;     /* who hands over: "Bộ phận Một cửa – Nguyễn Văn A" */
-    const char *to_name;       /* who receives */
+    const char *from_body;     /* the body that hands over: "Bộ phận Một cửa" (TÊN CƠ QUAN) */
+    const char *to_body;       /* the body that receives: "Công chức chuyên môn, UBND Phường …" */
+    const char *from_name;     /* the person who hands over (under "Người giao") */
+    const char *to_name;       /* the person who receives (under "Người nhận") */
     int64_t at;                /* hand-over instant */
     int64_t due_at;            /* this step's own deadline; 0 = none */
     int64_t done_at;           /* when the receiver finished; 0 = still open */
@@ -58,6 +61,7 @@ typedef struct {
     int book_seq;                  /* … Số thứ tự … */
     const char *officer_name;      /* the receiving officer (NGƯỜI TIẾP NHẬN HỒ SƠ) */
     const char *resolving_body;    /* the body that resolves it, when not the receiving unit */
+    pdoc_unit resolver;            /* the resolving unit, which issues and signs the apology */
 
     /* supplement request, refusal, apology */
     const char *reason;            /* Lý do */
@@ -66,7 +70,8 @@ typedef struct {
     const char *contact_name;      /* "liên hệ với … số điện thoại …" */
     const char *contact_phone;
     int64_t new_due_at;            /* apology: the new date */
-    const char *signer_title;      /* apology: "CHỦ TỊCH" / "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" */
+    const char *signer_title;      /* apology: the leader's title, "Chủ tịch UBND phường" (the caption is
+                                      pdoc_signer_caption's) */
     const char *signer_name;
 
     /* control sheet */
