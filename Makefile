@@ -24,6 +24,7 @@ CSS_VENDOR := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
 STATIC := $(CSS_VENDOR) src/web/static/app.css $(sort $(wildcard src/*/*.js))
 DEMO := data/demo/units.json data/demo/procedures.csv
 CALENDAR := $(sort $(wildcard data/calendar/*.tsv))
+FORMSETS := data/forms/form-sets.tsv
 GEN := build/gen/templates.c build/gen/migrations.c build/gen/static.c build/gen/demo.c build/gen/data.c
 HEADERS := $(wildcard src/*/*.h)
 
@@ -53,9 +54,9 @@ build/gen/demo.c: build/embed $(DEMO)
 	@mkdir -p build/gen
 	build/embed demo $@ $(DEMO)
 # reference data shipped with the program (published holiday schedules): data_files[]
-build/gen/data.c: build/embed $(CALENDAR)
+build/gen/data.c: build/embed $(CALENDAR) $(FORMSETS)
 	@mkdir -p build/gen
-	build/embed data $@ $(CALENDAR)
+	build/embed data $@ $(CALENDAR) $(FORMSETS)
 
 build/locale/en/LC_MESSAGES/thanthien-en.mo: po/en.po
 	@mkdir -p $(dir $@)

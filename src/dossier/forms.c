@@ -13,6 +13,70 @@
 #include "../core/text.h"
 #include "../print/print.h"
 #include "../print/xlsx.h"
+#include "../web/static.h"
+
+/* ---- the form set in force (data/forms/form-sets.tsv) -------------------------------------- */
+
+bool form_version_on(arena *a, const char *kind, int64_t t, form_version *out)
+{
+    const static_asset *f = data_file_find("form-sets.tsv");
+    if (!f) return false;
+    int y, m, dd;
+    pdoc_vn_time(t, &y, &m, &dd, NULL, NULL);
+    char day[16];
+    snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, dd);
+    char best[16] = "";
+    bool found = false;
+    gchar *text = g_strndup(f->data, f->size);
+    gchar **lines = g_strsplit(text, "\n", -1);
+    for (gchar **l = lines; *l; l++) {
+        if (**l == '#' || !**l) continue;
+        gchar **c = g_strsplit(*l, "\t", 5);
+        /* the latest row of this kind that starts on or before the day */
+        if (g_strv_length(c) == 5 && !strcmp(c[2], kind) && strcmp(c[0], day) <= 0 && strcmp(c[0], best) >= 0) {
+            snprintf(best, sizeof best, "%s", c[0]);
+            *out = (form_version){arena_strdup(a, c[3]), arena_strdup(a, g_strstrip(c[4])), arena_strdup(a, c[1])};
+            found = true;
+        }
+        g_strfreev(c);
+    }
+    g_strfreev(lines);
+    g_free(text);
+    return found;
+}
+
+/* The version a dossier's forms follow: the set of the day it was received. */
+static form_version version_of(arena *a, const form_dossier *f, const char *kind)
+{
+    form_version v;
+    int64_t t = f->received_at ? f->received_at : f->issued_at;
+    if (!form_version_on(a, kind, t, &v)) v = (form_version){"", "", ""};
+    return v;
+}
+
+static const char *upper(arena *a, const char *s)
+{
+    gchar *g = g_utf8_strup(s, -1);
+    char *u = arena_strdup(a, g);
+    g_free(g);
+    return u;
+}
+
+/* Opens a form's document titled by its version, with "Mẫu số NN" and the circular in the top
+ * right corner, as the circular's appendix prints it. */
+static pdoc *open_form(buf *out, const form_version *v, const char *fallback, const char *author, const char *code)
+{
+    pdoc *d = pdoc_open(out->a, *v->title ? v->title : fallback, author, code);
+    if (*v->number)
+        pdoc_par_ex(d, arena_printf(pdoc_arena(d), "Mẫu số %s (Thông tư %s)", v->number, v->circular),
+                    PDOC_RIGHT | PDOC_ITALIC, 11, 4);
+    return d;
+}
+
+static const char *title_of(arena *a, const form_version *v, const char *fallback)
+{
+    return upper(a, *v->title ? v->title : fallback);
+}
 
 /* ---- shared pieces -------------------------------------------------------------------------- */
 
@@ -98,10 +162,11 @@ static void papers_table(pdoc *d, const form_paper *p, size_t n, const char *nam
 
 int form_slip_pdf(const form_dossier *f, buf *out, err *e)
 {
-    pdoc *d = pdoc_open(out->a, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", f->desk_name, f->code);
+    form_version v = version_of(out->a, f, "slip");
+    pdoc *d = open_form(out, &v, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", f->desk_name, f->code);
     arena *a = pdoc_arena(d);
     desk_header(d, f, "TNHS", false);
-    pdoc_title(d, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", NULL);
+    pdoc_title(d, title_of(a, &v, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), NULL);
     code_line(d, f);
 
     pdoc_field_line(d, "Bộ phận tiếp nhận và trả kết quả", f->desk_name, 0);
@@ -158,10 +223,11 @@ static int kind_column(arena *a, const char *kind)
 
 int form_supplement_pdf(const form_dossier *f, buf *out, err *e)
 {
-    pdoc *d = pdoc_open(out->a, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", f->desk_name, f->code);
+    form_version v = version_of(out->a, f, "supplement");
+    pdoc *d = open_form(out, &v, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", f->desk_name, f->code);
     arena *a = pdoc_arena(d);
     desk_header(d, f, "HDHS", false);
-    pdoc_title(d, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", NULL);
+    pdoc_title(d, title_of(a, &v, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), NULL);
     code_line(d, f);
 
     pdoc_field_line(d, "Hồ sơ của", f->applicant_name, PDOC_BOLD);
@@ -208,10 +274,11 @@ int form_supplement_pdf(const form_dossier *f, buf *out, err *e)
 
 int form_refusal_pdf(const form_dossier *f, buf *out, err *e)
 {
-    pdoc *d = pdoc_open(out->a, "Phiếu từ chối tiếp nhận giải quyết hồ sơ", f->desk_name, f->code);
+    form_version v = version_of(out->a, f, "refusal");
+    pdoc *d = open_form(out, &v, "Phiếu từ chối tiếp nhận giải quyết hồ sơ", f->desk_name, f->code);
     arena *a = pdoc_arena(d);
     desk_header(d, f, NULL, false);
-    pdoc_title(d, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", NULL);
+    pdoc_title(d, title_of(a, &v, "Phiếu từ chối tiếp nhận giải quyết hồ sơ"), NULL);
     if (!blank(f->code)) code_line(d, f);
 
     applicant_block(d, f, "Tiếp nhận hồ sơ của");
@@ -257,7 +324,8 @@ int form_apology_pdf(const form_dossier *f, buf *out, err *e)
     /* issued and signed by the resolving unit, headed as its letters are (src/print) */
     pdoc_unit r = f->resolver;
     if (blank(r.name)) r = (pdoc_unit){.name = or_default(f->resolving_body, f->unit_name), .council = true};
-    pdoc *d = pdoc_open(out->a, "Phiếu xin lỗi và hẹn lại ngày trả kết quả", r.name, f->code);
+    form_version v = version_of(out->a, f, "apology");
+    pdoc *d = open_form(out, &v, "Phiếu xin lỗi và hẹn lại ngày trả kết quả", r.name, f->code);
     arena *a = pdoc_arena(d);
     pdoc_running_head(d, blank(f->code) ? NULL : arena_printf(a, "Mã hồ sơ: %s", f->code));
     pdoc_header h = {
@@ -269,7 +337,7 @@ int form_apology_pdf(const form_dossier *f, buf *out, err *e)
         .date = f->issued_at,
     };
     pdoc_header_block(d, &h);
-    pdoc_title(d, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", NULL);
+    pdoc_title(d, title_of(a, &v, "Phiếu xin lỗi và hẹn lại ngày trả kết quả"), NULL);
     pdoc_par(d, arena_printf(a, "Kính gửi: Ông/Bà %s", pdoc_or_dots(d, f->applicant_name, 40)), PDOC_CENTER);
 
     /* the unit in running text: "Ủy ban nhân dân phường Phan Đình Phùng" */
@@ -340,10 +408,11 @@ static const char *short_time(arena *a, int64_t t)
 
 int form_control_pdf(const form_dossier *f, buf *out, err *e)
 {
-    pdoc *d = pdoc_open(out->a, "Phiếu kiểm soát quá trình giải quyết hồ sơ", f->desk_name, f->code);
+    form_version v = version_of(out->a, f, "control");
+    pdoc *d = open_form(out, &v, "Phiếu kiểm soát quá trình giải quyết hồ sơ", f->desk_name, f->code);
     arena *a = pdoc_arena(d);
     desk_header(d, f, NULL, true);
-    pdoc_title(d, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", NULL);
+    pdoc_title(d, title_of(a, &v, "Phiếu kiểm soát quá trình giải quyết hồ sơ"), NULL);
     code_line(d, f);
 
     pdoc_field_line(d, "Kèm theo hồ sơ của", f->applicant_name, PDOC_BOLD);

@@ -79,6 +79,17 @@ typedef struct {
     size_t nsteps;
 } form_dossier;
 
+/* The form of a kind ("slip", "supplement", "refusal", "apology", "stop", "control",
+ * "register") in force on the Vietnam day of t, from data/forms/form-sets.tsv (the 2018 set of
+ * TT 01/2018/TT-VPCP, from 15/9/2025 the set of TT 03/2025/TT-VPCP). Strings in a. false when
+ * no set has that kind on that day (the stop notice before 15/9/2025). */
+typedef struct {
+    const char *number;            /* "04" */
+    const char *title;             /* "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết" */
+    const char *circular;          /* "03/2025/TT-VPCP" */
+} form_version;
+bool form_version_on(arena *a, const char *kind, int64_t t, form_version *out);
+
 /* The grade of a step or a dossier on the control sheet and in the indicators: "Quá hạn"
  * when done after due_at; "Trước hạn" when done on an earlier day (Vietnam time) than the
  * due day; "Đúng hạn" when done on the due day, by due_at. "" while open (done_at == 0) or

@@ -301,7 +301,7 @@ static void test_slip_long_papers_flow(void **state)
     char *p3 = pdf_text(path, 3, 3);
     /* no number on page 1; "2" and "3" alone on the first line of the next pages */
     const char *first1 = p1 + strspn(p1, " \n");
-    assert_true(!strncmp(first1, "UBND", 4));
+    assert_true(!strncmp(first1, "Mẫu số 01", strlen("Mẫu số 01")));   /* the form's number, no page number */
     const char *first2 = p2 + strspn(p2, " \n");
     assert_true(!strncmp(first2, "2\n", 2));
     const char *first3 = p3 + strspn(p3, " \n");
@@ -538,6 +538,57 @@ static void test_apology(void **state)
     assert_has(t, "Lê Văn Bình");
     free(sq);
     free(t);
+}
+
+/* The form set follows the day the dossier was received: the 2018 titles and numbers up to
+ * 14/9/2025, the 2025 ones (TT 03/2025/TT-VPCP) from 15/9/2025 (data/forms/form-sets.tsv). */
+static void test_form_set_by_date(void **state)
+{
+    arena *a = *state;
+    form_version v;
+    assert_true(form_version_on(a, "apology", vn(2025, 9, 14, 23, 59), &v));
+    assert_string_equal(v.title, "Phiếu xin lỗi và hẹn lại ngày trả kết quả");
+    assert_string_equal(v.number, "04");
+    assert_string_equal(v.circular, "01/2018/TT-VPCP");
+    assert_true(form_version_on(a, "apology", vn(2025, 9, 15, 0, 0), &v));
+    assert_string_equal(v.title, "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết");
+    assert_string_equal(v.circular, "03/2025/TT-VPCP");
+    assert_false(form_version_on(a, "stop", vn(2025, 9, 14, 12, 0), &v));   /* new in 2025 */
+    assert_true(form_version_on(a, "stop", vn(2026, 1, 5, 12, 0), &v));
+    assert_string_equal(v.number, "05");
+
+    /* printed: the apology of a dossier received in October 2025 carries the 2025 title */
+    form_dossier f = sample();
+    f.received_at = vn(2025, 10, 1, 9, 0);
+    f.due_at = vn(2025, 10, 6, 17, 0);
+    f.issued_at = vn(2025, 10, 3, 8, 0);
+    f.new_due_at = vn(2025, 10, 10, 17, 0);
+    f.reason = "Chờ xác minh";
+    buf out;
+    buf_init(&out, a);
+    err e = {0};
+    assert_int_equal(form_apology_pdf(&f, &out, &e), 0);
+    const char *path = save("apology-2025.pdf", &out);
+    assert_a4_pages(path, 1, "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết");
+    char *t = pdf_text(path, 0, 0), *sq = squash(t);
+    assert_has(sq, "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT");
+    assert_has(sq, "Mẫu số 04 (Thông tư 03/2025/TT-VPCP)");
+    assert_lacks(sq, "PHIẾU XIN LỖI");
+    free(sq);
+    free(t);
+    /* the control sheet is Mẫu 05 in 2018, Mẫu 06 from 15/9/2025 */
+    static const struct { int y, m, d; const char *want; } cases[] = {
+        {2025, 9, 14, "Mẫu số 05 (Thông tư 01/2018/TT-VPCP)"}, {2025, 9, 15, "Mẫu số 06 (Thông tư 03/2025/TT-VPCP)"}};
+    for (size_t i = 0; i < 2; i++) {
+        f = sample();
+        f.received_at = vn(cases[i].y, cases[i].m, cases[i].d, 9, 0);
+        buf_init(&out, a);
+        assert_int_equal(form_control_pdf(&f, &out, &e), 0);
+        t = pdf_text(save("control-set.pdf", &out), 0, 0);
+        assert_has(t, cases[i].want);
+        assert_has(t, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ");
+        free(t);
+    }
 }
 
 /* ---- Mẫu 05 ----------------------------------------------------------------------------------- */
@@ -887,6 +938,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_supplement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_apology, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_form_set_by_date, setup, teardown),
         cmocka_unit_test(test_grade),
         cmocka_unit_test_setup_teardown(test_control, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register_xlsx, setup, teardown),
