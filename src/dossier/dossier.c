@@ -791,6 +791,14 @@ int dossier_withdraw(db *d, arena *a, int64_t id, const dossier_action *act, err
     return close_dossier(d, a, id, act, "withdrawn", "withdraw", e);
 }
 
+bool dossier_apology_window(db *d, int64_t unit_id, int64_t due_at, int64_t now)
+{
+    const calendar *cal = holiday_calendar(d, NULL);
+    if (!cal) return now >= due_at;
+    cal_unit cu = holiday_unit(d, unit_id);
+    return calendar_working_between(cal, &cu, cal_local_day(now), cal_local_day(due_at)) <= 1;
+}
+
 int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
 {
     if (blank_reason(act->reason, e, N_("Ghi rõ lý do chậm trả kết quả."))) return -1;

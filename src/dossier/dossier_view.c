@@ -151,7 +151,10 @@ json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
     json_object_set_new(o, "can_finish", json_boolean(open));
     json_object_set_new(o, "can_return", json_boolean(!strcmp(st, "done")));
     json_object_set_new(o, "can_close", json_boolean(open || !strcmp(st, "supplement")));
-    json_object_set_new(o, "can_apologize", json_boolean(open));
+    /* offered only when it is due: the dossier is late or due within a working day */
+    json_object_set_new(o, "can_apologize",
+                        json_boolean(open && dossier_apology_window(d, json_integer_value(json_object_get(o, "unit_id")),
+                                                                    json_integer_value(json_object_get(o, "due_at")), now)));
     /* the printed notices, newest first, each with its PDF link */
     db_stmt *n = db_prepare(d, "SELECT id, kind, number, at, reason FROM dossier_notices WHERE dossier_id = ? ORDER BY id DESC");
     db_bind_int(n, 1, id);

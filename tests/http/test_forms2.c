@@ -228,6 +228,30 @@ static void desk_phone_is_set_and_printed(void **state)
     response_free(&p);
 }
 
+/* The dossier page offers the apology only to a dossier that is late or due within a working
+ * day (the apology goes out at the latest the day before the due date). */
+static void apology_is_offered_only_when_due(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    intake_result d;
+    assert_int_equal(intake(&desk, procedure_id("dang+ky+nhan+cha"), NULL, &d), 201);
+    char path[64];
+    snprintf(path, sizeof path, "/ho-so/%lld", (long long)d.id);
+    response r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_lacks(r.body, "/xin-loi\"");   /* three working days left: no apology form */
+    response_free(&r);
+    r = request("GET", path, NULL, desk.cookie, "Accept: application/json");
+    assert_contains(r.body, "\"can_apologize\":false");
+    response_free(&r);
+    sql_int("UPDATE dossiers SET due_at = strftime('%%s', 'now') - 3600 WHERE id = %lld", (long long)d.id);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_contains(r.body, "/xin-loi\"");
+    response_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_ALL);
@@ -236,6 +260,7 @@ int main(void)
         cmocka_unit_test(control_sheet_names_bodies_and_the_dossier_on_every_page),
         cmocka_unit_test(control_sheet_prints_a_long_note_whole),
         cmocka_unit_test(desk_phone_is_set_and_printed),
+        cmocka_unit_test(apology_is_offered_only_when_due),
     };
     int rc = cmocka_run_group_tests_name("forms2", tests, start_server, stop_server);
     curl_global_cleanup();
