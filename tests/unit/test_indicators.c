@@ -443,17 +443,20 @@ static void workbook_reads_back(void **state)
     assert_int_equal(atoi(cell(s1, "B13")), 1);
     assert_int_equal(atoi(cell(s1, "B14")), 2);
     assert_int_equal(atoi(cell(s1, "B17")), 1);
-    assert_string_equal(text_cell(s1, strings, "A18"), "Trước hạn và đúng hạn");
-    assert_true(num(s1, "C18") > 0.7499 && num(s1, "C18") < 0.7501);
-    assert_true(num(s1, "B20") > 2.999 && num(s1, "B20") < 3.001);
-    assert_true(num(s1, "B21") > 91.85 && num(s1, "B21") < 91.86);
+    /* D's apology was made on its due day, before the due time: not a late one */
+    assert_string_equal(text_cell(s1, strings, "A18"), "– Trong đó lập sau ngày hẹn trả kết quả (muộn so với quy định)");
+    assert_int_equal(atoi(cell(s1, "B18")), 0);
+    assert_string_equal(text_cell(s1, strings, "A19"), "Trước hạn và đúng hạn");
+    assert_true(num(s1, "C19") > 0.7499 && num(s1, "C19") < 0.7501);
+    assert_true(num(s1, "B21") > 2.999 && num(s1, "B21") < 3.001);
+    assert_true(num(s1, "B22") > 91.85 && num(s1, "B22") < 91.86);
     /* Theo cán bộ: the leader's row, then the sum of the rows */
     char *s3 = unzip_member(path, "xl/worksheets/sheet3.xml");
     assert_string_equal(text_cell(s3, strings, "A5"), "Phạm Văn Lãnh Đạo");
     assert_int_equal(atoi(cell(s3, "E5")), 1);   /* early */
     assert_int_equal(atoi(cell(s3, "F5")), 2);   /* on time */
     assert_int_equal(atoi(cell(s3, "G5")), 1);   /* late */
-    assert_true(num(s3, "M5") > 0.2499 && num(s3, "M5") < 0.2501);
+    assert_true(num(s3, "N5") > 0.2499 && num(s3, "N5") < 0.2501);   /* after the late-apology column */
     assert_string_equal(text_cell(s3, strings, "A8"), "Tổng cộng");
     assert_int_equal(atoi(cell(s3, "F8")), 4);
     /* Theo tháng: one row, March */
