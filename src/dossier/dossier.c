@@ -773,7 +773,7 @@ static int close_dossier(db *d, arena *a, int64_t id, const dossier_action *act,
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
-        (refuse && add_notice(d, a, &row, "refusal", act, NULL, 0, 0) < 0) ||
+        add_notice(d, a, &row, refuse ? "refusal" : "stop", act, NULL, 0, 0) < 0 ||
         add_step(d, id, kind, act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->reason) ||
         (refuse && notify_applicant(d, a, id, "refusal", act->reason, 0, e)))
         return fail_db(d, e, kind);

@@ -161,9 +161,13 @@ json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
     json_t *notices = json_array();
     while (db_step(n) == DB_ROW) {
         const char *kind = db_col_text(n, 1);
-        const char *form = !strcmp(kind, "supplement") ? "phieu-bo-sung" : !strcmp(kind, "refusal") ? "phieu-tu-choi" : "phieu-xin-loi";
-        const char *label = !strcmp(kind, "supplement") ? N_("Phiếu yêu cầu bổ sung") : !strcmp(kind, "refusal")
-                                ? N_("Phiếu từ chối") : N_("Phiếu xin lỗi");
+        const char *form = !strcmp(kind, "supplement") ? "phieu-bo-sung" : !strcmp(kind, "refusal") ? "phieu-tu-choi"
+                           : !strcmp(kind, "stop")     ? "thong-bao-dung"
+                                                       : "phieu-xin-loi";
+        const char *label = !strcmp(kind, "supplement") ? N_("Phiếu yêu cầu bổ sung")
+                            : !strcmp(kind, "refusal")  ? N_("Phiếu từ chối")
+                            : !strcmp(kind, "stop")     ? N_("Thông báo dừng giải quyết hồ sơ")
+                                                        : N_("Phiếu xin lỗi");
         json_array_append_new(notices, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "kind", kind, "kind_label", label, "number",
                                                  (json_int_t)db_col_int(n, 2), "at_text", fmt_time(a, db_col_int(n, 3)),
                                                  "reason", db_col_text(n, 4), "pdf",
@@ -476,6 +480,8 @@ int dossier_form(db *d, arena *a, int64_t id, const char *kind, int64_t notice_i
         return fill_notice(d, a, id, "supplement", notice_id, "HDHS", &f, e) ? -1 : form_supplement_pdf(&f, out, e);
     if (!strcmp(kind, "refusal"))
         return fill_notice(d, a, id, "refusal", notice_id, "TCHS", &f, e) ? -1 : form_refusal_pdf(&f, out, e);
+    if (!strcmp(kind, "stop"))
+        return fill_notice(d, a, id, "stop", notice_id, "TB", &f, e) ? -1 : form_stop_pdf(&f, out, e);
     if (!strcmp(kind, "apology")) {
         if (fill_notice(d, a, id, "apology", notice_id, "PXL", &f, e)) return -1;
         fill_signer(d, a, dossier_resolving_unit_of(d, id), &f);

@@ -381,6 +381,40 @@ int form_apology_pdf(const form_dossier *f, buf *out, err *e)
     return pdoc_finish(d, out, e);
 }
 
+/* ---- 2025 Mẫu 05: Thông báo dừng giải quyết hồ sơ ------------------------------------------
+ * The circular's own text of this form was not found (research/legal.md §1.2): the fields are
+ * those a stop needs -- who asked, which dossier, why, from when, what becomes of the papers --
+ * in the wording of the other desk forms (unconfirmed). */
+
+int form_stop_pdf(const form_dossier *f, buf *out, err *e)
+{
+    form_version v = version_of(out->a, f, "stop");
+    pdoc *d = open_form(out, &v, "Thông báo dừng giải quyết hồ sơ", f->desk_name, f->code);
+    arena *a = pdoc_arena(d);
+    desk_header(d, f, "TB", false);
+    pdoc_title(d, title_of(a, &v, "Thông báo dừng giải quyết hồ sơ"), NULL);
+    code_line(d, f);
+    pdoc_par(d, arena_printf(a, "Kính gửi: Ông/Bà %s", pdoc_or_dots(d, f->applicant_name, 40)), PDOC_CENTER);
+    applicant_block(d, f, "Hồ sơ của");
+    pdoc_field_line(d, "Thời gian nhận hồ sơ", pdoc_time_date(a, f->received_at), 0);
+    pdoc_space(d, 3);
+    const char *desk = or_default(f->desk_name, or_default(f->unit_name, "cơ quan tiếp nhận"));
+    pdoc_par(d,
+             arena_printf(a,
+                          "Theo đề nghị của Ông/Bà, %s thông báo dừng giải quyết hồ sơ nêu trên kể từ %s.",
+                          desk, pdoc_date(a, f->issued_at)),
+             0);
+    pdoc_par(d, arena_printf(a, "Lý do: %s", pdoc_or_dots(d, f->reason, 60)), 0);
+    pdoc_par(d,
+             "Các giấy tờ đã nộp (bản chính) được trả lại cho Ông/Bà tại nơi tiếp nhận hồ sơ. Ông/Bà có thể nộp lại "
+             "hồ sơ khi có nhu cầu./.",
+             0);
+    pdoc_signer l = {.caption = "NGƯỜI NỘP HỒ SƠ", .name = f->applicant_name};
+    pdoc_signer r = {.caption = "NGƯỜI TIẾP NHẬN HỒ SƠ", .name = f->officer_name};
+    pdoc_signatures(d, &l, &r);
+    return pdoc_finish(d, out, e);
+}
+
 /* ---- Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ ----------------------------------- */
 
 const char *form_grade(int64_t done_at, int64_t due_at)

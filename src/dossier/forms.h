@@ -103,7 +103,10 @@ int form_slip_pdf(const form_dossier *f, buf *out, err *e);        /* Mẫu 01 *
 int form_supplement_pdf(const form_dossier *f, buf *out, err *e);  /* Mẫu 02 */
 int form_refusal_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 03 */
 int form_apology_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 04 */
-int form_control_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 05 */
+int form_control_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 05 (2025: 06) */
+/* The applicant withdrew: Thông báo dừng giải quyết hồ sơ (2025 set, Mẫu 05); reason is the
+ * applicant's, issued_at the day the dossier stopped. */
+int form_stop_pdf(const form_dossier *f, buf *out, err *e);
 
 /* One line of the register book (Sổ theo dõi hồ sơ, Mẫu 06). */
 typedef struct {

@@ -298,6 +298,39 @@ static void late_apologies_are_counted_apart(void **state)
     free(xml);
 }
 
+/* A withdrawal issues the stop notice (TT 03/2025/TT-VPCP, Mẫu 05), a PDF linked from the
+ * dossier page like the other notices. */
+static void withdrawal_issues_the_stop_notice(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    intake_result d;
+    assert_int_equal(intake(&desk, procedure_id("dang+ky+nhan+cha"), NULL, &d), 201);
+    char path[96];
+    snprintf(path, sizeof path, "/ho-so/%lld", (long long)d.id);
+    response r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_lacks(r.body, "thong-bao-dung.pdf");
+    response_free(&r);
+    assert_int_equal(act(&desk, d.id, "rut", "&reason=Ng%C6%B0%E1%BB%9Di+n%E1%BB%99p+xin+r%C3%BAt+%C4%91%E1%BB%83+n%E1%BB%99p+l%E1%BA%A1i",
+                         NULL), 200);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossier_notices WHERE dossier_id = %lld AND kind = 'stop'", (long long)d.id), 1);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_contains(r.body, "thong-bao-dung.pdf?so=");
+    assert_contains(r.body, "Thông báo dừng giải quyết hồ sơ");
+    response_free(&r);
+    r = form_pdf(&desk, d.id, "thong-bao-dung");
+    char *t = pdf_raw(&r, "stop"), *sq = squash(t);
+    assert_contains(sq, "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ");
+    assert_contains(sq, "Mẫu số 05 (Thông tư 03/2025/TT-VPCP)");
+    assert_contains(sq, d.code);
+    assert_contains(sq, "Lý do: Người nộp xin rút để nộp lại");
+    assert_contains(sq, "thông báo dừng giải quyết hồ sơ nêu trên");
+    free(sq);
+    free(t);
+    response_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_ALL);
@@ -308,6 +341,7 @@ int main(void)
         cmocka_unit_test(desk_phone_is_set_and_printed),
         cmocka_unit_test(apology_is_offered_only_when_due),
         cmocka_unit_test(late_apologies_are_counted_apart),
+        cmocka_unit_test(withdrawal_issues_the_stop_notice),
     };
     int rc = cmocka_run_group_tests_name("forms2", tests, start_server, stop_server);
     curl_global_cleanup();
