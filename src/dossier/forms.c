@@ -1,7 +1,7 @@
 /* forms.c -- the one-stop forms (see forms.h) on the document builder (src/print/print.h).
  *
- * The wording and the fields follow research/legal.md §1.2 (TT 01/2018/TT-VPCP numbering,
- * rebuilt from 2024–26 print templates). Forms issued by the desk (01, 02, 03, 05) carry the
+ * The wording and the fields follow research/legal.md §1.2 (rebuilt from 2024–26 print
+ * templates); titles and numbers come from the dated form sets (form_version_on). Forms issued by the desk (01, 02, 03, 05) carry the
  * unit as parent body and the desk, named as the unit names it ("Bộ phận Một cửa" or "Trung
  * tâm Phục vụ hành chính công"), as issuing body; the apology (04) is issued by the body that
  * resolves the dossier, under its own parent. */

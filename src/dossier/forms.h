@@ -1,5 +1,7 @@
-/* forms.h -- the official one-stop forms (research/legal.md §1.2, TT 01/2018/TT-VPCP
- * numbering) printed as A4 PDFs in the Decree 30/2020 layout, and the register book as XLSX.
+/* forms.h -- the official one-stop forms (research/legal.md §1.2) printed as A4 PDFs in the
+ * Decree 30/2020 layout, and the register book as XLSX. Titles and numbers follow the form set
+ * in force on the day the dossier was received (form_version_on, data/forms/form-sets.tsv):
+ * TT 01/2018/TT-VPCP, then from 15/9/2025 TT 03/2025/TT-VPCP.
  *
  * The forms know nothing of the database: the dossier feature fills a form_dossier from its
  * rows and asks for the bytes. Every string is UTF-8 (NFC); NULL or "" prints as a dotted

@@ -720,6 +720,29 @@ static void sampled_codes_resolve(void **state)
     db_close(d);
 }
 
+/* The apology must go out at the latest the working day before the due date (legal.md §1.3):
+ * the desk is warned on that day, not earlier, and the apology is offered from then on. Last
+ * in the group: its dossier (April) stays out of the March counts. */
+static void desk_is_warned_the_day_before_and_the_apology_offered_then(void **state)
+{
+    (void)state;
+    /* Mon 13/4/2026 09:00, three working days: due Thu 16/4 17:00 */
+    int64_t id = intake(&W, W.unit, W.p3, "desk", at(2026, 4, 13, 9, 0));
+    int64_t due = sql_int(W.d, "SELECT due_at FROM dossiers WHERE id = ?", arena_printf(W.a, "%lld", (long long)id));
+    assert_int_equal(due, at(2026, 4, 16, 17, 0));
+    const char *warned = arena_printf(W.a, "%lld", (long long)id);
+    err e = {0};
+    /* Tue 14/4: two working days left, no warning yet, no apology offered */
+    assert_true(dossier_warn_due_soon(W.d, W.a, at(2026, 4, 14, 10, 0), &e) >= 0);
+    assert_int_equal(sql_int(W.d, "SELECT due_soon_sent FROM dossiers WHERE id = ?", warned), 0);
+    assert_false(dossier_apology_window(W.d, W.unit, due, at(2026, 4, 14, 10, 0)));
+    /* Wed 15/4, the last day for a timely apology: the desk hears of it, the apology is offered */
+    assert_true(dossier_warn_due_soon(W.d, W.a, at(2026, 4, 15, 8, 0), &e) >= 0);
+    assert_int_equal(sql_int(W.d, "SELECT due_soon_sent FROM dossiers WHERE id = ?", warned), 1);
+    assert_true(dossier_apology_window(W.d, W.unit, due, at(2026, 4, 15, 8, 0)));
+    assert_true(dossier_apology_window(W.d, W.unit, due, at(2026, 4, 17, 8, 0)));   /* late */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -732,6 +755,7 @@ int main(void)
         cmocka_unit_test(period_defaults_and_refusals),
         cmocka_unit_test(demo_history_is_realistic_and_consistent),
         cmocka_unit_test(sampled_codes_resolve),
+        cmocka_unit_test(desk_is_warned_the_day_before_and_the_apology_offered_then),
     };
     return cmocka_run_group_tests(tests, month_setup, month_teardown);
 }
