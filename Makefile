@@ -24,7 +24,8 @@ CSS_VENDOR := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
 STATIC := $(CSS_VENDOR) src/web/static/app.css $(sort $(wildcard src/*/*.js))
 DEMO := data/demo/units.json data/demo/procedures.csv
 CALENDAR := $(sort $(wildcard data/calendar/*.tsv))
-REFDATA := $(CALENDAR) data/catalog/search-fillers.txt
+FORMSETS := data/forms/form-sets.tsv
+REFDATA := $(CALENDAR) data/catalog/search-fillers.txt $(FORMSETS)
 GEN := build/gen/templates.c build/gen/migrations.c build/gen/static.c build/gen/demo.c build/gen/data.c
 HEADERS := $(wildcard src/*/*.h)
 
@@ -53,7 +54,7 @@ build/gen/static.c: build/embed $(STATIC)
 build/gen/demo.c: build/embed $(DEMO)
 	@mkdir -p build/gen
 	build/embed demo $@ $(DEMO)
-# reference data shipped with the program (published holiday schedules, search's filler words): data_files[]
+# reference data shipped with the program (published holiday schedules, search's filler words, form sets): data_files[]
 build/gen/data.c: build/embed $(REFDATA)
 	@mkdir -p build/gen
 	build/embed data $@ $(REFDATA)

@@ -87,6 +87,7 @@ typedef struct {
     const char *agency_code;    /* mã định danh: the first part of dossier codes; "" = the unit's code */
     bool saturday_service;
     bool letter_ceremony;       /* congratulation letters are handed over at a ceremony at the office */
+    const char *desk_phone;     /* the desk's telephone, printed on its forms; "" = the unit's phone */
 } unit_fields;
 
 int64_t account_unit_id(db *d, const char *code);                 /* -1 when unknown */

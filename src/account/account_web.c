@@ -225,6 +225,7 @@ static unit_fields unit_fields_from_form(req *r)
         .phone = req_form(r, "phone"),
         .email = req_form(r, "email"),
         .desk_name = req_form(r, "desk_name"),
+        .desk_phone = req_form(r, "desk_phone"),
         .desk_hours = req_form(r, "desk_hours"),
         .saturday_hours = req_form(r, "saturday_hours"),
         .reception_place = req_form(r, "reception_place"),

@@ -11,7 +11,7 @@
 #define UNIT_COLUMNS                                                                              \
     "u.id, u.code, u.kind, u.name, COALESCE(p.code, ''), COALESCE(p.name, ''), u.address, u.phone, " \
     "u.email, u.desk_name, u.desk_hours, u.saturday_service, u.saturday_hours, u.reception_place, "  \
-    "u.reception_hours, u.agency_code, u.letter_ceremony"
+    "u.reception_hours, u.agency_code, u.letter_ceremony, u.desk_phone"
 
 static const char *kind_label(const char *kind)
 {
@@ -34,6 +34,7 @@ static json_t *unit_row(db_stmt *s)
                      db_col_text(s, 14));
     json_object_set_new(o, "agency_code", json_string(db_col_text(s, 15)));
     json_object_set_new(o, "letter_ceremony", json_boolean(db_col_int(s, 16) != 0));
+    json_object_set_new(o, "desk_phone", json_string(db_col_text(s, 17)));
     return o;
 }
 
@@ -174,6 +175,16 @@ static bool agency_code_used(db *d, const char *unit_code, const char *agency)
     return used;
 }
 
+static bool phone_ok(const char *p)
+{
+    int digits = 0;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') digits++;
+        else if (*p != ' ' && *p != '.' && *p != '-' && *p != '+' && *p != '(' && *p != ')') return false;
+    }
+    return digits >= 8 && digits <= 15;
+}
+
 int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id, int64_t actor_unit, err *e)
 {
     if (!f->code || !unit_code_ok(f->code)) {
@@ -215,6 +226,13 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
             return -1;
         }
     }
+    /* the desk's number is printed on the forms citizens take home: digits a phone can dial */
+    if (f->desk_phone && *f->desk_phone && !phone_ok(f->desk_phone)) {
+        err_set(e, 400, "Số điện thoại của bộ phận tiếp nhận chỉ gồm chữ số (8–15 số), có thể có dấu cách, dấu chấm hoặc dấu +.",
+                "bad desk phone");
+        err_field(e, "desk_phone");
+        return -1;
+    }
     int64_t now = (int64_t)time(NULL);
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     if (agency_code_used(d, f->code, f->agency_code && *f->agency_code ? f->agency_code : f->code)) {
@@ -228,8 +246,8 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
     if (create) {
         s = db_prepare(d, "INSERT INTO units (code, kind, name, parent_id, address, phone, email, desk_name, "
                           "desk_hours, saturday_service, saturday_hours, reception_place, reception_hours, created_at, "
-                          "agency_code, letter_ceremony) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                          "?13, ?14, ?15, ?16)");
+                          "agency_code, letter_ceremony, desk_phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                          "?12, ?13, ?14, ?15, ?16, ?17)");
         db_bind_text(s, 1, f->code);
         db_bind_text(s, 2, f->kind);
         db_bind_text(s, 3, f->name);
@@ -238,7 +256,7 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
     } else {
         s = db_prepare(d, "UPDATE units SET name = ?3, address = ?5, phone = ?6, email = ?7, desk_name = ?8, "
                           "desk_hours = ?9, saturday_service = ?10, saturday_hours = ?11, reception_place = ?12, "
-                          "reception_hours = ?13, agency_code = ?15, letter_ceremony = ?16 WHERE code = ?1");
+                          "reception_hours = ?13, agency_code = ?15, letter_ceremony = ?16, desk_phone = ?17 WHERE code = ?1");
         db_bind_text(s, 1, f->code);
         db_bind_text(s, 3, f->name);
     }
@@ -253,6 +271,7 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
     db_bind_text(s, 13, f->reception_hours ? f->reception_hours : "");
     db_bind_text(s, 15, f->agency_code ? f->agency_code : "");
     db_bind_int(s, 16, f->letter_ceremony ? 1 : 0);
+    db_bind_text(s, 17, f->desk_phone ? f->desk_phone : "");
     int rc = db_step(s);
     db_done(s);
     if (rc == DB_CONSTRAINT) {
@@ -355,16 +374,6 @@ int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *
     return audited_insert(d, unit_id, "hamlet.create", "hamlet",
                           json_pack("{s:s, s:I, s:I}", "name", name, "households", (json_int_t)h, "voters", (json_int_t)v),
                           actor_id, e);
-}
-
-static bool phone_ok(const char *p)
-{
-    int digits = 0;
-    for (; *p; p++) {
-        if (*p >= '0' && *p <= '9') digits++;
-        else if (*p != ' ' && *p != '.' && *p != '-' && *p != '+' && *p != '(' && *p != ')') return false;
-    }
-    return digits >= 8 && digits <= 15;
 }
 
 static int leader_check(const char *name, const char *title, const char *phone, err *e)

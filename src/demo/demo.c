@@ -29,7 +29,7 @@ static int add_units(db *d, json_t *units, err *e)
     json_array_foreach(units, i, u) {
         unit_fields f = {
             .code = s(u, "code"), .kind = s(u, "kind"), .name = s(u, "name"), .parent_code = s(u, "parent"),
-            .address = s(u, "address"), .phone = s(u, "phone"), .email = s(u, "email"),
+            .address = s(u, "address"), .phone = s(u, "phone"), .email = s(u, "email"), .desk_phone = s(u, "desk_phone"),
             .desk_name = strcmp(s(u, "kind"), "commune") ? "Bộ phận Một cửa" : "Trung tâm Phục vụ hành chính công",
             .desk_hours = s(u, "desk_hours"), .saturday_service = json_is_true(json_object_get(u, "saturday_service")),
             .letter_ceremony = json_is_true(json_object_get(u, "letter_ceremony")),

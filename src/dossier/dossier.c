@@ -788,7 +788,7 @@ static int close_dossier(db *d, arena *a, int64_t id, const dossier_action *act,
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
-        (refuse && add_notice(d, a, &row, "refusal", act, NULL, 0, 0) < 0) ||
+        add_notice(d, a, &row, refuse ? "refusal" : "stop", act, NULL, 0, 0) < 0 ||
         add_step(d, id, kind, act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->reason) ||
         (refuse && notify_applicant(d, a, id, "refusal", act->reason, 0, e)))
         return fail_db(d, e, kind);
@@ -804,6 +804,14 @@ int dossier_refuse(db *d, arena *a, int64_t id, const dossier_action *act, err *
 int dossier_withdraw(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
 {
     return close_dossier(d, a, id, act, "withdrawn", "withdraw", e);
+}
+
+bool dossier_apology_window(db *d, int64_t unit_id, int64_t due_at, int64_t now)
+{
+    const calendar *cal = holiday_calendar(d, NULL);
+    if (!cal) return now >= due_at;
+    cal_unit cu = holiday_unit(d, unit_id);
+    return calendar_working_between(cal, &cu, cal_local_day(now), cal_local_day(due_at)) <= 1;
 }
 
 int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e)

@@ -81,6 +81,10 @@ int dossier_return(db *d, arena *a, int64_t id, const dossier_action *act, err *
 int dossier_refuse(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
 int dossier_withdraw(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
 int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+/* Whether an apology may be made now for a dossier of this unit due at due_at: it is late, or
+ * due within one working day (the apology goes out at the latest the day before the due date,
+ * research/legal.md §1.3). The dossier page offers the apology only then. */
+bool dossier_apology_window(db *d, int64_t unit_id, int64_t due_at, int64_t now);
 /* The applicant's choice about congratulation and condolence letters, changed after intake
  * (a call, a visit): any state; audited; listeners hear "letters_declined" when it turns off. */
 int dossier_set_letters_ok(db *d, arena *a, int64_t id, bool ok, const dossier_action *act, err *e);

@@ -151,16 +151,23 @@ json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
     json_object_set_new(o, "can_finish", json_boolean(open));
     json_object_set_new(o, "can_return", json_boolean(!strcmp(st, "done")));
     json_object_set_new(o, "can_close", json_boolean(open || !strcmp(st, "supplement")));
-    json_object_set_new(o, "can_apologize", json_boolean(open));
+    /* offered only when it is due: the dossier is late or due within a working day */
+    json_object_set_new(o, "can_apologize",
+                        json_boolean(open && dossier_apology_window(d, json_integer_value(json_object_get(o, "unit_id")),
+                                                                    json_integer_value(json_object_get(o, "due_at")), now)));
     /* the printed notices, newest first, each with its PDF link */
     db_stmt *n = db_prepare(d, "SELECT id, kind, number, at, reason FROM dossier_notices WHERE dossier_id = ? ORDER BY id DESC");
     db_bind_int(n, 1, id);
     json_t *notices = json_array();
     while (db_step(n) == DB_ROW) {
         const char *kind = db_col_text(n, 1);
-        const char *form = !strcmp(kind, "supplement") ? "phieu-bo-sung" : !strcmp(kind, "refusal") ? "phieu-tu-choi" : "phieu-xin-loi";
-        const char *label = !strcmp(kind, "supplement") ? N_("Phiếu yêu cầu bổ sung") : !strcmp(kind, "refusal")
-                                ? N_("Phiếu từ chối") : N_("Phiếu xin lỗi");
+        const char *form = !strcmp(kind, "supplement") ? "phieu-bo-sung" : !strcmp(kind, "refusal") ? "phieu-tu-choi"
+                           : !strcmp(kind, "stop")     ? "thong-bao-dung"
+                                                       : "phieu-xin-loi";
+        const char *label = !strcmp(kind, "supplement") ? N_("Phiếu yêu cầu bổ sung")
+                            : !strcmp(kind, "refusal")  ? N_("Phiếu từ chối")
+                            : !strcmp(kind, "stop")     ? N_("Thông báo dừng giải quyết hồ sơ")
+                                                        : N_("Phiếu xin lỗi");
         json_array_append_new(notices, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "kind", kind, "kind_label", label, "number",
                                                  (json_int_t)db_col_int(n, 2), "at_text", fmt_time(a, db_col_int(n, 3)),
                                                  "reason", db_col_text(n, 4), "pdf",
@@ -314,9 +321,12 @@ static int fill_form(db *d, arena *a, int64_t id, const char *base_url, form_dos
     db_stmt *s = db_prepare(d, "SELECT d.code, d.secret, d.applicant_name, d.applicant_address, d.applicant_phone, "
                                "d.applicant_email, d.procedure_name, d.days, d.papers, d.sets, d.received_at, d.due_at, "
                                "d.return_method, d.book_volume, d.book_seq, COALESCE(o.full_name, ''), u.name, "
-                               "COALESCE(p.name, ''), u.desk_name, ru.name, d.unit_id, u.phone "
+                               "COALESCE(p.name, ''), u.desk_name, ru.name, d.unit_id, "
+                               "CASE WHEN u.desk_phone <> '' THEN u.desk_phone ELSE u.phone END, ru.kind, "
+                               "COALESCE(rp.name, ''), u.kind "
                                "FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units ru ON ru.id = d.resolving_unit_id "
-                               "LEFT JOIN units p ON p.id = u.parent_id LEFT JOIN users o ON o.id = d.officer_id "
+                               "LEFT JOIN units p ON p.id = u.parent_id LEFT JOIN units rp ON rp.id = ru.parent_id "
+                               "LEFT JOIN users o ON o.id = d.officer_id "
                                "WHERE d.id = ?");
     db_bind_int(s, 1, id);
     if (db_step(s) != DB_ROW) {
@@ -342,14 +352,19 @@ static int fill_form(db *d, arena *a, int64_t id, const char *base_url, form_dos
     f->book_seq = (int)db_col_int(s, 14);
     f->officer_name = arena_strdup(a, db_col_text(s, 15));
     const char *unit = db_col_text(s, 16), *parent = db_col_text(s, 17);
-    f->unit_name = upper_vi(a, arena_printf(a, "UBND %s", unit));
-    f->parent_body = *parent ? upper_vi(a, arena_printf(a, "UBND %s", parent)) : "";
+    /* the desk's forms: the unit as parent body ("UBND PHƯỜNG …", a department by its name),
+     * the desk as the issuing body; the header names come from src/print as for letters */
+    pdoc_unit pu = {.name = unit, .parent_name = parent, .council = strcmp(db_col_text(s, 24), "department") != 0};
+    f->unit_name = upper_vi(a, pdoc_unit_short(a, &pu));
+    f->parent_body = pdoc_unit_parent(a, &pu) ? upper_vi(a, pdoc_unit_parent(a, &pu)) : "";
+    f->resolver = (pdoc_unit){.name = arena_strdup(a, db_col_text(s, 19)),
+                              .parent_name = arena_strdup(a, db_col_text(s, 23)),
+                              .council = strcmp(db_col_text(s, 22), "department") != 0};
     f->desk_name = *db_col_text(s, 18) ? arena_strdup(a, db_col_text(s, 18)) : "Bộ phận Một cửa";
     f->resolving_body = arena_strdup(a, db_col_text(s, 19));
     f->contact_phone = arena_strdup(a, db_col_text(s, 21));
     /* the place in the date line: the unit's name without its kind ("Phường ", "Xã ") */
-    const char *sp = strchr(unit, ' ');
-    f->place = arena_strdup(a, sp ? sp + 1 : unit);
+    f->place = pdoc_unit_place(a, &pu);
     f->issued_at = f->received_at;
     f->track_url = arena_printf(a, "%s/tra-cuu?ma=%s&bm=%s", base_url ? base_url : "", f->code, f->secret);
     f->number = arena_printf(a, "%04d/TNHS", f->book_seq);
@@ -391,19 +406,40 @@ static void fill_signer(db *d, arena *a, int64_t unit_id, form_dossier *f)
     db_bind_int(s, 1, unit_id);
     if (db_step(s) == DB_ROW) {
         f->signer_name = arena_strdup(a, db_col_text(s, 0));
-        f->signer_title = upper_vi(a, db_col_text(s, 1));
+        f->signer_title = arena_strdup(a, db_col_text(s, 1));
     } else {
         f->signer_name = "";
-        f->signer_title = "CHỦ TỊCH";
+        f->signer_title = "";   /* a council's chair by default (pdoc_signer_caption) */
     }
     db_done(s);
 }
 
+/* The body a user works for, as the control sheet names it: the desk for a one-stop officer,
+ * "Công chức chuyên môn, UBND Phường …" for a specialist, "Lãnh đạo UBND Phường …" for a
+ * leader; NULL when unknown (the sheet then prints the person). */
+static const char *body_of(arena *a, const char *role, const char *unit, const char *desk, const char *kind)
+{
+    if (!*role || !*unit) return NULL;
+    pdoc_unit u = {.name = unit, .council = strcmp(kind, "department") != 0};
+    const char *whole = pdoc_unit_short(a, &u);
+    if (!strcmp(role, "officer")) return *desk ? arena_strdup(a, desk) : "Bộ phận Một cửa";
+    if (!strcmp(role, "specialist")) return arena_printf(a, "Công chức chuyên môn, %s", whole);
+    if (!strcmp(role, "leader")) return arena_printf(a, "Lãnh đạo %s", whole);
+    return whole;
+}
+
 static form_step *control_steps(db *d, arena *a, int64_t id, size_t *n)
 {
-    db_stmt *s = db_prepare(d, "SELECT from_name, to_name, at, COALESCE(due_at, 0), COALESCE(done_at, 0), note, kind "
-                               "FROM dossier_steps WHERE dossier_id = ? AND kind IN ('receive', 'handover', 'resume', 'done', "
-                               "'return') ORDER BY seq");
+    /* TÊN CƠ QUAN names each side's body (the desk, the unit's specialists, its leaders); the
+     * people sign under Người giao / Người nhận */
+    db_stmt *s = db_prepare(d, "SELECT st.from_name, st.to_name, st.at, COALESCE(st.due_at, 0), COALESCE(st.done_at, 0), "
+                               "st.note, st.kind, COALESCE(fu.role, ''), COALESCE(fun.name, ''), COALESCE(fun.desk_name, ''), "
+                               "COALESCE(fun.kind, ''), COALESCE(tu.role, ''), COALESCE(tun.name, ''), "
+                               "COALESCE(tun.desk_name, ''), COALESCE(tun.kind, '') "
+                               "FROM dossier_steps st LEFT JOIN users fu ON fu.id = st.from_user_id "
+                               "LEFT JOIN units fun ON fun.id = fu.unit_id LEFT JOIN users tu ON tu.id = st.to_user_id "
+                               "LEFT JOIN units tun ON tun.id = tu.unit_id WHERE st.dossier_id = ? AND st.kind IN "
+                               "('receive', 'handover', 'resume', 'done', 'return') ORDER BY st.seq");
     db_bind_int(s, 1, id);
     size_t cap = 8;
     form_step *st = arena_alloc(a, cap * sizeof *st);
@@ -418,6 +454,8 @@ static form_step *control_steps(db *d, arena *a, int64_t id, size_t *n)
         form_step *x = &st[(*n)++];
         x->from_name = arena_strdup(a, db_col_text(s, 0));
         x->to_name = arena_strdup(a, db_col_text(s, 1));
+        x->from_body = body_of(a, db_col_text(s, 7), db_col_text(s, 8), db_col_text(s, 9), db_col_text(s, 10));
+        x->to_body = body_of(a, db_col_text(s, 11), db_col_text(s, 12), db_col_text(s, 13), db_col_text(s, 14));
         x->at = db_col_int(s, 2);
         x->due_at = db_col_int(s, 3);
         x->done_at = db_col_int(s, 4);
@@ -442,6 +480,8 @@ int dossier_form(db *d, arena *a, int64_t id, const char *kind, int64_t notice_i
         return fill_notice(d, a, id, "supplement", notice_id, "HDHS", &f, e) ? -1 : form_supplement_pdf(&f, out, e);
     if (!strcmp(kind, "refusal"))
         return fill_notice(d, a, id, "refusal", notice_id, "TCHS", &f, e) ? -1 : form_refusal_pdf(&f, out, e);
+    if (!strcmp(kind, "stop"))
+        return fill_notice(d, a, id, "stop", notice_id, "TB", &f, e) ? -1 : form_stop_pdf(&f, out, e);
     if (!strcmp(kind, "apology")) {
         if (fill_notice(d, a, id, "apology", notice_id, "PXL", &f, e)) return -1;
         fill_signer(d, a, dossier_resolving_unit_of(d, id), &f);

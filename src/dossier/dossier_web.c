@@ -371,7 +371,7 @@ void page_dossier_action(req *r)
 static const char *const PDF_KINDS[][3] = {
     {"giay-hen", "slip", "giay-tiep-nhan-hen-tra"},   {"phieu-bo-sung", "supplement", "phieu-yeu-cau-bo-sung"},
     {"phieu-tu-choi", "refusal", "phieu-tu-choi"},    {"phieu-xin-loi", "apology", "phieu-xin-loi"},
-    {"phieu-kiem-soat", "control", "phieu-kiem-soat"},
+    {"phieu-kiem-soat", "control", "phieu-kiem-soat"}, {"thong-bao-dung", "stop", "thong-bao-dung-giai-quyet"},
 };
 
 void page_dossier_pdf(req *r)

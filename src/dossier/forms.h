@@ -1,5 +1,7 @@
-/* forms.h -- the official one-stop forms (research/legal.md §1.2, TT 01/2018/TT-VPCP
- * numbering) printed as A4 PDFs in the Decree 30/2020 layout, and the register book as XLSX.
+/* forms.h -- the official one-stop forms (research/legal.md §1.2) printed as A4 PDFs in the
+ * Decree 30/2020 layout, and the register book as XLSX. Titles and numbers follow the form set
+ * in force on the day the dossier was received (form_version_on, data/forms/form-sets.tsv):
+ * TT 01/2018/TT-VPCP, then from 15/9/2025 TT 03/2025/TT-VPCP.
  *
  * The forms know nothing of the database: the dossier feature fills a form_dossier from its
  * rows and asks for the bytes. Every string is UTF-8 (NFC); NULL or "" prints as a dotted
@@ -13,6 +15,7 @@
 
 #include "../core/arena.h"
 #include "../core/err.h"
+#include "../print/print.h"
 
 typedef struct {
     const char *name;          /* "Tờ khai đăng ký khai sinh" */
@@ -21,8 +24,10 @@ typedef struct {
 } form_paper;
 
 typedef struct {
-    const char *from_name;     /* who hands over: "Bộ phận Một cửa – Nguyễn Văn A" */
-    const char *to_name;       /* who receives */
+    const char *from_body;     /* the body that hands over: "Bộ phận Một cửa" (TÊN CƠ QUAN) */
+    const char *to_body;       /* the body that receives: "Công chức chuyên môn, UBND Phường …" */
+    const char *from_name;     /* the person who hands over (under "Người giao") */
+    const char *to_name;       /* the person who receives (under "Người nhận") */
     int64_t at;                /* hand-over instant */
     int64_t due_at;            /* this step's own deadline; 0 = none */
     int64_t done_at;           /* when the receiver finished; 0 = still open */
@@ -58,6 +63,7 @@ typedef struct {
     int book_seq;                  /* … Số thứ tự … */
     const char *officer_name;      /* the receiving officer (NGƯỜI TIẾP NHẬN HỒ SƠ) */
     const char *resolving_body;    /* the body that resolves it, when not the receiving unit */
+    pdoc_unit resolver;            /* the resolving unit, which issues and signs the apology */
 
     /* supplement request, refusal, apology */
     const char *reason;            /* Lý do */
@@ -66,13 +72,25 @@ typedef struct {
     const char *contact_name;      /* "liên hệ với … số điện thoại …" */
     const char *contact_phone;
     int64_t new_due_at;            /* apology: the new date */
-    const char *signer_title;      /* apology: "CHỦ TỊCH" / "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" */
+    const char *signer_title;      /* apology: the leader's title, "Chủ tịch UBND phường" (the caption is
+                                      pdoc_signer_caption's) */
     const char *signer_name;
 
     /* control sheet */
     const form_step *steps;
     size_t nsteps;
 } form_dossier;
+
+/* The form of a kind ("slip", "supplement", "refusal", "apology", "stop", "control",
+ * "register") in force on the Vietnam day of t, from data/forms/form-sets.tsv (the 2018 set of
+ * TT 01/2018/TT-VPCP, from 15/9/2025 the set of TT 03/2025/TT-VPCP). Strings in a. false when
+ * no set has that kind on that day (the stop notice before 15/9/2025). */
+typedef struct {
+    const char *number;            /* "04" */
+    const char *title;             /* "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết" */
+    const char *circular;          /* "03/2025/TT-VPCP" */
+} form_version;
+bool form_version_on(arena *a, const char *kind, int64_t t, form_version *out);
 
 /* The grade of a step or a dossier on the control sheet and in the indicators: "Quá hạn"
  * when done after due_at; "Trước hạn" when done on an earlier day (Vietnam time) than the
@@ -87,7 +105,10 @@ int form_slip_pdf(const form_dossier *f, buf *out, err *e);        /* Mẫu 01 *
 int form_supplement_pdf(const form_dossier *f, buf *out, err *e);  /* Mẫu 02 */
 int form_refusal_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 03 */
 int form_apology_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 04 */
-int form_control_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 05 */
+int form_control_pdf(const form_dossier *f, buf *out, err *e);     /* Mẫu 05 (2025: 06) */
+/* The applicant withdrew: Thông báo dừng giải quyết hồ sơ (2025 set, Mẫu 05); reason is the
+ * applicant's, issued_at the day the dossier stopped. */
+int form_stop_pdf(const form_dossier *f, buf *out, err *e);
 
 /* One line of the register book (Sổ theo dõi hồ sơ, Mẫu 06). */
 typedef struct {

@@ -50,7 +50,7 @@
     "THEN 1 ELSE 0 END), "                                                                                \
     "SUM(CASE WHEN pending = 0 AND status = 'refused' THEN 1 ELSE 0 END), "                               \
     "SUM(CASE WHEN pending = 0 AND status = 'withdrawn' THEN 1 ELSE 0 END), "                             \
-    "SUM(apologies), "                                                                                    \
+    "SUM(apologies), SUM(apologies_late), "                                                               \
     "SUM(CASE WHEN res = 1 THEN done_at - received_at ELSE 0 END) "                                       \
     "FROM (SELECT d.received_at, d.done_at, d.status, d.paused_at, "                                      \
     "COALESCE(" KEY ", '') AS k, COALESCE(" LABEL ", '') AS label, "                                      \
@@ -58,7 +58,11 @@
     "CASE WHEN d.done_at < ?3 AND d.status IN ('done', 'returned') THEN 1 ELSE 0 END AS res, "            \
     LEGAL_DUE " AS g, "                                                                                   \
     "CASE WHEN d.apology_count = 0 THEN 0 ELSE (SELECT COUNT(*) FROM dossier_notices n "                  \
-    "WHERE n.dossier_id = d.id AND n.kind = 'apology' AND n.at >= ?2 AND n.at < ?3) END AS apologies "    \
+    "WHERE n.dossier_id = d.id AND n.kind = 'apology' AND n.at >= ?2 AND n.at < ?3) END AS apologies, "   \
+    /* made after the due time it broke: the law wants it at least a day before (legal.md §1.3) */     \
+    "CASE WHEN d.apology_count = 0 THEN 0 ELSE (SELECT COUNT(*) FROM dossier_notices n "                  \
+    "WHERE n.dossier_id = d.id AND n.kind = 'apology' AND n.at >= ?2 AND n.at < ?3 "                      \
+    "AND n.at > n.old_due_at) END AS apologies_late "                                                     \
     "FROM dossiers d " JOIN " WHERE d.unit_id = ?1 AND d.received_at < ?3 "                               \
     "AND (d.done_at IS NULL OR d.done_at >= ?2)) x GROUP BY k"
 
@@ -192,8 +196,8 @@ static int fill_table(db *d, arena *a, const span *sp, int dim, ind_table *t, er
         row->label = arena_strdup(a, db_col_text(s, 1));
         int64_t *f[] = {&row->c.carried, &row->c.received, &row->c.early, &row->c.on_time, &row->c.late,
                         &row->c.open_late, &row->c.open_ok, &row->c.refused, &row->c.withdrawn, &row->c.apologies,
-                        &row->c.secs};
-        for (int i = 0; i < 11; i++) *f[i] = db_col_int(s, i + 2);
+                        &row->c.apologies_late, &row->c.secs};
+        for (int i = 0; i < 12; i++) *f[i] = db_col_int(s, i + 2);
         row->c.wdays = 0;
     }
     db_done(s);
@@ -365,6 +369,7 @@ static json_t *counts_json(arena *a, const ind_counts *c)
     set_int(o, "refused", c->refused);
     set_int(o, "withdrawn", c->withdrawn);
     set_int(o, "apologies", c->apologies);
+    set_int(o, "apologies_late", c->apologies_late);
     set_int(o, "graded", graded);
     set_rate(a, o, "early_rate", c->early, graded);
     set_rate(a, o, "on_time_rate", c->on_time, graded);
@@ -416,7 +421,7 @@ typedef struct {
 static const char *const TABLE_HEAD[] = {
     N_("Kỳ trước chuyển sang"), N_("Tiếp nhận trong kỳ"), N_("Tổng số phải giải quyết"), N_("Trước hạn"),
     N_("Đúng hạn"), N_("Quá hạn"), N_("Đang giải quyết quá hạn"), N_("Đang giải quyết trong hạn"),
-    N_("Từ chối"), N_("Rút hồ sơ"), N_("Phiếu xin lỗi"), N_("Tỷ lệ trước hạn"), N_("Tỷ lệ đúng hạn"),
+    N_("Từ chối"), N_("Rút hồ sơ"), N_("Phiếu xin lỗi"), N_("Trong đó lập sau ngày hẹn"), N_("Tỷ lệ trước hạn"), N_("Tỷ lệ đúng hạn"),
     N_("Tỷ lệ quá hạn"), N_("Thời gian trung bình (ngày làm việc)"), N_("Thời gian trung bình (giờ)"),
 };
 #define TABLE_COLS (sizeof TABLE_HEAD / sizeof TABLE_HEAD[0])
@@ -425,7 +430,7 @@ static void write_counts(lxw_worksheet *ws, lxw_row_t row, const ind_counts *c, 
 {
     int64_t graded = indicators_graded(c), res = resolved(c);
     int64_t ints[] = {c->carried, c->received, to_handle(c), c->early, c->on_time, c->late, c->open_late,
-                      c->open_ok, c->refused, c->withdrawn, c->apologies};
+                      c->open_ok, c->refused, c->withdrawn, c->apologies, c->apologies_late};
     lxw_col_t col = 1;
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) worksheet_write_number(ws, row, col++, (double)ints[i], numf);
     double rates[] = {indicators_rate(c->early, graded), indicators_rate(c->on_time, graded),
@@ -463,9 +468,9 @@ static void table_sheet(lxw_workbook *wb, arena *a, const ind_report *r, const c
         worksheet_write_string(ws, row, 0, t->rows[i].label, NULL);
         write_counts(ws, row, c, f, f->num);
         int64_t *to[] = {&sum.carried, &sum.received, &sum.early, &sum.on_time, &sum.late, &sum.open_late, &sum.open_ok,
-                         &sum.refused, &sum.withdrawn, &sum.apologies, &sum.secs, &sum.wdays};
+                         &sum.refused, &sum.withdrawn, &sum.apologies, &sum.apologies_late, &sum.secs, &sum.wdays};
         const int64_t from[] = {c->carried, c->received, c->early, c->on_time, c->late, c->open_late, c->open_ok,
-                                c->refused, c->withdrawn, c->apologies, c->secs, c->wdays};
+                                c->refused, c->withdrawn, c->apologies, c->apologies_late, c->secs, c->wdays};
         for (size_t k = 0; k < sizeof from / sizeof from[0]; k++) *to[k] += from[k];
     }
     if (with_total) {
@@ -503,6 +508,7 @@ static void summary_sheet(lxw_workbook *wb, arena *a, const ind_report *r, const
         {"Từ chối giải quyết", c->refused, -1},
         {"Rút hồ sơ", c->withdrawn, -1},
         {"Phiếu xin lỗi và hẹn lại đã phát hành", c->apologies, -1},
+        {"– Trong đó lập sau ngày hẹn trả kết quả (muộn so với quy định)", c->apologies_late, -1},
         {"Trước hạn và đúng hạn", c->early + c->on_time, c->early + c->on_time},
         {"Quá hạn (đã giải quyết và đang giải quyết)", c->late + c->open_late, c->late + c->open_late},
     };

@@ -16,7 +16,8 @@
  *              a dossier waiting for a supplement is paused, never late
  *   open_ok    still open at the end, within time or paused
  *   refused, withdrawn   closed without a result in the period (not graded)
- *   apologies  apology slips issued in the period
+ *   apologies  apology slips issued in the period; apologies_late: those issued after the due
+ *              time they moved, when the law wants them a day before it
  *
  * "The due time" is the LEGAL one: the promise as it stood before any apology. An apology
  * moves dossiers.due_at but does not make a late dossier on time; without a supplement the
@@ -47,6 +48,7 @@ typedef struct {
     int64_t open_late, open_ok;
     int64_t refused, withdrawn;
     int64_t apologies;
+    int64_t apologies_late;   /* of which made after the due time they broke (due the day before) */
     int64_t secs;      /* sum over early + on_time + late of done_at - received_at */
     int64_t wdays;     /* sum over the same of working days from D0 to the done day */
 } ind_counts;

@@ -61,20 +61,6 @@ typedef struct {
     bool council;              /* a Ủy ban nhân dân (not a department): it signs "TM." */
 } unit_names;
 
-/* The place of the date line: the locality's name without its kind ("Phường ", "Đặc khu "),
- * except for a unit named by a number ("Phường 1" stays whole). */
-static const char *place_of(arena *a, const char *name)
-{
-    static const char *const KINDS[] = {"Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Thị xã ", "Thành phố ",
-                                        "Tỉnh ",   "Huyện ", "Quận "};
-    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++) {
-        size_t n = strlen(KINDS[i]);
-        if (!strncmp(name, KINDS[i], n) && name[n] && strspn(name + n, "0123456789") != strlen(name + n))
-            return arena_strdup(a, name + n);
-    }
-    return arena_strdup(a, name);
-}
-
 static bool unit_names_get(db *d, arena *a, int64_t unit_id, unit_names *out)
 {
     json_t *u = account_unit_get_by_id(d, unit_id);
@@ -83,17 +69,16 @@ static bool unit_names_get(db *d, arena *a, int64_t unit_id, unit_names *out)
     out->name = name;
     out->locality = name;
     out->council = strcmp(jstr(u, "kind"), "department") != 0;
+    /* the header and the place as every document prints them (src/print, "the issuing body") */
+    pdoc_unit pu = {.name = name, .parent_name = arena_strdup(a, parent), .council = out->council};
+    out->header = pdoc_unit_body(a, &pu);
+    out->parent = pdoc_unit_parent(a, &pu);
+    out->place = pdoc_unit_place(a, &pu);
     if (out->council) {
-        out->header = arena_printf(a, "Ủy ban nhân dân\n%s", name);
-        out->parent = NULL;
-        out->place = place_of(a, name);
         out->words = arena_printf(a, "Ủy ban nhân dân %s", lower_first(a, name));
     } else {
-        /* a department of the province: under its parent, dated at the province's seat */
-        out->header = name;
-        out->parent = *parent ? arena_printf(a, "UBND %s", parent) : NULL;
+        /* a department of the province: its people live in the province */
         if (*parent) out->locality = arena_strdup(a, parent);
-        out->place = place_of(a, out->locality);
         out->words = name;
     }
     json_t *hamlets = json_object_get(u, "hamlets");
@@ -134,18 +119,6 @@ typedef struct {
     const char *recipient;
 } printable;
 
-/* Decree 30: a Ủy ban nhân dân signs as a collective, "TM." over the chair; a vice-chair signs
- * for the chair within it ("KT."); anyone else, and a department's head, by their title. */
-static const char *signer_caption(arena *a, bool council, const char *title)
-{
-    const char *t = text_fold(a, blank(title) ? "" : title);
-    if (council && (!*t || !strncmp(t, "chu tich", 8))) return "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH";
-    if (council && !strncmp(t, "pho chu tich", 12)) return "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH";
-    if (council && (!strncmp(t, "q. chu tich", 11) || !strncmp(t, "quyen chu tich", 14)))
-        return "TM. ỦY BAN NHÂN DÂN\nQ. CHỦ TỊCH";
-    return blank(title) ? "THỦ TRƯỞNG CƠ QUAN" : text_trim(a, title);
-}
-
 /* The body: paragraphs separated by blank lines; one whose first line starts with "# " is a
  * display line (centred, large, bold italic). */
 static void body_paragraphs(pdoc *d, const char *body)
@@ -185,7 +158,7 @@ static void print_letter(pdoc *d, const printable *p)
     if (!blank(p->w.greeting)) pdoc_par_ex(d, p->w.greeting, PDOC_CENTER | PDOC_BOLD, 0, 10);
     body_paragraphs(d, p->w.body);
     if (!blank(p->w.closing)) pdoc_par(d, p->w.closing, 0);
-    pdoc_signer s = {.caption = signer_caption(pdoc_arena(d), p->u.council, p->signer_title),
+    pdoc_signer s = {.caption = pdoc_signer_caption(pdoc_arena(d), p->u.council, p->signer_title),
                      .note = "",
                      .name = blank(p->signer) ? NULL : p->signer};
     if (p->apology) {

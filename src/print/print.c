@@ -199,6 +199,16 @@ static void page_number(pdoc *d)
     PangoLayout *l = pdoc_layout(d, n, PDOC_CENTER, PDOC_BODY_PT, PDOC_TEXT_W);
     pdoc_draw_at(d, l, PDOC_X0, 8 * PDOC_MM);
     g_object_unref(l);
+    if (d->running) {
+        l = pdoc_layout(d, d->running, PDOC_ITALIC | PDOC_RIGHT, 11, PDOC_TEXT_W);
+        pdoc_draw_at(d, l, PDOC_X0, 14 * PDOC_MM);
+        g_object_unref(l);
+    }
+}
+
+void pdoc_running_head(pdoc *d, const char *text)
+{
+    d->running = text && !blank(text) ? arena_strdup(d->a, text) : NULL;
 }
 
 void pdoc_new_page(pdoc *d)

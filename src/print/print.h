@@ -132,6 +132,10 @@ char *pdoc_escape(pdoc *d, const char *s);
  * bytes become U+FFFD), control characters but newline become spaces, NFC. NULL gives "". */
 const char *print_clean(arena *a, const char *s);
 
+/* A short line repeated under the page number on every page from the second ("Mã hồ sơ:
+ * H19.05443-240305-0007"), so a loose second sheet still names its dossier. NULL = none. */
+void pdoc_running_head(pdoc *d, const char *text);
+
 /* Vertical space in points (never carried over to a new page); a new page. */
 void pdoc_space(pdoc *d, double pt);
 void pdoc_page_break(pdoc *d);
@@ -187,6 +191,28 @@ void pdoc_signatures(pdoc *d, const pdoc_signer *left, const pdoc_signer *right)
 /* The closing of an official document: "Nơi nhận:" (12 pt bold italic) and its list (11 pt,
  * one "- …;" a line, as given) on the left, the signer on the right. */
 void pdoc_closing(pdoc *d, const char *const *recipients, size_t n, const pdoc_signer *signer);
+
+/* ---- the issuing body and its signer (one helper for every document) ---------------------- */
+
+typedef struct {
+    const char *name;          /* the unit as named in the tree: "Phường Phan Đình Phùng", "Sở Nội vụ" */
+    const char *parent_name;   /* its parent unit: "Tỉnh Thái Nguyên"; NULL or "" = none */
+    bool council;              /* an Ủy ban nhân dân (province, commune), not a department */
+} pdoc_unit;
+
+/* A document the unit issues itself (a letter, the apology): a council is "Ủy ban nhân dân\n
+ * Phường Phan Đình Phùng" (printed in capitals) with no parent line (pdoc_unit_parent gives
+ * NULL); a department is its name under "UBND Tỉnh Thái Nguyên". In a. */
+const char *pdoc_unit_body(arena *a, const pdoc_unit *u);
+const char *pdoc_unit_parent(arena *a, const pdoc_unit *u);
+/* The unit as the parent body of its desk's forms: "UBND Phường Phan Đình Phùng", "Sở Nội vụ". */
+const char *pdoc_unit_short(arena *a, const pdoc_unit *u);
+/* The place of the date line: "Phan Đình Phùng" (a department: its province's). */
+const char *pdoc_unit_place(arena *a, const pdoc_unit *u);
+/* The signer's caption: a council signs as a collective, "TM. ỦY BAN NHÂN DÂN" over "CHỦ
+ * TỊCH" (or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" for a vice-chair, title "Phó Chủ tịch …"); a
+ * department's head, and anyone else, by their title; no title: "THỦ TRƯỞNG CƠ QUAN". */
+const char *pdoc_signer_caption(arena *a, bool council, const char *title);
 
 /* ---- dates (Vietnam time, UTC+7, no summer time) ------------------------------------------- */
 

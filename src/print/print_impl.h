@@ -28,6 +28,7 @@ struct pdoc {
     int page;                   /* 1-based */
     int part_page;              /* the page the current part started on (pdoc_new_part) */
     double y;                   /* top of the free space on the page */
+    const char *running;        /* pdoc_running_head: under the page number from page 2 */
     bool failed;
     char why[256];
 };

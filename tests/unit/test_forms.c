@@ -301,7 +301,7 @@ static void test_slip_long_papers_flow(void **state)
     char *p3 = pdf_text(path, 3, 3);
     /* no number on page 1; "2" and "3" alone on the first line of the next pages */
     const char *first1 = p1 + strspn(p1, " \n");
-    assert_true(!strncmp(first1, "UBND", 4));
+    assert_true(!strncmp(first1, "Mẫu số 01", strlen("Mẫu số 01")));   /* the form's number, no page number */
     const char *first2 = p2 + strspn(p2, " \n");
     assert_true(!strncmp(first2, "2\n", 2));
     const char *first3 = p3 + strspn(p3, " \n");
@@ -497,7 +497,9 @@ static void test_apology(void **state)
     f.issued_at = vn(2024, 1, 31, 8, 0);
     f.new_due_at = vn(2024, 2, 19, 10, 0);
     f.reason = "Cần xác minh thông tin nơi sinh với Bệnh viện Đa khoa Trung ương Thái Nguyên.";
-    f.signer_title = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH";
+    f.resolver = (pdoc_unit){.name = "Phường Phan Đình Phùng", .parent_name = "Tỉnh Thái Nguyên", .council = true};
+    f.procedure_name = "Thủ tục đăng ký khai sinh";
+    f.signer_title = "Phó Chủ tịch UBND phường";
     f.signer_name = "Lê Văn Bình";
     buf out;
     buf_init(&out, a);
@@ -508,14 +510,18 @@ static void test_apology(void **state)
     char *t = pdf_text(path, 0, 0);
     char *sq = squash(t);
     assert_has(t, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
-    assert_has(t, "UBND TỈNH THÁI NGUYÊN");            /* parent of the resolving body */
-    assert_has(t, "UBND PHƯỜNG PHAN ĐÌNH PHÙNG");      /* the resolving body, in capitals */
+    /* headed as the commune's letters: the council, no parent line (src/print, issuer.c) */
+    assert_has(t, "ỦY BAN NHÂN DÂN");
+    assert_has(t, "PHƯỜNG PHAN ĐÌNH PHÙNG");
+    assert_lacks(t, "UBND TỈNH THÁI NGUYÊN");
     assert_has(t, "Số: 0012/PXL");
     assert_has(t, "Phan Đình Phùng, ngày 31 tháng 01 năm 2024");   /* 0 before months 1 and 2 */
     assert_has(t, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ");
     assert_has(t, "Kính gửi: Ông/Bà Nguyễn Thị Hồng Nhung");
     assert_has(sq, "Vào ngày 29 tháng 01 năm 2024, Bộ phận Một cửa tiếp nhận hồ sơ của Ông/Bà đề nghị giải "
-                   "quyết thủ tục: Đăng ký khai sinh.");
+                   "quyết thủ tục đăng ký khai sinh.");
+    assert_lacks(sq, "thủ tục: Thủ tục");
+    assert_has(sq, "Tuy nhiên đến nay, Ủy ban nhân dân phường Phan Đình Phùng chưa trả kết quả");
     assert_has(t, "Số biên nhận / Mã hồ sơ: H19.05443-240305-0007");
     assert_has(t, "Ngày hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 01 tháng 02 năm 2024");
     assert_has(sq, "chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng thời hạn quy định ghi trên Giấy tiếp nhận "
@@ -526,11 +532,63 @@ static void test_apology(void **state)
     assert_has(t, "Nơi nhận:");
     assert_has(t, "- Ông/Bà Nguyễn Thị Hồng Nhung;");
     assert_has(t, "- Lưu: VT.");
+    assert_has(t, "TM. ỦY BAN NHÂN DÂN");
     assert_has(t, "KT. CHỦ TỊCH");
     assert_has(t, "PHÓ CHỦ TỊCH");
     assert_has(t, "Lê Văn Bình");
     free(sq);
     free(t);
+}
+
+/* The form set follows the day the dossier was received: the 2018 titles and numbers up to
+ * 14/9/2025, the 2025 ones (TT 03/2025/TT-VPCP) from 15/9/2025 (data/forms/form-sets.tsv). */
+static void test_form_set_by_date(void **state)
+{
+    arena *a = *state;
+    form_version v;
+    assert_true(form_version_on(a, "apology", vn(2025, 9, 14, 23, 59), &v));
+    assert_string_equal(v.title, "Phiếu xin lỗi và hẹn lại ngày trả kết quả");
+    assert_string_equal(v.number, "04");
+    assert_string_equal(v.circular, "01/2018/TT-VPCP");
+    assert_true(form_version_on(a, "apology", vn(2025, 9, 15, 0, 0), &v));
+    assert_string_equal(v.title, "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết");
+    assert_string_equal(v.circular, "03/2025/TT-VPCP");
+    assert_false(form_version_on(a, "stop", vn(2025, 9, 14, 12, 0), &v));   /* new in 2025 */
+    assert_true(form_version_on(a, "stop", vn(2026, 1, 5, 12, 0), &v));
+    assert_string_equal(v.number, "05");
+
+    /* printed: the apology of a dossier received in October 2025 carries the 2025 title */
+    form_dossier f = sample();
+    f.received_at = vn(2025, 10, 1, 9, 0);
+    f.due_at = vn(2025, 10, 6, 17, 0);
+    f.issued_at = vn(2025, 10, 3, 8, 0);
+    f.new_due_at = vn(2025, 10, 10, 17, 0);
+    f.reason = "Chờ xác minh";
+    buf out;
+    buf_init(&out, a);
+    err e = {0};
+    assert_int_equal(form_apology_pdf(&f, &out, &e), 0);
+    const char *path = save("apology-2025.pdf", &out);
+    assert_a4_pages(path, 1, "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết");
+    char *t = pdf_text(path, 0, 0), *sq = squash(t);
+    assert_has(sq, "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT");
+    assert_has(sq, "Mẫu số 04 (Thông tư 03/2025/TT-VPCP)");
+    assert_lacks(sq, "PHIẾU XIN LỖI");
+    free(sq);
+    free(t);
+    /* the control sheet is Mẫu 05 in 2018, Mẫu 06 from 15/9/2025 */
+    static const struct { int y, m, d; const char *want; } cases[] = {
+        {2025, 9, 14, "Mẫu số 05 (Thông tư 01/2018/TT-VPCP)"}, {2025, 9, 15, "Mẫu số 06 (Thông tư 03/2025/TT-VPCP)"}};
+    for (size_t i = 0; i < 2; i++) {
+        f = sample();
+        f.received_at = vn(cases[i].y, cases[i].m, cases[i].d, 9, 0);
+        buf_init(&out, a);
+        assert_int_equal(form_control_pdf(&f, &out, &e), 0);
+        t = pdf_text(save("control-set.pdf", &out), 0, 0);
+        assert_has(t, cases[i].want);
+        assert_has(t, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ");
+        free(t);
+    }
 }
 
 /* ---- Mẫu 05 ----------------------------------------------------------------------------------- */
@@ -554,13 +612,13 @@ static void test_control(void **state)
     form_dossier f = sample();
     f.number = NULL;
     form_step steps[] = {
-        {"Bộ phận Một cửa – Trần Văn Đức", "Công chức Tư pháp - Hộ tịch – Lê Thị Thu Hường", vn(2024, 3, 5, 9, 30),
+        {"Bộ phận Một cửa", "Công chức Tư pháp - Hộ tịch", "Trần Văn Đức", "Lê Thị Thu Hường", vn(2024, 3, 5, 9, 30),
          vn(2024, 3, 7, 17, 0), vn(2024, 3, 6, 11, 20), NULL},
-        {"Công chức Tư pháp - Hộ tịch – Lê Thị Thu Hường", "Phó Chủ tịch UBND – Lê Văn Bình", vn(2024, 3, 6, 11, 30),
+        {"Công chức Tư pháp - Hộ tịch", "Lãnh đạo UBND phường", "Lê Thị Thu Hường", "Lê Văn Bình", vn(2024, 3, 6, 11, 30),
          vn(2024, 3, 7, 17, 0), vn(2024, 3, 7, 16, 45), "Trình ký"},
-        {"Phó Chủ tịch UBND – Lê Văn Bình", "Văn thư – Phạm Quốc Việt", vn(2024, 3, 7, 16, 50), vn(2024, 3, 8, 10, 0),
+        {"Lãnh đạo UBND phường", "Văn thư", "Lê Văn Bình", "Phạm Quốc Việt", vn(2024, 3, 7, 16, 50), vn(2024, 3, 8, 10, 0),
          vn(2024, 3, 8, 14, 0), "Vào sổ, đóng dấu"},
-        {"Văn thư – Phạm Quốc Việt", "Bộ phận Một cửa – Trần Văn Đức", vn(2024, 3, 8, 14, 10), vn(2024, 3, 8, 17, 0), 0,
+        {"Văn thư", "Bộ phận Một cửa", "Phạm Quốc Việt", "Trần Văn Đức", vn(2024, 3, 8, 14, 10), vn(2024, 3, 8, 17, 0), 0,
          NULL},
     };
     f.steps = steps;
@@ -587,14 +645,19 @@ static void test_control(void **state)
     assert_has(rq, "TÊN CƠ QUAN THỜI GIAN GIAO, NHẬN HỒ SƠ KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/ Đúng hạn/ Quá hạn) "
                    "GHI CHÚ");
     for (int i = 0; i < 4; i++) {
-        assert_has(rq, arena_printf(a, "%d. Giao: %s Nhận: %s %s", i + 1, steps[i].from_name, steps[i].to_name,
+        assert_has(rq, arena_printf(a, "%d. Giao: %s Nhận: %s %s", i + 1, steps[i].from_body, steps[i].to_body,
                                     pdoc_time_date(a, steps[i].at)));
+        assert_has(rq, steps[i].from_name);   /* the people, under Người giao / Người nhận */
     }
-    assert_has(rq, "1. Giao: Bộ phận Một cửa – Trần Văn Đức Nhận: Công chức Tư pháp - Hộ tịch – Lê Thị Thu Hường "
+    assert_has(rq, "1. Giao: Bộ phận Một cửa Nhận: Công chức Tư pháp - Hộ tịch "
                    "09 giờ 30 phút, ngày 05 tháng 3 năm 2024 Trước hạn");
     assert_has(rq, "ngày 06 tháng 3 năm 2024 Đúng hạn");
     assert_has(rq, "ngày 07 tháng 3 năm 2024 Quá hạn");
     assert_has(rq, "ngày 08 tháng 3 năm 2024 Hạn: 17:00 08/03/2024 Người giao");   /* open: no grade */
+    /* page 2 names its dossier under the page number */
+    char *p2t = pdf_text(path, 2, 2);
+    assert_has(p2t, "Mã hồ sơ: H19.05443-240305-0007");
+    free(p2t);
     assert_int_equal(count(t, "Người giao"), 4);
     assert_int_equal(count(t, "Người nhận"), 4);
     /* each grade in the header of both pages, and steps 1, 2, 3 graded; step 4 is open */
@@ -875,6 +938,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_supplement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_apology, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_form_set_by_date, setup, teardown),
         cmocka_unit_test(test_grade),
         cmocka_unit_test_setup_teardown(test_control, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register_xlsx, setup, teardown),

@@ -443,17 +443,20 @@ static void workbook_reads_back(void **state)
     assert_int_equal(atoi(cell(s1, "B13")), 1);
     assert_int_equal(atoi(cell(s1, "B14")), 2);
     assert_int_equal(atoi(cell(s1, "B17")), 1);
-    assert_string_equal(text_cell(s1, strings, "A18"), "Trước hạn và đúng hạn");
-    assert_true(num(s1, "C18") > 0.7499 && num(s1, "C18") < 0.7501);
-    assert_true(num(s1, "B20") > 2.999 && num(s1, "B20") < 3.001);
-    assert_true(num(s1, "B21") > 91.85 && num(s1, "B21") < 91.86);
+    /* D's apology was made on its due day, before the due time: not a late one */
+    assert_string_equal(text_cell(s1, strings, "A18"), "– Trong đó lập sau ngày hẹn trả kết quả (muộn so với quy định)");
+    assert_int_equal(atoi(cell(s1, "B18")), 0);
+    assert_string_equal(text_cell(s1, strings, "A19"), "Trước hạn và đúng hạn");
+    assert_true(num(s1, "C19") > 0.7499 && num(s1, "C19") < 0.7501);
+    assert_true(num(s1, "B21") > 2.999 && num(s1, "B21") < 3.001);
+    assert_true(num(s1, "B22") > 91.85 && num(s1, "B22") < 91.86);
     /* Theo cán bộ: the leader's row, then the sum of the rows */
     char *s3 = unzip_member(path, "xl/worksheets/sheet3.xml");
     assert_string_equal(text_cell(s3, strings, "A5"), "Phạm Văn Lãnh Đạo");
     assert_int_equal(atoi(cell(s3, "E5")), 1);   /* early */
     assert_int_equal(atoi(cell(s3, "F5")), 2);   /* on time */
     assert_int_equal(atoi(cell(s3, "G5")), 1);   /* late */
-    assert_true(num(s3, "M5") > 0.2499 && num(s3, "M5") < 0.2501);
+    assert_true(num(s3, "N5") > 0.2499 && num(s3, "N5") < 0.2501);   /* after the late-apology column */
     assert_string_equal(text_cell(s3, strings, "A8"), "Tổng cộng");
     assert_int_equal(atoi(cell(s3, "F8")), 4);
     /* Theo tháng: one row, March */
@@ -717,6 +720,29 @@ static void sampled_codes_resolve(void **state)
     db_close(d);
 }
 
+/* The apology must go out at the latest the working day before the due date (legal.md §1.3):
+ * the desk is warned on that day, not earlier, and the apology is offered from then on. Last
+ * in the group: its dossier (April) stays out of the March counts. */
+static void desk_is_warned_the_day_before_and_the_apology_offered_then(void **state)
+{
+    (void)state;
+    /* Mon 13/4/2026 09:00, three working days: due Thu 16/4 17:00 */
+    int64_t id = intake(&W, W.unit, W.p3, "desk", at(2026, 4, 13, 9, 0));
+    int64_t due = sql_int(W.d, "SELECT due_at FROM dossiers WHERE id = ?", arena_printf(W.a, "%lld", (long long)id));
+    assert_int_equal(due, at(2026, 4, 16, 17, 0));
+    const char *warned = arena_printf(W.a, "%lld", (long long)id);
+    err e = {0};
+    /* Tue 14/4: two working days left, no warning yet, no apology offered */
+    assert_true(dossier_warn_due_soon(W.d, W.a, at(2026, 4, 14, 10, 0), &e) >= 0);
+    assert_int_equal(sql_int(W.d, "SELECT due_soon_sent FROM dossiers WHERE id = ?", warned), 0);
+    assert_false(dossier_apology_window(W.d, W.unit, due, at(2026, 4, 14, 10, 0)));
+    /* Wed 15/4, the last day for a timely apology: the desk hears of it, the apology is offered */
+    assert_true(dossier_warn_due_soon(W.d, W.a, at(2026, 4, 15, 8, 0), &e) >= 0);
+    assert_int_equal(sql_int(W.d, "SELECT due_soon_sent FROM dossiers WHERE id = ?", warned), 1);
+    assert_true(dossier_apology_window(W.d, W.unit, due, at(2026, 4, 15, 8, 0)));
+    assert_true(dossier_apology_window(W.d, W.unit, due, at(2026, 4, 17, 8, 0)));   /* late */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -729,6 +755,7 @@ int main(void)
         cmocka_unit_test(period_defaults_and_refusals),
         cmocka_unit_test(demo_history_is_realistic_and_consistent),
         cmocka_unit_test(sampled_codes_resolve),
+        cmocka_unit_test(desk_is_warned_the_day_before_and_the_apology_offered_then),
     };
     return cmocka_run_group_tests(tests, month_setup, month_teardown);
 }
