@@ -117,6 +117,9 @@ static int fail(err *e, int status, const char *msgid, const char *field)
 
 /* The unit and every unit below it, as a SQL fragment for "unit_id IN (...)" with one ?. */
 #define SUBTREE "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) "
+/* The same for a query: the units below only when ?9 (letter_query.unit_only) is 0. */
+#define QUERY_SCOPE "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id " \
+                    "WHERE ?9 = 0) "
 
 /* ---- proposals from dossier events -------------------------------------------------------- */
 
@@ -770,14 +773,27 @@ bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS]
     return true;
 }
 
-/* The WHERE of a query (after SUBTREE); bind_query binds ?1..?8. */
+/* The WHERE of a query (after QUERY_SCOPE); bind_query binds ?1..?9. The name is searched
+ * literally: % and _ typed by staff are escaped (like_escape). */
 #define LETTER_WHERE                                                                                     \
     "WHERE l.unit_id IN (SELECT id FROM sub) "                                                           \
     "AND (?2 = '' OR l.kind = ?2) AND (?3 = '' OR l.occasion = ?3) "                                     \
     "AND (?4 = '' OR l.status = ?4 OR (?4 = 'ceremony' AND l.status = 'proposed' AND l.ceremony_at IS NOT NULL)) " \
-    "AND (?5 = '' OR l.recipient_key LIKE ?5 OR l.dossier_code = ?6) "                                   \
+    "AND (?5 = '' OR l.recipient_key LIKE ?5 ESCAPE '\\' OR l.dossier_code = ?6) "                                   \
     "AND (?7 = 0 OR CASE WHEN l.status = 'delivered' THEN l.delivered_at ELSE l.created_at END >= ?7) "  \
     "AND (?8 = 0 OR CASE WHEN l.status = 'delivered' THEN l.delivered_at ELSE l.created_at END < ?8) "
+
+/* s with LIKE's wildcards (% and _) and the escape character itself escaped by a backslash. */
+static const char *like_escape(arena *a, const char *s)
+{
+    buf b;
+    buf_init(&b, a);
+    for (; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\') buf_putc(&b, '\\');
+        buf_putc(&b, *s);
+    }
+    return buf_cstr(&b);
+}
 
 static void bind_query(db_stmt *s, arena *a, const letter_query *q)
 {
@@ -786,10 +802,11 @@ static void bind_query(db_stmt *s, arena *a, const letter_query *q)
     db_bind_text(s, 2, q->kind ? q->kind : "");
     db_bind_text(s, 3, q->occasion ? q->occasion : "");
     db_bind_text(s, 4, q->status ? q->status : "");
-    db_bind_text(s, 5, *text ? arena_printf(a, "%%%s%%", text_fold(a, text)) : "");
+    db_bind_text(s, 5, *text ? arena_printf(a, "%%%s%%", like_escape(a, text_fold(a, text))) : "");
     db_bind_text(s, 6, text);
     db_bind_int(s, 7, q->from);
     db_bind_int(s, 8, q->to);
+    db_bind_int(s, 9, q->unit_only);
 }
 
 json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
@@ -798,20 +815,20 @@ json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
     /* upcoming ceremonies soonest first; everything else newest first. Two fixed texts, the
      * limit and offset bound: the statement cache keeps one statement per text */
     bool ceremonies = q->status && !strcmp(q->status, "ceremony");
-    db_stmt *s = db_prepare(d, ceremonies ? SUBTREE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
-                                                    "ORDER BY l.ceremony_at, l.id LIMIT ?9 OFFSET ?10"
-                                          : SUBTREE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
-                                                    "ORDER BY l.created_at DESC, l.id DESC LIMIT ?9 OFFSET ?10");
+    db_stmt *s = db_prepare(d, ceremonies ? QUERY_SCOPE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
+                                                    "ORDER BY l.ceremony_at, l.id LIMIT ?10 OFFSET ?11"
+                                          : QUERY_SCOPE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
+                                                    "ORDER BY l.created_at DESC, l.id DESC LIMIT ?10 OFFSET ?11");
     json_t *items = json_array();
     if (!s) return items;
     bind_query(s, a, q);
-    db_bind_int(s, 9, limit);
-    db_bind_int(s, 10, q->offset > 0 ? q->offset : 0);
+    db_bind_int(s, 10, limit);
+    db_bind_int(s, 11, q->offset > 0 ? q->offset : 0);
     while (db_step(s) == DB_ROW) json_array_append_new(items, letter_row(s, a, false));
     db_done(s);
     if (total) {
         *total = 0;
-        db_stmt *c = db_prepare(d, SUBTREE "SELECT COUNT(*)" LETTER_FROM LETTER_WHERE);
+        db_stmt *c = db_prepare(d, QUERY_SCOPE "SELECT COUNT(*)" LETTER_FROM LETTER_WHERE);
         if (c) {
             bind_query(c, a, q);
             *total = db_step(c) == DB_ROW ? db_col_int(c, 0) : 0;
@@ -823,10 +840,10 @@ json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
 
 size_t letter_list_ids(db *d, arena *a, const letter_query *q, int64_t *ids, size_t max)
 {
-    db_stmt *s = db_prepare(d, SUBTREE "SELECT l.id" LETTER_FROM LETTER_WHERE "ORDER BY l.created_at, l.id LIMIT ?9");
+    db_stmt *s = db_prepare(d, QUERY_SCOPE "SELECT l.id" LETTER_FROM LETTER_WHERE "ORDER BY l.created_at, l.id LIMIT ?10");
     if (!s) return 0;
     bind_query(s, a, q);
-    db_bind_int(s, 9, (int64_t)max);
+    db_bind_int(s, 10, (int64_t)max);
     size_t n = 0;
     while (n < max && db_step(s) == DB_ROW) ids[n++] = db_col_int(s, 0);
     db_done(s);

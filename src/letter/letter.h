@@ -165,6 +165,8 @@ int64_t letter_id_by_token(db *d, const char *token);   /* -1 when unknown */
 
 typedef struct {
     int64_t unit_id;             /* the unit and every unit below it */
+    bool unit_only;              /* the unit alone: a role that does not see the units below
+                                    (account_role_sees_subtree), as one letter's page checks */
     const char *kind;            /* NULL or "" = any */
     const char *occasion;
     const char *status;          /* "proposed", "delivered", "cancelled"; "ceremony" = proposed with a ceremony slot */

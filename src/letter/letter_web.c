@@ -4,9 +4,10 @@
  * preview (letter_editor.js posts the form as it is typed; without script the editor still
  * saves), and the yearly counts reports use.
  *
- * Every staff page sees the user's unit and the units below it: the list through
- * letter_query's unit, one letter through scope_letter_param (the router asks
- * account_can_access), batch printing by checking each letter it is given. */
+ * Every staff page sees the same letters, those account_can_access allows (the user's unit,
+ * and the units below it for the roles that see them): the list and printing by filter
+ * through letter_query's unit and unit_only, one letter through scope_letter_param (the
+ * router asks account_can_access), printing of ticked letters by checking each one. */
 #include <string.h>
 
 #include "../account/account.h"
@@ -167,7 +168,8 @@ static const char *filter_qs(req *r, const letter_filter *f, bool with_status)
 /* The filters of the list and of "print all": ?loai=&dip=&trang_thai=&tu=&den=&q= */
 static letter_filter read_filter(req *r)
 {
-    letter_filter f = {.q = {.unit_id = r->user->unit_id}};
+    /* the letters this user may open one by one (account_can_access), no more */
+    letter_filter f = {.q = {.unit_id = r->user->unit_id, .unit_only = !account_role_sees_subtree(r->user->role)}};
     const char *kind = req_query(r, "loai"), *occ = req_query(r, "dip");
     f.q.kind = letter_kind_index(kind) >= 0 ? kind : NULL;
     f.q.occasion = letter_occasion_find(occ) ? occ : NULL;
