@@ -530,7 +530,7 @@ static int check_complete(db *d, arena *a, int64_t id, int64_t unit_id, const ch
     const char *all = arena_printf(a, "%s\n%s\n%s\n%s", w.title, w.greeting, w.body, w.closing);
     for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
         if (strstr(all, arena_printf(a, "\x01%zu\x01", i))) return fail(e, 400, needed[i].msgid, needed[i].field);
-    return 0;
+    return letter_words_check_length(&w, e);   /* frozen too long, it could never be printed */
 }
 
 int letter_record_delivery(db *d, arena *a, int64_t id, int64_t unit_id, const char *occasion, const char *method,

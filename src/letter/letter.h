@@ -99,9 +99,17 @@ const letter_words *letter_default_words(const char *occasion);
 int letter_template_get(db *d, arena *a, int64_t unit_id, const char *occasion, letter_words *out, bool *own);
 /* Checks a template as typed: every field present (greeting and closing may be empty), at
  * most 200 characters for title and greeting, 6000 for the body, valid UTF-8 (stored NFC),
- * and only known placeholders -- otherwise 400 with e->field the offending field and a
- * message naming the placeholder. out gets the cleaned words. */
+ * only known placeholders and at most LETTER_MAX_PLACEHOLDERS of them -- otherwise 400 with
+ * e->field the offending field and a message naming the placeholder. out gets the cleaned
+ * words. */
+#define LETTER_MAX_PLACEHOLDERS 40
 int letter_template_check(arena *a, const letter_words *in, letter_words *out, err *e);
+/* A letter as filled in is at most LETTER_MAX_CHARS characters (about three pages): longer,
+ * 422 and it is neither printed nor delivered. Checked on every rendering that prints or
+ * freezes, so a template saved before the limits (or a parent's) cannot print wrong, and
+ * printing stays linear in the number of letters. */
+#define LETTER_MAX_CHARS 10000
+int letter_words_check_length(const letter_words *w, err *e);
 /* Checks and saves the unit's own template (audited, one transaction). */
 int letter_template_save(db *d, arena *a, int64_t unit_id, const char *occasion, const letter_words *in,
                          int64_t actor_id, int64_t now, err *e);

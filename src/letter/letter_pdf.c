@@ -204,7 +204,7 @@ static int letter_words_of(db *d, arena *a, int64_t id, json_t *l, letter_words 
     if (json_is_object(frozen)) {
         *out = (letter_words){arena_strdup(a, jstr(frozen, "title")), arena_strdup(a, jstr(frozen, "greeting")),
                               arena_strdup(a, jstr(frozen, "body")), arena_strdup(a, jstr(frozen, "closing"))};
-        return 0;
+        return letter_words_check_length(out, e);
     }
     const char *values[LETTER_NVARS] = {0};
     letter_words tmpl;
@@ -216,7 +216,7 @@ static int letter_words_of(db *d, arena *a, int64_t id, json_t *l, letter_words 
     for (int i = 0; i < LETTER_NVARS; i++)
         if (blank(values[i])) values[i] = "………………";
     *out = letter_render_words(a, &tmpl, values);
-    return 0;
+    return letter_words_check_length(out, e);   /* refused whole rather than printed wrong */
 }
 
 static int load_printable(db *d, arena *a, int64_t id, printable *p, err *e)
@@ -340,6 +340,7 @@ int letter_preview_pdf(db *d, arena *a, int64_t unit_id, const char *occasion, c
     const char *detail = sample_detail(occasion);
     if (detail) values[LV_DETAIL] = detail;
     p.w = letter_render_words(a, &w, values);
+    if (letter_words_check_length(&p.w, e)) return -1;
     p.signer = values[LV_SIGNER];
     p.signer_title = values[LV_SIGNER_TITLE];
     p.date = (int64_t)time(NULL);

@@ -622,6 +622,20 @@ void page_letter_templates(req *r)
     web_render(r, 200, "letter/templates", model);
 }
 
+/* The words a unit's letters say are signed by its leader: a leader (or the administrator)
+ * edits them; an officer may read them. */
+static bool words_letters(const req *r)
+{
+    return r->user && (!strcmp(r->user->role, "leader") || !strcmp(r->user->role, "admin"));
+}
+
+static bool refuse_unless_leader(req *r)
+{
+    if (words_letters(r)) return false;
+    web_error(r, 403, N_("Chỉ lãnh đạo đơn vị mới được sửa mẫu thư."));
+    return true;
+}
+
 static const letter_occasion *occasion_param(req *r)
 {
     const letter_occasion *o = letter_occasion_find(req_param(r, "occasion"));
@@ -647,6 +661,7 @@ static void editor_page(req *r, const letter_occasion *o, int status, const lett
     json_t *model = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "occasion", o->key, "occasion_label", o->label,
                               "kind_label", letter_kind_label(o->kind), "source_label", src, "own", own, "unit_name",
                               r->user->unit_name);
+    json_object_set_new(model, "can_edit", json_boolean(words_letters(r)));
     json_object_set_new(model, "t", json_pack("{s:s, s:s, s:s, s:s}", "title", w.title, "greeting", w.greeting, "body",
                                               w.body, "closing", w.closing));
     json_t *vars = json_array();
@@ -682,6 +697,7 @@ void page_letter_template_edit(req *r)
 
 void page_letter_template_save(req *r)
 {
+    if (refuse_unless_leader(r)) return;
     const letter_occasion *o = occasion_param(r);
     if (!o) return;
     letter_words in = words_from_form(r);
@@ -697,6 +713,7 @@ void page_letter_template_save(req *r)
 
 void page_letter_template_reset(req *r)
 {
+    if (refuse_unless_leader(r)) return;
     const letter_occasion *o = occasion_param(r);
     if (!o) return;
     err e = {0};
@@ -712,6 +729,7 @@ void page_letter_template_reset(req *r)
  * {ok, words, error, field}; with ?pdf=1 (or Accept: application/pdf) the printed page. */
 void page_letter_template_preview(req *r)
 {
+    if (refuse_unless_leader(r)) return;
     const letter_occasion *o = occasion_param(r);
     if (!o) return;
     db *d = req_db(r);
@@ -738,6 +756,7 @@ void page_letter_template_preview(req *r)
     letter_sample_values(d, r->a, r->user->unit_id, values);
     /* a refused template is still shown, its unknown placeholder as written, beside the message */
     letter_words w = letter_render_words(r->a, ok ? &clean : &in, values);
+    if (ok) ok = letter_words_check_length(&w, &e) == 0;
     json_t *words = json_pack("{s:s, s:s, s:s, s:s}", "title", w.title, "greeting", w.greeting, "body", w.body,
                               "closing", w.closing);
     web_json(r, 200, json_pack("{s:b, s:o, s:s, s:s}", "ok", ok, "words", words, "error", ok ? "" : T(r, e.user),

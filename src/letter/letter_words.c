@@ -168,6 +168,14 @@ static int check_field(arena *a, const char *field, const char *in, size_t max, 
 #define MAX_LINE 200    /* title, greeting, closing */
 #define MAX_BODY 6000
 
+/* The placeholders of a checked text (every "{{" opens one). */
+static size_t placeholder_count(const char *t)
+{
+    size_t n = 0;
+    for (const char *p = strstr(t, "{{"); p; p = strstr(p + 2, "{{")) n++;
+    return n;
+}
+
 int letter_template_check(arena *a, const letter_words *in, letter_words *out, err *e)
 {
     letter_words w = {0};
@@ -180,8 +188,26 @@ int letter_template_check(arena *a, const letter_words *in, letter_words *out, e
         check_field(a, "closing", in->closing, MAX_LINE, false, NULL, N_("Lời kết không quá 200 ký tự."),
                     &w.closing, e))
         return -1;
+    /* each placeholder may bring a value of up to 2000 characters: a template that names
+     * {{detail}} six hundred times makes a letter no one can read and a printout that costs
+     * minutes, so the count is bounded here and the filled-in letter when it is printed */
+    if (placeholder_count(w.title) + placeholder_count(w.greeting) + placeholder_count(w.body) +
+            placeholder_count(w.closing) > LETTER_MAX_PLACEHOLDERS)
+        return refuse(e, "body", N_("Mẫu thư có quá nhiều chỗ điền (tối đa 40)."), "too many placeholders");
     *out = w;
     return 0;
+}
+
+int letter_words_check_length(const letter_words *w, err *e)
+{
+    size_t n = 0;
+    const char *const parts[] = {w->title, w->greeting, w->body, w->closing};
+    for (size_t i = 0; i < 4; i++) n += parts[i] ? text_char_count(parts[i]) : 0;
+    if (n <= LETTER_MAX_CHARS) return 0;
+    err_set(e, 422, N_("Thư quá dài để in: khi đã điền thông tin, thư vượt quá 10.000 ký tự. Xin rút gọn mẫu thư hoặc nội dung của thư."),
+            "letter: %zu characters rendered", n);
+    err_field(e, "body");
+    return -1;
 }
 
 /* ---- rendering ----------------------------------------------------------------------------- */

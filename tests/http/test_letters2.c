@@ -84,12 +84,121 @@ static void batch_by_filter_has_one_scope(void **state)
     response_free(&r);
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Item 23 (first half): a template cannot turn a letter into a CPU bomb or a page of
+ * garbage. {{detail}} six hundred times is refused when saved; one already in the table
+ * (saved before the limit, or a parent's) is refused when printed, at once, alone or in a
+ * batch; a long letter within the limit prints over pages; only leaders edit templates. */
+static void letter_templates_are_bounded(void **state)
+{
+    (void)state;
+    session lead, desk;
+    assert_int_equal(login("lanhdao1", PASSWORD, &lead), 303);
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    static char bomb[6200], body[32768];
+    bomb[0] = '\0';
+    for (int i = 0; i < 600; i++) strcat(bomb, "{{detail}}");
+    char *bomb_enc = curl_easy_escape(NULL, bomb, 0);   /* longer than enc()'s buffers */
+    snprintf(body, sizeof body, "_csrf=%s&title=%s&greeting=%s&body=%s&closing=%s", lead.csrf, enc("THƯ CẢM ƠN"),
+             enc("Kính gửi: {{recipient}}"), bomb_enc, enc("Trân trọng!"));
+    curl_free(bomb_enc);
+    response r = request("POST", "/thu/mau/feedback", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Mẫu thư có quá nhiều chỗ điền (tối đa 40).");
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letter_templates WHERE occasion = 'feedback'"), 0);
+    /* an officer may read the templates but not change them */
+    snprintf(body, sizeof body, "_csrf=%s&title=%s&greeting=%s&body=%s&closing=%s", desk.csrf, enc("THƯ CẢM ƠN"),
+             enc("Kính gửi: {{recipient}}"), enc("Cảm ơn {{recipient}}."), enc("Trân trọng!"));
+    r = request("POST", "/thu/mau/feedback", body, desk.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    r = request("POST", "/thu/mau/feedback/xem-truoc", body, desk.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letter_templates WHERE occasion = 'feedback'"), 0);
+    r = request("GET", "/thu/mau/feedback", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Chỉ lãnh đạo đơn vị mới được sửa mẫu thư.");
+    assert_lacks(r.body, "id=\"tt-save\"");
+    response_free(&r);
+
+    /* the bomb as it may sit in the table already, with a 2000-character detail */
+    int64_t unit = sql_int("SELECT id FROM units WHERE code = '05443'");
+    int64_t id = sql_int("SELECT MIN(id) FROM letters WHERE unit_id = %lld AND occasion = 'feedback' AND status = 'proposed'",
+                         (long long)unit);
+    assert_true(id > 0);
+    sql_int("INSERT INTO letter_templates (unit_id, occasion, title, greeting, body, closing, updated_at) VALUES "
+            "(%lld, 'feedback', 'THƯ CẢM ƠN', 'Kính gửi: {{recipient}}', replace(hex(zeroblob(600)), '00', '{{detail}}'), "
+            "'Trân trọng!', 0)", (long long)unit);
+    /* 1988 characters, within the 2000 a detail may have */
+    sql_int("UPDATE letters SET detail = replace(hex(zeroblob(180)), '00', 'góp ý chân ') || 'cuoicung', "
+            "created_at = strftime('%%s', 'now') WHERE id = %lld", (long long)id);
+    assert_int_equal(sql_int("SELECT length(detail) FROM letters WHERE id = %lld", (long long)id), 1988);
+    char path[128];
+    snprintf(path, sizeof path, "/thu/%lld.pdf", (long long)id);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 422);
+    assert_contains(r.body, "Thư quá dài để in");
+    response_free(&r);
+    assert_true(seconds_since(&t0) < 2.0);
+    /* in a batch: the whole batch is refused, nothing printed wrong */
+    snprintf(body, sizeof body, "_csrf=%s&id=%lld", desk.csrf, (long long)id);
+    r = request("POST", "/thu/in", body, desk.cookie, NULL);
+    assert_int_equal(r.status, 422);
+    response_free(&r);
+    /* nor is it handed over (its words would be frozen that way) */
+    snprintf(path, sizeof path, "/thu/%lld/trao", (long long)id);
+    snprintf(body, sizeof body, "_csrf=%s&method=home", desk.csrf);
+    r = request("POST", path, body, desk.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 422);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letters WHERE id = %lld AND status = 'proposed'", (long long)id), 1);
+
+    /* within the limits: four times the detail is a long letter, printed over pages in order */
+    sql_int("UPDATE letter_templates SET body = 'Lần một: {{detail}}.\n\nLần hai: {{detail}}.\n\nLần ba: {{detail}}.\n\n"
+            "Lần bốn: {{detail}}. Hết thư.' WHERE unit_id = %lld AND occasion = 'feedback'", (long long)unit);
+    snprintf(path, sizeof path, "/thu/%lld.pdf", (long long)id);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    double took = seconds_since(&t0);
+    assert_int_equal(r.status, 200);
+    char *text = pdf_text(&r, "long-letter");
+    response_free(&r);
+    assert_true(pages(text) >= 2);
+    const char *one = strstr(text, "Lần một"), *four = strstr(text, "Lần bốn"), *end = strstr(text, "Hết thư");
+    assert_non_null(one);
+    assert_non_null(four);
+    assert_non_null(end);
+    assert_true(one < four && four < end);
+    assert_non_null(strstr(four, "cuoicung"));
+    /* lines of the body, not one overprinted line: no line of the text is longer than a page is wide */
+    for (const char *line = text; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        assert_true(n < 400);
+        line += n + (nl ? 1 : 0);
+    }
+    free(text);
+    assert_true(took < 20.0);   /* the sanitizer build; about 0.1 s without it */
+    sql_int("DELETE FROM letter_templates WHERE occasion = 'feedback'");
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(letter_search_is_literal),
         cmocka_unit_test(batch_by_filter_has_one_scope),
+        cmocka_unit_test(letter_templates_are_bounded),
     };
     int failed = cmocka_run_group_tests_name("letters2", tests, start_server, stop_server);
     curl_global_cleanup();
