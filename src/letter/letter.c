@@ -126,11 +126,21 @@ static int fail(err *e, int status, const char *msgid, const char *field)
 /* A new letter's row: a proposal from a dossier event or a letter staff wrote. */
 typedef struct {
     int64_t unit_id, dossier_id, received_at, old_due, new_due, ceremony_at, actor_id, at;
+    int64_t event_at;                  /* when the event happened (0: at) */
     const char *kind, *occasion, *source, *code, *procedure;
     int64_t source_id;                 /* 0: none ('manual') */
     const char *name, *address, *phone, *email, *person, *event_date, *detail;
+    const char *recipient_sex, *person_sex;   /* "male", "female" or "" (NULL: "") */
     const char *signer, *signer_title; /* NULL: the unit's head */
 } proposal;
+
+/* The instant of a letter's event: its day ("YYYY-MM-DD") at noon, Vietnam time, when known,
+ * else `otherwise` (the result's or the letter's own time). */
+static int64_t event_instant(const char *iso, int64_t otherwise)
+{
+    cal_day day;
+    return iso && *iso && cal_parse_date(iso, &day) ? cal_instant(day, 12 * 60) : otherwise;
+}
 
 /* The ceremony slot for a congratulation: 09:00 on the day the citizen comes for the result
  * (the dossier's due day) when that is a later working day, else the next working day. */
@@ -162,8 +172,9 @@ static int64_t insert_letter(db *d, arena *a, const proposal *p, err *e)
         "INSERT INTO letters (unit_id, kind, occasion, status, source, source_id, dossier_id, dossier_code, "
         "recipient_name, recipient_key, recipient_address, recipient_phone, recipient_email, person, event_date, "
         "detail, procedure_name, received_at, old_due_at, new_due_at, signer_name, signer_title, ceremony_at, "
-        "delivery_method, token, created_at, created_by, updated_at) VALUES (?1, ?2, ?3, 'proposed', ?4, ?5, ?6, "
-        "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?25) "
+        "delivery_method, token, created_at, created_by, updated_at, event_at, recipient_sex, person_sex) "
+        "VALUES (?1, ?2, ?3, 'proposed', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+        "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?25, ?27, ?28, ?29) "
         "ON CONFLICT DO NOTHING RETURNING id");
     int i = 1;
     db_bind_int(s, i++, p->unit_id);
@@ -192,6 +203,9 @@ static int64_t insert_letter(db *d, arena *a, const proposal *p, err *e)
     db_bind_text(s, i++, token);
     db_bind_int(s, i++, p->at);
     bind_or_null(s, i++, p->actor_id > 0 ? p->actor_id : 0);
+    db_bind_int(s, i++, event_instant(p->event_date, p->event_at ? p->event_at : p->at));
+    db_bind_text(s, i++, p->recipient_sex ? p->recipient_sex : "");
+    db_bind_text(s, i++, p->person_sex ? p->person_sex : "");
     int rc = db_step(s);
     int64_t id = rc == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
@@ -426,8 +440,8 @@ int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t a
     if (begin_on_proposed(d, id, &unit_id, occ_key, e)) return -1;
     db_stmt *s = db_prepare(d, "UPDATE letters SET recipient_name = ?, recipient_key = ?, recipient_address = ?, "
                                "recipient_phone = ?, recipient_email = ?, person = ?, event_date = ?, detail = ?, "
-                               "signer_name = ?, signer_title = ?, ceremony_at = ?, delivery_method = ?, updated_at = ? "
-                               "WHERE id = ?");
+                               "signer_name = ?, signer_title = ?, ceremony_at = ?, delivery_method = ?, updated_at = ?, "
+                               "event_at = COALESCE(?, event_at) WHERE id = ?");
     int i = 1;
     db_bind_text(s, i++, c.name);
     db_bind_text(s, i++, text_fold(a, c.name));
@@ -442,6 +456,7 @@ int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t a
     if (c.ceremony_at) db_bind_int(s, i++, c.ceremony_at); else db_bind_null(s, i++);
     db_bind_text(s, i++, c.ceremony_at ? "ceremony" : "");
     db_bind_int(s, i++, now);
+    bind_or_null(s, i++, event_instant(c.event_date, 0));   /* a day typed in now dates the event */
     db_bind_int(s, i++, id);
     int rc = db_step(s);
     db_done(s);
@@ -633,6 +648,37 @@ int letter_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor
     return commit_audited(d, now, actor_id, unit_id, "letter.cancel", id, json_pack("{s:s}", "reason", why), e);
 }
 
+/* ---- the unit's limit for stale letters ---------------------------------------------------- */
+
+int letter_stale_days(db *d, int64_t unit_id)
+{
+    return (int)db_int_by_id(d, "SELECT letter_stale_days FROM units WHERE id = ?", unit_id, 30);
+}
+
+int letter_set_stale_days(db *d, arena *a, int64_t unit_id, const char *days, int64_t actor_id, int64_t now, err *e)
+{
+    int64_t n;
+    if (!text_parse_uint(text_trim(a, days ? days : ""), 3660, &n) || n < 1)
+        return fail(e, 400, N_("Thời hạn trao thư là số ngày từ 1 đến 3660."), "so_ngay");
+    if (db_begin_write_or_busy(d, e)) return -1;
+    db_stmt *s = db_prepare(d, "UPDATE units SET letter_stale_days = ? WHERE id = ?");
+    db_bind_int(s, 1, n);
+    db_bind_int(s, 2, unit_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || db_changes(d) != 1) {
+        db_rollback(d);
+        return fail(e, 404, N_("Không tìm thấy đơn vị."), NULL);
+    }
+    if (audit_append(d, now, actor_id, unit_id, "letter.stale_days", "unit", unit_id, json_pack("{s:I}", "days", (json_int_t)n)) ||
+        db_commit(d)) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "stale days: %s", db_errmsg(d));
+        db_rollback(d);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- reading ------------------------------------------------------------------------------ */
 
 #define LETTER_COLUMNS                                                                                       \
@@ -641,7 +687,8 @@ int letter_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor
     "l.event_date, l.detail, l.procedure_name, COALESCE(l.received_at, 0), COALESCE(l.old_due_at, 0), "            \
     "COALESCE(l.new_due_at, 0), l.signer_name, l.signer_title, COALESCE(l.ceremony_at, 0), l.delivery_method, "    \
     "COALESCE(l.delivered_at, 0), l.delivered_by_name, l.delivery_note, l.postal_tracking, l.cancel_reason, "      \
-    "l.frozen, COALESCE(l.letter_date, 0), l.token, l.created_at, l.updated_at, u.name, u.code"
+    "l.frozen, COALESCE(l.letter_date, 0), l.token, l.created_at, l.updated_at, u.name, u.code, "                 \
+    "COALESCE(l.event_at, l.created_at), u.letter_stale_days, l.recipient_sex, l.person_sex"
 #define LETTER_FROM " FROM letters l JOIN units u ON u.id = l.unit_id "
 
 static json_t *letter_row(db_stmt *s, arena *a, bool full)
@@ -656,8 +703,15 @@ static json_t *letter_row(db_stmt *s, arena *a, bool full)
     json_object_set_new(j, "kind_label", json_string(letter_kind_label(kind)));
     json_object_set_new(j, "occasion", json_string(occ));
     json_object_set_new(j, "occasion_label", json_string(o ? o->label : ""));
+    /* its age from the event: past the unit's limit a proposal is "quá hạn trao" */
+    int64_t age = ((int64_t)time(NULL) - db_col_int(s, 36)) / 86400, limit = db_col_int(s, 37);
+    bool stale = !strcmp(status, "proposed") && (!strcmp(kind, "congratulation") || !strcmp(kind, "condolence")) &&
+                 (int64_t)time(NULL) - db_col_int(s, 36) > limit * 86400;
     json_object_set_new(j, "status", json_string(status));
-    json_object_set_new(j, "status_label", json_string(LABEL(STATUSES, status)));
+    json_object_set_new(j, "status_label", json_string(stale ? N_("Quá hạn trao") : LABEL(STATUSES, status)));
+    json_object_set_new(j, "stale", json_boolean(stale));
+    json_object_set_new(j, "event_age_days", json_integer(age > 0 ? age : 0));
+    json_object_set_new(j, "stale_days", json_integer(limit));
     json_object_set_new(j, "dossier_id", json_integer(db_col_int(s, 7)));
     json_object_set_new(j, "dossier_code", json_string(db_col_text(s, 8)));
     json_object_set_new(j, "recipient_name", json_string(db_col_text(s, 9)));
@@ -682,7 +736,7 @@ static json_t *letter_row(db_stmt *s, arena *a, bool full)
     } texts[] = {{"recipient_address", 10}, {"recipient_phone", 11}, {"recipient_email", 12}, {"person", 13},
                  {"event_date", 14},        {"detail", 15},          {"procedure_name", 16},  {"signer_name", 20},
                  {"signer_title", 21},      {"delivered_by_name", 25}, {"delivery_note", 26}, {"postal_tracking", 27},
-                 {"cancel_reason", 28},     {"token", 31}};
+                 {"cancel_reason", 28},     {"token", 31},           {"recipient_sex", 38},   {"person_sex", 39}};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         json_object_set_new(j, texts[i].key, json_string(db_col_text(s, texts[i].col)));
     static const struct {
@@ -773,12 +827,18 @@ bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS]
     return true;
 }
 
-/* The WHERE of a query (after QUERY_SCOPE); bind_query binds ?1..?9. The name is searched
+/* A proposed congratulation or condolence whose event is older than its unit's limit, at ?10
+ * (now): "quá hạn trao", shown and printed by filter only when asked for by name. */
+#define STALE "(l.status = 'proposed' AND l.kind IN ('congratulation', 'condolence') AND " \
+              "COALESCE(l.event_at, l.created_at) < ?10 - u.letter_stale_days * 86400)"
+
+/* The WHERE of a query (after QUERY_SCOPE); bind_query binds ?1..?10. The name is searched
  * literally: % and _ typed by staff are escaped (like_escape). */
 #define LETTER_WHERE                                                                                     \
     "WHERE l.unit_id IN (SELECT id FROM sub) "                                                           \
     "AND (?2 = '' OR l.kind = ?2) AND (?3 = '' OR l.occasion = ?3) "                                     \
-    "AND (?4 = '' OR l.status = ?4 OR (?4 = 'ceremony' AND l.status = 'proposed' AND l.ceremony_at IS NOT NULL)) " \
+    "AND CASE WHEN " STALE " THEN ?4 = 'stale' ELSE (?4 = '' OR l.status = ?4 OR "                  \
+    "(?4 = 'ceremony' AND l.status = 'proposed' AND l.ceremony_at IS NOT NULL)) END "                    \
     "AND (?5 = '' OR l.recipient_key LIKE ?5 ESCAPE '\\' OR l.dossier_code = ?6) "                                   \
     "AND (?7 = 0 OR CASE WHEN l.status = 'delivered' THEN l.delivered_at ELSE l.created_at END >= ?7) "  \
     "AND (?8 = 0 OR CASE WHEN l.status = 'delivered' THEN l.delivered_at ELSE l.created_at END < ?8) "
@@ -807,6 +867,7 @@ static void bind_query(db_stmt *s, arena *a, const letter_query *q)
     db_bind_int(s, 7, q->from);
     db_bind_int(s, 8, q->to);
     db_bind_int(s, 9, q->unit_only);
+    db_bind_int(s, 10, q->now ? q->now : (int64_t)time(NULL));
 }
 
 json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
@@ -816,14 +877,14 @@ json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
      * limit and offset bound: the statement cache keeps one statement per text */
     bool ceremonies = q->status && !strcmp(q->status, "ceremony");
     db_stmt *s = db_prepare(d, ceremonies ? QUERY_SCOPE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
-                                                    "ORDER BY l.ceremony_at, l.id LIMIT ?10 OFFSET ?11"
+                                                    "ORDER BY l.ceremony_at, l.id LIMIT ?11 OFFSET ?12"
                                           : QUERY_SCOPE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
-                                                    "ORDER BY l.created_at DESC, l.id DESC LIMIT ?10 OFFSET ?11");
+                                                    "ORDER BY l.created_at DESC, l.id DESC LIMIT ?11 OFFSET ?12");
     json_t *items = json_array();
     if (!s) return items;
     bind_query(s, a, q);
-    db_bind_int(s, 10, limit);
-    db_bind_int(s, 11, q->offset > 0 ? q->offset : 0);
+    db_bind_int(s, 11, limit);
+    db_bind_int(s, 12, q->offset > 0 ? q->offset : 0);
     while (db_step(s) == DB_ROW) json_array_append_new(items, letter_row(s, a, false));
     db_done(s);
     if (total) {
@@ -840,10 +901,10 @@ json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
 
 size_t letter_list_ids(db *d, arena *a, const letter_query *q, int64_t *ids, size_t max)
 {
-    db_stmt *s = db_prepare(d, QUERY_SCOPE "SELECT l.id" LETTER_FROM LETTER_WHERE "ORDER BY l.created_at, l.id LIMIT ?10");
+    db_stmt *s = db_prepare(d, QUERY_SCOPE "SELECT l.id" LETTER_FROM LETTER_WHERE "ORDER BY l.created_at, l.id LIMIT ?11");
     if (!s) return 0;
     bind_query(s, a, q);
-    db_bind_int(s, 10, (int64_t)max);
+    db_bind_int(s, 11, (int64_t)max);
     size_t n = 0;
     while (n < max && db_step(s) == DB_ROW) ids[n++] = db_col_int(s, 0);
     db_done(s);
@@ -874,6 +935,31 @@ int letter_counts(db *d, int64_t unit_id, int year, int64_t out[LETTER_NKINDS][1
     return 0;
 }
 
+int letter_stale_counts(db *d, int64_t unit_id, int year, int64_t now, int64_t out[LETTER_NKINDS])
+{
+    memset(out, 0, sizeof(int64_t) * LETTER_NKINDS);
+    if (db_int_by_id(d, "SELECT id FROM units WHERE id = ?", unit_id, -1) < 0 || year < 1900 || year > 9999) return -1;
+    int64_t from = cal_instant(cal_from_ymd(year, 1, 1), 0), to = cal_instant(cal_from_ymd(year + 1, 1, 1), 0);
+    /* the moment each went stale: its event plus its unit's limit, before now and in the year */
+    db_stmt *s = db_prepare(d, SUBTREE "SELECT l.kind, COUNT(*) FROM letters l JOIN units u ON u.id = l.unit_id "
+                                       "WHERE l.status = 'proposed' AND l.kind IN ('congratulation', 'condolence') "
+                                       "AND l.unit_id IN (SELECT id FROM sub) "
+                                       "AND COALESCE(l.event_at, l.created_at) + u.letter_stale_days * 86400 < ?4 "
+                                       "AND COALESCE(l.event_at, l.created_at) + u.letter_stale_days * 86400 >= ?2 "
+                                       "AND COALESCE(l.event_at, l.created_at) + u.letter_stale_days * 86400 < ?3 "
+                                       "GROUP BY l.kind");
+    db_bind_int(s, 1, unit_id);
+    db_bind_int(s, 2, from);
+    db_bind_int(s, 3, to);
+    db_bind_int(s, 4, now);
+    while (db_step(s) == DB_ROW) {
+        int k = letter_kind_index(db_col_text(s, 0));
+        if (k >= 0) out[k] = db_col_int(s, 1);
+    }
+    db_done(s);
+    return 0;
+}
+
 json_t *letter_counts_json(db *d, arena *a, int64_t unit_id, int year)
 {
     (void)a;
@@ -889,9 +975,22 @@ json_t *letter_counts_json(db *d, arena *a, int64_t unit_id, int year)
                                                "total", (json_int_t)c[k][0], "months", months));
         total += c[k][0];
     }
+    /* proposals that went stale that year without being handed over: counted apart, never as sent */
+    int64_t st[LETTER_NKINDS];
+    letter_stale_counts(d, unit_id, year, (int64_t)time(NULL), st);
+    json_t *stale = json_array();
+    int64_t stale_total = 0;
+    for (int k = 0; k < LETTER_NKINDS; k++) {
+        if (strcmp(letter_kinds[k], "congratulation") && strcmp(letter_kinds[k], "condolence")) continue;
+        json_array_append_new(stale, json_pack("{s:s, s:s, s:I}", "kind", letter_kinds[k], "label", KIND_LABELS[k],
+                                               "total", (json_int_t)st[k]));
+        stale_total += st[k];
+    }
     json_t *o = json_pack("{s:i, s:s, s:s, s:o, s:I}", "year", year, "unit_code", unit ? json_string_value(json_object_get(unit, "code")) : "",
                           "unit_name", unit ? json_string_value(json_object_get(unit, "name")) : "", "kinds", kinds,
                           "total", (json_int_t)total);
+    json_object_set_new(o, "stale", stale);
+    json_object_set_new(o, "stale_total", json_integer(stale_total));
     json_decref(unit);
     return o;
 }

@@ -164,6 +164,12 @@ int letter_deliver(db *d, arena *a, int64_t id, const letter_delivery *dl, err *
 /* Cancels a proposed letter with a reason (required). */
 int letter_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor_id, int64_t now, err *e);
 
+/* How many days after its event a unit's congratulation or condolence may still be handed
+ * over (default 30); past it the proposal is "quá hạn trao" (letter_query's "stale"). The
+ * setting takes the days as typed: 1 to 3660, else 400 (field "so_ngay"); audited. */
+int letter_stale_days(db *d, int64_t unit_id);
+int letter_set_stale_days(db *d, arena *a, int64_t unit_id, const char *days, int64_t actor_id, int64_t now, err *e);
+
 /* Reading. The JSON of one letter: every column by name plus kind_label, occasion_label,
  * status_label, method_label, unit_name, *_text dates, url ("/thu/{id}"), pdf
  * ("/thu/{id}.pdf"), public_pdf ("/thu/x/{token}.pdf"), can_edit / can_deliver. */
@@ -177,7 +183,10 @@ typedef struct {
                                     (account_role_sees_subtree), as one letter's page checks */
     const char *kind;            /* NULL or "" = any */
     const char *occasion;
-    const char *status;          /* "proposed", "delivered", "cancelled"; "ceremony" = proposed with a ceremony slot */
+    const char *status;          /* "proposed", "delivered", "cancelled"; "ceremony" = proposed with a ceremony slot;
+                                    "stale" = proposed congratulations and condolences older than their unit's
+                                    limit (units.letter_stale_days), which every other status leaves out */
+    int64_t now;                 /* what "older" is measured from; 0 = the clock */
     const char *q;               /* recipient name (folded), dossier code */
     int64_t from, to;            /* created (or, for delivered, delivered) in [from, to); 0 = open */
     int limit, offset;
@@ -190,8 +199,12 @@ size_t letter_list_ids(db *d, arena *a, const letter_query *q, int64_t *ids, siz
  * out[k][0] the year, out[k][m] month m (1..12), k by letter_kinds. 0, or -1 for an unknown
  * unit. */
 int letter_counts(db *d, int64_t unit_id, int year, int64_t out[LETTER_NKINDS][13]);
+/* Congratulations and condolences that went stale (letter_query's "stale") in the year, by the
+ * moment they went stale (event + the unit's limit, before now), still not handed over:
+ * out[k] by letter_kinds. 0, or -1 for an unknown unit. */
+int letter_stale_counts(db *d, int64_t unit_id, int year, int64_t now, int64_t out[LETTER_NKINDS]);
 /* The same as JSON: {year, unit_code, unit_name, kinds: [{kind, label, total, months: [12]}],
- * total}. */
+ * total, stale: [{kind, label, total}] (congratulation, condolence), stale_total}. */
 json_t *letter_counts_json(db *d, arena *a, int64_t unit_id, int year);
 
 /* ---- printing (letter_pdf.c) ------------------------------------------------------------- */
@@ -235,6 +248,7 @@ void page_letter_pdf(struct req *r);          /* GET  /thu/{id}.pdf             
 void page_letter_batch_pdf(struct req *r);    /* POST /thu/in (ids) or GET /thu/in.pdf?filters */
 void page_letter_public_pdf(struct req *r);   /* GET  /thu/x/{token}.pdf (no account) */
 void page_letter_templates(struct req *r);    /* GET  /thu/mau                  */
+void page_letter_stale_days(struct req *r);   /* POST /thu/han-trao (leaders)   */
 void page_letter_template_edit(struct req *r);    /* GET  /thu/mau/{occasion}   */
 void page_letter_template_save(struct req *r);    /* POST /thu/mau/{occasion}   */
 void page_letter_template_preview(struct req *r); /* POST /thu/mau/{occasion}/xem-truoc (JSON or PDF) */

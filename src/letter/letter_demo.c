@@ -84,7 +84,7 @@ static int fill_event_details(db *d, arena *a, rng *r, err *e)
 {
     db_stmt *s = db_prepare(d, "SELECT id, occasion, recipient_name, created_at FROM letters WHERE source = 'dossier' "
                                "AND occasion IN ('birth', 'marriage', 'death') AND person = '' ORDER BY id");
-    db_stmt *u = db_prepare(d, "UPDATE letters SET person = ?, event_date = ? WHERE id = ?");
+    db_stmt *u = db_prepare(d, "UPDATE letters SET person = ?, event_date = ?, event_at = ? WHERE id = ?");
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
         const char *occ = db_col_text(s, 1), *family = db_col_text(s, 2);
@@ -96,7 +96,9 @@ static int fill_event_details(db *d, arena *a, rng *r, err *e)
         cal_format(cal_local_day(db_col_int(s, 3)) - (!strcmp(occ, "marriage") ? 0 : 3 + pick(r, 20)), day);
         db_bind_text(u, 1, who);
         db_bind_text(u, 2, day);
-        db_bind_int(u, 3, db_col_int(s, 0));
+        cal_day event;
+        db_bind_int(u, 3, cal_parse_date(day, &event) ? cal_instant(event, 12 * 60) : db_col_int(s, 3));
+        db_bind_int(u, 4, db_col_int(s, 0));
         int urc = db_step(u);
         db_done(u);
         if (urc != DB_DONE) break;

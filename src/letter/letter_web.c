@@ -21,11 +21,14 @@
 #define PAGE_SIZE 50
 #define BATCH_MAX 500   /* letters in one printed PDF */
 
-/* The list's status filter; "ceremony" = proposed with a ceremony slot, soonest first. */
+/* The list's status filter; "ceremony" = proposed with a ceremony slot, soonest first;
+ * "stale" = congratulations and condolences past their unit's limit, which the others (and
+ * "all") leave out: printed by filter only when chosen by name. */
 static const char *const STATUSES[][2] = {{"proposed", N_("Chờ trao")},
                                           {"ceremony", N_("Buổi lễ trao thư sắp tới")},
                                           {"delivered", N_("Đã trao")},
-                                          {"cancelled", N_("Đã hủy")}};
+                                          {"cancelled", N_("Đã hủy")},
+                                          {"stale", N_("Quá hạn trao")}};
 #define NSTATUSES (sizeof STATUSES / sizeof STATUSES[0])
 
 static bool parse_id(req *r, int64_t *id)
@@ -169,7 +172,8 @@ static const char *filter_qs(req *r, const letter_filter *f, bool with_status)
 static letter_filter read_filter(req *r)
 {
     /* the letters this user may open one by one (account_can_access), no more */
-    letter_filter f = {.q = {.unit_id = r->user->unit_id, .unit_only = !account_role_sees_subtree(r->user->role)}};
+    letter_filter f = {.q = {.unit_id = r->user->unit_id, .unit_only = !account_role_sees_subtree(r->user->role),
+                             .now = req_now(r)}};
     const char *kind = req_query(r, "loai"), *occ = req_query(r, "dip");
     f.q.kind = letter_kind_index(kind) >= 0 ? kind : NULL;
     f.q.occasion = letter_occasion_find(occ) ? occ : NULL;
@@ -605,7 +609,10 @@ static const char *source_label(db *d, arena *a, int64_t unit_id, const char *oc
     return same ? N_("Mẫu mặc định") : N_("Mẫu của đơn vị cấp trên");
 }
 
-void page_letter_templates(req *r)
+static bool words_letters(const req *r);
+static bool refuse_unless_leader(req *r);
+
+static void templates_page(req *r, int status, const err *e)
 {
     db *d = req_db(r);
     json_t *rows = json_array();
@@ -618,8 +625,34 @@ void page_letter_templates(req *r)
                                               "title", w.title, "url", arena_printf(r->a, "/thu/mau/%s", o->key)));
     }
     json_t *model = json_pack("{s:o, s:s}", "templates", rows, "unit_name", r->user->unit_name);
+    json_object_set_new(model, "can_edit", json_boolean(words_letters(r)));
+    json_object_set_new(model, "stale_days", json_integer(letter_stale_days(d, r->user->unit_id)));
+    if (req_query(r, "da_luu_han")) json_object_set_new(model, "saved_days", json_true());
+    if (e) {
+        json_object_set_new(model, "days_error", json_string(T(r, e->user)));
+        json_object_set_new(model, "days_typed", json_string(form_or_empty(r, "so_ngay")));
+    }
     json_object_set_new(model, "page", web_page_info(r, "Mẫu thư gửi người dân"));
-    web_render(r, 200, "letter/templates", model);
+    web_render(r, status, "letter/templates", model);
+}
+
+void page_letter_templates(req *r)
+{
+    templates_page(r, 200, NULL);
+}
+
+/* The unit's limit for handing over congratulations and condolences (leaders). */
+void page_letter_stale_days(req *r)
+{
+    if (refuse_unless_leader(r)) return;
+    err e = {0};
+    if (letter_set_stale_days(req_db(r), r->a, r->user->unit_id, req_form(r, "so_ngay"), r->user->id, req_now(r), &e)) {
+        if (r->want_json) web_json(r, e.status, error_json(r, &e));
+        else templates_page(r, e.status, &e);
+        return;
+    }
+    if (r->want_json) web_json(r, 200, json_pack("{s:i}", "days", letter_stale_days(req_db(r), r->user->unit_id)));
+    else web_redirect(r, "/thu/mau?da_luu_han=1");
 }
 
 /* The words a unit's letters say are signed by its leader: a leader (or the administrator)
@@ -806,6 +839,8 @@ void page_letter_stats(req *r)
         json_object_set_new(k, "kind_label", json_string(T(r, json_get_str(k, "label"))));
         for (int m = 0; m < 12; m++) month_totals[m] += json_integer_value(json_array_get(json_object_get(k, "months"), (size_t)m));
     }
+    json_array_foreach(json_object_get(c, "stale"), i, k)
+        json_object_set_new(k, "kind_label", json_string(T(r, json_get_str(k, "label"))));
     json_t *totals = json_array(), *months = json_array();
     for (int m = 0; m < 12; m++) {
         json_array_append_new(totals, json_integer(month_totals[m]));

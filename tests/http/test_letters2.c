@@ -192,6 +192,136 @@ static void letter_templates_are_bounded(void **state)
     sql_int("DELETE FROM letter_templates WHERE occasion = 'feedback'");
 }
 
+/* Proposed congratulations and condolences whose event is more than 30 days old, counted in
+ * SQL from what staff see: the event's day when known, else the day the letter was proposed. */
+#define STALE_SQL "status = 'proposed' AND kind IN ('congratulation', 'condolence') AND unit_id = " \
+                  "(SELECT id FROM units WHERE code = '05443') AND CASE WHEN event_date <> '' THEN " \
+                  "strftime('%%s', event_date) + 5 * 3600 ELSE created_at END < strftime('%%s', 'now') - 30 * 86400"
+
+static int count_of(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle)) n++;
+    return n;
+}
+
+/* Item 1: a proposal has its event's age; past the unit's limit (30 days by default) it is
+ * "quá hạn trao": not in the lists or the batches unless chosen, counted apart in reports. */
+static void stale_letters_of_care(void **state)
+{
+    (void)state;
+    session desk, lead;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    assert_int_equal(login("lanhdao1", PASSWORD, &lead), 303);
+    int64_t stale = sql_int("SELECT COUNT(*) FROM letters WHERE " STALE_SQL);
+    int64_t proposed = sql_int("SELECT COUNT(*) FROM letters WHERE status = 'proposed' AND unit_id = "
+                               "(SELECT id FROM units WHERE code = '05443')");
+    int64_t all = sql_int("SELECT COUNT(*) FROM letters WHERE unit_id = (SELECT id FROM units WHERE code = '05443')");
+    assert_true(stale > 0);   /* the demo holds proposals from December 2024 */
+    assert_int_equal(list_total(&desk, "trang_thai=stale"), stale);
+    assert_int_equal(list_total(&desk, "trang_thai=proposed"), proposed - stale);
+    assert_int_equal(list_total(&desk, ""), all - stale);
+    /* the batch of condolences waiting: none for a death long past, none dated today for 2024 */
+    int64_t waiting = list_total(&desk, "trang_thai=proposed&loai=condolence");
+    response r = request("GET", "/thu/in.pdf?trang_thai=proposed&loai=condolence", NULL, desk.cookie, NULL);
+    if (waiting) {
+        assert_int_equal(r.status, 200);
+        char *text = pdf_text(&r, "waiting-condolences");
+        assert_int_equal(count_of(text, "THƯ CHIA BUỒN"), waiting);
+        assert_null(strstr(text, "năm 2024"));
+        free(text);
+    } else {
+        assert_int_equal(r.status, 404);
+    }
+    response_free(&r);
+    /* chosen by name, the stale ones print: the filter, or one letter */
+    r = request("GET", "/thu/in.pdf?trang_thai=stale&loai=condolence", NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+    int64_t old = sql_int("SELECT MIN(id) FROM letters WHERE kind = 'condolence' AND " STALE_SQL);
+    assert_true(old > 0);
+    char path[128];
+    snprintf(path, sizeof path, "/thu/%lld", (long long)old);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Quá hạn trao");
+    assert_contains(r.body, "Thư đã quá hạn trao");
+    response_free(&r);
+    snprintf(path, sizeof path, "/thu/%lld.pdf", (long long)old);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+
+    /* a fresh result is waiting; typed in as a birth 40 days ago it is stale */
+    session s = desk;
+    intake_result b;
+    assert_int_equal(intake(&s, sql_int("SELECT id FROM procedures WHERE code = '1.001193'"), NULL, &b), 201);
+    assert_int_equal(act(&s, b.id, "hoan-thanh", "", NULL), 200);
+    int64_t fresh = sql_int("SELECT id FROM letters WHERE dossier_id = %lld", (long long)b.id);
+    assert_int_equal(list_total(&desk, "trang_thai=stale"), stale);
+    time_t t = time(NULL) - 40 * 86400;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char body[512];
+    snprintf(body, sizeof body, "_csrf=%s&recipient_name=%s&person=%s&event_date=%02d%%2F%02d%%2F%04d", desk.csrf,
+             enc("Nguyễn Thị Hồng Nhung"), enc("Trần Gia Bảo"), tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    snprintf(path, sizeof path, "/thu/%lld", (long long)fresh);
+    r = request("POST", path, body, desk.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+    assert_int_equal(list_total(&desk, "trang_thai=stale"), stale + 1);
+
+    /* the limit is the unit's: a leader sets it; an officer may not; nonsense is refused */
+    snprintf(body, sizeof body, "_csrf=%s&so_ngay=3650", desk.csrf);
+    r = request("POST", "/thu/han-trao", body, desk.cookie, NULL);
+    assert_int_equal(r.status, 403);
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&so_ngay=0", lead.csrf);
+    r = request("POST", "/thu/han-trao", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Thời hạn trao thư là số ngày từ 1 đến 3660.");
+    response_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&so_ngay=3650", lead.csrf);
+    r = request("POST", "/thu/han-trao", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(list_total(&desk, "trang_thai=stale"), 0);
+    snprintf(body, sizeof body, "_csrf=%s&so_ngay=30", lead.csrf);
+    r = request("POST", "/thu/han-trao", body, lead.cookie, NULL);
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    assert_int_equal(list_total(&desk, "trang_thai=stale"), stale + 1);
+
+    /* the reports count them apart, by the year they went stale; never as delivered */
+    time_t now = time(NULL);
+    gmtime_r(&now, &tm);
+    int year = tm.tm_year + 1900 - 1;
+    int64_t went_stale = sql_int("SELECT COUNT(*) FROM letters WHERE kind = 'condolence' AND " STALE_SQL " AND "
+                                 "strftime('%%Y', CASE WHEN event_date <> '' THEN strftime('%%s', event_date) + 5 * 3600 "
+                                 "ELSE created_at END + 30 * 86400 + 7 * 3600, 'unixepoch') = '%d'", year);
+    snprintf(path, sizeof path, "/api/v1/letters/stats?nam=%d&don_vi=05443", year);
+    long st;
+    json_t *j = get_json(&desk, path, &st);
+    assert_int_equal(st, 200);
+    json_t *row = json_array_get(json_object_get(j, "stale"), 1);
+    assert_string_equal(json_string_value(json_object_get(row, "kind")), "condolence");
+    assert_int_equal(json_integer_value(json_object_get(row, "total")), went_stale);
+    json_decref(j);
+    char out[320], y[8];
+    snprintf(out, sizeof out, "%s/report.out", dir);
+    snprintf(y, sizeof y, "%d", year);
+    char *argv[] = {(char *)bin, "report", "letters", "--db", dbpath, "--year", y, "--unit", "05443", NULL};
+    assert_int_equal(run(out, argv, NULL), 0);
+    char *text = slurp(out), line[64];
+    snprintf(line, sizeof line, "stale_condolence\t%lld\n", (long long)went_stale);
+    assert_contains(text, line);
+    free(text);
+    snprintf(path, sizeof path, "/thu/thong-ke?nam=%d", year);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_contains(r.body, "quá hạn trao trong năm");
+    response_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -199,6 +329,7 @@ int main(void)
         cmocka_unit_test(letter_search_is_literal),
         cmocka_unit_test(batch_by_filter_has_one_scope),
         cmocka_unit_test(letter_templates_are_bounded),
+        cmocka_unit_test(stale_letters_of_care),
     };
     int failed = cmocka_run_group_tests_name("letters2", tests, start_server, stop_server);
     curl_global_cleanup();
