@@ -227,6 +227,7 @@ static void from_dossier(proposal *p, const dossier_brief *b)
     p->address = b->applicant_address;
     p->phone = b->applicant_phone;
     p->email = b->applicant_email;
+    p->recipient_sex = b->applicant_sex;
 }
 
 static int propose_for_result(db *d, arena *a, const dossier_event *ev, err *e)
@@ -238,6 +239,10 @@ static int propose_for_result(db *d, arena *a, const dossier_event *ev, err *e)
     proposal p = {.kind = occ->kind, .occasion = occ->key, .source = "dossier", .source_id = b.id,
                   .actor_id = ev->actor_id, .at = ev->at};
     from_dossier(&p, &b);
+    /* whom the result names, as recorded with it: the child, the other spouse, the deceased */
+    p.person = b.result_person;
+    p.person_sex = b.result_person_sex;
+    p.event_date = b.result_event_date;
     if (!strcmp(occ->kind, "congratulation") && account_unit_wants_ceremony(d, b.unit_id) &&
         (p.ceremony_at = ceremony_slot(d, b.unit_id, b.due_at, ev->at, e)) < 0)
         return -1;
@@ -288,6 +293,7 @@ int letter_on_dossier_event(db *d, arena *a, const dossier_event *ev, err *e)
 
 typedef struct {
     const char *name, *address, *phone, *email, *person, *event_date, *detail, *signer, *signer_title;
+    const char *recipient_sex, *person_sex;
     int64_t ceremony_at;
 } checked_input;
 
@@ -314,6 +320,10 @@ static int check_input(db *d, arena *a, int64_t unit_id, const letter_occasion *
         !text_field(a, in->signer_title, 200, &out->signer_title, "signer_title", e))
         return -1;
     if (!*out->name) return fail(e, 400, N_("Nhập họ tên người nhận thư."), "recipient_name");
+    out->recipient_sex = in->recipient_sex ? in->recipient_sex : "";
+    out->person_sex = in->person_sex ? in->person_sex : "";
+    if (!dossier_sex_ok(out->recipient_sex)) return fail(e, 400, N_("Chọn giới tính: Nam hoặc Nữ."), "recipient_sex");
+    if (!dossier_sex_ok(out->person_sex)) return fail(e, 400, N_("Chọn giới tính: Nam hoặc Nữ."), "person_sex");
     bool needs_detail = !strcmp(occ->kind, "thanks") || !strcmp(occ->key, "other_congratulation");
     if (needs_detail && !*out->detail)
         return fail(e, 400, !strcmp(occ->kind, "thanks") ? N_("Ghi rõ việc đóng góp hoặc ý kiến được cảm ơn.")
@@ -368,7 +378,10 @@ int64_t letter_insert(db *d, arena *a, const letter_input *in, int64_t actor_id,
                   .code = b.code, .procedure = b.procedure_name, .received_at = b.received_at, .name = c.name,
                   .address = c.address, .phone = c.phone, .email = c.email, .person = c.person,
                   .event_date = c.event_date, .detail = c.detail, .signer = c.signer, .signer_title = c.signer_title,
-                  .ceremony_at = c.ceremony_at, .actor_id = actor_id, .at = now};
+                  .ceremony_at = c.ceremony_at, .actor_id = actor_id, .at = now,
+                  /* unless typed, the dossier's applicant as recorded at intake */
+                  .recipient_sex = *c.recipient_sex || !b.id ? c.recipient_sex : b.applicant_sex,
+                  .person_sex = c.person_sex};
     int64_t id = insert_letter(d, a, &p, e);
     if (id == 0)
         return fail(e, 409, N_("Hồ sơ này đã có thư cùng loại; mở thư đó để sửa hoặc trao."), "dossier_code");
@@ -441,7 +454,7 @@ int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t a
     db_stmt *s = db_prepare(d, "UPDATE letters SET recipient_name = ?, recipient_key = ?, recipient_address = ?, "
                                "recipient_phone = ?, recipient_email = ?, person = ?, event_date = ?, detail = ?, "
                                "signer_name = ?, signer_title = ?, ceremony_at = ?, delivery_method = ?, updated_at = ?, "
-                               "event_at = COALESCE(?, event_at) WHERE id = ?");
+                               "event_at = COALESCE(?, event_at), recipient_sex = ?, person_sex = ? WHERE id = ?");
     int i = 1;
     db_bind_text(s, i++, c.name);
     db_bind_text(s, i++, text_fold(a, c.name));
@@ -457,6 +470,8 @@ int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t a
     db_bind_text(s, i++, c.ceremony_at ? "ceremony" : "");
     db_bind_int(s, i++, now);
     bind_or_null(s, i++, event_instant(c.event_date, 0));   /* a day typed in now dates the event */
+    db_bind_text(s, i++, c.recipient_sex);
+    db_bind_text(s, i++, c.person_sex);
     db_bind_int(s, i++, id);
     int rc = db_step(s);
     db_done(s);
@@ -477,6 +492,7 @@ static char *frozen_words(db *d, arena *a, int64_t id, int64_t unit_id, const ch
     const char *values[LETTER_NVARS];
     letter_words tmpl;
     if (!letter_values(d, a, id, values) || letter_template_get(d, a, unit_id, occasion, &tmpl, NULL)) return NULL;
+    letter_titles_fallback(values);   /* only the demo's history freezes without check_complete */
     letter_words w = letter_render_words(a, &tmpl, values);
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", w.title, "greeting", w.greeting, "body", w.body,
                           "closing", w.closing, "signer", values[LV_SIGNER], "signer_title", values[LV_SIGNER_TITLE]);
@@ -532,7 +548,9 @@ static int check_complete(db *d, arena *a, int64_t id, int64_t unit_id, const ch
         const char *field, *msgid;
     } needed[] = {{LV_PERSON, "person", N_("Nhập họ tên người được nhắc đến trong thư (cháu bé, người đã mất…) trước khi trao.")},
                   {LV_EVENT_DATE, "event_date", N_("Nhập ngày của sự kiện (ngày sinh, ngày kết hôn, ngày mất) trước khi trao.")},
-                  {LV_DETAIL, "detail", N_("Nhập nội dung được nhắc đến trong thư trước khi trao.")}};
+                  {LV_DETAIL, "detail", N_("Nhập nội dung được nhắc đến trong thư trước khi trao.")},
+                  {LV_RECIPIENT_TITLE, "recipient_sex", N_("Chọn người nhận là Ông hay Bà (giới tính) trước khi trao.")},
+                  {LV_PERSON_TITLE, "person_sex", N_("Chọn người được nhắc đến trong thư là Ông hay Bà (giới tính) trước khi trao.")}};
     const char *values[LETTER_NVARS];
     letter_words t;
     if (!letter_values(d, a, id, values) || letter_template_get(d, a, unit_id, occasion, &t, NULL)) return 0;
@@ -799,7 +817,7 @@ bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS]
     db_stmt *s = db_prepare(d, "SELECT l.recipient_name, l.recipient_address, l.person, l.event_date, l.detail, "
                                "l.dossier_code, l.procedure_name, COALESCE(l.received_at, 0), COALESCE(l.old_due_at, 0), "
                                "COALESCE(l.new_due_at, 0), l.unit_id, l.signer_name, l.signer_title, "
-                               "COALESCE(l.letter_date, 0), l.created_at" LETTER_FROM "WHERE l.id = ?");
+                               "COALESCE(l.letter_date, 0), l.created_at, l.recipient_sex, l.person_sex" LETTER_FROM "WHERE l.id = ?");
     db_bind_int(s, 1, id);
     if (db_step(s) != DB_ROW) {
         db_done(s);
@@ -823,6 +841,8 @@ bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS]
     values[LV_SIGNER] = arena_strdup(a, db_col_text(s, 11));
     values[LV_SIGNER_TITLE] = arena_strdup(a, db_col_text(s, 12));
     values[LV_DATE] = pdoc_date(a, date);
+    values[LV_RECIPIENT_TITLE] = letter_title_of(db_col_text(s, 15));
+    values[LV_PERSON_TITLE] = letter_title_of(db_col_text(s, 16));
     db_done(s);
     return true;
 }

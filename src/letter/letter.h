@@ -63,8 +63,10 @@ extern const char *const letter_methods[LETTER_NMETHODS][2];
 /* The placeholders a template may use, in the order the editor lists them. */
 enum {
     LV_RECIPIENT,    /* {{recipient}}     the addressee's full name */
+    LV_RECIPIENT_TITLE, /* {{recipient_title}} "Ông" or "Bà" by their sex ("" unknown: printed "Ông/Bà") */
     LV_ADDRESS,      /* {{address}}       their address */
     LV_PERSON,       /* {{person}}        the newborn, the spouse, the deceased */
+    LV_PERSON_TITLE, /* {{person_title}}  "Ông" or "Bà" for the person (the spouse, the deceased) */
     LV_EVENT_DATE,   /* {{event_date}}    "ngày 05 tháng 3 năm 2026" of the birth, marriage, death */
     LV_DETAIL,       /* {{detail}}        the contribution or feedback thanked; the reason of a delay */
     LV_CODE,         /* {{code}}          the dossier's code */
@@ -115,6 +117,11 @@ int letter_template_save(db *d, arena *a, int64_t unit_id, const char *occasion,
                          int64_t actor_id, int64_t now, err *e);
 /* Drops the unit's own template, so the ancestor's or the default applies again. */
 int letter_template_reset(db *d, int64_t unit_id, const char *occasion, int64_t actor_id, int64_t now, err *e);
+/* "Ông" for "male", "Bà" for "female", "" otherwise: how a letter names a person. */
+const char *letter_title_of(const char *sex);
+/* Blank titles become "Ông/Bà", as a form would print them: for the words shown or printed
+ * before the sex is known (delivery refuses them where the wording uses them). */
+void letter_titles_fallback(const char *values[LETTER_NVARS]);
 /* Fills a template's placeholders (values[LETTER_NVARS], NULL = empty). */
 letter_words letter_render_words(arena *a, const letter_words *tmpl, const char *const values[LETTER_NVARS]);
 
@@ -135,6 +142,7 @@ typedef struct {
     const char *recipient_name;  /* required, at most 200 characters */
     const char *recipient_address, *recipient_phone, *recipient_email;
     const char *person;          /* the newborn, spouse, deceased */
+    const char *recipient_sex, *person_sex;   /* "male", "female" or "" (ông or bà in the words) */
     const char *event_date;      /* "YYYY-MM-DD" or "DD/MM/YYYY", or "" */
     const char *detail;          /* what is thanked / the delay's reason; thanks require it */
     const char *signer_name, *signer_title;   /* "" = the unit's head */

@@ -213,6 +213,7 @@ static int letter_words_of(db *d, arena *a, int64_t id, json_t *l, letter_words 
         err_set(e, 500, N_("Không in được thư."), "letter %lld: no values or template", (long long)id);
         return -1;
     }
+    letter_titles_fallback(values);   /* "Ông/Bà" until the sex is known, not dots */
     for (int i = 0; i < LETTER_NVARS; i++)
         if (blank(values[i])) values[i] = "………………";
     *out = letter_render_words(a, &tmpl, values);
@@ -302,6 +303,8 @@ void letter_sample_values(db *d, arena *a, int64_t unit_id, const char *values[L
     pdoc_vn_time(now - 10 * day, &y, &m, &dd, NULL, NULL);
     for (int i = 0; i < LETTER_NVARS; i++) values[i] = "";
     values[LV_RECIPIENT] = "Nguyễn Thị Hồng Nhung";
+    values[LV_RECIPIENT_TITLE] = "Bà";
+    values[LV_PERSON_TITLE] = "Ông";
     const char *where = lower_first(a, u.locality);
     values[LV_ADDRESS] = *u.first_hamlet ? arena_printf(a, "Số nhà 18, %s, %s", u.first_hamlet, where)
                                          : arena_printf(a, "Số nhà 18, %s", where);

@@ -373,16 +373,19 @@ void page_letter_public_pdf(req *r)
 /* ---- a staff-written letter, and the details of a proposed one ------------------------------ */
 
 typedef struct {
-    const char *name, *label, *hint, *type;   /* type: "text", "email", "tel", "date", "datetime-local", "textarea" */
+    const char *name, *label, *hint, *type;   /* type: "text", "email", "tel", "date", "datetime-local", "textarea",
+                                                 "sex" (a choice of Ông or Bà) */
     const char *width;                        /* GOV.UK width class or "" */
 } field_def;
 
 static const field_def DETAIL_FIELDS[] = {
     {"recipient_name", N_("Họ tên người nhận"), N_("Bắt buộc. Ví dụ: Nguyễn Văn An"), "text", ""},
+    {"recipient_sex", N_("Người nhận là"), N_("Để thư viết đúng “Ông” hoặc “Bà”"), "sex", ""},
     {"recipient_address", N_("Địa chỉ"), "", "text", ""},
     {"recipient_phone", N_("Số điện thoại"), N_("Để gửi thư điện tử hoặc tin nhắn có đường dẫn tới thư"), "tel", "govuk-input--width-10"},
     {"recipient_email", N_("Thư điện tử"), "", "email", "govuk-input--width-20"},
     {"person", N_("Người được nhắc tới"), N_("Trẻ được khai sinh, người kết hôn, người đã mất (nếu có)"), "text", ""},
+    {"person_sex", N_("Người được nhắc tới là"), N_("Vợ hoặc chồng, người đã mất: để thư viết đúng “Ông” hoặc “Bà”"), "sex", ""},
     {"event_date", N_("Ngày của sự kiện"), N_("Ngày sinh, ngày kết hôn, ngày mất (nếu có)"), "date", "govuk-input--width-10"},
     {"detail", N_("Nội dung"), N_("Thư cảm ơn: việc đóng góp hoặc ý kiến được cảm ơn (bắt buộc). Chúc mừng dịp khác: dịp chúc mừng."), "textarea", ""},
     {"signer_name", N_("Người ký"), N_("Để trống: người đứng đầu đơn vị"), "text", ""},
@@ -402,6 +405,11 @@ static json_t *detail_fields(req *r, json_t *v, const err *e)
                               "hint", *f->hint ? T(r, f->hint) : "", "type", f->type, "width", f->width, "value",
                               json_get_str(v, f->name), "textarea", !strcmp(f->type, "textarea"), "field_error",
                               bad ? T(r, e->user) : "");
+        if (!strcmp(f->type, "sex")) {
+            static const char *const SEXES[][2] = {{"", N_("Chưa rõ")}, {"male", N_("Ông (nam)")}, {"female", N_("Bà (nữ)")}};
+            json_object_set_new(o, "sex", json_true());
+            json_object_set_new(o, "options", pair_options(r, SEXES, 3, json_get_str(v, f->name)));
+        }
         json_array_append_new(arr, o);
     }
     return arr;
@@ -422,6 +430,7 @@ static letter_input input_from_form(req *r)
         .recipient_name = form_or_empty(r, "recipient_name"), .recipient_address = form_or_empty(r, "recipient_address"),
         .recipient_phone = form_or_empty(r, "recipient_phone"), .recipient_email = form_or_empty(r, "recipient_email"),
         .person = form_or_empty(r, "person"), .event_date = form_or_empty(r, "event_date"),
+        .recipient_sex = form_or_empty(r, "recipient_sex"), .person_sex = form_or_empty(r, "person_sex"),
         .detail = form_or_empty(r, "detail"), .signer_name = form_or_empty(r, "signer_name"),
         .signer_title = form_or_empty(r, "signer_title"), .ceremony_at = form_or_empty(r, "ceremony_at"),
     };
@@ -475,6 +484,7 @@ static json_t *letter_words_view(req *r, int64_t id, json_t *l)
     db *d = req_db(r);
     const char *values[LETTER_NVARS];
     if (!letter_values(d, r->a, id, values)) return NULL;
+    letter_titles_fallback(values);
     json_t *frozen = json_object_get(l, "frozen");
     letter_words w;
     if (json_is_object(frozen)) {

@@ -3,6 +3,8 @@
  * that cannot blow up a printout, one scope for lists and printing, a literal search. */
 #include "harness.h"
 
+#include <stdbool.h>
+
 /* The JSON of GET path as user s; the caller frees it. */
 static json_t *get_json(const session *s, const char *path, long *status)
 {
@@ -131,8 +133,14 @@ static void letter_templates_are_bounded(void **state)
 
     /* the bomb as it may sit in the table already, with a 2000-character detail */
     int64_t unit = sql_int("SELECT id FROM units WHERE code = '05443'");
-    int64_t id = sql_int("SELECT MIN(id) FROM letters WHERE unit_id = %lld AND occasion = 'feedback' AND status = 'proposed'",
-                         (long long)unit);
+    snprintf(body, sizeof body, "_csrf=%s&occasion=feedback&recipient_name=%s&recipient_sex=male&detail=%s", desk.csrf,
+             enc("Đỗ Văn Bình"), enc("góp ý"));
+    r = request("POST", "/thu", body, desk.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 201);
+    json_t *made = json_loads(r.body, 0, NULL);
+    int64_t id = json_integer_value(json_object_get(made, "id"));
+    json_decref(made);
+    response_free(&r);
     assert_true(id > 0);
     sql_int("INSERT INTO letter_templates (unit_id, occasion, title, greeting, body, closing, updated_at) VALUES "
             "(%lld, 'feedback', 'THƯ CẢM ƠN', 'Kính gửi: {{recipient}}', replace(hex(zeroblob(600)), '00', '{{detail}}'), "
@@ -322,6 +330,145 @@ static void stale_letters_of_care(void **state)
     response_free(&r);
 }
 
+/* The text of a PDF answer with every run of white space made one space (lines wrap). */
+static char *flat_pdf_text(const response *r, const char *name)
+{
+    char *t = pdf_text(r, name), *o = t;
+    bool space = false;
+    for (const char *p = t; *p; p++) {
+        bool ws = *p == ' ' || *p == '\n' || *p == '\f' || *p == '\r' || *p == '\t';
+        if (ws && space) continue;
+        *o++ = ws ? ' ' : *p;
+        space = ws;
+    }
+    *o = '\0';
+    return t;
+}
+
+static char *letter_pdf_of(const session *s, int64_t dossier, const char *name)
+{
+    int64_t id = sql_int("SELECT id FROM letters WHERE dossier_id = %lld", (long long)dossier);
+    assert_true(id > 0);
+    char path[64];
+    snprintf(path, sizeof path, "/thu/%lld.pdf", (long long)id);
+    response r = request("GET", path, NULL, s->cookie, NULL);
+    assert_int_equal(r.status, 200);
+    char *text = flat_pdf_text(&r, name);
+    response_free(&r);
+    return text;
+}
+
+/* Item 3: letters read as letters. The applicant's sex is asked at intake, whom the result
+ * names (the child, the deceased, the other spouse: name, sex, day) when it is recorded, and
+ * the letter says Ông or Bà, names them, and greets both spouses. */
+static void letters_say_ong_or_ba(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    int64_t birth = sql_int("SELECT id FROM procedures WHERE code = '1.001193'");
+    int64_t death = sql_int("SELECT id FROM procedures WHERE code = '1.000656'");
+    int64_t marriage = sql_int("SELECT id FROM procedures WHERE code = '1.000894'");
+    char path[128], form[512], day[16];
+    time_t t = time(NULL) - 5 * 86400;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    snprintf(day, sizeof day, "%02d%%2F%02d%%2F%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    /* the intake form asks it; nonsense is refused and nothing saved */
+    snprintf(path, sizeof path, "/tiep-nhan?thu_tuc=%lld", (long long)death);
+    response r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_contains(r.body, "name=\"applicant_sex\" type=\"radio\" value=\"female\"");
+    response_free(&r);
+    int64_t before = sql_int("SELECT COUNT(*) FROM dossiers");
+    assert_int_equal(intake(&desk, death, "&applicant_sex=x", NULL), 400);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before);
+
+    /* a death: the deceased, a woman, is "Bà" where the letter prays for her */
+    intake_result dd;
+    assert_int_equal(intake(&desk, death, "&applicant_sex=female", &dd), 201);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers WHERE id = %lld AND applicant_sex = 'female'", (long long)dd.id), 1);
+    snprintf(path, sizeof path, "/ho-so/%lld", (long long)dd.id);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_contains(r.body, "Họ và tên người đã mất");
+    assert_contains(r.body, "name=\"result_person_sex\"");
+    response_free(&r);
+    /* a day in the future is refused, the dossier stays open */
+    snprintf(form, sizeof form, "&result_person=%s&result_person_sex=female&result_event_date=01%%2F01%%2F2099",
+             enc("Trần Thị Mai"));
+    assert_int_equal(act(&desk, dd.id, "hoan-thanh", form, NULL), 400);
+    assert_string_not_equal(status_of(&desk, dd.id), "done");
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letters WHERE dossier_id = %lld", (long long)dd.id), 0);
+    snprintf(form, sizeof form, "&result_person=%s&result_person_sex=female&result_event_date=%s", enc("Trần Thị Mai"), day);
+    assert_int_equal(act(&desk, dd.id, "hoan-thanh", form, NULL), 200);
+    char *text = letter_pdf_of(&desk, dd.id, "condolence");
+    assert_contains(text, "Kính gửi: Gia đình Bà Nguyễn Thị Hồng Nhung");
+    assert_contains(text, "tin buồn: Bà Trần Thị Mai đã từ trần vào ngày");
+    assert_contains(text, "Cầu mong Bà Trần Thị Mai được yên nghỉ");
+    assert_lacks(text, "Ông/Bà");
+    assert_lacks(text, "ông/bà");
+    assert_lacks(text, "………");
+    free(text);
+
+    /* a birth: the child's name and day, the father is "Ông" */
+    intake_result b;
+    assert_int_equal(intake(&desk, birth, "&applicant_sex=male", &b), 201);
+    snprintf(form, sizeof form, "&result_person=%s&result_person_sex=male&result_event_date=%s", enc("Nguyễn Gia Huy"), day);
+    assert_int_equal(act(&desk, b.id, "hoan-thanh", form, NULL), 200);
+    text = letter_pdf_of(&desk, b.id, "birth");
+    assert_contains(text, "Kính gửi: Gia đình Ông Nguyễn Thị Hồng Nhung");
+    assert_contains(text, "cháu Nguyễn Gia Huy, sinh ngày");
+    assert_lacks(text, "Ông/Bà");
+    assert_lacks(text, "………");
+    free(text);
+
+    /* a marriage: addressed to both spouses */
+    intake_result m;
+    assert_int_equal(intake(&desk, marriage, "&applicant_sex=female", &m), 201);
+    snprintf(form, sizeof form, "&result_person=%s&result_person_sex=male&result_event_date=%s", enc("Lê Văn Nam"), day);
+    assert_int_equal(act(&desk, m.id, "hoan-thanh", form, NULL), 200);
+    text = letter_pdf_of(&desk, m.id, "marriage");
+    assert_contains(text, "Kính gửi: Bà Nguyễn Thị Hồng Nhung và Ông Lê Văn Nam");
+    assert_contains(text, "Bà Nguyễn Thị Hồng Nhung và Ông Lê Văn Nam đã đăng ký kết hôn ngày");
+    assert_lacks(text, "Ông/Bà");
+    assert_lacks(text, "………");
+    free(text);
+
+    /* a letter whose recipient's sex nobody recorded is not handed over as "Ông/Bà" */
+    snprintf(form, sizeof form, "_csrf=%s&occasion=feedback&recipient_name=%s&detail=%s", desk.csrf, enc("Phạm Minh Châu"),
+             enc("góp ý sửa đèn đường"));
+    r = request("POST", "/thu", form, desk.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 201);
+    json_t *j = json_loads(r.body, 0, NULL);
+    int64_t id = json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    response_free(&r);
+    snprintf(path, sizeof path, "/thu/%lld/trao", (long long)id);
+    snprintf(form, sizeof form, "_csrf=%s&method=home", desk.csrf);
+    r = request("POST", path, form, desk.cookie, NULL);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Chọn người nhận là Ông hay Bà (giới tính) trước khi trao.");
+    assert_contains(r.body, "<option value=\"female\" >Bà (nữ)</option>");
+    response_free(&r);
+    snprintf(path, sizeof path, "/thu/%lld", (long long)id);
+    snprintf(form, sizeof form, "_csrf=%s&recipient_name=%s&recipient_sex=female&detail=%s", desk.csrf,
+             enc("Phạm Minh Châu"), enc("góp ý sửa đèn đường"));
+    r = request("POST", path, form, desk.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+    snprintf(path, sizeof path, "/thu/%lld/trao", (long long)id);
+    snprintf(form, sizeof form, "_csrf=%s&method=home", desk.csrf);
+    r = request("POST", path, form, desk.cookie, "Accept: application/json");
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+    snprintf(path, sizeof path, "/thu/%lld.pdf", (long long)id);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    text = flat_pdf_text(&r, "thanks");
+    response_free(&r);
+    assert_contains(text, "Kính gửi: Bà Phạm Minh Châu");
+    assert_lacks(text, "Ông/Bà");
+    free(text);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -330,6 +477,7 @@ int main(void)
         cmocka_unit_test(batch_by_filter_has_one_scope),
         cmocka_unit_test(letter_templates_are_bounded),
         cmocka_unit_test(stale_letters_of_care),
+        cmocka_unit_test(letters_say_ong_or_ba),
     };
     int failed = cmocka_run_group_tests_name("letters2", tests, start_server, stop_server);
     curl_global_cleanup();
