@@ -320,8 +320,8 @@ static int check_input(db *d, arena *a, int64_t unit_id, const letter_occasion *
         !text_field(a, in->signer_title, 200, &out->signer_title, "signer_title", e))
         return -1;
     if (!*out->name) return fail(e, 400, N_("Nhập họ tên người nhận thư."), "recipient_name");
-    out->recipient_sex = in->recipient_sex ? in->recipient_sex : "";
-    out->person_sex = in->person_sex ? in->person_sex : "";
+    out->recipient_sex = in->recipient_sex;   /* NULL: not given (an edit keeps what was recorded) */
+    out->person_sex = in->person_sex;
     if (!dossier_sex_ok(out->recipient_sex)) return fail(e, 400, N_("Chọn giới tính: Nam hoặc Nữ."), "recipient_sex");
     if (!dossier_sex_ok(out->person_sex)) return fail(e, 400, N_("Chọn giới tính: Nam hoặc Nữ."), "person_sex");
     bool needs_detail = !strcmp(occ->kind, "thanks") || !strcmp(occ->key, "other_congratulation");
@@ -380,7 +380,7 @@ int64_t letter_insert(db *d, arena *a, const letter_input *in, int64_t actor_id,
                   .event_date = c.event_date, .detail = c.detail, .signer = c.signer, .signer_title = c.signer_title,
                   .ceremony_at = c.ceremony_at, .actor_id = actor_id, .at = now,
                   /* unless typed, the dossier's applicant as recorded at intake */
-                  .recipient_sex = *c.recipient_sex || !b.id ? c.recipient_sex : b.applicant_sex,
+                  .recipient_sex = c.recipient_sex && *c.recipient_sex ? c.recipient_sex : b.applicant_sex,
                   .person_sex = c.person_sex};
     int64_t id = insert_letter(d, a, &p, e);
     if (id == 0)
@@ -454,7 +454,8 @@ int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t a
     db_stmt *s = db_prepare(d, "UPDATE letters SET recipient_name = ?, recipient_key = ?, recipient_address = ?, "
                                "recipient_phone = ?, recipient_email = ?, person = ?, event_date = ?, detail = ?, "
                                "signer_name = ?, signer_title = ?, ceremony_at = ?, delivery_method = ?, updated_at = ?, "
-                               "event_at = COALESCE(?, event_at), recipient_sex = ?, person_sex = ? WHERE id = ?");
+                               "event_at = COALESCE(?, event_at), recipient_sex = COALESCE(?, recipient_sex), "
+                               "person_sex = COALESCE(?, person_sex) WHERE id = ?");
     int i = 1;
     db_bind_text(s, i++, c.name);
     db_bind_text(s, i++, text_fold(a, c.name));
@@ -470,8 +471,8 @@ int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t a
     db_bind_text(s, i++, c.ceremony_at ? "ceremony" : "");
     db_bind_int(s, i++, now);
     bind_or_null(s, i++, event_instant(c.event_date, 0));   /* a day typed in now dates the event */
-    db_bind_text(s, i++, c.recipient_sex);
-    db_bind_text(s, i++, c.person_sex);
+    if (c.recipient_sex) db_bind_text(s, i++, c.recipient_sex); else db_bind_null(s, i++);
+    if (c.person_sex) db_bind_text(s, i++, c.person_sex); else db_bind_null(s, i++);
     db_bind_int(s, i++, id);
     int rc = db_step(s);
     db_done(s);

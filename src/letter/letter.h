@@ -142,7 +142,9 @@ typedef struct {
     const char *recipient_name;  /* required, at most 200 characters */
     const char *recipient_address, *recipient_phone, *recipient_email;
     const char *person;          /* the newborn, spouse, deceased */
-    const char *recipient_sex, *person_sex;   /* "male", "female" or "" (ông or bà in the words) */
+    const char *recipient_sex, *person_sex;   /* "male", "female" or "" (Ông or Bà in the words); NULL: not
+                                                 given (an edit keeps the recorded one; a letter for a dossier
+                                                 takes its applicant's) */
     const char *event_date;      /* "YYYY-MM-DD" or "DD/MM/YYYY", or "" */
     const char *detail;          /* what is thanked / the delay's reason; thanks require it */
     const char *signer_name, *signer_title;   /* "" = the unit's head */

@@ -430,7 +430,7 @@ static letter_input input_from_form(req *r)
         .recipient_name = form_or_empty(r, "recipient_name"), .recipient_address = form_or_empty(r, "recipient_address"),
         .recipient_phone = form_or_empty(r, "recipient_phone"), .recipient_email = form_or_empty(r, "recipient_email"),
         .person = form_or_empty(r, "person"), .event_date = form_or_empty(r, "event_date"),
-        .recipient_sex = form_or_empty(r, "recipient_sex"), .person_sex = form_or_empty(r, "person_sex"),
+        .recipient_sex = req_form(r, "recipient_sex"), .person_sex = req_form(r, "person_sex"),
         .detail = form_or_empty(r, "detail"), .signer_name = form_or_empty(r, "signer_name"),
         .signer_title = form_or_empty(r, "signer_title"), .ceremony_at = form_or_empty(r, "ceremony_at"),
     };
