@@ -704,7 +704,8 @@ static int cmd_report(int argc, char **argv)
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nPrints one line \"kind<TAB>count\" for each kind of letter (apology, thanks, "
                "congratulation, condolence): the letters delivered in year Y (Vietnam time) by the unit CODE and every "
-               "unit below it, or by all units.\n",
+               "unit below it, or by all units; then \"stale_congratulation\" and \"stale_condolence\": those "
+               "proposed letters that went stale that year (past their unit's limit, not handed over).\n",
                usage);
         return 0;
     }
@@ -719,7 +720,7 @@ static int cmd_report(int argc, char **argv)
     if (need_int("report", usage, opts, "--year", 1900, 9999, 0, &year)) return 2;
     db *d = open_db(get(opts, "--db"));
     if (!d) return 1;
-    int64_t units[64], total[LETTER_NKINDS] = {0};
+    int64_t units[64], total[LETTER_NKINDS] = {0}, stale[LETTER_NKINDS] = {0};
     int n = report_units(d, get(opts, "--unit"), units, 64);
     if (get(opts, "--unit") && n == 0) {
         db_close(d);
@@ -727,11 +728,18 @@ static int cmd_report(int argc, char **argv)
     }
     for (int i = 0; i < n; i++) {
         int64_t c[LETTER_NKINDS][13];
+        int64_t st[LETTER_NKINDS];
         if (letter_counts(d, units[i], (int)year, c) == 0)
             for (int k = 0; k < LETTER_NKINDS; k++) total[k] += c[k][0];
+        if (letter_stale_counts(d, units[i], (int)year, (int64_t)time(NULL), st) == 0)
+            for (int k = 0; k < LETTER_NKINDS; k++) stale[k] += st[k];
     }
     db_close(d);
     for (int k = 0; k < LETTER_NKINDS; k++) printf("%s\t%lld\n", letter_kinds[k], (long long)total[k]);
+    /* apart: congratulations and condolences that went stale that year, never handed over */
+    for (int k = 0; k < LETTER_NKINDS; k++)
+        if (!strcmp(letter_kinds[k], "congratulation") || !strcmp(letter_kinds[k], "condolence"))
+            printf("stale_%s\t%lld\n", letter_kinds[k], (long long)stale[k]);
     return 0;
 }
 

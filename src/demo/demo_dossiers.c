@@ -684,8 +684,8 @@ static const char INSERT_DOSSIER[] =
     "applicant_name, applicant_phone, applicant_id_number, applicant_address, applicant_email, channel, "
     "return_method, papers, sets, status, received_at, due_at, original_due_at, done_at, returned_at, paused_at, "
     "supplement_count, apology_count, officer_id, assignee_id, book_volume, book_seq, fee_paid, visits, "
-    "postal_tracking, outcome_note, created_at, updated_at, letters_ok) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "postal_tracking, outcome_note, created_at, updated_at, letters_ok, applicant_sex) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char INSERT_STEP[] =
     "INSERT INTO dossier_steps (dossier_id, seq, kind, at, from_user_id, to_user_id, from_name, to_name, due_at, "
     "done_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -796,6 +796,7 @@ static int write_dossier(gen *g, const dunit *u, const dproc *p, const char *cod
     /* about one applicant in thirty declines letters of congratulation and condolence at the
      * desk; taken from the id, not the generator, so the rest of the history stays as it was */
     db_bind_int(s, i++, g->next_id % 29 != 0);
+    db_bind_text(s, i++, ap.female ? "female" : "male");   /* as on the ID card the officer reads */
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE) return -1;

@@ -149,6 +149,11 @@ static bool valid_key(const char *const list[][2], size_t n, const char *key)
     return label_of(list, n, key) != NULL;
 }
 
+bool dossier_sex_ok(const char *sex)
+{
+    return !sex || !*sex || !strcmp(sex, "male") || !strcmp(sex, "female");
+}
+
 /* Checks the applicant's fields, normalising phone and ID; fills e with the first fault. */
 static int check_intake(arena *a, const dossier_intake *in, const char **phone, const char **idn, const char **email,
                         err *e)
@@ -169,6 +174,11 @@ static int check_intake(arena *a, const dossier_intake *in, const char **phone, 
     if (text_is_blank(in->applicant_phone) && text_is_blank(in->applicant_email) && text_is_blank(in->applicant_address)) {
         err_set(e, 400, N_("Cần ít nhất một cách liên hệ với người nộp: số điện thoại, thư điện tử hoặc địa chỉ."), "contact");
         err_field(e, "applicant_phone");
+        return -1;
+    }
+    if (!dossier_sex_ok(in->applicant_sex)) {
+        err_set(e, 400, N_("Chọn giới tính của người nộp: Nam hoặc Nữ (như trên thẻ căn cước)."), "sex");
+        err_field(e, "applicant_sex");
         return -1;
     }
     if (in->applicant_address && text_char_count(in->applicant_address) > 300) {
@@ -338,8 +348,8 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
         "INSERT INTO dossiers (code, secret, unit_id, resolving_unit_id, procedure_id, procedure_name, days, fee, "
         "applicant_name, applicant_key, applicant_phone, applicant_id_number, applicant_address, applicant_email, "
         "channel, return_method, papers, sets, status, received_at, due_at, original_due_at, officer_id, book_volume, "
-        "book_seq, booking_id, letters_ok, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, 'received', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING id");
+        "book_seq, booking_id, letters_ok, created_at, updated_at, applicant_sex) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id");
     int i = 1;
     db_bind_text(s, i++, out->code);
     db_bind_text(s, i++, out->secret);
@@ -368,6 +378,7 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     db_bind_int(s, i++, in->no_letters ? 0 : 1);
     db_bind_int(s, i++, in->received_at);
     db_bind_int(s, i++, in->received_at);
+    db_bind_text(s, i++, in->applicant_sex ? in->applicant_sex : "");
     out->id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     if (!out->id) goto dberr;
@@ -690,16 +701,53 @@ int dossier_resume(db *d, arena *a, int64_t id, const dossier_action *act, err *
                                                                     "due_at", (json_int_t)due), e);
 }
 
+/* The result's details as typed (dossier_action): checked, the date as "YYYY-MM-DD". */
+static int check_result_details(arena *a, const dossier_action *act, const char **person, const char **date, err *e)
+{
+    *person = text_trim(a, act->result_person ? act->result_person : "");
+    *date = "";
+    if (text_char_count(*person) > 200) {
+        err_set(e, 400, N_("Họ tên quá dài (tối đa 200 ký tự)."), "result person");
+        err_field(e, "result_person");
+        return -1;
+    }
+    if (!dossier_sex_ok(act->result_person_sex)) {
+        err_set(e, 400, N_("Chọn giới tính: Nam hoặc Nữ."), "result sex");
+        err_field(e, "result_person_sex");
+        return -1;
+    }
+    const char *typed = text_trim(a, act->result_event_date ? act->result_event_date : "");
+    if (!*typed) return 0;
+    cal_day day;
+    if (!cal_parse_typed_date(typed, &day) || day > cal_local_day(act->now)) {
+        err_set(e, 400, N_("Ngày sinh, ngày kết hôn hoặc ngày mất phải có dạng ngày/tháng/năm và không sau hôm nay."),
+                "result date");
+        err_field(e, "result_event_date");
+        return -1;
+    }
+    char iso[11];
+    cal_format(day, iso);
+    *date = arena_strdup(a, iso);
+    return 0;
+}
+
 int dossier_finish(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
 {
+    const char *person, *date;
+    if (check_result_details(a, act, &person, &date, e)) return -1;
     dossier_row row;
     if (begin_flow_action(d, id, OPEN, N_("Hồ sơ không ở trạng thái đang giải quyết."), act->actor_id, &row, e)) return -1;
+    /* whom the result names goes with it, so the letter it proposes can name them */
     db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'done', done_at = ?, assignee_id = NULL, outcome_note = ?, "
-                               "updated_at = ? WHERE id = ?");
+                               "updated_at = ?, result_person = ?, result_person_sex = ?, result_event_date = ? "
+                               "WHERE id = ?");
     db_bind_int(s, 1, act->now);
     db_bind_text(s, 2, act->note ? act->note : "");
     db_bind_int(s, 3, act->now);
-    db_bind_int(s, 4, id);
+    db_bind_text(s, 4, person);
+    db_bind_text(s, 5, act->result_person_sex ? act->result_person_sex : "");
+    db_bind_text(s, 6, date);
+    db_bind_int(s, 7, id);
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE || close_open_steps(d, id, act->now) ||

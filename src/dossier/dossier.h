@@ -41,6 +41,8 @@ typedef struct {
     int sets;                     /* 0 = 1 */
     const char *booking_code;     /* a citizen's booking that turns into this dossier, or NULL */
     bool no_letters;              /* the applicant declines congratulation / condolence letters */
+    const char *applicant_sex;    /* "male" or "female" as on the citizen ID card; NULL or "" not recorded
+                                     (letters then cannot say ông or bà) */
     int64_t received_at;
 } dossier_intake;
 
@@ -71,6 +73,10 @@ typedef struct {
     const char *fee_paid;         /* return: đồng, as typed */
     const char *fee_note;
     const char *visits;           /* return: trips the citizen made */
+    /* finish, for a procedure that proposes a letter (catalog_letter_occasion): whom the result
+     * names -- the child, the other spouse, the deceased -- their sex ("male", "female") and the
+     * day of the birth, marriage or death ("DD/MM/YYYY" or "YYYY-MM-DD"); each may be blank */
+    const char *result_person, *result_person_sex, *result_event_date;
 } dossier_action;
 
 int dossier_handover(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
@@ -115,8 +121,12 @@ typedef struct {
     const char *code, *status, *procedure_name;
     const char *applicant_name, *applicant_address, *applicant_phone, *applicant_email;
     bool letters_ok;              /* false: the applicant declined congratulation / condolence letters */
+    const char *applicant_sex;    /* "male", "female" or "" */
+    const char *result_person, *result_person_sex, *result_event_date;   /* as finished; "" unknown; date ISO */
 } dossier_brief;
 bool dossier_brief_get(db *d, arena *a, int64_t id, dossier_brief *out);
+/* A sex as forms send it: "male", "female", or blank (not recorded). */
+bool dossier_sex_ok(const char *sex);
 int64_t dossier_id_by_code(db *d, const char *code);               /* -1 when unknown */
 
 typedef struct {

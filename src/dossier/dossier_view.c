@@ -497,7 +497,7 @@ bool dossier_brief_get(db *d, arena *a, int64_t id, dossier_brief *out)
 {
     db_stmt *s = db_prepare(d, "SELECT id, unit_id, procedure_id, received_at, due_at, COALESCE(done_at, 0), code, status, "
                                "procedure_name, applicant_name, applicant_address, applicant_phone, applicant_email, "
-                               "letters_ok FROM dossiers WHERE id = ?");
+                               "letters_ok, applicant_sex, result_person, result_person_sex, result_event_date FROM dossiers WHERE id = ?");
     db_bind_int(s, 1, id);
     bool found = db_step(s) == DB_ROW;
     if (found) {
@@ -509,7 +509,11 @@ bool dossier_brief_get(db *d, arena *a, int64_t id, dossier_brief *out)
                                .applicant_address = arena_strdup(a, db_col_text(s, 10)),
                                .applicant_phone = arena_strdup(a, db_col_text(s, 11)),
                                .applicant_email = arena_strdup(a, db_col_text(s, 12)),
-                               .letters_ok = db_col_int(s, 13) != 0};
+                               .letters_ok = db_col_int(s, 13) != 0,
+                               .applicant_sex = arena_strdup(a, db_col_text(s, 14)),
+                               .result_person = arena_strdup(a, db_col_text(s, 15)),
+                               .result_person_sex = arena_strdup(a, db_col_text(s, 16)),
+                               .result_event_date = arena_strdup(a, db_col_text(s, 17))};
     }
     db_done(s);
     return found;

@@ -57,6 +57,9 @@ static void intake_page(req *r, int status, json_t *values, const err *e)
     db *d = req_db(r);
     int64_t unit = r->user->unit_id;
     json_t *model = json_pack("{s:o}", "v", values);
+    const char *sex = json_string_value(json_object_get(values, "applicant_sex"));
+    json_object_set_new(model, "sex_male", json_boolean(sex && !strcmp(sex, "male")));
+    json_object_set_new(model, "sex_female", json_boolean(sex && !strcmp(sex, "female")));
     const char *q = req_query(r, "q");
     catalog_query cq = {.unit_id = unit, .q = q, .limit = 200};
     int64_t total = 0;
@@ -250,6 +253,7 @@ void page_intake(req *r)
         .channel = req_form(r, "channel"), .return_method = req_form(r, "return_method"),
         .papers_checked = npapers ? checked : NULL, .npapers_checked = (size_t)npapers, .sets = (int)sets,
         .booking_code = req_form(r, "booking_code"), .no_letters = req_form(r, "no_letters") && !strcmp(req_form(r, "no_letters"), "1"),
+        .applicant_sex = req_form(r, "applicant_sex"),
         .received_at = req_now(r),
     };
     const char *key = req_form(r, "intake_key");
@@ -276,6 +280,32 @@ void page_intake(req *r)
 
 /* ---- one dossier --------------------------------------------------------------------------- */
 
+/* The "result ready" form of a procedure that proposes a letter (the catalogue's occasion)
+ * asks whom the result names, so the letter names them: d.letter_details with its labels,
+ * and what was typed when the form was refused. */
+static void letter_details(req *r, json_t *o, const err *e)
+{
+    static const char *const LABELS[][4] = {
+        {"birth", N_("Cháu bé được khai sinh (cho thư chúc mừng)"), N_("Họ và tên cháu bé"), N_("Ngày sinh")},
+        {"marriage", N_("Người kết hôn cùng người nộp (thư chúc mừng gửi cả hai vợ chồng)"), N_("Họ và tên vợ hoặc chồng của người nộp"),
+         N_("Ngày đăng ký kết hôn")},
+        {"death", N_("Người đã mất (cho thư chia buồn)"), N_("Họ và tên người đã mất"), N_("Ngày mất")},
+    };
+    if (!json_is_true(json_object_get(o, "can_finish")) || !json_is_true(json_object_get(o, "letters_ok"))) return;
+    const char *occ = catalog_letter_occasion(req_db(r), json_integer_value(json_object_get(o, "procedure_id")));
+    for (size_t i = 0; occ && i < sizeof LABELS / sizeof LABELS[0]; i++) {
+        if (strcmp(occ, LABELS[i][0])) continue;
+        bool typed = e && req_form(r, "result_person");
+        const char *sex = typed ? req_form(r, "result_person_sex") : NULL;
+        json_object_set_new(o, "letter_details",
+                            json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "legend", T(r, LABELS[i][1]), "person_label",
+                                      T(r, LABELS[i][2]), "date_label", T(r, LABELS[i][3]), "person",
+                                      typed ? req_form(r, "result_person") : "", "date",
+                                      typed && req_form(r, "result_event_date") ? req_form(r, "result_event_date") : "",
+                                      "male", sex && !strcmp(sex, "male"), "female", sex && !strcmp(sex, "female")));
+    }
+}
+
 static void show_page(req *r, int64_t id, int status, const err *e)
 {
     db *d = req_db(r);
@@ -291,6 +321,7 @@ static void show_page(req *r, int64_t id, int status, const err *e)
     json_t *model = json_pack("{s:o, s:b}", "d", o, "fresh", req_query(r, "moi") != NULL);
     json_object_set_new(model, "staff", account_unit_staff(d, json_integer_value(json_object_get(o, "unit_id"))));
     json_object_set_new(model, "returns", options(r, RETURN_KEYS, 3, dossier_return_label, "desk"));
+    letter_details(r, o, e);
     if (e) {
         json_object_set_new(model, "error", json_string(T(r, e->user)));
         json_object_set_new(model, "error_field", json_string(e->field));
@@ -331,6 +362,8 @@ void page_dossier_action(req *r)
         .papers = req_form(r, "papers"), .new_due_date = req_form(r, "new_due_date"),
         .return_method = req_form(r, "return_method"), .postal_tracking = req_form(r, "postal_tracking"),
         .fee_paid = req_form(r, "fee_paid"), .fee_note = req_form(r, "fee_note"), .visits = req_form(r, "visits"),
+        .result_person = req_form(r, "result_person"), .result_person_sex = req_form(r, "result_person_sex"),
+        .result_event_date = req_form(r, "result_event_date"),
     };
     db *d = req_db(r);
     int rc = -1;

@@ -117,17 +117,30 @@ static int fail(err *e, int status, const char *msgid, const char *field)
 
 /* The unit and every unit below it, as a SQL fragment for "unit_id IN (...)" with one ?. */
 #define SUBTREE "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) "
+/* The same for a query: the units below only when ?9 (letter_query.unit_only) is 0. */
+#define QUERY_SCOPE "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id " \
+                    "WHERE ?9 = 0) "
 
 /* ---- proposals from dossier events -------------------------------------------------------- */
 
 /* A new letter's row: a proposal from a dossier event or a letter staff wrote. */
 typedef struct {
     int64_t unit_id, dossier_id, received_at, old_due, new_due, ceremony_at, actor_id, at;
+    int64_t event_at;                  /* when the event happened (0: at) */
     const char *kind, *occasion, *source, *code, *procedure;
     int64_t source_id;                 /* 0: none ('manual') */
     const char *name, *address, *phone, *email, *person, *event_date, *detail;
+    const char *recipient_sex, *person_sex;   /* "male", "female" or "" (NULL: "") */
     const char *signer, *signer_title; /* NULL: the unit's head */
 } proposal;
+
+/* The instant of a letter's event: its day ("YYYY-MM-DD") at noon, Vietnam time, when known,
+ * else `otherwise` (the result's or the letter's own time). */
+static int64_t event_instant(const char *iso, int64_t otherwise)
+{
+    cal_day day;
+    return iso && *iso && cal_parse_date(iso, &day) ? cal_instant(day, 12 * 60) : otherwise;
+}
 
 /* The ceremony slot for a congratulation: 09:00 on the day the citizen comes for the result
  * (the dossier's due day) when that is a later working day, else the next working day. */
@@ -159,8 +172,9 @@ static int64_t insert_letter(db *d, arena *a, const proposal *p, err *e)
         "INSERT INTO letters (unit_id, kind, occasion, status, source, source_id, dossier_id, dossier_code, "
         "recipient_name, recipient_key, recipient_address, recipient_phone, recipient_email, person, event_date, "
         "detail, procedure_name, received_at, old_due_at, new_due_at, signer_name, signer_title, ceremony_at, "
-        "delivery_method, token, created_at, created_by, updated_at) VALUES (?1, ?2, ?3, 'proposed', ?4, ?5, ?6, "
-        "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?25) "
+        "delivery_method, token, created_at, created_by, updated_at, event_at, recipient_sex, person_sex) "
+        "VALUES (?1, ?2, ?3, 'proposed', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+        "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?25, ?27, ?28, ?29) "
         "ON CONFLICT DO NOTHING RETURNING id");
     int i = 1;
     db_bind_int(s, i++, p->unit_id);
@@ -189,6 +203,9 @@ static int64_t insert_letter(db *d, arena *a, const proposal *p, err *e)
     db_bind_text(s, i++, token);
     db_bind_int(s, i++, p->at);
     bind_or_null(s, i++, p->actor_id > 0 ? p->actor_id : 0);
+    db_bind_int(s, i++, event_instant(p->event_date, p->event_at ? p->event_at : p->at));
+    db_bind_text(s, i++, p->recipient_sex ? p->recipient_sex : "");
+    db_bind_text(s, i++, p->person_sex ? p->person_sex : "");
     int rc = db_step(s);
     int64_t id = rc == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
@@ -210,6 +227,7 @@ static void from_dossier(proposal *p, const dossier_brief *b)
     p->address = b->applicant_address;
     p->phone = b->applicant_phone;
     p->email = b->applicant_email;
+    p->recipient_sex = b->applicant_sex;
 }
 
 static int propose_for_result(db *d, arena *a, const dossier_event *ev, err *e)
@@ -221,6 +239,10 @@ static int propose_for_result(db *d, arena *a, const dossier_event *ev, err *e)
     proposal p = {.kind = occ->kind, .occasion = occ->key, .source = "dossier", .source_id = b.id,
                   .actor_id = ev->actor_id, .at = ev->at};
     from_dossier(&p, &b);
+    /* whom the result names, as recorded with it: the child, the other spouse, the deceased */
+    p.person = b.result_person;
+    p.person_sex = b.result_person_sex;
+    p.event_date = b.result_event_date;
     if (!strcmp(occ->kind, "congratulation") && account_unit_wants_ceremony(d, b.unit_id) &&
         (p.ceremony_at = ceremony_slot(d, b.unit_id, b.due_at, ev->at, e)) < 0)
         return -1;
@@ -271,6 +293,7 @@ int letter_on_dossier_event(db *d, arena *a, const dossier_event *ev, err *e)
 
 typedef struct {
     const char *name, *address, *phone, *email, *person, *event_date, *detail, *signer, *signer_title;
+    const char *recipient_sex, *person_sex;
     int64_t ceremony_at;
 } checked_input;
 
@@ -297,6 +320,10 @@ static int check_input(db *d, arena *a, int64_t unit_id, const letter_occasion *
         !text_field(a, in->signer_title, 200, &out->signer_title, "signer_title", e))
         return -1;
     if (!*out->name) return fail(e, 400, N_("Nhập họ tên người nhận thư."), "recipient_name");
+    out->recipient_sex = in->recipient_sex;   /* NULL: not given (an edit keeps what was recorded) */
+    out->person_sex = in->person_sex;
+    if (!dossier_sex_ok(out->recipient_sex)) return fail(e, 400, N_("Chọn giới tính: Nam hoặc Nữ."), "recipient_sex");
+    if (!dossier_sex_ok(out->person_sex)) return fail(e, 400, N_("Chọn giới tính: Nam hoặc Nữ."), "person_sex");
     bool needs_detail = !strcmp(occ->kind, "thanks") || !strcmp(occ->key, "other_congratulation");
     if (needs_detail && !*out->detail)
         return fail(e, 400, !strcmp(occ->kind, "thanks") ? N_("Ghi rõ việc đóng góp hoặc ý kiến được cảm ơn.")
@@ -351,7 +378,10 @@ int64_t letter_insert(db *d, arena *a, const letter_input *in, int64_t actor_id,
                   .code = b.code, .procedure = b.procedure_name, .received_at = b.received_at, .name = c.name,
                   .address = c.address, .phone = c.phone, .email = c.email, .person = c.person,
                   .event_date = c.event_date, .detail = c.detail, .signer = c.signer, .signer_title = c.signer_title,
-                  .ceremony_at = c.ceremony_at, .actor_id = actor_id, .at = now};
+                  .ceremony_at = c.ceremony_at, .actor_id = actor_id, .at = now,
+                  /* unless typed, the dossier's applicant as recorded at intake */
+                  .recipient_sex = c.recipient_sex && *c.recipient_sex ? c.recipient_sex : b.applicant_sex,
+                  .person_sex = c.person_sex};
     int64_t id = insert_letter(d, a, &p, e);
     if (id == 0)
         return fail(e, 409, N_("Hồ sơ này đã có thư cùng loại; mở thư đó để sửa hoặc trao."), "dossier_code");
@@ -423,8 +453,9 @@ int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t a
     if (begin_on_proposed(d, id, &unit_id, occ_key, e)) return -1;
     db_stmt *s = db_prepare(d, "UPDATE letters SET recipient_name = ?, recipient_key = ?, recipient_address = ?, "
                                "recipient_phone = ?, recipient_email = ?, person = ?, event_date = ?, detail = ?, "
-                               "signer_name = ?, signer_title = ?, ceremony_at = ?, delivery_method = ?, updated_at = ? "
-                               "WHERE id = ?");
+                               "signer_name = ?, signer_title = ?, ceremony_at = ?, delivery_method = ?, updated_at = ?, "
+                               "event_at = COALESCE(?, event_at), recipient_sex = COALESCE(?, recipient_sex), "
+                               "person_sex = COALESCE(?, person_sex) WHERE id = ?");
     int i = 1;
     db_bind_text(s, i++, c.name);
     db_bind_text(s, i++, text_fold(a, c.name));
@@ -439,6 +470,9 @@ int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t a
     if (c.ceremony_at) db_bind_int(s, i++, c.ceremony_at); else db_bind_null(s, i++);
     db_bind_text(s, i++, c.ceremony_at ? "ceremony" : "");
     db_bind_int(s, i++, now);
+    bind_or_null(s, i++, event_instant(c.event_date, 0));   /* a day typed in now dates the event */
+    if (c.recipient_sex) db_bind_text(s, i++, c.recipient_sex); else db_bind_null(s, i++);
+    if (c.person_sex) db_bind_text(s, i++, c.person_sex); else db_bind_null(s, i++);
     db_bind_int(s, i++, id);
     int rc = db_step(s);
     db_done(s);
@@ -459,6 +493,7 @@ static char *frozen_words(db *d, arena *a, int64_t id, int64_t unit_id, const ch
     const char *values[LETTER_NVARS];
     letter_words tmpl;
     if (!letter_values(d, a, id, values) || letter_template_get(d, a, unit_id, occasion, &tmpl, NULL)) return NULL;
+    letter_titles_fallback(values);   /* only the demo's history freezes without check_complete */
     letter_words w = letter_render_words(a, &tmpl, values);
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", w.title, "greeting", w.greeting, "body", w.body,
                           "closing", w.closing, "signer", values[LV_SIGNER], "signer_title", values[LV_SIGNER_TITLE]);
@@ -514,7 +549,9 @@ static int check_complete(db *d, arena *a, int64_t id, int64_t unit_id, const ch
         const char *field, *msgid;
     } needed[] = {{LV_PERSON, "person", N_("Nhập họ tên người được nhắc đến trong thư (cháu bé, người đã mất…) trước khi trao.")},
                   {LV_EVENT_DATE, "event_date", N_("Nhập ngày của sự kiện (ngày sinh, ngày kết hôn, ngày mất) trước khi trao.")},
-                  {LV_DETAIL, "detail", N_("Nhập nội dung được nhắc đến trong thư trước khi trao.")}};
+                  {LV_DETAIL, "detail", N_("Nhập nội dung được nhắc đến trong thư trước khi trao.")},
+                  {LV_RECIPIENT_TITLE, "recipient_sex", N_("Chọn người nhận là Ông hay Bà (giới tính) trước khi trao.")},
+                  {LV_PERSON_TITLE, "person_sex", N_("Chọn người được nhắc đến trong thư là Ông hay Bà (giới tính) trước khi trao.")}};
     const char *values[LETTER_NVARS];
     letter_words t;
     if (!letter_values(d, a, id, values) || letter_template_get(d, a, unit_id, occasion, &t, NULL)) return 0;
@@ -527,7 +564,7 @@ static int check_complete(db *d, arena *a, int64_t id, int64_t unit_id, const ch
     const char *all = arena_printf(a, "%s\n%s\n%s\n%s", w.title, w.greeting, w.body, w.closing);
     for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
         if (strstr(all, arena_printf(a, "\x01%zu\x01", i))) return fail(e, 400, needed[i].msgid, needed[i].field);
-    return 0;
+    return letter_words_check_length(&w, e);   /* frozen too long, it could never be printed */
 }
 
 int letter_record_delivery(db *d, arena *a, int64_t id, int64_t unit_id, const char *occasion, const char *method,
@@ -630,6 +667,37 @@ int letter_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor
     return commit_audited(d, now, actor_id, unit_id, "letter.cancel", id, json_pack("{s:s}", "reason", why), e);
 }
 
+/* ---- the unit's limit for stale letters ---------------------------------------------------- */
+
+int letter_stale_days(db *d, int64_t unit_id)
+{
+    return (int)db_int_by_id(d, "SELECT letter_stale_days FROM units WHERE id = ?", unit_id, 30);
+}
+
+int letter_set_stale_days(db *d, arena *a, int64_t unit_id, const char *days, int64_t actor_id, int64_t now, err *e)
+{
+    int64_t n;
+    if (!text_parse_uint(text_trim(a, days ? days : ""), 3660, &n) || n < 1)
+        return fail(e, 400, N_("Thời hạn trao thư là số ngày từ 1 đến 3660."), "so_ngay");
+    if (db_begin_write_or_busy(d, e)) return -1;
+    db_stmt *s = db_prepare(d, "UPDATE units SET letter_stale_days = ? WHERE id = ?");
+    db_bind_int(s, 1, n);
+    db_bind_int(s, 2, unit_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || db_changes(d) != 1) {
+        db_rollback(d);
+        return fail(e, 404, N_("Không tìm thấy đơn vị."), NULL);
+    }
+    if (audit_append(d, now, actor_id, unit_id, "letter.stale_days", "unit", unit_id, json_pack("{s:I}", "days", (json_int_t)n)) ||
+        db_commit(d)) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "stale days: %s", db_errmsg(d));
+        db_rollback(d);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- reading ------------------------------------------------------------------------------ */
 
 #define LETTER_COLUMNS                                                                                       \
@@ -638,7 +706,8 @@ int letter_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor
     "l.event_date, l.detail, l.procedure_name, COALESCE(l.received_at, 0), COALESCE(l.old_due_at, 0), "            \
     "COALESCE(l.new_due_at, 0), l.signer_name, l.signer_title, COALESCE(l.ceremony_at, 0), l.delivery_method, "    \
     "COALESCE(l.delivered_at, 0), l.delivered_by_name, l.delivery_note, l.postal_tracking, l.cancel_reason, "      \
-    "l.frozen, COALESCE(l.letter_date, 0), l.token, l.created_at, l.updated_at, u.name, u.code"
+    "l.frozen, COALESCE(l.letter_date, 0), l.token, l.created_at, l.updated_at, u.name, u.code, "                 \
+    "COALESCE(l.event_at, l.created_at), u.letter_stale_days, l.recipient_sex, l.person_sex"
 #define LETTER_FROM " FROM letters l JOIN units u ON u.id = l.unit_id "
 
 static json_t *letter_row(db_stmt *s, arena *a, bool full)
@@ -653,8 +722,15 @@ static json_t *letter_row(db_stmt *s, arena *a, bool full)
     json_object_set_new(j, "kind_label", json_string(letter_kind_label(kind)));
     json_object_set_new(j, "occasion", json_string(occ));
     json_object_set_new(j, "occasion_label", json_string(o ? o->label : ""));
+    /* its age from the event: past the unit's limit a proposal is "quá hạn trao" */
+    int64_t age = ((int64_t)time(NULL) - db_col_int(s, 36)) / 86400, limit = db_col_int(s, 37);
+    bool stale = !strcmp(status, "proposed") && (!strcmp(kind, "congratulation") || !strcmp(kind, "condolence")) &&
+                 (int64_t)time(NULL) - db_col_int(s, 36) > limit * 86400;
     json_object_set_new(j, "status", json_string(status));
-    json_object_set_new(j, "status_label", json_string(LABEL(STATUSES, status)));
+    json_object_set_new(j, "status_label", json_string(stale ? N_("Quá hạn trao") : LABEL(STATUSES, status)));
+    json_object_set_new(j, "stale", json_boolean(stale));
+    json_object_set_new(j, "event_age_days", json_integer(age > 0 ? age : 0));
+    json_object_set_new(j, "stale_days", json_integer(limit));
     json_object_set_new(j, "dossier_id", json_integer(db_col_int(s, 7)));
     json_object_set_new(j, "dossier_code", json_string(db_col_text(s, 8)));
     json_object_set_new(j, "recipient_name", json_string(db_col_text(s, 9)));
@@ -679,7 +755,7 @@ static json_t *letter_row(db_stmt *s, arena *a, bool full)
     } texts[] = {{"recipient_address", 10}, {"recipient_phone", 11}, {"recipient_email", 12}, {"person", 13},
                  {"event_date", 14},        {"detail", 15},          {"procedure_name", 16},  {"signer_name", 20},
                  {"signer_title", 21},      {"delivered_by_name", 25}, {"delivery_note", 26}, {"postal_tracking", 27},
-                 {"cancel_reason", 28},     {"token", 31}};
+                 {"cancel_reason", 28},     {"token", 31},           {"recipient_sex", 38},   {"person_sex", 39}};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         json_object_set_new(j, texts[i].key, json_string(db_col_text(s, texts[i].col)));
     static const struct {
@@ -742,7 +818,7 @@ bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS]
     db_stmt *s = db_prepare(d, "SELECT l.recipient_name, l.recipient_address, l.person, l.event_date, l.detail, "
                                "l.dossier_code, l.procedure_name, COALESCE(l.received_at, 0), COALESCE(l.old_due_at, 0), "
                                "COALESCE(l.new_due_at, 0), l.unit_id, l.signer_name, l.signer_title, "
-                               "COALESCE(l.letter_date, 0), l.created_at" LETTER_FROM "WHERE l.id = ?");
+                               "COALESCE(l.letter_date, 0), l.created_at, l.recipient_sex, l.person_sex" LETTER_FROM "WHERE l.id = ?");
     db_bind_int(s, 1, id);
     if (db_step(s) != DB_ROW) {
         db_done(s);
@@ -766,18 +842,39 @@ bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS]
     values[LV_SIGNER] = arena_strdup(a, db_col_text(s, 11));
     values[LV_SIGNER_TITLE] = arena_strdup(a, db_col_text(s, 12));
     values[LV_DATE] = pdoc_date(a, date);
+    values[LV_RECIPIENT_TITLE] = letter_title_of(db_col_text(s, 15));
+    values[LV_PERSON_TITLE] = letter_title_of(db_col_text(s, 16));
     db_done(s);
     return true;
 }
 
-/* The WHERE of a query (after SUBTREE); bind_query binds ?1..?8. */
+/* A proposed congratulation or condolence whose event is older than its unit's limit, at ?10
+ * (now): "quá hạn trao", shown and printed by filter only when asked for by name. */
+#define STALE "(l.status = 'proposed' AND l.kind IN ('congratulation', 'condolence') AND " \
+              "COALESCE(l.event_at, l.created_at) < ?10 - u.letter_stale_days * 86400)"
+
+/* The WHERE of a query (after QUERY_SCOPE); bind_query binds ?1..?10. The name is searched
+ * literally: % and _ typed by staff are escaped (like_escape). */
 #define LETTER_WHERE                                                                                     \
     "WHERE l.unit_id IN (SELECT id FROM sub) "                                                           \
     "AND (?2 = '' OR l.kind = ?2) AND (?3 = '' OR l.occasion = ?3) "                                     \
-    "AND (?4 = '' OR l.status = ?4 OR (?4 = 'ceremony' AND l.status = 'proposed' AND l.ceremony_at IS NOT NULL)) " \
-    "AND (?5 = '' OR l.recipient_key LIKE ?5 OR l.dossier_code = ?6) "                                   \
+    "AND CASE WHEN " STALE " THEN ?4 = 'stale' ELSE (?4 = '' OR l.status = ?4 OR "                  \
+    "(?4 = 'ceremony' AND l.status = 'proposed' AND l.ceremony_at IS NOT NULL)) END "                    \
+    "AND (?5 = '' OR l.recipient_key LIKE ?5 ESCAPE '\\' OR l.dossier_code = ?6) "                                   \
     "AND (?7 = 0 OR CASE WHEN l.status = 'delivered' THEN l.delivered_at ELSE l.created_at END >= ?7) "  \
     "AND (?8 = 0 OR CASE WHEN l.status = 'delivered' THEN l.delivered_at ELSE l.created_at END < ?8) "
+
+/* s with LIKE's wildcards (% and _) and the escape character itself escaped by a backslash. */
+static const char *like_escape(arena *a, const char *s)
+{
+    buf b;
+    buf_init(&b, a);
+    for (; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\') buf_putc(&b, '\\');
+        buf_putc(&b, *s);
+    }
+    return buf_cstr(&b);
+}
 
 static void bind_query(db_stmt *s, arena *a, const letter_query *q)
 {
@@ -786,10 +883,12 @@ static void bind_query(db_stmt *s, arena *a, const letter_query *q)
     db_bind_text(s, 2, q->kind ? q->kind : "");
     db_bind_text(s, 3, q->occasion ? q->occasion : "");
     db_bind_text(s, 4, q->status ? q->status : "");
-    db_bind_text(s, 5, *text ? arena_printf(a, "%%%s%%", text_fold(a, text)) : "");
+    db_bind_text(s, 5, *text ? arena_printf(a, "%%%s%%", like_escape(a, text_fold(a, text))) : "");
     db_bind_text(s, 6, text);
     db_bind_int(s, 7, q->from);
     db_bind_int(s, 8, q->to);
+    db_bind_int(s, 9, q->unit_only);
+    db_bind_int(s, 10, q->now ? q->now : (int64_t)time(NULL));
 }
 
 json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
@@ -798,20 +897,20 @@ json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
     /* upcoming ceremonies soonest first; everything else newest first. Two fixed texts, the
      * limit and offset bound: the statement cache keeps one statement per text */
     bool ceremonies = q->status && !strcmp(q->status, "ceremony");
-    db_stmt *s = db_prepare(d, ceremonies ? SUBTREE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
-                                                    "ORDER BY l.ceremony_at, l.id LIMIT ?9 OFFSET ?10"
-                                          : SUBTREE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
-                                                    "ORDER BY l.created_at DESC, l.id DESC LIMIT ?9 OFFSET ?10");
+    db_stmt *s = db_prepare(d, ceremonies ? QUERY_SCOPE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
+                                                    "ORDER BY l.ceremony_at, l.id LIMIT ?11 OFFSET ?12"
+                                          : QUERY_SCOPE "SELECT " LETTER_COLUMNS LETTER_FROM LETTER_WHERE
+                                                    "ORDER BY l.created_at DESC, l.id DESC LIMIT ?11 OFFSET ?12");
     json_t *items = json_array();
     if (!s) return items;
     bind_query(s, a, q);
-    db_bind_int(s, 9, limit);
-    db_bind_int(s, 10, q->offset > 0 ? q->offset : 0);
+    db_bind_int(s, 11, limit);
+    db_bind_int(s, 12, q->offset > 0 ? q->offset : 0);
     while (db_step(s) == DB_ROW) json_array_append_new(items, letter_row(s, a, false));
     db_done(s);
     if (total) {
         *total = 0;
-        db_stmt *c = db_prepare(d, SUBTREE "SELECT COUNT(*)" LETTER_FROM LETTER_WHERE);
+        db_stmt *c = db_prepare(d, QUERY_SCOPE "SELECT COUNT(*)" LETTER_FROM LETTER_WHERE);
         if (c) {
             bind_query(c, a, q);
             *total = db_step(c) == DB_ROW ? db_col_int(c, 0) : 0;
@@ -823,10 +922,10 @@ json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
 
 size_t letter_list_ids(db *d, arena *a, const letter_query *q, int64_t *ids, size_t max)
 {
-    db_stmt *s = db_prepare(d, SUBTREE "SELECT l.id" LETTER_FROM LETTER_WHERE "ORDER BY l.created_at, l.id LIMIT ?9");
+    db_stmt *s = db_prepare(d, QUERY_SCOPE "SELECT l.id" LETTER_FROM LETTER_WHERE "ORDER BY l.created_at, l.id LIMIT ?11");
     if (!s) return 0;
     bind_query(s, a, q);
-    db_bind_int(s, 9, (int64_t)max);
+    db_bind_int(s, 11, (int64_t)max);
     size_t n = 0;
     while (n < max && db_step(s) == DB_ROW) ids[n++] = db_col_int(s, 0);
     db_done(s);
@@ -857,6 +956,31 @@ int letter_counts(db *d, int64_t unit_id, int year, int64_t out[LETTER_NKINDS][1
     return 0;
 }
 
+int letter_stale_counts(db *d, int64_t unit_id, int year, int64_t now, int64_t out[LETTER_NKINDS])
+{
+    memset(out, 0, sizeof(int64_t) * LETTER_NKINDS);
+    if (db_int_by_id(d, "SELECT id FROM units WHERE id = ?", unit_id, -1) < 0 || year < 1900 || year > 9999) return -1;
+    int64_t from = cal_instant(cal_from_ymd(year, 1, 1), 0), to = cal_instant(cal_from_ymd(year + 1, 1, 1), 0);
+    /* the moment each went stale: its event plus its unit's limit, before now and in the year */
+    db_stmt *s = db_prepare(d, SUBTREE "SELECT l.kind, COUNT(*) FROM letters l JOIN units u ON u.id = l.unit_id "
+                                       "WHERE l.status = 'proposed' AND l.kind IN ('congratulation', 'condolence') "
+                                       "AND l.unit_id IN (SELECT id FROM sub) "
+                                       "AND COALESCE(l.event_at, l.created_at) + u.letter_stale_days * 86400 < ?4 "
+                                       "AND COALESCE(l.event_at, l.created_at) + u.letter_stale_days * 86400 >= ?2 "
+                                       "AND COALESCE(l.event_at, l.created_at) + u.letter_stale_days * 86400 < ?3 "
+                                       "GROUP BY l.kind");
+    db_bind_int(s, 1, unit_id);
+    db_bind_int(s, 2, from);
+    db_bind_int(s, 3, to);
+    db_bind_int(s, 4, now);
+    while (db_step(s) == DB_ROW) {
+        int k = letter_kind_index(db_col_text(s, 0));
+        if (k >= 0) out[k] = db_col_int(s, 1);
+    }
+    db_done(s);
+    return 0;
+}
+
 json_t *letter_counts_json(db *d, arena *a, int64_t unit_id, int year)
 {
     (void)a;
@@ -872,9 +996,22 @@ json_t *letter_counts_json(db *d, arena *a, int64_t unit_id, int year)
                                                "total", (json_int_t)c[k][0], "months", months));
         total += c[k][0];
     }
+    /* proposals that went stale that year without being handed over: counted apart, never as sent */
+    int64_t st[LETTER_NKINDS];
+    letter_stale_counts(d, unit_id, year, (int64_t)time(NULL), st);
+    json_t *stale = json_array();
+    int64_t stale_total = 0;
+    for (int k = 0; k < LETTER_NKINDS; k++) {
+        if (strcmp(letter_kinds[k], "congratulation") && strcmp(letter_kinds[k], "condolence")) continue;
+        json_array_append_new(stale, json_pack("{s:s, s:s, s:I}", "kind", letter_kinds[k], "label", KIND_LABELS[k],
+                                               "total", (json_int_t)st[k]));
+        stale_total += st[k];
+    }
     json_t *o = json_pack("{s:i, s:s, s:s, s:o, s:I}", "year", year, "unit_code", unit ? json_string_value(json_object_get(unit, "code")) : "",
                           "unit_name", unit ? json_string_value(json_object_get(unit, "name")) : "", "kinds", kinds,
                           "total", (json_int_t)total);
+    json_object_set_new(o, "stale", stale);
+    json_object_set_new(o, "stale_total", json_integer(stale_total));
     json_decref(unit);
     return o;
 }

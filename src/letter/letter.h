@@ -63,8 +63,10 @@ extern const char *const letter_methods[LETTER_NMETHODS][2];
 /* The placeholders a template may use, in the order the editor lists them. */
 enum {
     LV_RECIPIENT,    /* {{recipient}}     the addressee's full name */
+    LV_RECIPIENT_TITLE, /* {{recipient_title}} "Ông" or "Bà" by their sex ("" unknown: printed "Ông/Bà") */
     LV_ADDRESS,      /* {{address}}       their address */
     LV_PERSON,       /* {{person}}        the newborn, the spouse, the deceased */
+    LV_PERSON_TITLE, /* {{person_title}}  "Ông" or "Bà" for the person (the spouse, the deceased) */
     LV_EVENT_DATE,   /* {{event_date}}    "ngày 05 tháng 3 năm 2026" of the birth, marriage, death */
     LV_DETAIL,       /* {{detail}}        the contribution or feedback thanked; the reason of a delay */
     LV_CODE,         /* {{code}}          the dossier's code */
@@ -99,14 +101,27 @@ const letter_words *letter_default_words(const char *occasion);
 int letter_template_get(db *d, arena *a, int64_t unit_id, const char *occasion, letter_words *out, bool *own);
 /* Checks a template as typed: every field present (greeting and closing may be empty), at
  * most 200 characters for title and greeting, 6000 for the body, valid UTF-8 (stored NFC),
- * and only known placeholders -- otherwise 400 with e->field the offending field and a
- * message naming the placeholder. out gets the cleaned words. */
+ * only known placeholders and at most LETTER_MAX_PLACEHOLDERS of them -- otherwise 400 with
+ * e->field the offending field and a message naming the placeholder. out gets the cleaned
+ * words. */
+#define LETTER_MAX_PLACEHOLDERS 40
 int letter_template_check(arena *a, const letter_words *in, letter_words *out, err *e);
+/* A letter as filled in is at most LETTER_MAX_CHARS characters (about three pages): longer,
+ * 422 and it is neither printed nor delivered. Checked on every rendering that prints or
+ * freezes, so a template saved before the limits (or a parent's) cannot print wrong, and
+ * printing stays linear in the number of letters. */
+#define LETTER_MAX_CHARS 10000
+int letter_words_check_length(const letter_words *w, err *e);
 /* Checks and saves the unit's own template (audited, one transaction). */
 int letter_template_save(db *d, arena *a, int64_t unit_id, const char *occasion, const letter_words *in,
                          int64_t actor_id, int64_t now, err *e);
 /* Drops the unit's own template, so the ancestor's or the default applies again. */
 int letter_template_reset(db *d, int64_t unit_id, const char *occasion, int64_t actor_id, int64_t now, err *e);
+/* "Ông" for "male", "Bà" for "female", "" otherwise: how a letter names a person. */
+const char *letter_title_of(const char *sex);
+/* Blank titles become "Ông/Bà", as a form would print them: for the words shown or printed
+ * before the sex is known (delivery refuses them where the wording uses them). */
+void letter_titles_fallback(const char *values[LETTER_NVARS]);
 /* Fills a template's placeholders (values[LETTER_NVARS], NULL = empty). */
 letter_words letter_render_words(arena *a, const letter_words *tmpl, const char *const values[LETTER_NVARS]);
 
@@ -127,6 +142,9 @@ typedef struct {
     const char *recipient_name;  /* required, at most 200 characters */
     const char *recipient_address, *recipient_phone, *recipient_email;
     const char *person;          /* the newborn, spouse, deceased */
+    const char *recipient_sex, *person_sex;   /* "male", "female" or "" (Ông or Bà in the words); NULL: not
+                                                 given (an edit keeps the recorded one; a letter for a dossier
+                                                 takes its applicant's) */
     const char *event_date;      /* "YYYY-MM-DD" or "DD/MM/YYYY", or "" */
     const char *detail;          /* what is thanked / the delay's reason; thanks require it */
     const char *signer_name, *signer_title;   /* "" = the unit's head */
@@ -156,6 +174,12 @@ int letter_deliver(db *d, arena *a, int64_t id, const letter_delivery *dl, err *
 /* Cancels a proposed letter with a reason (required). */
 int letter_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor_id, int64_t now, err *e);
 
+/* How many days after its event a unit's congratulation or condolence may still be handed
+ * over (default 30); past it the proposal is "quá hạn trao" (letter_query's "stale"). The
+ * setting takes the days as typed: 1 to 3660, else 400 (field "so_ngay"); audited. */
+int letter_stale_days(db *d, int64_t unit_id);
+int letter_set_stale_days(db *d, arena *a, int64_t unit_id, const char *days, int64_t actor_id, int64_t now, err *e);
+
 /* Reading. The JSON of one letter: every column by name plus kind_label, occasion_label,
  * status_label, method_label, unit_name, *_text dates, url ("/thu/{id}"), pdf
  * ("/thu/{id}.pdf"), public_pdf ("/thu/x/{token}.pdf"), can_edit / can_deliver. */
@@ -165,9 +189,14 @@ int64_t letter_id_by_token(db *d, const char *token);   /* -1 when unknown */
 
 typedef struct {
     int64_t unit_id;             /* the unit and every unit below it */
+    bool unit_only;              /* the unit alone: a role that does not see the units below
+                                    (account_role_sees_subtree), as one letter's page checks */
     const char *kind;            /* NULL or "" = any */
     const char *occasion;
-    const char *status;          /* "proposed", "delivered", "cancelled"; "ceremony" = proposed with a ceremony slot */
+    const char *status;          /* "proposed", "delivered", "cancelled"; "ceremony" = proposed with a ceremony slot;
+                                    "stale" = proposed congratulations and condolences older than their unit's
+                                    limit (units.letter_stale_days), which every other status leaves out */
+    int64_t now;                 /* what "older" is measured from; 0 = the clock */
     const char *q;               /* recipient name (folded), dossier code */
     int64_t from, to;            /* created (or, for delivered, delivered) in [from, to); 0 = open */
     int limit, offset;
@@ -180,8 +209,12 @@ size_t letter_list_ids(db *d, arena *a, const letter_query *q, int64_t *ids, siz
  * out[k][0] the year, out[k][m] month m (1..12), k by letter_kinds. 0, or -1 for an unknown
  * unit. */
 int letter_counts(db *d, int64_t unit_id, int year, int64_t out[LETTER_NKINDS][13]);
+/* Congratulations and condolences that went stale (letter_query's "stale") in the year, by the
+ * moment they went stale (event + the unit's limit, before now), still not handed over:
+ * out[k] by letter_kinds. 0, or -1 for an unknown unit. */
+int letter_stale_counts(db *d, int64_t unit_id, int year, int64_t now, int64_t out[LETTER_NKINDS]);
 /* The same as JSON: {year, unit_code, unit_name, kinds: [{kind, label, total, months: [12]}],
- * total}. */
+ * total, stale: [{kind, label, total}] (congratulation, condolence), stale_total}. */
 json_t *letter_counts_json(db *d, arena *a, int64_t unit_id, int year);
 
 /* ---- printing (letter_pdf.c) ------------------------------------------------------------- */
@@ -225,6 +258,7 @@ void page_letter_pdf(struct req *r);          /* GET  /thu/{id}.pdf             
 void page_letter_batch_pdf(struct req *r);    /* POST /thu/in (ids) or GET /thu/in.pdf?filters */
 void page_letter_public_pdf(struct req *r);   /* GET  /thu/x/{token}.pdf (no account) */
 void page_letter_templates(struct req *r);    /* GET  /thu/mau                  */
+void page_letter_stale_days(struct req *r);   /* POST /thu/han-trao (leaders)   */
 void page_letter_template_edit(struct req *r);    /* GET  /thu/mau/{occasion}   */
 void page_letter_template_save(struct req *r);    /* POST /thu/mau/{occasion}   */
 void page_letter_template_preview(struct req *r); /* POST /thu/mau/{occasion}/xem-truoc (JSON or PDF) */

@@ -56,6 +56,12 @@ static const char *person(rng *r, arena *a)
     return arena_printf(a, "%s %s", FAMILY[pick(r, 10)], GIVEN[pick(r, 10)]);
 }
 
+/* The demo's names say their sex: "Thị" is a woman's middle name here. */
+static const char *sex_of(const char *name)
+{
+    return strstr(name, " Thị ") ? "female" : "male";
+}
+
 /* A few thanks letters a quarter per commune, over the demo's two years. */
 static int thanks_letters(db *d, arena *a, rng *r, int64_t now, err *e)
 {
@@ -68,8 +74,9 @@ static int thanks_letters(db *d, arena *a, rng *r, int64_t now, err *e)
     for (int u = 0; u < n; u++) {
         for (int64_t t = now - 720 * 86400LL; t < now - 86400; t += (20 + pick(r, 30)) * 86400LL) {
             bool gift = chance(r, 60);
+            const char *who = person(r, a);
             letter_input in = {.unit_id = units[u], .occasion = gift ? "contribution" : "feedback",
-                               .recipient_name = person(r, a),
+                               .recipient_name = who, .recipient_sex = sex_of(who),
                                .recipient_address = arena_printf(a, "Tổ dân phố %d", 1 + pick(r, 20)),
                                .detail = gift ? CONTRIBUTIONS[pick(r, 5)] : FEEDBACK[pick(r, 4)]};
             if (letter_insert(d, a, &in, 0, t + pick(r, 8 * 3600), e) < 0) return -1;
@@ -78,13 +85,14 @@ static int thanks_letters(db *d, arena *a, rng *r, int64_t now, err *e)
     return 0;
 }
 
-/* What staff type in before a letter goes out: the newborn's, the spouse's or the deceased's
- * name and the day of the event (the dossiers know only the applicant). */
+/* What staff type in when the result is recorded: the newborn's, the spouse's or the
+ * deceased's name, their sex and the day of the event (the demo's dossiers name only the
+ * applicant). */
 static int fill_event_details(db *d, arena *a, rng *r, err *e)
 {
-    db_stmt *s = db_prepare(d, "SELECT id, occasion, recipient_name, created_at FROM letters WHERE source = 'dossier' "
+    db_stmt *s = db_prepare(d, "SELECT id, occasion, recipient_name, created_at, recipient_sex FROM letters WHERE source = 'dossier' "
                                "AND occasion IN ('birth', 'marriage', 'death') AND person = '' ORDER BY id");
-    db_stmt *u = db_prepare(d, "UPDATE letters SET person = ?, event_date = ? WHERE id = ?");
+    db_stmt *u = db_prepare(d, "UPDATE letters SET person = ?, event_date = ?, event_at = ?, person_sex = ? WHERE id = ?");
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
         const char *occ = db_col_text(s, 1), *family = db_col_text(s, 2);
@@ -92,11 +100,19 @@ static int fill_event_details(db *d, arena *a, rng *r, err *e)
         const char *who = !strcmp(occ, "birth")
                               ? arena_printf(a, "%.*s %s", sp ? (int)(sp - family) : (int)strlen(family), family, CHILD[pick(r, 7)])
                               : person(r, a);
+        /* a spouse of the other sex (the law registers no other marriage) */
+        const char *spouse_sex = !strcmp(db_col_text(s, 4), "female") ? "male" : "female";
+        for (int tries = 0; !strcmp(occ, "marriage") && strcmp(sex_of(who), spouse_sex) && tries < 20; tries++)
+            who = person(r, a);
         char day[11];
         cal_format(cal_local_day(db_col_int(s, 3)) - (!strcmp(occ, "marriage") ? 0 : 3 + pick(r, 20)), day);
         db_bind_text(u, 1, who);
         db_bind_text(u, 2, day);
-        db_bind_int(u, 3, db_col_int(s, 0));
+        cal_day event;
+        db_bind_int(u, 3, cal_parse_date(day, &event) ? cal_instant(event, 12 * 60) : db_col_int(s, 3));
+        const char *sex = !strcmp(occ, "birth") ? (chance(r, 50) ? "male" : "female") : sex_of(who);
+        db_bind_text(u, 4, sex);
+        db_bind_int(u, 5, db_col_int(s, 0));
         int urc = db_step(u);
         db_done(u);
         if (urc != DB_DONE) break;

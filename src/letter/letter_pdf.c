@@ -177,7 +177,7 @@ static int letter_words_of(db *d, arena *a, int64_t id, json_t *l, letter_words 
     if (json_is_object(frozen)) {
         *out = (letter_words){arena_strdup(a, jstr(frozen, "title")), arena_strdup(a, jstr(frozen, "greeting")),
                               arena_strdup(a, jstr(frozen, "body")), arena_strdup(a, jstr(frozen, "closing"))};
-        return 0;
+        return letter_words_check_length(out, e);
     }
     const char *values[LETTER_NVARS] = {0};
     letter_words tmpl;
@@ -186,10 +186,11 @@ static int letter_words_of(db *d, arena *a, int64_t id, json_t *l, letter_words 
         err_set(e, 500, N_("Không in được thư."), "letter %lld: no values or template", (long long)id);
         return -1;
     }
+    letter_titles_fallback(values);   /* "Ông/Bà" until the sex is known, not dots */
     for (int i = 0; i < LETTER_NVARS; i++)
         if (blank(values[i])) values[i] = "………………";
     *out = letter_render_words(a, &tmpl, values);
-    return 0;
+    return letter_words_check_length(out, e);   /* refused whole rather than printed wrong */
 }
 
 static int load_printable(db *d, arena *a, int64_t id, printable *p, err *e)
@@ -275,6 +276,8 @@ void letter_sample_values(db *d, arena *a, int64_t unit_id, const char *values[L
     pdoc_vn_time(now - 10 * day, &y, &m, &dd, NULL, NULL);
     for (int i = 0; i < LETTER_NVARS; i++) values[i] = "";
     values[LV_RECIPIENT] = "Nguyễn Thị Hồng Nhung";
+    values[LV_RECIPIENT_TITLE] = "Bà";
+    values[LV_PERSON_TITLE] = "Ông";
     const char *where = lower_first(a, u.locality);
     values[LV_ADDRESS] = *u.first_hamlet ? arena_printf(a, "Số nhà 18, %s, %s", u.first_hamlet, where)
                                          : arena_printf(a, "Số nhà 18, %s", where);
@@ -313,6 +316,7 @@ int letter_preview_pdf(db *d, arena *a, int64_t unit_id, const char *occasion, c
     const char *detail = sample_detail(occasion);
     if (detail) values[LV_DETAIL] = detail;
     p.w = letter_render_words(a, &w, values);
+    if (letter_words_check_length(&p.w, e)) return -1;
     p.signer = values[LV_SIGNER];
     p.signer_title = values[LV_SIGNER_TITLE];
     p.date = (int64_t)time(NULL);

@@ -4,9 +4,10 @@
  * preview (letter_editor.js posts the form as it is typed; without script the editor still
  * saves), and the yearly counts reports use.
  *
- * Every staff page sees the user's unit and the units below it: the list through
- * letter_query's unit, one letter through scope_letter_param (the router asks
- * account_can_access), batch printing by checking each letter it is given. */
+ * Every staff page sees the same letters, those account_can_access allows (the user's unit,
+ * and the units below it for the roles that see them): the list and printing by filter
+ * through letter_query's unit and unit_only, one letter through scope_letter_param (the
+ * router asks account_can_access), printing of ticked letters by checking each one. */
 #include <string.h>
 
 #include "../account/account.h"
@@ -20,11 +21,14 @@
 #define PAGE_SIZE 50
 #define BATCH_MAX 500   /* letters in one printed PDF */
 
-/* The list's status filter; "ceremony" = proposed with a ceremony slot, soonest first. */
+/* The list's status filter; "ceremony" = proposed with a ceremony slot, soonest first;
+ * "stale" = congratulations and condolences past their unit's limit, which the others (and
+ * "all") leave out: printed by filter only when chosen by name. */
 static const char *const STATUSES[][2] = {{"proposed", N_("Chờ trao")},
                                           {"ceremony", N_("Buổi lễ trao thư sắp tới")},
                                           {"delivered", N_("Đã trao")},
-                                          {"cancelled", N_("Đã hủy")}};
+                                          {"cancelled", N_("Đã hủy")},
+                                          {"stale", N_("Quá hạn trao")}};
 #define NSTATUSES (sizeof STATUSES / sizeof STATUSES[0])
 
 static bool parse_id(req *r, int64_t *id)
@@ -167,7 +171,9 @@ static const char *filter_qs(req *r, const letter_filter *f, bool with_status)
 /* The filters of the list and of "print all": ?loai=&dip=&trang_thai=&tu=&den=&q= */
 static letter_filter read_filter(req *r)
 {
-    letter_filter f = {.q = {.unit_id = r->user->unit_id}};
+    /* the letters this user may open one by one (account_can_access), no more */
+    letter_filter f = {.q = {.unit_id = r->user->unit_id, .unit_only = !account_role_sees_subtree(r->user->role),
+                             .now = req_now(r)}};
     const char *kind = req_query(r, "loai"), *occ = req_query(r, "dip");
     f.q.kind = letter_kind_index(kind) >= 0 ? kind : NULL;
     f.q.occasion = letter_occasion_find(occ) ? occ : NULL;
@@ -367,16 +373,19 @@ void page_letter_public_pdf(req *r)
 /* ---- a staff-written letter, and the details of a proposed one ------------------------------ */
 
 typedef struct {
-    const char *name, *label, *hint, *type;   /* type: "text", "email", "tel", "date", "datetime-local", "textarea" */
+    const char *name, *label, *hint, *type;   /* type: "text", "email", "tel", "date", "datetime-local", "textarea",
+                                                 "sex" (a choice of Ông or Bà) */
     const char *width;                        /* GOV.UK width class or "" */
 } field_def;
 
 static const field_def DETAIL_FIELDS[] = {
     {"recipient_name", N_("Họ tên người nhận"), N_("Bắt buộc. Ví dụ: Nguyễn Văn An"), "text", ""},
+    {"recipient_sex", N_("Người nhận là"), N_("Để thư viết đúng “Ông” hoặc “Bà”"), "sex", ""},
     {"recipient_address", N_("Địa chỉ"), "", "text", ""},
     {"recipient_phone", N_("Số điện thoại"), N_("Để gửi thư điện tử hoặc tin nhắn có đường dẫn tới thư"), "tel", "govuk-input--width-10"},
     {"recipient_email", N_("Thư điện tử"), "", "email", "govuk-input--width-20"},
     {"person", N_("Người được nhắc tới"), N_("Trẻ được khai sinh, người kết hôn, người đã mất (nếu có)"), "text", ""},
+    {"person_sex", N_("Người được nhắc tới là"), N_("Vợ hoặc chồng, người đã mất: để thư viết đúng “Ông” hoặc “Bà”"), "sex", ""},
     {"event_date", N_("Ngày của sự kiện"), N_("Ngày sinh, ngày kết hôn, ngày mất (nếu có)"), "date", "govuk-input--width-10"},
     {"detail", N_("Nội dung"), N_("Thư cảm ơn: việc đóng góp hoặc ý kiến được cảm ơn (bắt buộc). Chúc mừng dịp khác: dịp chúc mừng."), "textarea", ""},
     {"signer_name", N_("Người ký"), N_("Để trống: người đứng đầu đơn vị"), "text", ""},
@@ -396,6 +405,11 @@ static json_t *detail_fields(req *r, json_t *v, const err *e)
                               "hint", *f->hint ? T(r, f->hint) : "", "type", f->type, "width", f->width, "value",
                               json_get_str(v, f->name), "textarea", !strcmp(f->type, "textarea"), "field_error",
                               bad ? T(r, e->user) : "");
+        if (!strcmp(f->type, "sex")) {
+            static const char *const SEXES[][2] = {{"", N_("Chưa rõ")}, {"male", N_("Ông (nam)")}, {"female", N_("Bà (nữ)")}};
+            json_object_set_new(o, "sex", json_true());
+            json_object_set_new(o, "options", pair_options(r, SEXES, 3, json_get_str(v, f->name)));
+        }
         json_array_append_new(arr, o);
     }
     return arr;
@@ -416,6 +430,7 @@ static letter_input input_from_form(req *r)
         .recipient_name = form_or_empty(r, "recipient_name"), .recipient_address = form_or_empty(r, "recipient_address"),
         .recipient_phone = form_or_empty(r, "recipient_phone"), .recipient_email = form_or_empty(r, "recipient_email"),
         .person = form_or_empty(r, "person"), .event_date = form_or_empty(r, "event_date"),
+        .recipient_sex = req_form(r, "recipient_sex"), .person_sex = req_form(r, "person_sex"),
         .detail = form_or_empty(r, "detail"), .signer_name = form_or_empty(r, "signer_name"),
         .signer_title = form_or_empty(r, "signer_title"), .ceremony_at = form_or_empty(r, "ceremony_at"),
     };
@@ -469,6 +484,7 @@ static json_t *letter_words_view(req *r, int64_t id, json_t *l)
     db *d = req_db(r);
     const char *values[LETTER_NVARS];
     if (!letter_values(d, r->a, id, values)) return NULL;
+    letter_titles_fallback(values);
     json_t *frozen = json_object_get(l, "frozen");
     letter_words w;
     if (json_is_object(frozen)) {
@@ -603,7 +619,10 @@ static const char *source_label(db *d, arena *a, int64_t unit_id, const char *oc
     return same ? N_("Mẫu mặc định") : N_("Mẫu của đơn vị cấp trên");
 }
 
-void page_letter_templates(req *r)
+static bool words_letters(const req *r);
+static bool refuse_unless_leader(req *r);
+
+static void templates_page(req *r, int status, const err *e)
 {
     db *d = req_db(r);
     json_t *rows = json_array();
@@ -616,8 +635,48 @@ void page_letter_templates(req *r)
                                               "title", w.title, "url", arena_printf(r->a, "/thu/mau/%s", o->key)));
     }
     json_t *model = json_pack("{s:o, s:s}", "templates", rows, "unit_name", r->user->unit_name);
+    json_object_set_new(model, "can_edit", json_boolean(words_letters(r)));
+    json_object_set_new(model, "stale_days", json_integer(letter_stale_days(d, r->user->unit_id)));
+    if (req_query(r, "da_luu_han")) json_object_set_new(model, "saved_days", json_true());
+    if (e) {
+        json_object_set_new(model, "days_error", json_string(T(r, e->user)));
+        json_object_set_new(model, "days_typed", json_string(form_or_empty(r, "so_ngay")));
+    }
     json_object_set_new(model, "page", web_page_info(r, "Mẫu thư gửi người dân"));
-    web_render(r, 200, "letter/templates", model);
+    web_render(r, status, "letter/templates", model);
+}
+
+void page_letter_templates(req *r)
+{
+    templates_page(r, 200, NULL);
+}
+
+/* The unit's limit for handing over congratulations and condolences (leaders). */
+void page_letter_stale_days(req *r)
+{
+    if (refuse_unless_leader(r)) return;
+    err e = {0};
+    if (letter_set_stale_days(req_db(r), r->a, r->user->unit_id, req_form(r, "so_ngay"), r->user->id, req_now(r), &e)) {
+        if (r->want_json) web_json(r, e.status, error_json(r, &e));
+        else templates_page(r, e.status, &e);
+        return;
+    }
+    if (r->want_json) web_json(r, 200, json_pack("{s:i}", "days", letter_stale_days(req_db(r), r->user->unit_id)));
+    else web_redirect(r, "/thu/mau?da_luu_han=1");
+}
+
+/* The words a unit's letters say are signed by its leader: a leader (or the administrator)
+ * edits them; an officer may read them. */
+static bool words_letters(const req *r)
+{
+    return r->user && (!strcmp(r->user->role, "leader") || !strcmp(r->user->role, "admin"));
+}
+
+static bool refuse_unless_leader(req *r)
+{
+    if (words_letters(r)) return false;
+    web_error(r, 403, N_("Chỉ lãnh đạo đơn vị mới được sửa mẫu thư."));
+    return true;
 }
 
 static const letter_occasion *occasion_param(req *r)
@@ -645,6 +704,7 @@ static void editor_page(req *r, const letter_occasion *o, int status, const lett
     json_t *model = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "occasion", o->key, "occasion_label", o->label,
                               "kind_label", letter_kind_label(o->kind), "source_label", src, "own", own, "unit_name",
                               r->user->unit_name);
+    json_object_set_new(model, "can_edit", json_boolean(words_letters(r)));
     json_object_set_new(model, "t", json_pack("{s:s, s:s, s:s, s:s}", "title", w.title, "greeting", w.greeting, "body",
                                               w.body, "closing", w.closing));
     json_t *vars = json_array();
@@ -680,6 +740,7 @@ void page_letter_template_edit(req *r)
 
 void page_letter_template_save(req *r)
 {
+    if (refuse_unless_leader(r)) return;
     const letter_occasion *o = occasion_param(r);
     if (!o) return;
     letter_words in = words_from_form(r);
@@ -695,6 +756,7 @@ void page_letter_template_save(req *r)
 
 void page_letter_template_reset(req *r)
 {
+    if (refuse_unless_leader(r)) return;
     const letter_occasion *o = occasion_param(r);
     if (!o) return;
     err e = {0};
@@ -710,6 +772,7 @@ void page_letter_template_reset(req *r)
  * {ok, words, error, field}; with ?pdf=1 (or Accept: application/pdf) the printed page. */
 void page_letter_template_preview(req *r)
 {
+    if (refuse_unless_leader(r)) return;
     const letter_occasion *o = occasion_param(r);
     if (!o) return;
     db *d = req_db(r);
@@ -736,6 +799,7 @@ void page_letter_template_preview(req *r)
     letter_sample_values(d, r->a, r->user->unit_id, values);
     /* a refused template is still shown, its unknown placeholder as written, beside the message */
     letter_words w = letter_render_words(r->a, ok ? &clean : &in, values);
+    if (ok) ok = letter_words_check_length(&w, &e) == 0;
     json_t *words = json_pack("{s:s, s:s, s:s, s:s}", "title", w.title, "greeting", w.greeting, "body", w.body,
                               "closing", w.closing);
     web_json(r, 200, json_pack("{s:b, s:o, s:s, s:s}", "ok", ok, "words", words, "error", ok ? "" : T(r, e.user),
@@ -785,6 +849,8 @@ void page_letter_stats(req *r)
         json_object_set_new(k, "kind_label", json_string(T(r, json_get_str(k, "label"))));
         for (int m = 0; m < 12; m++) month_totals[m] += json_integer_value(json_array_get(json_object_get(k, "months"), (size_t)m));
     }
+    json_array_foreach(json_object_get(c, "stale"), i, k)
+        json_object_set_new(k, "kind_label", json_string(T(r, json_get_str(k, "label"))));
     json_t *totals = json_array(), *months = json_array();
     for (int m = 0; m < 12; m++) {
         json_array_append_new(totals, json_integer(month_totals[m]));

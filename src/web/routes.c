@@ -89,6 +89,7 @@ const route routes[] = {
     {"GET", "/api/v1/letters/stats", page_letter_stats, ACCESS_STAFF, NULL},
     {"GET", "/thu/x/{token}.pdf", page_letter_public_pdf, ACCESS_PUBLIC, NULL},
     {"GET", "/thu/mau", page_letter_templates, ACCESS_EDIT_CATALOG, NULL},
+    {"POST", "/thu/han-trao", page_letter_stale_days, ACCESS_EDIT_CATALOG, NULL},
     {"GET", "/thu/mau/{occasion}", page_letter_template_edit, ACCESS_EDIT_CATALOG, NULL},
     {"POST", "/thu/mau/{occasion}", page_letter_template_save, ACCESS_EDIT_CATALOG, NULL},
     {"POST", "/thu/mau/{occasion}/xem-truoc", page_letter_template_preview, ACCESS_EDIT_CATALOG, NULL},

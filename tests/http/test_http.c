@@ -2060,8 +2060,8 @@ static void letters_written_by_staff(void **state)
     assert_int_equal(sql_int("SELECT COUNT(*) FROM letters"), before);
 
     /* the letter itself */
-    snprintf(body, sizeof body, "&occasion=contribution&recipient_name=%s&recipient_email=bao.tv%%40example.vn&detail=%s",
-             enc("Trịnh Văn Bảo"), enc("Hiến 40 m² đất mở rộng ngõ 7"));
+    snprintf(body, sizeof body, "&occasion=contribution&recipient_name=%s&recipient_sex=male"
+             "&recipient_email=bao.tv%%40example.vn&detail=%s", enc("Trịnh Văn Bảo"), enc("Hiến 40 m² đất mở rộng ngõ 7"));
     assert_int_equal(post_letter(&lead, body, &r), 201);
     json_t *j = json_loads(r.body, 0, NULL);
     int64_t id = json_integer_value(json_object_get(j, "id"));

@@ -91,7 +91,7 @@ static int64_t intake(world *w, int64_t proc, bool no_letters, int64_t t)
     dossier_intake in = {.unit_id = w->unit, .procedure_id = proc, .applicant_name = "Nguyễn Thị Hồng Nhung",
                          .applicant_phone = "0912345678", .applicant_address = "Tổ 5, phường Phan Đình Phùng",
                          .applicant_email = "nhung@example.vn", .channel = "desk", .return_method = "desk",
-                         .no_letters = no_letters, .received_at = t};
+                         .no_letters = no_letters, .received_at = t, .applicant_sex = "female"};
     dossier_created out;
     err e = {0};
     if (dossier_create(w->d, w->a, &in, w->desk, &out, &e)) fail_msg("intake: %s / %s", e.user, e.log);
@@ -301,6 +301,7 @@ static void staff_letters_are_checked_and_nothing_half_saved(void **state)
 static int64_t thanks(world *w, int64_t unit, const char *name, const char *email, int64_t t)
 {
     letter_input in = {.unit_id = unit, .occasion = "feedback", .recipient_name = name, .recipient_email = email,
+                       .recipient_sex = strstr(name, " Văn ") ? "male" : "female",
                        .detail = "góp ý lắp đèn chiếu sáng ngõ 12"};
     int64_t id = 0;
     err e = {0};
@@ -452,25 +453,31 @@ static void lists_filter_and_fold(void **state)
     int64_t id = intake(w, w->birth, false, at(2026, 3, 2, 8, 0));
     assert_int_equal(finish(w, id, at(2026, 3, 2, 10, 0)), 0);
     int64_t total = 0;
-    letter_query q = {.unit_id = w->unit, .q = "dang thi ngoc anh"};
+    letter_query q = {.unit_id = w->unit, .q = "dang thi ngoc anh", .now = now};
     json_t *items = letter_list(w->d, w->a, &q, &total);
     assert_int_equal(total, 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "recipient_name")), "Đặng Thị Ngọc Ánh");
     json_decref(items);
-    q = (letter_query){.unit_id = w->unit, .kind = "congratulation"};
+    q = (letter_query){.unit_id = w->unit, .kind = "congratulation", .now = now};
     json_decref(letter_list(w->d, w->a, &q, &total));
     assert_int_equal(total, 1);
-    q = (letter_query){.unit_id = w->unit, .status = "ceremony"};
+    q = (letter_query){.unit_id = w->unit, .status = "ceremony", .now = now};
     json_decref(letter_list(w->d, w->a, &q, &total));
     assert_int_equal(total, 1);
     /* the province sees both communes; a commune only itself */
-    q = (letter_query){.unit_id = w->province, .q = "Đặng"};
+    q = (letter_query){.unit_id = w->province, .q = "Đặng", .now = now};
     json_decref(letter_list(w->d, w->a, &q, &total));
     assert_int_equal(total, 2);
     int64_t ids[8];
-    q = (letter_query){.unit_id = w->unit};
+    q = (letter_query){.unit_id = w->unit, .now = now};
     assert_int_equal(letter_list_ids(w->d, w->a, &q, ids, 8), 2);
-    (void)now;
+    /* months later the congratulation is stale: out of the lists unless asked for */
+    q = (letter_query){.unit_id = w->unit, .kind = "congratulation", .now = at(2026, 4, 20, 10, 0)};
+    json_decref(letter_list(w->d, w->a, &q, &total));
+    assert_int_equal(total, 0);
+    q.status = "stale";
+    json_decref(letter_list(w->d, w->a, &q, &total));
+    assert_int_equal(total, 1);
 }
 
 int main(void)

@@ -233,7 +233,16 @@ static void test_defaults_valid(void **state)
     for (size_t k = 0; k < sizeof need / sizeof need[0]; k++) assert_non_null(strstr(late->body, need[k]));
     assert_non_null(strstr(letter_default_words("marriage")->body, "\n\n# Trăm năm hạnh phúc\n\n"));
     assert_non_null(strstr(letter_default_words("birth")->body, "{{person}}"));
-    assert_string_equal(letter_default_words("death")->greeting, "Kính gửi: Gia đình ông/bà {{recipient}}");
+    assert_string_equal(letter_default_words("death")->greeting, "Kính gửi: Gia đình {{recipient_title}} {{recipient}}");
+    assert_non_null(strstr(letter_default_words("death")->body, "Cầu mong {{person_title}} {{person}} được yên nghỉ"));
+    assert_string_equal(letter_default_words("marriage")->greeting,
+                        "Kính gửi: {{recipient_title}} {{recipient}} và {{person_title}} {{person}}");
+    for (size_t i = 0; i < letter_noccasions; i++) {   /* no form-like "Ông/Bà" left in the words */
+        const letter_words *w = letter_default_words(letter_occasions[i].key);
+        assert_null(strstr(w->greeting, "/"));
+        assert_null(strstr(w->body, "Ông/Bà"));
+        assert_null(strstr(w->body, "ông/bà"));
+    }
     assert_non_null(strstr(letter_default_words("death")->body, "{{event_date}}"));
     assert_non_null(strstr(letter_default_words("contribution")->body, "{{detail}}"));
     assert_non_null(strstr(letter_default_words("feedback")->body, "{{detail}}"));
@@ -243,7 +252,7 @@ static void test_defaults_valid(void **state)
 static void test_var_names(void **state)
 {
     (void)state;
-    const char *want[LETTER_NVARS] = {"recipient", "address", "person", "event_date", "detail",
+    const char *want[LETTER_NVARS] = {"recipient", "recipient_title", "address", "person", "person_title", "event_date", "detail",
                                       "code", "procedure", "received", "due", "new_due",
                                       "unit", "place", "signer", "signer_title", "date"};
     for (int i = 0; i < LETTER_NVARS; i++) {
@@ -499,7 +508,7 @@ static void test_preview_every_default(void **state)
         }
         if (!strcmp(key, "marriage")) assert_has(t, "Trăm năm hạnh phúc");
         if (!strcmp(key, "birth") || !strcmp(key, "marriage") || !strcmp(key, "death")) assert_has(t, "Trần Gia Bảo");
-        if (!strcmp(key, "death")) assert_has(t, "Kính gửi: Gia đình ông/bà Nguyễn Thị Hồng Nhung");
+        if (!strcmp(key, "death")) assert_has(t, "Kính gửi: Gia đình Bà Nguyễn Thị Hồng Nhung");
         free(t);
     }
 }
@@ -571,7 +580,9 @@ static void test_batch(void **state)
     b.person = "Hoàng Minh Khôi";
     b.event_date = "2026-03-05";
     letter_input d = input(fx->commune, "death", "Đỗ Văn Quý");
+    d.recipient_sex = "male";
     d.person = "Đỗ Văn Lộc";
+    d.person_sex = "male";
     d.event_date = "02/01/2026";
     letter_input c = input(fx->commune, "contribution", "Bùi Thị Thu Hà");
     c.detail = "hiến 120 m² đất để mở rộng đường liên tổ dân phố";
@@ -598,8 +609,9 @@ static void test_batch(void **state)
     free(t);
     t = pdf_text(path, 2, 2, true);
     assert_has(t, "THƯ CHIA BUỒN");
-    assert_has(t, "Kính gửi: Gia đình ông/bà Đỗ Văn Quý");
-    assert_has(t, "ông/bà Đỗ Văn Lộc đã từ trần vào ngày 02 tháng 01 năm 2026.");
+    assert_has(t, "Kính gửi: Gia đình Ông Đỗ Văn Quý");
+    assert_has(t, "tin buồn: Ông Đỗ Văn Lộc đã từ trần vào ngày 02 tháng 01 năm 2026.");
+    assert_lacks(t, "Ông/Bà Đỗ");
     assert_has(t, "Thành kính chia buồn!");
     free(t);
     t = pdf_text(path, 3, 3, true);
@@ -628,7 +640,8 @@ static void test_batch_numbering(void **state)
     for (int p = 0; p < 5; p++) {
         if (p) g_string_append(body, "\n\n");
         for (int s = 0; s < 9; s++)
-            g_string_append_printf(body, "Đoạn %d câu %d: {{unit}} cảm ơn Ông/Bà đã chung tay xây dựng quê hương. ", p + 1, s + 1);
+            g_string_append_printf(body, "Đoạn %d câu %d: %s cảm ơn Ông/Bà đã chung tay xây dựng quê hương. ", p + 1, s + 1,
+                                   s ? "Ủy ban" : "{{unit}}");   /* at most 40 placeholders */
     }
     letter_words w = {"THƯ CẢM ƠN", "Kính gửi: Ông/Bà {{recipient}}", body->str, "Trân trọng cảm ơn!"};
     err e = {0};
@@ -658,6 +671,7 @@ static void test_delivered_prints_frozen_words(void **state)
 {
     fixture *fx = *state;
     letter_input in = input(fx->commune, "birth", "Lý Thị Bích Ngọc");
+    in.recipient_sex = "female";
     in.person = "Lý Gia Huy";
     in.event_date = "2026-03-01";
     int64_t id = make_letter(fx, &in);
