@@ -303,6 +303,18 @@ static void dossier_page_one_primary_action(void **state)
     for (const char *p = actions; (p = strstr(p, "class=\"govuk-button\"")) && p < folded; p++) primary++;
     assert_int_equal(primary, 1);
     response_free(&r);
+    /* in progress, the result is the action out in the open; the hand-over folds */
+    char form[96];
+    snprintf(form, sizeof form, "&to_user_id=%lld", (long long)sql_int("SELECT id FROM users WHERE username = 'chuyenvien1'"));
+    assert_int_equal(act(&desk, in.id, "chuyen", form, NULL), 200);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    actions = strstr(r.body, "tt-actions");
+    folded = strstr(actions, "<details");
+    assert_non_null(folded);
+    const char *finish = strstr(actions, "/hoan-thanh\""), *handover2 = strstr(actions, "/chuyen\"");
+    assert_true(finish && finish < folded);
+    assert_true(handover2 > folded);
+    response_free(&r);
 }
 
 /* ---- 13: the hand-over list ----------------------------------------------------------------- */
