@@ -83,6 +83,7 @@ static char **fold_all(arena *a, const char *const *list, size_t n)
 
 typedef struct {
     char name[96];
+    char key[96];      /* the name folded, as dossier_create stores it for search */
     char email[96];
     bool female;
     int birth_year;
@@ -96,6 +97,8 @@ static void make_applicant(rng *r, const folded_names *fn, applicant *p)
     size_t g = (size_t)between(r, 0, (int)(p->female ? COUNT(GIVEN_F) : COUNT(GIVEN_M)) - 1);
     snprintf(p->name, sizeof p->name, "%s %s %s", SURNAMES[s], p->female ? MIDDLE_F[m] : MIDDLE_M[m],
              p->female ? GIVEN_F[g] : GIVEN_M[g]);
+    snprintf(p->key, sizeof p->key, "%s %s %s", fn->sur[s], p->female ? fn->mid_f[m] : fn->mid_m[m],
+             p->female ? fn->giv_f[g] : fn->giv_m[g]);
     snprintf(p->email, sizeof p->email, "%s%s%s%02d@gmail.com", p->female ? fn->giv_f[g] : fn->giv_m[g], fn->sur[s],
              p->female ? fn->mid_f[m] : fn->mid_m[m], between(r, 0, 99));
     p->birth_year = between(r, 1950, 2006);
@@ -681,11 +684,11 @@ static void apply(life *l, const dunit *u, int64_t t0, int64_t due0, int64_t now
 /* The rows as dossier_create and the actions write them; prepared once per run (gen_start). */
 static const char INSERT_DOSSIER[] =
     "INSERT INTO dossiers (id, code, secret, unit_id, resolving_unit_id, procedure_id, procedure_name, days, fee, "
-    "applicant_name, applicant_phone, applicant_id_number, applicant_address, applicant_email, channel, "
-    "return_method, papers, sets, status, received_at, due_at, original_due_at, done_at, returned_at, paused_at, "
+    "applicant_name, applicant_key, applicant_phone, applicant_id_number, applicant_address, applicant_email, "
+    "channel, return_method, papers, sets, status, received_at, due_at, original_due_at, done_at, returned_at, paused_at, "
     "supplement_count, apology_count, officer_id, assignee_id, book_volume, book_seq, fee_paid, visits, "
     "postal_tracking, outcome_note, created_at, updated_at, letters_ok, applicant_sex) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char INSERT_STEP[] =
     "INSERT INTO dossier_steps (dossier_id, seq, kind, at, from_user_id, to_user_id, from_name, to_name, due_at, "
     "done_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -767,6 +770,7 @@ static int write_dossier(gen *g, const dunit *u, const dproc *p, const char *cod
     db_bind_int(s, i++, p->days);
     db_bind_int(s, i++, p->fee);
     db_bind_text(s, i++, ap.name);
+    db_bind_text(s, i++, ap.key);
     db_bind_text(s, i++, phone);
     db_bind_text(s, i++, idn);
     db_bind_text(s, i++, address);

@@ -127,8 +127,15 @@ static bool load_procedure(db *d, arena *a, int64_t id, int64_t unit_id, proc_ro
     return found && offered;
 }
 
+/* How a paper was handed in, as the slip's "Loại bản" column prints it. */
+static const char *paper_kind_label(const char *const *kinds, size_t i, size_t n)
+{
+    const char *k = kinds && i < n ? kinds[i] : NULL;
+    return !k ? "" : !strcmp(k, "original") ? "Bản chính" : !strcmp(k, "copy") ? "Bản sao" : "";
+}
+
 /* The checked papers as the JSON stored with the dossier: [{"name","kind","count"}]. */
-static json_t *papers_json(arena *a, const char *lines, const bool *checked, size_t nchecked)
+static json_t *papers_json(arena *a, const char *lines, const bool *checked, size_t nchecked, const char *const *kinds)
 {
     json_t *arr = json_array();
     char *copy = arena_strdup(a, lines ? lines : ""), *save = NULL;
@@ -139,7 +146,8 @@ static json_t *papers_json(arena *a, const char *lines, const bool *checked, siz
         while (*t == '-' || *t == ' ' || *t == '\t') t++;
         if (!*t) { i--; continue; }
         if (checked && (i >= nchecked || !checked[i])) continue;
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:i}", "name", t, "kind", "", "count", 1));
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:i}", "name", t, "kind", paper_kind_label(kinds, i, nchecked),
+                                             "count", 1));
     }
     return arr;
 }
@@ -154,54 +162,68 @@ bool dossier_sex_ok(const char *sex)
     return !sex || !*sex || !strcmp(sex, "male") || !strcmp(sex, "female");
 }
 
-/* Checks the applicant's fields, normalising phone and ID; fills e with the first fault. */
-static int check_intake(arena *a, const dossier_intake *in, const char **phone, const char **idn, const char **email,
-                        err *e)
+/* The next slot for a fault: errs[*n] while there is room, else a scratch one. */
+static err *fault(err *errs, int *n, int max, err *scratch)
 {
+    err *f = *n < max ? &errs[*n] : scratch;
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+static void fault_set(err *f, int *n, const char *msgid, const char *field)
+{
+    err_set(f, 400, msgid, "%s", field);
+    err_field(f, field);
+    (*n)++;
+}
+
+/* Checks the applicant's fields, normalising phone and ID; every fault goes into errs (at
+ * most max); returns how many. */
+static int check_intake(arena *a, const dossier_intake *in, const char **phone, const char **idn, const char **email,
+                        err *errs, int max)
+{
+    int n = 0;
+    err scratch;
     *phone = *idn = *email = "";
-    if (text_is_blank(in->applicant_name) || text_char_count(in->applicant_name) > 200) {
-        err_set(e, 400, N_("Nhập họ và tên người nộp hồ sơ (tối đa 200 ký tự)."), "name");
-        err_field(e, "applicant_name");
-        return -1;
+    if (text_is_blank(in->applicant_name) || text_char_count(in->applicant_name) > 200)
+        fault_set(fault(errs, &n, max, &scratch), &n, N_("Nhập họ và tên người nộp hồ sơ (tối đa 200 ký tự)."),
+                  "applicant_name");
+    const char *v;
+    if (!text_is_blank(in->applicant_phone)) {
+        if ((v = dossier_check_phone(a, in->applicant_phone, "applicant_phone", fault(errs, &n, max, &scratch)))) *phone = v;
+        else n++;
     }
-    if (!text_is_blank(in->applicant_phone) && !(*phone = dossier_check_phone(a, in->applicant_phone, "applicant_phone", e)))
-        return -1;
-    if (!text_is_blank(in->applicant_id_number) &&
-        !(*idn = dossier_check_citizen_id(a, in->applicant_id_number, "applicant_id_number", e)))
-        return -1;
-    if (!text_is_blank(in->applicant_email) && !(*email = dossier_check_email(a, in->applicant_email, "applicant_email", e)))
-        return -1;
-    if (text_is_blank(in->applicant_phone) && text_is_blank(in->applicant_email) && text_is_blank(in->applicant_address)) {
-        err_set(e, 400, N_("Cần ít nhất một cách liên hệ với người nộp: số điện thoại, thư điện tử hoặc địa chỉ."), "contact");
-        err_field(e, "applicant_phone");
-        return -1;
+    if (!text_is_blank(in->applicant_id_number)) {
+        if ((v = dossier_check_citizen_id(a, in->applicant_id_number, "applicant_id_number", fault(errs, &n, max, &scratch))))
+            *idn = v;
+        else n++;
     }
-    if (!dossier_sex_ok(in->applicant_sex)) {
-        err_set(e, 400, N_("Chọn giới tính của người nộp: Nam hoặc Nữ (như trên thẻ căn cước)."), "sex");
-        err_field(e, "applicant_sex");
-        return -1;
+    if (!text_is_blank(in->applicant_email)) {
+        if ((v = dossier_check_email(a, in->applicant_email, "applicant_email", fault(errs, &n, max, &scratch)))) *email = v;
+        else n++;
     }
-    if (in->applicant_address && text_char_count(in->applicant_address) > 300) {
-        err_set(e, 400, N_("Địa chỉ quá dài (tối đa 300 ký tự)."), "address");
-        err_field(e, "applicant_address");
-        return -1;
-    }
-    if (!in->channel || !valid_key(CHANNELS, sizeof CHANNELS / sizeof CHANNELS[0], in->channel)) {
-        err_set(e, 400, N_("Chọn hình thức nộp hồ sơ."), "channel");
-        err_field(e, "channel");
-        return -1;
-    }
-    if (in->return_method && *in->return_method && !valid_key(RETURNS, sizeof RETURNS / sizeof RETURNS[0], in->return_method)) {
-        err_set(e, 400, N_("Chọn nơi nhận kết quả."), "return");
-        err_field(e, "return_method");
-        return -1;
-    }
-    if (in->sets < 0 || in->sets > 100) {
-        err_set(e, 400, N_("Số lượng hồ sơ phải từ 1 đến 100 bộ."), "sets");
-        err_field(e, "sets");
-        return -1;
-    }
-    return 0;
+    if (!dossier_sex_ok(in->applicant_sex))
+        fault_set(fault(errs, &n, max, &scratch), &n, N_("Chọn giới tính của người nộp: Nam hoặc Nữ (như trên thẻ căn cước)."),
+                  "applicant_sex");
+    if (text_is_blank(in->applicant_phone) && text_is_blank(in->applicant_email) && text_is_blank(in->applicant_address))
+        fault_set(fault(errs, &n, max, &scratch), &n,
+                  N_("Cần ít nhất một cách liên hệ với người nộp: số điện thoại, thư điện tử hoặc địa chỉ."), "applicant_phone");
+    if (in->applicant_address && text_char_count(in->applicant_address) > 300)
+        fault_set(fault(errs, &n, max, &scratch), &n, N_("Địa chỉ quá dài (tối đa 300 ký tự)."), "applicant_address");
+    if (!in->channel || !valid_key(CHANNELS, sizeof CHANNELS / sizeof CHANNELS[0], in->channel))
+        fault_set(fault(errs, &n, max, &scratch), &n, N_("Chọn hình thức nộp hồ sơ."), "channel");
+    if (in->return_method && *in->return_method && !valid_key(RETURNS, sizeof RETURNS / sizeof RETURNS[0], in->return_method))
+        fault_set(fault(errs, &n, max, &scratch), &n, N_("Chọn nơi nhận kết quả."), "return_method");
+    if (in->sets < 0 || in->sets > 100)
+        fault_set(fault(errs, &n, max, &scratch), &n, N_("Số lượng hồ sơ phải từ 1 đến 100 bộ."), "sets");
+    return n;
+}
+
+int dossier_intake_faults(arena *a, const dossier_intake *in, err *errs, int max)
+{
+    const char *phone, *idn, *email;
+    int n = check_intake(a, in, &phone, &idn, &email, errs, max);
+    return n < max ? n : max;
 }
 
 static int add_step(db *d, int64_t dossier_id, const char *kind, int64_t at, int64_t from_user, int64_t to_user,
@@ -301,7 +323,7 @@ static int64_t lookup_booking(db *d, const char *code, int64_t unit_id, err *e)
 int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, dossier_created *out, err *e)
 {
     const char *phone, *idn, *email;
-    if (check_intake(a, in, &phone, &idn, &email, e)) return -1;
+    if (check_intake(a, in, &phone, &idn, &email, e, 1)) return -1;
     proc_row p;
     if (!load_procedure(d, a, in->procedure_id, in->unit_id, &p)) {
         err_set(e, 400, N_("Chọn một thủ tục có trong danh mục của đơn vị."), "procedure %lld", (long long)in->procedure_id);
@@ -318,7 +340,7 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     if (!cal) return -1;
     cal_unit cu = holiday_unit(d, in->unit_id);
     int64_t due = calendar_due_at(cal, &cu, in->received_at, (int)p.days);
-    json_t *papers = papers_json(a, p.papers, in->papers_checked, in->npapers_checked);
+    json_t *papers = papers_json(a, p.papers, in->papers_checked, in->npapers_checked, in->papers_kind);
     char *papers_text = json_dumps(papers, JSON_COMPACT);
     json_decref(papers);
 
@@ -632,7 +654,7 @@ static int64_t add_notice(db *d, arena *a, const dossier_row *row, const char *k
 int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
 {
     if (blank_reason(act->reason, e, N_("Ghi rõ lý do và nội dung cần bổ sung, hoàn thiện."))) return -1;
-    json_t *papers = papers_json(a, act->papers, NULL, 0);
+    json_t *papers = papers_json(a, act->papers, NULL, 0, NULL);
     if (!json_array_size(papers)) {
         json_decref(papers);
         err_set(e, 400, N_("Liệt kê các giấy tờ cần bổ sung, mỗi dòng một giấy tờ."), "papers");

@@ -38,6 +38,8 @@ typedef struct {
     const char *return_method;    /* desk, post, online */
     const bool *papers_checked;   /* one per line of the procedure's papers; NULL = all */
     size_t npapers_checked;
+    const char *const *papers_kind; /* one per line: "original" (bản chính), "copy" (bản sao) or
+                                       NULL; NULL = none recorded */
     int sets;                     /* 0 = 1 */
     const char *booking_code;     /* a citizen's booking that turns into this dossier, or NULL */
     bool no_letters;              /* the applicant declines congratulation / condolence letters */
@@ -57,6 +59,9 @@ typedef struct {
  * queues the receipt notification. Field errors name the form field (e->field). */
 int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, dossier_created *out,
                    err *e);
+/* Every fault of the applicant's fields at once (the intake form lists them all), at most
+ * max into errs; returns how many. dossier_create still checks and reports the first. */
+int dossier_intake_faults(arena *a, const dossier_intake *in, err *errs, int max);
 
 /* The actions; each checks the state machine and refuses an illegal move with a message. */
 typedef struct {
@@ -139,6 +144,10 @@ bool dossier_notice_get(db *d, arena *a, int64_t notice_id, dossier_notice_brief
 json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now);      /* staff view; NULL if unknown */
 int64_t dossier_unit_of(db *d, int64_t id);                        /* receiving unit; -1 unknown */
 int64_t dossier_resolving_unit_of(db *d, int64_t id);
+/* Who may receive the dossier from actor_id: active officers, specialists and leaders of the
+ * receiving or resolving unit, never the giver; specialists first. One is "selected": the
+ * one who most often received this procedure's dossiers at this unit over the last year. */
+json_t *dossier_handover_candidates(db *d, arena *a, int64_t id, int64_t actor_id, int64_t now);
 /* The citizen's view: status and timeline, no personal data. NULL when the code is unknown
  * or the secret wrong (the two are not told apart). */
 json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int64_t now);
@@ -149,9 +158,21 @@ typedef struct {
     const char *status;           /* NULL: any; "open": received/in_progress/supplement */
     const char *q;                /* code, name or phone (folded) */
     bool late_board;              /* open dossiers late or due within two working days */
+    int64_t desk_unit_id;         /* with assignee_id, a desk officer's inbox: also the desk's own
+                                     dossiers of this unit (not handed over, results to return) */
+    const char *due;              /* NULL; "late": open and past due; "today": open, due later today */
     int limit, offset;
 } dossier_query;
 json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64_t *total);
+
+/* The dashboard's numbers, each the total of the list it links to. mine: the inbox (for a
+ * desk officer with the desk's dossiers); due_today, late: open dossiers of the unit, or the
+ * user's own when unit_wide is false; to_return: results waiting at the unit's desk. */
+typedef struct {
+    int64_t mine, due_today, late, to_return;
+} dossier_counts_t;
+void dossier_counts(db *d, arena *a, int64_t unit_id, int64_t user_id, bool desk_officer, bool unit_wide, int64_t now,
+                    dossier_counts_t *out);
 
 /* The official forms for one dossier. kind: "slip", "supplement", "refusal", "apology",
  * "control". notice_id picks an earlier supplement request, refusal or apology (0: the

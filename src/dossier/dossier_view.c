@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../account/account.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
 #include "../holiday/holiday.h"
@@ -228,6 +229,19 @@ static char *like_pattern(arena *a, const char *folded)
     return (char *)buf_cstr(&b);
 }
 
+/* The digits of a query typed as a number ("0912 345 678", "019.190"); NULL when it has
+ * anything but digits, spaces, dots and hyphens. */
+static const char *search_digits(arena *a, const char *s)
+{
+    char *out = arena_alloc(a, strlen(s) + 1), *o = out;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') *o++ = *s;
+        else if (*s != ' ' && *s != '.' && *s != '-') return NULL;
+    }
+    *o = 0;
+    return out;
+}
+
 json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64_t *total)
 {
     /* Only the filters in use go into the SQL (fixed fragments, never input), so SQLite can
@@ -236,8 +250,16 @@ json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64
     buf_init(&w, a);
     buf_puts(&w, "WHERE 1 = 1");
     if (q->unit_id) buf_puts(&w, " AND (d.unit_id = ?1 OR d.resolving_unit_id = ?1)");
-    if (q->assignee_id) buf_puts(&w, " AND d.assignee_id = ?2");
     const char *st = q->status && *q->status ? q->status : NULL;
+    if (q->assignee_id && q->desk_unit_id) {
+        /* what waits on a desk officer: his own, and the desk's (not yet handed over, or back
+         * from a supplement; results to hand to the citizen) */
+        buf_puts(&w, " AND ((d.assignee_id = ?2 AND d.status IN ('received', 'in_progress', 'supplement')) OR "
+                     "(d.assignee_id IS NULL AND d.unit_id = ?12 AND d.status IN ('received', 'in_progress', 'done')))");
+        st = NULL;
+    } else if (q->assignee_id) {
+        buf_puts(&w, " AND d.assignee_id = ?2");
+    }
     if (st && !strcmp(st, "open")) buf_puts(&w, " AND d.status IN ('received', 'in_progress', 'supplement')");
     else if (st) buf_puts(&w, " AND d.status = ?3");
     int64_t horizon = now;
@@ -248,14 +270,30 @@ json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64
         horizon = cal ? calendar_due_at(cal, &cu, now, 1) : now + 4 * 86400;
         buf_puts(&w, " AND d.status IN ('received', 'in_progress') AND d.due_at <= ?4");
     }
+    bool due_late = q->due && !strcmp(q->due, "late"), due_today = q->due && !strcmp(q->due, "today");
+    int64_t tomorrow = cal_instant(cal_local_day(now) + 1, 0);
+    if (due_late) buf_puts(&w, " AND d.status IN ('received', 'in_progress') AND d.due_at < ?13");
+    if (due_today) buf_puts(&w, " AND d.status IN ('received', 'in_progress') AND d.due_at >= ?13 AND d.due_at < ?14");
     const char *qq = q->q && *q->q ? text_trim(a, q->q) : "";
     char phone[16] = "";
-    char *code = NULL, *like = NULL;
+    char *code = NULL, *like = NULL, *code_like = NULL, *digits_like = NULL;
     if (*qq) {
         code = g_ascii_strup(qq, -1);
         like = like_pattern(a, text_fold(a, qq));
         text_phone_vn(qq, phone);
-        buf_puts(&w, " AND (d.code = ?5 OR d.applicant_phone = ?6 OR d.applicant_key LIKE ?7 ESCAPE '\\')");
+        buf_puts(&w, " AND (d.code = ?5 OR d.applicant_phone = ?6 OR d.applicant_key LIKE ?7 ESCAPE '\\'");
+        /* a part of a code ("261203-0007") or of a phone or ID number ("345 678"): four
+         * characters at least, so "84" is not a search of every number */
+        if (strlen(qq) >= 4) {
+            code_like = like_pattern(a, code);
+            buf_puts(&w, " OR d.code LIKE ?10 ESCAPE '\\'");
+        }
+        const char *digits = search_digits(a, qq);
+        if (digits && strlen(digits) >= 4) {
+            digits_like = like_pattern(a, digits);
+            buf_puts(&w, " OR d.applicant_phone LIKE ?11 OR d.applicant_id_number LIKE ?11");
+        }
+        buf_puts(&w, ")");
     }
     const char *order = q->late_board || q->assignee_id ? "d.due_at, d.id" : "d.received_at DESC, d.id DESC";
     db_stmt *s = db_prepare(d, arena_printf(a, "SELECT " DOSSIER_COLUMNS DOSSIER_FROM "%s ORDER BY %s LIMIT ?8 OFFSET ?9",
@@ -269,10 +307,15 @@ json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64
         if (q->assignee_id) db_bind_int(t, 2, q->assignee_id);
         if (st && strcmp(st, "open")) db_bind_text(t, 3, st);
         if (q->late_board) db_bind_int(t, 4, horizon);
+        if (q->assignee_id && q->desk_unit_id) db_bind_int(t, 12, q->desk_unit_id);
+        if (due_late || due_today) db_bind_int(t, 13, now);
+        if (due_today) db_bind_int(t, 14, tomorrow);
         if (*qq) {
             db_bind_text(t, 5, code);
             db_bind_text(t, 6, *phone ? phone : "-");
             db_bind_text(t, 7, like);
+            if (code_like) db_bind_text(t, 10, code_like);
+            if (digits_like) db_bind_text(t, 11, digits_like);
         }
         if (k == 0) {
             db_bind_int(t, 8, q->limit > 0 ? q->limit : 50);
@@ -288,6 +331,28 @@ json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64
         db_done(c);
     }
     return arr;
+}
+
+static int64_t count_of(db *d, arena *a, dossier_query q, int64_t now)
+{
+    int64_t total = 0;
+    q.limit = 1;
+    json_decref(dossier_list(d, a, &q, now, &total));
+    return total;
+}
+
+void dossier_counts(db *d, arena *a, int64_t unit_id, int64_t user_id, bool desk_officer, bool unit_wide, int64_t now,
+                    dossier_counts_t *out)
+{
+    /* the same queries as the pages the counters link to, so a number and its list agree */
+    dossier_query inbox = {.assignee_id = user_id, .status = "open", .desk_unit_id = desk_officer ? unit_id : 0};
+    out->mine = count_of(d, a, inbox, now);
+    dossier_query scope = unit_wide ? (dossier_query){.unit_id = unit_id} : (dossier_query){.assignee_id = user_id};
+    scope.due = "late";
+    out->late = count_of(d, a, scope, now);
+    scope.due = "today";
+    out->due_today = count_of(d, a, scope, now);
+    out->to_return = count_of(d, a, (dossier_query){.unit_id = unit_id, .status = "done"}, now);
 }
 
 /* ---- the official forms ------------------------------------------------------------------ */
@@ -541,4 +606,57 @@ bool dossier_notice_get(db *d, arena *a, int64_t notice_id, dossier_notice_brief
                                       .reason = arena_strdup(a, db_col_text(s, 6))};
     db_done(s);
     return found;
+}
+
+/* ---- the hand-over list ----------------------------------------------------------------- */
+
+json_t *dossier_handover_candidates(db *d, arena *a, int64_t id, int64_t actor_id, int64_t now)
+{
+    db_stmt *s = db_prepare(d, "SELECT unit_id, resolving_unit_id, procedure_id FROM dossiers WHERE id = ?");
+    db_bind_int(s, 1, id);
+    int64_t unit = -1, resolving = -1, proc = -1;
+    if (db_step(s) == DB_ROW) {
+        unit = db_col_int(s, 0);
+        resolving = db_col_int(s, 1);
+        proc = db_col_int(s, 2);
+    }
+    db_done(s);
+    json_t *arr = json_array();
+    if (unit < 0) return arr;
+    /* who received this procedure's dossiers here over the last year, and how often (the
+     * year bounds the work: the received index, not every step ever written) */
+    json_t *usual = json_object();
+    s = db_prepare(d, "SELECT st.to_user_id, COUNT(*) FROM dossiers x JOIN dossier_steps st ON st.dossier_id = x.id "
+                      "WHERE x.unit_id = ? AND x.received_at >= ? AND x.procedure_id = ? AND st.kind = 'handover' "
+                      "AND st.to_user_id IS NOT NULL GROUP BY st.to_user_id");
+    db_bind_int(s, 1, unit);
+    db_bind_int(s, 2, now - 366 * 86400);
+    db_bind_int(s, 3, proc);
+    while (db_step(s) == DB_ROW)
+        json_object_set_new(usual, arena_printf(a, "%lld", (long long)db_col_int(s, 0)), json_integer(db_col_int(s, 1)));
+    db_done(s);
+    /* only those dossier_handover accepts: active desk staff of either unit, not the giver */
+    s = db_prepare(d, "SELECT id, full_name, role FROM users WHERE active = 1 AND role IN ('officer', 'specialist', "
+                      "'leader') AND unit_id IN (?, ?) AND id <> ? ORDER BY CASE role WHEN 'specialist' THEN 0 "
+                      "WHEN 'leader' THEN 1 ELSE 2 END, full_name, id");
+    db_bind_int(s, 1, unit);
+    db_bind_int(s, 2, resolving);
+    db_bind_int(s, 3, actor_id);
+    json_int_t best = -1;
+    size_t best_at = 0;
+    while (db_step(s) == DB_ROW) {
+        json_int_t n = json_integer_value(json_object_get(usual, arena_printf(a, "%lld", (long long)db_col_int(s, 0))));
+        if (n > best) {
+            best = n;
+            best_at = json_array_size(arr);
+        }
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)db_col_int(s, 0), "full_name",
+                                             db_col_text(s, 1), "role", db_col_text(s, 2), "role_label",
+                                             account_role_label(db_col_text(s, 2)), "selected", 0));
+    }
+    db_done(s);
+    json_decref(usual);
+    /* the usual one is the default; without a history, the first specialist */
+    if (json_array_size(arr)) json_object_set_new(json_array_get(arr, best_at), "selected", json_true());
+    return arr;
 }

@@ -33,9 +33,27 @@ int64_t scope_dossier_param(req *r)
     return dossier_unit_of(req_db(r), id);
 }
 
+/* [{message, field}] of the faults, translated */
+static json_t *errors_list(req *r, const err *errs, int n)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "message", T(r, errs[i].user), "field", errs[i].field));
+    return arr;
+}
+
+/* The first fault as {error: {status, message, field}}, and every fault in error.errors. */
+static json_t *errors_json(req *r, const err *errs, int n)
+{
+    json_t *o = json_pack("{s:{s:i, s:s, s:s}}", "error", "status", errs[0].status, "message", T(r, errs[0].user), "field",
+                          errs[0].field);
+    json_object_set_new(json_object_get(o, "error"), "errors", errors_list(r, errs, n));
+    return o;
+}
+
 static json_t *error_json(req *r, const err *e)
 {
-    return json_pack("{s:{s:i, s:s, s:s}}", "error", "status", e->status, "message", T(r, e->user), "field", e->field);
+    return errors_json(r, e, 1);
 }
 
 static json_t *options(req *r, const char *const keys[], int n, const char *(*label)(const char *), const char *sel)
@@ -52,7 +70,7 @@ static const char *const RETURN_KEYS[] = {"desk", "post", "online"};
 
 /* ---- intake ------------------------------------------------------------------------------- */
 
-static void intake_page(req *r, int status, json_t *values, const err *e)
+static void intake_page(req *r, int status, json_t *values, const err *errs, int nerrs)
 {
     db *d = req_db(r);
     int64_t unit = r->user->unit_id;
@@ -79,12 +97,15 @@ static void intake_page(req *r, int status, json_t *values, const err *e)
         }
         json_t *papers = json_array(), *line;
         size_t i;
-        bool posted = json_is_true(json_object_get(values, "posted"));
+        bool all = json_object_get(values, "all_papers") != NULL;
         json_array_foreach(json_object_get(proc, "papers"), i, line) {
             const char *field = arena_printf(r->a, "paper_%zu", i);
-            /* a fresh form has every paper ticked; a form sent back keeps the officer's ticks */
-            bool ticked = !posted || json_object_get(values, field);
-            json_array_append_new(papers, json_pack("{s:O, s:s, s:b}", "name", line, "field", field, "checked", ticked));
+            /* nothing is ticked before the officer has seen the papers; a form sent back keeps
+             * the officer's ticks and kinds */
+            bool ticked = all || json_object_get(values, field);
+            const char *kind = json_string_value(json_object_get(values, arena_printf(r->a, "%s_kind", field)));
+            json_array_append_new(papers, json_pack("{s:O, s:s, s:b, s:b}", "name", line, "field", field, "checked", ticked,
+                                                    "copy", kind && !strcmp(kind, "copy")));
         }
         json_object_set_new(model, "paper_count", json_integer((json_int_t)json_array_size(papers)));
         json_object_set_new(model, "papers", papers);
@@ -94,10 +115,7 @@ static void intake_page(req *r, int status, json_t *values, const err *e)
     const char *rm = json_string_value(json_object_get(values, "return_method"));
     json_object_set_new(model, "channels", options(r, CHANNEL_KEYS, 6, dossier_channel_label, ch ? ch : "desk"));
     json_object_set_new(model, "returns", options(r, RETURN_KEYS, 3, dossier_return_label, rm ? rm : "desk"));
-    if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
-        json_object_set_new(model, "error_field", json_string(e->field));
-    }
+    if (nerrs) json_object_set_new(model, "errors", errors_list(r, errs, nerrs));
     json_object_set_new(model, "page", web_page_info(r, "Tiếp nhận hồ sơ"));
     web_render(r, status, "dossier/intake", model);
 }
@@ -213,7 +231,7 @@ void page_intake_form(req *r)
         json_object_set_new(v, "applicant_phone", json_string(b.phone));
         json_object_set_new(v, "applicant_id_number", json_string(b.citizen_id));
     }
-    intake_page(r, 200, v, NULL);
+    intake_page(r, 200, v, NULL, 0);
 }
 
 static json_t *values_from_form(req *r)
@@ -228,54 +246,71 @@ static json_t *values_from_form(req *r)
     return v;
 }
 
+#define INTAKE_MAX_ERRORS 12
+
 void page_intake(req *r)
 {
     db *d = req_db(r);
-    err e = {0};
+    err errs[INTAKE_MAX_ERRORS] = {{0}};
+    int nerr = 0;
     int64_t pid = 0, sets = 1;
     if (!text_parse_uint(req_form(r, "procedure_id"), INT64_MAX, &pid)) {
-        err_set(&e, 400, N_("Chọn thủ tục trước khi tiếp nhận."), "no procedure");
-        err_field(&e, "q");
-    } else if (!text_is_blank(req_form(r, "sets")) && !text_parse_uint(req_form(r, "sets"), 1000, &sets)) {
-        err_set(&e, 400, N_("Số lượng hồ sơ phải từ 1 đến 100 bộ."), "sets");
-        err_field(&e, "sets");
+        err_set(&errs[nerr], 400, N_("Chọn thủ tục trước khi tiếp nhận."), "no procedure");
+        err_field(&errs[nerr++], "q");
     }
-    /* the checklist: paper_N present = the officer ticked line N */
+    /* blank is one set; 0 is a typing slip the officer must see, not a silent 1 */
+    const char *sets_text = req_form(r, "sets");
+    if (!text_is_blank(sets_text) && (!text_parse_uint(text_trim(r->a, sets_text), 1000, &sets) || sets < 1 || sets > 100)) {
+        err_set(&errs[nerr], 400, N_("Số lượng hồ sơ phải từ 1 đến 100 bộ."), "sets");
+        err_field(&errs[nerr++], "sets");
+        sets = 1;
+    }
+    /* the checklist: paper_N present = the officer ticked line N, paper_N_kind how it came
+     * (original or copy); all_papers = every line received */
     int64_t npapers = 0;
     text_parse_uint(req_form(r, "paper_count"), 200, &npapers);
     bool *checked = arena_alloc(r->a, (size_t)(npapers + 1) * sizeof *checked);
-    for (int64_t i = 0; i < npapers; i++) checked[i] = req_form(r, arena_printf(r->a, "paper_%lld", (long long)i)) != NULL;
+    const char **kinds = arena_alloc(r->a, (size_t)(npapers + 1) * sizeof *kinds);
+    bool all = req_form(r, "all_papers") != NULL;
+    for (int64_t i = 0; i < npapers; i++) {
+        checked[i] = all || req_form(r, arena_printf(r->a, "paper_%lld", (long long)i)) != NULL;
+        kinds[i] = req_form(r, arena_printf(r->a, "paper_%lld_kind", (long long)i));
+    }
     dossier_intake in = {
         .unit_id = r->user->unit_id, .procedure_id = pid,
         .applicant_name = req_form(r, "applicant_name"), .applicant_phone = req_form(r, "applicant_phone"),
         .applicant_id_number = req_form(r, "applicant_id_number"),
         .applicant_address = req_form(r, "applicant_address"), .applicant_email = req_form(r, "applicant_email"),
         .channel = req_form(r, "channel"), .return_method = req_form(r, "return_method"),
-        .papers_checked = npapers ? checked : NULL, .npapers_checked = (size_t)npapers, .sets = (int)sets,
+        .papers_checked = npapers ? checked : NULL, .npapers_checked = (size_t)npapers,
+        .papers_kind = npapers ? kinds : NULL, .sets = (int)sets,
         .booking_code = req_form(r, "booking_code"), .no_letters = req_form(r, "no_letters") && !strcmp(req_form(r, "no_letters"), "1"),
         .applicant_sex = req_form(r, "applicant_sex"),
         .received_at = req_now(r),
     };
+    /* every fault of the form at once, so the officer corrects them in one pass */
+    nerr += dossier_intake_faults(r->a, &in, errs + nerr, INTAKE_MAX_ERRORS - nerr);
     const char *key = req_form(r, "intake_key");
     if (!intake_key_ok(key)) key = NULL;   /* a form from before keys, or a tool: no repeat check */
     int64_t made = 0;
-    bool keyed = key && !e.status;
+    bool keyed = key && !nerr;
     int reserved = keyed ? intake_key_reserve(d, key, in.unit_id, req_now(r), &made) : 1;
     if (reserved == 0 && intake_repeat(r, key, made)) return;
     if (reserved == 0) reserved = intake_key_reserve(d, key, in.unit_id, req_now(r), &made);
     if (reserved == 0 && intake_repeat(r, key, made)) return;
     if (reserved == 0)
-        err_set(&e, 409, N_("Hồ sơ này đang được lưu. Xin đợi giây lát rồi mở danh sách hồ sơ."), "intake key taken");
-    if (reserved < 0) err_set(&e, 503, N_("Hệ thống đang bận, vui lòng thử lại."), "intake key: %s", db_errmsg(d));
+        err_set(&errs[nerr++], 409, N_("Hồ sơ này đang được lưu. Xin đợi giây lát rồi mở danh sách hồ sơ."), "intake key taken");
+    if (reserved < 0) err_set(&errs[nerr++], 503, N_("Hệ thống đang bận, vui lòng thử lại."), "intake key: %s", db_errmsg(d));
     dossier_created out;
-    if (!e.status && dossier_create(d, r->a, &in, r->user->id, &out, &e) == 0) {
+    if (!nerr && dossier_create(d, r->a, &in, r->user->id, &out, &errs[0]) == 0) {
         if (keyed) intake_key_settle(d, key, out.id);
         intake_answer(r, 201, out.id, out.code, out.secret, out.due_at);
         return;
     }
     if (keyed && reserved > 0) intake_key_settle(d, key, 0);
-    if (r->want_json) web_json(r, e.status, error_json(r, &e));
-    else intake_page(r, e.status, values_from_form(r), &e);
+    if (!nerr) nerr = 1;
+    if (r->want_json) web_json(r, errs[0].status, errors_json(r, errs, nerr));
+    else intake_page(r, errs[0].status, values_from_form(r), errs, nerr);
 }
 
 /* ---- one dossier --------------------------------------------------------------------------- */
@@ -306,6 +341,55 @@ static void letter_details(req *r, json_t *o, const err *e)
     }
 }
 
+/* The actions of the dossier page: the path's name, the template's name, and where a
+ * field's error points (the form's own ids, as several forms share a field name). */
+static const struct {
+    const char *slug, *key, *fields[3][2];
+} ACTIONS[] = {
+    {"chuyen", "handover", {{"note", "handover_note"}}},
+    {"hoan-thanh", "finish", {{"note", "finish_note"}}},
+    {"tra-ket-qua", "return", {{NULL}}},
+    {"bo-sung", "supplement", {{"reason", "supplement_reason"}, {"papers", "supplement_papers"}}},
+    {"tiep-tuc", "resume", {{NULL}}},
+    {"xin-loi", "apology", {{"reason", "apology_reason"}}},
+    {"tu-choi", "refuse", {{"reason", "refuse_reason"}}},
+    {"rut", "withdraw", {{"reason", "withdraw_reason"}}},
+};
+
+/* The one action a state leads to; the others are folded away. */
+static const char *primary_action(const char *status)
+{
+    static const char *const by_status[][2] = {
+        {"received", "handover"}, {"in_progress", "finish"}, {"supplement", "resume"}, {"done", "return"},
+    };
+    for (size_t i = 0; i < sizeof by_status / sizeof by_status[0]; i++)
+        if (!strcmp(status, by_status[i][0])) return by_status[i][1];
+    return "";
+}
+
+/* act: {key: {primary, open, v: what was posted}}; a failed action comes back unfolded, with
+ * what was typed, and *href the id of the field at fault. */
+static json_t *actions_model(req *r, const char *status, const char *failed, const err *e, const char **href)
+{
+    json_t *act = json_object();
+    const char *primary = primary_action(status);
+    *href = e && *e->field ? e->field : NULL;
+    for (size_t i = 0; i < sizeof ACTIONS / sizeof ACTIONS[0]; i++) {
+        bool is_failed = failed && !strcmp(failed, ACTIONS[i].slug);
+        json_t *o = json_pack("{s:b, s:b}", "primary", !strcmp(primary, ACTIONS[i].key), "open", is_failed);
+        if (is_failed) {
+            json_t *v = json_object();
+            for (const kv *k = r->form; k; k = k->next)
+                if (strcmp(k->name, "_csrf")) json_object_set_new(v, k->name, json_string(k->value));
+            json_object_set_new(o, "v", v);
+            for (int f = 0; f < 3 && ACTIONS[i].fields[f][0] && *href; f++)
+                if (!strcmp(*href, ACTIONS[i].fields[f][0])) *href = ACTIONS[i].fields[f][1];
+        }
+        json_object_set_new(act, ACTIONS[i].key, o);
+    }
+    return act;
+}
+
 static void show_page(req *r, int64_t id, int status, const err *e)
 {
     db *d = req_db(r);
@@ -318,13 +402,26 @@ static void show_page(req *r, int64_t id, int status, const err *e)
         web_json(r, status, o);
         return;
     }
-    json_t *model = json_pack("{s:o, s:b}", "d", o, "fresh", req_query(r, "moi") != NULL);
-    json_object_set_new(model, "staff", account_unit_staff(d, json_integer_value(json_object_get(o, "unit_id"))));
-    json_object_set_new(model, "returns", options(r, RETURN_KEYS, 3, dossier_return_label, "desk"));
+    const char *href = NULL;
+    json_t *act = actions_model(r, json_get_str(o, "status"), e ? req_param(r, "action") : NULL, e, &href);
+    json_t *model = json_pack("{s:o, s:b, s:o}", "d", o, "fresh", req_query(r, "moi") != NULL, "act", act);
+    json_object_set_new(model, "paper_count", json_integer((json_int_t)json_array_size(json_object_get(o, "papers"))));
+    /* only those who can receive it, the usual one for this procedure first chosen */
+    json_t *staff = dossier_handover_candidates(d, r->a, id, r->user->id, req_now(r)), *u;
+    size_t i;
+    const char *posted_to = e && !strcmp(req_param(r, "action"), "chuyen") ? req_form(r, "to_user_id") : NULL;
+    json_array_foreach(staff, i, u) {
+        json_object_set_new(u, "role_label", json_string(T(r, json_get_str(u, "role_label"))));
+        if (posted_to && *posted_to)   /* the officer's own choice comes back after an error */
+            json_object_set_new(u, "selected", json_boolean(atoll(posted_to) == json_integer_value(json_object_get(u, "id"))));
+    }
+    json_object_set_new(model, "staff", staff);
+    const char *rm = e ? req_form(r, "return_method") : NULL;
+    json_object_set_new(model, "returns", options(r, RETURN_KEYS, 3, dossier_return_label, rm ? rm : "desk"));
     letter_details(r, o, e);
     if (e) {
         json_object_set_new(model, "error", json_string(T(r, e->user)));
-        json_object_set_new(model, "error_field", json_string(e->field));
+        json_object_set_new(model, "error_field", json_string(href ? href : ""));
     }
     json_object_set_new(model, "page", web_page_info(r, arena_printf(r->a, "Hồ sơ %s", json_string_value(json_object_get(o, "code")))));
     web_render(r, status, "dossier/show", model);
@@ -449,6 +546,8 @@ static void list_page(req *r, dossier_query *q, const char *title, const char *m
     char *q_enc = NULL;   /* the query inside the page links, percent-encoded */
     form_url_encode(r->a, q->q ? q->q : "", &q_enc);
     json_object_set_new(model, "q_enc", json_string(q_enc ? q_enc : ""));
+    /* the due filter (?han=) carried to the next page */
+    json_object_set_new(model, "han", json_string(!q->due ? "" : !strcmp(q->due, "late") ? "qua-han" : "hom-nay"));
     if (page > 1) json_object_set_new(model, "prev", json_integer(page - 1));
     if (page * 50 < total) json_object_set_new(model, "next", json_integer(page + 1));
     json_object_set_new(model, mode, json_true());
@@ -465,16 +564,30 @@ void page_dossier_list(req *r)
     list_page(r, &q, "Hồ sơ", "search");
 }
 
+/* ?han=qua-han: only the late; ?han=hom-nay: only those due later today (the dashboard's
+ * counters link here). */
+static const char *due_filter(req *r)
+{
+    const char *h = req_query(r, "han");
+    return !h ? NULL : !strcmp(h, "qua-han") ? "late" : !strcmp(h, "hom-nay") ? "today" : NULL;
+}
+
 void page_dossier_inbox(req *r)
 {
-    dossier_query q = {.assignee_id = r->user->id, .status = "open"};
+    /* the desk's own dossiers wait on its officers */
+    bool desk = !strcmp(r->user->role, "officer");
+    dossier_query q = {.assignee_id = r->user->id, .status = "open", .desk_unit_id = desk ? r->user->unit_id : 0,
+                       .due = due_filter(r)};
     list_page(r, &q, "Hồ sơ chờ tôi xử lý", "inbox");
 }
 
 void page_dossier_board(req *r)
 {
-    dossier_query q = {.unit_id = r->user->unit_id, .late_board = true};
-    list_page(r, &q, "Hồ sơ quá hạn và sắp đến hạn", "board");
+    dossier_query q = {.unit_id = r->user->unit_id, .due = due_filter(r)};
+    q.late_board = !q.due;
+    list_page(r, &q, !q.due ? "Hồ sơ quá hạn và sắp đến hạn" : !strcmp(q.due, "late") ? "Hồ sơ quá hạn"
+                                                                                       : "Hồ sơ đến hạn hôm nay",
+              "board");
 }
 
 /* ---- tracking by citizens ---------------------------------------------------------------- */
