@@ -219,7 +219,8 @@ int catalog_save(db *d, arena *a, int64_t id, const procedure *p, int64_t actor_
 
 #define PROC_COLUMNS                                                                                 \
     "p.id, p.code, p.name, p.field, p.days, p.time_text, p.fee, p.fee_text, p.papers, p.submit_where, " \
-    "p.online_level, p.legal_basis, p.result, u.code, u.name, p.search_key, p.updated_at, p.letter_occasion"
+    "p.online_level, p.legal_basis, p.result, u.code, u.name, p.search_key, p.updated_at, p.letter_occasion, " \
+    "p.unit_id, p.form_url"
 
 static json_t *papers_array(const char *papers)
 {
@@ -272,6 +273,8 @@ static json_t *procedure_row(db_stmt *s, arena *a, bool full)
         json_object_set_new(o, "updated_at", json_integer(db_col_int(s, 16)));
         json_object_set_new(o, "letter", json_string(db_col_text(s, 17)));
         json_object_set_new(o, "letter_label", json_string(catalog_letter_label(db_col_text(s, 17))));
+        json_object_set_new(o, "unit_id", json_integer(db_col_int(s, 18)));
+        json_object_set_new(o, "form_url", json_string(db_col_text(s, 19)));
     }
     return o;
 }

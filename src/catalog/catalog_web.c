@@ -64,6 +64,12 @@ void page_catalog_list(req *r)
     json_array_foreach(fields, i, f) {
         if (field && !strcmp(json_get_str(f, "name"), field)) json_object_set_new(f, "selected", json_true());
     }
+    /* a procedure opened from this list keeps the commune: its page links back here and books here */
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        json_object_set_new(it, "url", json_string(arena_printf(r->a, "%s?don_vi=%s", json_get_str(it, "url"),
+                                                                json_get_str(unit, "code"))));
+    }
     json_t *model = json_pack("{s:o, s:o, s:o, s:I, s:s, s:s, s:i}", "unit", unit, "items", items, "fields", fields,
                               "total", (json_int_t)total, "q", q ? q : "", "field", field ? field : "", "page_number",
                               page);
@@ -162,6 +168,22 @@ static bool parse_id(req *r, int64_t *id)
     return true;
 }
 
+/* The commune a procedure page is read for: ?don_vi=CODE (from its catalogue), else the
+ * unit the visitor last chose (the "don_vi" cookie), as long as that unit offers the
+ * procedure (its own catalogue or an ancestor's); else the procedure's own unit. */
+static json_t *reading_unit(req *r, int64_t procedure_unit)
+{
+    db *d = req_db(r);
+    const char *tries[] = {req_query(r, "don_vi"), req_cookie(r, "don_vi")};
+    for (int t = 0; t < 2; t++) {
+        int64_t id = tries[t] && *tries[t] ? account_unit_id(d, tries[t]) : -1, chain[8];
+        int n = id > 0 ? account_unit_chain(d, id, chain, 8) : 0;
+        for (int i = 0; i < n; i++)
+            if (chain[i] == procedure_unit) return account_unit_get_by_id(d, id);
+    }
+    return account_unit_get_by_id(d, procedure_unit);
+}
+
 void page_catalog_show(req *r)
 {
     int64_t id;
@@ -173,6 +195,19 @@ void page_catalog_show(req *r)
     }
     const char *link = arena_printf(r->a, "%s/thu-tuc/%lld", web_public_base(r), (long long)id);
     json_t *model = json_pack("{s:o, s:s}", "procedure", p, "link", link);
+    json_t *unit = reading_unit(r, json_integer_value(json_object_get(p, "unit_id")));
+    if (unit) {
+        const char *code = json_get_str(unit, "code");
+        json_object_set_new(model, "unit", json_pack("{s:s, s:s}", "code", code, "name", json_get_str(unit, "name")));
+        json_object_set_new(model, "booking_url", json_string(arena_printf(r->a, "/dat-lich?don_vi=%s&thu_tuc=%lld", code,
+                                                                           (long long)id)));
+        json_object_set_new(model, "catalogue_url", json_string(arena_printf(r->a, "/thu-tuc?don_vi=%s", code)));
+        json_decref(unit);
+    }
+    /* a form template is linked only over the web or on this site, never another scheme */
+    const char *form = json_get_str(p, "form_url");
+    if (strncmp(form, "https://", 8) && strncmp(form, "http://", 7) && !(form[0] == '/' && form[1] != '/'))
+        json_object_set_new(p, "form_url", json_string(""));
     if (r->user && account_role_edits_catalog(r->user->role) &&
         account_can_access(req_db(r), r->user, catalog_unit_of(req_db(r), id)))
         json_object_set_new(model, "can_edit", json_true());

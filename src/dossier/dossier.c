@@ -791,11 +791,38 @@ int dossier_withdraw(db *d, arena *a, int64_t id, const dossier_action *act, err
     return close_dossier(d, a, id, act, "withdrawn", "withdraw", e);
 }
 
+/* The latest new date an apology may promise: the procedure's own time limit again (at
+ * least one working day), counted in the unit's working days from today (from the old
+ * date when that is still ahead). A date typed in the wrong order (07/01 read as 1 July)
+ * or a year too far lands beyond it. */
+static cal_day apology_latest(const calendar *cal, const cal_unit *cu, int64_t now, const dossier_row *row)
+{
+    cal_day from = cal_local_day(now), old = cal_local_day(row->due_at);
+    return calendar_due_day(cal, cu, cal_instant(old > from ? old : from, 0), row->days > 0 ? (int)row->days : 1);
+}
+
+/* The message names the limit in words, in Vietnamese: it carries a date, which a msgid
+ * cannot (the English page shows it as written). */
+static void apology_too_far(const calendar *cal, const cal_unit *cu, int64_t now, const dossier_row *row, err *e)
+{
+    char words[CAL_WORDS_MAX], dmy[11];
+    cal_day latest = apology_latest(cal, cu, now, row);
+    int days = row->days > 0 ? (int)row->days : 1;
+    cal_format_words(latest, words);
+    cal_format_dmy(latest, dmy);
+    err_set(e, 400, "", "apology date after %s", dmy);
+    snprintf(e->user, sizeof e->user,
+             "Ngày hẹn mới không được muộn hơn %s (%s): thời hạn giải quyết của thủ tục (%d ngày làm việc) tính lại từ "
+             "hôm nay.",
+             words, dmy, days);
+    err_field(e, "new_due_date");
+}
+
 int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
 {
     if (blank_reason(act->reason, e, N_("Ghi rõ lý do chậm trả kết quả."))) return -1;
     cal_day nd;
-    if (!act->new_due_date || !cal_parse_date(act->new_due_date, &nd)) {
+    if (!act->new_due_date || !cal_parse_typed_date(act->new_due_date, &nd)) {
         err_set(e, 400, N_("Nhập ngày hẹn trả kết quả mới (ngày/tháng/năm)."), "new due");
         err_field(e, "new_due_date");
         return -1;
@@ -815,6 +842,11 @@ int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, er
     if (bad) {
         err_set(e, bad[0] == 'H' ? 409 : 400, bad, "apology date");
         err_field(e, "new_due_date");
+        db_rollback(d);
+        return -1;
+    }
+    if (nd > apology_latest(cal, &cu, act->now, &row)) {
+        apology_too_far(cal, &cu, act->now, &row, e);
         db_rollback(d);
         return -1;
     }

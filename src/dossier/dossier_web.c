@@ -174,6 +174,17 @@ void page_intake(req *r)
 
 /* ---- one dossier --------------------------------------------------------------------------- */
 
+/* An error about a date field says which day the server read, in words, as the page's
+ * script did while the officer typed: a day and month swapped shows at once. */
+static const char *with_typed_date(req *r, const char *msg, const char *field)
+{
+    cal_day day;
+    if (!*field || !cal_parse_typed_date(req_form(r, field), &day)) return msg;
+    char words[CAL_WORDS_MAX];
+    cal_format_words(day, words);
+    return arena_printf(r->a, "%s %s %s.", msg, T(r, N_("Ngày đã nhập:")), words);
+}
+
 static void show_page(req *r, int64_t id, int status, const err *e)
 {
     db *d = req_db(r);
@@ -190,8 +201,9 @@ static void show_page(req *r, int64_t id, int status, const err *e)
     json_object_set_new(model, "staff", account_unit_staff(d, json_integer_value(json_object_get(o, "unit_id"))));
     json_object_set_new(model, "returns", options(r, RETURN_KEYS, 3, dossier_return_label, "desk"));
     if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
+        json_object_set_new(model, "error", json_string(with_typed_date(r, T(r, e->user), e->field)));
         json_object_set_new(model, "error_field", json_string(e->field));
+        json_object_set_new(model, "new_due_date", json_string(req_form(r, "new_due_date") ? req_form(r, "new_due_date") : ""));
     }
     json_object_set_new(model, "page", web_page_info(r, arena_printf(r->a, "Hồ sơ %s", json_string_value(json_object_get(o, "code")))));
     web_render(r, status, "dossier/show", model);
@@ -203,14 +215,14 @@ void page_dossier_show(req *r)
     if (parse_id(r, &id)) show_page(r, id, 200, NULL);
 }
 
-/* The step's own deadline as typed (YYYY-MM-DD), at the unit's closing hour; 0 if blank. */
+/* The step's own deadline as typed (dd/mm/yyyy), at the unit's closing hour; 0 if blank. */
 static int64_t step_due(req *r, err *e)
 {
     const char *s = req_form(r, "step_due");
     cal_day day;
     if (text_is_blank(s)) return 0;
-    if (!cal_parse_date(s, &day)) {
-        err_set(e, 400, N_("Hạn của bước xử lý phải là một ngày (năm-tháng-ngày)."), "step due");
+    if (!cal_parse_typed_date(s, &day)) {
+        err_set(e, 400, N_("Hạn của bước xử lý phải là một ngày (ngày/tháng/năm, ví dụ 07/01/2027)."), "step due");
         err_field(e, "step_due");
         return -1;
     }
@@ -344,20 +356,29 @@ void page_dossier_board(req *r)
 
 /* ---- tracking by citizens ---------------------------------------------------------------- */
 
+/* A code as printed: capitals, no spaces. A citizen copying "05443-261203-0001" or "abc 123"
+ * from the slip in lower case or in groups is not guessing. */
+static const char *as_printed(req *r, const char *typed)
+{
+    char *out = arena_alloc(r->a, strlen(typed ? typed : "") + 1), *o = out;
+    for (const char *p = typed ? typed : ""; *p; p++)
+        if (!g_ascii_isspace(*p)) *o++ = g_ascii_toupper(*p);
+    *o = '\0';
+    return out;
+}
+
 /* Looks up code + secret for the citizen: the view, or NULL with *status 404 or 429. */
 static json_t *track_lookup(req *r, const char *code, const char *secret, int *status)
 {
-    /* codes are printed in capitals; a citizen typing them in lower case is not guessing */
-    char *upper = g_ascii_strup(text_trim(r->a, code), -1);
-    code = arena_strdup(r->a, upper);
-    g_free(upper);
+    code = as_printed(r, code);
+    secret = as_printed(r, secret);
     int64_t now = req_now(r), wait = track_limit_wait(r->client, code, now);
     if (wait > 0) {
         web_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
         *status = 429;
         return NULL;
     }
-    json_t *o = dossier_track(req_db(r), r->a, code, text_trim(r->a, secret), now);
+    json_t *o = dossier_track(req_db(r), r->a, code, secret, now);
     if (!o) {
         track_limit_failed(r->client, code, now);
         *status = 404;
@@ -376,7 +397,7 @@ void page_track(req *r)
         if (o) json_object_set_new(model, "d", o);
         else json_object_set_new(model, "error", json_string(T(r, status == 429
             ? N_("Bạn đã nhập sai nhiều lần. Xin đợi ít phút rồi thử lại.")
-            : N_("Không tìm thấy hồ sơ với mã và mã bí mật này. Xin kiểm tra lại trên giấy hẹn."))));
+            : N_("Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này. Xin kiểm tra lại trên giấy hẹn."))));
     } else if (code && *code) {
         json_object_set_new(model, "need_secret", json_true());
     }
@@ -392,7 +413,7 @@ void api_dossier(req *r)
     if (!o) {
         web_json(r, status, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message",
                                       T(r, status == 429 ? N_("Quá nhiều lần tra cứu sai; xin thử lại sau.")
-                                                         : N_("Không tìm thấy hồ sơ với mã và mã bí mật này."))));
+                                                         : N_("Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này."))));
         return;
     }
     web_json(r, 200, o);

@@ -71,10 +71,11 @@ static const char *iso_to_text(req *r, const char *iso)
     return arena_printf(r->a, "%02d/%02d/%04d", d, m, y);
 }
 
-static const char *today_iso(req *r)
+/* today as the date fields show it (dd/mm/yyyy, whatever the browser's locale) */
+static const char *today_dmy(req *r)
 {
     char *s = arena_alloc(r->a, 11);
-    cal_format(cal_local_day(req_now(r)), s);
+    cal_format_dmy(cal_local_day(req_now(r)), s);
     return s;
 }
 
@@ -143,11 +144,11 @@ static const char *valid_status(const char *s)
     return NULL;
 }
 
-/* A day typed as YYYY-MM-DD: the instant its local day starts (plus `days`); 0 if blank or bad. */
+/* A day typed as dd/mm/yyyy (or YYYY-MM-DD): the instant its local day starts (plus `days`); 0 if blank or bad. */
 static int64_t day_instant(const char *s, int days)
 {
     cal_day day;
-    if (!s || !cal_parse_date(s, &day)) return 0;
+    if (!s || !cal_parse_typed_date(s, &day)) return 0;
     return cal_instant(day + days, 0);
 }
 
@@ -367,7 +368,8 @@ void page_letter_public_pdf(req *r)
 /* ---- a staff-written letter, and the details of a proposed one ------------------------------ */
 
 typedef struct {
-    const char *name, *label, *hint, *type;   /* type: "text", "email", "tel", "date", "datetime-local", "textarea" */
+    const char *name, *label, *hint, *type;   /* type: "text", "email", "tel", "date", "datetime-local", "textarea";
+                                                 a date is shown as a text field in dd/mm/yyyy */
     const char *width;                        /* GOV.UK width class or "" */
 } field_def;
 
@@ -392,8 +394,12 @@ static json_t *detail_fields(req *r, json_t *v, const err *e)
     for (size_t i = 0; i < NDETAIL_FIELDS; i++) {
         const field_def *f = &DETAIL_FIELDS[i];
         bool bad = e && !strcmp(e->field, f->name);
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "name", f->name, "label", T(r, f->label),
-                              "hint", *f->hint ? T(r, f->hint) : "", "type", f->type, "width", f->width, "value",
+        /* dates are text in the page's fixed format: the browser's date picker follows its
+         * locale, and 07/01 typed on an English browser became 1 July */
+        const char *date = !strcmp(f->type, "date") ? "date" : !strcmp(f->type, "datetime-local") ? "time" : "";
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "name", f->name, "label", T(r, f->label),
+                              "hint", *f->hint ? T(r, f->hint) : "", "type", *date ? "text" : f->type, "date", date,
+                              "width", f->width, "value",
                               json_get_str(v, f->name), "textarea", !strcmp(f->type, "textarea"), "field_error",
                               bad ? T(r, e->user) : "");
         json_array_append_new(arr, o);
@@ -512,18 +518,21 @@ static void show_page(req *r, int64_t id, int status, const err *e, const char *
     /* the details form: the letter's values, or what was typed when the edit failed */
     bool typed = form && !strcmp(form, "edit");
     json_t *v = typed ? values_from_form(r) : json_deep_copy(l);
-    if (!typed) json_object_set_new(v, "ceremony_at", json_string(json_get_str(l, "ceremony_local")));
+    if (!typed) {
+        json_object_set_new(v, "ceremony_at", json_string(json_get_str(l, "ceremony_local")));
+        json_object_set_new(v, "event_date", json_string(iso_to_text(r, json_get_str(l, "event_date"))));
+    }
     json_object_set_new(model, "fields", detail_fields(r, v, typed ? e : NULL));
     if (typed && e) json_object_set_new(model, "fields_error", json_true());
     json_decref(v);
     const char *method = form && !strcmp(form, "deliver") ? req_form(r, "method") : NULL;
     json_object_set_new(model, "methods", pair_options(r, letter_methods, LETTER_NMETHODS, method));
-    json_object_set_new(model, "today", json_string(today_iso(r)));
+    json_object_set_new(model, "today", json_string(today_dmy(r)));
     if (form && !strcmp(form, "deliver"))
         json_object_set_new(model, "dl", json_pack("{s:s, s:s, s:s}", "delivered_on", form_or_empty(r, "delivered_on"),
                                                    "note", form_or_empty(r, "note"), "postal_tracking",
                                                    form_or_empty(r, "postal_tracking")));
-    else json_object_set_new(model, "dl", json_pack("{s:s}", "delivered_on", today_iso(r)));
+    else json_object_set_new(model, "dl", json_pack("{s:s}", "delivered_on", today_dmy(r)));
     if (form && !strcmp(form, "cancel")) json_object_set_new(model, "reason", json_string(form_or_empty(r, "reason")));
     if (e) {
         json_object_set_new(model, "error", json_string(T(r, e->user)));
