@@ -801,21 +801,13 @@ static cal_day apology_latest(const calendar *cal, const cal_unit *cu, int64_t n
     return calendar_due_day(cal, cu, cal_instant(old > from ? old : from, 0), row->days > 0 ? (int)row->days : 1);
 }
 
-/* The message names the limit in words, in Vietnamese: it carries a date, which a msgid
- * cannot (the English page shows it as written). */
-static void apology_too_far(const calendar *cal, const cal_unit *cu, int64_t now, const dossier_row *row, err *e)
+cal_day dossier_apology_latest(db *d, int64_t id, int64_t now)
 {
-    char words[CAL_WORDS_MAX], dmy[11];
-    cal_day latest = apology_latest(cal, cu, now, row);
-    int days = row->days > 0 ? (int)row->days : 1;
-    cal_format_words(latest, words);
-    cal_format_dmy(latest, dmy);
-    err_set(e, 400, "", "apology date after %s", dmy);
-    snprintf(e->user, sizeof e->user,
-             "Ngày hẹn mới không được muộn hơn %s (%s): thời hạn giải quyết của thủ tục (%d ngày làm việc) tính lại từ "
-             "hôm nay.",
-             words, dmy, days);
-    err_field(e, "new_due_date");
+    dossier_row row;
+    const calendar *cal = holiday_calendar(d, NULL);
+    if (!cal || load_row(d, id, &row, NULL)) return -1;
+    cal_unit cu = holiday_unit(d, row.unit_id);
+    return apology_latest(cal, &cu, now, &row);
 }
 
 int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
@@ -845,8 +837,10 @@ int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, er
         db_rollback(d);
         return -1;
     }
-    if (nd > apology_latest(cal, &cu, act->now, &row)) {
-        apology_too_far(cal, &cu, act->now, &row, e);
+    if (nd > apology_latest(cal, &cu, act->now, &row)) {   /* the page names the latest day */
+        err_set(e, 400, N_("Ngày hẹn mới quá xa: quá thời hạn giải quyết của thủ tục tính lại từ hôm nay."),
+                "apology date after the limit");
+        err_field(e, "new_due_date");
         db_rollback(d);
         return -1;
     }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "../core/arena.h"
+#include "../core/calendar.h"
 #include "../core/err.h"
 #include "../store/db.h"
 #include "forms.h"
@@ -81,6 +82,10 @@ int dossier_return(db *d, arena *a, int64_t id, const dossier_action *act, err *
 int dossier_refuse(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
 int dossier_withdraw(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
 int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e);
+/* The latest new due day an apology may promise at `now`: the procedure's own time limit
+ * again (at least one working day), in the unit's working days from today or from the old
+ * due day if that is later; -1 for an unknown dossier. Pages name it next to the field. */
+cal_day dossier_apology_latest(db *d, int64_t id, int64_t now);
 /* The applicant's choice about congratulation and condolence letters, changed after intake
  * (a call, a visit): any state; audited; listeners hear "letters_declined" when it turns off. */
 int dossier_set_letters_ok(db *d, arena *a, int64_t id, bool ok, const dossier_action *act, err *e);

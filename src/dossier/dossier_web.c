@@ -175,14 +175,23 @@ void page_intake(req *r)
 /* ---- one dossier --------------------------------------------------------------------------- */
 
 /* An error about a date field says which day the server read, in words, as the page's
- * script did while the officer typed: a day and month swapped shows at once. */
-static const char *with_typed_date(req *r, const char *msg, const char *field)
+ * script did while the officer typed: a day and month swapped shows at once. A refused
+ * apology date also names the latest day the apology may promise. */
+static const char *date_error(req *r, int64_t id, const err *e)
 {
+    const char *msg = T(r, e->user);
+    char words[CAL_WORDS_MAX], dmy[11];
     cal_day day;
-    if (!*field || !cal_parse_typed_date(req_form(r, field), &day)) return msg;
-    char words[CAL_WORDS_MAX];
-    cal_format_words(day, words);
-    return arena_printf(r->a, "%s %s %s.", msg, T(r, N_("Ngày đã nhập:")), words);
+    if (*e->field && cal_parse_typed_date(req_form(r, e->field), &day)) {
+        cal_format_words(day, words);
+        msg = arena_printf(r->a, "%s %s %s.", msg, T(r, N_("Ngày đã nhập:")), words);
+    }
+    if (e->status == 400 && !strcmp(e->field, "new_due_date") && (day = dossier_apology_latest(req_db(r), id, req_now(r))) >= 0) {
+        cal_format_words(day, words);
+        cal_format_dmy(day, dmy);
+        msg = arena_printf(r->a, "%s %s %s (%s).", msg, T(r, N_("Ngày hẹn muộn nhất:")), words, dmy);
+    }
+    return msg;
 }
 
 static void show_page(req *r, int64_t id, int status, const err *e)
@@ -201,7 +210,7 @@ static void show_page(req *r, int64_t id, int status, const err *e)
     json_object_set_new(model, "staff", account_unit_staff(d, json_integer_value(json_object_get(o, "unit_id"))));
     json_object_set_new(model, "returns", options(r, RETURN_KEYS, 3, dossier_return_label, "desk"));
     if (e) {
-        json_object_set_new(model, "error", json_string(with_typed_date(r, T(r, e->user), e->field)));
+        json_object_set_new(model, "error", json_string(date_error(r, id, e)));
         json_object_set_new(model, "error_field", json_string(e->field));
         json_object_set_new(model, "new_due_date", json_string(req_form(r, "new_due_date") ? req_form(r, "new_due_date") : ""));
     }

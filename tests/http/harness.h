@@ -446,13 +446,15 @@ static int dmy_after(const char *text, const char *after, char *out)
     return 0;
 }
 
-/* The latest new due date a late dossier's apology may promise (dd/mm/yyyy), as the
- * refusal of a far one names it. */
+/* The latest new due date a late dossier's apology may promise (dd/mm/yyyy), as the page
+ * refusing a far one names it. */
 static void apology_latest(session *s, int64_t id, char out[11])
 {
-    response r;
-    act(s, id, "xin-loi", "&reason=x&new_due_date=05/01/2099", &r);
-    if (!dmy_after(r.body, "muộn hơn", out)) fail_msg("no limit in %s", r.body);
+    char path[64], body[256];
+    snprintf(path, sizeof path, "/ho-so/%lld/xin-loi", (long long)id);
+    snprintf(body, sizeof body, "_csrf=%s&reason=x&new_due_date=05/01/2099", s->csrf);
+    response r = request("POST", path, body, s->cookie, NULL);
+    if (!dmy_after(r.body, "muộn nhất:", out)) fail_msg("no limit in %s", r.body);
     response_free(&r);
 }
 

@@ -60,12 +60,12 @@ static void apology_date_is_day_first_and_bounded(void **state)
     snprintf(path, sizeof path, "/ho-so/%lld/xin-loi", (long long)d.id);
     response r = post_form(&desk, path, "&reason=Ch%E1%BB%9D+x%C3%A1c+minh&new_due_date=07/01/2099");
     assert_int_equal(r.status, 400);
-    assert_contains(r.body, "không được muộn hơn");
-    assert_contains(r.body, "3 ngày làm việc");
+    assert_contains(r.body, "quá thời hạn giải quyết của thủ tục");
+    assert_contains(r.body, "Ngày hẹn muộn nhất:");
     assert_contains(r.body, "thứ Tư, ngày 07 tháng 01 năm 2099");   /* what was read, in words */
     assert_contains(r.body, "value=\"07/01/2099\"");                /* the field keeps what was typed */
     char latest[11];
-    assert_true(dmy_after(r.body, "không được muộn hơn", latest));
+    assert_true(dmy_after(r.body, "Ngày hẹn muộn nhất:", latest));
     response_free(&r);
     assert_int_equal(sql_int("SELECT apology_count FROM dossiers WHERE id = %lld", (long long)d.id), 0);
     /* the limit itself is accepted, read day first, and the SMS says the same day */

@@ -41,7 +41,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD }) {
     // far beyond the procedure's own time limit: refused, the limit named, the typed day echoed
     await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
     const error = norm(await page.locator('.govuk-error-summary').innerText());
-    assert(error.includes('không được muộn hơn') && error.includes('thứ Tư, ngày 07 tháng 01 năm 2099'),
+    assert(error.includes('Ngày hẹn muộn nhất:') && error.includes('thứ Tư, ngày 07 tháng 01 năm 2099'),
       `the error should name the limit and the day read: ${error}`);
     const latest = (error.match(/\((\d{2}\/\d{2}\/\d{4})\)/) || [])[1];
     assert(latest, `no dd/mm/yyyy limit in: ${error}`);
