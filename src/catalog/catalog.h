@@ -21,6 +21,7 @@ typedef struct {
     const char *unit_code, *code, *name, *field, *days, *time_text, *fee, *fee_text, *papers,
         *submit_where, *online_level, *legal_basis, *result;
     const char *letter;   /* the letter a result proposes: "", "birth", "marriage", "death"; NULL keeps it */
+    const char *form_url; /* the application form template's address (https://... or /...); NULL keeps it */
 } procedure_fields;   /* as typed in a form or a CSV row: text, checked by catalog_check() */
 
 typedef struct {
@@ -28,6 +29,7 @@ typedef struct {
     const char *code, *name, *field, *time_text, *fee_text, *papers, *submit_where,
         *online_level, *legal_basis, *result;
     const char *letter;   /* "", "birth", "marriage", "death" (letter/letter.h); NULL: unchanged */
+    const char *form_url; /* "" or an http(s) or site address; NULL: unchanged */
     int64_t days;   /* -1: not stated */
     int64_t fee;    /* -1: varies or not stated */
 } procedure;

@@ -266,7 +266,7 @@ static procedure_fields fields_from_form(req *r)
                           req_form(r, "field"),    req_form(r, "days"),        req_form(r, "time_text"),
                           req_form(r, "fee"),      req_form(r, "fee_text"),    req_form(r, "papers"),
                           req_form(r, "submit_where"), req_form(r, "online_level"), req_form(r, "legal_basis"),
-                          req_form(r, "result"),   req_form(r, "letter")};
+                          req_form(r, "result"),   req_form(r, "letter"),       req_form(r, "form_url")};
     return f;
 }
 

@@ -297,6 +297,50 @@ static void procedure_page_books_and_returns_to_the_commune(void **state)
     sql_int("UPDATE procedures SET form_url = '' WHERE id = %lld", id);
 }
 
+/* The catalogue CSV carries the form template: imported, shown, exported; a link of another
+ * scheme is refused and nothing of the file is saved. */
+static void form_template_comes_from_the_catalogue_csv(void **state)
+{
+    (void)state;
+    char file[400];
+    snprintf(file, sizeof file, "%s/form.csv", dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("unit_code,code,name,field,days,form_url\r\n"
+          "05602,9.990001,Thủ tục thử mẫu tờ khai,Hộ tịch,5,https://dichvucong.gov.vn/mau/to-khai-thu.docx\r\n", f);
+    fclose(f);
+    char *const import[] = {(char *)bin, "import", "procedures", "--db", dbpath, file, NULL};
+    assert_int_equal(run("/dev/null", import, NULL), 0);
+    int64_t id = sql_int("SELECT id FROM procedures WHERE code = '9.990001'");
+    assert_true(id > 0);
+    char path[64];
+    snprintf(path, sizeof path, "/thu-tuc/%lld", (long long)id);
+    response r = get(path);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "href=\"https://dichvucong.gov.vn/mau/to-khai-thu.docx\"");
+    assert_contains(r.body, "Tải mẫu tờ khai");
+    assert_contains(r.body, "href=\"/thu-tuc?don_vi=05602\"");
+    response_free(&r);
+    r = get("/thu-tuc.csv?don_vi=05602");
+    assert_contains(r.body, ",letter,form_url\r\n");
+    assert_contains(r.body, "https://dichvucong.gov.vn/mau/to-khai-thu.docx");
+    response_free(&r);
+    /* another scheme: the whole file refused, the link kept */
+    f = fopen(file, "w");
+    fputs("unit_code,code,name,field,days,form_url\r\n"
+          "05602,9.990001,Thủ tục thử mẫu tờ khai,Hộ tịch,5,javascript:alert(1)\r\n", f);
+    fclose(f);
+    assert_true(run("/dev/null", import, NULL) != 0);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM procedures WHERE id = %lld AND form_url LIKE 'https://%%'", (long long)id), 1);
+    /* a file without the column leaves it as it was */
+    f = fopen(file, "w");
+    fputs("unit_code,code,name,field,days\r\n05602,9.990001,Thủ tục thử mẫu tờ khai,Hộ tịch,6\r\n", f);
+    fclose(f);
+    assert_int_equal(run("/dev/null", import, NULL), 0);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM procedures WHERE id = %lld AND days = 6 AND form_url LIKE 'https://%%'",
+                             (long long)id), 1);
+}
+
 /* ---- the program ------------------------------------------------------------------------- */
 
 int main(void)
@@ -308,6 +352,7 @@ int main(void)
         cmocka_unit_test(tracking_shows_a_refusal_reason),
         cmocka_unit_test(home_chooses_and_remembers_the_unit),
         cmocka_unit_test(procedure_page_books_and_returns_to_the_commune),
+        cmocka_unit_test(form_template_comes_from_the_catalogue_csv),
     };
     int failed = cmocka_run_group_tests_name("citizen", tests, start_server, stop_server);
     curl_global_cleanup();
