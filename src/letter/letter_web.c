@@ -387,6 +387,22 @@ static const field_def DETAIL_FIELDS[] = {
 };
 #define NDETAIL_FIELDS (sizeof DETAIL_FIELDS / sizeof DETAIL_FIELDS[0])
 
+/* The message of an error; about a date, with the day that was read in words (as the
+ * page's script echoes it while typing), so a day and month swapped show at once. */
+static const char *error_text(req *r, const err *e)
+{
+    const char *msg = T(r, e->user), *typed = *e->field ? req_form(r, e->field) : NULL;
+    bool timed = !strcmp(e->field, "ceremony_at");
+    if (!typed || (strcmp(e->field, "event_date") && strcmp(e->field, "delivered_on") && !timed)) return msg;
+    cal_day day;
+    int64_t at;
+    if (timed ? !cal_parse_typed_time(typed, &at) : !cal_parse_typed_date(typed, &day)) return msg;
+    if (timed) day = cal_local_day(at);
+    char words[CAL_WORDS_MAX];
+    cal_format_words(day, words);
+    return arena_printf(r->a, "%s %s %s.", msg, T(r, N_("Ngày đã nhập:")), words);
+}
+
 /* The form's fields with their values (v) and the message of the one at fault (e). */
 static json_t *detail_fields(req *r, json_t *v, const err *e)
 {
@@ -401,7 +417,7 @@ static json_t *detail_fields(req *r, json_t *v, const err *e)
                               "hint", *f->hint ? T(r, f->hint) : "", "type", *date ? "text" : f->type, "date", date,
                               "width", f->width, "value",
                               json_get_str(v, f->name), "textarea", !strcmp(f->type, "textarea"), "field_error",
-                              bad ? T(r, e->user) : "");
+                              bad ? error_text(r, e) : "");
         json_array_append_new(arr, o);
     }
     return arr;
@@ -433,7 +449,7 @@ static void new_page(req *r, int status, json_t *v, const err *e)
     json_object_set_new(model, "occasions", occasion_options(r, json_get_str(v, "occasion"), true));
     json_object_set_new(model, "dossier_code", json_string(json_get_str(v, "dossier_code")));
     if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
+        json_object_set_new(model, "error", json_string(error_text(r, e)));
         json_object_set_new(model, "error_field", json_string(e->field));
         if (!strcmp(e->field, "occasion")) json_object_set_new(model, "occasion_error", json_string(T(r, e->user)));
         if (!strcmp(e->field, "dossier_code")) json_object_set_new(model, "dossier_error", json_string(T(r, e->user)));
@@ -535,11 +551,11 @@ static void show_page(req *r, int64_t id, int status, const err *e, const char *
     else json_object_set_new(model, "dl", json_pack("{s:s}", "delivered_on", today_dmy(r)));
     if (form && !strcmp(form, "cancel")) json_object_set_new(model, "reason", json_string(form_or_empty(r, "reason")));
     if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
+        json_object_set_new(model, "error", json_string(error_text(r, e)));
         json_object_set_new(model, "error_field", json_string(e->field));
         /* the message beside its field in the delivery and cancel forms */
         json_t *fe = json_object();
-        if (*e->field) json_object_set_new(fe, e->field, json_string(T(r, e->user)));
+        if (*e->field) json_object_set_new(fe, e->field, json_string(error_text(r, e)));
         json_object_set_new(model, "fe", fe);
     }
     json_object_set_new(model, "page", web_page_info(r, arena_printf(r->a, "%s – %s", T(r, json_get_str(l, "kind_label")),

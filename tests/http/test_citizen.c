@@ -80,6 +80,41 @@ static void apology_date_is_day_first_and_bounded(void **state)
                              (long long)d.id, latest), 1);
 }
 
+/* A letter's dates are typed day first too, and a refused one is read back in words. */
+static void letter_dates_are_day_first(void **state)
+{
+    (void)state;
+    session lead;
+    assert_int_equal(login("lanhdao1", PASSWORD, &lead), 303);
+    /* a thanks letter with an event day and a ceremony time typed as dd/mm/yyyy [HH:MM] */
+    response r = post_form(&lead, "/thu",
+                           "&occasion=contribution&recipient_name=Tr%E1%BB%8Bnh+V%C4%83n+B%E1%BA%A3o"
+                           "&detail=Hi%E1%BA%BFn+%C4%91%E1%BA%A5t&event_date=07/01/2026&ceremony_at=05/02/2026+09:30");
+    assert_int_equal(r.status, 303);
+    response_free(&r);
+    int64_t id = sql_int("SELECT MAX(id) FROM letters WHERE recipient_name = 'Trịnh Văn Bảo'");
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letters WHERE id = %lld AND event_date = '2026-01-07' AND "
+                             "strftime('%%d/%%m/%%Y %%H:%%M', ceremony_at + 25200, 'unixepoch') = '05/02/2026 09:30'",
+                             (long long)id), 1);
+    /* the edit form shows them back day first */
+    char path[64];
+    snprintf(path, sizeof path, "/thu/%lld", (long long)id);
+    r = request("GET", path, NULL, lead.cookie, NULL);
+    assert_contains(r.body, "value=\"07/01/2026\"");
+    assert_contains(r.body, "value=\"05/02/2026 09:30\"");
+    assert_contains(r.body, "data-date=\"time\"");
+    response_free(&r);
+    /* a delivery day in the future, typed day first: refused, and the day read named in words */
+    snprintf(path, sizeof path, "/thu/%lld/trao", (long long)id);
+    r = post_form(&lead, path, "&method=home&delivered_on=07/01/2099");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "không thể sau hôm nay");
+    assert_contains(r.body, "thứ Tư, ngày 07 tháng 01 năm 2099");
+    assert_contains(r.body, "value=\"07/01/2099\"");
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM letters WHERE id = %lld AND status = 'proposed'", (long long)id), 1);
+}
+
 /* ---- item 7: tracking says what to do next ----------------------------------------------- */
 
 /* The tracking page as a citizen reaches it: code and secret as typed (spaces, lower case). */
@@ -348,6 +383,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(date_fields_are_day_first_text),
         cmocka_unit_test(apology_date_is_day_first_and_bounded),
+        cmocka_unit_test(letter_dates_are_day_first),
         cmocka_unit_test(tracking_says_what_to_do_next),
         cmocka_unit_test(tracking_shows_a_refusal_reason),
         cmocka_unit_test(home_chooses_and_remembers_the_unit),
