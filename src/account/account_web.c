@@ -63,7 +63,7 @@ static void unit_page(req *r, json_t *unit)
 
 /* The unit a visitor last opened is remembered for a year in a cookie (a unit code, not a
  * person), so "/" opens their own commune again; "/?chon=1" always shows the chooser. */
-#define UNIT_COOKIE "don_vi"
+#define UNIT_COOKIE ACCOUNT_UNIT_COOKIE
 
 static void remember_unit(req *r, const char *code)
 {

@@ -19,7 +19,7 @@ int64_t scope_procedure_param(req *r)
 }
 
 /* The unit whose catalogue a public page shows: ?don_vi=CODE, else the signed-in user's
- * unit, else the default unit. */
+ * unit, else the unit the visitor last chose, else the default unit. */
 static int64_t catalog_unit(req *r, json_t **unit_out)
 {
     db *d = req_db(r);
@@ -27,7 +27,8 @@ static int64_t catalog_unit(req *r, json_t **unit_out)
     int64_t id = -1;
     if (code && *code) id = account_unit_id(d, code);
     else if (r->user) id = r->user->unit_id;
-    else id = account_default_unit(d);
+    else if ((id = account_unit_id(d, req_cookie(r, ACCOUNT_UNIT_COOKIE) ? req_cookie(r, ACCOUNT_UNIT_COOKIE) : "")) < 0)
+        id = account_default_unit(d);
     *unit_out = id > 0 ? account_unit_get_by_id(d, id) : NULL;
     return *unit_out ? id : -1;
 }
@@ -174,7 +175,7 @@ static bool parse_id(req *r, int64_t *id)
 static json_t *reading_unit(req *r, int64_t procedure_unit)
 {
     db *d = req_db(r);
-    const char *tries[] = {req_query(r, "don_vi"), req_cookie(r, "don_vi")};
+    const char *tries[] = {req_query(r, "don_vi"), req_cookie(r, ACCOUNT_UNIT_COOKIE)};
     for (int t = 0; t < 2; t++) {
         int64_t id = tries[t] && *tries[t] ? account_unit_id(d, tries[t]) : -1, chain[8];
         int n = id > 0 ? account_unit_chain(d, id, chain, 8) : 0;

@@ -281,6 +281,15 @@ static void home_chooses_and_remembers_the_unit(void **state)
     assert_contains(r.body, "Chọn xã, phường của ông/bà");
     assert_contains(r.body, "Lần trước ông/bà đã xem");
     response_free(&r);
+    /* the catalogue and the booking open the remembered commune too */
+    r = request("GET", "/thu-tuc", NULL, "don_vi=05602", NULL);
+    assert_contains(r.body, "href=\"/don-vi/05602\">Xã Phú Đình</a>");
+    response_free(&r);
+    r = request("GET", "/dat-lich", NULL, "don_vi=05602", NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Xã Phú Đình");
+    assert_lacks(r.body, "Phường Phan Đình Phùng");
+    response_free(&r);
     /* a stale or forged cookie is no unit: the chooser */
     r = request("GET", "/", NULL, "don_vi=99999", NULL);
     assert_int_equal(r.status, 200);
