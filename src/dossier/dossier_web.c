@@ -212,7 +212,9 @@ static void show_page(req *r, int64_t id, int status, const err *e)
     if (e) {
         json_object_set_new(model, "error", json_string(date_error(r, id, e)));
         json_object_set_new(model, "error_field", json_string(e->field));
+        /* the date fields keep what was typed */
         json_object_set_new(model, "new_due_date", json_string(req_form(r, "new_due_date") ? req_form(r, "new_due_date") : ""));
+        json_object_set_new(model, "step_due", json_string(req_form(r, "step_due") ? req_form(r, "step_due") : ""));
     }
     json_object_set_new(model, "page", web_page_info(r, arena_printf(r->a, "Hồ sơ %s", json_string_value(json_object_get(o, "code")))));
     web_render(r, status, "dossier/show", model);

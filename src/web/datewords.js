@@ -31,8 +31,11 @@
     input.setAttribute('aria-describedby', (described ? described + ' ' : '') + out.id);
     function echo() {
       var v = input.value.trim();
-      var w = v ? words(v, input.getAttribute('data-date') === 'time') : '';
-      out.textContent = w === null ? (input.getAttribute('data-date') === 'time'
+      var timed = input.getAttribute('data-date') === 'time';
+      var w = v ? words(v, timed) : '';
+      // a date still being typed is not yet wrong: say so only once it is long enough
+      if (w === null && v.length < (timed ? 14 : 8)) w = '';
+      out.textContent = w === null ? (timed
         ? 'Chưa đúng dạng ngày/tháng/năm giờ:phút, ví dụ 07/01/2027 09:30'
         : 'Chưa đúng dạng ngày/tháng/năm, ví dụ 07/01/2027') : w;
     }

@@ -4,6 +4,7 @@
 #include "harness.h"
 
 #include <ctype.h>
+#include <time.h>
 
 /* POST an HTML form (no JSON Accept): the page a browser gets. */
 static response post_form(const session *s, const char *path, const char *fields)
@@ -34,8 +35,28 @@ static void date_fields_are_day_first_text(void **state)
         assert_contains(r.body, "data-date");
         response_free(&r);
     }
+    /* a hand-over's own deadline typed day first: a day past the dossier's is refused and read
+     * back in words, the dossier's own due day (typed dd/mm/yyyy) is taken as that day */
+    int64_t spec = sql_int("SELECT id FROM users WHERE username = 'chuyenvien1'");
+    char form[128];
+    snprintf(form, sizeof form, "&to_user_id=%lld&step_due=07/01/2099", (long long)spec);
+    snprintf(path, sizeof path, "/ho-so/%lld/chuyen", (long long)d.id);
+    response r = post_form(&desk, path, form);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "thứ Tư, ngày 07 tháng 01 năm 2099");
+    assert_contains(r.body, "value=\"07/01/2099\"");
+    response_free(&r);
+    time_t due = (time_t)sql_int("SELECT due_at FROM dossiers WHERE id = %lld", (long long)d.id) + 7 * 3600;
+    struct tm t;
+    gmtime_r(&due, &t);
+    char dmy[16];
+    snprintf(dmy, sizeof dmy, "%02d/%02d/%04d", t.tm_mday, t.tm_mon + 1, t.tm_year + 1900);
+    snprintf(form, sizeof form, "&to_user_id=%lld&step_due=%s", (long long)spec, dmy);
+    assert_int_equal(act(&desk, d.id, "chuyen", form, NULL), 200);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossier_steps WHERE dossier_id = %lld AND kind = 'handover' AND "
+                             "strftime('%%d/%%m/%%Y', due_at + 25200, 'unixepoch') = '%s'", (long long)d.id, dmy), 1);
     /* the indicators' period typed day first, and shown back the same way */
-    response r = request("GET", "/chi-so?tu=07/01/2026&den=31/03/2026", NULL, desk.cookie, NULL);
+    r = request("GET", "/chi-so?tu=07/01/2026&den=31/03/2026", NULL, desk.cookie, NULL);
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "value=\"07/01/2026\"");
     assert_contains(r.body, "value=\"31/03/2026\"");
