@@ -258,9 +258,11 @@ static void fee_of_procedure(db *d, arena *a, int64_t procedure_id, int64_t doss
         text = arena_strdup(a, db_col_text(s, 1));
     }
     db_done(s);
+    /* "free" only when the catalogue says nothing more: its words often carry the cases that
+     * do pay (a late registration), which a bare "free" would hide */
     if (stated && dossier_fee > 0)
         json_object_set_new(next, "fee", json_string(arena_printf(a, "%s đồng", text_money(a, dossier_fee))));
-    else if (stated) json_object_set_new(next, "fee_label", json_string(N_("Không mất phí, lệ phí.")));
+    else if (stated && !*text) json_object_set_new(next, "fee_label", json_string(N_("Không mất phí, lệ phí.")));
     if (*text) json_object_set_new(next, "fee_note", json_string(text));
 }
 
