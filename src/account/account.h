@@ -94,6 +94,9 @@ int64_t account_unit_id(db *d, const char *code);                 /* -1 when unk
 json_t *account_unit_get(db *d, const char *code);                /* NULL when unknown */
 json_t *account_unit_get_by_id(db *d, int64_t id);
 json_t *account_units_list(db *d, const account_user *viewer);    /* NULL viewer: all */
+/* The cookie that remembers the unit a visitor last opened (its code): "/", the catalogue
+ * and booking open that unit when no ?don_vi= says otherwise. */
+#define ACCOUNT_UNIT_COOKIE "don_vi"
 int64_t account_default_unit(db *d);                              /* first commune; -1 if none */
 int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id,
                       int64_t actor_unit, err *e);

@@ -63,16 +63,94 @@ static void unit_page(req *r, json_t *unit)
     web_render(r, 200, "account/home", model);
 }
 
+/* The unit a visitor last opened is remembered for a year in a cookie (a unit code, not a
+ * person), so "/" opens their own commune again; "/?chon=1" always shows the chooser. */
+#define UNIT_COOKIE ACCOUNT_UNIT_COOKIE
+
+static void remember_unit(req *r, const char *code)
+{
+    web_header(r, "Set-Cookie", arena_printf(r->a, UNIT_COOKIE "=%s; Path=/; Max-Age=31536000; SameSite=Lax%s", code,
+                                             r->secure ? "; Secure" : ""));
+}
+
+/* Is w a word of the folded name (" phu dinh " holds "phu"), or, for the word being typed
+ * (the last), the start of one? "phu dinh" finds Xã Phú Đình, not Phường Phan Đình Phùng. */
+static bool has_word(req *r, const char *spaced_name, const char *w, bool last)
+{
+    const char *p = strstr(spaced_name, arena_printf(r->a, last ? " %s" : " %s ", w));
+    return p != NULL;
+}
+
+/* Does every word of the folded query match a word of the unit's name, or is it its code? */
+static bool unit_matches(req *r, json_t *u, const char *folded_q)
+{
+    if (!*folded_q) return true;
+    const char *code = json_get_str(u, "code");
+    if (!strcmp(folded_q, code)) return true;
+    const char *name = arena_printf(r->a, " %s ", text_fold(r->a, json_get_str(u, "name")));
+    char *copy = arena_strdup(r->a, folded_q), *save = NULL;
+    for (char *w = strtok_r(copy, " ", &save); w;) {
+        char *next = strtok_r(NULL, " ", &save);
+        if (!has_word(r, name, w, next == NULL)) return false;
+        w = next;
+    }
+    return true;
+}
+
+/* The chooser: every unit, folded under its parent (the province, or a district where a
+ * province still has them), with a search that forgives missing diacritics. */
+static void chooser_page(req *r)
+{
+    db *d = req_db(r);
+    const char *q = req_query(r, "q");
+    const char *folded = q ? text_fold(r->a, text_trim(r->a, q)) : "";
+    json_t *all = account_units_list(d, NULL), *groups = json_array(), *u;
+    size_t i, found = 0;
+    /* a group per unit that has children, in the list's order (province, districts, ...) */
+    json_array_foreach(all, i, u) {
+        const char *code = json_get_str(u, "code");
+        json_t *members = json_array(), *c;
+        size_t k;
+        json_array_foreach(all, k, c) {
+            if (strcmp(json_get_str(c, "parent_code"), code) || !unit_matches(r, c, folded)) continue;
+            json_array_append_new(members, json_pack("{s:s, s:s, s:s}", "code", json_get_str(c, "code"), "name",
+                                                     json_get_str(c, "name"), "kind_label", json_get_str(c, "kind_label")));
+        }
+        bool self = !*json_get_str(u, "parent_code") && unit_matches(r, u, folded);
+        if (!json_array_size(members) && !self) {
+            json_decref(members);
+            continue;
+        }
+        found += json_array_size(members) + (self ? 1 : 0);
+        json_array_append_new(groups, json_pack("{s:s, s:s, s:b, s:o, s:I}", "code", code, "name", json_get_str(u, "name"),
+                                                "self", self, "units", members, "count",
+                                                (json_int_t)json_array_size(members)));
+    }
+    json_decref(all);
+    /* folded unless there is one group or the visitor searched */
+    json_t *g;
+    json_array_foreach(groups, i, g) json_object_set_new(g, "open", json_boolean(*folded || json_array_size(groups) == 1));
+    json_t *model = json_pack("{s:o, s:s, s:b, s:I}", "groups", groups, "q", q ? q : "", "searched", *folded != '\0',
+                              "found", (json_int_t)found);
+    const char *last = req_cookie(r, UNIT_COOKIE);
+    json_t *lu = last ? account_unit_get(d, last) : NULL;
+    if (lu) json_object_set_new(model, "last", json_pack("{s:s, s:s}", "code", json_get_str(lu, "code"), "name", json_get_str(lu, "name")));
+    json_decref(lu);
+    json_object_set_new(model, "page", web_page_info(r, "Chọn xã, phường"));
+    web_render(r, 200, "account/choose", model);
+}
+
 void page_home(req *r)
 {
     db *d = req_db(r);
-    int64_t id = account_default_unit(d);
-    json_t *unit = id > 0 ? account_unit_get_by_id(d, id) : NULL;
-    if (!unit) {
+    if (account_default_unit(d) <= 0) {
         web_error(r, 404, "Chưa có đơn vị nào. Quản trị viên hãy tạo dữ liệu bằng lệnh thanthien demo hoặc thêm đơn vị.");
         return;
     }
-    unit_page(r, unit);
+    const char *last = req_cookie(r, UNIT_COOKIE);
+    json_t *unit = last && !req_query(r, "chon") && !req_query(r, "q") ? account_unit_get(d, last) : NULL;
+    if (unit) unit_page(r, unit);
+    else chooser_page(r);
 }
 
 void page_unit(req *r)
@@ -82,6 +160,7 @@ void page_unit(req *r)
         web_error(r, 404, "Không tìm thấy đơn vị.");
         return;
     }
+    remember_unit(r, json_get_str(unit, "code"));
     unit_page(r, unit);
 }
 

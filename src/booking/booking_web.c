@@ -99,12 +99,14 @@ static void error_into(req *r, json_t *model, const err *e)
 
 /* ---- the citizen's pages ------------------------------------------------------------- */
 
-/* The unit whose desk is booked: ?don_vi= (or the form's), else the default commune. */
+/* The unit whose desk is booked: ?don_vi= (or the form's), else the unit the visitor last
+ * chose (its cookie), else the default commune. */
 static json_t *public_unit(req *r, bool form, int64_t *id)
 {
     db *d = req_db(r);
-    const char *code = unit_code_param(r, form);
+    const char *code = unit_code_param(r, form), *last = req_cookie(r, ACCOUNT_UNIT_COOKIE);
     *id = code ? account_unit_id(d, code) : account_default_unit(d);
+    if (!code && last && account_unit_id(d, last) > 0) *id = account_unit_id(d, last);
     return *id > 0 ? account_unit_get_by_id(d, *id) : NULL;
 }
 

@@ -13,10 +13,11 @@
 
 const char *const catalog_csv_columns[] = {"unit_code", "code", "name", "field", "days", "time_text", "fee",
                                            "fee_text", "papers", "submit_where", "online_level", "legal_basis",
-                                           "result", "letter", "keywords", NULL};
-#define NCOLUMNS 15
+                                           "result", "letter", "keywords", "form_url", NULL};
+#define NCOLUMNS 16
 #define COL_LETTER 13
 #define COL_KEYWORDS 14
+#define COL_FORM_URL 15
 #define MAX_TEXT 4000
 
 static const char *online_label(const char *level)
@@ -136,6 +137,17 @@ int catalog_check(db *d, arena *a, const procedure_fields *in, procedure *out, e
         err_field(e, "keywords");
         return -1;
     }
+    /* absent: kept; a link the public page may show, so only the web or this site */
+    out->form_url = in->form_url ? text_trim(a, in->form_url) : NULL;
+    if (out->form_url && *out->form_url &&
+        ((strncmp(out->form_url, "https://", 8) && strncmp(out->form_url, "http://", 7) &&
+          !(out->form_url[0] == '/' && out->form_url[1] != '/')) ||
+         strlen(out->form_url) > 500 || strpbrk(out->form_url, " \t\r\n\"<>"))) {
+        err_set(e, 400, "Đường dẫn mẫu tờ khai phải bắt đầu bằng https:// (hoặc / cho tệp trên trang này), không có dấu cách.",
+                "bad form url");
+        err_field(e, "form_url");
+        return -1;
+    }
     struct {
         const char *in;
         const char **out;
@@ -179,13 +191,13 @@ static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int6
         s = db_prepare(d, "UPDATE procedures SET unit_id = ?1, code = ?2, name = ?3, field = ?4, search_key = ?5, "
                           "days = ?6, time_text = ?7, fee = ?8, fee_text = ?9, papers = ?10, submit_where = ?11, "
                           "online_level = ?12, legal_basis = ?13, result = ?14, updated_at = ?15, letter_occasion = COALESCE(?17, letter_occasion), "
-                          "keywords = ?18 WHERE id = ?16");
+                          "keywords = ?18, form_url = COALESCE(?19, form_url) WHERE id = ?16");
         db_bind_int(s, 16, id);
     } else {
         s = db_prepare(d, "INSERT INTO procedures (unit_id, code, name, field, search_key, days, time_text, fee, "
                           "fee_text, papers, submit_where, online_level, legal_basis, result, updated_at, created_at, "
-                          "letter_occasion, keywords) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                          "?14, ?15, ?15, COALESCE(?17, ''), ?18)");
+                          "letter_occasion, keywords, form_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                          "?14, ?15, ?15, COALESCE(?17, ''), ?18, COALESCE(?19, ''))");
     }
     db_bind_int(s, 1, p->unit_id);
     db_bind_text(s, 2, p->code);
@@ -204,6 +216,7 @@ static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int6
     db_bind_text(s, 14, p->result);
     db_bind_int(s, 15, now);
     if (p->letter) db_bind_text(s, 17, p->letter); else db_bind_null(s, 17);
+    if (p->form_url) db_bind_text(s, 19, p->form_url); else db_bind_null(s, 19);
     int rc = db_step(s);
     db_done(s);
     if (rc == DB_DONE && out_id) *out_id = id ? id : db_last_id(d);
@@ -244,7 +257,7 @@ int catalog_save(db *d, arena *a, int64_t id, const procedure *p, int64_t actor_
 #define PROC_COLUMNS                                                                                 \
     "p.id, p.code, p.name, p.field, p.days, p.time_text, p.fee, p.fee_text, p.papers, p.submit_where, " \
     "p.online_level, p.legal_basis, p.result, u.code, u.name, p.search_key, p.updated_at, p.letter_occasion, " \
-    "p.keywords"
+    "p.keywords, p.unit_id, p.form_url"
 
 static json_t *papers_array(const char *papers)
 {
@@ -298,6 +311,8 @@ static json_t *procedure_row(db_stmt *s, arena *a, bool full)
         json_object_set_new(o, "letter", json_string(db_col_text(s, 17)));
         json_object_set_new(o, "letter_label", json_string(catalog_letter_label(db_col_text(s, 17))));
         json_object_set_new(o, "keywords", json_string(db_col_text(s, 18)));
+        json_object_set_new(o, "unit_id", json_integer(db_col_int(s, 19)));
+        json_object_set_new(o, "form_url", json_string(db_col_text(s, 20)));
     }
     return o;
 }
@@ -580,7 +595,8 @@ static int import_row(void *ctx, int line, char **cells, int ncells)
     }
     procedure_fields in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
                            st->col[COL_LETTER] < 0 ? NULL : v[COL_LETTER],
-                           st->col[COL_KEYWORDS] < 0 ? NULL : v[COL_KEYWORDS]};
+                           st->col[COL_KEYWORDS] < 0 ? NULL : v[COL_KEYWORDS],
+                           st->col[COL_FORM_URL] < 0 ? NULL : v[COL_FORM_URL]};
     procedure p;
     err e = {0};
     if (catalog_check(st->d, st->a, &in, &p, &e) != 0) {
@@ -716,8 +732,8 @@ int catalog_export_csv(db *d, arena *a, int64_t unit_id, buf *out)
         buf_puts(out, k == NCOLUMNS - 1 ? "\r\n" : ",");
     }
     db_stmt *s = db_prepare(d, "SELECT u.code, p.code, p.name, p.field, p.days, p.time_text, p.fee, p.fee_text, "
-                               "p.papers, p.submit_where, p.online_level, p.legal_basis, p.result, p.letter_occasion, p.keywords "
-                               "FROM procedures p JOIN units u ON u.id = p.unit_id "
+                               "p.papers, p.submit_where, p.online_level, p.legal_basis, p.result, p.letter_occasion, p.keywords, "
+                               "p.form_url FROM procedures p JOIN units u ON u.id = p.unit_id "
                                "WHERE p.active = 1 AND (? = 0 OR p.unit_id = ?) ORDER BY u.code, p.search_key, p.id");
     db_bind_int(s, 1, unit_id);
     db_bind_int(s, 2, unit_id);

@@ -25,6 +25,7 @@ typedef struct {
         *submit_where, *online_level, *legal_basis, *result;
     const char *letter;   /* the letter a result proposes: "", "birth", "marriage", "death"; NULL keeps it */
     const char *keywords; /* everyday names people search by, comma-separated; NULL keeps them */
+    const char *form_url; /* the application form template's address (https://... or /...); NULL keeps it */
 } procedure_fields;   /* as typed in a form or a CSV row: text, checked by catalog_check() */
 
 typedef struct {
@@ -33,6 +34,7 @@ typedef struct {
         *online_level, *legal_basis, *result;
     const char *letter;   /* "", "birth", "marriage", "death" (letter/letter.h); NULL: unchanged */
     const char *keywords; /* searched with the name; NULL: unchanged */
+    const char *form_url; /* "" or an http(s) or site address; NULL: unchanged */
     int64_t days;   /* -1: not stated */
     int64_t fee;    /* -1: varies or not stated */
 } procedure;

@@ -19,7 +19,7 @@ int64_t scope_procedure_param(req *r)
 }
 
 /* The unit whose catalogue a public page shows: ?don_vi=CODE, else the signed-in user's
- * unit, else the default unit. */
+ * unit, else the unit the visitor last chose, else the default unit. */
 static int64_t catalog_unit(req *r, json_t **unit_out)
 {
     db *d = req_db(r);
@@ -27,7 +27,8 @@ static int64_t catalog_unit(req *r, json_t **unit_out)
     int64_t id = -1;
     if (code && *code) id = account_unit_id(d, code);
     else if (r->user) id = r->user->unit_id;
-    else id = account_default_unit(d);
+    else if ((id = account_unit_id(d, req_cookie(r, ACCOUNT_UNIT_COOKIE) ? req_cookie(r, ACCOUNT_UNIT_COOKIE) : "")) < 0)
+        id = account_default_unit(d);
     *unit_out = id > 0 ? account_unit_get_by_id(d, id) : NULL;
     return *unit_out ? id : -1;
 }
@@ -63,6 +64,12 @@ void page_catalog_list(req *r)
     json_t *f;
     json_array_foreach(fields, i, f) {
         if (field && !strcmp(json_get_str(f, "name"), field)) json_object_set_new(f, "selected", json_true());
+    }
+    /* a procedure opened from this list keeps the commune: its page links back here and books here */
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        json_object_set_new(it, "url", json_string(arena_printf(r->a, "%s?don_vi=%s", json_get_str(it, "url"),
+                                                                json_get_str(unit, "code"))));
     }
     json_t *model = json_pack("{s:o, s:o, s:o, s:I, s:s, s:s, s:i}", "unit", unit, "items", items, "fields", fields,
                               "total", (json_int_t)total, "q", q ? q : "", "field", field ? field : "", "page_number",
@@ -162,6 +169,22 @@ static bool parse_id(req *r, int64_t *id)
     return true;
 }
 
+/* The commune a procedure page is read for: ?don_vi=CODE (from its catalogue), else the
+ * unit the visitor last chose (the "don_vi" cookie), as long as that unit offers the
+ * procedure (its own catalogue or an ancestor's); else the procedure's own unit. */
+static json_t *reading_unit(req *r, int64_t procedure_unit)
+{
+    db *d = req_db(r);
+    const char *tries[] = {req_query(r, "don_vi"), req_cookie(r, ACCOUNT_UNIT_COOKIE)};
+    for (int t = 0; t < 2; t++) {
+        int64_t id = tries[t] && *tries[t] ? account_unit_id(d, tries[t]) : -1, chain[8];
+        int n = id > 0 ? account_unit_chain(d, id, chain, 8) : 0;
+        for (int i = 0; i < n; i++)
+            if (chain[i] == procedure_unit) return account_unit_get_by_id(d, id);
+    }
+    return account_unit_get_by_id(d, procedure_unit);
+}
+
 void page_catalog_show(req *r)
 {
     int64_t id;
@@ -173,6 +196,19 @@ void page_catalog_show(req *r)
     }
     const char *link = arena_printf(r->a, "%s/thu-tuc/%lld", web_public_base(r), (long long)id);
     json_t *model = json_pack("{s:o, s:s}", "procedure", p, "link", link);
+    json_t *unit = reading_unit(r, json_integer_value(json_object_get(p, "unit_id")));
+    if (unit) {
+        const char *code = json_get_str(unit, "code");
+        json_object_set_new(model, "unit", json_pack("{s:s, s:s}", "code", code, "name", json_get_str(unit, "name")));
+        json_object_set_new(model, "booking_url", json_string(arena_printf(r->a, "/dat-lich?don_vi=%s&thu_tuc=%lld", code,
+                                                                           (long long)id)));
+        json_object_set_new(model, "catalogue_url", json_string(arena_printf(r->a, "/thu-tuc?don_vi=%s", code)));
+        json_decref(unit);
+    }
+    /* a form template is linked only over the web or on this site, never another scheme */
+    const char *form = json_get_str(p, "form_url");
+    if (strncmp(form, "https://", 8) && strncmp(form, "http://", 7) && !(form[0] == '/' && form[1] != '/'))
+        json_object_set_new(p, "form_url", json_string(""));
     if (r->user && account_role_edits_catalog(r->user->role) &&
         account_can_access(req_db(r), r->user, catalog_unit_of(req_db(r), id)))
         json_object_set_new(model, "can_edit", json_true());
@@ -232,7 +268,8 @@ static procedure_fields fields_from_form(req *r)
                           req_form(r, "field"),    req_form(r, "days"),        req_form(r, "time_text"),
                           req_form(r, "fee"),      req_form(r, "fee_text"),    req_form(r, "papers"),
                           req_form(r, "submit_where"), req_form(r, "online_level"), req_form(r, "legal_basis"),
-                          req_form(r, "result"),   req_form(r, "letter"),      req_form(r, "keywords")};
+                          req_form(r, "result"),   req_form(r, "letter"),      req_form(r, "keywords"),
+                          req_form(r, "form_url")};
     return f;
 }
 

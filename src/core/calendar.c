@@ -117,6 +117,40 @@ bool cal_parse_local_time(const char *s, int64_t *out)
     return true;
 }
 
+bool cal_parse_typed_time(const char *s, int64_t *out)
+{
+    if (!s) return false;
+    if (cal_parse_local_time(s, out)) return true;
+    const char *sp = strchr(s, ' ');
+    char day[16];
+    int h, mi, n = 0;
+    cal_day cd;
+    if (!sp || sp - s >= (ptrdiff_t)sizeof day) return false;
+    memcpy(day, s, (size_t)(sp - s));
+    day[sp - s] = '\0';
+    while (*sp == ' ') sp++;
+    if (!cal_parse_typed_date(day, &cd) || *sp < '0' || *sp > '9' || sscanf(sp, "%2d:%2d%n", &h, &mi, &n) != 2 ||
+        sp[n] != '\0' || h < 0 || h > 23 || mi < 0 || mi > 59 || sp[n - 3] != ':')
+        return false;
+    *out = cal_instant(cd, h * 60 + mi);
+    return true;
+}
+
+void cal_format_dmy(cal_day day, char out[11])
+{
+    int y, m, d;
+    cal_to_ymd(day, &y, &m, &d);
+    snprintf(out, 11, "%02d/%02d/%04d", d, m, y);
+}
+
+void cal_format_words(cal_day day, char out[CAL_WORDS_MAX])
+{
+    static const char *const weekday[] = {"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"};
+    int y, m, d;
+    cal_to_ymd(day, &y, &m, &d);
+    snprintf(out, CAL_WORDS_MAX, "%s, ngày %02d tháng %02d năm %04d", weekday[cal_weekday(day)], d, m, y);
+}
+
 void cal_format(cal_day day, char out[11])
 {
     int y, m, d;

@@ -56,7 +56,17 @@ bool cal_parse_date(const char *s, cal_day *out);   /* strict "YYYY-MM-DD", a re
 bool cal_parse_typed_date(const char *s, cal_day *out);
 /* "2026-11-25T09:00" (an <input type=datetime-local>) as an instant in Vietnam time. */
 bool cal_parse_local_time(const char *s, int64_t *out);
+/* A time as staff type it: "05/03/2026 09:30" (also "5/3/2026 9:30") or a datetime-local
+ * value "2026-03-05T09:30", as an instant in Vietnam time. */
+bool cal_parse_typed_time(const char *s, int64_t *out);
 void cal_format(cal_day day, char out[11]);         /* "YYYY-MM-DD" */
+/* The page's fixed format, whatever the browser's locale: "07/01/2027" (day first). */
+void cal_format_dmy(cal_day day, char out[11]);
+/* The date in words, to echo a typed date back: "thứ Năm, ngày 07 tháng 01 năm 2027"
+ * (the weekday in lower case as inside a sentence; "Chủ nhật" keeps its capital). out
+ * needs CAL_WORDS_MAX bytes. */
+#define CAL_WORDS_MAX 64
+void cal_format_words(cal_day day, char out[CAL_WORDS_MAX]);
 cal_day cal_local_day(int64_t unix_seconds);        /* the day in Vietnam (UTC+7) */
 int cal_local_minutes(int64_t unix_seconds);        /* minutes since local midnight */
 int64_t cal_instant(cal_day day, int minutes);      /* Unix seconds of local day + minutes */

@@ -884,11 +884,30 @@ bool dossier_apology_window(db *d, int64_t unit_id, int64_t due_at, int64_t now)
     return calendar_working_between(cal, &cu, cal_local_day(now), cal_local_day(due_at)) <= 1;
 }
 
+/* The latest new date an apology may promise: the procedure's own time limit again (at
+ * least one working day), counted in the unit's working days from today (from the old
+ * date when that is still ahead). A date typed in the wrong order (07/01 read as 1 July)
+ * or a year too far lands beyond it. */
+static cal_day apology_latest(const calendar *cal, const cal_unit *cu, int64_t now, const dossier_row *row)
+{
+    cal_day from = cal_local_day(now), old = cal_local_day(row->due_at);
+    return calendar_due_day(cal, cu, cal_instant(old > from ? old : from, 0), row->days > 0 ? (int)row->days : 1);
+}
+
+cal_day dossier_apology_latest(db *d, int64_t id, int64_t now)
+{
+    dossier_row row;
+    const calendar *cal = holiday_calendar(d, NULL);
+    if (!cal || load_row(d, id, &row, NULL)) return -1;
+    cal_unit cu = holiday_unit(d, row.unit_id);
+    return apology_latest(cal, &cu, now, &row);
+}
+
 int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
 {
     if (blank_reason(act->reason, e, N_("Ghi rõ lý do chậm trả kết quả."))) return -1;
     cal_day nd;
-    if (!act->new_due_date || !cal_parse_date(act->new_due_date, &nd)) {
+    if (!act->new_due_date || !cal_parse_typed_date(act->new_due_date, &nd)) {
         err_set(e, 400, N_("Nhập ngày hẹn trả kết quả mới (ngày/tháng/năm)."), "new due");
         err_field(e, "new_due_date");
         return -1;
@@ -907,6 +926,13 @@ int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, er
         bad = N_("Hồ sơ chưa đến hạn; chỉ lập phiếu xin lỗi khi hồ sơ đã hoặc sắp quá hạn (trong vòng một ngày làm việc).");
     if (bad) {
         err_set(e, bad[0] == 'H' ? 409 : 400, bad, "apology date");
+        err_field(e, "new_due_date");
+        db_rollback(d);
+        return -1;
+    }
+    if (nd > apology_latest(cal, &cu, act->now, &row)) {   /* the page names the latest day */
+        err_set(e, 400, N_("Ngày hẹn mới quá xa: quá thời hạn giải quyết của thủ tục tính lại từ hôm nay."),
+                "apology date after the limit");
         err_field(e, "new_due_date");
         db_rollback(d);
         return -1;

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "../core/arena.h"
+#include "../core/calendar.h"
 #include "../core/err.h"
 #include "../store/db.h"
 #include "forms.h"
@@ -96,6 +97,11 @@ int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, er
  * due within one working day (the apology goes out at the latest the day before the due date,
  * research/legal.md §1.3). The dossier page offers the apology only then. */
 bool dossier_apology_window(db *d, int64_t unit_id, int64_t due_at, int64_t now);
+
+/* The latest new due day an apology may promise at `now`: the procedure's own time limit
+ * again (at least one working day), in the unit's working days from today or from the old
+ * due day if that is later; -1 for an unknown dossier. Pages name it next to the field. */
+cal_day dossier_apology_latest(db *d, int64_t id, int64_t now);
 /* The applicant's choice about congratulation and condolence letters, changed after intake
  * (a call, a visit): any state; audited; listeners hear "letters_declined" when it turns off. */
 int dossier_set_letters_ok(db *d, arena *a, int64_t id, bool ok, const dossier_action *act, err *e);

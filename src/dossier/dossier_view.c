@@ -61,8 +61,9 @@ static json_t *steps_json(db *d, arena *a, int64_t id, bool with_names)
         json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "seq", (json_int_t)db_col_int(s, 0), "kind", kind,
                               "kind_label", step_label(kind), "at", (json_int_t)db_col_int(s, 2), "at_text",
                               fmt_time(a, db_col_int(s, 2)), "due_text", fmt_time(a, due), "done_text", fmt_time(a, done));
-        json_object_set_new(o, "result_label", json_string(timeliness(done, due)));
         if (with_names) {
+            /* the timeliness of an internal hand-over is the officials' business, not the public's */
+            json_object_set_new(o, "result_label", json_string(timeliness(done, due)));
             json_object_set_new(o, "from_name", json_string(db_col_text(s, 3)));
             json_object_set_new(o, "to_name", json_string(db_col_text(s, 4)));
             json_object_set_new(o, "note", json_string(db_col_text(s, 7)));
@@ -190,6 +191,109 @@ int64_t dossier_resolving_unit_of(db *d, int64_t id)
     return db_int_by_id(d, "SELECT resolving_unit_id FROM dossiers WHERE id = ?", id, -1);
 }
 
+/* ---- the citizen's next step ------------------------------------------------------------- */
+
+/* What the citizen is to do in each state: one sentence (a msgid); the rest (papers, reason,
+ * place, hours, fee) is added from the dossier, its notices, its unit and its procedure. */
+static const char *const NEXT_STEPS[][2] = {
+    {"received", N_("Ông/bà chưa cần làm gì. Hồ sơ đang được giải quyết; khi có kết quả, cơ quan sẽ báo cho ông/bà.")},
+    {"in_progress", N_("Ông/bà chưa cần làm gì. Hồ sơ đang được giải quyết; khi có kết quả, cơ quan sẽ báo cho ông/bà.")},
+    {"late", N_("Hồ sơ đã quá ngày hẹn trả. Cơ quan phải xin lỗi ông/bà bằng văn bản và hẹn lại ngày trả kết quả; ông/bà có thể hỏi tại nơi tiếp nhận hồ sơ.")},
+    {"supplement", N_("Ông/bà cần nộp bổ sung các giấy tờ dưới đây tại nơi tiếp nhận hồ sơ. Thời hạn giải quyết được tính lại từ ngày nhận đủ giấy tờ.")},
+    {"done:desk", N_("Đã có kết quả. Mời ông/bà đến nhận kết quả tại nơi tiếp nhận hồ sơ.")},
+    {"done:post", N_("Đã có kết quả. Kết quả sẽ được gửi đến ông/bà qua dịch vụ bưu chính công ích.")},
+    {"done:online", N_("Đã có kết quả. Kết quả được trả trực tuyến theo cách ông/bà đã đăng ký.")},
+    {"returned", N_("Ông/bà đã nhận kết quả. Không cần làm gì thêm.")},
+    {"refused", N_("Hồ sơ không được giải quyết vì lý do dưới đây. Ông/bà có thể hỏi thêm, hoặc nộp lại hồ sơ khi đủ điều kiện, tại nơi tiếp nhận hồ sơ.")},
+    {"withdrawn", N_("Hồ sơ đã được rút theo đề nghị của người nộp. Không cần làm gì thêm.")},
+};
+
+static const char *next_sentence(const char *key)
+{
+    for (size_t i = 0; i < sizeof NEXT_STEPS / sizeof NEXT_STEPS[0]; i++)
+        if (!strcmp(NEXT_STEPS[i][0], key)) return NEXT_STEPS[i][1];
+    return "";
+}
+
+/* The latest notice of a kind (supplement: the papers asked for; refusal: the reason). */
+static void latest_notice(db *d, int64_t id, const char *kind, json_t *next)
+{
+    db_stmt *s = db_prepare(d, "SELECT reason, papers FROM dossier_notices WHERE dossier_id = ? AND kind = ? "
+                               "ORDER BY id DESC LIMIT 1");
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, kind);
+    if (db_step(s) == DB_ROW) {
+        json_object_set_new(next, "reason", json_string(db_col_text(s, 0)));
+        json_t *papers = json_loads(db_col_text(s, 1), 0, NULL), *p, *names = json_array();
+        size_t i;
+        json_array_foreach(papers, i, p) {   /* {"name": ...} objects as the intake stores them */
+            const char *name = json_is_string(p) ? json_string_value(p) : json_string_value(json_object_get(p, "name"));
+            if (name && *name) json_array_append_new(names, json_string(name));
+        }
+        json_decref(papers);
+        json_object_set_new(next, "papers", names);
+    }
+    db_done(s);
+}
+
+/* Where to go and when: the unit's desk, address, hours and public phone (no official's name). */
+static void desk_of_unit(db *d, arena *a, int64_t unit_id, json_t *next)
+{
+    db_stmt *s = db_prepare(d, "SELECT name, address, phone, desk_name, desk_hours, saturday_service, saturday_hours "
+                               "FROM units WHERE id = ?");
+    db_bind_int(s, 1, unit_id);
+    if (db_step(s) == DB_ROW) {
+        const char *desk = db_col_text(s, 3);
+        json_object_set_new(next, "where", json_string(*desk ? arena_printf(a, "%s, %s", desk, db_col_text(s, 0))
+                                                             : db_col_text(s, 0)));
+        json_object_set_new(next, "address", json_string(db_col_text(s, 1)));
+        json_object_set_new(next, "phone", json_string(db_col_text(s, 2)));
+        json_object_set_new(next, "hours", json_string(db_col_text(s, 4)));
+        if (db_col_int(s, 5)) json_object_set_new(next, "saturday_hours", json_string(db_col_text(s, 6)));
+    }
+    db_done(s);
+}
+
+/* The fee as the catalogue states it: an amount, none, or the catalogue's words. */
+static void fee_of_procedure(db *d, arena *a, int64_t procedure_id, int64_t dossier_fee, json_t *next)
+{
+    db_stmt *s = db_prepare(d, "SELECT fee, fee_text FROM procedures WHERE id = ?");
+    db_bind_int(s, 1, procedure_id);
+    const char *text = "";
+    bool stated = true;
+    if (db_step(s) == DB_ROW) {
+        stated = !db_col_null(s, 0);
+        text = arena_strdup(a, db_col_text(s, 1));
+    }
+    db_done(s);
+    /* "free" only when the catalogue says nothing more: its words often carry the cases that
+     * do pay (a late registration), which a bare "free" would hide */
+    if (stated && dossier_fee > 0)
+        json_object_set_new(next, "fee", json_string(arena_printf(a, "%s đồng", text_money(a, dossier_fee))));
+    else if (stated && !*text) json_object_set_new(next, "fee_label", json_string(N_("Không mất phí, lệ phí.")));
+    if (*text) json_object_set_new(next, "fee_note", json_string(text));
+}
+
+static json_t *next_step(db *d, arena *a, int64_t id, const char *status, bool late, const char *return_method,
+                         int64_t unit_id, int64_t procedure_id, int64_t fee)
+{
+    const char *key = status;
+    if (late) key = "late";
+    else if (!strcmp(status, "done"))
+        key = !strcmp(return_method, "post") ? "done:post" : !strcmp(return_method, "online") ? "done:online" : "done:desk";
+    json_t *next = json_pack("{s:s}", "todo_label", next_sentence(key));
+    bool go_to_desk = !strcmp(key, "supplement") || !strcmp(key, "done:desk") || !strcmp(key, "refused") || late;
+    if (!strcmp(status, "supplement")) latest_notice(d, id, "supplement", next);
+    if (!strcmp(status, "refused")) latest_notice(d, id, "refusal", next);
+    if (go_to_desk) desk_of_unit(d, a, unit_id, next);
+    if (!strcmp(key, "supplement") || !strcmp(key, "done:desk"))
+        json_object_set_new(next, "bring_label",
+                            json_string(N_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả, và giấy tờ tùy thân (căn cước) của "
+                                           "người nộp hoặc giấy ủy quyền của người nhận thay.")));
+    if (!strncmp(key, "done", 4)) fee_of_procedure(d, a, procedure_id, fee, next);
+    return next;
+}
+
 json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int64_t now)
 {
     if (!code || !secret) return NULL;
@@ -204,6 +308,8 @@ json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int
         if (strlen(want) == strlen(up) && sodium_memcmp(want, up, strlen(want)) == 0) o = row_json(s, a, now, false);
     }
     int64_t id = o ? json_integer_value(json_object_get(o, "id")) : 0;
+    int64_t unit_id = o ? db_col_int(s, 3) : 0, procedure_id = o ? db_col_int(s, 4) : 0, fee = o ? db_col_int(s, 7) : 0;
+    const char *return_method = o ? arena_strdup(a, db_col_text(s, 14)) : "";
     db_done(s);
     if (!o) return NULL;
     /* no personal data for the public: drop the applicant and the officials' names */
@@ -212,6 +318,9 @@ json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int
     json_object_del(o, "url");
     json_object_del(o, "id");
     json_object_set_new(o, "steps", steps_json(d, a, id, false));
+    json_object_set_new(o, "next", next_step(d, a, id, json_string_value(json_object_get(o, "status")),
+                                             json_is_true(json_object_get(o, "late")), return_method, unit_id,
+                                             procedure_id, fee));
     return o;
 }
 

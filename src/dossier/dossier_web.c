@@ -390,6 +390,26 @@ static json_t *actions_model(req *r, const char *status, const char *failed, con
     return act;
 }
 
+/* An error about a date field says which day the server read, in words, as the page's
+ * script did while the officer typed: a day and month swapped shows at once. A refused
+ * apology date also names the latest day the apology may promise. */
+static const char *date_error(req *r, int64_t id, const err *e)
+{
+    const char *msg = T(r, e->user);
+    char words[CAL_WORDS_MAX], dmy[11];
+    cal_day day;
+    if (*e->field && cal_parse_typed_date(req_form(r, e->field), &day)) {
+        cal_format_words(day, words);
+        msg = arena_printf(r->a, "%s %s %s.", msg, T(r, N_("Ngày đã nhập:")), words);
+    }
+    if (e->status == 400 && !strcmp(e->field, "new_due_date") && (day = dossier_apology_latest(req_db(r), id, req_now(r))) >= 0) {
+        cal_format_words(day, words);
+        cal_format_dmy(day, dmy);
+        msg = arena_printf(r->a, "%s %s %s (%s).", msg, T(r, N_("Ngày hẹn muộn nhất:")), words, dmy);
+    }
+    return msg;
+}
+
 static void show_page(req *r, int64_t id, int status, const err *e)
 {
     db *d = req_db(r);
@@ -420,7 +440,7 @@ static void show_page(req *r, int64_t id, int status, const err *e)
     json_object_set_new(model, "returns", options(r, RETURN_KEYS, 3, dossier_return_label, rm ? rm : "desk"));
     letter_details(r, o, e);
     if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
+        json_object_set_new(model, "error", json_string(date_error(r, id, e)));
         json_object_set_new(model, "error_field", json_string(href ? href : ""));
     }
     json_object_set_new(model, "page", web_page_info(r, arena_printf(r->a, "Hồ sơ %s", json_string_value(json_object_get(o, "code")))));
@@ -433,14 +453,14 @@ void page_dossier_show(req *r)
     if (parse_id(r, &id)) show_page(r, id, 200, NULL);
 }
 
-/* The step's own deadline as typed (YYYY-MM-DD), at the unit's closing hour; 0 if blank. */
+/* The step's own deadline as typed (dd/mm/yyyy), at the unit's closing hour; 0 if blank. */
 static int64_t step_due(req *r, err *e)
 {
     const char *s = req_form(r, "step_due");
     cal_day day;
     if (text_is_blank(s)) return 0;
-    if (!cal_parse_date(s, &day)) {
-        err_set(e, 400, N_("Hạn của bước xử lý phải là một ngày (năm-tháng-ngày)."), "step due");
+    if (!cal_parse_typed_date(s, &day)) {
+        err_set(e, 400, N_("Hạn của bước xử lý phải là một ngày (ngày/tháng/năm, ví dụ 07/01/2027)."), "step due");
         err_field(e, "step_due");
         return -1;
     }
@@ -592,14 +612,23 @@ void page_dossier_board(req *r)
 
 /* ---- tracking by citizens ---------------------------------------------------------------- */
 
+/* A code as printed: capitals, no spaces. A citizen copying "05443-261203-0001" or "abc 123"
+ * from the slip in lower case or in groups is not guessing. */
+static const char *as_printed(req *r, const char *typed)
+{
+    char *out = arena_alloc(r->a, strlen(typed ? typed : "") + 1), *o = out;
+    for (const char *p = typed ? typed : ""; *p; p++)
+        if (!g_ascii_isspace(*p)) *o++ = g_ascii_toupper(*p);
+    *o = '\0';
+    return out;
+}
+
 /* Looks up code + secret for the citizen: the view, or NULL with *status 404 or 429 (and
  * *wait, the seconds to wait). */
 static json_t *track_lookup(req *r, const char *code, const char *secret, int *status, int64_t *wait_out)
 {
-    /* codes are printed in capitals; a citizen typing them in lower case is not guessing */
-    char *upper = g_ascii_strup(text_trim(r->a, code), -1);
-    code = arena_strdup(r->a, upper);
-    g_free(upper);
+    code = as_printed(r, code);
+    secret = as_printed(r, secret);
     int64_t now = req_now(r), wait = track_limit_wait(r->client, code, now);
     *wait_out = wait;
     if (wait > 0) {
@@ -607,7 +636,7 @@ static json_t *track_lookup(req *r, const char *code, const char *secret, int *s
         *status = 429;
         return NULL;
     }
-    json_t *o = dossier_track(req_db(r), r->a, code, text_trim(r->a, secret), now);
+    json_t *o = dossier_track(req_db(r), r->a, code, secret, now);
     if (!o) {
         track_limit_failed(r->client, code, now);
         *status = 404;
@@ -629,7 +658,7 @@ void page_track(req *r)
             json_object_set_new(model, "error", json_string(arena_printf(r->a,
                 T(r, N_("Bạn đã nhập sai nhiều lần. Xin đợi %lld phút rồi thử lại.")), (long long)(wait + 59) / 60)));
         else json_object_set_new(model, "error", json_string(T(r,
-            N_("Không tìm thấy hồ sơ với mã và mã bí mật này. Xin kiểm tra lại trên giấy hẹn."))));
+            N_("Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này. Xin kiểm tra lại trên giấy hẹn."))));
     } else if (code && *code) {
         json_object_set_new(model, "need_secret", json_true());
     }
@@ -646,7 +675,7 @@ void api_dossier(req *r)
     if (!o) {
         json_t *body = json_pack("{s:{s:i, s:s}}", "error", "status", status, "message",
                                  T(r, status == 429 ? N_("Quá nhiều lần tra cứu sai; xin thử lại sau.")
-                                                    : N_("Không tìm thấy hồ sơ với mã và mã bí mật này.")));
+                                                    : N_("Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.")));
         if (status == 429)   /* the real wait, in seconds, as in Retry-After */
             json_object_set_new(json_object_get(body, "error"), "retry_after", json_integer(wait));
         web_json(r, status, body);

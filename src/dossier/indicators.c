@@ -101,13 +101,13 @@ int indicators_period(const char *tu, const char *den, int64_t now, cal_day *fro
     cal_to_ymd(today, &y, &m, &dd);
     *from = cal_from_ymd(y, 1, 1);
     *to = today;
-    if (!text_is_blank(tu) && !cal_parse_date(tu, from)) {
-        err_set(e, 400, N_("Ngày bắt đầu kỳ báo cáo không hợp lệ (năm-tháng-ngày, ví dụ 2026-01-01)."), "tu");
+    if (!text_is_blank(tu) && !cal_parse_typed_date(tu, from)) {
+        err_set(e, 400, N_("Ngày bắt đầu kỳ báo cáo không hợp lệ (ngày/tháng/năm, ví dụ 01/01/2026)."), "tu");
         err_field(e, "tu");
         return -1;
     }
-    if (!text_is_blank(den) && !cal_parse_date(den, to)) {
-        err_set(e, 400, N_("Ngày kết thúc kỳ báo cáo không hợp lệ (năm-tháng-ngày, ví dụ 2026-12-31)."), "den");
+    if (!text_is_blank(den) && !cal_parse_typed_date(den, to)) {
+        err_set(e, 400, N_("Ngày kết thúc kỳ báo cáo không hợp lệ (ngày/tháng/năm, ví dụ 31/12/2026)."), "den");
         err_field(e, "den");
         return -1;
     }

@@ -63,6 +63,11 @@ void page_indicators(req *r)
         return;
     }
     json_t *model = json_pack("{s:o}", "r", indicators_json(r->a, &rep));
+    char from_dmy[11], to_dmy[11];   /* the fields' fixed format, whatever the browser's locale */
+    cal_format_dmy(rep.from, from_dmy);
+    cal_format_dmy(rep.to, to_dmy);
+    json_object_set_new(model, "from_dmy", json_string(from_dmy));
+    json_object_set_new(model, "to_dmy", json_string(to_dmy));
     const char *q = same_query(r, &rep);
     json_object_set_new(model, "xlsx_url", json_string(arena_printf(r->a, "/chi-so.xlsx?%s", q)));
     json_object_set_new(model, "register_url", json_string(arena_printf(r->a, "/so-theo-doi.xlsx?%s", q)));

@@ -346,7 +346,7 @@ static int check_input(db *d, arena *a, int64_t unit_id, const letter_occasion *
     }
     const char *cer = text_trim(a, in->ceremony_at ? in->ceremony_at : "");
     out->ceremony_at = 0;
-    if (*cer && !cal_parse_local_time(cer, &out->ceremony_at))
+    if (*cer && !cal_parse_typed_time(cer, &out->ceremony_at))
         return fail(e, 400, N_("Giờ trao thư phải có dạng ngày và giờ, ví dụ 25/11/2026 09:00."), "ceremony_at");
     if (*out->signer && !*out->signer_title)
         return fail(e, 400, N_("Ghi chức vụ của người ký (ví dụ Chủ tịch UBND phường)."), "signer_title");
@@ -765,12 +765,12 @@ static json_t *letter_row(db_stmt *s, arena *a, bool full)
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         json_object_set_new(j, times[i].key, json_integer(db_col_int(s, times[i].col)));
     json_object_set_new(j, "frozen", db_col_null(s, 29) ? json_null() : json_loads(db_col_text(s, 29), 0, NULL));
-    /* a datetime-local value for the edit form */
+    /* the edit form's value, in the page's fixed format (dd/mm/yyyy HH:MM) */
     int64_t cer = db_col_int(s, 22);
     if (cer > 0) {
         int y, m, dd, h, mi;
         pdoc_vn_time(cer, &y, &m, &dd, &h, &mi);
-        json_object_set_new(j, "ceremony_local", json_string(arena_printf(a, "%04d-%02d-%02dT%02d:%02d", y, m, dd, h, mi)));
+        json_object_set_new(j, "ceremony_local", json_string(arena_printf(a, "%02d/%02d/%04d %02d:%02d", dd, m, y, h, mi)));
     }
     bool proposed = !strcmp(status, "proposed");
     json_object_set_new(j, "can_edit", json_boolean(proposed));

@@ -75,10 +75,11 @@ static const char *iso_to_text(req *r, const char *iso)
     return arena_printf(r->a, "%02d/%02d/%04d", d, m, y);
 }
 
-static const char *today_iso(req *r)
+/* today as the date fields show it (dd/mm/yyyy, whatever the browser's locale) */
+static const char *today_dmy(req *r)
 {
     char *s = arena_alloc(r->a, 11);
-    cal_format(cal_local_day(req_now(r)), s);
+    cal_format_dmy(cal_local_day(req_now(r)), s);
     return s;
 }
 
@@ -147,11 +148,11 @@ static const char *valid_status(const char *s)
     return NULL;
 }
 
-/* A day typed as YYYY-MM-DD: the instant its local day starts (plus `days`); 0 if blank or bad. */
+/* A day typed as dd/mm/yyyy (or YYYY-MM-DD): the instant its local day starts (plus `days`); 0 if blank or bad. */
 static int64_t day_instant(const char *s, int days)
 {
     cal_day day;
-    if (!s || !cal_parse_date(s, &day)) return 0;
+    if (!s || !cal_parse_typed_date(s, &day)) return 0;
     return cal_instant(day + days, 0);
 }
 
@@ -374,7 +375,7 @@ void page_letter_public_pdf(req *r)
 
 typedef struct {
     const char *name, *label, *hint, *type;   /* type: "text", "email", "tel", "date", "datetime-local", "textarea",
-                                                 "sex" (a choice of Ông or Bà) */
+                                                 "sex" (a choice of Ông or Bà); a date is shown as a text field in dd/mm/yyyy */
     const char *width;                        /* GOV.UK width class or "" */
 } field_def;
 
@@ -394,6 +395,22 @@ static const field_def DETAIL_FIELDS[] = {
 };
 #define NDETAIL_FIELDS (sizeof DETAIL_FIELDS / sizeof DETAIL_FIELDS[0])
 
+/* The message of an error; about a date, with the day that was read in words (as the
+ * page's script echoes it while typing), so a day and month swapped show at once. */
+static const char *error_text(req *r, const err *e)
+{
+    const char *msg = T(r, e->user), *typed = *e->field ? req_form(r, e->field) : NULL;
+    bool timed = !strcmp(e->field, "ceremony_at");
+    if (!typed || (strcmp(e->field, "event_date") && strcmp(e->field, "delivered_on") && !timed)) return msg;
+    cal_day day;
+    int64_t at;
+    if (timed ? !cal_parse_typed_time(typed, &at) : !cal_parse_typed_date(typed, &day)) return msg;
+    if (timed) day = cal_local_day(at);
+    char words[CAL_WORDS_MAX];
+    cal_format_words(day, words);
+    return arena_printf(r->a, "%s %s %s.", msg, T(r, N_("Ngày đã nhập:")), words);
+}
+
 /* The form's fields with their values (v) and the message of the one at fault (e). */
 static json_t *detail_fields(req *r, json_t *v, const err *e)
 {
@@ -401,10 +418,14 @@ static json_t *detail_fields(req *r, json_t *v, const err *e)
     for (size_t i = 0; i < NDETAIL_FIELDS; i++) {
         const field_def *f = &DETAIL_FIELDS[i];
         bool bad = e && !strcmp(e->field, f->name);
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "name", f->name, "label", T(r, f->label),
-                              "hint", *f->hint ? T(r, f->hint) : "", "type", f->type, "width", f->width, "value",
+        /* dates are text in the page's fixed format: the browser's date picker follows its
+         * locale, and 07/01 typed on an English browser became 1 July */
+        const char *date = !strcmp(f->type, "date") ? "date" : !strcmp(f->type, "datetime-local") ? "time" : "";
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "name", f->name, "label", T(r, f->label),
+                              "hint", *f->hint ? T(r, f->hint) : "", "type", *date ? "text" : f->type, "date", date,
+                              "width", f->width, "value",
                               json_get_str(v, f->name), "textarea", !strcmp(f->type, "textarea"), "field_error",
-                              bad ? T(r, e->user) : "");
+                              bad ? error_text(r, e) : "");
         if (!strcmp(f->type, "sex")) {
             static const char *const SEXES[][2] = {{"", N_("Chưa rõ")}, {"male", N_("Ông (nam)")}, {"female", N_("Bà (nữ)")}};
             json_object_set_new(o, "sex", json_true());
@@ -442,7 +463,7 @@ static void new_page(req *r, int status, json_t *v, const err *e)
     json_object_set_new(model, "occasions", occasion_options(r, json_get_str(v, "occasion"), true));
     json_object_set_new(model, "dossier_code", json_string(json_get_str(v, "dossier_code")));
     if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
+        json_object_set_new(model, "error", json_string(error_text(r, e)));
         json_object_set_new(model, "error_field", json_string(e->field));
         if (!strcmp(e->field, "occasion")) json_object_set_new(model, "occasion_error", json_string(T(r, e->user)));
         if (!strcmp(e->field, "dossier_code")) json_object_set_new(model, "dossier_error", json_string(T(r, e->user)));
@@ -528,25 +549,28 @@ static void show_page(req *r, int64_t id, int status, const err *e, const char *
     /* the details form: the letter's values, or what was typed when the edit failed */
     bool typed = form && !strcmp(form, "edit");
     json_t *v = typed ? values_from_form(r) : json_deep_copy(l);
-    if (!typed) json_object_set_new(v, "ceremony_at", json_string(json_get_str(l, "ceremony_local")));
+    if (!typed) {
+        json_object_set_new(v, "ceremony_at", json_string(json_get_str(l, "ceremony_local")));
+        json_object_set_new(v, "event_date", json_string(iso_to_text(r, json_get_str(l, "event_date"))));
+    }
     json_object_set_new(model, "fields", detail_fields(r, v, typed ? e : NULL));
     if (typed && e) json_object_set_new(model, "fields_error", json_true());
     json_decref(v);
     const char *method = form && !strcmp(form, "deliver") ? req_form(r, "method") : NULL;
     json_object_set_new(model, "methods", pair_options(r, letter_methods, LETTER_NMETHODS, method));
-    json_object_set_new(model, "today", json_string(today_iso(r)));
+    json_object_set_new(model, "today", json_string(today_dmy(r)));
     if (form && !strcmp(form, "deliver"))
         json_object_set_new(model, "dl", json_pack("{s:s, s:s, s:s}", "delivered_on", form_or_empty(r, "delivered_on"),
                                                    "note", form_or_empty(r, "note"), "postal_tracking",
                                                    form_or_empty(r, "postal_tracking")));
-    else json_object_set_new(model, "dl", json_pack("{s:s}", "delivered_on", today_iso(r)));
+    else json_object_set_new(model, "dl", json_pack("{s:s}", "delivered_on", today_dmy(r)));
     if (form && !strcmp(form, "cancel")) json_object_set_new(model, "reason", json_string(form_or_empty(r, "reason")));
     if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
+        json_object_set_new(model, "error", json_string(error_text(r, e)));
         json_object_set_new(model, "error_field", json_string(e->field));
         /* the message beside its field in the delivery and cancel forms */
         json_t *fe = json_object();
-        if (*e->field) json_object_set_new(fe, e->field, json_string(T(r, e->user)));
+        if (*e->field) json_object_set_new(fe, e->field, json_string(error_text(r, e)));
         json_object_set_new(model, "fe", fe);
     }
     json_object_set_new(model, "page", web_page_info(r, arena_printf(r->a, "%s – %s", T(r, json_get_str(l, "kind_label")),

@@ -229,6 +229,7 @@ static const char *kv_find(const kv *list, const char *name)
 }
 
 const char *req_query(req *r, const char *name) { return kv_find(r->query, name); }
+const char *req_cookie(req *r, const char *name) { return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name); }
 const char *req_form(req *r, const char *name) { return kv_find(r->form, name); }
 
 const kv *req_file(req *r, const char *name)

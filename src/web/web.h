@@ -66,6 +66,7 @@ typedef struct req {
 /* Reading the request. */
 const char *req_param(req *r, const char *name);
 const char *req_query(req *r, const char *name);      /* NULL when absent */
+const char *req_cookie(req *r, const char *name);     /* NULL when absent */
 const char *req_form(req *r, const char *name);       /* NULL when absent */
 const kv *req_file(req *r, const char *name);         /* a multipart file part */
 const char *req_header(req *r, const char *name);

@@ -3,7 +3,7 @@
  *
  * The input is split at its first two NUL bytes: rules text, schedule text, and the rest,
  * whose bytes choose instants, day counts, a year and a unit. Also cal_parse_date,
- * cal_parse_typed_date, cal_parse_local_time and cal_schedule_line on the raw bytes. Properties (abort() when violated): a text that is
+ * cal_parse_typed_date, cal_parse_local_time, cal_parse_typed_time and cal_schedule_line on the raw bytes. Properties (abort() when violated): a text that is
  * refused adds nothing (the answers do not change) and its message names a line; the start
  * day is never before the day of receipt; the due day is never before the start day and is
  * a working day whenever it is after it; calendar_year lists days of that year in order;
@@ -78,6 +78,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(cal_parse_date((char[11]){typed[0], typed[1], typed[2], typed[3], typed[4], typed[5], typed[6], typed[7],
                                         typed[8], typed[9], 0}, &parsed));
         CHECK(cal_local_day(instant) == parsed && cal_local_minutes(instant) < 24 * 60);
+    }
+    /* a typed date and time (dd/mm/yyyy HH:MM): the day in dd/mm/yyyy and in words reads back */
+    if (cal_parse_typed_time(typed, &instant)) {
+        char dmy[11], words[CAL_WORDS_MAX];
+        cal_day day = cal_local_day(instant), again;
+        cal_format_dmy(day, dmy);
+        cal_format_words(day, words);
+        CHECK(cal_parse_typed_date(dmy, &again) && again == day && cal_local_minutes(instant) < 24 * 60);
+        CHECK(strstr(words, dmy + 6) != NULL);   /* the year */
     }
     cal_entry en;
     const char *why = NULL;

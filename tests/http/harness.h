@@ -432,6 +432,32 @@ static long act(session *s, int64_t id, const char *action, const char *form, re
     return status;
 }
 
+/* The first "dd/mm/yyyy" after `after` in text, copied to out (11 bytes); 0 if none. */
+static int dmy_after(const char *text, const char *after, char *out)
+{
+    for (const char *p = text ? strstr(text, after) : NULL; p && *p; p++) {
+        int dd, mm, yy, n = 0;
+        if (sscanf(p, "%2d/%2d/%4d%n", &dd, &mm, &yy, &n) == 3 && n == 10) {
+            memcpy(out, p, 10);
+            out[10] = '\0';
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The latest new due date a late dossier's apology may promise (dd/mm/yyyy), as the page
+ * refusing a far one names it. */
+static void apology_latest(session *s, int64_t id, char out[11])
+{
+    char path[64], body[256];
+    snprintf(path, sizeof path, "/ho-so/%lld/xin-loi", (long long)id);
+    snprintf(body, sizeof body, "_csrf=%s&reason=x&new_due_date=05/01/2099", s->csrf);
+    response r = request("POST", path, body, s->cookie, NULL);
+    if (!dmy_after(r.body, "muộn nhất:", out)) fail_msg("no limit in %s", r.body);
+    response_free(&r);
+}
+
 static const char *status_of(const session *s, int64_t id)
 {
     static char st[32];
