@@ -748,9 +748,9 @@ static void flood_page(req *r, int status, json_t *unit, int64_t unit_id, cal_da
     if (phone_in && *phone_in && !text_phone_vn(phone_in, phone)) {
         err_set(&bad, 400, "Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) hoặc số cố định 11 chữ số.", "flood phone");
         err_field(&bad, "sdt");
-    } else if ((from_in && *from_in && !cal_parse_local_time(from_in, &from)) ||
-               (to_in && *to_in && !cal_parse_local_time(to_in, &to))) {
-        err_set(&bad, 400, "Thời điểm đặt lịch phải có dạng ngày và giờ, ví dụ 2026-03-10T08:05.", "flood time");
+    } else if ((from_in && *from_in && !cal_parse_typed_time(from_in, &from)) ||
+               (to_in && *to_in && !cal_parse_typed_time(to_in, &to))) {
+        err_set(&bad, 400, "Thời điểm đặt lịch phải có dạng ngày/tháng/năm giờ:phút, ví dụ 10/03/2026 08:05.", "flood time");
         err_field(&bad, "dat_tu");
     }
     if (bad.status) e = &bad, status = 400;
@@ -761,6 +761,9 @@ static void flood_page(req *r, int status, json_t *unit, int64_t unit_id, cal_da
                               (int)json_array_size(matches), "filtered", filtered, "sdt", phone_in ? phone_in : "",
                               "dat_tu", from_in ? from_in : "", "dat_den", to_in ? to_in : "");
     json_object_set_new(model, "reason", json_string(form_value(r, "ly_do")));
+    char dmy[11];   /* the visible field is day first, whatever the browser's locale */
+    cal_format_dmy(day, dmy);
+    json_object_set_new(json_object_get(model, "day"), "dmy", json_string(dmy));
     if (e) error_into(r, model, e);
     set_page(r, model, "Hủy nhiều lịch hẹn");
     web_render(r, status, "booking/flood", model);
@@ -776,9 +779,9 @@ void page_booking_flood(req *r)
     }
     cal_day day = cal_local_day(req_now(r));
     const char *ngay = req_query(r, "ngay");
-    if (ngay && *ngay && !cal_parse_date(ngay, &day)) {
+    if (ngay && *ngay && !cal_parse_typed_date(ngay, &day)) {
         json_decref(unit);
-        web_error(r, 400, "Ngày phải có dạng NNNN-TT-NN, ví dụ 2026-03-10.");
+        web_error(r, 400, "Ngày phải có dạng ngày/tháng/năm, ví dụ 10/03/2026.");
         return;
     }
     flood_page(r, 200, unit, unit_id, day, NULL);
@@ -794,9 +797,9 @@ void page_booking_flood_cancel(req *r)
         return;
     }
     cal_day day;
-    if (!cal_parse_date(req_form(r, "ngay"), &day)) {
+    if (!cal_parse_typed_date(req_form(r, "ngay"), &day)) {
         json_decref(unit);
-        web_error(r, 400, "Ngày phải có dạng NNNN-TT-NN, ví dụ 2026-03-10.");
+        web_error(r, 400, "Ngày phải có dạng ngày/tháng/năm, ví dụ 10/03/2026.");
         return;
     }
     int n = 0;

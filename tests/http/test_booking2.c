@@ -344,6 +344,18 @@ static void desk_cancels_a_flood_at_once(void **state)
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "Số lịch hẹn khớp: <strong>3</strong>");
     for (int i = 0; i < 3; i++) assert_contains(r.body, codes[i]);
+    assert_lacks(r.body, "type=\"date\"");   /* a browser's locale must not reorder the day */
+    response_free(&r);
+    /* the same day typed day first, as the visible field shows it */
+    int yy, mm, dd;
+    assert_int_equal(sscanf(day, "%d-%d-%d", &yy, &mm, &dd), 3);
+    snprintf(path, sizeof path, "/lich-hen/huy-hang-loat?don_vi=05602&ngay=%02d%%2F%02d%%2F%04d&sdt=0917+000+017", dd, mm, yy);
+    r = request("GET", path, NULL, one.cookie, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Số lịch hẹn khớp: <strong>3</strong>");
+    char shown[64];
+    snprintf(shown, sizeof shown, "value=\"%02d/%02d/%04d\"", dd, mm, yy);
+    assert_contains(r.body, shown);
     response_free(&r);
     /* the ticked ids: read from the database, as the page's checkboxes carry them */
     int64_t ids[3];

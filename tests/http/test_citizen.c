@@ -387,7 +387,7 @@ static void form_template_comes_from_the_catalogue_csv(void **state)
     assert_contains(r.body, "href=\"/thu-tuc?don_vi=05602\"");
     response_free(&r);
     r = get("/thu-tuc.csv?don_vi=05602");
-    assert_contains(r.body, ",letter,form_url\r\n");
+    assert_contains(r.body, ",letter,keywords,form_url\r\n");
     assert_contains(r.body, "https://dichvucong.gov.vn/mau/to-khai-thu.docx");
     response_free(&r);
     /* another scheme: the whole file refused, the link kept */

@@ -126,8 +126,12 @@ static void dashboard_counts_per_role(void **state)
     int64_t unit = sql_int("SELECT id FROM units WHERE code = '05443'");
     assert_int_equal(counter(r.body, "tt-count-return"),
                      sql_int("SELECT COUNT(*) FROM dossiers WHERE unit_id = %lld AND status = 'done'", (long long)unit));
+    /* letters still to hand over: proposed and not gone stale ("quá hạn trao" is listed apart) */
     assert_int_equal(counter(r.body, "tt-count-letters"),
-                     sql_int("SELECT COUNT(*) FROM letters WHERE unit_id = %lld AND status = 'proposed'", (long long)unit));
+                     sql_int("SELECT COUNT(*) FROM letters l JOIN units u ON u.id = l.unit_id WHERE l.unit_id = %lld "
+                             "AND l.status = 'proposed' AND NOT (l.kind IN ('congratulation', 'condolence') AND "
+                             "COALESCE(l.event_at, l.created_at) < strftime('%%s', 'now') - u.letter_stale_days * 86400)",
+                             (long long)unit));
     long late = counter(r.body, "tt-count-late");
     assert_int_equal(late, sql_int("SELECT COUNT(*) FROM dossiers WHERE (unit_id = %lld OR resolving_unit_id = %lld) "
                                    "AND status IN ('received', 'in_progress') AND due_at < strftime('%%s', 'now')",
