@@ -30,6 +30,9 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     await goto(page, href);
     const field = page.locator('#new_due_date');
     assert(await field.getAttribute('type') === 'text', 'the new due date must be a text field, not a native date picker');
+    // the apology is folded with the other secondary actions: open it from the keyboard
+    await page.locator('summary', { hasText: 'Xin lỗi và hẹn lại ngày trả kết quả' }).focus();
+    await page.keyboard.press('Enter');
     // the officer types day first; the page says which day that is, in words
     await page.locator('#apology_reason').focus();
     await page.keyboard.type('Chờ xác minh thông tin');
@@ -46,9 +49,9 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     const latest = (error.match(/\((\d{2}\/\d{2}\/\d{4})\)/) || [])[1];
     assert(latest, `no dd/mm/yyyy limit in: ${error}`);
     await page.screenshot({ path: '/tmp/citizen-date-refused.png', fullPage: true });
-    // the limit itself, typed again by keyboard, is saved as that very day
-    await page.locator('#apology_reason').focus();
-    await page.keyboard.type('Chờ xác minh thông tin');
+    // the refused form comes back open with the reason kept; the limit itself, typed again by
+    // keyboard, is saved as that very day
+    assert(norm(await page.locator('#apology_reason').inputValue()) === 'Chờ xác minh thông tin', 'the reason typed was lost');
     await page.locator('#new_due_date').focus();
     await page.keyboard.press('Control+A');
     await page.keyboard.type(latest);
@@ -76,6 +79,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     assert(made.status() === 201, `intake answered ${made.status()}: ${(await made.text()).slice(0, 200)}`);
     const href = (await made.json()).url;
     await goto(page, href);
+    await page.locator('summary', { hasText: 'Yêu cầu bổ sung' }).click();   /* a secondary action, folded */
     await page.locator('#supplement_papers').fill('Bản sao giấy khai sinh của con\nẢnh 4x6');
     await page.locator('#supplement_reason').fill('Thiếu giấy tờ chứng minh quan hệ');
     await Promise.all([page.waitForLoadState('load'), page.locator('#supplement_reason').press('Enter')]);
