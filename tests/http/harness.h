@@ -544,3 +544,15 @@ static response confirm_booking(const char *code, const char *cookie, const char
     snprintf(body, sizeof body, "_csrf=%s&sms_code=%s", csrf, sms);
     return request("POST", path, body, cookie, NULL);
 }
+
+/* The commune 05602's birth registration: what the booking tests book. */
+static int64_t khai_sinh_id(void)
+{
+    response r = get("/api/v1/procedures?don_vi=05602&q=dang+ky+khai+sinh&limit=1");
+    json_t *j = json_loads(r.body, 0, NULL);
+    int64_t id = json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id"));
+    json_decref(j);
+    response_free(&r);
+    assert_true(id > 0);
+    return id;
+}

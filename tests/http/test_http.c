@@ -880,16 +880,6 @@ static void backup_while_serving(void **state)
 
 /* ---- booking a slot at the desk -------------------------------------------------------- */
 
-static int64_t khai_sinh_id(void)
-{
-    response r = get("/api/v1/procedures?don_vi=05602&q=dang+ky+khai+sinh&limit=1");
-    json_t *j = json_loads(r.body, 0, NULL);
-    int64_t id = json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id"));
-    json_decref(j);
-    response_free(&r);
-    assert_true(id > 0);
-    return id;
-}
 
 /* An anonymous visitor's CSRF cookie and token, from the public booking form. */
 static void anon_csrf(int64_t proc, char *cookie, size_t ncookie, char *csrf, size_t ncsrf)
