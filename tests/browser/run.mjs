@@ -521,7 +521,10 @@ test('letters pages: no serious axe violations, the list prints and opens a lett
 
 // More cases live in cases/*.mjs, one file per feature: each exports a default function that
 // takes the runner's helpers and registers its tests with test().
-const helpers = { test, assert, goto, login, norm, lower, resultLinks, searchCatalogue, firstProcedurePath, sleep, PASSWORD, AXE };
+// A screenshot is for a person to look at, not an assertion: one chromium could not take
+// (a protocol error under load) is reported and the test goes on.
+const shot = (page, opts) => page.screenshot(opts).catch((e) => console.log(`# screenshot ${opts.path}: ${String(e.message).split('\n')[0]}`));
+const helpers = { test, shot, assert, goto, login, norm, lower, resultLinks, searchCatalogue, firstProcedurePath, sleep, PASSWORD, AXE };
 const CASES = path.join(HERE, 'cases');
 if (fs.existsSync(CASES)) {
   for (const f of fs.readdirSync(CASES).filter((n) => n.endsWith('.mjs')).sort()) {

@@ -14,7 +14,7 @@ function contrast(a, b) {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
+export default function ({ shot, test, assert, goto, login, norm, PASSWORD, AXE }) {
   // Tabs until the focused element satisfies pred (at most max presses).
   async function tabTo(page, pred, what, max = 250) {
     for (let i = 0; i < max; i++) {
@@ -50,7 +50,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     const ratio = contrast(colours.fg, colours.bg);
     assert(ratio >= 4.5, `the Khóa button is ${colours.fg} on ${colours.bg} (contrast ${ratio.toFixed(2)}, needs 4.5)`);
     assert(norm(await lock.innerText()).startsWith('Khóa'), 'the first row button should say Khóa');
-    await page.screenshot({ path: '/tmp/catalog-admin-users.png' });
+    await shot(page, { path: '/tmp/catalog-admin-users.png' });
     bad.push(...await axe(page, '/quan-tri/nguoi-dung'));
 
     // a user: from the list to the page, role changed, saved -- all by keyboard
@@ -66,7 +66,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     await Promise.all([page.waitForURL(/da_luu=1/), page.keyboard.press('Enter')]);
     assert((await page.locator('.govuk-notification-banner').innerText()).includes('Đã lưu thay đổi'), 'a saved notice');
     assert(await page.locator('#role').inputValue() === 'leader', 'the role is saved');
-    await page.screenshot({ path: '/tmp/catalog-admin-user-edit.png', fullPage: true });
+    await shot(page, { path: '/tmp/catalog-admin-user-edit.png', fullPage: true });
 
     // a hamlet of Xã Phú Đình renamed by keyboard
     await goto(page, '/quan-tri/don-vi/05602');
@@ -83,7 +83,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     assert(norm(await page.evaluate(() => document.activeElement.textContent)).startsWith('Lưu'), 'Tab from the voters field reaches Lưu');
     await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
     assert((await page.locator(`#${id}`).inputValue()) === 'Xóm Hòa Bình Mới', 'the hamlet is renamed');
-    await page.screenshot({ path: '/tmp/catalog-admin-unit.png', fullPage: true });
+    await shot(page, { path: '/tmp/catalog-admin-unit.png', fullPage: true });
 
     assert(!bad.length, bad.join('; '));
   }, { viewport: { width: 1366, height: 768 }, bypassCSP: true });

@@ -1,6 +1,6 @@
 // The public booking on a phone (360x740): the place is held, the citizen types the SMS code
 // (read here from the desk's outbox page, as the SMS would bring it), and only then is it booked.
-export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
+export default function ({ shot, test, assert, goto, login, norm, PASSWORD, AXE }) {
   test('booking on a phone: hold, SMS code, booked', async ({ page, context }) => {
     await goto(page, '/dat-lich?don_vi=05602&q=khai+sinh');
     await Promise.all([page.waitForLoadState('load'), page.locator('ul.tt-results li a').first().click()]);
@@ -19,7 +19,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     assert(code, 'the booking code is on the page');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert(width <= 360, `no horizontal scrolling at 360 px (page is ${width} px wide)`);
-    await page.screenshot({ path: '/tmp/booking-hold-360.png', fullPage: true });
+    await shot(page, { path: '/tmp/booking-hold-360.png', fullPage: true });
     await page.addScriptTag({ path: AXE });
     const bad = await page.evaluate(async () => {
       const r = await window.axe.run(document, { resultTypes: ['violations'] });
@@ -41,7 +41,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     await page.locator('#sms_code').fill(sms);
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Xác nhận lịch hẹn' }).click()]);
     assert(norm(await page.locator('h1').innerText()).includes('Đã đặt lịch hẹn'), 'booked after the code');
-    await page.screenshot({ path: '/tmp/booking-done-360.png', fullPage: true });
+    await shot(page, { path: '/tmp/booking-done-360.png', fullPage: true });
   }, { locale: 'vi-VN', viewport: { width: 360, height: 740 }, bypassCSP: true });
 
   test('desk cancels a flood of holds by phone number', async ({ page, context }) => {
@@ -69,7 +69,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     const list = norm(await page.locator('main').innerText());
     for (const code of made) assert(list.includes(code), `${code} is in the filtered list`);
     await page.locator('#ly_do').fill('Một số điện thoại giữ nhiều chỗ');
-    await page.screenshot({ path: '/tmp/booking-flood.png', fullPage: true });
+    await shot(page, { path: '/tmp/booking-flood.png', fullPage: true });
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Hủy các lịch hẹn đã chọn' }).click()]);
     const after = norm(await page.locator('main').innerText());
     assert(after.includes('Số lịch hẹn đã hủy: 2'), `the queue says how many were cancelled: ${after.slice(0, 300)}`);

@@ -2,7 +2,7 @@
 // dates typed day first on an English-locale browser, the tracking page's next step on a
 // cheap phone, and a home page that chooses and remembers the commune. Keyboard only;
 // screenshots in /tmp/citizen-*.png.
-export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
+export default function ({ shot, test, assert, goto, login, norm, PASSWORD, AXE }) {
   // No sideways scrolling at the phone's width.
   async function fitsWidth(page, width, what) {
     const sw = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -40,7 +40,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     await page.keyboard.type('07/01/2099');
     const words = norm(await page.locator('#new_due_date-words').innerText());
     assert(words === 'thứ Tư, ngày 07 tháng 01 năm 2099', `words under the field: "${words}"`);
-    await page.screenshot({ path: '/tmp/citizen-date-typed.png' });
+    await shot(page, { path: '/tmp/citizen-date-typed.png' });
     // far beyond the procedure's own time limit: refused, the limit named, the typed day echoed
     await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
     const error = norm(await page.locator('.govuk-error-summary').innerText());
@@ -48,7 +48,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
       `the error should name the limit and the day read: ${error}`);
     const latest = (error.match(/\((\d{2}\/\d{2}\/\d{4})\)/) || [])[1];
     assert(latest, `no dd/mm/yyyy limit in: ${error}`);
-    await page.screenshot({ path: '/tmp/citizen-date-refused.png', fullPage: true });
+    await shot(page, { path: '/tmp/citizen-date-refused.png', fullPage: true });
     // the refused form comes back open with the reason kept; the limit itself, typed again by
     // keyboard, is saved as that very day
     assert(norm(await page.locator('#apology_reason').inputValue()) === 'Chờ xác minh thông tin', 'the reason typed was lost');
@@ -108,7 +108,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     const serious = await p.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
       .violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id));
     assert(!serious.length, `axe on the tracking page: ${serious.join(', ')}`);
-    await p.screenshot({ path: '/tmp/citizen-track-360.png', fullPage: true });
+    await shot(p, { path: '/tmp/citizen-track-360.png', fullPage: true });
     await phone.close();
   });
 
@@ -116,7 +116,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     await goto(page, '/');
     assert(norm(await page.locator('h1').innerText()) === 'Chọn xã, phường của ông/bà', 'the home page is not the chooser');
     await fitsWidth(page, 360, '/');
-    await page.screenshot({ path: '/tmp/citizen-home-360.png', fullPage: true });
+    await shot(page, { path: '/tmp/citizen-home-360.png', fullPage: true });
     // search without diacritics, from the keyboard
     await page.locator('#q').focus();
     await page.keyboard.type('phu dinh');
@@ -140,7 +140,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     const back = await page.locator('a.govuk-back-link').getAttribute('href');
     assert(back === '/thu-tuc?don_vi=05602', `"Quay lại danh mục" goes to ${back}`);
     await fitsWidth(page, 360, 'the procedure page');
-    await page.screenshot({ path: '/tmp/citizen-procedure-360.png', fullPage: true });
+    await shot(page, { path: '/tmp/citizen-procedure-360.png', fullPage: true });
     await book.focus();
     await Promise.all([page.waitForURL((u) => u.pathname === '/dat-lich'), page.keyboard.press('Enter')]);
     const booking = norm(await page.locator('main').innerText());
@@ -150,11 +150,11 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
 
   test('citizen: the chooser and a procedure page at 1366 x 768', async ({ page }) => {
     await goto(page, '/?chon=1');
-    await page.screenshot({ path: '/tmp/citizen-home-1366.png' });
+    await shot(page, { path: '/tmp/citizen-home-1366.png' });
     await goto(page, '/thu-tuc?don_vi=05443&q=khai+sinh');
     await page.locator('ul.tt-results li a').first().click();
     await page.waitForLoadState('load');
     assert(await page.getByRole('link', { name: 'Đặt lịch nộp hồ sơ' }).isVisible(), 'no visible booking link');
-    await page.screenshot({ path: '/tmp/citizen-procedure-1366.png' });
+    await shot(page, { path: '/tmp/citizen-procedure-1366.png' });
   }, { viewport: { width: 1366, height: 768 } });
 }

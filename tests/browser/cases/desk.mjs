@@ -1,7 +1,7 @@
 // desk.mjs -- the one-stop desk by keyboard at 1366x768: the dashboard's counters, an intake
 // whose errors are listed together and focused, the "all received" shortcut, and the dossier
 // page with one primary action and the rest folded.
-export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
+export default function ({ shot, test, assert, goto, login, norm, PASSWORD, AXE }) {
   // serious or critical axe-core violations of the page as it stands
   async function axe(page, where) {
     await page.addScriptTag({ path: AXE });
@@ -20,13 +20,15 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     assert(counts.length === 5, `the desk officer should see 5 counters, saw ${JSON.stringify(counts)}`);
     const mine = counts.find((c) => c.id === 'tt-count-mine');
     assert(mine && /^\d+ /.test(mine.text) && mine.href === '/ho-so/cho-xu-ly', `no inbox counter: ${JSON.stringify(mine)}`);
-    await page.screenshot({ path: '/tmp/desk-dashboard.png' });
+    await shot(page, { path: '/tmp/desk-dashboard.png' });
     await axe(page, 'dashboard');
 
     // intake: choose a procedure by keyboard, type bad phone and ID, submit
     await goto(page, '/tiep-nhan');
     await page.keyboard.type('khai sinh');
     await Promise.all([page.waitForURL((u) => u.searchParams.get('thu_tuc')), page.keyboard.press('Enter')]);
+    // the form puts the cursor in the name once it has loaded: type only then
+    await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'applicant_name');
     await page.keyboard.type('Lê Văn Tám');
     await page.keyboard.press('Tab');
     await page.keyboard.type('12345');
@@ -59,7 +61,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     assert(after, '"all received" should tick every paper');
     await page.focus('#paper_1_kind');
     await page.keyboard.press('ArrowDown');   // Bản sao
-    await page.screenshot({ path: '/tmp/desk-intake.png', fullPage: true });
+    await shot(page, { path: '/tmp/desk-intake.png', fullPage: true });
     await page.focus('#applicant_name');
     await Promise.all([page.waitForURL((u) => /^\/ho-so\/\d+$/.test(u.pathname)), page.keyboard.press('Enter')]);
     const papers = norm(await page.locator('#tt-papers').innerText());
@@ -74,7 +76,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     const to = norm(await page.locator('#to_user_id option:checked').innerText());
     assert(!to.includes('Thanh Tra') && !to.includes('Một Cửa'), `the hand-over should default to a specialist, was "${to}"`);
     await page.locator('.tt-actions').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: '/tmp/desk-dossier.png' });
+    await shot(page, { path: '/tmp/desk-dossier.png' });
     await axe(page, 'dossier page');
     // a folded action opens by keyboard and keeps what was typed after an error
     await page.focus('.tt-actions details:has(#apology_reason) summary');
@@ -84,6 +86,6 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     await Promise.all([page.waitForLoadState('domcontentloaded'), page.waitForResponse((r) => r.url().endsWith('/xin-loi')), page.keyboard.press('Enter')]);
     await page.waitForSelector('.govuk-error-summary');
     assert(await page.inputValue('#apology_reason') === 'Chờ xác minh', 'the apology reason should be kept after an error');
-    await page.screenshot({ path: '/tmp/desk-apology-error.png' });
+    await shot(page, { path: '/tmp/desk-apology-error.png' });
   }, { viewport: { width: 1366, height: 768 }, bypassCSP: true });
 }

@@ -1,7 +1,7 @@
 // Letters as users first meet them (tests/http/test_letters2.c has the rest): the applicant's
 // sex is asked at intake, the result form asks whom a death registration is about, and the
 // condolence then says "Bà" of the woman who died instead of "ông/bà".
-export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
+export default function ({ shot, test, assert, goto, login, norm, PASSWORD, AXE }) {
   test('letters2: intake asks Ông or Bà, the result names the deceased, the condolence says Bà', async ({ page }) => {
     await login(page, 'canbo1', PASSWORD);
     const found = await (await page.context().request.get('/api/v1/procedures?don_vi=05443&q=1.000656')).json();
@@ -14,7 +14,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     await page.locator('#applicant_phone').fill('0912 888 777');
     await page.locator('#applicant_address').fill('Tổ 3, phường Phan Đình Phùng');
     await page.getByLabel('Nữ', { exact: true }).check();
-    await page.screenshot({ path: '/tmp/letters2-intake.png', fullPage: true });
+    await shot(page, { path: '/tmp/letters2-intake.png', fullPage: true });
     await Promise.all([page.waitForURL((u) => /^\/ho-so\/\d+$/.test(u.pathname)),
       page.getByRole('button', { name: 'Tiếp nhận và cấp giấy hẹn' }).click()]);
     const dossier = new URL(page.url()).pathname;
@@ -38,7 +38,7 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
       return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} at ${v.nodes[0].target.join(' ')}`);
     });
     assert(!bad.length, `the dossier page with the letter details has axe violations: ${bad.join('; ')}`);
-    await page.screenshot({ path: '/tmp/letters2-finish.png', fullPage: true });
+    await shot(page, { path: '/tmp/letters2-finish.png', fullPage: true });
     await Promise.all([page.waitForURL((u) => u.pathname === dossier),
       page.getByRole('button', { name: 'Ghi nhận có kết quả' }).click()]);
     // the condolence letter proposed with it
@@ -50,6 +50,6 @@ export default function ({ test, assert, goto, login, norm, PASSWORD, AXE }) {
     assert(words.includes('Kính gửi: Gia đình Bà Phan Thị Thu Thảo'), `the greeting should say Bà, is: ${words.slice(0, 200)}`);
     assert(words.includes('Cầu mong Bà Trần Thị Mai được yên nghỉ'), `the prayer should name the deceased as Bà, is: ${words}`);
     assert(!/ông\/bà/i.test(words) && !words.includes('………'), `the letter should read as filled in: ${words}`);
-    await page.screenshot({ path: '/tmp/letters2-letter.png', fullPage: true });
+    await shot(page, { path: '/tmp/letters2-letter.png', fullPage: true });
   }, { locale: 'vi-VN', viewport: { width: 1280, height: 900 }, bypassCSP: true });
 }
