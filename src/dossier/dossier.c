@@ -320,6 +320,17 @@ static int64_t lookup_booking(db *d, const char *code, int64_t unit_id, err *e)
     return b.id;
 }
 
+/* The reserved idempotency key now names its dossier, in the dossier's own commit. */
+static int record_intake_key(db *d, const char *key, int64_t dossier_id)
+{
+    db_stmt *s = db_prepare(d, "UPDATE intake_keys SET dossier_id = ? WHERE intake_key = ?");
+    db_bind_int(s, 1, dossier_id);
+    db_bind_text(s, 2, key);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? 0 : -1;
+}
+
 int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, dossier_created *out, err *e)
 {
     const char *phone, *idn, *email;
@@ -412,6 +423,7 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
                      json_pack("{s:s, s:s, s:I}", "code", out->code, "procedure", p.name, "due_at", (json_int_t)due)))
         goto dberr;
     if (notify_applicant(d, a, out->id, "receipt", NULL, 0, e)) goto fail;
+    if (in->intake_key && record_intake_key(d, in->intake_key, out->id)) goto dberr;
     if (db_commit(d)) goto dberr;
     notify_wake();   /* the receipt goes out now, not at the next poll */
     free(papers_text);

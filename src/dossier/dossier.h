@@ -46,6 +46,9 @@ typedef struct {
     bool no_letters;              /* the applicant declines congratulation / condolence letters */
     const char *applicant_sex;    /* "male" or "female" as on the citizen ID card; NULL or "" not recorded
                                      (letters then cannot say ông or bà) */
+    const char *intake_key;       /* the form's idempotency key, reserved in intake_keys, or NULL:
+                                     it records the dossier in the same commit, so a crash never
+                                     leaves a saved dossier whose key says otherwise */
     int64_t received_at;
 } dossier_intake;
 

@@ -163,14 +163,11 @@ static int intake_key_reserve(db *d, const char *key, int64_t unit, int64_t now,
     return 0;
 }
 
-/* The dossier made (dossier_id), or 0: the intake failed and the key is free again. */
-static void intake_key_settle(db *d, const char *key, int64_t dossier_id)
+/* The intake failed: the key is free again, for the officer's next try. */
+static void intake_key_release(db *d, const char *key)
 {
-    db_stmt *s = db_prepare(d, dossier_id ? "UPDATE intake_keys SET dossier_id = ? WHERE intake_key = ?"
-                                          : "DELETE FROM intake_keys WHERE intake_key = ?");
-    int i = 1;
-    if (dossier_id) db_bind_int(s, i++, dossier_id);
-    db_bind_text(s, i, key);
+    db_stmt *s = db_prepare(d, "DELETE FROM intake_keys WHERE intake_key = ?");
+    db_bind_text(s, 1, key);
     db_step(s);
     db_done(s);
 }
@@ -301,13 +298,13 @@ void page_intake(req *r)
     if (reserved == 0)
         err_set(&errs[nerr++], 409, N_("Hồ sơ này đang được lưu. Xin đợi giây lát rồi mở danh sách hồ sơ."), "intake key taken");
     if (reserved < 0) err_set(&errs[nerr++], 503, N_("Hệ thống đang bận, vui lòng thử lại."), "intake key: %s", db_errmsg(d));
+    if (keyed) in.intake_key = key;   /* dossier_create names the dossier on the key in its commit */
     dossier_created out;
     if (!nerr && dossier_create(d, r->a, &in, r->user->id, &out, &errs[0]) == 0) {
-        if (keyed) intake_key_settle(d, key, out.id);
         intake_answer(r, 201, out.id, out.code, out.secret, out.due_at);
         return;
     }
-    if (keyed && reserved > 0) intake_key_settle(d, key, 0);
+    if (keyed && reserved > 0) intake_key_release(d, key);
     if (!nerr) nerr = 1;
     if (r->want_json) web_json(r, errs[0].status, errors_json(r, errs, nerr));
     else intake_page(r, errs[0].status, values_from_form(r), errs, nerr);

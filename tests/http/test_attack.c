@@ -529,6 +529,35 @@ static void intake_sent_twice_makes_one_dossier(void **state)
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before + 2);
 }
 
+/* The dossier and its key's record are one commit: if the key cannot name its dossier (here
+ * a trigger refuses, as a crash between two commits would), no dossier is saved either, so a
+ * resend never meets a key that lost the dossier it made. */
+static void a_dossier_and_its_key_commit_together(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    int64_t pid = procedure_id("khai+sinh");
+    char path[128], key[80], extra[128];
+    snprintf(path, sizeof path, "/tiep-nhan?thu_tuc=%lld", (long long)pid);
+    response form = request("GET", path, NULL, desk.cookie, NULL);
+    hidden_field(form.body, "intake_key", key, sizeof key);
+    response_free(&form);
+    int64_t before = sql_int("SELECT COUNT(*) FROM dossiers");
+    sql_int("CREATE TRIGGER test_key_fails BEFORE UPDATE OF dossier_id ON intake_keys "
+            "BEGIN SELECT RAISE(ABORT, 'the key cannot be written'); END");
+    snprintf(extra, sizeof extra, "&intake_key=%s", key);
+    long status = intake(&desk, pid, extra, NULL);
+    sql_int("DROP TRIGGER test_key_fails");
+    assert_int_equal(status, 500);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before);
+    /* the key was given back: the officer's retry saves the dossier once */
+    intake_result a;
+    assert_int_equal(intake(&desk, pid, extra, &a), 201);
+    assert_int_equal(sql_int("SELECT dossier_id FROM intake_keys WHERE intake_key = '%s'", key), a.id);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before + 1);
+}
+
 /* A double click: two POSTs of one form at the same moment make one dossier, and both
  * answer it. */
 static void double_click_makes_one_dossier(void **state)
@@ -809,6 +838,7 @@ int main(void)
         cmocka_unit_test(names_that_print_wrongly_are_refused),
         cmocka_unit_test(bad_requests_say_what_is_wrong),
         cmocka_unit_test(intake_sent_twice_makes_one_dossier),
+        cmocka_unit_test(a_dossier_and_its_key_commit_together),
         cmocka_unit_test(double_click_makes_one_dossier),
         cmocka_unit_test(shutdown_lets_requests_under_way_finish),
         cmocka_unit_test(serve_refuses_a_missing_or_empty_database),
