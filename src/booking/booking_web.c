@@ -362,20 +362,29 @@ void page_booking_lookup(req *r)
     web_render(r, ma && *ma ? 404 : 200, "booking/lookup", model);
 }
 
+/* The booking the path names, for a citizen about to type a secret (the phone's digits, the
+ * SMS code): false when there is none (answered); e set to 429 when this address has guessed
+ * wrong too often. key: the address's key in guesses_by_address. */
+static bool booking_to_guess(req *r, booking_row *b, err *e, char key[72])
+{
+    if (booking_find(req_db(r), req_param(r, "code"), b, e) != 0) {
+        web_err(r, e);
+        return false;
+    }
+    keyed_limit_addr(r->client, key);
+    if (!keyed_limit_allowed(&guesses_by_address, key, req_now(r)))
+        err_set(e, 429, "Đã nhập sai quá nhiều lần từ địa chỉ mạng này. Vui lòng thử lại sau 10 phút.", "guesses");
+    return true;
+}
+
 void page_booking_cancel(req *r)
 {
     booking_row b;
     err e = {0};
     db *d = req_db(r);
-    if (booking_find(d, req_param(r, "code"), &b, &e) != 0) {
-        web_err(r, &e);
-        return;
-    }
     char key[72];
-    keyed_limit_addr(r->client, key);
-    if (!keyed_limit_allowed(&guesses_by_address, key, req_now(r))) {
-        err_set(&e, 429, "Đã nhập sai quá nhiều lần từ địa chỉ mạng này. Vui lòng thử lại sau 10 phút.", "guesses");
-    } else if (booking_cancel(d, b.code, req_form(r, "phone"), r->client, req_now(r), &e) != 0) {
+    if (!booking_to_guess(r, &b, &e, key)) return;
+    if (!e.status && booking_cancel(d, b.code, req_form(r, "phone"), r->client, req_now(r), &e) != 0) {
         if (e.status == 403) keyed_limit_hit(&guesses_by_address, key, req_now(r));
     }
     if (e.status) {
@@ -397,15 +406,9 @@ void page_booking_confirm(req *r)
     booking_row b;
     err e = {0};
     db *d = req_db(r);
-    if (booking_find(d, req_param(r, "code"), &b, &e) != 0) {
-        web_err(r, &e);
-        return;
-    }
     char key[72];
-    keyed_limit_addr(r->client, key);
-    if (!keyed_limit_allowed(&guesses_by_address, key, req_now(r))) {
-        err_set(&e, 429, "Đã nhập sai quá nhiều lần từ địa chỉ mạng này. Vui lòng thử lại sau 10 phút.", "guesses");
-    } else if (booking_confirm(d, b.code, req_form(r, "sms_code"), req_now(r), &e) == 0) {
+    if (!booking_to_guess(r, &b, &e, key)) return;
+    if (!e.status && booking_confirm(d, b.code, req_form(r, "sms_code"), req_now(r), &e) == 0) {
         booking_get(d, b.id, &b, &e);
         json_t *model = json_pack("{s:o}", "booking", booking_model(r, &b, false));
         set_page(r, model, "Đã đặt lịch hẹn");
