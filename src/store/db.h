@@ -4,7 +4,10 @@
  * '?' placeholders, integer ids, instants as BIGINT Unix seconds, money as BIGINT đồng,
  * booleans as SMALLINT 0/1. A connection is checked out of a pool for one request or one
  * command; statements are prepared once per connection and cached by their SQL text.
- * Writes go through db_begin_write() (BEGIN IMMEDIATE on SQLite) and db_commit(). */
+ *
+ * Every change goes through db_write(): the feature's function runs inside a transaction it
+ * neither begins nor ends, and db_write() returns only once that transaction is durable (or
+ * rolled back, with the function's error). The interface assumes no particular backend. */
 #ifndef TT_DB_H
 #define TT_DB_H
 
@@ -49,6 +52,20 @@ int64_t db_int_by_id(db *d, const char *sql, int64_t id, int64_t fallback);
 
 /* Runs a statement that returns no rows: binds nothing, steps once. */
 int db_exec(db *d, const char *sql);
+
+/* A feature's write: 0 when done, or -1 with e filled (its changes are then undone). It runs
+ * on a connection inside a transaction; it must not begin, commit or roll back itself. */
+typedef int (*db_write_fn)(db *d, void *ctx, err *e);
+
+/* Runs fn(d', ctx, e) inside a transaction and makes it durable; 0, or -1 with e filled
+ * (the function's own error, 503 when the database is busy, 507 when the disk is full).
+ * d is the caller's connection: on a pooled connection the write may run on another
+ * connection of the same pool (so fn must use the connection it is given, never d), on a
+ * lone connection (commands, tests) it runs on d. Called from inside a write, fn simply
+ * runs as part of the enclosing transaction. */
+int db_write(db *d, db_write_fn fn, void *ctx, err *e);
+/* True while d runs a db_write function (for assertions in features). */
+bool db_in_write(db *d);
 
 int db_begin_write(db *d);
 /* db_begin_write, or -1 with e filled as 503 "busy, try again": what every feature says

@@ -32,6 +32,7 @@ struct db {
     sqlite3 *h;
     cache_slot cache[STMT_CACHE];
     db *next_free;
+    bool in_write;     /* a db_write function is running on this connection */
 };
 
 struct db_pool {
@@ -252,6 +253,50 @@ int db_begin_write_or_busy(db *d, err *e)
     if (db_begin_write(d) == DB_DONE) return 0;
     err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "begin write: %s", sqlite3_errmsg(d->h));
     return -1;
+}
+
+bool db_in_write(db *d) { return d && d->in_write; }
+
+/* The error for a commit or begin that failed: the disk is full, else busy. */
+static void write_failed(db *d, const char *what, err *e)
+{
+    if ((sqlite3_extended_errcode(d->h) & 0xff) == SQLITE_FULL) {
+        disk_full_seen = true;
+        err_set(e, 507, "Ổ đĩa của máy chủ đã đầy nên không lưu được dữ liệu. Xin báo quản trị viên "
+                "giải phóng dung lượng rồi thử lại.", "%s: %s", what,
+                sqlite3_errmsg(d->h));
+    } else {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "%s: %s", what, sqlite3_errmsg(d->h));
+    }
+}
+
+/* One write in its own transaction on d. */
+static int write_inline(db *d, db_write_fn fn, void *ctx, err *e)
+{
+    if (db_begin_write(d) != DB_DONE) {
+        write_failed(d, "begin write", e);
+        return -1;
+    }
+    d->in_write = true;
+    int rc = fn(d, ctx, e);
+    d->in_write = false;
+    if (rc != 0) {
+        if (e && e->status == 0) err_set(e, 500, "Không lưu được, vui lòng thử lại.", "write failed: %s", db_errmsg(d));
+        db_rollback(d);
+        return -1;
+    }
+    if (db_commit(d) != DB_DONE) {
+        write_failed(d, "commit", e);
+        db_rollback(d);
+        return -1;
+    }
+    return 0;
+}
+
+int db_write(db *d, db_write_fn fn, void *ctx, err *e)
+{
+    if (d->in_write) return fn(d, ctx, e);
+    return write_inline(d, fn, ctx, e);
 }
 
 int db_begin_read(db *d) { return exec_plain(d, "BEGIN"); }
