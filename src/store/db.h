@@ -59,11 +59,21 @@ typedef int (*db_write_fn)(db *d, void *ctx, err *e);
 
 /* Runs fn(d', ctx, e) inside a transaction and makes it durable; 0, or -1 with e filled
  * (the function's own error, 503 when the database is busy, 507 when the disk is full).
- * d is the caller's connection: on a pooled connection the write may run on another
- * connection of the same pool (so fn must use the connection it is given, never d), on a
- * lone connection (commands, tests) it runs on d. Called from inside a write, fn simply
- * runs as part of the enclosing transaction. */
+ * d is the caller's connection: on a pooled connection the write runs on the pool's writer
+ * connection, batched with other callers' writes into one commit (so fn must use the
+ * connection it is given, never d); a failing fn is undone alone, its batch-mates still
+ * commit. On a lone connection (commands, tests) it runs on d. Called from inside a write
+ * (or on a connection where the caller began a write itself), fn runs as part of the
+ * enclosing transaction, undone alone if it fails. */
 int db_write(db *d, db_write_fn fn, void *ctx, err *e);
+
+/* What a pool's writer has done since it opened, for /metrics and tests. */
+typedef struct {
+    uint64_t writes;    /* db_write calls answered */
+    uint64_t commits;   /* transactions committed: fewer than writes when batching works */
+    uint64_t pending;   /* db_write calls queued or running now */
+} db_write_stats;
+void db_pool_write_stats(db_pool *p, db_write_stats *out);
 /* True while d runs a db_write function (for assertions in features). */
 bool db_in_write(db *d);
 

@@ -3,7 +3,17 @@
  * Every connection: WAL, synchronous=FULL (an acknowledged write survives power loss),
  * foreign keys on, busy_timeout, double-quoted strings off (as in PostgreSQL). The
  * statement cache is a small open-addressing table keyed by the SQL text; features pass
- * string literals, so most lookups end at a pointer comparison. */
+ * string literals, so most lookups end at a pointer comparison.
+ *
+ * Group commit. SQLite has one writer at a time and each commit costs an fsync, so a pool
+ * has one writer thread with a connection of its own. db_write() on a pooled connection
+ * queues the write and waits; the writer takes everything queued (up to WRITE_BATCH), opens
+ * one transaction, runs each write inside its own SAVEPOINT (a failing write is rolled back
+ * to its savepoint alone and its caller gets its own error), commits once, and only then
+ * answers every caller of the batch. If the commit fails, nothing of the batch is kept and
+ * every caller gets the commit's error. Sixteen writers then cost one fsync, not sixteen,
+ * and wait in a queue instead of SQLite's busy handler (which sleeps). A lone connection
+ * (commands, tests) writes inline, one transaction per call. */
 #include "db.h"
 
 #include <jansson.h>
@@ -28,12 +38,27 @@ typedef struct {
     db_stmt *stmt;
 } cache_slot;
 
+#define WRITE_BATCH 64   /* writes in one transaction at most: bounds a batch's latency */
+
 struct db {
     sqlite3 *h;
     cache_slot cache[STMT_CACHE];
     db *next_free;
+    db_pool *pool;     /* the pool it belongs to; NULL for a lone connection */
     bool in_write;     /* a db_write function is running on this connection */
 };
+
+/* One queued db_write: lives on its caller's stack until the writer answers it. */
+typedef struct write_job {
+    db_write_fn fn;
+    void *ctx;
+    err e;             /* the write's own error, copied to the caller's */
+    int rc;
+    bool full;         /* a statement of the write found the disk full */
+    bool done;         /* answered: guarded by the pool's wmu */
+    pthread_cond_t cv;
+    struct write_job *next;
+} write_job;
 
 struct db_pool {
     pthread_mutex_t mu;
@@ -41,7 +66,24 @@ struct db_pool {
     db *free_list;
     db **all;
     int count;
+
+    /* the writer: its queue, guarded by wmu */
+    pthread_mutex_t wmu;
+    pthread_cond_t wcv;     /* work for the writer, or time to stop */
+    write_job *head, *tail;
+    bool stopping;
+    bool writer_running;
+    pthread_t writer;
+    db *wdb;                /* the writer's own connection */
+    uint64_t writes, commits, pending;
+    int waiting;            /* callers inside write_queued: close frees the pool after them */
+    pthread_cond_t left;    /* the last waiting caller left a closing pool */
 };
+
+/* The writer's connection on the writer thread, NULL elsewhere: a db_write called from a
+ * write function on the writer thread joins the running transaction instead of queueing
+ * behind itself. */
+static _Thread_local db *writer_conn;
 
 /* A write on this thread failed because the disk is full (see db.h). Thread-local: the
  * server answers each request on a thread of its own. */
@@ -106,12 +148,17 @@ void db_close(db *d)
     free(d);
 }
 
+static void *writer_main(void *arg);
+
 db_pool *db_pool_open(const char *path, int connections, err *e)
 {
     db_pool *p = calloc(1, sizeof *p);
     if (!p) abort();
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
+    pthread_mutex_init(&p->wmu, NULL);
+    pthread_cond_init(&p->wcv, NULL);
+    pthread_cond_init(&p->left, NULL);
     p->all = calloc((size_t)connections, sizeof *p->all);
     if (!p->all) abort();
     for (int i = 0; i < connections; i++) {
@@ -120,20 +167,49 @@ db_pool *db_pool_open(const char *path, int connections, err *e)
             db_pool_close(p);
             return NULL;
         }
+        d->pool = p;
         p->all[p->count++] = d;
         d->next_free = p->free_list;
         p->free_list = d;
     }
+    /* the writer's connection is opened like every other, so it has the same pragmas */
+    p->wdb = db_open(path, e);
+    if (!p->wdb) {
+        db_pool_close(p);
+        return NULL;
+    }
+    if (pthread_create(&p->writer, NULL, writer_main, p) != 0) {
+        err_set(e, 500, "Không mở được cơ sở dữ liệu.", "cannot start the writer thread");
+        db_pool_close(p);
+        return NULL;
+    }
+    p->writer_running = true;
     return p;
 }
 
 void db_pool_close(db_pool *p)
 {
     if (!p) return;
+    if (p->writer_running) {
+        /* the writer answers everything queued before it stops */
+        pthread_mutex_lock(&p->wmu);
+        p->stopping = true;
+        pthread_cond_signal(&p->wcv);
+        pthread_mutex_unlock(&p->wmu);
+        pthread_join(p->writer, NULL);
+        /* every write is answered; wait for its callers to stop touching the pool's lock */
+        pthread_mutex_lock(&p->wmu);
+        while (p->waiting > 0) pthread_cond_wait(&p->left, &p->wmu);
+        pthread_mutex_unlock(&p->wmu);
+    }
+    db_close(p->wdb);
     for (int i = 0; i < p->count; i++) db_close(p->all[i]);
     free(p->all);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->wmu);
+    pthread_cond_destroy(&p->wcv);
+    pthread_cond_destroy(&p->left);
     free(p);
 }
 
@@ -293,10 +369,185 @@ static int write_inline(db *d, db_write_fn fn, void *ctx, err *e)
     return 0;
 }
 
+/* fn inside a SAVEPOINT of the transaction open on d: 0, or -1 with e filled and fn's
+ * changes undone (the rest of the transaction stays). */
+static int write_savepoint(db *d, db_write_fn fn, void *ctx, err *e)
+{
+    if (exec_plain(d, "SAVEPOINT w") != DB_DONE) {
+        write_failed(d, "savepoint", e);
+        return -1;
+    }
+    bool was = d->in_write;
+    d->in_write = true;
+    int rc = fn(d, ctx, e);
+    d->in_write = was;
+    if (rc != 0 && e && e->status == 0)
+        err_set(e, 500, "Không lưu được, vui lòng thử lại.", "write failed: %s", db_errmsg(d));
+    /* An I/O error or a full disk may have rolled back the whole transaction already. */
+    if (sqlite3_get_autocommit(d->h)) {
+        if (rc == 0) write_failed(d, "write rolled back", e);
+        return -1;
+    }
+    if (rc != 0) exec_plain(d, "ROLLBACK TO w");
+    exec_plain(d, "RELEASE w");
+    return rc != 0 ? -1 : 0;
+}
+
+/* The error every caller of a lost batch gets: 507 when the disk is full, else 503. */
+static void batch_lost(db *w, const char *what, bool full, err *e)
+{
+    if (full) {
+        err_set(e, 507, "Ổ đĩa của máy chủ đã đầy nên không lưu được dữ liệu. Xin báo quản trị viên "
+                "giải phóng dung lượng rồi thử lại.", "%s: %s", what, sqlite3_errmsg(w->h));
+    } else {
+        write_failed(w, what, e);
+    }
+}
+
+/* Runs jobs[0..n) in one transaction on the writer's connection and commits it once. A job
+ * that fails is rolled back alone; a begin or commit that fails (or a transaction that
+ * SQLite rolled back on its own) fails every job still counting on it. */
+static void run_batch(db_pool *p, write_job **jobs, int n)
+{
+    db *w = p->wdb;
+    int first = 0;   /* the first job of the transaction now open */
+    while (first < n) {
+        disk_full_seen = false;
+        if (db_begin_write(w) != DB_DONE) {
+            bool full = disk_full_seen;
+            for (int i = first; i < n; i++) {
+                batch_lost(w, "begin write", full, &jobs[i]->e);
+                jobs[i]->rc = -1;
+                jobs[i]->full = full;
+            }
+            return;
+        }
+        int i;
+        for (i = first; i < n; i++) {
+            write_job *j = jobs[i];
+            disk_full_seen = false;
+            j->rc = write_savepoint(w, j->fn, j->ctx, &j->e);
+            j->full = disk_full_seen;
+            if (sqlite3_get_autocommit(w->h)) break;   /* the transaction is gone */
+        }
+        if (i < n) {
+            /* SQLite rolled the whole transaction back inside job i: the jobs before it lost
+             * their writes; the ones after it go into a new transaction */
+            for (int k = first; k < i; k++) {
+                if (jobs[k]->rc != 0) continue;
+                batch_lost(w, "write rolled back", jobs[i]->full, &jobs[k]->e);
+                jobs[k]->rc = -1;
+                jobs[k]->full = jobs[i]->full;
+            }
+            first = i + 1;
+            continue;
+        }
+        disk_full_seen = false;
+        int crc = db_commit(w);
+        if (crc == DB_DONE) {
+            pthread_mutex_lock(&p->wmu);
+            p->commits++;
+            pthread_mutex_unlock(&p->wmu);
+        } else {
+            bool full = disk_full_seen;
+            err lost = {0};
+            batch_lost(w, "commit", full, &lost);
+            db_rollback(w);
+            for (int k = first; k < n; k++) {
+                if (jobs[k]->rc != 0) continue;
+                jobs[k]->e = lost;
+                jobs[k]->rc = -1;
+                jobs[k]->full = full;
+            }
+        }
+        return;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    db_pool *p = arg;
+    writer_conn = p->wdb;
+    write_job *jobs[WRITE_BATCH];
+    for (;;) {
+        pthread_mutex_lock(&p->wmu);
+        while (!p->head && !p->stopping) pthread_cond_wait(&p->wcv, &p->wmu);
+        if (!p->head) {   /* stopping, and nothing left to answer */
+            pthread_mutex_unlock(&p->wmu);
+            break;
+        }
+        int n = 0;
+        while (p->head && n < WRITE_BATCH) {
+            jobs[n++] = p->head;
+            p->head = p->head->next;
+        }
+        if (!p->head) p->tail = NULL;
+        pthread_mutex_unlock(&p->wmu);
+
+        run_batch(p, jobs, n);
+
+        /* Answer under the lock: a caller frees its job (its stack frame) as soon as it sees
+         * done, so the job is not touched after the unlock. */
+        pthread_mutex_lock(&p->wmu);
+        p->writes += (uint64_t)n;
+        p->pending -= (uint64_t)n;
+        for (int i = 0; i < n; i++) {
+            jobs[i]->done = true;
+            pthread_cond_signal(&jobs[i]->cv);
+        }
+        pthread_mutex_unlock(&p->wmu);
+    }
+    writer_conn = NULL;
+    return NULL;
+}
+
+/* Queues fn for the pool's writer and waits for the commit that holds it. */
+static int write_queued(db_pool *p, db_write_fn fn, void *ctx, err *e)
+{
+    write_job j = {.fn = fn, .ctx = ctx};
+    pthread_cond_init(&j.cv, NULL);
+    pthread_mutex_lock(&p->wmu);
+    if (p->stopping) {
+        pthread_mutex_unlock(&p->wmu);
+        pthread_cond_destroy(&j.cv);
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "write after the pool began to close");
+        return -1;
+    }
+    if (p->tail) p->tail->next = &j;
+    else p->head = &j;
+    p->tail = &j;
+    p->pending++;
+    p->waiting++;
+    pthread_cond_signal(&p->wcv);
+    while (!j.done) pthread_cond_wait(&j.cv, &p->wmu);
+    if (--p->waiting == 0 && p->stopping) pthread_cond_signal(&p->left);
+    pthread_mutex_unlock(&p->wmu);
+    pthread_cond_destroy(&j.cv);
+    /* the server answers 507 from this thread's flag (db_full_seen) */
+    if (j.full) disk_full_seen = true;
+    if (j.rc != 0 && e) *e = j.e;
+    return j.rc;
+}
+
 int db_write(db *d, db_write_fn fn, void *ctx, err *e)
 {
-    if (d->in_write) return fn(d, ctx, e);
+    /* nested: inside a running write, fn joins its transaction */
+    if (d->in_write) return write_savepoint(d, fn, ctx, e);
+    if (writer_conn) return write_savepoint(writer_conn, fn, ctx, e);
+    /* a feature that began its own transaction on d (db_begin_write) and calls a helper
+     * written with db_write: the helper joins it (queueing would wait for d's own lock) */
+    if (sqlite3_txn_state(d->h, NULL) == SQLITE_TXN_WRITE) return write_savepoint(d, fn, ctx, e);
+    if (d->pool && d->pool->writer_running) return write_queued(d->pool, fn, ctx, e);
     return write_inline(d, fn, ctx, e);
+}
+
+void db_pool_write_stats(db_pool *p, db_write_stats *out)
+{
+    pthread_mutex_lock(&p->wmu);
+    out->writes = p->writes;
+    out->commits = p->commits;
+    out->pending = p->pending;
+    pthread_mutex_unlock(&p->wmu);
 }
 
 int db_begin_read(db *d) { return exec_plain(d, "BEGIN"); }

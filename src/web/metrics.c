@@ -1,5 +1,6 @@
 /* metrics.c -- request counters by route and status, a latency histogram and the open
- * connection gauge, in the Prometheus text format (GET /metrics). */
+ * connection gauge, and the database writer's writes and commits, in the Prometheus text format
+ * (GET /metrics). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,4 +74,11 @@ void metrics_render(app *ap, buf *out)
                     "# TYPE thanthien_http_open_connections gauge\nthanthien_http_open_connections %d\n",
                ap->open_connections);
     pthread_mutex_unlock(&ap->mu);
+    db_write_stats ws = {0};
+    if (ap->pool) db_pool_write_stats(ap->pool, &ws);
+    buf_printf(out, "# HELP thanthien_db_writes_total Writes through the one write path.\n"
+                    "# TYPE thanthien_db_writes_total counter\nthanthien_db_writes_total %llu\n"
+                    "# HELP thanthien_db_commits_total Transactions the writer committed (a batch of writes each).\n"
+                    "# TYPE thanthien_db_commits_total counter\nthanthien_db_commits_total %llu\n",
+               (unsigned long long)ws.writes, (unsigned long long)ws.commits);
 }
