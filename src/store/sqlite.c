@@ -370,7 +370,8 @@ static int write_inline(db *d, db_write_fn fn, void *ctx, err *e)
 }
 
 /* fn inside a SAVEPOINT of the transaction open on d: 0, or -1 with e filled and fn's
- * changes undone (the rest of the transaction stays). */
+ * changes undone (the rest of the transaction stays). When even the rollback to the
+ * savepoint fails, the whole transaction is rolled back: a failed write is never kept. */
 static int write_savepoint(db *d, db_write_fn fn, void *ctx, err *e)
 {
     if (exec_plain(d, "SAVEPOINT w") != DB_DONE) {
@@ -388,7 +389,10 @@ static int write_savepoint(db *d, db_write_fn fn, void *ctx, err *e)
         if (rc == 0) write_failed(d, "write rolled back", e);
         return -1;
     }
-    if (rc != 0) exec_plain(d, "ROLLBACK TO w");
+    if (rc != 0 && exec_plain(d, "ROLLBACK TO w") != DB_DONE) {
+        db_rollback(d);
+        return -1;
+    }
     exec_plain(d, "RELEASE w");
     return rc != 0 ? -1 : 0;
 }
@@ -504,7 +508,9 @@ static void *writer_main(void *arg)
 /* Queues fn for the pool's writer and waits for the commit that holds it. */
 static int write_queued(db_pool *p, db_write_fn fn, void *ctx, err *e)
 {
+    /* fn sees the caller's err as it would inline */
     write_job j = {.fn = fn, .ctx = ctx};
+    if (e) j.e = *e;
     pthread_cond_init(&j.cv, NULL);
     pthread_mutex_lock(&p->wmu);
     if (p->stopping) {
@@ -525,7 +531,7 @@ static int write_queued(db_pool *p, db_write_fn fn, void *ctx, err *e)
     pthread_cond_destroy(&j.cv);
     /* the server answers 507 from this thread's flag (db_full_seen) */
     if (j.full) disk_full_seen = true;
-    if (j.rc != 0 && e) *e = j.e;
+    if (e) *e = j.e;
     return j.rc;
 }
 

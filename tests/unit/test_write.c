@@ -201,7 +201,10 @@ static void gate_then_batch(fixture *fx, caller *gate, pthread_t *gt, caller *c,
     db_pool *p = fx->pool;
     *gate = (caller){.pool = p, .job = {.who = 100, .wait_for = p, .wait_n = 1 + (uint64_t)k}, .release = true};
     assert_int_equal(pthread_create(gt, NULL, call, gate), 0);
-    assert_true(wait_pending(p, 1));   /* the gate holds the writer */
+    if (!wait_pending(p, 1)) {   /* the gate holds the writer */
+        pthread_join(*gt, NULL);
+        fail_msg("the gate's write never waited in the writer's queue");
+    }
     for (int i = 0; i < k; i++) {
         c[i].pool = p;
         c[i].release = true;
