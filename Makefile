@@ -150,6 +150,10 @@ bench: all
 build/slip_bench: bench/slip_pdf.c $(call objects,rel)
 	$(CC) $(CFLAGS_REL) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# durable writes per second through db_write(), inline against group commit (bench/write_bench.c)
+build/write_bench: bench/write_bench.c $(call objects,rel)
+	$(CC) $(CFLAGS_REL) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # ---- translations ------------------------------------------------------------------------
 pot:
 	xgettext --from-code=UTF-8 -L C -k -k_ -kT:2 -kN_ -kaccount_role_label -kerr_set:3 -kweb_error:3 -kweb_page_info:2 \
