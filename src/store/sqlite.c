@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,7 +179,14 @@ db_pool *db_pool_open(const char *path, int connections, err *e)
         db_pool_close(p);
         return NULL;
     }
-    if (pthread_create(&p->writer, NULL, writer_main, p) != 0) {
+    /* the writer inherits a mask with every signal blocked: SIGINT and SIGTERM stay for the
+     * thread that waits for them (serve opens the pool before it blocks them itself) */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int started = pthread_create(&p->writer, NULL, writer_main, p);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (started != 0) {
         err_set(e, 500, "Không mở được cơ sở dữ liệu.", "cannot start the writer thread");
         db_pool_close(p);
         return NULL;

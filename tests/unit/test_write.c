@@ -16,6 +16,7 @@
 #include "testdir.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,6 +400,29 @@ static void test_close_drains_writes_in_flight(void **state)
     assert_int_equal(rows(fx, -1), K);
 }
 
+/* serve opens the pool before it blocks SIGTERM for its sigwait(): the writer thread must
+ * block it itself, or a SIGTERM could land on it and kill the server uncleanly. With this
+ * thread blocking it, only the writer could take it. (Regression (fixed): it did.) */
+static void test_writer_takes_no_signals(void **state)
+{
+    fixture *fx = *state;
+    open_pool(fx, 1);
+    /* one write through the writer: it is past its start, where a new thread (under ASan)
+     * still has every signal blocked */
+    caller c = {.pool = fx->pool, .job = {.who = 1}, .release = true};
+    call(&c);
+    assert_int_equal(c.rc, 0);
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, &old);
+    kill(getpid(), SIGTERM);
+    int sig = 0;
+    assert_int_equal(sigwait(&term, &sig), 0);
+    assert_int_equal(sig, SIGTERM);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, test_setup, test_teardown)
@@ -409,6 +433,7 @@ int main(void)
         T(test_nested_write_joins),
         T(test_hand_written_transactions_still_work),
         T(test_close_drains_writes_in_flight),
+        T(test_writer_takes_no_signals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
