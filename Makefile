@@ -118,6 +118,8 @@ check:
 check-run: build/chk/thanthien $(UNIT_TESTS) $(HTTP_TESTS)
 	@echo "== unit tests (cmocka)"
 	@for t in $(UNIT_TESTS); do echo "$$t"; $$t 2>&1 || exit 1; done
+	@echo "== script tests"
+	@for t in tests/scripts/test_*.sh; do $$t 2>&1 || exit 1; done
 	@echo "== HTTP tests against a real server"
 	@for t in $(HTTP_TESTS); do echo "$$t"; THANTHIEN_BIN=build/chk/thanthien $$t 2>&1 || exit 1; done
 	@echo "== browser tests (Debian chromium, playwright-core, axe-core)"

@@ -36,6 +36,8 @@ KILL_AFTER=${KILL_AFTER:-4}
 PORT=${PORT:-8093}
 PASSWORD=ThanThien@2026
 WORK=$HERE/.work
+# shellcheck source=bench/nginx-dir.sh
+source "$HERE/nginx-dir.sh"
 if [[ -z ${BENCH_KIT:-} ]]; then
   if [[ -x $ROOT/../shared/bench/run.sh ]]; then BENCH_KIT=$(cd "$ROOT/../shared/bench" && pwd); else BENCH_KIT=/work/shared/bench; fi
 fi
@@ -114,7 +116,9 @@ if want lookup; then
   echo "== lookup: $BENCH_KIT/run.sh (limit, peer, project)"
   # wrk opens 64 connections from one address: the per-address limit (default 32) is raised;
   # every code is valid, so the wrong-secret limit of the lookup is never reached
-  env BENCH_WORK="$WORK/kit" N="$N" ONLY="${KIT_ONLY:-limit peer project}" \
+  # the kit's nginx serves from its work directory: one its workers can enter (bench/nginx-dir.sh)
+  KIT_WORK=$(nginx_dir "$WORK/kit" kit) || die "no directory for the kit's nginx"
+  env BENCH_WORK="$KIT_WORK" N="$N" ONLY="${KIT_ONLY:-limit peer project}" \
     PROJECT_CMD="$THANTHIEN serve --listen 127.0.0.1 --quiet --max-per-ip 256 --max-connections 512" \
     PROJECT_DB="$DB" PROJECT_CODES="$CODES" PROJECT_API_PREFIX=/api/v1/dossiers/ PROJECT_SECRET_PARAM=secret \
     ${KIT_ARGS:-} "$BENCH_KIT/run.sh" 2>&1 | tee "$OUT/lookup.txt"

@@ -37,6 +37,8 @@ THANTHIEN=${THANTHIEN:-$ROOT/build/thanthien}
 QUIET_WAIT=${QUIET_WAIT:-10}
 QUIET_MAX=${QUIET_MAX:-25}
 WORK=$HERE/.work
+# shellcheck source=bench/nginx-dir.sh
+source "$HERE/nginx-dir.sh"
 
 die() { echo "bench: $*" >&2; exit 2; }
 [[ $THREADS =~ ^[1-9][0-9]?$ && $CONNS =~ ^[1-9][0-9]{0,3}$ && $CONNS -ge $THREADS ]] || die "THREADS 1..99, CONNS THREADS..9999"
@@ -153,7 +155,7 @@ NGINX_PID=
 PAGE_BYTES=$(curl -fsS --max-time 5 -o /dev/null -w '%{size_download}' "$BASE/thu-tuc/$FIRST_ID")
 if want limit; then
   port_busy "$NGINX_PORT" && die "127.0.0.1:$NGINX_PORT is already in use"
-  NG=$WORK/nginx
+  NG=$(nginx_dir "$WORK/nginx" nginx) || die "no directory for nginx"
   mkdir -p "$NG/html" "$NG/tmp"
   curl -fsS --max-time 5 "$BASE/thu-tuc/$FIRST_ID" > "$NG/html/page.html"
   PAGE_BYTES=$(stat -c %s "$NG/html/page.html")
