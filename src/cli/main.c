@@ -202,12 +202,14 @@ static int serve_and_checkpoint(app_config *cfg)
 static int cmd_serve(int argc, char **argv)
 {
     const char *usage = "serve --db PATH --port N [--listen ADDR] [--max-body BYTES] [--max-per-ip N] "
-                        "[--request-timeout SECONDS] [--header-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--quiet] "
+                        "[--request-timeout SECONDS] [--header-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N] [--threads N] [--workers N] [--quiet] "
                         "[--public-url URL] [--trust-proxy] [--create] [--audit-key FILE] [--audit-log FILE] " NOTIFY_USAGE;
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nServes the web site and the JSON API. Defaults: --listen 127.0.0.1, "
                "--max-body 10485760, --max-per-ip 32, --request-timeout 30, --header-timeout 10, --idle-timeout 60, "
-               "--max-connections 256.\n--public-url is the address citizens reach the site at, for the links in "
+               "--max-connections 256, --threads one per processor, --workers 16.\n--threads: the event-loop threads that "
+               "answer every connection; --workers: the threads that run writes, PDFs and XLSX files, so that a slow "
+               "request never holds up a fast one.\n--public-url is the address citizens reach the site at, for the links in "
                "messages (default http://ADDR:PORT).\n--trust-proxy: behind nginx on the same machine, take the client's address from the last "
                "X-Forwarded-For hop (for the tracking lookup's limit on wrong guesses).\n--create: serve even when the "
                "database file is missing or empty, creating an empty site (without it serve refuses, so that a "
@@ -221,6 +223,7 @@ static int cmd_serve(int argc, char **argv)
     }
     opt opts[] = {{"--db", 1},          {"--port", 1},         {"--listen", 1},          {"--max-body", 1},
                   {"--max-per-ip", 1},  {"--request-timeout", 1}, {"--header-timeout", 1}, {"--idle-timeout", 1}, {"--max-connections", 1},
+                  {"--threads", 1},     {"--workers", 1},
                   {"--quiet", 0},       {"--public-url", 1},   {"--trust-proxy", 0}, {"--create", 0}, {"--audit-key", 1},
                   {"--audit-log", 1},   NOTIFY_OPTS,           {NULL, 0}};
     const char *pos[1];
@@ -239,7 +242,8 @@ static int cmd_serve(int argc, char **argv)
                 get(opts, "--db"));
         return 2;
     }
-    int64_t port, max_body, per_ip, req_to, head_to, idle_to, max_conn;
+    int64_t port, max_body, per_ip, req_to, head_to, idle_to, max_conn, threads, workers;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (!get(opts, "--port")) return usage_error("serve", usage, "%s", "--port is required");
     if (need_int("serve", usage, opts, "--port", 1, 65535, 8080, &port) ||
         need_int("serve", usage, opts, "--max-body", 1024, 1LL << 30, 10 << 20, &max_body) ||
@@ -247,7 +251,9 @@ static int cmd_serve(int argc, char **argv)
         need_int("serve", usage, opts, "--request-timeout", 1, 3600, 30, &req_to) ||
         need_int("serve", usage, opts, "--header-timeout", 1, 3600, 10, &head_to) ||
         need_int("serve", usage, opts, "--idle-timeout", 1, 3600, 60, &idle_to) ||
-        need_int("serve", usage, opts, "--max-connections", 4, 10000, 256, &max_conn))
+        need_int("serve", usage, opts, "--max-connections", 4, 10000, 256, &max_conn) ||
+        need_int("serve", usage, opts, "--threads", 1, 64, cpus > 1 ? (cpus < 64 ? cpus : 64) : 1, &threads) ||
+        need_int("serve", usage, opts, "--workers", 1, 256, 16, &workers))
         return 2;
     app_config cfg = {
         .db_path = get(opts, "--db"),
@@ -260,7 +266,10 @@ static int cmd_serve(int argc, char **argv)
         .idle_timeout = (int)idle_to,
         .request_timeout = (int)req_to,
         .header_timeout = (int)head_to,
-        .db_connections = 16,
+        .threads = (int)threads,
+        .workers = (int)workers,
+        /* every thread that runs handlers holds a connection while it does: none waits */
+        .db_connections = (int)(threads + workers),
         .locale_dir = exe_dir_path("locale"),
         .quiet = flag(opts, "--quiet"),
         .trust_proxy = flag(opts, "--trust-proxy"),

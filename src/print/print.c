@@ -14,8 +14,8 @@
  * from this pool when it opens and gives it back when it finishes (the mutex orders the two
  * threads' uses). Measured with bench/slip_pdf.c, an appointment slip takes ~10 ms with a warm
  * map and ~25 ms with a new one (fonts matched and loaded again), so a map per document would
- * cost 2.5 times as much; a map per thread would be as slow for the server, which runs one
- * thread per connection. The pool keeps as many maps as documents were ever rendered at once
+ * cost 2.5 times as much; a map per thread would be as slow for the server, whose workers
+ * come and go with the load. The pool keeps as many maps as documents were ever rendered at once
  * (up to POOL_MAX). */
 #define POOL_MAX 32
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;   /* (not GMutex: ThreadSanitizer sees this one) */

@@ -13,7 +13,9 @@ typedef struct {
     const char *db_path;
     const char *listen;          /* "127.0.0.1" */
     int port;
-    int max_connections;         /* threads, one per connection */
+    int max_connections;         /* open connections, all threads together */
+    int threads;                 /* event-loop threads (MHD's epoll pool) */
+    int workers;                 /* threads for requests that may block (offload.h) */
     int max_per_ip;              /* open connections per client address; more get 429 */
     size_t max_body;             /* bytes; larger bodies get 413 before they are read */
     size_t max_header;           /* bytes of request line + headers; more get 431 */
@@ -51,6 +53,7 @@ extern const size_t routes_count;
 struct app {
     app_config cfg;
     db_pool *pool;
+    struct offload *offload;     /* runs the requests that may block (offload.h) */
     pthread_mutex_t mu;          /* metrics and per-IP counters */
     void *metrics;
     void *ip_counts;

@@ -1,9 +1,13 @@
-/* server.c -- the HTTP server: libmicrohttpd in thread-per-connection mode.
+/* server.c -- the HTTP server: libmicrohttpd's epoll thread pool, and a pool of workers
+ * for the requests that may block.
  *
- * Why that mode: handlers block on SQLite (and later PDF and notification work). MHD's
- * thread pool pins each connection to one thread, so one slow handler would stall every
- * connection that landed beside it (research/c-stack.md §1). One thread per connection,
- * bounded by max_connections, keeps a slow request from holding up the others.
+ * Why that mode: a few event-loop threads (--threads, one per core by default) serve every
+ * connection, so a lookup costs its index read and its rendering, not a thread wake-up and
+ * a database-connection hand-off (measured with bench/: thread-per-connection spent about
+ * five times the CPU per lookup). MHD pins each connection to one loop thread, so a request
+ * that may block for long (any write, which waits for its group commit; a PDF or XLSX file)
+ * is suspended and run on the offload pool (offload.h, --workers) instead: one slow request
+ * never holds up the connections beside it (tests/http/test_slow.c).
  *
  * A request goes through: limits (per-IP connections: refused at accept past one more than
  * the limit, 429 at the limit; headers not in within header_timeout -> 408 from a watchdog;
@@ -16,6 +20,7 @@
 #include <microhttpd.h>
 #include <signal.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +37,7 @@
 #include "../print/print.h"
 #include "app.h"
 #include "form.h"
+#include "offload.h"
 #include "static.h"
 #include "templates.h"
 
@@ -47,6 +53,9 @@ typedef struct {
     kv *cur;                        /* multipart: the part being filled */
     buf cur_value;
     kv *form_tail;
+    offload_job job;                /* a request run on the offload pool */
+    bool offloaded, worked;         /* handed to the pool; its handler has run there */
+    bool disk_full;                 /* a write met a full disk while the handler ran */
 } request_state;
 
 static double now_seconds(void)
@@ -414,7 +423,7 @@ static enum MHD_Result send_response(request_state *st)
     req *r = &st->r;
     if (!r->status) web_error(r, 500, "Đã có lỗi trong hệ thống. Vui lòng thử lại sau.");
     /* a write failed for want of disk space: say so, not "busy" or "error" */
-    if ((r->status == 500 || r->status == 503) && db_full_seen() && strcmp(r->route, "/healthz")) {
+    if ((r->status == 500 || r->status == 503) && st->disk_full && strcmp(r->route, "/healthz")) {
         web_error(r, 507, "Ổ đĩa của máy chủ đã đầy nên không lưu được dữ liệu. Xin báo quản trị viên "
                           "giải phóng dung lượng rồi thử lại.");
         pthread_mutex_lock(&health_mu);
@@ -695,6 +704,33 @@ static bool content_type_is(req *r, const char *want)
     return ct && !strncasecmp(ct, want, strlen(want));
 }
 
+/* The thread-local "disk full" flag is read on the thread that ran the handler. */
+static void run_handler(request_state *st)
+{
+    db_full_clear();
+    dispatch(&st->r);
+    st->disk_full = db_full_seen();
+}
+
+/* On a worker: the handler, then the connection back to its loop thread, which calls
+ * on_request again and sends the answer. */
+static void run_offloaded(offload_job *job)
+{
+    request_state *st = (request_state *)((char *)job - offsetof(request_state, job));
+    run_handler(st);
+    st->worked = true;
+    MHD_resume_connection(st->r.conn);
+}
+
+/* A request that may take long: every change (a write waits for its group commit, a login
+ * hashes a password, a result may send a message) and every generated file. */
+static bool may_block(const req *r)
+{
+    if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) return true;
+    size_t n = strlen(r->path);
+    return (n > 4 && !strcmp(r->path + n - 4, ".pdf")) || (n > 5 && !strcmp(r->path + n - 5, ".xlsx"));
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -742,6 +778,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         return MHD_YES;
     }
+    if (st->offloaded)   /* called again once resumed: the worker has the answer ready */
+        return st->worked ? send_response(st) : MHD_YES;
     if (st->answered) {   /* an early answer was queued; drop whatever body follows */
         *upload_data_size = 0;
         return MHD_YES;
@@ -799,7 +837,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         web_error(r, 400, text_refusal(bad));
         return send_response(st);
     }
-    dispatch(r);
+    if (may_block(r)) {
+        st->offloaded = true;
+        st->job.run = run_offloaded;
+        MHD_suspend_connection(c);
+        offload_push(ap->offload, &st->job);
+        return MHD_YES;
+    }
+    run_handler(st);
     return send_response(st);
 }
 
@@ -941,8 +986,14 @@ int app_serve(app_config *cfg)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    ap.offload = offload_start(cfg->workers);
+    if (!ap.offload) {
+        fprintf(stderr, "thanthien: cannot start the worker threads\n");
+        db_pool_close(ap.pool);
+        return 1;
+    }
     struct MHD_Daemon *daemon = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG | MHD_USE_ITC,
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | MHD_USE_ITC,
         (uint16_t)cfg->port,
         NULL, NULL, on_request, &ap, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -950,13 +1001,14 @@ int app_serve(app_config *cfg)
          * larger than our own limit so that our Vietnamese 431 answers first */
         (unsigned)cfg->idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, 4 * cfg->max_header,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, &ap, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &ap,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
         /* refused at accept, before a thread is spent on it: one address cannot fill every
          * slot; one more than the limit gets in to be answered 429 in Vietnamese. Behind a
          * trusted proxy every client has the proxy's address, and the proxy limits them. */
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->trust_proxy ? 0u : (unsigned)cfg->max_per_ip + 1, MHD_OPTION_END);
     if (!daemon) {
         fprintf(stderr, "thanthien: cannot listen on %s:%d (in use, or not allowed)\n", cfg->listen, cfg->port);
+        offload_stop(ap.offload);
         db_pool_close(ap.pool);
         return 1;
     }
@@ -971,6 +1023,7 @@ int app_serve(app_config *cfg)
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
     drain(&ap, daemon);
     housekeeping_stop();
+    offload_stop(ap.offload);   /* first: MHD must not stop with a connection suspended */
     MHD_stop_daemon(daemon);
     pthread_mutex_lock(&ap.mu);
     watch_stopping = true;
