@@ -21,7 +21,7 @@ MAIN := src/cli/main.c
 TEMPLATES := $(sort $(wildcard src/*/*.html))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 CSS_VENDOR := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
-STATIC := $(CSS_VENDOR) src/web/static/app.css $(sort $(wildcard src/*/*.js))
+STATIC := $(CSS_VENDOR) src/kit/static/app.css $(sort $(wildcard src/*/*.js))
 DEMO := data/demo/units.json data/demo/procedures.csv
 CALENDAR := $(sort $(wildcard data/calendar/*.tsv))
 FORMSETS := data/forms/form-sets.tsv
@@ -127,7 +127,7 @@ check-run: build/chk/thanthien $(UNIT_TESTS) $(HTTP_TESTS)
 FUZZ_TARGETS := form text template csv calendar notify_template intake letter_template
 FUZZ_TIME ?= 30
 FUZZ_CFLAGS := -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_SRC := src/core/arena.c src/core/text.c src/core/template.c src/web/form.c src/core/calendar.c src/core/lunar.c src/core/err.c src/notify/message.c src/dossier/validate.c \
+FUZZ_SRC := src/core/arena.c src/core/text.c src/core/template.c src/kit/form.c src/core/calendar.c src/core/lunar.c src/core/err.c src/notify/message.c src/dossier/validate.c \
             src/core/subst.c src/letter/letter_words.c
 fuzz: $(GEN)
 	@for t in $(FUZZ_TARGETS); do \

@@ -110,7 +110,7 @@ int main(int argc, char **argv)
         }
         fprintf(out, "};\nconst size_t migrations_count = %d;\n", argc - 3);
     } else if (!strcmp(kind, "templates")) {
-        fprintf(out, "#include \"../../src/web/templates.h\"\nconst template_source template_sources[] = {\n");
+        fprintf(out, "#include \"../../src/kit/templates.h\"\nconst template_source template_sources[] = {\n");
         for (int i = 3; i < argc; i++) {
             size_t n;
             char *d = slurp(argv[i], &n);
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
         fprintf(out, "};\nconst size_t template_sources_count = %d;\n", argc - 3);
     } else if (!strcmp(kind, "static") || !strcmp(kind, "demo") || !strcmp(kind, "data")) {
         const char *table = !strcmp(kind, "demo") ? "demo_files" : !strcmp(kind, "data") ? "data_files" : "static_assets";
-        fprintf(out, "#include \"../../src/web/static.h\"\nconst static_asset %s[] = {\n", table);
+        fprintf(out, "#include \"../../src/kit/static.h\"\nconst static_asset %s[] = {\n", table);
         for (int i = 3; i < argc; i++) {
             size_t n;
             char *d = slurp(argv[i], &n);

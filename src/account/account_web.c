@@ -9,8 +9,8 @@
 #include "../core/text.h"
 #include "../dossier/dossier.h"
 #include "../letter/letter.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../kit/form.h"
+#include "../kit/web.h"
 #include "account.h"
 
 int64_t scope_unit_param(req *r)

@@ -7,8 +7,8 @@
 
 #include "../account/account.h"
 #include "../core/text.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../kit/form.h"
+#include "../kit/web.h"
 #include "catalog.h"
 
 int64_t scope_procedure_param(req *r)

@@ -10,7 +10,7 @@
 
 #include "../core/err.h"
 #include "../store/db.h"
-#include "../web/static.h"
+#include "../kit/static.h"
 
 #define DEMO_PASSWORD "ThanThien@2026"
 

@@ -13,8 +13,8 @@
 #include "../core/calendar.h"
 #include "../core/text.h"
 #include "../holiday/holiday.h"
-#include "../web/app.h"
-#include "../web/form.h"
+#include "../server/app.h"
+#include "../kit/form.h"
 #include "dossier.h"
 
 static bool parse_id(req *r, int64_t *id)

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "../account/account.h"
-#include "../web/app.h"
-#include "../web/form.h"
+#include "../server/app.h"
+#include "../kit/form.h"
 #include "indicators.h"
 
 int64_t scope_report_unit(req *r)

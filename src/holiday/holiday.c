@@ -15,7 +15,7 @@
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
-#include "../web/static.h"
+#include "../kit/static.h"
 
 /* The years the calendar answers for: the lunar rules need 1800..2199 (lunar.h); no
  * dossier is older than 1900. */

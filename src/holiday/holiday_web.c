@@ -10,8 +10,8 @@
 
 #include "../account/account.h"
 #include "../core/text.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../kit/form.h"
+#include "../kit/web.h"
 #include "holiday.h"
 
 static const char *const weekday_names[] = {N_("Chủ nhật"), N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"),

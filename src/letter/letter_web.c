@@ -13,9 +13,9 @@
 #include "../account/account.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
-#include "../web/app.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../server/app.h"
+#include "../kit/form.h"
+#include "../kit/web.h"
 #include "letter.h"
 
 #define PAGE_SIZE 50

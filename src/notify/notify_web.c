@@ -6,8 +6,8 @@
 
 #include "../account/account.h"
 #include "../core/text.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../kit/form.h"
+#include "../kit/web.h"
 #include "message.h"
 #include "notify.h"
 

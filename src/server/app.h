@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "../store/db.h"
-#include "web.h"
+#include "../kit/web.h"
 
 typedef struct {
     const char *db_path;

@@ -13,7 +13,7 @@
 #include "../notify/notify.h"
 #include "../dossier/indicators.h"
 #include "app.h"
-#include "form.h"
+#include "../kit/form.h"
 
 void page_language(req *r)
 {

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "../core/template.h"
-#include "app.h"
+#include "../server/app.h"
 #include "form.h"
 #include "templates.h"
 
@@ -85,7 +85,7 @@ static char *render_page(req *r, const char *tmpl_name, json_t *model, const cha
     tmpl_env env = {.translate = translate, .translate_ctx = (void *)r->lang, .body = raw};
     if (!json_object_get(model, "page")) json_object_set_new(model, "page", web_page_info(r, ""));
     env.body = tmpl_render(template_get(tmpl_name), r->a, model, &env);
-    return tmpl_render(template_get("web/layout"), r->a, model, &env);
+    return tmpl_render(template_get("kit/layout"), r->a, model, &env);
 }
 
 void web_json(req *r, int status, json_t *model)
@@ -146,7 +146,7 @@ void web_error(req *r, int status, const char *msgid)
     json_object_set_new(model, "page", web_page_info(r, status_title(status)));
     /* the message is a msgid: translate it here, the template escapes it */
     json_object_set_new(model, "message", json_string(T(r, msgid)));
-    web_render(r, status, "web/error", model);
+    web_render(r, status, "kit/error", model);
 }
 
 void web_err(req *r, const err *e)

@@ -31,9 +31,9 @@
 #include "../core/text.h"
 #include "../print/print.h"
 #include "app.h"
-#include "form.h"
-#include "static.h"
-#include "templates.h"
+#include "../kit/form.h"
+#include "../kit/static.h"
+#include "../kit/templates.h"
 
 typedef struct {
     req r;
