@@ -9,7 +9,7 @@
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
-#include "../kit/static.h"   /* only the table of embedded data files (the search's filler words) */
+#include "../store/embedded.h"   /* only the table of embedded data files (the search's filler words) */
 
 const char *const catalog_csv_columns[] = {"unit_code", "code", "name", "field", "days", "time_text", "fee",
                                            "fee_text", "papers", "submit_where", "online_level", "legal_basis",

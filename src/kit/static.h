@@ -1,27 +1,10 @@
-/* static.h -- page assets (CSS, icons) embedded at build time, served with an ETag and a
- * long cache lifetime under /static/<name>. */
+/* static.h -- page assets (CSS, scripts) embedded at build time (the table is in
+ * store/embedded.h), served with an ETag and a long cache lifetime under /static/<name>. */
 #ifndef TT_STATIC_H
 #define TT_STATIC_H
 
-#include <stddef.h>
-
-typedef struct {
-    const char *name;
-    const char *content_type;
-    const char *etag;
-    size_t size;
-    const char *data;
-} static_asset;
-
-extern const static_asset static_assets[];
-extern const size_t static_assets_count;
+#include "../store/embedded.h"
 
 const static_asset *static_find(const char *name);
-
-/* Reference data shipped inside the program (the .tsv files of data/calendar: the published holiday
- * schedules), looked up by file name; NULL when absent. */
-extern const static_asset data_files[];
-extern const size_t data_files_count;
-const static_asset *data_file_find(const char *name);
 
 #endif

@@ -1,5 +1,5 @@
-/* templates.h -- the HTML templates embedded at build time (see tools/embed.c) and the
- * registry that compiles them once at start. Names are paths under src/ without ".html",
+/* templates.h -- the registry of the HTML templates embedded at build time (the table is in
+ * store/embedded.h, written by tools/embed.c): the registry that compiles them once at start. Names are paths under src/ without ".html",
  * e.g. "catalog/list". */
 #ifndef TT_TEMPLATES_H
 #define TT_TEMPLATES_H
@@ -7,14 +7,7 @@
 #include <stddef.h>
 
 #include "../core/template.h"
-
-typedef struct {
-    const char *name;
-    const char *source;
-} template_source;
-
-extern const template_source template_sources[];
-extern const size_t template_sources_count;
+#include "../store/embedded.h"   /* template_sources[] */
 
 int templates_load(char *errbuf, size_t errlen);   /* 0 or -1 */
 void templates_unload(void);
