@@ -2,6 +2,7 @@
 #   make            build/thanthien (optimised)
 #   make run        install what is missing, build, create var/demo.db, serve on :8080
 #   make check      -Werror + AddressSanitizer + UBSan build, then every test
+#   make layers     no #include goes the wrong way between the layers (part of check)
 #   make fuzz       libFuzzer targets, a short run each
 #   make bench      wrk against our server beside nginx (see bench/README.md)
 #   make pot        refresh po/thanthien.pot from the sources and templates
@@ -29,7 +30,7 @@ REFDATA := $(CALENDAR) data/catalog/search-fillers.txt $(FORMSETS)
 GEN := build/gen/templates.c build/gen/migrations.c build/gen/static.c build/gen/demo.c build/gen/data.c
 HEADERS := $(wildcard src/*/*.h)
 
-.PHONY: all run check check-run fuzz bench pot clean deps
+.PHONY: all run check check-run layers fuzz bench pot clean deps
 all: build/thanthien build/locale/en/LC_MESSAGES/thanthien-en.mo
 
 deps:
@@ -115,7 +116,14 @@ check:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory check-run
 
-check-run: build/chk/thanthien $(UNIT_TESTS) $(HTTP_TESTS)
+# the layers (core -> store -> kit -> features -> server): no include goes the wrong way
+# (tools/layers.sh), and the check itself fails on planted wrong-way includes
+layers:
+	@echo "== layers"
+	@tools/layers.sh
+	@tests/layers/test_layers.sh
+
+check-run: layers build/chk/thanthien $(UNIT_TESTS) $(HTTP_TESTS)
 	@echo "== unit tests (cmocka)"
 	@for t in $(UNIT_TESTS); do echo "$$t"; $$t 2>&1 || exit 1; done
 	@echo "== HTTP tests against a real server"

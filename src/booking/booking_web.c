@@ -9,9 +9,8 @@
 #include "../catalog/catalog.h"
 #include "../core/keyed_limit.h"
 #include "../core/text.h"
-#include "../server/app.h"
-#include "../kit/form.h"
 #include "../kit/web.h"
+#include "../kit/form.h"
 #include "booking.h"
 
 /* Per client address (core/keyed_limit.h): holds asked for, each of which sends an SMS, and

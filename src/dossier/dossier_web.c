@@ -13,7 +13,7 @@
 #include "../core/calendar.h"
 #include "../core/text.h"
 #include "../holiday/holiday.h"
-#include "../server/app.h"
+#include "../kit/web.h"
 #include "../kit/form.h"
 #include "dossier.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "../account/account.h"
-#include "../server/app.h"
+#include "../kit/web.h"
 #include "../kit/form.h"
 #include "indicators.h"
 

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "../core/template.h"
-#include "../server/app.h"
+#include "web.h"
 #include "form.h"
 #include "templates.h"
 
@@ -49,12 +49,11 @@ json_t *web_page_info(req *r, const char *title)
     if (r->user) {
         json_object_set_new(page, "user",
                             json_pack("{s:s, s:s, s:s, s:s, s:s}", "full_name", r->user->full_name, "username",
-                                      r->user->username, "role_label", T(r, account_role_label(r->user->role)),
+                                      r->user->username, "role_label", T(r, r->user->role_label),
                                       "unit_name", r->user->unit_name, "unit_code", r->user->unit_code));
         json_object_set_new(page, "is_admin", json_boolean(!strcmp(r->user->role, "admin")));
-        json_object_set_new(page, "works_desk", json_boolean(router_role_allows(ACCESS_DESK | ACCESS_ADMIN, r->user->role)));
-        json_object_set_new(page, "can_edit_catalog",
-                            json_boolean(router_role_allows(ACCESS_EDIT_CATALOG, r->user->role)));
+        json_object_set_new(page, "works_desk", json_boolean(r->user->access & (ACCESS_DESK | ACCESS_ADMIN)));
+        json_object_set_new(page, "can_edit_catalog", json_boolean(r->user->access & ACCESS_EDIT_CATALOG));
     }
     return page;
 }

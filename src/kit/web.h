@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../account/account.h"
 #include "../core/arena.h"
 #include "../core/err.h"
 #include "../store/db.h"
@@ -32,9 +31,34 @@ typedef struct header {
 
 typedef struct app app;
 
+/* What a route demands of the user's role (the route table's access column). */
+enum {
+    ACCESS_PUBLIC = 0,
+    ACCESS_STAFF = 1 << 0,       /* any signed-in user */
+    ACCESS_EDIT_CATALOG = 1 << 1, /* officer, leader, admin */
+    ACCESS_ADMIN = 1 << 2,
+    ACCESS_DESK = 1 << 3,        /* one-stop work: officer, specialist, leader, admin */
+};
+
+/* The signed-in user. The account feature makes it from the session (account.h calls it
+ * account_user); the server adds what the layout shows: the role's label and the access
+ * bits the role holds, so the kit draws the menu without knowing the roles. */
+typedef struct web_user {
+    int64_t id;
+    int64_t unit_id;
+    const char *username;
+    const char *full_name;
+    const char *role;
+    const char *unit_code;
+    const char *unit_name;
+    const char *role_label;      /* a Vietnamese msgid */
+    int access;                  /* ACCESS_* bits */
+} web_user;
+
 typedef struct req {
     arena *a;
-    app *app;
+    app *app;                 /* the server's own state; handlers never look inside */
+    db_pool *pool;
     struct MHD_Connection *conn;
     const char *method;
     const char *path;
@@ -50,7 +74,7 @@ typedef struct req {
     const char *lang;         /* "vi" or "en" */
     bool want_json;
     bool secure;              /* behind TLS (X-Forwarded-Proto: https from the proxy) */
-    account_user *user;       /* NULL when anonymous */
+    web_user *user;           /* NULL when anonymous */
     const char *session_token;
     const char *csrf;         /* the token forms must carry */
     bool set_csrf_cookie;     /* an anonymous visitor got a new CSRF cookie */
@@ -73,9 +97,12 @@ const char *req_header(req *r, const char *name);
 db *req_db(req *r);
 void req_db_release(req *r);                           /* give the connection back early */
 int64_t req_now(req *r);
+const char *req_csrf(req *r);   /* the visitor's CSRF token, made (with its cookie) on first use */
 
-/* Translation of a Vietnamese msgid into the request's language. */
+/* Translation of a Vietnamese msgid into the request's language (i18n.c). */
 const char *T(req *r, const char *msgid);
+void i18n_init(const char *locale_dir);
+const char *i18n_translate(const char *lang, const char *msgid);
 
 /* Answering. */
 void web_render(req *r, int status, const char *tmpl_name, json_t *model);  /* steals model */

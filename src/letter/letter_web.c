@@ -13,9 +13,8 @@
 #include "../account/account.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
-#include "../server/app.h"
-#include "../kit/form.h"
 #include "../kit/web.h"
+#include "../kit/form.h"
 #include "letter.h"
 
 #define PAGE_SIZE 50

@@ -29,14 +29,6 @@ typedef struct {
 typedef void (*handler_fn)(req *r);
 typedef int64_t (*scope_fn)(req *r);
 
-enum {
-    ACCESS_PUBLIC = 0,
-    ACCESS_STAFF = 1 << 0,       /* any signed-in user */
-    ACCESS_EDIT_CATALOG = 1 << 1, /* officer, leader, admin */
-    ACCESS_ADMIN = 1 << 2,
-    ACCESS_DESK = 1 << 3,        /* one-stop work: officer, specialist, leader, admin */
-};
-
 typedef struct {
     const char *method;
     const char *pattern;         /* "/thu-tuc/{id}" */
@@ -47,6 +39,9 @@ typedef struct {
 
 extern const route routes[];
 extern const size_t routes_count;
+/* Frees what the features keep for the server's lifetime (caches), at shutdown: the
+ * server knows the features only through routes.c. */
+void routes_cleanup(void);
 
 struct app {
     app_config cfg;
@@ -66,7 +61,9 @@ void page_static(req *r);
 void page_healthz(req *r);
 void page_metrics(req *r);
 void page_language(req *r);
-const char *req_csrf(req *r);   /* the visitor's CSRF token, made (with its cookie) on first use */
+
+/* dashboard.c: the staff start page, across features */
+void page_dashboard(req *r);
 
 /* router.c */
 /* The route for method and path; NULL when none. When the path exists under other methods,
@@ -83,9 +80,5 @@ void metrics_init(app *ap);
 void metrics_free(app *ap);
 void metrics_record(app *ap, const char *route, int status, double seconds);
 void metrics_render(app *ap, buf *out);
-
-/* i18n.c */
-void i18n_init(const char *locale_dir);
-const char *i18n_translate(const char *lang, const char *msgid);
 
 #endif
