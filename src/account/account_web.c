@@ -7,6 +7,7 @@
 #include "../core/ratelimit.h"
 #include "../core/text.h"
 #include "../kit/form.h"
+#include "../kit/links.h"
 #include "../kit/web.h"
 #include "account.h"
 
@@ -24,12 +25,7 @@ int64_t scope_unit_form(req *r)
     return id < 0 ? 0 : id;          /* unknown: the handler says so with a form message */
 }
 
-int64_t scope_user_param(req *r)
-{
-    int64_t id;
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, &id)) return -1;
-    return account_user_unit(req_db(r), id);
-}
+int64_t scope_user_param(req *r) { return web_scope_by_table(r, "users"); }
 
 static void unit_page(req *r, json_t *unit)
 {
@@ -255,9 +251,8 @@ void page_unit_staff(req *r)
 static void units_admin_page(req *r, int status, const err *e)
 {
     json_t *model = json_pack("{s:o}", "units", account_units_list(req_db(r), r->user));
+    web_model_err(r, model, e);
     if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
-        json_object_set_new(model, "error_field", json_string(e->field));
         json_t *form = json_object();
         for (const kv *k = r->form; k; k = k->next)
             if (strcmp(k->name, "_csrf")) json_object_set_new(form, k->name, json_string(k->value));
@@ -329,7 +324,7 @@ void page_admin_unit_update(req *r)
     f.code = req_param(r, "code");
     err e = {0};
     if (account_unit_save(req_db(r), &f, false, r->user->id, r->user->unit_id, &e) == 0) {
-        web_redirect(r, arena_printf(r->a, "/don-vi/%s", f.code));
+        web_redirect(r, link_unit(r->a, f.code));
         return;
     }
     unit_edit_page(r, e.status, &e);
@@ -425,10 +420,7 @@ static void user_edit_page(req *r, int status, const err *e)
         if (!strcmp(json_get_str(u, "code"), json_get_str(user, "unit_code"))) json_object_set_new(u, "selected", json_true());
     }
     json_object_set_new(model, "units", units);
-    if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
-        json_object_set_new(model, "error_field", json_string(e->field));
-    }
+    web_model_err(r, model, e);
     if (req_query(r, "mat_khau")) json_object_set_new(model, "password_reset", json_true());
     if (req_query(r, "da_luu")) json_object_set_new(model, "saved", json_true());
     json_object_set_new(model, "page", web_page_info(r, "Sửa người dùng"));
@@ -453,7 +445,7 @@ void page_admin_user_update(req *r)
                 "self demote");
         err_field(&e, "role");
     } else if (account_user_update(d, id, unit, role, text_trim(r->a, req_form(r, "full_name")), r->user->id, &e) == 0) {
-        web_redirect(r, arena_printf(r->a, "/quan-tri/nguoi-dung/%lld?da_luu=1", (long long)id));
+        web_redirect(r, arena_printf(r->a, "%s?da_luu=1", link_admin_user(r->a, id)));
         return;
     }
     user_edit_page(r, e.status, &e);
@@ -466,7 +458,7 @@ void page_admin_user_password(req *r)
     if (account_user_set_password(req_db(r), id, req_form(r, "new_password"), r->user->id, &e) == 0) {
         /* resetting one's own password ends one's own session too */
         web_redirect(r, id == r->user->id ? "/dang-nhap"
-                                          : arena_printf(r->a, "/quan-tri/nguoi-dung/%lld?mat_khau=1", (long long)id));
+                                          : arena_printf(r->a, "%s?mat_khau=1", link_admin_user(r->a, id)));
         return;
     }
     user_edit_page(r, e.status, &e);
@@ -474,7 +466,7 @@ void page_admin_user_password(req *r)
 
 static void unit_child_form_done(req *r, int rc, const err *e)
 {
-    if (rc == 0) web_redirect(r, arena_printf(r->a, "/quan-tri/don-vi/%s", req_param(r, "code")));
+    if (rc == 0) web_redirect(r, link_admin_unit(r->a, req_param(r, "code")));
     else unit_edit_page(r, e->status, e);
 }
 

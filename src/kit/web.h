@@ -115,6 +115,28 @@ void web_redirect(req *r, const char *location); /* 303 See Other */
 void web_body(req *r, int status, const char *content_type, const char *body, size_t len);
 void web_header(req *r, const char *name, const char *value);
 
+/* ---- what several features did alike (page.c) ---- */
+
+/* The path parameter name as a record id (its digits); -1 when absent or not a number. */
+int64_t req_param_id(req *r, const char *name);
+/* As req_param_id, but answers 404 with msgid (a Vietnamese msgid) and returns false when
+ * the parameter is not an id:  if (!web_id_or_404(r, "id", N_("Không tìm thấy thư."), &id)) return; */
+bool web_id_or_404(req *r, const char *name, const char *msgid, int64_t *id);
+/* A route's unit scope for a {id} route (route.scope): the unit_id column of table's row
+ * with that id; -1 (404) when the id is not a number or no row has it. table is a literal
+ * name from the program, never from the request. */
+int64_t web_scope_by_table(req *r, const char *table);
+/* ?don_vi=CODE as a unit id, else the signed-in user's unit; -1 when the code names no
+ * unit, or there is neither. The scope of report and settings pages. */
+int64_t web_unit_param(req *r);
+/* ?trang=N, the page of a list: 1 when absent or not a number from 1 to 100000. */
+int web_page_number(req *r);
+/* The rows to skip for that page, size rows a page. */
+int web_page_offset(req *r, int size);
+/* An err into a page model: "error" (the message, translated) and "error_field" (the field
+ * the form marks); nothing when e is NULL. */
+void web_model_err(req *r, json_t *model, const err *e);
+
 /* "http://host" or "https://host" as the visitor reached us: absolute links for QR codes. */
 const char *web_public_base(req *r);
 /* The page model every template sees under "page" (title, user, csrf, language links). */
