@@ -164,7 +164,7 @@ build/write_bench: bench/write_bench.c $(call objects,rel)
 
 # ---- translations ------------------------------------------------------------------------
 pot:
-	xgettext --from-code=UTF-8 -L C -k -k_ -kT:2 -kN_ -kaccount_role_label -kerr_set:3 -kweb_error:3 -kweb_page_info:2 \
+	xgettext --from-code=UTF-8 -L C -k -k_ -kT:2 -kN_ -kaccount_role_label -kerr_set:3 -kweb_error:3 -kweb_id_or_404:3 -kweb_page_info:2 \
 	  -klogin_form:3 -kimport_page:3 --no-location --sort-output -o po/thanthien.pot \
 	  $(SRC) $(TEMPLATES)
 	msgmerge --update --backup=none --no-fuzzy-matching po/en.po po/thanthien.pot
