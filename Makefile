@@ -43,7 +43,8 @@ $(CSS_VENDOR):
 build/embed: tools/embed.c src/core/template.c src/core/arena.c src/core/template.h
 	@mkdir -p build
 	$(CC) -O1 -g $(WARN) $(PKG_CFLAGS) -o $@ tools/embed.c src/core/template.c src/core/arena.c $(PKG_LIBS)
-build/gen/templates.c: build/embed $(TEMPLATES)
+# the folders too: a template moved or removed (git mv) changes its folder, not the file
+build/gen/templates.c: build/embed $(TEMPLATES) $(sort $(dir $(TEMPLATES)))
 	@mkdir -p build/gen
 	build/embed templates $@ $(TEMPLATES)
 build/gen/migrations.c: build/embed $(MIGRATIONS)

@@ -4,7 +4,11 @@
  * query and form value, the session, the CSRF token, the route's role and unit scope --
  * before a handler runs, so handlers contain only their feature's logic. A handler builds a
  * view model (json_t) and calls web_render(): HTML through a template inside the layout, or
- * the same model as JSON when the client asks for application/json. */
+ * the same model as JSON when the client asks for application/json.
+ *
+ * This is the page kit's header (src/kit/): below the features, above core and store. It
+ * includes no feature and nothing of the server (tools/layers.sh checks it), so every
+ * feature may include it and the server (src/server/) wires them together on top. */
 #ifndef TT_WEB_H
 #define TT_WEB_H
 

@@ -1,4 +1,6 @@
-/* app.h -- the server's shared state: configuration, the database pool, metrics. */
+/* app.h -- the server's shared state (configuration, the database pool, metrics), the route
+ * table and the server's own pages. Only the server (src/server/) and the command line
+ * (src/cli/) include it: features see the page kit (kit/web.h), never this. */
 #ifndef TT_APP_H
 #define TT_APP_H
 
@@ -56,7 +58,7 @@ struct app {
 
 int app_serve(app_config *cfg);   /* runs until SIGINT/SIGTERM; returns the exit code */
 
-/* server.c: the pages the web layer itself serves */
+/* server.c: the pages the server itself serves */
 void page_static(req *r);
 void page_healthz(req *r);
 void page_metrics(req *r);
