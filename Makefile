@@ -2,6 +2,7 @@
 #   make            build/thanthien (optimised)
 #   make run        install what is missing, build, create var/demo.db, serve on :8080
 #   make check      -Werror + AddressSanitizer + UBSan build, then every test
+#   make layers     no #include goes the wrong way between the layers (part of check)
 #   make fuzz       libFuzzer targets, a short run each
 #   make bench      wrk against our server beside nginx (see bench/README.md)
 #   make pot        refresh po/thanthien.pot from the sources and templates
@@ -21,7 +22,7 @@ MAIN := src/cli/main.c
 TEMPLATES := $(sort $(wildcard src/*/*.html))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 CSS_VENDOR := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
-STATIC := $(CSS_VENDOR) src/web/static/app.css $(sort $(wildcard src/*/*.js))
+STATIC := $(CSS_VENDOR) src/kit/static/app.css $(sort $(wildcard src/*/*.js))
 DEMO := data/demo/units.json data/demo/procedures.csv
 CALENDAR := $(sort $(wildcard data/calendar/*.tsv))
 FORMSETS := data/forms/form-sets.tsv
@@ -29,7 +30,7 @@ REFDATA := $(CALENDAR) data/catalog/search-fillers.txt $(FORMSETS)
 GEN := build/gen/templates.c build/gen/migrations.c build/gen/static.c build/gen/demo.c build/gen/data.c
 HEADERS := $(wildcard src/*/*.h)
 
-.PHONY: all run check check-run fuzz bench pot clean deps
+.PHONY: all run check check-run layers fuzz bench pot clean deps
 all: build/thanthien build/locale/en/LC_MESSAGES/thanthien-en.mo
 
 deps:
@@ -42,7 +43,8 @@ $(CSS_VENDOR):
 build/embed: tools/embed.c src/core/template.c src/core/arena.c src/core/template.h
 	@mkdir -p build
 	$(CC) -O1 -g $(WARN) $(PKG_CFLAGS) -o $@ tools/embed.c src/core/template.c src/core/arena.c $(PKG_LIBS)
-build/gen/templates.c: build/embed $(TEMPLATES)
+# the folders too: a template moved or removed (git mv) changes its folder, not the file
+build/gen/templates.c: build/embed $(TEMPLATES) $(sort $(dir $(TEMPLATES)))
 	@mkdir -p build/gen
 	build/embed templates $@ $(TEMPLATES)
 build/gen/migrations.c: build/embed $(MIGRATIONS)
@@ -115,7 +117,14 @@ check:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory check-run
 
-check-run: build/chk/thanthien $(UNIT_TESTS) $(HTTP_TESTS)
+# the layers (core -> store -> kit -> features -> server): no include goes the wrong way
+# (tools/layers.sh), and the check itself fails on planted wrong-way includes
+layers:
+	@echo "== layers"
+	@tools/layers.sh
+	@tests/layers/test_layers.sh
+
+check-run: layers build/chk/thanthien $(UNIT_TESTS) $(HTTP_TESTS)
 	@echo "== unit tests (cmocka)"
 	@for t in $(UNIT_TESTS); do echo "$$t"; $$t 2>&1 || exit 1; done
 	@echo "== script tests"
@@ -129,7 +138,7 @@ check-run: build/chk/thanthien $(UNIT_TESTS) $(HTTP_TESTS)
 FUZZ_TARGETS := form text template csv calendar notify_template intake letter_template
 FUZZ_TIME ?= 30
 FUZZ_CFLAGS := -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_SRC := src/core/arena.c src/core/text.c src/core/template.c src/web/form.c src/core/calendar.c src/core/lunar.c src/core/err.c src/notify/message.c src/dossier/validate.c \
+FUZZ_SRC := src/core/arena.c src/core/text.c src/core/template.c src/kit/form.c src/core/calendar.c src/core/lunar.c src/core/err.c src/notify/message.c src/dossier/validate.c \
             src/core/subst.c src/letter/letter_words.c
 fuzz: $(GEN)
 	@for t in $(FUZZ_TARGETS); do \
@@ -158,7 +167,7 @@ build/write_bench: bench/write_bench.c $(call objects,rel)
 
 # ---- translations ------------------------------------------------------------------------
 pot:
-	xgettext --from-code=UTF-8 -L C -k -k_ -kT:2 -kN_ -kaccount_role_label -kerr_set:3 -kweb_error:3 -kweb_page_info:2 \
+	xgettext --from-code=UTF-8 -L C -k -k_ -kT:2 -kN_ -kaccount_role_label -kerr_set:3 -kweb_error:3 -kweb_id_or_404:3 -kweb_page_info:2 \
 	  -klogin_form:3 -kimport_page:3 --no-location --sort-output -o po/thanthien.pot \
 	  $(SRC) $(TEMPLATES)
 	msgmerge --update --backup=none --no-fuzzy-matching po/en.po po/thanthien.pot

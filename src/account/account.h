@@ -14,17 +14,10 @@
 
 #include "../core/arena.h"
 #include "../core/err.h"
+#include "../kit/web.h"
 #include "../store/db.h"
 
-typedef struct {
-    int64_t id;
-    int64_t unit_id;
-    const char *username;
-    const char *full_name;
-    const char *role;
-    const char *unit_code;
-    const char *unit_name;
-} account_user;
+typedef web_user account_user;   /* the signed-in user, as the page kit carries it */
 
 #define ACCOUNT_MAX_FAILED_LOGINS 5
 #define ACCOUNT_LOCK_SECONDS (15 * 60)
@@ -132,7 +125,6 @@ void page_unit(struct req *r);
 void page_login_form(struct req *r);
 void page_login(struct req *r);
 void page_logout(struct req *r);
-void page_dashboard(struct req *r);
 void page_unit_staff(struct req *r);
 void page_admin_units(struct req *r);
 void page_admin_unit_create(struct req *r);

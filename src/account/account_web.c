@@ -1,16 +1,14 @@
-/* account_web.c -- the unit home page, login and logout, the staff dashboard and the
+/* account_web.c -- the unit home page, login and logout, and the
  * administrator's pages for units and users. */
 #include <string.h>
 
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
-#include "../core/calendar.h"
 #include "../core/ratelimit.h"
 #include "../core/text.h"
-#include "../dossier/dossier.h"
-#include "../letter/letter.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../kit/form.h"
+#include "../kit/links.h"
+#include "../kit/web.h"
 #include "account.h"
 
 int64_t scope_unit_param(req *r)
@@ -27,12 +25,7 @@ int64_t scope_unit_form(req *r)
     return id < 0 ? 0 : id;          /* unknown: the handler says so with a form message */
 }
 
-int64_t scope_user_param(req *r)
-{
-    int64_t id;
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, &id)) return -1;
-    return account_user_unit(req_db(r), id);
-}
+int64_t scope_user_param(req *r) { return web_scope_by_table(r, "users"); }
 
 static void unit_page(req *r, json_t *unit)
 {
@@ -243,63 +236,6 @@ void page_logout(req *r)
     web_redirect(r, "/");
 }
 
-static void add_counter(req *r, json_t *list, const char *id, const char *label, int64_t n, const char *href, bool alert)
-{
-    json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s, s:b}", "id", id, "label", T(r, label), "n", (json_int_t)n,
-                                          "href", href, "alert", alert && n > 0));
-}
-
-/* What waits, by role, each number linking to its list (dossier.h, letter.h): the desk
- * officer and the leader see the unit's, the specialist his own. */
-static json_t *dashboard_counters(req *r)
-{
-    json_t *list = json_array();
-    const char *role = r->user->role;
-    bool officer = !strcmp(role, "officer"), leader = !strcmp(role, "leader"), spec = !strcmp(role, "specialist");
-    if (!officer && !leader && !spec) return list;
-    db *d = req_db(r);
-    int64_t unit = r->user->unit_id;
-    dossier_counts_t c;
-    dossier_counts(d, r->a, unit, r->user->id, officer, !spec, req_now(r), &c);
-    add_counter(r, list, "tt-count-mine", N_("Hồ sơ chờ tôi xử lý"), c.mine, "/ho-so/cho-xu-ly", false);
-    const char *base = spec ? "/ho-so/cho-xu-ly" : "/ho-so/tre-han";
-    add_counter(r, list, "tt-count-today", N_("Đến hạn hôm nay"), c.due_today, arena_printf(r->a, "%s?han=hom-nay", base),
-                false);
-    add_counter(r, list, "tt-count-late", N_("Quá hạn"), c.late, arena_printf(r->a, "%s?han=qua-han", base), true);
-    if (spec) return list;
-    add_counter(r, list, "tt-count-return", N_("Kết quả chờ trả"), c.to_return, "/ho-so?trang_thai=done", false);
-    letter_query lq = {.unit_id = unit, .status = "proposed", .limit = 1};
-    int64_t letters = 0;
-    json_decref(letter_list(d, r->a, &lq, &letters));
-    add_counter(r, list, "tt-count-letters", N_("Thư chờ trao"), letters, "/thu?trang_thai=proposed", false);
-    return list;
-}
-
-void page_dashboard(req *r)
-{
-    db *d = req_db(r);
-    json_t *model = json_object();
-    json_object_set_new(model, "unit", account_unit_get_by_id(d, r->user->unit_id));
-    catalog_query q = {.unit_id = r->user->unit_id, .limit = 1};
-    int64_t total = 0;
-    json_decref(catalog_search(d, r->a, &q, &total));
-    json_object_set_new(model, "procedure_count", json_integer(total));
-    json_object_set_new(model, "units", account_units_list(d, r->user));
-    /* this year's delivered letters by kind, as reports count them (letter.h) */
-    int y, m, dd;
-    cal_to_ymd(cal_local_day(req_now(r)), &y, &m, &dd);
-    json_t *letters = letter_counts_json(d, r->a, r->user->unit_id, y), *k;
-    size_t i;
-    json_array_foreach(json_object_get(letters, "kinds"), i, k)
-        json_object_set_new(k, "kind_label", json_string(json_get_str(k, "label")));
-    if (letters) json_object_set_new(model, "letters", letters);
-    json_t *counts = dashboard_counters(r);
-    if (json_array_size(counts)) json_object_set_new(model, "counters", counts);
-    else json_decref(counts);
-    json_object_set_new(model, "page", web_page_info(r, "Bảng điều khiển"));
-    web_render(r, 200, "account/dashboard", model);
-}
-
 void page_unit_staff(req *r)
 {
     db *d = req_db(r);
@@ -315,9 +251,8 @@ void page_unit_staff(req *r)
 static void units_admin_page(req *r, int status, const err *e)
 {
     json_t *model = json_pack("{s:o}", "units", account_units_list(req_db(r), r->user));
+    web_model_err(r, model, e);
     if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
-        json_object_set_new(model, "error_field", json_string(e->field));
         json_t *form = json_object();
         for (const kv *k = r->form; k; k = k->next)
             if (strcmp(k->name, "_csrf")) json_object_set_new(form, k->name, json_string(k->value));
@@ -389,7 +324,7 @@ void page_admin_unit_update(req *r)
     f.code = req_param(r, "code");
     err e = {0};
     if (account_unit_save(req_db(r), &f, false, r->user->id, r->user->unit_id, &e) == 0) {
-        web_redirect(r, arena_printf(r->a, "/don-vi/%s", f.code));
+        web_redirect(r, link_unit(r->a, f.code));
         return;
     }
     unit_edit_page(r, e.status, &e);
@@ -485,10 +420,7 @@ static void user_edit_page(req *r, int status, const err *e)
         if (!strcmp(json_get_str(u, "code"), json_get_str(user, "unit_code"))) json_object_set_new(u, "selected", json_true());
     }
     json_object_set_new(model, "units", units);
-    if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
-        json_object_set_new(model, "error_field", json_string(e->field));
-    }
+    web_model_err(r, model, e);
     if (req_query(r, "mat_khau")) json_object_set_new(model, "password_reset", json_true());
     if (req_query(r, "da_luu")) json_object_set_new(model, "saved", json_true());
     json_object_set_new(model, "page", web_page_info(r, "Sửa người dùng"));
@@ -513,7 +445,7 @@ void page_admin_user_update(req *r)
                 "self demote");
         err_field(&e, "role");
     } else if (account_user_update(d, id, unit, role, text_trim(r->a, req_form(r, "full_name")), r->user->id, &e) == 0) {
-        web_redirect(r, arena_printf(r->a, "/quan-tri/nguoi-dung/%lld?da_luu=1", (long long)id));
+        web_redirect(r, arena_printf(r->a, "%s?da_luu=1", link_admin_user(r->a, id)));
         return;
     }
     user_edit_page(r, e.status, &e);
@@ -526,7 +458,7 @@ void page_admin_user_password(req *r)
     if (account_user_set_password(req_db(r), id, req_form(r, "new_password"), r->user->id, &e) == 0) {
         /* resetting one's own password ends one's own session too */
         web_redirect(r, id == r->user->id ? "/dang-nhap"
-                                          : arena_printf(r->a, "/quan-tri/nguoi-dung/%lld?mat_khau=1", (long long)id));
+                                          : arena_printf(r->a, "%s?mat_khau=1", link_admin_user(r->a, id)));
         return;
     }
     user_edit_page(r, e.status, &e);
@@ -534,7 +466,7 @@ void page_admin_user_password(req *r)
 
 static void unit_child_form_done(req *r, int rc, const err *e)
 {
-    if (rc == 0) web_redirect(r, arena_printf(r->a, "/quan-tri/don-vi/%s", req_param(r, "code")));
+    if (rc == 0) web_redirect(r, link_admin_unit(r->a, req_param(r, "code")));
     else unit_edit_page(r, e->status, e);
 }
 

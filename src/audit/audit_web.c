@@ -1,6 +1,6 @@
 /* audit_web.c -- the administrator's view of the audit log, with the chain checked. */
 #include "../account/account.h"
-#include "../web/web.h"
+#include "../kit/web.h"
 #include "audit.h"
 
 /* An administrator sees the rows of the units in their scope; rows written from the command

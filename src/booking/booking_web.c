@@ -9,9 +9,9 @@
 #include "../catalog/catalog.h"
 #include "../core/keyed_limit.h"
 #include "../core/text.h"
-#include "../web/app.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../kit/links.h"
+#include "../kit/web.h"
+#include "../kit/form.h"
 #include "booking.h"
 
 /* Per client address (core/keyed_limit.h): holds asked for, each of which sends an SMS, and
@@ -71,12 +71,7 @@ int64_t scope_booking_unit(req *r)
     return code ? account_unit_id(req_db(r), code) : 0;
 }
 
-int64_t scope_booking_param(req *r)
-{
-    int64_t id;
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, &id)) return -1;
-    return booking_unit_of(req_db(r), id);
-}
+int64_t scope_booking_param(req *r) { return web_scope_by_table(r, "bookings"); }
 
 /* The page's frame (title, CSRF token...); a JSON client gets neither it nor a cookie. */
 static void set_page(req *r, json_t *model, const char *title)
@@ -92,8 +87,7 @@ static const char *form_value(req *r, const char *field)
 
 static void error_into(req *r, json_t *model, const err *e)
 {
-    json_object_set_new(model, "error", json_string(T(r, e->user)));
-    json_object_set_new(model, "error_field", json_string(e->field));
+    web_model_err(r, model, e);
     json_object_set_new(model, arena_printf(r->a, "error_%s", e->field[0] ? e->field : "form"), json_true());
 }
 
@@ -259,7 +253,7 @@ static json_t *booking_model(req *r, const booking_row *b, bool masked)
                           hhmm(r, m + b->slot_minutes), "procedure_name", proc ? json_get_str(proc, "name") : "",
                           "unit_code", json_get_str(unit, "code"), "unit_name", json_get_str(unit, "name"),
                           "desk_name", json_get_str(unit, "desk_name"), "address", json_get_str(unit, "address"), "url",
-                          arena_printf(r->a, "/dat-lich/%s", b->code));
+                          link_booking(r->a, b->code));
     json_object_set_new(o, "name", json_string(masked ? booking_mask_name(r->a, b->name) : b->name));
     json_object_set_new(o, "phone", json_string(masked ? booking_mask_phone(r->a, b->phone) : b->phone));
     bool held = !strcmp(b->status, "held") && b->hold_until > req_now(r);
@@ -268,8 +262,8 @@ static json_t *booking_model(req *r, const booking_row *b, bool masked)
     json_object_set_new(o, "held", json_boolean(held));
     if (held) {
         json_object_set_new(o, "hold_until", json_string(hhmm(r, cal_local_minutes(b->hold_until))));
-        json_object_set_new(o, "confirm_url", json_string(arena_printf(r->a, "/dat-lich/%s/xac-nhan", b->code)));
-        json_object_set_new(o, "resend_url", json_string(arena_printf(r->a, "/dat-lich/%s/gui-lai-ma", b->code)));
+        json_object_set_new(o, "confirm_url", json_string(link_booking_action(r->a, b->code, "xac-nhan")));
+        json_object_set_new(o, "resend_url", json_string(link_booking_action(r->a, b->code, "gui-lai-ma")));
     }
     json_decref(unit);
     json_decref(proc);
@@ -353,7 +347,7 @@ void page_booking_lookup(req *r)
     booking_row b;
     err e = {0};
     if (ma && *ma && booking_find(req_db(r), ma, &b, &e) == 0) {
-        web_redirect(r, arena_printf(r->a, "/dat-lich/%s", b.code));
+        web_redirect(r, link_booking(r->a, b.code));
         return;
     }
     json_t *model = json_pack("{s:s}", "ma", ma ? ma : "");
@@ -397,7 +391,7 @@ void page_booking_cancel(req *r)
         web_json(r, 200, json_pack("{s:o}", "booking", booking_model(r, &b, true)));
         return;
     }
-    web_redirect(r, arena_printf(r->a, "/dat-lich/%s?da_huy=1", b.code));
+    web_redirect(r, arena_printf(r->a, "%s?da_huy=1", link_booking(r->a, b.code)));
 }
 
 /* The citizen types the 6-digit code of the SMS: the hold becomes a booking. */

@@ -9,7 +9,8 @@
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
-#include "../web/static.h"   /* only the table of embedded data files (the search's filler words) */
+#include "../kit/links.h"
+#include "../store/embedded.h"   /* only the table of embedded data files (the search's filler words) */
 
 const char *const catalog_csv_columns[] = {"unit_code", "code", "name", "field", "days", "time_text", "fee",
                                            "fee_text", "papers", "submit_where", "online_level", "legal_basis",
@@ -281,7 +282,7 @@ static json_t *procedure_row(db_stmt *s, arena *a, bool full)
     json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "code",
                           db_col_text(s, 1), "name", db_col_text(s, 2), "field", db_col_text(s, 3), "unit_code",
                           db_col_text(s, 13), "unit_name", db_col_text(s, 14), "url",
-                          arena_printf(a, "/thu-tuc/%lld", (long long)db_col_int(s, 0)));
+                          link_procedure(a, db_col_int(s, 0)));
     int64_t days = db_col_int(s, 4);
     bool days_null = db_col_null(s, 4);
     json_object_set_new(o, "days", days_null ? json_null() : json_integer(days));

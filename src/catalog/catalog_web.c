@@ -7,16 +7,12 @@
 
 #include "../account/account.h"
 #include "../core/text.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../kit/form.h"
+#include "../kit/links.h"
+#include "../kit/web.h"
 #include "catalog.h"
 
-int64_t scope_procedure_param(req *r)
-{
-    int64_t id;
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, &id)) return -1;
-    return catalog_unit_of(req_db(r), id);
-}
+int64_t scope_procedure_param(req *r) { return web_scope_by_table(r, "procedures"); }
 
 /* The unit whose catalogue a public page shows: ?don_vi=CODE, else the signed-in user's
  * unit, else the unit the visitor last chose, else the default unit. */
@@ -33,14 +29,6 @@ static int64_t catalog_unit(req *r, json_t **unit_out)
     return *unit_out ? id : -1;
 }
 
-static int parse_page(req *r)
-{
-    int64_t page = 1;
-    const char *p = req_query(r, "trang");
-    if (p && (!text_parse_uint(p, 100000, &page) || page < 1)) page = 1;
-    return (int)page;
-}
-
 #define PAGE_SIZE 50
 
 void page_catalog_list(req *r)
@@ -53,7 +41,7 @@ void page_catalog_list(req *r)
     }
     const char *q = req_query(r, "q");
     const char *field = req_query(r, "linh_vuc");
-    int page = parse_page(r);
+    int page = web_page_number(r);
     catalog_query cq = {.unit_id = unit_id, .q = q, .field = field && *field ? field : NULL, .limit = PAGE_SIZE,
                         .offset = (page - 1) * PAGE_SIZE};
     int64_t total = 0;
@@ -160,14 +148,7 @@ void catalog_web_cleanup(void)
     }
 }
 
-static bool parse_id(req *r, int64_t *id)
-{
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, id)) {
-        web_error(r, 404, "Không tìm thấy thủ tục.");
-        return false;
-    }
-    return true;
-}
+static bool parse_id(req *r, int64_t *id) { return web_id_or_404(r, "id", "Không tìm thấy thủ tục.", id); }
 
 /* The commune a procedure page is read for: ?don_vi=CODE (from its catalogue), else the
  * unit the visitor last chose (the "don_vi" cookie), as long as that unit offers the
@@ -277,7 +258,7 @@ static void form_page(req *r, int status, json_t *values, int64_t id, const err 
 {
     json_t *model = json_pack("{s:o}", "p", values);
     json_object_set_new(model, "units", account_units_list(req_db(r), r->user));
-    if (id) json_object_set_new(model, "action", json_string(arena_printf(r->a, "/thu-tuc/%lld", (long long)id)));
+    if (id) json_object_set_new(model, "action", json_string(link_procedure(r->a, id)));
     else json_object_set_new(model, "action", json_string("/thu-tuc"));
     json_object_set_new(model, "editing", json_boolean(id != 0));
     const char *lvl = json_get_str(values, "online_level");
@@ -291,10 +272,7 @@ static void form_page(req *r, int status, json_t *values, int64_t id, const err 
                                                  T(r, catalog_letter_label(occasions[k])), "selected",
                                                  !strcmp(json_get_str(values, "letter"), occasions[k])));
     json_object_set_new(model, "letters", letters);
-    if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
-        json_object_set_new(model, "error_field", json_string(e->field));
-    }
+    web_model_err(r, model, e);
     size_t i;
     json_t *u;
     json_array_foreach(json_object_get(model, "units"), i, u) {
@@ -334,7 +312,7 @@ static void save_from_form(req *r, int64_t id)
     }
     if (!e.status && catalog_save(d, r->a, id, &p, r->user->id, &new_id, &e) == 0) {
         if (r->want_json) web_json(r, id ? 200 : 201, catalog_get(d, r->a, new_id));
-        else web_redirect(r, arena_printf(r->a, "/thu-tuc/%lld", (long long)new_id));
+        else web_redirect(r, link_procedure(r->a, new_id));
         return;
     }
     if (r->want_json) web_json(r, e.status, json_pack("{s:{s:i, s:s, s:s}}", "error", "status", e.status, "message",

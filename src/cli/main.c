@@ -21,7 +21,7 @@
 #include "../dossier/dossier.h"
 #include "../letter/letter.h"
 #include "../notify/notify.h"
-#include "../web/app.h"
+#include "../server/app.h"
 
 typedef struct {
     const char *name;     /* "--db" */

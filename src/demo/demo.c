@@ -9,13 +9,6 @@
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
 
-static const static_asset *demo_file(const char *name)
-{
-    for (size_t i = 0; i < demo_files_count; i++)
-        if (!strcmp(demo_files[i].name, name)) return &demo_files[i];
-    return NULL;
-}
-
 static const char *s(json_t *o, const char *k)
 {
     const char *v = json_string_value(json_object_get(o, k));
@@ -102,7 +95,7 @@ int demo_create(db *d, err *e)
                 (long long)existing);
         return -1;
     }
-    const static_asset *units_file = demo_file("units.json"), *procs = demo_file("procedures.csv");
+    const static_asset *units_file = demo_file_find("units.json"), *procs = demo_file_find("procedures.csv");
     if (!units_file || !procs) {
         err_set(e, 500, "Thiếu tệp dữ liệu mẫu.", "demo files not embedded");
         return -1;

@@ -10,12 +10,9 @@
 
 #include "../core/err.h"
 #include "../store/db.h"
-#include "../web/static.h"
+#include "../store/embedded.h"
 
 #define DEMO_PASSWORD "ThanThien@2026"
-
-extern const static_asset demo_files[];
-extern const size_t demo_files_count;
 
 int demo_create(db *d, err *e);
 

@@ -11,6 +11,7 @@
 #include "../core/calendar.h"
 #include "../core/text.h"
 #include "../holiday/holiday.h"
+#include "../kit/links.h"
 #include "dossier.h"
 
 static const char *fmt_time(arena *a, int64_t t)
@@ -94,7 +95,7 @@ static json_t *row_json(db_stmt *s, arena *a, int64_t now, bool full)
                           "code", db_col_text(s, 1), "procedure_name", db_col_text(s, 5), "status", status,
                           "status_label", dossier_status_label(status), "received_at", (json_int_t)db_col_int(s, 18),
                           "received_text", fmt_time(a, db_col_int(s, 18)), "due_at", (json_int_t)due, "due_text",
-                          fmt_time(a, due), "url", arena_printf(a, "/ho-so/%lld", (long long)db_col_int(s, 0)));
+                          fmt_time(a, due), "url", link_dossier(a, db_col_int(s, 0)));
     bool late = is_open(status) && now > due;
     json_object_set_new(o, "late", json_boolean(late));
     json_object_set_new(o, "apologies", json_integer(db_col_int(s, 24)));
@@ -173,7 +174,7 @@ json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
         json_array_append_new(notices, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "kind", kind, "kind_label", label, "number",
                                                  (json_int_t)db_col_int(n, 2), "at_text", fmt_time(a, db_col_int(n, 3)),
                                                  "reason", db_col_text(n, 4), "pdf",
-                                                 arena_printf(a, "/ho-so/%lld/%s.pdf?so=%lld", (long long)id, form,
+                                                 arena_printf(a, "%s?so=%lld", link_dossier_pdf(a, id, form),
                                                               (long long)db_col_int(n, 0))));
     }
     db_done(n);

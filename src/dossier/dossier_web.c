@@ -13,25 +13,14 @@
 #include "../core/calendar.h"
 #include "../core/text.h"
 #include "../holiday/holiday.h"
-#include "../web/app.h"
-#include "../web/form.h"
+#include "../kit/links.h"
+#include "../kit/web.h"
+#include "../kit/form.h"
 #include "dossier.h"
 
-static bool parse_id(req *r, int64_t *id)
-{
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, id)) {
-        web_error(r, 404, N_("Không tìm thấy hồ sơ."));
-        return false;
-    }
-    return true;
-}
+static bool parse_id(req *r, int64_t *id) { return web_id_or_404(r, "id", N_("Không tìm thấy hồ sơ."), id); }
 
-int64_t scope_dossier_param(req *r)
-{
-    int64_t id;
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, &id)) return -1;
-    return dossier_unit_of(req_db(r), id);
-}
+int64_t scope_dossier_param(req *r) { return web_scope_by_table(r, "dossiers"); }
 
 /* [{message, field}] of the faults, translated */
 static json_t *errors_list(req *r, const err *errs, int n)
@@ -177,9 +166,9 @@ static void intake_answer(req *r, int status, int64_t id, const char *code, cons
     if (r->want_json)
         web_json(r, status, json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)id, "code", code, "secret", secret,
                                       "due_at", (json_int_t)due_at, "url",
-                                      arena_printf(r->a, "/ho-so/%lld", (long long)id)));
+                                      link_dossier(r->a, id)));
     else
-        web_redirect(r, arena_printf(r->a, "/ho-so/%lld?moi=1", (long long)id));
+        web_redirect(r, arena_printf(r->a, "%s?moi=1", link_dossier(r->a, id)));
 }
 
 /* A repeated POST: the dossier the key already made (200). A double click sends the second
@@ -508,7 +497,7 @@ void page_dossier_action(req *r)
     }
     if (rc == 0) {
         if (r->want_json) web_json(r, 200, dossier_get(d, r->a, id, req_now(r)));
-        else web_redirect(r, arena_printf(r->a, "/ho-so/%lld", (long long)id));
+        else web_redirect(r, link_dossier(r->a, id));
         return;
     }
     if (r->want_json) web_json(r, e.status, error_json(r, &e));
@@ -549,10 +538,9 @@ void page_dossier_pdf(req *r)
 
 static void list_page(req *r, dossier_query *q, const char *title, const char *mode)
 {
-    int64_t page = 1, total = 0;
-    if (req_query(r, "trang") && (!text_parse_uint(req_query(r, "trang"), 100000, &page) || page < 1)) page = 1;
+    int64_t page = web_page_number(r), total = 0;
     q->limit = 50;
-    q->offset = (int)((page - 1) * 50);
+    q->offset = web_page_offset(r, 50);
     json_t *rows = dossier_list(req_db(r), r->a, q, req_now(r), &total);
     if (r->want_json) {
         web_json(r, 200, json_pack("{s:o, s:I}", "dossiers", rows, "total", (json_int_t)total));

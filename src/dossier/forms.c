@@ -13,7 +13,7 @@
 #include "../core/text.h"
 #include "../print/print.h"
 #include "../print/xlsx.h"
-#include "../web/static.h"
+#include "../store/embedded.h"
 
 /* ---- the form set in force (data/forms/form-sets.tsv) -------------------------------------- */
 

@@ -4,16 +4,11 @@
 #include <string.h>
 
 #include "../account/account.h"
-#include "../web/app.h"
-#include "../web/form.h"
+#include "../kit/web.h"
+#include "../kit/form.h"
 #include "indicators.h"
 
-int64_t scope_report_unit(req *r)
-{
-    const char *code = req_query(r, "don_vi");
-    if (code && *code) return account_unit_id(req_db(r), code);
-    return r->user ? r->user->unit_id : -1;
-}
+int64_t scope_report_unit(req *r) { return web_unit_param(r); }
 
 static int64_t report_unit(req *r)
 {
@@ -74,10 +69,7 @@ void page_indicators(req *r)
     json_t *units = unit_choices(r, rep.unit_id);
     if (json_array_size(units) > 1) json_object_set_new(model, "units", units);
     else json_decref(units);
-    if (status != 200) {
-        json_object_set_new(model, "error", json_string(T(r, e.user)));
-        json_object_set_new(model, "error_field", json_string(e.field));
-    }
+    if (status != 200) web_model_err(r, model, &e);
     json_object_set_new(model, "page", web_page_info(r, "Chỉ số giải quyết hồ sơ"));
     web_render(r, status, "dossier/indicators", model);
 }

@@ -2,7 +2,8 @@
  * period: GET /so-theo-doi.xlsx?don_vi=CODE&tu=YYYY-MM-DD&den=YYYY-MM-DD (defaults as on the
  * indicators page). The lines come from indicators_register_rows; the forms feature lays
  * out the book (form_register_xlsx). */
-#include "../web/app.h"
+#include "../account/account.h"
+#include "../kit/web.h"
 #include "indicators.h"
 
 void page_register_xlsx(req *r)

@@ -1,8 +1,8 @@
 /* holiday.c -- see holiday.h: the calendar built from the embedded data and the database,
  * cached; the administrator's changes; `thanthien calendar`.
  *
- * The embedded files are found through data_file_find() (web/static.h): that header only
- * declares the table of files build/embed compiled in, no web code runs. */
+ * The embedded files are found through data_file_find() (store/embedded.h, the tables
+ * build/embed compiled in). */
 #include "holiday.h"
 
 #include <jansson.h>
@@ -15,7 +15,7 @@
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
-#include "../web/static.h"
+#include "../store/embedded.h"
 
 /* The years the calendar answers for: the lunar rules need 1800..2199 (lunar.h); no
  * dossier is older than 1900. */

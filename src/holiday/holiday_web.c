@@ -10,8 +10,8 @@
 
 #include "../account/account.h"
 #include "../core/text.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../kit/form.h"
+#include "../kit/web.h"
 #include "holiday.h"
 
 static const char *const weekday_names[] = {N_("Chủ nhật"), N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"),
@@ -110,9 +110,8 @@ static void calendar_page(req *r, int status, int year, const char *unit_code, c
     const char *kind = req_form(r, "loai");
     json_object_set_new(form, "work", json_boolean(kind && !strcmp(kind, "work")));
     json_object_set_new(model, "form", form);
+    web_model_err(r, model, e);
     if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
-        json_object_set_new(model, "error_field", json_string(e->field));
         json_object_set_new(model, "report", json_string(report ? report : ""));
     }
     json_object_set_new(model, "page", web_page_info(r, "Lịch nghỉ lễ, Tết và ngày làm việc"));

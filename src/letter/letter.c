@@ -15,6 +15,7 @@
 #include "../core/calendar.h"
 #include "../core/text.h"
 #include "../holiday/holiday.h"
+#include "../kit/links.h"
 #include "../notify/notify.h"
 #include "../print/print.h"
 #include "letter_impl.h"
@@ -744,8 +745,8 @@ static json_t *letter_row(db_stmt *s, arena *a, bool full)
     json_object_set_new(j, "created_text", json_string(day_text(a, db_col_int(s, 32))));
     json_object_set_new(j, "unit_name", json_string(db_col_text(s, 34)));
     json_object_set_new(j, "unit_code", json_string(db_col_text(s, 35)));
-    json_object_set_new(j, "url", json_string(arena_printf(a, "/thu/%lld", (long long)id)));
-    json_object_set_new(j, "pdf", json_string(arena_printf(a, "/thu/%lld.pdf", (long long)id)));
+    json_object_set_new(j, "url", json_string(link_letter(a, id)));
+    json_object_set_new(j, "pdf", json_string(link_letter_pdf(a, id)));
     if (!full) return j;
     json_object_set_new(j, "source", json_string(db_col_text(s, 5)));
     json_object_set_new(j, "source_id", json_integer(db_col_int(s, 6)));

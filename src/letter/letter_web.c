@@ -13,9 +13,9 @@
 #include "../account/account.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
-#include "../web/app.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../kit/links.h"
+#include "../kit/web.h"
+#include "../kit/form.h"
 #include "letter.h"
 
 #define PAGE_SIZE 50
@@ -31,21 +31,9 @@ static const char *const STATUSES[][2] = {{"proposed", N_("Chờ trao")},
                                           {"stale", N_("Quá hạn trao")}};
 #define NSTATUSES (sizeof STATUSES / sizeof STATUSES[0])
 
-static bool parse_id(req *r, int64_t *id)
-{
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, id)) {
-        web_error(r, 404, N_("Không tìm thấy thư."));
-        return false;
-    }
-    return true;
-}
+static bool parse_id(req *r, int64_t *id) { return web_id_or_404(r, "id", N_("Không tìm thấy thư."), id); }
 
-int64_t scope_letter_param(req *r)
-{
-    int64_t id;
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, &id)) return -1;
-    return letter_unit_of(req_db(r), id);
-}
+int64_t scope_letter_param(req *r) { return web_scope_by_table(r, "letters"); }
 
 static json_t *error_json(req *r, const err *e)
 {
@@ -241,10 +229,9 @@ static json_t *status_counts(req *r, const letter_filter *f)
 void page_letter_list(req *r)
 {
     letter_filter f = read_filter(r);
-    int64_t page = 1, total = 0;
-    if (req_query(r, "trang") && (!text_parse_uint(req_query(r, "trang"), 100000, &page) || page < 1)) page = 1;
+    int64_t page = web_page_number(r), total = 0;
     f.q.limit = PAGE_SIZE;
-    f.q.offset = (int)((page - 1) * PAGE_SIZE);
+    f.q.offset = web_page_offset(r, PAGE_SIZE);
     json_t *rows = letter_list(req_db(r), r->a, &f.q, &total);
     json_t *counts = status_counts(r, &f);
     if (r->want_json) {
@@ -488,7 +475,7 @@ void page_letter_create(req *r)
     int64_t id = 0;
     err e = {0};
     if (letter_create(req_db(r), r->a, &in, r->user->id, req_now(r), &id, &e) == 0) {
-        const char *url = arena_printf(r->a, "/thu/%lld", (long long)id);
+        const char *url = link_letter(r->a, id);
         if (r->want_json) web_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "url", url));
         else web_redirect(r, arena_printf(r->a, "%s?moi=1", url));
         return;
@@ -590,7 +577,7 @@ static void after_action(req *r, int64_t id, int rc, const err *e, const char *f
 {
     if (rc == 0) {
         if (r->want_json) web_json(r, 200, letter_get(req_db(r), r->a, id));
-        else web_redirect(r, arena_printf(r->a, "/thu/%lld?%s=1", (long long)id, flag));
+        else web_redirect(r, arena_printf(r->a, "%s?%s=1", link_letter(r->a, id), flag));
         return;
     }
     if (r->want_json) web_json(r, e->status, error_json(r, e));
@@ -656,7 +643,7 @@ static void templates_page(req *r, int status, const err *e)
         const char *src = source_label(d, r->a, r->user->unit_id, o->key, &w);
         json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "occasion", o->key, "occasion_label",
                                               o->label, "kind_label", letter_kind_label(o->kind), "source_label", src,
-                                              "title", w.title, "url", arena_printf(r->a, "/thu/mau/%s", o->key)));
+                                              "title", w.title, "url", link_letter_template(r->a, o->key)));
     }
     json_t *model = json_pack("{s:o, s:s}", "templates", rows, "unit_name", r->user->unit_name);
     json_object_set_new(model, "can_edit", json_boolean(words_letters(r)));
@@ -741,11 +728,10 @@ static void editor_page(req *r, const letter_occasion *o, int status, const lett
     letter_sample_values(d, r->a, unit, values);
     letter_words shown = letter_render_words(r->a, &w, values);
     json_object_set_new(model, "words", words_view(r->a, &shown, values));
-    json_object_set_new(model, "preview_url", json_string(arena_printf(r->a, "/thu/mau/%s/xem-truoc", o->key)));
-    json_object_set_new(model, "preview_pdf_url", json_string(arena_printf(r->a, "/thu/mau/%s/xem-truoc?pdf=1", o->key)));
+    json_object_set_new(model, "preview_url", json_string(arena_printf(r->a, "%s/xem-truoc", link_letter_template(r->a, o->key))));
+    json_object_set_new(model, "preview_pdf_url", json_string(arena_printf(r->a, "%s/xem-truoc?pdf=1", link_letter_template(r->a, o->key))));
+    web_model_err(r, model, e);
     if (e) {
-        json_object_set_new(model, "error", json_string(T(r, e->user)));
-        json_object_set_new(model, "error_field", json_string(e->field));
         json_t *fe = json_object();
         json_object_set_new(fe, *e->field ? e->field : "body", json_string(T(r, e->user)));
         json_object_set_new(model, "fe", fe);
@@ -771,7 +757,7 @@ void page_letter_template_save(req *r)
     err e = {0};
     if (letter_template_save(req_db(r), r->a, r->user->unit_id, o->key, &in, r->user->id, req_now(r), &e) == 0) {
         if (r->want_json) web_json(r, 200, json_pack("{s:b}", "saved", 1));
-        else web_redirect(r, arena_printf(r->a, "/thu/mau/%s?da_luu=1", o->key));
+        else web_redirect(r, arena_printf(r->a, "%s?da_luu=1", link_letter_template(r->a, o->key)));
         return;
     }
     if (r->want_json) web_json(r, e.status ? e.status : 500, error_json(r, &e));
@@ -789,7 +775,7 @@ void page_letter_template_reset(req *r)
         return;
     }
     if (r->want_json) web_json(r, 200, json_pack("{s:b}", "reset", 1));
-    else web_redirect(r, arena_printf(r->a, "/thu/mau/%s?da_dat_lai=1", o->key));
+    else web_redirect(r, arena_printf(r->a, "%s?da_dat_lai=1", link_letter_template(r->a, o->key)));
 }
 
 /* The editor's live preview: the words as typed, rendered with a made-up recipient, as JSON

@@ -6,8 +6,8 @@
 
 #include "../account/account.h"
 #include "../core/text.h"
-#include "../web/form.h"
-#include "../web/web.h"
+#include "../kit/form.h"
+#include "../kit/web.h"
 #include "message.h"
 #include "notify.h"
 
@@ -21,19 +21,9 @@ static const char *const var_labels[NOTIFY_NVARS] = {
     [NV_REASON] = N_("lý do, nội dung cần bổ sung"), [NV_UNIT] = N_("tên đơn vị (UBND …)"),
     [NV_LINK] = N_("địa chỉ tra cứu"),     [NV_TITLE] = N_("tên thư (thư gửi người dân)")};
 
-int64_t scope_notify_query(req *r)
-{
-    const char *code = req_query(r, "don_vi");
-    if (!code || !*code) return r->user ? r->user->unit_id : -1;
-    return account_unit_id(req_db(r), code);
-}
+int64_t scope_notify_query(req *r) { return web_unit_param(r); }
 
-int64_t scope_notify_outbox(req *r)
-{
-    int64_t id;
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, &id)) return -1;
-    return notify_outbox_unit(req_db(r), id);
-}
+int64_t scope_notify_outbox(req *r) { return web_scope_by_table(r, "outbox"); }
 
 static bool may_edit_templates(const req *r)
 {
@@ -141,9 +131,7 @@ static void notify_page(req *r, int64_t unit_id, int status, const err *e, const
     bool st_ok = false;
     for (int i = 0; st && statuses[i]; i++) st_ok |= !strcmp(statuses[i], st);
     if (!st_ok) st = NULL;
-    int64_t page = 1;
-    const char *p = req_query(r, "trang");
-    if (p && (!text_parse_uint(p, 100000, &page) || page < 1)) page = 1;
+    int64_t page = web_page_number(r);
 
     int64_t total = 0;
     json_t *rows = notify_outbox_list(d, unit_id, st, PAGE_SIZE, (int)((page - 1) * PAGE_SIZE), &total);
@@ -236,10 +224,7 @@ void page_notify_template_save(req *r)
 void page_notify_retry(req *r)
 {
     int64_t id;
-    if (!text_parse_uint(req_param(r, "id"), INT64_MAX, &id)) {
-        web_error(r, 404, "Không tìm thấy thông báo.");
-        return;
-    }
+    if (!web_id_or_404(r, "id", "Không tìm thấy thông báo.", &id)) return;
     int64_t unit_id = notify_outbox_unit(req_db(r), id);
     err e = {0};
     if (notify_retry(req_db(r), id, r->user->id, &e) != 0) {

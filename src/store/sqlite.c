@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "migrations.h"
+#include "embedded.h"
 
 #define STMT_CACHE 256
 

@@ -1,4 +1,4 @@
-/* fuzz_form.c -- libFuzzer target for src/web/form.c (+ text_clean on what it decodes).
+/* fuzz_form.c -- libFuzzer target for src/kit/form.c (+ text_clean on what it decodes).
  *
  * Properties (abort() when violated):
  *   - every decoded kv: name is a NUL-terminated string, value has len readable bytes and
@@ -14,7 +14,7 @@
 
 #include "../../src/core/arena.h"
 #include "../../src/core/text.h"
-#include "../../src/web/form.h"
+#include "../../src/kit/form.h"
 
 #define CHECK(cond)                                                                    \
     do {                                                                               \

@@ -16,7 +16,7 @@
 #include "../../src/core/arena.h"
 #include "../../src/core/text.h"
 #include "../../src/dossier/dossier.h"
-#include "../../src/web/form.h"
+#include "../../src/kit/form.h"
 
 #define CHECK(cond)                                                                              \
     do {                                                                                         \

@@ -20,7 +20,7 @@
 
 #include "../../src/core/calendar.h"
 #include "../../src/core/lunar.h"
-#include "../../src/web/static.h"
+#include "../../src/store/embedded.h"
 
 static calendar *shipped;   /* rules.tsv + every schedule-*.tsv, built once */
 

@@ -16,8 +16,8 @@
 #include "../../src/core/err.h"
 #include "../../src/core/template.h"
 #include "../../src/core/text.h"
-#include "../../src/web/form.h"
-#include "../../src/web/templates.h"
+#include "../../src/kit/form.h"
+#include "../../src/kit/templates.h"
 
 /* Every test gets a fresh arena in *state, freed by the teardown even when the test fails. */
 static int arena_setup(void **state)

@@ -31,7 +31,7 @@
 #include "../../src/core/text.h"
 #include "../../src/demo/demo.h"
 #include "../../src/store/db.h"
-#include "../../src/store/migrations.h"
+#include "../../src/store/embedded.h"
 
 typedef struct {
     char dir[64];

@@ -6,6 +6,7 @@
  * listed before parameter routes ("/thu-tuc/{id}"). */
 #include <string.h>
 
+#include "../account/account.h"
 #include "app.h"
 
 /* An {id} is a record number as the server writes it: digits, no leading zero, no

@@ -4,7 +4,11 @@
  * query and form value, the session, the CSRF token, the route's role and unit scope --
  * before a handler runs, so handlers contain only their feature's logic. A handler builds a
  * view model (json_t) and calls web_render(): HTML through a template inside the layout, or
- * the same model as JSON when the client asks for application/json. */
+ * the same model as JSON when the client asks for application/json.
+ *
+ * This is the page kit's header (src/kit/): below the features, above core and store. It
+ * includes no feature and nothing of the server (tools/layers.sh checks it), so every
+ * feature may include it and the server (src/server/) wires them together on top. */
 #ifndef TT_WEB_H
 #define TT_WEB_H
 
@@ -12,7 +16,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../account/account.h"
 #include "../core/arena.h"
 #include "../core/err.h"
 #include "../store/db.h"
@@ -32,9 +35,34 @@ typedef struct header {
 
 typedef struct app app;
 
+/* What a route demands of the user's role (the route table's access column). */
+enum {
+    ACCESS_PUBLIC = 0,
+    ACCESS_STAFF = 1 << 0,       /* any signed-in user */
+    ACCESS_EDIT_CATALOG = 1 << 1, /* officer, leader, admin */
+    ACCESS_ADMIN = 1 << 2,
+    ACCESS_DESK = 1 << 3,        /* one-stop work: officer, specialist, leader, admin */
+};
+
+/* The signed-in user. The account feature makes it from the session (account.h calls it
+ * account_user); the server adds what the layout shows: the role's label and the access
+ * bits the role holds, so the kit draws the menu without knowing the roles. */
+typedef struct web_user {
+    int64_t id;
+    int64_t unit_id;
+    const char *username;
+    const char *full_name;
+    const char *role;
+    const char *unit_code;
+    const char *unit_name;
+    const char *role_label;      /* a Vietnamese msgid */
+    int access;                  /* ACCESS_* bits */
+} web_user;
+
 typedef struct req {
     arena *a;
-    app *app;
+    app *app;                 /* the server's own state; handlers never look inside */
+    db_pool *pool;
     struct MHD_Connection *conn;
     const char *method;
     const char *path;
@@ -50,7 +78,7 @@ typedef struct req {
     const char *lang;         /* "vi" or "en" */
     bool want_json;
     bool secure;              /* behind TLS (X-Forwarded-Proto: https from the proxy) */
-    account_user *user;       /* NULL when anonymous */
+    web_user *user;           /* NULL when anonymous */
     const char *session_token;
     const char *csrf;         /* the token forms must carry */
     bool set_csrf_cookie;     /* an anonymous visitor got a new CSRF cookie */
@@ -73,9 +101,12 @@ const char *req_header(req *r, const char *name);
 db *req_db(req *r);
 void req_db_release(req *r);                           /* give the connection back early */
 int64_t req_now(req *r);
+const char *req_csrf(req *r);   /* the visitor's CSRF token, made (with its cookie) on first use */
 
-/* Translation of a Vietnamese msgid into the request's language. */
+/* Translation of a Vietnamese msgid into the request's language (i18n.c). */
 const char *T(req *r, const char *msgid);
+void i18n_init(const char *locale_dir);
+const char *i18n_translate(const char *lang, const char *msgid);
 
 /* Answering. */
 void web_render(req *r, int status, const char *tmpl_name, json_t *model);  /* steals model */
@@ -87,6 +118,28 @@ void web_err(req *r, const err *e);              /* status and message from an e
 void web_redirect(req *r, const char *location); /* 303 See Other */
 void web_body(req *r, int status, const char *content_type, const char *body, size_t len);
 void web_header(req *r, const char *name, const char *value);
+
+/* ---- what several features did alike (page.c) ---- */
+
+/* The path parameter name as a record id (its digits); -1 when absent or not a number. */
+int64_t req_param_id(req *r, const char *name);
+/* As req_param_id, but answers 404 with msgid (a Vietnamese msgid) and returns false when
+ * the parameter is not an id:  if (!web_id_or_404(r, "id", N_("Không tìm thấy thư."), &id)) return; */
+bool web_id_or_404(req *r, const char *name, const char *msgid, int64_t *id);
+/* A route's unit scope for a {id} route (route.scope): the unit_id column of table's row
+ * with that id; -1 (404) when the id is not a number or no row has it. table is a literal
+ * name from the program, never from the request. */
+int64_t web_scope_by_table(req *r, const char *table);
+/* ?don_vi=CODE as a unit id, else the signed-in user's unit; -1 when the code names no
+ * unit, or there is neither. The scope of report and settings pages. */
+int64_t web_unit_param(req *r);
+/* ?trang=N, the page of a list: 1 when absent or not a number from 1 to 100000. */
+int web_page_number(req *r);
+/* The rows to skip for that page, size rows a page. */
+int web_page_offset(req *r, int size);
+/* An err into a page model: "error" (the message, translated) and "error_field" (the field
+ * the form marks); nothing when e is NULL. */
+void web_model_err(req *r, json_t *model, const err *e);
 
 /* "http://host" or "https://host" as the visitor reached us: absolute links for QR codes. */
 const char *web_public_base(req *r);

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "../core/template.h"
-#include "app.h"
+#include "web.h"
 #include "form.h"
 #include "templates.h"
 
@@ -49,12 +49,11 @@ json_t *web_page_info(req *r, const char *title)
     if (r->user) {
         json_object_set_new(page, "user",
                             json_pack("{s:s, s:s, s:s, s:s, s:s}", "full_name", r->user->full_name, "username",
-                                      r->user->username, "role_label", T(r, account_role_label(r->user->role)),
+                                      r->user->username, "role_label", T(r, r->user->role_label),
                                       "unit_name", r->user->unit_name, "unit_code", r->user->unit_code));
         json_object_set_new(page, "is_admin", json_boolean(!strcmp(r->user->role, "admin")));
-        json_object_set_new(page, "works_desk", json_boolean(router_role_allows(ACCESS_DESK | ACCESS_ADMIN, r->user->role)));
-        json_object_set_new(page, "can_edit_catalog",
-                            json_boolean(router_role_allows(ACCESS_EDIT_CATALOG, r->user->role)));
+        json_object_set_new(page, "works_desk", json_boolean(r->user->access & (ACCESS_DESK | ACCESS_ADMIN)));
+        json_object_set_new(page, "can_edit_catalog", json_boolean(r->user->access & ACCESS_EDIT_CATALOG));
     }
     return page;
 }
@@ -85,7 +84,7 @@ static char *render_page(req *r, const char *tmpl_name, json_t *model, const cha
     tmpl_env env = {.translate = translate, .translate_ctx = (void *)r->lang, .body = raw};
     if (!json_object_get(model, "page")) json_object_set_new(model, "page", web_page_info(r, ""));
     env.body = tmpl_render(template_get(tmpl_name), r->a, model, &env);
-    return tmpl_render(template_get("web/layout"), r->a, model, &env);
+    return tmpl_render(template_get("kit/layout"), r->a, model, &env);
 }
 
 void web_json(req *r, int status, json_t *model)
@@ -146,7 +145,7 @@ void web_error(req *r, int status, const char *msgid)
     json_object_set_new(model, "page", web_page_info(r, status_title(status)));
     /* the message is a msgid: translate it here, the template escapes it */
     json_object_set_new(model, "message", json_string(T(r, msgid)));
-    web_render(r, status, "web/error", model);
+    web_render(r, status, "kit/error", model);
 }
 
 void web_err(req *r, const err *e)

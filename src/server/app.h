@@ -1,4 +1,6 @@
-/* app.h -- the server's shared state: configuration, the database pool, metrics. */
+/* app.h -- the server's shared state (configuration, the database pool, metrics), the route
+ * table and the server's own pages. Only the server (src/server/) and the command line
+ * (src/cli/) include it: features see the page kit (kit/web.h), never this. */
 #ifndef TT_APP_H
 #define TT_APP_H
 
@@ -7,7 +9,7 @@
 #include <stdint.h>
 
 #include "../store/db.h"
-#include "web.h"
+#include "../kit/web.h"
 
 typedef struct {
     const char *db_path;
@@ -31,14 +33,6 @@ typedef struct {
 typedef void (*handler_fn)(req *r);
 typedef int64_t (*scope_fn)(req *r);
 
-enum {
-    ACCESS_PUBLIC = 0,
-    ACCESS_STAFF = 1 << 0,       /* any signed-in user */
-    ACCESS_EDIT_CATALOG = 1 << 1, /* officer, leader, admin */
-    ACCESS_ADMIN = 1 << 2,
-    ACCESS_DESK = 1 << 3,        /* one-stop work: officer, specialist, leader, admin */
-};
-
 typedef struct {
     const char *method;
     const char *pattern;         /* "/thu-tuc/{id}" */
@@ -49,6 +43,9 @@ typedef struct {
 
 extern const route routes[];
 extern const size_t routes_count;
+/* Frees what the features keep for the server's lifetime (caches), at shutdown: the
+ * server knows the features only through routes.c. */
+void routes_cleanup(void);
 
 struct app {
     app_config cfg;
@@ -64,12 +61,14 @@ struct app {
 
 int app_serve(app_config *cfg);   /* runs until SIGINT/SIGTERM; returns the exit code */
 
-/* server.c: the pages the web layer itself serves */
+/* server.c: the pages the server itself serves */
 void page_static(req *r);
 void page_healthz(req *r);
 void page_metrics(req *r);
 void page_language(req *r);
-const char *req_csrf(req *r);   /* the visitor's CSRF token, made (with its cookie) on first use */
+
+/* dashboard.c: the staff start page, across features */
+void page_dashboard(req *r);
 
 /* router.c */
 /* The route for method and path; NULL when none. When the path exists under other methods,
@@ -86,9 +85,5 @@ void metrics_init(app *ap);
 void metrics_free(app *ap);
 void metrics_record(app *ap, const char *route, int status, double seconds);
 void metrics_render(app *ap, buf *out);
-
-/* i18n.c */
-void i18n_init(const char *locale_dir);
-const char *i18n_translate(const char *lang, const char *msgid);
 
 #endif

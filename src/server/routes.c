@@ -4,6 +4,7 @@
  * server before the handler runs (server.c dispatch). */
 #include <string.h>
 
+#include "../account/account.h"
 #include "../audit/audit.h"
 #include "../booking/booking.h"
 #include "../catalog/catalog.h"
@@ -13,7 +14,7 @@
 #include "../notify/notify.h"
 #include "../dossier/indicators.h"
 #include "app.h"
-#include "form.h"
+#include "../kit/form.h"
 
 void page_language(req *r)
 {
@@ -122,3 +123,8 @@ const route routes[] = {
     {"POST", "/quan-tri/lich-nghi/don-vi", page_holiday_unit, ACCESS_ADMIN, scope_unit_form},
 };
 const size_t routes_count = sizeof routes / sizeof routes[0];
+
+void routes_cleanup(void)
+{
+    catalog_web_cleanup();   /* the QR code cache */
+}

@@ -32,14 +32,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../catalog/catalog.h"
+#include "../account/account.h"
 #include "../core/text.h"
 #include "../print/print.h"
 #include "app.h"
-#include "form.h"
+#include "../kit/form.h"
+#include "../kit/static.h"
+#include "../kit/templates.h"
 #include "offload.h"
-#include "static.h"
-#include "templates.h"
 
 typedef struct {
     req r;
@@ -219,61 +219,6 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     ip_adjust(ap, ip, code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
     if (code == MHD_CONNECTION_NOTIFY_STARTED) watch_connection(ap, c, socket_context);
     else unwatch_connection(ap, socket_context);
-}
-
-/* ---- request helpers used by handlers (web.h) -------------------------------------- */
-
-const char *req_param(req *r, const char *name)
-{
-    for (int i = 0; i < r->nparams; i++)
-        if (!strcmp(r->param_names[i], name)) return r->param_values[i];
-    return NULL;
-}
-
-static const char *kv_find(const kv *list, const char *name)
-{
-    for (const kv *k = list; k; k = k->next)
-        if (!k->filename && !strcmp(k->name, name)) return k->value;
-    return NULL;
-}
-
-const char *req_query(req *r, const char *name) { return kv_find(r->query, name); }
-const char *req_cookie(req *r, const char *name) { return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name); }
-const char *req_form(req *r, const char *name) { return kv_find(r->form, name); }
-
-const kv *req_file(req *r, const char *name)
-{
-    for (const kv *k = r->form; k; k = k->next)
-        if (k->filename && !strcmp(k->name, name)) return k;
-    return NULL;
-}
-
-const char *req_header(req *r, const char *name)
-{
-    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
-}
-
-db *req_db(req *r)
-{
-    if (!r->dbc) r->dbc = db_acquire(r->app->pool);
-    return r->dbc;
-}
-
-void req_db_release(req *r)
-{
-    if (r->dbc) db_release(r->app->pool, r->dbc);
-    r->dbc = NULL;
-}
-
-int64_t req_now(req *r)
-{
-    (void)r;
-    return (int64_t)time(NULL);
-}
-
-const char *T(req *r, const char *msgid)
-{
-    return i18n_translate(r ? r->lang : "vi", msgid);
 }
 
 /* ---- reading the request ------------------------------------------------------------ */
@@ -559,6 +504,9 @@ static void load_session(req *r)
         char *csrf = NULL;
         r->user = account_session(req_db(r), r->a, tok, req_now(r), &csrf);
         if (r->user) {
+            r->user->role_label = account_role_label(r->user->role);
+            for (int bit = ACCESS_STAFF; bit <= ACCESS_DESK; bit <<= 1)
+                if (router_role_allows(bit, r->user->role)) r->user->access |= bit;
             r->session_token = arena_strdup(r->a, tok);
             r->csrf = csrf;
             return;
@@ -566,21 +514,6 @@ static void load_session(req *r)
     }
     const char *anon = cookie(r, "tt_csrf");
     if (anon && strlen(anon) == 64) r->csrf = arena_strdup(r->a, anon);
-}
-
-/* An anonymous visitor gets a CSRF token (and its cookie) only when a page with a form is
- * rendered, so JSON answers and static files carry no Set-Cookie. */
-const char *req_csrf(req *r)
-{
-    if (!r->csrf) {
-        unsigned char raw[32];
-        randombytes_buf(raw, sizeof raw);
-        char *hex = arena_alloc(r->a, 65);
-        sodium_bin2hex(hex, 65, raw, sizeof raw);
-        r->csrf = hex;
-        r->set_csrf_cookie = true;
-    }
-    return r->csrf;
 }
 
 static bool csrf_ok(req *r)
@@ -674,6 +607,7 @@ static request_state *state_new(app *ap, struct MHD_Connection *c, const char *u
     req *r = &st->r;
     r->a = a;
     r->app = ap;
+    r->pool = ap->pool;
     r->conn = c;
     r->method = arena_strdup(a, method);
     r->path = arena_strdup(a, url);
@@ -1040,6 +974,6 @@ int app_serve(app_config *cfg)
         free(e2);
     }
     templates_unload();
-    catalog_web_cleanup();
+    routes_cleanup();
     return 0;
 }

@@ -9,10 +9,3 @@ const static_asset *static_find(const char *name)
         if (!strcmp(static_assets[i].name, name)) return &static_assets[i];
     return NULL;
 }
-
-const static_asset *data_file_find(const char *name)
-{
-    for (size_t i = 0; i < data_files_count; i++)
-        if (!strcmp(data_files[i].name, name)) return &data_files[i];
-    return NULL;
-}

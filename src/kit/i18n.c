@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "web.h"
 
 void i18n_init(const char *locale_dir)
 {

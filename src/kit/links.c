@@ -1,0 +1,33 @@
+/* links.c -- the addresses of the pages with a parameter in their path (see links.h). */
+#include "links.h"
+
+#include "form.h"
+
+static const char *code_link(arena *a, const char *prefix, const char *code, const char *suffix)
+{
+    char *enc = NULL;
+    form_url_encode(a, code ? code : "", &enc);
+    return arena_printf(a, "%s%s%s", prefix, enc, suffix);
+}
+
+const char *link_unit(arena *a, const char *code) { return code_link(a, "/don-vi/", code, ""); }
+const char *link_procedure(arena *a, int64_t id) { return arena_printf(a, "/thu-tuc/%lld", (long long)id); }
+const char *link_dossier(arena *a, int64_t id) { return arena_printf(a, "/ho-so/%lld", (long long)id); }
+
+const char *link_dossier_pdf(arena *a, int64_t id, const char *form)
+{
+    return code_link(a, arena_printf(a, "/ho-so/%lld/", (long long)id), form, ".pdf");
+}
+
+const char *link_booking(arena *a, const char *code) { return code_link(a, "/dat-lich/", code, ""); }
+
+const char *link_booking_action(arena *a, const char *code, const char *action)
+{
+    return arena_printf(a, "%s/%s", link_booking(a, code), action);
+}
+
+const char *link_letter(arena *a, int64_t id) { return arena_printf(a, "/thu/%lld", (long long)id); }
+const char *link_letter_pdf(arena *a, int64_t id) { return arena_printf(a, "/thu/%lld.pdf", (long long)id); }
+const char *link_letter_template(arena *a, const char *occasion) { return code_link(a, "/thu/mau/", occasion, ""); }
+const char *link_admin_unit(arena *a, const char *code) { return code_link(a, "/quan-tri/don-vi/", code, ""); }
+const char *link_admin_user(arena *a, int64_t id) { return arena_printf(a, "/quan-tri/nguoi-dung/%lld", (long long)id); }
