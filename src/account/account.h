@@ -15,6 +15,7 @@
 #include "../core/arena.h"
 #include "../core/err.h"
 #include "../store/db.h"
+#include "unit.h"
 
 typedef struct {
     int64_t id;
@@ -122,8 +123,6 @@ int account_leader_delete(db *d, int64_t unit_id, int64_t leader_id, int64_t act
 bool account_unit_head(db *d, arena *a, int64_t unit_id, const char **name, const char **title);
 /* The unit hands congratulation letters over at a ceremony at the office. */
 bool account_unit_wants_ceremony(db *d, int64_t unit_id);
-/* The unit and its ancestors, nearest first, ending in -1 (for catalogue inheritance). */
-int account_unit_chain(db *d, int64_t unit_id, int64_t *out, int max);
 
 /* Page handlers (account_web.c). */
 struct req;

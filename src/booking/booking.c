@@ -374,11 +374,9 @@ static bool procedure_offered(db *d, arena *a, int64_t unit_id, int64_t procedur
 {
     int64_t owner = catalog_unit_of(d, procedure_id);
     if (owner < 0) return false;
-    int64_t chain[8];
-    int n = account_unit_chain(d, unit_id, chain, 8);
-    bool in_chain = false;
-    for (int i = 0; i < n; i++) in_chain |= chain[i] == owner;
-    if (!in_chain) return false;
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
+    if (!unit_chain_has(&chain, owner)) return false;
     json_t *p = catalog_get(d, a, procedure_id);
     json_decref(p);
     return p != NULL;

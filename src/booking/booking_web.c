@@ -112,11 +112,9 @@ static json_t *public_unit(req *r, bool form, int64_t *id)
 
 static bool offered(db *d, int64_t unit_id, int64_t procedure_id)
 {
-    int64_t owner = catalog_unit_of(d, procedure_id), chain[8];
-    int n = owner < 0 ? 0 : account_unit_chain(d, unit_id, chain, 8);
-    for (int i = 0; i < n; i++)
-        if (chain[i] == owner) return true;
-    return false;
+    int64_t owner = catalog_unit_of(d, procedure_id);
+    unit_chain chain;
+    return owner >= 0 && unit_chain_of(d, unit_id, &chain) && unit_chain_has(&chain, owner);
 }
 
 /* The procedure chooser: folded search in the unit's catalogue. */

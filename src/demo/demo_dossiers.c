@@ -238,17 +238,15 @@ static dunit *load_units(db *d, arena *a, size_t *n)
 /* The procedures a commune can receive: active, with a time limit, from its catalogue chain. */
 static dproc *load_procedures(db *d, arena *a, int64_t unit_id, size_t *n)
 {
-    int64_t chain[8];
-    int nchain = account_unit_chain(d, unit_id, chain, 8);
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
     size_t cap = 64;
     dproc *out = arena_alloc(a, cap * sizeof *out);
     *n = 0;
     db_stmt *s = db_prepare(d, "SELECT id, unit_id, code, name, days, COALESCE(fee, 0), field FROM procedures "
                                "WHERE active = 1 AND days IS NOT NULL ORDER BY id");
     while (db_step(s) == DB_ROW) {
-        bool offered = false;
-        for (int i = 0; i < nchain; i++) offered |= chain[i] == db_col_int(s, 1);
-        if (!offered) continue;
+        if (!unit_chain_has(&chain, db_col_int(s, 1))) continue;
         if (*n == cap) {
             dproc *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
             memcpy(bigger, out, cap * sizeof *bigger);

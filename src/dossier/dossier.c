@@ -109,8 +109,8 @@ typedef struct {
 /* The procedure, if the receiving unit offers it (its own catalogue or an ancestor's). */
 static bool load_procedure(db *d, arena *a, int64_t id, int64_t unit_id, proc_row *p)
 {
-    int64_t chain[8];
-    int n = account_unit_chain(d, unit_id, chain, 8);
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
     db_stmt *s = db_prepare(d, "SELECT unit_id, name, days, fee, papers FROM procedures WHERE id = ? AND active = 1");
     db_bind_int(s, 1, id);
     bool found = db_step(s) == DB_ROW;
@@ -122,9 +122,7 @@ static bool load_procedure(db *d, arena *a, int64_t id, int64_t unit_id, proc_ro
         p->papers = arena_strdup(a, db_col_text(s, 4));
     }
     db_done(s);
-    bool offered = false;
-    for (int i = 0; found && i < n; i++) offered |= chain[i] == p->unit_id;
-    return found && offered;
+    return found && unit_chain_has(&chain, p->unit_id);
 }
 
 /* How a paper was handed in, as the slip's "Loại bản" column prints it. */

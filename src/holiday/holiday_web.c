@@ -20,8 +20,8 @@ static const char *const weekday_names[] = {N_("Chủ nhật"), N_("Thứ Hai"),
 /* An administrator of a unit with no parent. */
 static bool may_edit_calendar(req *r)
 {
-    int64_t chain[4];
-    return account_unit_chain(req_db(r), r->user->unit_id, chain, 4) == 1;
+    unit_chain chain;
+    return unit_chain_of(req_db(r), r->user->unit_id, &chain) == 1;
 }
 
 static int year_param(req *r, const char *value)

@@ -116,10 +116,9 @@ static int fail(err *e, int status, const char *msgid, const char *field)
 }
 
 /* The unit and every unit below it, as a SQL fragment for "unit_id IN (...)" with one ?. */
-#define SUBTREE "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) "
+#define SUBTREE UNIT_SUBTREE_CTE("")
 /* The same for a query: the units below only when ?9 (letter_query.unit_only) is 0. */
-#define QUERY_SCOPE "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id " \
-                    "WHERE ?9 = 0) "
+#define QUERY_SCOPE UNIT_SUBTREE_CTE(" AND ?9 = 0")
 
 /* ---- proposals from dossier events -------------------------------------------------------- */
 

@@ -119,19 +119,19 @@ int notify_template_get(db *d, arena *a, int64_t unit_id, const char *event, con
 {
     memset(out, 0, sizeof *out);
     if (!in_list(notify_events, event) || !in_list(notify_channels, channel)) return -1;
-    int64_t chain[16];
-    int n = account_unit_chain(d, unit_id, chain, 16);
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
     db_stmt *s = db_prepare(d, "SELECT subject, body FROM notify_templates WHERE unit_id = ? AND event = ? "
                                "AND channel = ?");
-    for (int i = 0; s && i < n; i++) {
-        db_bind_int(s, 1, chain[i]);
+    for (int i = 0; s && i < chain.n; i++) {
+        db_bind_int(s, 1, chain.id[i]);
         db_bind_text(s, 2, event);
         db_bind_text(s, 3, channel);
         if (db_step(s) == DB_ROW) {
             out->subject = arena_strdup(a, db_col_text(s, 0));
             out->body = arena_strdup(a, db_col_text(s, 1));
             out->source = i == 0 ? "unit" : "parent";
-            out->from_unit = chain[i];
+            out->from_unit = chain.id[i];
             db_done(s);
             return 0;
         }
@@ -273,12 +273,12 @@ int notify_enqueue(db *d, const notify_msg *m, err *e)
 
 bool notify_sms_plain(db *d, int64_t unit_id)
 {
-    int64_t chain[16];
-    int n = account_unit_chain(d, unit_id, chain, 16);
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
     db_stmt *s = db_prepare(d, "SELECT sms_plain FROM notify_unit_settings WHERE unit_id = ?");
     bool plain = false, found = false;
-    for (int i = 0; s && i < n && !found; i++) {
-        db_bind_int(s, 1, chain[i]);
+    for (int i = 0; s && i < chain.n && !found; i++) {
+        db_bind_int(s, 1, chain.id[i]);
         if (db_step(s) == DB_ROW) found = true, plain = db_col_int(s, 0) != 0;
         db_done(s);
     }
