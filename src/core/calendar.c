@@ -163,21 +163,11 @@ static cal_day clamp_day(int64_t d)
     return d < CAL_DAY_MIN ? CAL_DAY_MIN : d > CAL_DAY_MAX ? CAL_DAY_MAX : (cal_day)d;
 }
 
-/* The local day and the seconds into it, without overflow for any t. */
+/* The local day and the seconds into it (vntime.h). */
 static cal_day local_split(int64_t t, int *seconds)
 {
-    int64_t day = t / 86400, rem = t % 86400;
-    if (rem < 0) {
-        day--;
-        rem += 86400;
-    }
-    rem += CAL_TZ_SECONDS;
-    if (rem >= 86400) {
-        day++;
-        rem -= 86400;
-    }
-    *seconds = (int)rem;
-    return clamp_day(day);
+    *seconds = vn_second_of_day(t);
+    return clamp_day(vn_day(t));
 }
 
 cal_day cal_local_day(int64_t t)

@@ -16,6 +16,7 @@
 #include "../booking/booking.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../holiday/holiday.h"
 #include "../notify/notify.h"
 
@@ -264,9 +265,7 @@ static const char *user_name(db *d, arena *a, int64_t user_id)
 
 static const char *format_day(arena *a, int64_t t)
 {
-    int y, m, dd;
-    cal_to_ymd(cal_local_day(t), &y, &m, &dd);
-    return arena_printf(a, "%02d/%02d/%04d", dd, m, y);
+    return vn_date(a, t);
 }
 
 static char public_url[256] = "http://127.0.0.1:8080";

@@ -15,6 +15,7 @@
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../web/static.h"
 
 /* The years the calendar answers for: the lunar rules need 1800..2199 (lunar.h); no
@@ -388,11 +389,8 @@ const char *holiday_year_source(db *d, arena *a, int year)
 /* "HH:MM" -> minutes, or -1 */
 static int parse_hhmm(const char *s)
 {
-    if (!s || strlen(s) != 5 || s[2] != ':') return -1;
-    for (int i = 0; i < 5; i++)
-        if (i != 2 && (s[i] < '0' || s[i] > '9')) return -1;
-    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-    return h < 24 && m < 60 ? h * 60 + m : -1;
+    int minutes;
+    return vn_parse_hhmm(s, &minutes) ? minutes : -1;
 }
 
 int holiday_unit_save(db *d, int64_t unit_id, const char *cutoff, bool saturday_counts, int64_t actor_id, err *e)
@@ -522,7 +520,9 @@ static int cli_due(const calendar *c, const cal_unit *u, int64_t received, int d
     cal_format(cal_local_day(at), due);
     int minutes = cal_local_minutes(at);
     printf("start (D0)\t%s\n", d0);
-    printf("due\t%s %02d:%02d\n", due, minutes / 60, minutes % 60);
+    arena *a = arena_new();
+    printf("due\t%s %s\n", due, vn_hhmm(a, minutes));
+    arena_free(a);
     printf("%s\n", due);
     return 0;
 }

@@ -14,6 +14,7 @@
 #include "../catalog/catalog.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../holiday/holiday.h"
 #include "../notify/notify.h"
 #include "../print/print.h"
@@ -95,17 +96,13 @@ static void make_token(char out[33])
 static const char *day_text(arena *a, int64_t t)
 {
     if (t <= 0) return "";
-    int y, m, d, h, mi;
-    pdoc_vn_time(t, &y, &m, &d, &h, &mi);
-    return arena_printf(a, "%02d/%02d/%04d", d, m, y);
+    return vn_date(a, t);
 }
 
 static const char *time_text(arena *a, int64_t t)
 {
     if (t <= 0) return "";
-    int y, m, d, h, mi;
-    pdoc_vn_time(t, &y, &m, &d, &h, &mi);
-    return arena_printf(a, "%02d:%02d %02d/%02d/%04d", h, mi, d, m, y);
+    return vn_time_date(a, t, " ");
 }
 
 static int fail(err *e, int status, const char *msgid, const char *field)
@@ -766,11 +763,7 @@ static json_t *letter_row(db_stmt *s, arena *a, bool full)
     json_object_set_new(j, "frozen", db_col_null(s, 29) ? json_null() : json_loads(db_col_text(s, 29), 0, NULL));
     /* the edit form's value, in the page's fixed format (dd/mm/yyyy HH:MM) */
     int64_t cer = db_col_int(s, 22);
-    if (cer > 0) {
-        int y, m, dd, h, mi;
-        pdoc_vn_time(cer, &y, &m, &dd, &h, &mi);
-        json_object_set_new(j, "ceremony_local", json_string(arena_printf(a, "%02d/%02d/%04d %02d:%02d", dd, m, y, h, mi)));
-    }
+    if (cer > 0) json_object_set_new(j, "ceremony_local", json_string(vn_datetime(a, cer)));
     bool proposed = !strcmp(status, "proposed");
     json_object_set_new(j, "can_edit", json_boolean(proposed));
     json_object_set_new(j, "can_deliver", json_boolean(proposed));
