@@ -15,6 +15,7 @@
 #include "../audit/audit.h"
 #include "../booking/booking.h"
 #include "../core/calendar.h"
+#include "../core/log.h"
 #include "../core/text.h"
 #include "../core/vntime.h"
 #include "../holiday/holiday.h"
@@ -1034,8 +1035,7 @@ int dossier_warn_due_soon(db *d, arena *a, int64_t now, err *e)
         err one = {0};
         /* a unit's unusable address must not stop the others' warnings: mark it warned, log it */
         if (rc == DB_DONE && db_changes(d) == 1 && notify_desk_due_soon(d, a, ids[i], &one))
-            fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"due-soon warning not queued\",\"dossier\":%lld,\"why\":\"%s\"}\n",
-                    (long long)ids[i], one.log);
+            log_json("warn", "due-soon warning not queued", "{s:I, s:s}", "dossier", (json_int_t)ids[i], "why", one.log);
         if (rc != DB_DONE || db_commit(d)) {
             db_rollback(d);
             return queued;

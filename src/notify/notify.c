@@ -20,6 +20,7 @@
 
 #include "../account/account.h"
 #include "../audit/audit.h"
+#include "../core/log.h"
 #include "../core/text.h"
 #include "message.h"
 
@@ -542,13 +543,10 @@ static int64_t backoff(const notify_config *cfg, int64_t attempts)
 
 static void log_line(const char *level, const char *msg, int64_t id, const char *channel, const char *error)
 {
-    json_t *line = json_pack("{s:s, s:s, s:I, s:s}", "level", level, "msg", msg, "outbox", (json_int_t)id, "channel",
-                             channel ? channel : "");
-    if (error) json_object_set_new(line, "error", json_string(error));
-    char *text = json_dumps(line, JSON_COMPACT);
-    if (text) fprintf(stderr, "%s\n", text);
-    free(text);
-    json_decref(line);
+    if (error)
+        log_json(level, msg, "{s:I, s:s, s:s}", "outbox", (json_int_t)id, "channel", channel ? channel : "", "error", error);
+    else
+        log_json(level, msg, "{s:I, s:s}", "outbox", (json_int_t)id, "channel", channel ? channel : "");
 }
 
 typedef struct {
