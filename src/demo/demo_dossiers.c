@@ -270,9 +270,8 @@ static dproc *load_procedures(db *d, arena *a, int64_t unit_id, size_t *n)
         size_t k;
         json_array_foreach(json_object_get(proc, "papers"), k, line)
             json_array_append_new(arr, json_pack("{s:O, s:s, s:i}", "name", line, "kind", "", "count", 1));
-        char *text = json_dumps(arr, JSON_COMPACT);
-        out[i].papers_json = arena_strdup(a, text ? text : "[]");
-        free(text);
+        out[i].papers_json = arena_json_dumps(a, arr);
+        if (!out[i].papers_json) out[i].papers_json = "[]";
         json_decref(arr);
         json_decref(proc);
     }
@@ -623,12 +622,11 @@ static void apply(life *l, const dunit *u, int64_t t0, int64_t due0, int64_t now
             char *copy = arena_strdup(a, ev->papers), *save = NULL;
             for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
                 json_array_append_new(arr, json_pack("{s:s, s:s, s:i}", "name", line, "kind", "", "count", 1));
-            char *text = json_dumps(arr, JSON_COMPACT);
+            const char *text = arena_json_dumps(a, arr);
             json_decref(arr);
             close_steps(l, ev->at);
             add_step(l, "supplement", ev->at, ev->from, NULL, 0, ev->note);
-            add_notice(l, "supplement", ev->at, ev->from, ev->note, arena_strdup(a, text), 0, 0);
-            free(text);
+            add_notice(l, "supplement", ev->at, ev->from, ev->note, text, 0, 0);
             l->status = "supplement";
             l->paused_at = ev->at;
             l->supplement_count = 1;

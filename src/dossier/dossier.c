@@ -350,11 +350,10 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     cal_unit cu = holiday_unit(d, in->unit_id);
     int64_t due = calendar_due_at(cal, &cu, in->received_at, (int)p.days);
     json_t *papers = papers_json(a, p.papers, in->papers_checked, in->npapers_checked, in->papers_kind);
-    char *papers_text = json_dumps(papers, JSON_COMPACT);
+    const char *papers_text = arena_json_dumps(a, papers);
     json_decref(papers);
 
     if (db_begin_write_or_busy(d, e)) {
-        free(papers_text);
         return -1;
     }
     int64_t booking_id = 0;
@@ -424,13 +423,11 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     if (in->intake_key && record_intake_key(d, in->intake_key, out->id)) goto dberr;
     if (db_commit(d)) goto dberr;
     notify_wake();   /* the receipt goes out now, not at the next poll */
-    free(papers_text);
     return 0;
 dberr:
     err_set(e, 500, N_("Không lưu được hồ sơ, xin thử lại."), "intake: %s", db_errmsg(d));
 fail:
     db_rollback(d);
-    free(papers_text);
     return -1;
 }
 
@@ -671,11 +668,10 @@ int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action
         err_field(e, "papers");
         return -1;
     }
-    char *papers_text = json_dumps(papers, JSON_COMPACT);
+    const char *papers_text = arena_json_dumps(a, papers);
     json_decref(papers);
     dossier_row row;
     if (begin_action(d, id, OPEN, N_("Chỉ yêu cầu bổ sung được khi hồ sơ đang giải quyết."), &row, e)) {
-        free(papers_text);
         return -1;
     }
     if (act->now > row.due_at) {
@@ -683,14 +679,12 @@ int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action
         err_set(e, 409, N_("Hồ sơ đã quá hạn; không yêu cầu bổ sung được nữa mà phải lập phiếu xin lỗi và hẹn lại ngày trả kết quả."),
                 "supplement when late");
         db_rollback(d);
-        free(papers_text);
         return -1;
     }
     if (row.supplement_count >= 1) {
         err_set(e, 409, N_("Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ hướng dẫn bổ sung một lần."),
                 "second supplement");
         db_rollback(d);
-        free(papers_text);
         return -1;
     }
     db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'supplement', paused_at = ?, supplement_count = "
@@ -701,7 +695,6 @@ int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action
     int rc = db_step(s);
     db_done(s);
     int64_t n = rc == DB_DONE ? add_notice(d, a, &row, "supplement", act, papers_text, 0, 0) : -1;
-    free(papers_text);
     if (n < 0 || close_open_steps(d, id, act->now) ||
         add_step(d, id, "supplement", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->reason) ||
         notify_applicant(d, a, id, "supplement", act->reason, 0, e))

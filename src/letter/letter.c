@@ -498,10 +498,8 @@ static char *frozen_words(db *d, arena *a, int64_t id, int64_t unit_id, const ch
         json_decref(o);
         return NULL;
     }
-    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    char *out = arena_json_dumps(a, o);
     json_decref(o);
-    char *out = text ? arena_strdup(a, text) : NULL;
-    free(text);
     return out;
 }
 

@@ -731,7 +731,7 @@ static void send_gateway(const notify_config *cfg, arena *a, const claimed *row,
 {
     json_t *j = json_pack("{s:s, s:s, s:s, s:I}", "to", row->recipient, "text", row->body, "channel", row->channel,
                           "id", (json_int_t)row->id);
-    char *body = json_dumps(j, JSON_COMPACT);
+    const char *body = arena_json_dumps(a, j);
     json_decref(j);
     char errbuf[CURL_ERROR_SIZE] = "";
     answer ans = {.len = 0};
@@ -763,7 +763,6 @@ static void send_gateway(const notify_config *cfg, arena *a, const claimed *row,
     }
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
-    free(body);
 }
 
 static int record(db *d, const notify_config *cfg, const claimed *row, const delivery *dl)
