@@ -105,15 +105,13 @@ bool cal_parse_typed_date(const char *s, cal_day *out)
 bool cal_parse_local_time(const char *s, int64_t *out)
 {
     char day[11];
-    int h, mi, n = 0;
+    int minutes;
     cal_day cd;
-    if (!s || strlen(s) < 16 || s[10] != 'T') return false;
+    if (!s || strlen(s) != 16 || s[10] != 'T') return false;
     memcpy(day, s, 10);
     day[10] = '\0';
-    if (!cal_parse_date(day, &cd) || sscanf(s + 11, "%2d:%2d%n", &h, &mi, &n) != 2 || s[11 + n] != '\0' || h < 0 ||
-        h > 23 || mi < 0 || mi > 59)
-        return false;
-    *out = cal_instant(cd, h * 60 + mi);
+    if (!cal_parse_date(day, &cd) || !vn_parse_hhmm(s + 11, &minutes)) return false;
+    *out = cal_instant(cd, minutes);
     return true;
 }
 

@@ -80,12 +80,26 @@ static void parse_hhmm(void **state)
     assert_false(vn_parse_hhmm(NULL, &m));
 }
 
+/* A datetime-local field's value goes through the same parser: no " 9:05", no "+9:05". */
+static void datetime_local(void **state)
+{
+    (void)state;
+    int64_t t = 0;
+    assert_true(cal_parse_local_time("2026-11-25T09:05", &t));
+    assert_int_equal(t, utc(2026, 11, 25, 2, 5, 0));
+    static const char *const bad[] = {"2026-11-25T 9:05", "2026-11-25T+9:05", "2026-11-25T24:00", "2026-11-25T09:05:00",
+                                      "2026-11-25 09:05", "2026-02-30T09:05"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (cal_parse_local_time(bad[i], &t)) fail_msg("took '%s'", bad[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(day_turns_at_17_utc),
         cmocka_unit_test(shapes),
         cmocka_unit_test(parse_hhmm),
+        cmocka_unit_test(datetime_local),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
