@@ -1,5 +1,5 @@
 /* holiday.c -- see holiday.h: the calendar built from the embedded data and the database,
- * cached; the administrator's changes; `thanthien calendar`.
+ * cached; the administrator's changes (`thanthien calendar` is in src/cli/main.c).
  *
  * The embedded files are found through data_file_find() (web/static.h): that header only
  * declares the table of files build/embed compiled in, no web code runs. */
