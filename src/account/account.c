@@ -583,9 +583,7 @@ bool account_can_access(db *d, const account_user *u, int64_t unit_id)
     if (!u || unit_id <= 0) return false;
     if (u->unit_id == unit_id) return true;
     if (!account_role_sees_subtree(u->role)) return false;
-    int64_t chain[16];
-    int n = account_unit_chain(d, unit_id, chain, 16);
-    for (int i = 0; i < n; i++)
-        if (chain[i] == u->unit_id) return true;
-    return false;
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
+    return unit_chain_has(&chain, u->unit_id);
 }

@@ -16,6 +16,7 @@
 #include "../core/err.h"
 #include "../kit/web.h"
 #include "../store/db.h"
+#include "unit.h"
 
 typedef web_user account_user;   /* the signed-in user, as the page kit carries it */
 
@@ -115,8 +116,6 @@ int account_leader_delete(db *d, int64_t unit_id, int64_t leader_id, int64_t act
 bool account_unit_head(db *d, arena *a, int64_t unit_id, const char **name, const char **title);
 /* The unit hands congratulation letters over at a ceremony at the office. */
 bool account_unit_wants_ceremony(db *d, int64_t unit_id);
-/* The unit and its ancestors, nearest first, ending in -1 (for catalogue inheritance). */
-int account_unit_chain(db *d, int64_t unit_id, int64_t *out, int max);
 
 /* Page handlers (account_web.c). */
 struct req;

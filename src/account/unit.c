@@ -133,18 +133,32 @@ int64_t account_default_unit(db *d)
     return id;
 }
 
-int account_unit_chain(db *d, int64_t unit_id, int64_t *out, int max)
+int unit_chain_of(db *d, int64_t unit_id, unit_chain *c)
 {
-    int n = 0;
+    c->n = 0;
     db_stmt *s = db_prepare(d, "SELECT parent_id FROM units WHERE id = ?");
-    while (unit_id > 0 && n < max - 1) {
-        out[n++] = unit_id;
+    while (unit_id > 0 && c->n < UNIT_CHAIN_MAX) {
         db_bind_int(s, 1, unit_id);
-        unit_id = db_step(s) == DB_ROW && !db_col_null(s, 0) ? db_col_int(s, 0) : -1;
+        bool known = db_step(s) == DB_ROW;
+        int64_t parent = known && !db_col_null(s, 0) ? db_col_int(s, 0) : -1;
         db_done(s);
+        if (!known) break;
+        c->id[c->n++] = unit_id;
+        unit_id = parent;
     }
-    out[n] = -1;
-    return n;
+    return c->n;
+}
+
+bool unit_chain_has(const unit_chain *c, int64_t id)
+{
+    for (int i = 0; i < c->n; i++)
+        if (c->id[i] == id) return true;
+    return false;
+}
+
+void unit_chain_bind(db_stmt *s, int first, const unit_chain *c)
+{
+    for (int i = 0; i < UNIT_CHAIN_MAX; i++) db_bind_int(s, first + i, i < c->n ? c->id[i] : -1);
 }
 
 static bool unit_code_ok(const char *c)
@@ -207,6 +221,14 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
         parent = account_unit_id(d, f->parent_code);
         if (parent < 0) {
             err_set(e, 400, "Không tìm thấy đơn vị cấp trên.", "unknown parent %s", f->parent_code);
+            err_field(e, "parent_code");
+            return -1;
+        }
+        /* every chain walk stops at UNIT_CHAIN_MAX: a deeper unit would lose its inheritance */
+        unit_chain pc;
+        if (unit_chain_of(d, parent, &pc) >= UNIT_CHAIN_MAX) {
+            err_set(e, 400, "Không thể tạo đơn vị dưới đơn vị cấp trên này: cây đơn vị đã đủ số cấp tối đa.",
+                    "unit tree deeper than %d", UNIT_CHAIN_MAX);
             err_field(e, "parent_code");
             return -1;
         }

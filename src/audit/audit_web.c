@@ -8,8 +8,8 @@
 static json_t *rows_in_scope(req *r, json_t *rows)
 {
     db *d = req_db(r);
-    int64_t chain[4];
-    bool top = account_unit_chain(d, r->user->unit_id, chain, 4) == 1;
+    unit_chain chain;
+    bool top = unit_chain_of(d, r->user->unit_id, &chain) == 1;
     json_t *kept = json_array();
     size_t i;
     json_t *row;

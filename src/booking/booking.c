@@ -10,6 +10,7 @@
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../holiday/holiday.h"
 #include "../notify/notify.h"
 
@@ -374,11 +375,9 @@ static bool procedure_offered(db *d, arena *a, int64_t unit_id, int64_t procedur
 {
     int64_t owner = catalog_unit_of(d, procedure_id);
     if (owner < 0) return false;
-    int64_t chain[8];
-    int n = account_unit_chain(d, unit_id, chain, 8);
-    bool in_chain = false;
-    for (int i = 0; i < n; i++) in_chain |= chain[i] == owner;
-    if (!in_chain) return false;
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
+    if (!unit_chain_has(&chain, owner)) return false;
     json_t *p = catalog_get(d, a, procedure_id);
     json_decref(p);
     return p != NULL;
@@ -481,11 +480,9 @@ static int commit_or_fail(db *d, int rc, err *e, const char *what);
 static int queue_code(db *d, arena *a, const booking_request *in, const char *phone, const char *code,
                       const char *sms_code, err *e)
 {
-    int m = cal_local_minutes(in->slot_start), y, mo, dd;
-    cal_to_ymd(cal_local_day(in->slot_start), &y, &mo, &dd);
     notify_msg msg = {.unit_id = in->unit_id, .event = "booking_code", .phone = phone, .code = code,
                       .secret = sms_code,
-                      .due = arena_printf(a, "%02d:%02d %02d/%02d/%04d", m / 60, m % 60, dd, mo, y)};
+                      .due = vn_time_date(a, in->slot_start, " ")};
     return notify_enqueue(d, &msg, e) == 1 ? 0 : -1;
 }
 
@@ -883,7 +880,7 @@ int booking_mark_used(db *d, int64_t booking_id, int64_t unit_id, int64_t dossie
 
 static const char *hhmm(arena *a, int minutes)
 {
-    return arena_printf(a, "%02d:%02d", minutes / 60, minutes % 60);
+    return vn_hhmm(a, minutes);
 }
 
 json_t *booking_day_list(db *d, arena *a, int64_t unit_id, cal_day day)

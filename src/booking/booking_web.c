@@ -9,6 +9,7 @@
 #include "../catalog/catalog.h"
 #include "../core/keyed_limit.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../kit/links.h"
 #include "../kit/web.h"
 #include "../kit/form.h"
@@ -29,9 +30,7 @@ static const char *const WEEKDAYS[] = {N_("Chủ nhật"), N_("Thứ Hai"), N_("
 /* "Thứ Ba, 10/03/2026" */
 static const char *day_label(req *r, cal_day day)
 {
-    int y, m, d;
-    cal_to_ymd(day, &y, &m, &d);
-    return arena_printf(r->a, "%s, %02d/%02d/%04d", T(r, WEEKDAYS[cal_weekday(day)]), d, m, y);
+    return arena_printf(r->a, "%s, %s", T(r, WEEKDAYS[cal_weekday(day)]), vn_day_date(r->a, day));
 }
 
 static const char *day_iso(req *r, cal_day day)
@@ -43,19 +42,7 @@ static const char *day_iso(req *r, cal_day day)
 
 static const char *hhmm(req *r, int minutes)
 {
-    return arena_printf(r->a, "%02d:%02d", minutes / 60, minutes % 60);
-}
-
-/* "07:30" -> 450; false on anything else */
-static bool parse_hhmm(const char *s, int *out)
-{
-    if (!s || strlen(s) != 5 || s[2] != ':') return false;
-    for (int i = 0; i < 5; i++)
-        if (i != 2 && (s[i] < '0' || s[i] > '9')) return false;
-    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-    if (h > 23 || m > 59) return false;
-    *out = h * 60 + m;
-    return true;
+    return vn_hhmm(r->a, minutes);
 }
 
 static const char *unit_code_param(req *r, bool form)
@@ -106,11 +93,9 @@ static json_t *public_unit(req *r, bool form, int64_t *id)
 
 static bool offered(db *d, int64_t unit_id, int64_t procedure_id)
 {
-    int64_t owner = catalog_unit_of(d, procedure_id), chain[8];
-    int n = owner < 0 ? 0 : account_unit_chain(d, unit_id, chain, 8);
-    for (int i = 0; i < n; i++)
-        if (chain[i] == owner) return true;
-    return false;
+    int64_t owner = catalog_unit_of(d, procedure_id);
+    unit_chain chain;
+    return owner >= 0 && unit_chain_of(d, unit_id, &chain) && unit_chain_has(&chain, owner);
 }
 
 /* The procedure chooser: folded search in the unit's catalogue. */
@@ -287,7 +272,7 @@ void page_booking_create(req *r)
     if (!text_parse_uint(req_form(r, "procedure_id"), INT64_MAX, &pid)) {
         err_set(&e, 400, "Hãy chọn một thủ tục trong danh mục của đơn vị.", "no procedure");
         err_field(&e, "procedure_id");
-    } else if (!cal_parse_date(req_form(r, "day"), &day) || !parse_hhmm(req_form(r, "time"), &minutes)) {
+    } else if (!cal_parse_date(req_form(r, "day"), &day) || !vn_parse_hhmm(req_form(r, "time"), &minutes)) {
         err_set(&e, 400, "Hãy chọn ngày và khung giờ còn chỗ.", "no slot chosen");
         err_field(&e, "time");
     } else {
@@ -625,7 +610,7 @@ void page_booking_settings(req *r)
 
 static bool form_minutes(req *r, const char *name, int *out, err *e)
 {
-    if (parse_hhmm(req_form(r, name), out)) return true;
+    if (vn_parse_hhmm(req_form(r, name), out)) return true;
     err_set(e, 400, "Giờ phải có dạng GG:PP, ví dụ 07:30.", "bad time %s", name);
     err_field(e, name);
     return false;
@@ -700,9 +685,7 @@ void page_booking_settings_save(req *r)
 /* "08:05 10/03/2026", in Vietnam time */
 static const char *local_datetime(req *r, int64_t t)
 {
-    int y, m, d;
-    cal_to_ymd(cal_local_day(t), &y, &m, &d);
-    return arena_printf(r->a, "%s %02d/%02d/%04d", hhmm(r, cal_local_minutes(t)), d, m, y);
+    return vn_time_date(r->a, t, " ");
 }
 
 /* The bookings of a day that the desk may still cancel (held or booked, no dossier), kept

@@ -454,9 +454,8 @@ static int match_score(const char *key, const char **words, int n, const char *p
 
 json_t *catalog_search(db *d, arena *a, const catalog_query *q, int64_t *total)
 {
-    int64_t chain[8];
-    int n = account_unit_chain(d, q->unit_id, chain, 8);
-    for (int i = n; i < 4; i++) chain[i] = -1;
+    unit_chain chain;
+    unit_chain_of(d, q->unit_id, &chain);
     const char *all[MAX_QUERY_WORDS], *words[MAX_QUERY_WORDS];
     int nall = split_words(a, search_fold(a, q->q), all, MAX_QUERY_WORDS);
     bool filler[MAX_QUERY_WORDS] = {false};
@@ -472,11 +471,10 @@ json_t *catalog_search(db *d, arena *a, const catalog_query *q, int64_t *total)
     const char *joined = buf_cstr(&phrase);
 
     db_stmt *s = db_prepare(d, "SELECT " PROC_COLUMNS " FROM procedures p JOIN units u ON u.id = p.unit_id "
-                               "WHERE p.active = 1 AND p.unit_id IN (?, ?, ?, ?) AND (? = '' OR p.field = ?) "
+                               "WHERE p.active = 1 AND p.unit_id IN " UNIT_CHAIN_IN " AND (?9 = '' OR p.field = ?9) "
                                "ORDER BY p.search_key, p.id");
-    for (int i = 0; i < 4; i++) db_bind_int(s, i + 1, chain[i]);
-    db_bind_text(s, 5, q->field ? q->field : "");
-    db_bind_text(s, 6, q->field ? q->field : "");
+    unit_chain_bind(s, 1, &chain);
+    db_bind_text(s, UNIT_CHAIN_MAX + 1, q->field ? q->field : "");
     search_hit *hits = NULL;
     int nhits = 0, cap = 0;
     while (db_step(s) == DB_ROW) {
@@ -509,12 +507,11 @@ json_t *catalog_search(db *d, arena *a, const catalog_query *q, int64_t *total)
 
 json_t *catalog_fields(db *d, int64_t unit_id)
 {
-    int64_t chain[8];
-    int n = account_unit_chain(d, unit_id, chain, 8);
-    for (int i = n; i < 4; i++) chain[i] = -1;
-    db_stmt *s = db_prepare(d, "SELECT field, count(*) FROM procedures WHERE active = 1 AND unit_id IN (?, ?, ?, ?) "
-                               "AND field <> '' GROUP BY field ORDER BY field");
-    for (int i = 0; i < 4; i++) db_bind_int(s, i + 1, chain[i]);
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
+    db_stmt *s = db_prepare(d, "SELECT field, count(*) FROM procedures WHERE active = 1 AND unit_id IN " UNIT_CHAIN_IN
+                               " AND field <> '' GROUP BY field ORDER BY field");
+    unit_chain_bind(s, 1, &chain);
     json_t *rows = json_array();
     while (db_step(s) == DB_ROW)
         json_array_append_new(rows, json_pack("{s:s, s:I}", "name", db_col_text(s, 0), "count",

@@ -158,10 +158,10 @@ static json_t *reading_unit(req *r, int64_t procedure_unit)
     db *d = req_db(r);
     const char *tries[] = {req_query(r, "don_vi"), req_cookie(r, ACCOUNT_UNIT_COOKIE)};
     for (int t = 0; t < 2; t++) {
-        int64_t id = tries[t] && *tries[t] ? account_unit_id(d, tries[t]) : -1, chain[8];
-        int n = id > 0 ? account_unit_chain(d, id, chain, 8) : 0;
-        for (int i = 0; i < n; i++)
-            if (chain[i] == procedure_unit) return account_unit_get_by_id(d, id);
+        int64_t id = tries[t] && *tries[t] ? account_unit_id(d, tries[t]) : -1;
+        unit_chain chain;
+        if (id > 0 && unit_chain_of(d, id, &chain) && unit_chain_has(&chain, procedure_unit))
+            return account_unit_get_by_id(d, id);
     }
     return account_unit_get_by_id(d, procedure_unit);
 }

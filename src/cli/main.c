@@ -1,7 +1,9 @@
 /* main.c -- the `thanthien` command: subcommands in the style of git and sqlite3.
  *
- * Every subcommand states its options in a table; an unknown option, a missing value or a
- * bad number is reported with a clear message and exit code 2. */
+ * The subcommands are one table (commands[], at the end): name, function, and the line
+ * `thanthien help` prints. Every subcommand states its options in a table too and reads them
+ * with parse(); an unknown option, a missing value or a bad number is reported with a clear
+ * message and exit code 2. */
 #include <limits.h>
 #include <signal.h>
 #include <sodium.h>
@@ -16,6 +18,7 @@
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../demo/demo.h"
 #include "../holiday/holiday.h"
 #include "../dossier/dossier.h"
@@ -28,6 +31,7 @@ typedef struct {
     bool takes_value;
     const char *value;    /* filled by parse */
     bool seen;
+    bool once;            /* refused when given twice */
 } opt;
 
 typedef struct {
@@ -68,6 +72,7 @@ static int parse(const char *cmd, const char *usage, int argc, char **argv, opt 
         for (opt *p = opts; p->name; p++)
             if (strlen(p->name) == n && !strncmp(p->name, a, n)) o = p;
         if (!o) return usage_error(cmd, usage, "unknown option '%s'", a);
+        if (o->seen && o->once) return usage_error(cmd, usage, "option '%s' given twice", o->name);
         o->seen = true;
         if (o->takes_value) {
             if (eq) o->value = eq + 1;
@@ -752,24 +757,157 @@ static int cmd_report(int argc, char **argv)
     return 0;
 }
 
+/* ---- calendar ------------------------------------------------------------------------ */
+
+#define YEAR_FIRST HOLIDAY_YEAR_FIRST
+#define YEAR_LAST HOLIDAY_YEAR_LAST
+
+/* "YYYY-MM-DD HH:MM" (or with a T) in Vietnam's time -> Unix seconds */
+static bool parse_from(const char *s, int64_t *out)
+{
+    char local[17];
+    if (!s || strlen(s) != 16 || (s[10] != ' ' && s[10] != 'T')) return false;
+    memcpy(local, s, sizeof local);
+    local[10] = 'T';
+    return cal_parse_local_time(local, out);
+}
+
+static int calendar_year_days(const calendar *c, const cal_unit *u, int year)
+{
+    cal_entry *days = NULL;
+    int n = calendar_year(c, u, year, &days);
+    if (n < 0) {
+        fprintf(stderr, "thanthien calendar: out of memory\n");
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        if (days[i].kind != CAL_OFF) continue;
+        char iso[11];
+        cal_format(days[i].day, iso);
+        printf("%s\t%s\n", iso, days[i].reason);
+    }
+    free(days);
+    return 0;
+}
+
+static int calendar_due(const calendar *c, const cal_unit *u, int64_t received, int days)
+{
+    char d0[11], due[11];
+    cal_format(calendar_start_day(c, u, received), d0);
+    int64_t at = calendar_due_at(c, u, received, days);
+    cal_format(cal_local_day(at), due);
+    printf("start (D0)\t%s\n", d0);
+    arena *a = arena_new();
+    printf("due\t%s %s\n", due, vn_hhmm(a, cal_local_minutes(at)));
+    arena_free(a);
+    printf("%s\n", due);
+    return 0;
+}
+
+static int cmd_calendar(int argc, char **argv)
+{
+    const char *usage = "calendar --year Y [--unit CODE] [--db PATH]\n"
+                        "       thanthien calendar --due --from \"YYYY-MM-DD HH:MM\" --days N [--unit CODE] [--db PATH]";
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nPrints the year's days off and why (YYYY-MM-DD<TAB>reason a line), or the due "
+               "date of a procedure of N working days received at the given local time (UTC+7), on the last line. "
+               "Without --db the built-in holiday rules and published schedules are used; --unit (with --db) applies "
+               "the unit's cut-off hour and Saturday service.\n",
+               usage);
+        return 0;
+    }
+    opt opts[] = {{"--year", 1, .once = true}, {"--due", 0, .once = true},  {"--from", 1, .once = true},
+                  {"--days", 1, .once = true}, {"--unit", 1, .once = true}, {"--db", 1, .once = true},
+                  {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("calendar", usage, argc, argv, opts, pos, 0, &npos)) return 2;
+    bool due = flag(opts, "--due");
+    const char *year_s = get(opts, "--year"), *from = get(opts, "--from");
+    const char *days_s = get(opts, "--days"), *unit = get(opts, "--unit"), *path = get(opts, "--db");
+    int64_t year = 0, days = 0, received = 0;
+    if (due == (year_s != NULL)) return usage_error("calendar", usage, "%s", "give either --year Y or --due --from ... --days N");
+    if (!due && (from || days_s)) return usage_error("calendar", usage, "%s", "--from and --days go with --due");
+    if (year_s && (!text_parse_uint(year_s, YEAR_LAST, &year) || year < YEAR_FIRST))
+        return usage_error("calendar", usage, "--year must be a year from 1900 to 2199, got '%s'", year_s);
+    if (due && !parse_from(from, &received))
+        return usage_error("calendar", usage, "--from must be \"YYYY-MM-DD HH:MM\" (a real date, local time), got '%s'",
+                           from ? from : "");
+    if (due && (!days_s || !text_parse_uint(days_s, CAL_MAX_DAYS, &days)))
+        return usage_error("calendar", usage, "--days must be a whole number of working days from 0 to 3650, got '%s'",
+                           days_s ? days_s : "");
+    if (unit && !path) return usage_error("calendar", usage, "%s", "--unit needs --db (units live in the database)");
+    int64_t from_year = due ? 0 : year;
+    if (due) {
+        int y, m, d;
+        cal_to_ymd(cal_local_day(received), &y, &m, &d);
+        from_year = y;
+    }
+    if (from_year < YEAR_FIRST || from_year > YEAR_LAST)
+        return usage_error("calendar", usage, "the date must be in the years 1900 to 2199, got '%s'", from ? from : year_s);
+
+    err e = {0};
+    db *d = NULL;
+    if (path) {
+        d = db_open(path, &e);
+        if (!d || db_migrate(d, &e) != 0) {
+            fprintf(stderr, "thanthien calendar: %s (%s)\n", e.user, e.log);
+            db_close(d);
+            return 1;
+        }
+    }
+    cal_unit u = CAL_UNIT_DEFAULT;
+    if (unit) {
+        int64_t id = account_unit_id(d, unit);
+        if (id < 0) {
+            db_close(d);
+            return usage_error("calendar", usage, "unknown unit '%s'", unit);
+        }
+        u = holiday_unit(d, id);
+    }
+    const calendar *c = holiday_calendar(d, &e);
+    int rc;
+    if (!c) {
+        fprintf(stderr, "thanthien calendar: %s (%s)\n", e.user, e.log);
+        rc = 1;
+    } else {
+        rc = due ? calendar_due(c, &u, received, (int)days) : calendar_year_days(c, &u, (int)year);
+    }
+    db_close(d);
+    holiday_cleanup();
+    return rc;
+}
+
+/* ---- the table ------------------------------------------------------------------------ */
+
+typedef struct {
+    const char *name;                  /* argv[1] */
+    int (*run)(int argc, char **argv); /* the arguments after the name */
+    const char *help;                  /* its line(s) in `thanthien help` */
+} command;
+
+static const command commands[] = {
+    {"serve", cmd_serve, "serve          serve the web site and API (--db PATH --port N [--listen ADDR])"},
+    {"migrate", cmd_migrate, "migrate        create or upgrade a database (--db PATH)"},
+    {"notify", cmd_notify, "notify         send the notification outbox (--db PATH --once --smtp-url ...)"},
+    {"demo", cmd_demo, "demo           fill an empty database with demonstration data (--db PATH [--dossiers N])"},
+    {"user", cmd_user, "user add       add a user (--db --unit --role --username --password-stdin)"},
+    {"import", cmd_import, "import procedures  import the procedure catalogue from CSV"},
+    {"export", cmd_export, "export procedures  write the procedure catalogue as CSV\n"
+                           "  export codes   K dossier codes and secrets for benchmarks (--db PATH --sample K)"},
+    {"verify-audit", cmd_verify_audit, "verify-audit   check the audit log's hash chain"},
+    {"backup", cmd_backup, "backup         copy the live database to a new file (--db PATH --to FILE)"},
+    {"calendar", cmd_calendar, "calendar       a year's days off, or a due date (--year Y | --due --from T --days N)"},
+    {"report", cmd_report, "report letters letters delivered in a year, by kind (--db PATH --year Y [--unit CODE])"},
+};
+
 static void general_help(FILE *out)
 {
     fprintf(out, "usage: thanthien COMMAND [OPTIONS]\n\n"
                  "Thân Thiện: the friendly-government system for Vietnamese communes.\n\n"
-                 "commands:\n"
-                 "  serve          serve the web site and API (--db PATH --port N [--listen ADDR])\n"
-                 "  migrate        create or upgrade a database (--db PATH)\n"
-                  "  notify         send the notification outbox (--db PATH --once --smtp-url ...)\n"
-                 "  demo           fill an empty database with demonstration data (--db PATH [--dossiers N])\n"
-                 "  user add       add a user (--db --unit --role --username --password-stdin)\n"
-                 "  import procedures  import the procedure catalogue from CSV\n"
-                 "  export procedures  write the procedure catalogue as CSV\n"
-                 "  export codes   K dossier codes and secrets for benchmarks (--db PATH --sample K)\n"
-                 "  verify-audit   check the audit log's hash chain\n"
-                 "  backup         copy the live database to a new file (--db PATH --to FILE)\n"
-                 "  calendar       a year's days off, or a due date (--year Y | --due --from T --days N)\n"
-                 "  report letters letters delivered in a year, by kind (--db PATH --year Y [--unit CODE])\n\n"
-                 "'thanthien COMMAND --help' tells more.\n");
+                 "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) fprintf(out, "  %s\n", commands[i].help);
+    fprintf(out, "\n'thanthien COMMAND --help' tells more.\n");
 }
 
 int main(int argc, char **argv)
@@ -783,19 +921,8 @@ int main(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *cmd = argv[1];
-    int n = argc - 2;
-    char **rest = argv + 2;
-    if (!strcmp(cmd, "serve")) return cmd_serve(n, rest);
-    if (!strcmp(cmd, "migrate")) return cmd_migrate(n, rest);
-    if (!strcmp(cmd, "demo")) return cmd_demo(n, rest);
-    if (!strcmp(cmd, "notify")) return cmd_notify(n, rest);
-    if (!strcmp(cmd, "user")) return cmd_user(n, rest);
-    if (!strcmp(cmd, "import")) return cmd_import(n, rest);
-    if (!strcmp(cmd, "export")) return cmd_export(n, rest);
-    if (!strcmp(cmd, "verify-audit")) return cmd_verify_audit(n, rest);
-    if (!strcmp(cmd, "backup")) return cmd_backup(n, rest);
-    if (!strcmp(cmd, "calendar")) return holiday_cli(n, rest);
-    if (!strcmp(cmd, "report")) return cmd_report(n, rest);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name)) return commands[i].run(argc - 2, argv + 2);
     fprintf(stderr, "thanthien: unknown command '%s'\n\n", cmd);
     general_help(stderr);
     return 2;

@@ -1,6 +1,7 @@
 /* arena.c -- see arena.h. */
 #include "arena.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -185,4 +186,12 @@ const char *buf_cstr(buf *b)
 {
     if (!b->data) buf_grow(b, 0), b->data[0] = '\0';
     return b->data;
+}
+
+char *arena_json_dumps(arena *a, const json_t *j)
+{
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    char *out = arena_strdup(a, text);
+    free(text);
+    return out;
 }

@@ -19,6 +19,9 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
 size_t arena_used(const arena *a);                /* bytes handed out, for metrics and tests */
+/* A jansson value as compact JSON text in the arena; NULL when it cannot be written. */
+struct json_t;
+char *arena_json_dumps(arena *a, const struct json_t *j);
 
 /* A growable byte buffer whose storage lives in an arena. */
 typedef struct {

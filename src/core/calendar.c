@@ -105,15 +105,13 @@ bool cal_parse_typed_date(const char *s, cal_day *out)
 bool cal_parse_local_time(const char *s, int64_t *out)
 {
     char day[11];
-    int h, mi, n = 0;
+    int minutes;
     cal_day cd;
-    if (!s || strlen(s) < 16 || s[10] != 'T') return false;
+    if (!s || strlen(s) != 16 || s[10] != 'T') return false;
     memcpy(day, s, 10);
     day[10] = '\0';
-    if (!cal_parse_date(day, &cd) || sscanf(s + 11, "%2d:%2d%n", &h, &mi, &n) != 2 || s[11 + n] != '\0' || h < 0 ||
-        h > 23 || mi < 0 || mi > 59)
-        return false;
-    *out = cal_instant(cd, h * 60 + mi);
+    if (!cal_parse_date(day, &cd) || !vn_parse_hhmm(s + 11, &minutes)) return false;
+    *out = cal_instant(cd, minutes);
     return true;
 }
 
@@ -163,21 +161,11 @@ static cal_day clamp_day(int64_t d)
     return d < CAL_DAY_MIN ? CAL_DAY_MIN : d > CAL_DAY_MAX ? CAL_DAY_MAX : (cal_day)d;
 }
 
-/* The local day and the seconds into it, without overflow for any t. */
+/* The local day and the seconds into it (vntime.h). */
 static cal_day local_split(int64_t t, int *seconds)
 {
-    int64_t day = t / 86400, rem = t % 86400;
-    if (rem < 0) {
-        day--;
-        rem += 86400;
-    }
-    rem += CAL_TZ_SECONDS;
-    if (rem >= 86400) {
-        day++;
-        rem -= 86400;
-    }
-    *seconds = (int)rem;
-    return clamp_day(day);
+    *seconds = vn_second_of_day(t);
+    return clamp_day(vn_day(t));
 }
 
 cal_day cal_local_day(int64_t t)

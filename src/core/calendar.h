@@ -35,10 +35,11 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "vntime.h"
 
 typedef int32_t cal_day;
 
-#define CAL_TZ_SECONDS (7 * 3600)
+#define CAL_TZ_SECONDS VN_UTC_OFFSET   /* vntime.h */
 #define CAL_DAY_MIN (-719162)   /* 0001-01-01 */
 #define CAL_DAY_MAX 2932896     /* 9999-12-31 */
 /* A procedure longer than this many working days is counted as this long, and a search

@@ -238,17 +238,15 @@ static dunit *load_units(db *d, arena *a, size_t *n)
 /* The procedures a commune can receive: active, with a time limit, from its catalogue chain. */
 static dproc *load_procedures(db *d, arena *a, int64_t unit_id, size_t *n)
 {
-    int64_t chain[8];
-    int nchain = account_unit_chain(d, unit_id, chain, 8);
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
     size_t cap = 64;
     dproc *out = arena_alloc(a, cap * sizeof *out);
     *n = 0;
     db_stmt *s = db_prepare(d, "SELECT id, unit_id, code, name, days, COALESCE(fee, 0), field FROM procedures "
                                "WHERE active = 1 AND days IS NOT NULL ORDER BY id");
     while (db_step(s) == DB_ROW) {
-        bool offered = false;
-        for (int i = 0; i < nchain; i++) offered |= chain[i] == db_col_int(s, 1);
-        if (!offered) continue;
+        if (!unit_chain_has(&chain, db_col_int(s, 1))) continue;
         if (*n == cap) {
             dproc *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
             memcpy(bigger, out, cap * sizeof *bigger);
@@ -272,9 +270,8 @@ static dproc *load_procedures(db *d, arena *a, int64_t unit_id, size_t *n)
         size_t k;
         json_array_foreach(json_object_get(proc, "papers"), k, line)
             json_array_append_new(arr, json_pack("{s:O, s:s, s:i}", "name", line, "kind", "", "count", 1));
-        char *text = json_dumps(arr, JSON_COMPACT);
-        out[i].papers_json = arena_strdup(a, text ? text : "[]");
-        free(text);
+        out[i].papers_json = arena_json_dumps(a, arr);
+        if (!out[i].papers_json) out[i].papers_json = "[]";
         json_decref(arr);
         json_decref(proc);
     }
@@ -625,12 +622,11 @@ static void apply(life *l, const dunit *u, int64_t t0, int64_t due0, int64_t now
             char *copy = arena_strdup(a, ev->papers), *save = NULL;
             for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
                 json_array_append_new(arr, json_pack("{s:s, s:s, s:i}", "name", line, "kind", "", "count", 1));
-            char *text = json_dumps(arr, JSON_COMPACT);
+            const char *text = arena_json_dumps(a, arr);
             json_decref(arr);
             close_steps(l, ev->at);
             add_step(l, "supplement", ev->at, ev->from, NULL, 0, ev->note);
-            add_notice(l, "supplement", ev->at, ev->from, ev->note, arena_strdup(a, text), 0, 0);
-            free(text);
+            add_notice(l, "supplement", ev->at, ev->from, ev->note, text, 0, 0);
             l->status = "supplement";
             l->paused_at = ev->at;
             l->supplement_count = 1;

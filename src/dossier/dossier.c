@@ -15,7 +15,9 @@
 #include "../audit/audit.h"
 #include "../booking/booking.h"
 #include "../core/calendar.h"
+#include "../core/log.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../holiday/holiday.h"
 #include "../notify/notify.h"
 
@@ -109,8 +111,8 @@ typedef struct {
 /* The procedure, if the receiving unit offers it (its own catalogue or an ancestor's). */
 static bool load_procedure(db *d, arena *a, int64_t id, int64_t unit_id, proc_row *p)
 {
-    int64_t chain[8];
-    int n = account_unit_chain(d, unit_id, chain, 8);
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
     db_stmt *s = db_prepare(d, "SELECT unit_id, name, days, fee, papers FROM procedures WHERE id = ? AND active = 1");
     db_bind_int(s, 1, id);
     bool found = db_step(s) == DB_ROW;
@@ -122,9 +124,7 @@ static bool load_procedure(db *d, arena *a, int64_t id, int64_t unit_id, proc_ro
         p->papers = arena_strdup(a, db_col_text(s, 4));
     }
     db_done(s);
-    bool offered = false;
-    for (int i = 0; found && i < n; i++) offered |= chain[i] == p->unit_id;
-    return found && offered;
+    return found && unit_chain_has(&chain, p->unit_id);
 }
 
 /* How a paper was handed in, as the slip's "Loại bản" column prints it. */
@@ -266,9 +266,7 @@ static const char *user_name(db *d, arena *a, int64_t user_id)
 
 static const char *format_day(arena *a, int64_t t)
 {
-    int y, m, dd;
-    cal_to_ymd(cal_local_day(t), &y, &m, &dd);
-    return arena_printf(a, "%02d/%02d/%04d", dd, m, y);
+    return vn_date(a, t);
 }
 
 static char public_url[256] = "http://127.0.0.1:8080";
@@ -352,11 +350,10 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     cal_unit cu = holiday_unit(d, in->unit_id);
     int64_t due = calendar_due_at(cal, &cu, in->received_at, (int)p.days);
     json_t *papers = papers_json(a, p.papers, in->papers_checked, in->npapers_checked, in->papers_kind);
-    char *papers_text = json_dumps(papers, JSON_COMPACT);
+    const char *papers_text = arena_json_dumps(a, papers);
     json_decref(papers);
 
     if (db_begin_write_or_busy(d, e)) {
-        free(papers_text);
         return -1;
     }
     int64_t booking_id = 0;
@@ -426,13 +423,11 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     if (in->intake_key && record_intake_key(d, in->intake_key, out->id)) goto dberr;
     if (db_commit(d)) goto dberr;
     notify_wake();   /* the receipt goes out now, not at the next poll */
-    free(papers_text);
     return 0;
 dberr:
     err_set(e, 500, N_("Không lưu được hồ sơ, xin thử lại."), "intake: %s", db_errmsg(d));
 fail:
     db_rollback(d);
-    free(papers_text);
     return -1;
 }
 
@@ -673,11 +668,10 @@ int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action
         err_field(e, "papers");
         return -1;
     }
-    char *papers_text = json_dumps(papers, JSON_COMPACT);
+    const char *papers_text = arena_json_dumps(a, papers);
     json_decref(papers);
     dossier_row row;
     if (begin_action(d, id, OPEN, N_("Chỉ yêu cầu bổ sung được khi hồ sơ đang giải quyết."), &row, e)) {
-        free(papers_text);
         return -1;
     }
     if (act->now > row.due_at) {
@@ -685,14 +679,12 @@ int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action
         err_set(e, 409, N_("Hồ sơ đã quá hạn; không yêu cầu bổ sung được nữa mà phải lập phiếu xin lỗi và hẹn lại ngày trả kết quả."),
                 "supplement when late");
         db_rollback(d);
-        free(papers_text);
         return -1;
     }
     if (row.supplement_count >= 1) {
         err_set(e, 409, N_("Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ hướng dẫn bổ sung một lần."),
                 "second supplement");
         db_rollback(d);
-        free(papers_text);
         return -1;
     }
     db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'supplement', paused_at = ?, supplement_count = "
@@ -703,7 +695,6 @@ int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action
     int rc = db_step(s);
     db_done(s);
     int64_t n = rc == DB_DONE ? add_notice(d, a, &row, "supplement", act, papers_text, 0, 0) : -1;
-    free(papers_text);
     if (n < 0 || close_open_steps(d, id, act->now) ||
         add_step(d, id, "supplement", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->reason) ||
         notify_applicant(d, a, id, "supplement", act->reason, 0, e))
@@ -1037,8 +1028,7 @@ int dossier_warn_due_soon(db *d, arena *a, int64_t now, err *e)
         err one = {0};
         /* a unit's unusable address must not stop the others' warnings: mark it warned, log it */
         if (rc == DB_DONE && db_changes(d) == 1 && notify_desk_due_soon(d, a, ids[i], &one))
-            fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"due-soon warning not queued\",\"dossier\":%lld,\"why\":\"%s\"}\n",
-                    (long long)ids[i], one.log);
+            log_json("warn", "due-soon warning not queued", "{s:I, s:s}", "dossier", (json_int_t)ids[i], "why", one.log);
         if (rc != DB_DONE || db_commit(d)) {
             db_rollback(d);
             return queued;

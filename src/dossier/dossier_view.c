@@ -10,6 +10,7 @@
 #include "../account/account.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../holiday/holiday.h"
 #include "../kit/links.h"
 #include "dossier.h"
@@ -17,9 +18,7 @@
 static const char *fmt_time(arena *a, int64_t t)
 {
     if (!t) return "";
-    int y, m, d, min = cal_local_minutes(t);
-    cal_to_ymd(cal_local_day(t), &y, &m, &d);
-    return arena_printf(a, "%02d:%02d, %02d/%02d/%04d", min / 60, min % 60, d, m, y);
+    return vn_time_date(a, t, ", ");
 }
 
 static bool is_open(const char *status)

@@ -12,6 +12,7 @@
 #include "../catalog/catalog.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../holiday/holiday.h"
 #include "../kit/links.h"
 #include "../kit/web.h"
@@ -79,10 +80,7 @@ static void intake_page(req *r, int status, json_t *values, const err *errs, int
         cal_unit cu = holiday_unit(d, unit);
         if (cal && json_is_integer(json_object_get(proc, "days"))) {
             int64_t due = calendar_due_at(cal, &cu, req_now(r), (int)json_integer_value(json_object_get(proc, "days")));
-            int y, m, dd, min = cal_local_minutes(due);
-            cal_to_ymd(cal_local_day(due), &y, &m, &dd);
-            json_object_set_new(proc, "due_text", json_string(arena_printf(r->a, "%02d:%02d, %02d/%02d/%04d", min / 60,
-                                                                           min % 60, dd, m, y)));
+            json_object_set_new(proc, "due_text", json_string(vn_time_date(r->a, due, ", ")));
         }
         json_t *papers = json_array(), *line;
         size_t i;

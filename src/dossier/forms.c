@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../print/print.h"
 #include "../print/xlsx.h"
 #include "../store/embedded.h"
@@ -421,19 +422,14 @@ const char *form_grade(int64_t done_at, int64_t due_at)
 {
     if (!done_at || !due_at) return "";
     if (done_at > due_at) return "Quá hạn";
-    /* the local (UTC+7) day: finished on an earlier day than the due day is early */
-    int64_t tz = 7 * 3600;
-    int64_t done_day = (done_at + tz) / 86400 - ((done_at + tz) % 86400 < 0);
-    int64_t due_day = (due_at + tz) / 86400 - ((due_at + tz) % 86400 < 0);
-    return done_day < due_day ? "Trước hạn" : "Đúng hạn";
+    /* the local day: finished on an earlier day than the due day is early */
+    return vn_day(done_at) < vn_day(due_at) ? "Trước hạn" : "Đúng hạn";
 }
 
 /* "17:00 08/03/2024" for the narrow result column */
 static const char *short_time(arena *a, int64_t t)
 {
-    int y, mo, dd, h, mi;
-    pdoc_vn_time(t, &y, &mo, &dd, &h, &mi);
-    return arena_printf(a, "%02d:%02d %02d/%02d/%d", h, mi, dd, mo, y);
+    return vn_time_date(a, t, " ");
 }
 
 /* A note longer than this does not go in the narrow GHI CHÚ cell, which a row cannot outgrow

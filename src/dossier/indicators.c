@@ -17,6 +17,7 @@
 #include <xlsxwriter.h>
 
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../holiday/holiday.h"
 #include "../print/xlsx.h"
 #include "dossier.h"
@@ -32,8 +33,7 @@
     "AND n.kind = 'apology' AND n.at >= COALESCE((SELECT MAX(s.at) FROM dossier_steps s "                 \
     "WHERE s.dossier_id = d.id AND s.kind = 'resume'), 0) ORDER BY n.at, n.id LIMIT 1), d.due_at) END"
 
-/* Vietnam is UTC+7 all year: the local day of an instant t is (t + 25200) / 86400. */
-#define LOCAL_DAY(t) "((" t ") + 25200) / 86400"
+#define LOCAL_DAY(t) VN_LOCAL_DAY_SQL(t)
 
 /* Parameters: ?1 unit, ?2 start of the period, ?3 its end (exclusive), ?4 when open dossiers
  * are judged (the end, or now if sooner). KEY, LABEL and JOIN make one table. */
@@ -324,15 +324,12 @@ static const char *decimal(arena *a, double v)
 
 static const char *format_day(arena *a, cal_day day)
 {
-    int y, m, d;
-    cal_to_ymd(day, &y, &m, &d);
-    return arena_printf(a, "%02d/%02d/%04d", d, m, y);
+    return vn_day_date(a, day);
 }
 
 static const char *format_instant(arena *a, int64_t t)
 {
-    int min = cal_local_minutes(t);
-    return arena_printf(a, "%02d:%02d, %s", min / 60, min % 60, format_day(a, cal_local_day(t)));
+    return vn_time_date(a, t, ", ");
 }
 
 /* When open dossiers were judged: "hết ngày 31/12/2025" at the end of a past period, else the

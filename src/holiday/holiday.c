@@ -1,5 +1,5 @@
 /* holiday.c -- see holiday.h: the calendar built from the embedded data and the database,
- * cached; the administrator's changes; `thanthien calendar`.
+ * cached; the administrator's changes (`thanthien calendar` is in src/cli/main.c).
  *
  * The embedded files are found through data_file_find() (store/embedded.h, the tables
  * build/embed compiled in). */
@@ -15,12 +15,13 @@
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../store/embedded.h"
 
 /* The years the calendar answers for: the lunar rules need 1800..2199 (lunar.h); no
  * dossier is older than 1900. */
-#define YEAR_FIRST 1900
-#define YEAR_LAST 2199
+#define YEAR_FIRST HOLIDAY_YEAR_FIRST
+#define YEAR_LAST HOLIDAY_YEAR_LAST
 
 /* ---- the cache ------------------------------------------------------------------------- */
 
@@ -388,11 +389,8 @@ const char *holiday_year_source(db *d, arena *a, int year)
 /* "HH:MM" -> minutes, or -1 */
 static int parse_hhmm(const char *s)
 {
-    if (!s || strlen(s) != 5 || s[2] != ':') return -1;
-    for (int i = 0; i < 5; i++)
-        if (i != 2 && (s[i] < '0' || s[i] > '9')) return -1;
-    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-    return h < 24 && m < 60 ? h * 60 + m : -1;
+    int minutes;
+    return vn_parse_hhmm(s, &minutes) ? minutes : -1;
 }
 
 int holiday_unit_save(db *d, int64_t unit_id, const char *cutoff, bool saturday_counts, int64_t actor_id, err *e)
@@ -426,172 +424,4 @@ int holiday_unit_save(db *d, int64_t unit_id, const char *cutoff, bool saturday_
     ok = ok && audit_append(d, now, actor_id, unit_id, "unit.calendar", "unit", unit_id,
                             json_pack("{s:s, s:b}", "cutoff", cutoff, "saturday_counts", saturday_counts)) == 0;
     return finish(d, ok, "unit calendar settings", e);
-}
-
-/* ---- `thanthien calendar` ----------------------------------------------------------------- */
-
-/* The command line's conventions (src/cli/main.c): options from a table, "--name value" or
- * "--name=value"; a wrong argument is reported with the usage and exit code 2. */
-
-static const char *cli_usage = "calendar --year Y [--unit CODE] [--db PATH]\n"
-                               "       thanthien calendar --due --from \"YYYY-MM-DD HH:MM\" --days N [--unit CODE] [--db PATH]";
-
-typedef struct {
-    const char *name;
-    bool takes_value;
-    const char *value;
-    bool seen;
-} cli_opt;
-
-static int cli_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "thanthien calendar: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nusage: thanthien %s\n", cli_usage);
-    return 2;
-}
-
-static int cli_parse(int argc, char **argv, cli_opt *opts)
-{
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strncmp(a, "--", 2) != 0) return cli_error("unexpected argument '%s'", a);
-        const char *eq = strchr(a, '=');
-        size_t n = eq ? (size_t)(eq - a) : strlen(a);
-        cli_opt *o = NULL;
-        for (cli_opt *p = opts; p->name; p++)
-            if (strlen(p->name) == n && !strncmp(p->name, a, n)) o = p;
-        if (!o) return cli_error("unknown option '%s'", a);
-        if (o->seen) return cli_error("option '%s' given twice", o->name);
-        o->seen = true;
-        if (o->takes_value) {
-            if (eq) o->value = eq + 1;
-            else if (i + 1 < argc) o->value = argv[++i];
-            else return cli_error("option '%s' needs a value", o->name);
-        } else if (eq) {
-            return cli_error("option '%s' takes no value", o->name);
-        }
-    }
-    return 0;
-}
-
-static cli_opt *cli_get(cli_opt *opts, const char *name)
-{
-    for (cli_opt *p = opts; p->name; p++)
-        if (!strcmp(p->name, name)) return p;
-    return NULL;
-}
-
-/* "YYYY-MM-DD HH:MM" (or with a T) in Vietnam's time -> Unix seconds */
-static bool parse_local_time(const char *s, int64_t *out)
-{
-    char date[11];
-    if (!s || strlen(s) != 16 || (s[10] != ' ' && s[10] != 'T')) return false;
-    memcpy(date, s, 10);
-    date[10] = '\0';
-    cal_day day;
-    int minutes = parse_hhmm(s + 11);
-    if (!cal_parse_date(date, &day) || minutes < 0) return false;
-    *out = cal_instant(day, minutes);
-    return true;
-}
-
-static int cli_year(const calendar *c, const cal_unit *u, int year)
-{
-    cal_entry *days = NULL;
-    int n = calendar_year(c, u, year, &days);
-    if (n < 0) {
-        fprintf(stderr, "thanthien calendar: out of memory\n");
-        return 1;
-    }
-    for (int i = 0; i < n; i++) {
-        if (days[i].kind != CAL_OFF) continue;
-        char iso[11];
-        cal_format(days[i].day, iso);
-        printf("%s\t%s\n", iso, days[i].reason);
-    }
-    free(days);
-    return 0;
-}
-
-static int cli_due(const calendar *c, const cal_unit *u, int64_t received, int days)
-{
-    char d0[11], due[11];
-    cal_format(calendar_start_day(c, u, received), d0);
-    int64_t at = calendar_due_at(c, u, received, days);
-    cal_format(cal_local_day(at), due);
-    int minutes = cal_local_minutes(at);
-    printf("start (D0)\t%s\n", d0);
-    printf("due\t%s %02d:%02d\n", due, minutes / 60, minutes % 60);
-    printf("%s\n", due);
-    return 0;
-}
-
-int holiday_cli(int argc, char **argv)
-{
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: thanthien %s\n\nPrints the year's days off and why (YYYY-MM-DD<TAB>reason a line), or the due "
-                   "date of a procedure of N working days received at the given local time (UTC+7), on the last line. "
-                   "Without --db the built-in holiday rules and published schedules are used; --unit (with --db) applies "
-                   "the unit's cut-off hour and Saturday service.\n",
-                   cli_usage);
-            return 0;
-        }
-    }
-    cli_opt opts[] = {{"--year", 1}, {"--due", 0}, {"--from", 1}, {"--days", 1}, {"--unit", 1}, {"--db", 1}, {NULL, 0}};
-    if (cli_parse(argc, argv, opts)) return 2;
-    bool due = cli_get(opts, "--due")->seen;
-    const char *year_s = cli_get(opts, "--year")->value, *from = cli_get(opts, "--from")->value;
-    const char *days_s = cli_get(opts, "--days")->value, *unit = cli_get(opts, "--unit")->value;
-    const char *path = cli_get(opts, "--db")->value;
-    int64_t year = 0, days = 0, received = 0;
-    if (due == (year_s != NULL)) return cli_error("%s", "give either --year Y or --due --from ... --days N");
-    if (!due && (from || days_s)) return cli_error("%s", "--from and --days go with --due");
-    if (year_s && (!text_parse_uint(year_s, YEAR_LAST, &year) || year < YEAR_FIRST))
-        return cli_error("--year must be a year from 1900 to 2199, got '%s'", year_s);
-    if (due && !parse_local_time(from, &received))
-        return cli_error("--from must be \"YYYY-MM-DD HH:MM\" (a real date, local time), got '%s'", from ? from : "");
-    if (due && (!days_s || !text_parse_uint(days_s, CAL_MAX_DAYS, &days)))
-        return cli_error("--days must be a whole number of working days from 0 to 3650, got '%s'", days_s ? days_s : "");
-    if (unit && !path) return cli_error("%s", "--unit needs --db (units live in the database)");
-    int64_t from_year = due ? 0 : year;
-    if (due) {
-        int y, m, d;
-        cal_to_ymd(cal_local_day(received), &y, &m, &d);
-        from_year = y;
-    }
-    if (from_year < YEAR_FIRST || from_year > YEAR_LAST)
-        return cli_error("the date must be in the years 1900 to 2199, got '%s'", from ? from : year_s);
-
-    err e = {0};
-    db *d = NULL;
-    if (path) {
-        d = db_open(path, &e);
-        if (!d || db_migrate(d, &e) != 0) {
-            fprintf(stderr, "thanthien calendar: %s (%s)\n", e.user, e.log);
-            db_close(d);
-            return 1;
-        }
-    }
-    cal_unit u = CAL_UNIT_DEFAULT;
-    if (unit) {
-        int64_t id = account_unit_id(d, unit);
-        if (id < 0) {
-            db_close(d);
-            return cli_error("unknown unit '%s'", unit);
-        }
-        u = holiday_unit(d, id);
-    }
-    const calendar *c = holiday_calendar(d, &e);
-    int rc;
-    if (!c) {
-        fprintf(stderr, "thanthien calendar: %s (%s)\n", e.user, e.log);
-        rc = 1;
-    } else {
-        rc = due ? cli_due(c, &u, received, (int)days) : cli_year(c, &u, (int)year);
-    }
-    db_close(d);
-    holiday_cleanup();
-    return rc;
 }

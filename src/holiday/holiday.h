@@ -46,8 +46,9 @@ const char *holiday_year_source(db *d, arena *a, int year);
 /* A unit's cut-off "HH:MM" (00:00–23:59) and whether its Saturday service counts. */
 int holiday_unit_save(db *d, int64_t unit_id, const char *cutoff, bool saturday_counts, int64_t actor_id, err *e);
 
-/* `thanthien calendar ...` (issue 4): prints a year's days off or a due date. */
-int holiday_cli(int argc, char **argv);
+/* The years the calendar knows (the published schedules and the rules' lunar tables). */
+#define HOLIDAY_YEAR_FIRST 1900
+#define HOLIDAY_YEAR_LAST 2199
 
 /* Page handlers (holiday_web.c): the administrator's calendar page. */
 struct req;

@@ -10,6 +10,7 @@
 
 #include "../account/account.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../kit/form.h"
 #include "../kit/web.h"
 #include "holiday.h"
@@ -20,8 +21,8 @@ static const char *const weekday_names[] = {N_("Chủ nhật"), N_("Thứ Hai"),
 /* An administrator of a unit with no parent. */
 static bool may_edit_calendar(req *r)
 {
-    int64_t chain[4];
-    return account_unit_chain(req_db(r), r->user->unit_id, chain, 4) == 1;
+    unit_chain chain;
+    return unit_chain_of(req_db(r), r->user->unit_id, &chain) == 1;
 }
 
 static int year_param(req *r, const char *value)
@@ -55,7 +56,7 @@ static json_t *days_model(req *r, const calendar *c, const cal_unit *u, int year
         bool off = v[i].kind == CAL_OFF;
         if (off && w != 0 && w != 6) ++*weekdays_off;
         json_array_append_new(days, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "iso", iso, "date",
-                                              arena_printf(r->a, "%02d/%02d/%04d", d, m, y), "weekday",
+                                              vn_day_date(r->a, v[i].day), "weekday",
                                               T(r, weekday_names[w]), "reason", v[i].reason, "off", off, "work", !off));
     }
     free(v);
@@ -79,8 +80,7 @@ static void calendar_page(req *r, int status, int year, const char *unit_code, c
     }
     cal_unit u = holiday_unit(d, unit_id);
     json_t *unit = account_unit_get_by_id(d, unit_id);
-    json_object_set_new(unit, "cutoff", json_string(arena_printf(r->a, "%02d:%02d", u.cutoff_minutes / 60,
-                                                                  u.cutoff_minutes % 60)));
+    json_object_set_new(unit, "cutoff", json_string(vn_hhmm(r->a, u.cutoff_minutes)));
     json_object_set_new(unit, "saturday_counts", json_boolean(u.saturday_counts));
     int weekdays_off = 0;
     json_t *days = days_model(r, c, &u, year, &weekdays_off);

@@ -90,10 +90,9 @@ static char *render_page(req *r, const char *tmpl_name, json_t *model, const cha
 void web_json(req *r, int status, json_t *model)
 {
     json_object_del(model, "page");
-    char *text = json_dumps(model, JSON_COMPACT);
+    const char *body = arena_json_dumps(r->a, model);
     json_decref(model);
-    char *body = arena_strdup(r->a, text ? text : "null");
-    free(text);
+    if (!body) body = "null";
     web_body(r, status, "application/json; charset=utf-8", body, strlen(body));
 }
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/log.h"
+
 static tmpl **compiled;
 
 int templates_load(char *errbuf, size_t errlen)
@@ -34,6 +36,6 @@ const tmpl *template_get(const char *name)
 {
     for (size_t i = 0; compiled && i < template_sources_count; i++)
         if (!strcmp(template_sources[i].name, name)) return compiled[i];
-    fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"unknown template\",\"name\":\"%s\"}\n", name);
+    log_json("fatal", "unknown template", "{s:s?}", "name", name);
     abort();
 }

@@ -14,6 +14,7 @@
 #include "../catalog/catalog.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../holiday/holiday.h"
 #include "../kit/links.h"
 #include "../notify/notify.h"
@@ -96,17 +97,13 @@ static void make_token(char out[33])
 static const char *day_text(arena *a, int64_t t)
 {
     if (t <= 0) return "";
-    int y, m, d, h, mi;
-    pdoc_vn_time(t, &y, &m, &d, &h, &mi);
-    return arena_printf(a, "%02d/%02d/%04d", d, m, y);
+    return vn_date(a, t);
 }
 
 static const char *time_text(arena *a, int64_t t)
 {
     if (t <= 0) return "";
-    int y, m, d, h, mi;
-    pdoc_vn_time(t, &y, &m, &d, &h, &mi);
-    return arena_printf(a, "%02d:%02d %02d/%02d/%04d", h, mi, d, m, y);
+    return vn_time_date(a, t, " ");
 }
 
 static int fail(err *e, int status, const char *msgid, const char *field)
@@ -117,10 +114,9 @@ static int fail(err *e, int status, const char *msgid, const char *field)
 }
 
 /* The unit and every unit below it, as a SQL fragment for "unit_id IN (...)" with one ?. */
-#define SUBTREE "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) "
+#define SUBTREE UNIT_SUBTREE_CTE("")
 /* The same for a query: the units below only when ?9 (letter_query.unit_only) is 0. */
-#define QUERY_SCOPE "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id " \
-                    "WHERE ?9 = 0) "
+#define QUERY_SCOPE UNIT_SUBTREE_CTE(" AND ?9 = 0")
 
 /* ---- proposals from dossier events -------------------------------------------------------- */
 
@@ -503,10 +499,8 @@ static char *frozen_words(db *d, arena *a, int64_t id, int64_t unit_id, const ch
         json_decref(o);
         return NULL;
     }
-    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    char *out = arena_json_dumps(a, o);
     json_decref(o);
-    char *out = text ? arena_strdup(a, text) : NULL;
-    free(text);
     return out;
 }
 
@@ -768,11 +762,7 @@ static json_t *letter_row(db_stmt *s, arena *a, bool full)
     json_object_set_new(j, "frozen", db_col_null(s, 29) ? json_null() : json_loads(db_col_text(s, 29), 0, NULL));
     /* the edit form's value, in the page's fixed format (dd/mm/yyyy HH:MM) */
     int64_t cer = db_col_int(s, 22);
-    if (cer > 0) {
-        int y, m, dd, h, mi;
-        pdoc_vn_time(cer, &y, &m, &dd, &h, &mi);
-        json_object_set_new(j, "ceremony_local", json_string(arena_printf(a, "%02d/%02d/%04d %02d:%02d", dd, m, y, h, mi)));
-    }
+    if (cer > 0) json_object_set_new(j, "ceremony_local", json_string(vn_datetime(a, cer)));
     bool proposed = !strcmp(status, "proposed");
     json_object_set_new(j, "can_edit", json_boolean(proposed));
     json_object_set_new(j, "can_deliver", json_boolean(proposed));

@@ -14,12 +14,12 @@ int letter_template_get(db *d, arena *a, int64_t unit_id, const char *occasion, 
     const letter_words *dflt = letter_default_words(occasion);
     if (own) *own = false;
     if (!dflt) return -1;
-    int64_t chain[16];
-    int n = account_unit_chain(d, unit_id, chain, 16);
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
     db_stmt *s = db_prepare(d, "SELECT title, greeting, body, closing FROM letter_templates "
                                "WHERE unit_id = ? AND occasion = ?");
-    for (int i = 0; s && i < n; i++) {
-        db_bind_int(s, 1, chain[i]);
+    for (int i = 0; s && i < chain.n; i++) {
+        db_bind_int(s, 1, chain.id[i]);
         db_bind_text(s, 2, occasion);
         if (db_step(s) == DB_ROW) {
             *out = (letter_words){arena_strdup(a, db_col_text(s, 0)), arena_strdup(a, db_col_text(s, 1)),

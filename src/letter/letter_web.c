@@ -13,6 +13,7 @@
 #include "../account/account.h"
 #include "../core/calendar.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../kit/links.h"
 #include "../kit/web.h"
 #include "../kit/form.h"
@@ -58,9 +59,7 @@ static const char *iso_to_text(req *r, const char *iso)
 {
     cal_day day;
     if (!iso || !cal_parse_date(iso, &day)) return iso ? iso : "";
-    int y, m, d;
-    cal_to_ymd(day, &y, &m, &d);
-    return arena_printf(r->a, "%02d/%02d/%04d", d, m, y);
+    return vn_day_date(r->a, day);
 }
 
 /* today as the date fields show it (dd/mm/yyyy, whatever the browser's locale) */

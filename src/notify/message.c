@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../core/subst.h"
+#include "../core/vntime.h"
 
 const char *const notify_var_names[NOTIFY_NVARS] = {"code", "secret", "name",   "procedure", "due",
                                                     "new_due", "reason", "unit", "link", "title"};
@@ -164,11 +165,10 @@ void notify_rfc5322_date(int64_t t, char out[40])
     static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    time_t local = (time_t)(t + 7 * 3600);   /* Vietnam: UTC+7 all year */
-    struct tm tm;
-    gmtime_r(&local, &tm);
-    snprintf(out, 40, "%s, %02d %s %04d %02d:%02d:%02d +0700", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-             tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    vn_civil c;
+    vn_civil_time(t, &c);
+    snprintf(out, 40, "%s, %02d %s %04d %02d:%02d:%02d +0700", days[c.weekday], c.day, months[c.month - 1], c.year,
+             c.hour, c.minute, c.second);
 }
 
 char *notify_mail_build(arena *a, const notify_mail *m)

@@ -20,6 +20,7 @@
 
 #include "../account/account.h"
 #include "../audit/audit.h"
+#include "../core/log.h"
 #include "../core/text.h"
 #include "message.h"
 
@@ -119,19 +120,19 @@ int notify_template_get(db *d, arena *a, int64_t unit_id, const char *event, con
 {
     memset(out, 0, sizeof *out);
     if (!in_list(notify_events, event) || !in_list(notify_channels, channel)) return -1;
-    int64_t chain[16];
-    int n = account_unit_chain(d, unit_id, chain, 16);
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
     db_stmt *s = db_prepare(d, "SELECT subject, body FROM notify_templates WHERE unit_id = ? AND event = ? "
                                "AND channel = ?");
-    for (int i = 0; s && i < n; i++) {
-        db_bind_int(s, 1, chain[i]);
+    for (int i = 0; s && i < chain.n; i++) {
+        db_bind_int(s, 1, chain.id[i]);
         db_bind_text(s, 2, event);
         db_bind_text(s, 3, channel);
         if (db_step(s) == DB_ROW) {
             out->subject = arena_strdup(a, db_col_text(s, 0));
             out->body = arena_strdup(a, db_col_text(s, 1));
             out->source = i == 0 ? "unit" : "parent";
-            out->from_unit = chain[i];
+            out->from_unit = chain.id[i];
             db_done(s);
             return 0;
         }
@@ -273,12 +274,12 @@ int notify_enqueue(db *d, const notify_msg *m, err *e)
 
 bool notify_sms_plain(db *d, int64_t unit_id)
 {
-    int64_t chain[16];
-    int n = account_unit_chain(d, unit_id, chain, 16);
+    unit_chain chain;
+    unit_chain_of(d, unit_id, &chain);
     db_stmt *s = db_prepare(d, "SELECT sms_plain FROM notify_unit_settings WHERE unit_id = ?");
     bool plain = false, found = false;
-    for (int i = 0; s && i < n && !found; i++) {
-        db_bind_int(s, 1, chain[i]);
+    for (int i = 0; s && i < chain.n && !found; i++) {
+        db_bind_int(s, 1, chain.id[i]);
         if (db_step(s) == DB_ROW) found = true, plain = db_col_int(s, 0) != 0;
         db_done(s);
     }
@@ -542,13 +543,10 @@ static int64_t backoff(const notify_config *cfg, int64_t attempts)
 
 static void log_line(const char *level, const char *msg, int64_t id, const char *channel, const char *error)
 {
-    json_t *line = json_pack("{s:s, s:s, s:I, s:s}", "level", level, "msg", msg, "outbox", (json_int_t)id, "channel",
-                             channel ? channel : "");
-    if (error) json_object_set_new(line, "error", json_string(error));
-    char *text = json_dumps(line, JSON_COMPACT);
-    if (text) fprintf(stderr, "%s\n", text);
-    free(text);
-    json_decref(line);
+    if (error)
+        log_json(level, msg, "{s:I, s:s, s:s}", "outbox", (json_int_t)id, "channel", channel ? channel : "", "error", error);
+    else
+        log_json(level, msg, "{s:I, s:s}", "outbox", (json_int_t)id, "channel", channel ? channel : "");
 }
 
 typedef struct {
@@ -733,7 +731,7 @@ static void send_gateway(const notify_config *cfg, arena *a, const claimed *row,
 {
     json_t *j = json_pack("{s:s, s:s, s:s, s:I}", "to", row->recipient, "text", row->body, "channel", row->channel,
                           "id", (json_int_t)row->id);
-    char *body = json_dumps(j, JSON_COMPACT);
+    const char *body = arena_json_dumps(a, j);
     json_decref(j);
     char errbuf[CURL_ERROR_SIZE] = "";
     answer ans = {.len = 0};
@@ -765,7 +763,6 @@ static void send_gateway(const notify_config *cfg, arena *a, const claimed *row,
     }
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
-    free(body);
 }
 
 static int record(db *d, const notify_config *cfg, const claimed *row, const delivery *dl)

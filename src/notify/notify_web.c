@@ -6,6 +6,7 @@
 
 #include "../account/account.h"
 #include "../core/text.h"
+#include "../core/vntime.h"
 #include "../kit/form.h"
 #include "../kit/web.h"
 #include "message.h"
@@ -33,11 +34,7 @@ static bool may_edit_templates(const req *r)
 /* dd/mm/yyyy HH:MM in Vietnam time */
 static const char *local_time(req *r, int64_t t)
 {
-    time_t local = (time_t)(t + 7 * 3600);
-    struct tm tm;
-    gmtime_r(&local, &tm);
-    return arena_printf(r->a, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
-                        tm.tm_min);
+    return vn_datetime(r->a, t);
 }
 
 /* Personal data only for the staff of the owning unit (DESIGN.md, Security): others who may

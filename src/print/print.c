@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/vntime.h"
+
 /* ---- font maps -----------------------------------------------------------------------------
  * A Pango font map holds the matched fonts, their FreeType faces and shaping caches. It is not
  * thread-safe, but it may serve one document at a time in any thread: a document borrows a map
@@ -524,14 +526,13 @@ void pdoc_field_line(pdoc *d, const char *label, const char *value, unsigned fla
 
 void pdoc_vn_time(int64_t t, int *year, int *month, int *day, int *hour, int *minute)
 {
-    time_t local = (time_t)(t + 7 * 3600);   /* Vietnam: UTC+7 all year */
-    struct tm tm;
-    gmtime_r(&local, &tm);
-    if (year) *year = tm.tm_year + 1900;
-    if (month) *month = tm.tm_mon + 1;
-    if (day) *day = tm.tm_mday;
-    if (hour) *hour = tm.tm_hour;
-    if (minute) *minute = tm.tm_min;
+    vn_civil c;
+    vn_civil_time(t, &c);
+    if (year) *year = c.year;
+    if (month) *month = c.month;
+    if (day) *day = c.day;
+    if (hour) *hour = c.hour;
+    if (minute) *minute = c.minute;
 }
 
 const char *pdoc_date(arena *a, int64_t t)

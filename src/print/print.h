@@ -221,7 +221,7 @@ const char *pdoc_signer_caption(arena *a, bool council, const char *title);
 const char *pdoc_date(arena *a, int64_t t);
 /* "09 giờ 05 phút, ngày 05 tháng 3 năm 2024"; t == 0: "…… giờ …… phút, ngày …… tháng …". */
 const char *pdoc_time_date(arena *a, int64_t t);
-/* Vietnam's civil time of t: gmtime_r(t + 7 h). */
+/* Vietnam's civil time of t (vn_civil_time). */
 void pdoc_vn_time(int64_t t, int *year, int *month, int *day, int *hour, int *minute);
 
 #endif

@@ -11,6 +11,7 @@
 #include "../booking/booking.h"
 #include "../dossier/dossier.h"
 #include "app.h"
+#include "../core/log.h"
 
 #define HOUSEKEEPING_SECONDS 60
 #define DUE_SOON_EVERY 5          /* rounds: every five minutes */
@@ -24,7 +25,7 @@ static void chores(db_pool *pool, int round)
 {
     db *d = db_acquire(pool);
     int64_t now = time(NULL);
-    if (audit_checkpoint(d, now) < 0) fprintf(stderr, "{\"level\":\"error\",\"msg\":\"audit checkpoint not written\"}\n");
+    if (audit_checkpoint(d, now) < 0) log_json("error", "audit checkpoint not written", NULL);
     err busy = {0}, e = {0};
     if (db_begin_write_or_busy(d, &busy) == 0) {
         int n = booking_expire_holds(d, now);
@@ -33,8 +34,8 @@ static void chores(db_pool *pool, int round)
     if (round % DUE_SOON_EVERY == 0) {
         arena *a = arena_new();
         int n = dossier_warn_due_soon(d, a, now, &e);
-        if (n > 0) fprintf(stderr, "{\"level\":\"info\",\"msg\":\"due-soon warnings queued\",\"count\":%d}\n", n);
-        if (e.status) fprintf(stderr, "{\"level\":\"error\",\"msg\":\"due-soon\",\"detail\":\"%s\"}\n", e.log);
+        if (n > 0) log_json("info", "due-soon warnings queued", "{s:i}", "count", n);
+        if (e.status) log_json("error", "due-soon", "{s:s}", "detail", e.log);
         arena_free(a);
     }
     db_release(pool, d);

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/log.h"
 #include "../account/account.h"
 #include "../core/text.h"
 #include "../print/print.h"
@@ -863,12 +864,7 @@ static void *integrity_check(void *arg)
     pthread_mutex_unlock(&ap->mu);
     db_close(d);
     if (damaged && !stopping) {
-        json_t *line = json_pack("{s:s, s:s, s:s}", "level", "error", "msg", "database damaged (PRAGMA quick_check)",
-                                 "detail", found);
-        char *text = json_dumps(line, JSON_COMPACT);
-        fprintf(stderr, "%s\n", text ? text : "");
-        free(text);
-        json_decref(line);
+        log_json("error", "database damaged (PRAGMA quick_check)", "{s:s}", "detail", found);
     }
     return NULL;
 }
@@ -946,15 +942,16 @@ int app_serve(app_config *cfg)
         db_pool_close(ap.pool);
         return 1;
     }
-    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"listening\",\"url\":\"http://%s:%d/\",\"db\":\"%s\"}\n",
-            cfg->listen, cfg->port, cfg->db_path);
+    char url[300];
+    snprintf(url, sizeof url, "http://%s:%d/", cfg->listen, cfg->port);
+    log_json("info", "listening", "{s:s, s:s}", "url", url, "db", cfg->db_path);
     housekeeping_start(ap.pool);
     watch_stopping = false;
     if (pthread_create(&watch_thread, NULL, watchdog, &ap) != 0) abort();
     if (pthread_create(&check_thread, NULL, integrity_check, &ap) != 0) abort();
     int sig = 0;
     sigwait(&stop, &sig);
-    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
+    log_json("info", "stopping", "{s:i}", "signal", sig);
     drain(&ap, daemon);
     housekeeping_stop();
     offload_stop(ap.offload);   /* first: MHD must not stop with a connection suspended */

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/log.h"
 #include "embedded.h"
 
 #define STMT_CACHE 256
@@ -96,12 +97,7 @@ void db_full_clear(void) { disk_full_seen = false; }
 static void log_sqlite(const char *what, sqlite3 *h)
 {
     if (h && (sqlite3_extended_errcode(h) & 0xff) == SQLITE_FULL) disk_full_seen = true;
-    json_t *line = json_pack("{s:s, s:s, s:s, s:s}", "level", "error", "msg", "sqlite", "what", what ? what : "",
-                             "err", h ? sqlite3_errmsg(h) : "open failed");
-    char *text = json_dumps(line, JSON_COMPACT);
-    if (text) fprintf(stderr, "%s\n", text);
-    free(text);
-    json_decref(line);
+    log_json("error", "sqlite", "{s:s, s:s}", "what", what ? what : "", "err", h ? sqlite3_errmsg(h) : "open failed");
 }
 
 db *db_open(const char *path, err *e)
