@@ -180,12 +180,17 @@ int booking_settings_check(const booking_settings *s, err *e)
     return 0;
 }
 
-int booking_settings_save(db *d, int64_t unit_id, const booking_settings *s, int64_t actor_id, int64_t now, err *e)
+typedef struct {
+    int64_t unit_id, actor_id, now;
+    const booking_settings *s;
+} settings_tx;
+
+static int settings_write(db *c, void *ctx, err *e)
 {
-    if (booking_settings_check(s, e) != 0) return -1;
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    settings_tx *t = ctx;
+    const booking_settings *s = t->s;
     db_stmt *st = db_prepare(
-        d, "INSERT INTO booking_settings (unit_id, enabled, slot_minutes, capacity, morning_start, morning_end, "
+        c, "INSERT INTO booking_settings (unit_id, enabled, slot_minutes, capacity, morning_start, morning_end, "
            "afternoon_start, afternoon_end, saturday_start, saturday_end, days_ahead, updated_at) "
            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (unit_id) DO UPDATE SET "
            "enabled = excluded.enabled, slot_minutes = excluded.slot_minutes, capacity = excluded.capacity, "
@@ -197,9 +202,9 @@ int booking_settings_save(db *d, int64_t unit_id, const booking_settings *s, int
                   s->afternoon_start, s->afternoon_end, s->saturday_start, s->saturday_end, s->days_ahead};
     int rc = DB_ERROR;
     if (st) {
-        db_bind_int(st, 1, unit_id);
+        db_bind_int(st, 1, t->unit_id);
         for (int i = 0; i < 10; i++) db_bind_int(st, i + 2, vals[i]);
-        db_bind_int(st, 12, now);
+        db_bind_int(st, 12, t->now);
         rc = db_step(st);
         db_done(st);
     }
@@ -208,13 +213,19 @@ int booking_settings_save(db *d, int64_t unit_id, const booking_settings *s, int
                                s->morning_start, "morning_end", s->morning_end, "afternoon_start", s->afternoon_start,
                                "afternoon_end", s->afternoon_end, "saturday_start", s->saturday_start,
                                "saturday_end", s->saturday_end, "days_ahead", s->days_ahead);
-    if (rc != DB_DONE || audit_append(d, now, actor_id, unit_id, "booking.settings", "unit", unit_id, detail) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, N_("Không lưu được cài đặt đặt lịch."), "save booking settings: %s", db_errmsg(d));
+    if (rc != DB_DONE) json_decref(detail);
+    if (rc != DB_DONE || audit_append(c, t->now, t->actor_id, t->unit_id, "booking.settings", "unit", t->unit_id, detail)) {
+        err_set(e, 500, N_("Không lưu được cài đặt đặt lịch."), "save booking settings: %s", db_errmsg(c));
         return -1;
     }
     return 0;
+}
+
+int booking_settings_save(db *d, int64_t unit_id, const booking_settings *s, int64_t actor_id, int64_t now, err *e)
+{
+    if (booking_settings_check(s, e) != 0) return -1;
+    settings_tx t = {.unit_id = unit_id, .actor_id = actor_id, .now = now, .s = s};
+    return db_write(d, settings_write, &t, e);
 }
 
 /* ---- slots ---------------------------------------------------------------------------- */
@@ -461,19 +472,45 @@ static void code_hash(const char *booking_code, const char *sms_code, char out[6
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-int booking_expire_holds(db *d, int64_t now)
+/* Releases the holds whose time is up, inside the write running on c; how many, or -1. */
+static int expire_holds(db *c, int64_t now)
 {
-    db_stmt *s = db_prepare(d, "UPDATE bookings SET status = 'expired', updated_at = ?1 "
+    db_stmt *s = db_prepare(c, "UPDATE bookings SET status = 'expired', updated_at = ?1 "
                                "WHERE status = 'held' AND hold_until <= ?1");
     if (!s) return -1;
     db_bind_int(s, 1, now);
     int rc = db_step(s);
     db_done(s);
-    return rc == DB_DONE ? db_changes(d) : -1;
+    return rc == DB_DONE ? db_changes(c) : -1;
 }
 
-static int get_locked(db *d, const char *code, booking_row *b, err *e);
-static int commit_or_fail(db *d, int rc, err *e, const char *what);
+typedef struct {
+    int64_t now;
+    int n;   /* out: the holds released */
+} expire_tx;
+
+static int expire_write(db *c, void *ctx, err *e)
+{
+    expire_tx *t = ctx;
+    t->n = expire_holds(c, t->now);
+    if (t->n >= 0) return 0;
+    err_set(e, 500, N_("Không lưu được lịch hẹn."), "expire holds: %s", db_errmsg(c));
+    return -1;
+}
+
+int booking_expire_holds(db *d, int64_t now)
+{
+    expire_tx t = {.now = now};
+    err e = {0};
+    return db_write(d, expire_write, &t, &e) == 0 ? t.n : -1;
+}
+
+/* A write of the booking failed on c: the database's error, as a 500. */
+static int save_failed(db *c, err *e, const char *what)
+{
+    err_set(e, 500, N_("Không lưu được lịch hẹn."), "%s: %s", what, db_errmsg(c));
+    return -1;
+}
 
 /* The SMS with the code, queued in the booking's transaction (notify.h, event
  * "booking_code"): it exists exactly when the hold does. */
@@ -486,19 +523,24 @@ static int queue_code(db *d, arena *a, const booking_request *in, const char *ph
     return notify_enqueue(d, &msg, e) == 1 ? 0 : -1;
 }
 
-int booking_resend_code(db *d, arena *a, const char *code, int64_t now, err *e)
+typedef struct {
+    arena *a;
+    const char *code;
+    int64_t now;
+} resend_tx;
+
+static int resend_write(db *c, void *ctx, err *e)
 {
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    resend_tx *t = ctx;
+    int64_t now = t->now;
     booking_row b;
-    if (get_locked(d, code, &b, e) != 0) return -1;
+    if (booking_find(c, t->code, &b, e) != 0) return -1;
     if (strcmp(b.status, "held") || b.hold_until <= now) {
-        db_rollback(d);
         err_set(e, 409, N_("Lịch hẹn này không chờ xác nhận."), "resend %s: status %s", b.code, b.status);
         return -1;
     }
-    int64_t codes_today = notify_count_sent_to(d, "booking_code", b.phone, now - 86400);
+    int64_t codes_today = notify_count_sent_to(c, "booking_code", b.phone, now - 86400);
     if (codes_today < 0 || codes_today >= BOOKING_CODES_PER_PHONE) {
-        db_rollback(d);
         err_set(e, codes_today < 0 ? 500 : 429,
                 codes_today < 0 ? N_("Không lưu được lịch hẹn.")
                                 : N_("Số điện thoại này đã nhận 5 mã xác nhận trong 24 giờ qua. Vui lòng thử lại sau hoặc liên hệ trực tiếp Bộ phận Một cửa."),
@@ -509,7 +551,7 @@ int booking_resend_code(db *d, arena *a, const char *code, int64_t now, err *e)
     char sms_code[8], hash[65];
     snprintf(sms_code, sizeof sms_code, "%06u", (unsigned)randombytes_uniform(1000000));
     code_hash(b.code, sms_code, hash);
-    db_stmt *s = db_prepare(d, "UPDATE bookings SET confirm_hash = ?, hold_until = ?, updated_at = ? WHERE id = ?");
+    db_stmt *s = db_prepare(c, "UPDATE bookings SET confirm_hash = ?, hold_until = ?, updated_at = ? WHERE id = ?");
     int rc = DB_ERROR;
     if (s) {
         db_bind_text(s, 1, hash);
@@ -521,80 +563,90 @@ int booking_resend_code(db *d, arena *a, const char *code, int64_t now, err *e)
     }
     booking_request in = {.unit_id = b.unit_id, .slot_start = b.slot_start};
     err qe = {0};
-    int ok = rc == DB_DONE && queue_code(d, a, &in, b.phone, b.code, sms_code, &qe) == 0 ? 0 : -1;
+    int ok = rc == DB_DONE && queue_code(c, t->a, &in, b.phone, b.code, sms_code, &qe) == 0 ? 0 : -1;
     sodium_memzero(sms_code, sizeof sms_code);
-    if (commit_or_fail(d, ok, e, "resend code") != 0) return -1;
+    return ok == 0 ? 0 : save_failed(c, e, "resend code");
+}
+
+int booking_resend_code(db *d, arena *a, const char *code, int64_t now, err *e)
+{
+    resend_tx t = {.a = a, .code = code, .now = now};
+    if (db_write(d, resend_write, &t, e) != 0) return -1;
     notify_wake();
     return 0;
 }
 
-int booking_create(db *d, arena *a, const booking_request *in, int64_t now, booking_row *out, err *e)
-{
-    booking_settings s;
-    booking_settings_get(d, in->unit_id, &s);
-    char *name = NULL, *citizen_id = NULL, phone[16];
-    if (check_request(d, a, in, now, &s, &name, phone, &citizen_id, e) != 0) return -1;
+/* A booking's write: the places are counted and the booking inserted on the writing
+ * connection, so concurrent bookings of one slot each count what the earlier ones wrote. */
+typedef struct {
+    arena *a;
+    const booking_request *in;
+    int64_t now;
+    const char *name, *phone, *citizen_id;
+    char sms_code[8];   /* the code the SMS carries ("" when no hold) */
+    char hash[65];      /* out: what is kept of it */
+    int64_t id;         /* out */
+} create_tx;
 
-    /* Count and insert under the write lock: concurrent bookings of the slot queue up on
-     * BEGIN IMMEDIATE, and each one counts what the earlier ones committed. Holds whose time
-     * is up are released first, so their places and phones are free again. */
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    booking_settings_get(d, in->unit_id, &s);   /* the capacity as it is now, under the lock */
-    int expired = booking_expire_holds(d, now);
-    db_stmt *st = db_prepare(d, "SELECT count(*) FROM bookings WHERE unit_id = ? AND slot_start = ? "
+static int create_write(db *c, void *ctx, err *e)
+{
+    create_tx *t = ctx;
+    const booking_request *in = t->in;
+    int64_t now = t->now;
+    const char *phone = t->phone;
+    booking_settings s;
+    /* Holds whose time is up are released first, so their places and phones are free again. */
+    booking_settings_get(c, in->unit_id, &s);   /* the capacity as it is now */
+    int expired = expire_holds(c, now);
+    db_stmt *st = db_prepare(c, "SELECT count(*) FROM bookings WHERE unit_id = ? AND slot_start = ? "
                                 "AND status IN ('held', 'booked', 'served', 'no_show')");
     if (st) db_bind_int(st, 1, in->unit_id), db_bind_int(st, 2, in->slot_start);
     int64_t taken = count_one(st);
-    st = db_prepare(d, "SELECT count(*) FROM bookings WHERE unit_id = ? AND slot_start = ? AND phone = ? "
+    st = db_prepare(c, "SELECT count(*) FROM bookings WHERE unit_id = ? AND slot_start = ? AND phone = ? "
                        "AND status IN ('held', 'booked', 'served', 'no_show')");
     if (st) db_bind_int(st, 1, in->unit_id), db_bind_int(st, 2, in->slot_start), db_bind_text(st, 3, phone);
     int64_t same_phone = count_one(st);
-    st = db_prepare(d, "SELECT count(*) FROM bookings WHERE phone = ? AND unit_id = ? AND slot_start > ? "
+    st = db_prepare(c, "SELECT count(*) FROM bookings WHERE phone = ? AND unit_id = ? AND slot_start > ? "
                        "AND status IN ('held', 'booked')");
     if (st) db_bind_text(st, 1, phone), db_bind_int(st, 2, in->unit_id), db_bind_int(st, 3, now);
     int64_t upcoming = count_one(st);
     /* the codes the phone received (the SMS the unit pays for), resent ones included */
-    int64_t codes_today = notify_count_sent_to(d, "booking_code", phone, now - 86400);
+    int64_t codes_today = notify_count_sent_to(c, "booking_code", phone, now - 86400);
     if (expired < 0 || taken < 0 || same_phone < 0 || upcoming < 0 || codes_today < 0) {
-        db_rollback(d);
-        err_set(e, 500, N_("Không lưu được lịch hẹn."), "count bookings: %s", db_errmsg(d));
+        err_set(e, 500, N_("Không lưu được lịch hẹn."), "count bookings: %s", db_errmsg(c));
         return -1;
     }
     if (same_phone > 0) {
-        db_rollback(d);
         err_set(e, 409, N_("Số điện thoại này đã có lịch hẹn trong khung giờ này."), "phone holds slot");
         err_field(e, "phone");
         return -1;
     }
     if (taken >= s.capacity) {
-        db_rollback(d);
         err_set(e, 409, N_("Khung giờ này đã hết chỗ. Vui lòng chọn khung giờ khác."), "slot full (%lld/%d)",
                 (long long)taken, s.capacity);
         err_field(e, "time");
         return -1;
     }
     if (upcoming >= BOOKING_MAX_UPCOMING_PER_PHONE) {
-        db_rollback(d);
         err_set(e, 409, N_("Mỗi số điện thoại giữ được tối đa 3 lịch hẹn chưa đến tại một đơn vị. Hãy hủy lịch cũ trước khi đặt thêm."),
                 "too many upcoming for phone");
         err_field(e, "phone");
         return -1;
     }
     if (in->hold_seconds > 0 && codes_today >= BOOKING_CODES_PER_PHONE) {
-        db_rollback(d);
         err_set(e, 429, N_("Số điện thoại này đã nhận 5 mã xác nhận trong 24 giờ qua. Vui lòng thử lại sau hoặc liên hệ trực tiếp Bộ phận Một cửa."),
                 "too many codes for phone");
         err_field(e, "phone");
         return -1;
     }
     int rc = DB_ERROR;
-    char code[16], sms_code[8] = "", hash[65] = "";
-    if (in->hold_seconds > 0) snprintf(sms_code, sizeof sms_code, "%06u", (unsigned)randombytes_uniform(1000000));
+    char code[16];
+    const char *sms_code = t->sms_code;
     /* a code already taken (one chance in millions) only costs another draw */
     for (int attempt = 0; attempt < 8; attempt++) {
         new_code(code);
-        if (*sms_code) code_hash(code, sms_code, hash);
-        st = db_prepare(d, "INSERT INTO bookings (code, unit_id, procedure_id, day, slot_start, slot_minutes, name, "
+        if (*sms_code) code_hash(code, sms_code, t->hash);
+        st = db_prepare(c, "INSERT INTO bookings (code, unit_id, procedure_id, day, slot_start, slot_minutes, name, "
                            "phone, citizen_id, status, created_at, updated_at, hold_until, confirm_hash) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         if (!st) break;
@@ -604,45 +656,40 @@ int booking_create(db *d, arena *a, const booking_request *in, int64_t now, book
         db_bind_int(st, 4, cal_local_day(in->slot_start));
         db_bind_int(st, 5, in->slot_start);
         db_bind_int(st, 6, s.slot_minutes);
-        db_bind_text(st, 7, name);
+        db_bind_text(st, 7, t->name);
         db_bind_text(st, 8, phone);
-        db_bind_text(st, 9, citizen_id);
+        db_bind_text(st, 9, t->citizen_id);
         db_bind_text(st, 10, *sms_code ? "held" : "booked");
         db_bind_int(st, 11, now);
         db_bind_int(st, 12, now);
         db_bind_int(st, 13, *sms_code ? now + in->hold_seconds : 0);
-        db_bind_text(st, 14, hash);
+        db_bind_text(st, 14, t->hash);
         rc = db_step(st);
         db_done(st);
         if (rc != DB_CONSTRAINT) break;
     }
-    int64_t id = db_last_id(d);
+    t->id = db_last_id(c);
     err qe = {0};
-    if (rc != DB_DONE || (*sms_code && queue_code(d, a, in, phone, code, sms_code, &qe) != 0) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, N_("Không lưu được lịch hẹn."), "insert booking: %s %s", db_errmsg(d), qe.log);
+    if (rc != DB_DONE || (*sms_code && queue_code(c, t->a, in, phone, code, sms_code, &qe) != 0)) {
+        err_set(e, 500, N_("Không lưu được lịch hẹn."), "insert booking: %s %s", db_errmsg(c), qe.log);
         return -1;
     }
-    sodium_memzero(sms_code, sizeof sms_code);
-    if (*hash) notify_wake();
-    return out ? booking_get(d, id, out, e) : 0;
+    return 0;
 }
 
-/* Reads the booking under the write lock (the caller began it); rolls back on failure. */
-static int get_locked(db *d, const char *code, booking_row *b, err *e)
+int booking_create(db *d, arena *a, const booking_request *in, int64_t now, booking_row *out, err *e)
 {
-    if (booking_find(d, code, b, e) == 0) return 0;
-    db_rollback(d);
-    return -1;
-}
-
-static int commit_or_fail(db *d, int rc, err *e, const char *what)
-{
-    if (rc == 0 && db_commit(d) == DB_DONE) return 0;
-    db_rollback(d);
-    err_set(e, 500, N_("Không lưu được lịch hẹn."), "%s: %s", what, db_errmsg(d));
-    return -1;
+    booking_settings s;
+    booking_settings_get(d, in->unit_id, &s);
+    char *name = NULL, *citizen_id = NULL, phone[16];
+    if (check_request(d, a, in, now, &s, &name, phone, &citizen_id, e) != 0) return -1;
+    create_tx t = {.a = a, .in = in, .now = now, .name = name, .phone = phone, .citizen_id = citizen_id};
+    if (in->hold_seconds > 0) snprintf(t.sms_code, sizeof t.sms_code, "%06u", (unsigned)randombytes_uniform(1000000));
+    int rc = db_write(d, create_write, &t, e);
+    sodium_memzero(t.sms_code, sizeof t.sms_code);
+    if (rc != 0) return -1;
+    if (*t.hash) notify_wake();
+    return out ? booking_get(d, t.id, out, e) : 0;
 }
 
 static int exec_update(db *d, const char *sql, int64_t a1, int64_t a2)
@@ -656,33 +703,43 @@ static int exec_update(db *d, const char *sql, int64_t a1, int64_t a2)
     return rc == DB_DONE ? 0 : -1;
 }
 
-int booking_confirm(db *d, const char *code, const char *sms_code, int64_t now, err *e)
+/* The citizen's answer to a code: some refusals are themselves saved (a wrong code counts, a
+ * late answer frees the place), so the write commits and the refusal comes after it. */
+typedef struct {
+    const char *code, *sms_code, *phone, *ip;
+    int64_t now;
+    err refused;   /* out: the answer when the write was a refusal */
+} answer_tx;
+
+static int confirm_write(db *c, void *ctx, err *e)
 {
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    answer_tx *t = ctx;
+    int64_t now = t->now;
+    err *r = &t->refused;
     booking_row b;
-    if (get_locked(d, code, &b, e) != 0) return -1;
+    if (booking_find(c, t->code, &b, e) != 0) return -1;
     if (strcmp(b.status, "held") || b.hold_until <= now) {
         bool late = !strcmp(b.status, "expired") || (!strcmp(b.status, "held") && b.hold_until <= now);
         int rc = late && !strcmp(b.status, "held")
-                     ? exec_update(d, "UPDATE bookings SET status = 'expired', updated_at = ?1 WHERE id = ?2", now, b.id)
+                     ? exec_update(c, "UPDATE bookings SET status = 'expired', updated_at = ?1 WHERE id = ?2", now, b.id)
                      : 0;
-        if (commit_or_fail(d, rc, e, "expire") != 0) return -1;
+        if (rc != 0) return save_failed(c, e, "expire");
         if (late)
-            err_set(e, 409, N_("Đã hết thời gian giữ chỗ hoặc đã nhập sai mã quá nhiều lần; chỗ đã được trả lại. Vui lòng đặt lịch lại."),
+            err_set(r, 409, N_("Đã hết thời gian giữ chỗ hoặc đã nhập sai mã quá nhiều lần; chỗ đã được trả lại. Vui lòng đặt lịch lại."),
                     "confirm %s: expired", b.code);
         else
-            err_set(e, 409, N_("Lịch hẹn này không chờ xác nhận."), "confirm %s: status %s", b.code, b.status);
-        return -1;
+            err_set(r, 409, N_("Lịch hẹn này không chờ xác nhận."), "confirm %s: status %s", b.code, b.status);
+        return 0;
     }
     char want[65], got[65];
-    db_stmt *s = db_prepare(d, "SELECT confirm_hash FROM bookings WHERE id = ?");
+    db_stmt *s = db_prepare(c, "SELECT confirm_hash FROM bookings WHERE id = ?");
     if (s) db_bind_int(s, 1, b.id);
     snprintf(want, sizeof want, "%s", s && db_step(s) == DB_ROW ? db_col_text(s, 0) : "");
     db_done(s);
     char digits[8];
     size_t n = 0;
     bool six = true;   /* six digits, spaces allowed between them */
-    for (const char *p = sms_code ? sms_code : ""; *p && six; p++) {
+    for (const char *p = t->sms_code ? t->sms_code : ""; *p && six; p++) {
         if (*p == ' ') continue;
         if (*p < '0' || *p > '9' || n >= 6) six = false;
         else digits[n++] = *p;
@@ -691,54 +748,71 @@ int booking_confirm(db *d, const char *code, const char *sms_code, int64_t now, 
     six = six && n == 6;
     code_hash(b.code, digits, got);
     if (six && strlen(want) == 64 && sodium_memcmp(want, got, 64) == 0) {
-        int rc = exec_update(d, "UPDATE bookings SET status = 'booked', confirm_hash = '', updated_at = ?1 "
+        int rc = exec_update(c, "UPDATE bookings SET status = 'booked', confirm_hash = '', updated_at = ?1 "
                                 "WHERE id = ?2", now, b.id);
-        return commit_or_fail(d, rc, e, "confirm");
+        return rc == 0 ? 0 : save_failed(c, e, "confirm");
     }
     int fails = b.confirm_fails + 1;
     bool last = fails >= BOOKING_CONFIRM_MAX_FAILS;
-    int rc = exec_update(d, last ? "UPDATE bookings SET confirm_fails = confirm_fails + 1, status = 'expired', "
+    int rc = exec_update(c, last ? "UPDATE bookings SET confirm_fails = confirm_fails + 1, status = 'expired', "
                                    "updated_at = ?1 WHERE id = ?2"
                                  : "UPDATE bookings SET confirm_fails = confirm_fails + 1, updated_at = ?1 WHERE id = ?2",
                          now, b.id);
-    if (commit_or_fail(d, rc, e, "count wrong code") != 0) return -1;
+    if (rc != 0) return save_failed(c, e, "count wrong code");
     if (last)
-        err_set(e, 409, N_("Đã hết thời gian giữ chỗ hoặc đã nhập sai mã quá nhiều lần; chỗ đã được trả lại. Vui lòng đặt lịch lại."),
+        err_set(r, 409, N_("Đã hết thời gian giữ chỗ hoặc đã nhập sai mã quá nhiều lần; chỗ đã được trả lại. Vui lòng đặt lịch lại."),
                 "confirm %s: too many wrong codes", b.code);
     else
-        err_set(e, 400, N_("Mã xác nhận không đúng. Hãy nhập 6 chữ số trong tin nhắn SMS."), "confirm %s: wrong code (%d)",
+        err_set(r, 400, N_("Mã xác nhận không đúng. Hãy nhập 6 chữ số trong tin nhắn SMS."), "confirm %s: wrong code (%d)",
                 b.code, fails);
-    err_field(e, "sms_code");
+    err_field(r, "sms_code");
+    return 0;
+}
+
+/* Runs an answer's write; a refusal it saved is the caller's error. */
+static int answer(db *d, db_write_fn fn, answer_tx *t, err *e)
+{
+    if (db_write(d, fn, t, e) != 0) return -1;
+    if (!t->refused.status) return 0;
+    if (e) *e = t->refused;
     return -1;
 }
 
-int booking_cancel(db *d, const char *code, const char *phone, const char *ip, int64_t now, err *e)
+int booking_confirm(db *d, const char *code, const char *sms_code, int64_t now, err *e)
 {
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
+    answer_tx t = {.code = code, .sms_code = sms_code, .now = now};
+    return answer(d, confirm_write, &t, e);
+}
+
+static int cancel_write(db *c, void *ctx, err *e)
+{
+    answer_tx *t = ctx;
+    int64_t now = t->now;
+    const char *ip = t->ip;
     booking_row b;
-    if (get_locked(d, code, &b, e) != 0) return -1;
+    if (booking_find(c, t->code, &b, e) != 0) return -1;
     if (b.cancel_fails >= BOOKING_CANCEL_MAX_FAILS) {
-        db_rollback(d);
         err_set(e, 423, N_("Đã nhập sai số điện thoại quá nhiều lần. Lịch hẹn này chỉ có thể hủy tại Bộ phận Một cửa."),
                 "cancel %s: locked", b.code);
         return -1;
     }
     char norm[16];
     /* compared in constant time: the phone is the proof; a wrong one is counted */
-    if (!text_phone_vn(phone, norm) || strlen(norm) != strlen(b.phone) ||
+    if (!text_phone_vn(t->phone, norm) || strlen(norm) != strlen(b.phone) ||
         sodium_memcmp(norm, b.phone, strlen(norm)) != 0) {
-        int rc = exec_update(d, "UPDATE bookings SET cancel_fails = cancel_fails + 1, updated_at = ?1 WHERE id = ?2",
+        int rc = exec_update(c, "UPDATE bookings SET cancel_fails = cancel_fails + 1, updated_at = ?1 WHERE id = ?2",
                              now, b.id);
         if (rc == 0 && b.cancel_fails + 1 >= BOOKING_CANCEL_MAX_FAILS)
-            rc = audit_append(d, now, 0, b.unit_id, "booking.cancel_locked", "booking", b.id,
+            rc = audit_append(c, now, 0, b.unit_id, "booking.cancel_locked", "booking", b.id,
                               json_pack("{s:s, s:s, s:i}", "code", b.code, "ip", ip ? ip : "", "wrong_phones",
                                         b.cancel_fails + 1));
-        if (commit_or_fail(d, rc, e, "count wrong phone") != 0) return -1;
-        err_set(e, 403, N_("Số điện thoại không khớp với số đã dùng khi đặt lịch."), "cancel %s: wrong phone", b.code);
-        err_field(e, "phone");
-        return -1;
+        if (rc != 0) return save_failed(c, e, "count wrong phone");
+        err_set(&t->refused, 403, N_("Số điện thoại không khớp với số đã dùng khi đặt lịch."), "cancel %s: wrong phone",
+                b.code);
+        err_field(&t->refused, "phone");
+        return 0;
     }
-    db_stmt *s = db_prepare(d, "UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE id = ? "
+    db_stmt *s = db_prepare(c, "UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE id = ? "
                                "AND status IN ('held', 'booked') AND dossier_id IS NULL AND slot_start > ?");
     int rc = DB_ERROR;
     if (s) {
@@ -749,23 +823,55 @@ int booking_cancel(db *d, const char *code, const char *phone, const char *ip, i
         db_done(s);
     }
     if (rc != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, N_("Không hủy được lịch hẹn."), "cancel: %s", db_errmsg(d));
+        err_set(e, 500, N_("Không hủy được lịch hẹn."), "cancel: %s", db_errmsg(c));
         return -1;
     }
-    if (db_changes(d) == 0) {
-        db_rollback(d);
+    if (db_changes(c) == 0) {
         err_set(e, 409, N_("Lịch hẹn này không thể hủy nữa: đã hủy, đã qua giờ hẹn hoặc đã được tiếp nhận."),
                 "cancel %s: status %s", b.code, b.status);
         return -1;
     }
-    rc = audit_append(d, now, 0, b.unit_id, "booking.cancel", "booking", b.id,
+    rc = audit_append(c, now, 0, b.unit_id, "booking.cancel", "booking", b.id,
                       json_pack("{s:s, s:s, s:s, s:s}", "code", b.code, "by", "citizen", "from", b.status, "ip",
                                 ip ? ip : ""));
-    if (rc != 0 || db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, N_("Không hủy được lịch hẹn."), "cancel commit: %s", db_errmsg(d));
+    if (rc != 0) {
+        err_set(e, 500, N_("Không hủy được lịch hẹn."), "cancel commit: %s", db_errmsg(c));
         return -1;
+    }
+    return 0;
+}
+
+int booking_cancel(db *d, const char *code, const char *phone, const char *ip, int64_t now, err *e)
+{
+    answer_tx t = {.code = code, .phone = phone, .ip = ip, .now = now};
+    return answer(d, cancel_write, &t, e);
+}
+
+typedef struct {
+    int64_t unit_id, actor_id, now;
+    const int64_t *ids;
+    int n, done;   /* done: out, the bookings cancelled */
+    const char *reason;
+} cancel_many_tx;
+
+static int cancel_many_write(db *c, void *ctx, err *e)
+{
+    cancel_many_tx *t = ctx;
+    t->done = 0;
+    for (int i = 0; i < t->n; i++) {
+        booking_row b;
+        err ignore = {0};
+        if (booking_get(c, t->ids[i], &b, &ignore) != 0 || b.unit_id != t->unit_id || b.dossier_id ||
+            (strcmp(b.status, "held") && strcmp(b.status, "booked")))
+            continue;
+        if (exec_update(c, "UPDATE bookings SET status = 'cancelled', updated_at = ?1 WHERE id = ?2", t->now, b.id) ||
+            audit_append(c, t->now, t->actor_id, t->unit_id, "booking.cancel", "booking", b.id,
+                         json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", b.code, "by", "desk", "from", b.status, "phone",
+                                   b.phone, "reason", t->reason ? t->reason : ""))) {
+            err_set(e, 500, N_("Không hủy được các lịch hẹn."), "cancel many: %s", db_errmsg(c));
+            return -1;
+        }
+        t->done++;
     }
     return 0;
 }
@@ -773,30 +879,45 @@ int booking_cancel(db *d, const char *code, const char *phone, const char *ip, i
 int booking_cancel_many(db *d, int64_t unit_id, const int64_t *ids, int n, const char *reason, int64_t actor_id,
                         int64_t now, err *e)
 {
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    int done = 0;
-    for (int i = 0; i < n; i++) {
-        booking_row b;
-        err ignore = {0};
-        if (booking_get(d, ids[i], &b, &ignore) != 0 || b.unit_id != unit_id || b.dossier_id ||
-            (strcmp(b.status, "held") && strcmp(b.status, "booked")))
-            continue;
-        if (exec_update(d, "UPDATE bookings SET status = 'cancelled', updated_at = ?1 WHERE id = ?2", now, b.id) ||
-            audit_append(d, now, actor_id, unit_id, "booking.cancel", "booking", b.id,
-                         json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", b.code, "by", "desk", "from", b.status, "phone",
-                                   b.phone, "reason", reason ? reason : ""))) {
-            db_rollback(d);
-            err_set(e, 500, N_("Không hủy được các lịch hẹn."), "cancel many: %s", db_errmsg(d));
-            return -1;
-        }
-        done++;
-    }
-    if (db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, N_("Không hủy được các lịch hẹn."), "cancel many commit: %s", db_errmsg(d));
+    cancel_many_tx t = {.unit_id = unit_id, .actor_id = actor_id, .now = now, .ids = ids, .n = n, .reason = reason};
+    return db_write(d, cancel_many_write, &t, e) == 0 ? t.done : -1;
+}
+
+typedef struct {
+    int64_t id, actor_id, now;
+    const char *status;
+} status_tx;
+
+static int status_write(db *c, void *ctx, err *e)
+{
+    status_tx *t = ctx;
+    booking_row b;
+    if (booking_get(c, t->id, &b, e) != 0) return -1;
+    bool unconfirmed = !strcmp(b.status, "held") || !strcmp(b.status, "expired");
+    if (!strcmp(b.status, "cancelled") || b.dossier_id || unconfirmed) {
+        err_set(e, 409,
+                b.dossier_id  ? N_("Lịch hẹn đã được tiếp nhận thành hồ sơ, không đổi trạng thái được nữa.")
+                : unconfirmed ? N_("Lịch hẹn chưa được người dân xác nhận bằng mã SMS.")
+                              : N_("Lịch hẹn đã bị hủy."),
+                "status of %s", b.code);
         return -1;
     }
-    return done;
+    db_stmt *s = db_prepare(c, "UPDATE bookings SET status = ?, updated_at = ? WHERE id = ?");
+    int rc = DB_ERROR;
+    if (s) {
+        db_bind_text(s, 1, t->status);
+        db_bind_int(s, 2, t->now);
+        db_bind_int(s, 3, t->id);
+        rc = db_step(s);
+        db_done(s);
+    }
+    if (rc != DB_DONE ||
+        audit_append(c, t->now, t->actor_id, b.unit_id, "booking.status", "booking", t->id,
+                     json_pack("{s:s, s:s, s:s}", "code", b.code, "from", b.status, "to", t->status))) {
+        err_set(e, 500, N_("Không lưu được trạng thái lịch hẹn."), "set status: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
 }
 
 int booking_set_status(db *d, int64_t id, const char *status, int64_t actor_id, int64_t now, err *e)
@@ -805,42 +926,11 @@ int booking_set_status(db *d, int64_t id, const char *status, int64_t actor_id, 
         err_set(e, 400, N_("Trạng thái không hợp lệ."), "status %s", status ? status : "(none)");
         return -1;
     }
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    booking_row b;
-    if (booking_get(d, id, &b, e) != 0) {
-        db_rollback(d);
-        return -1;
-    }
-    bool unconfirmed = !strcmp(b.status, "held") || !strcmp(b.status, "expired");
-    if (!strcmp(b.status, "cancelled") || b.dossier_id || unconfirmed) {
-        db_rollback(d);
-        err_set(e, 409,
-                b.dossier_id  ? N_("Lịch hẹn đã được tiếp nhận thành hồ sơ, không đổi trạng thái được nữa.")
-                : unconfirmed ? N_("Lịch hẹn chưa được người dân xác nhận bằng mã SMS.")
-                              : N_("Lịch hẹn đã bị hủy."),
-                "status of %s", b.code);
-        return -1;
-    }
-    db_stmt *s = db_prepare(d, "UPDATE bookings SET status = ?, updated_at = ? WHERE id = ?");
-    int rc = DB_ERROR;
-    if (s) {
-        db_bind_text(s, 1, status);
-        db_bind_int(s, 2, now);
-        db_bind_int(s, 3, id);
-        rc = db_step(s);
-        db_done(s);
-    }
-    if (rc != DB_DONE ||
-        audit_append(d, now, actor_id, b.unit_id, "booking.status", "booking", id,
-                     json_pack("{s:s, s:s, s:s}", "code", b.code, "from", b.status, "to", status)) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, N_("Không lưu được trạng thái lịch hẹn."), "set status: %s", db_errmsg(d));
-        return -1;
-    }
-    return 0;
+    status_tx t = {.id = id, .actor_id = actor_id, .now = now, .status = status};
+    return db_write(d, status_write, &t, e);
 }
 
+/* Inside the intake's write (dossier_create): the booking now names its dossier. */
 int booking_mark_used(db *d, int64_t booking_id, int64_t unit_id, int64_t dossier_id, err *e)
 {
     booking_row b;

@@ -7,8 +7,8 @@
  * mornings where the unit offers Saturday service.
  *
  * No slot is ever over-booked: counting the slot's bookings and inserting the new one happen
- * in one write transaction (BEGIN IMMEDIATE), so concurrent requests are served one after
- * another and the last ones find the slot full (409). The same phone number cannot hold two
+ * in one write (db_write), so concurrent requests are served one after another and the last
+ * ones find the slot full (409). The same phone number cannot hold two
  * bookings of one slot (a partial unique index says so too).
  *
  * A citizen's booking is first a hold: the place is kept for BOOKING_HOLD_SECONDS while the

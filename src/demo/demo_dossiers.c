@@ -366,7 +366,8 @@ typedef struct {
     size_t nn, ncap;
     int64_t dossiers, steps;
     int64_t next_id;            /* dossier ids are given here, so steps can wait in a batch */
-    db_stmt *ins_dossier, *ins_step, *ins_steps, *ins_notice;
+    const char *steps_sql;      /* the batch insert of steps (gen_start builds it) */
+    db_stmt *ins_dossier, *ins_step, *ins_steps, *ins_notice;   /* on d (gen_prepare) */
     struct step_row {
         int64_t dossier_id, seq, at, due, done;
         const char *kind;
@@ -984,15 +985,25 @@ static int gen_start(gen *g, db *d, int64_t now, uint64_t seed, err *e)
     buf_init(&sql, g->a);
     buf_puts(&sql, INSERT_STEPS);
     for (int k = 0; k < STEP_BATCH; k++) buf_puts(&sql, k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    g->ins_dossier = db_prepare(d, INSERT_DOSSIER);
-    g->ins_step = db_prepare(d, INSERT_STEP);
-    g->ins_steps = db_prepare(d, buf_cstr(&sql));
-    g->ins_notice = db_prepare(d, INSERT_NOTICE);
-    db_stmt *s = db_prepare(d, "SELECT COALESCE(MAX(id), 0) + 1 FROM dossiers");
-    g->next_id = s && db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
-    if (s) db_done(s);
+    g->steps_sql = buf_cstr(&sql);
+    return 0;
+}
+
+/* Inside a write: the statements on the connection c it runs on, and the first free id. */
+static int gen_prepare(gen *g, db *c, err *e)
+{
+    g->d = c;
+    g->ins_dossier = db_prepare(c, INSERT_DOSSIER);
+    g->ins_step = db_prepare(c, INSERT_STEP);
+    g->ins_steps = db_prepare(c, g->steps_sql);
+    g->ins_notice = db_prepare(c, INSERT_NOTICE);
+    if (!g->next_id) {
+        db_stmt *s = db_prepare(c, "SELECT COALESCE(MAX(id), 0) + 1 FROM dossiers");
+        g->next_id = s && db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        if (s) db_done(s);
+    }
     if (!g->ins_dossier || !g->ins_step || !g->ins_steps || !g->ins_notice || !g->next_id) {
-        err_set(e, 500, "Không tạo được hồ sơ mẫu.", "prepare: %s", db_errmsg(d));
+        err_set(e, 500, "Không tạo được hồ sơ mẫu.", "prepare: %s", db_errmsg(c));
         return -1;
     }
     return 0;
@@ -1004,11 +1015,10 @@ static void gen_end(gen *g)
     arena_free(g->a);
 }
 
+/* A write of the generator failed: what, with the database's error (the write is undone). */
 static int fail(gen *g, err *e, const char *what)
 {
     err_set(e, 500, "Không tạo được hồ sơ mẫu.", "%s: %s", what, db_errmsg(g->d));
-    db_rollback(g->d);
-    gen_end(g);
     return -1;
 }
 
@@ -1038,6 +1048,36 @@ static int finish_counters(gen *g, dunit *units, size_t n)
     return number_notices(g);
 }
 
+/* The history, in one write. */
+typedef struct {
+    gen *g;
+    dunit *units;
+    unit_ctx *uc;
+    size_t nunits;
+} history_tx;
+
+static int history_write(db *c, void *ctx, err *e)
+{
+    history_tx *t = ctx;
+    gen *g = t->g;
+    if (gen_prepare(g, c, e)) return -1;
+    arrival arr[128];
+    for (cal_day day = cal_from_ymd(DEMO_FIRST_DAY), today = cal_local_day(g->now); day <= today; day++) {
+        for (size_t i = 0; i < t->nunits; i++) {
+            dunit *u = &t->units[i];
+            bool working = calendar_is_working(g->cal, &u->cu, day);
+            double mean = working ? u->per_day * (cal_weekday(day) == 1 ? 1.25 : cal_weekday(day) == 5 ? 0.85 : 1.0)
+                          : cal_weekday(day) == 6 && u->saturday ? 4 : u->per_day * 0.06;
+            int n = around(&g->r, mean);
+            if (n > (int)COUNT(arr)) n = COUNT(arr);
+            size_t k = arrivals(g, u, day, n, arr);
+            if (write_day(g, &t->uc[i], day, arr, k)) return fail(g, e, "dossiers");
+        }
+    }
+    if (flush_steps(g) || finish_counters(g, t->units, t->nunits)) return fail(g, e, "counters");
+    return 0;
+}
+
 int demo_dossiers(db *d, int64_t now, uint64_t seed, err *e)
 {
     gen g;
@@ -1055,23 +1095,10 @@ int demo_dossiers(db *d, int64_t now, uint64_t seed, err *e)
     }
     /* the first commune (a ward) is the busier desk */
     for (size_t i = 0; i < nunits; i++) units[i].per_day = i == 0 ? 14 : 7;
-    if (db_begin_write(d)) return fail(&g, e, "begin");
-    arrival arr[128];
-    for (cal_day day = cal_from_ymd(DEMO_FIRST_DAY), today = cal_local_day(now); day <= today; day++) {
-        for (size_t i = 0; i < nunits; i++) {
-            dunit *u = &units[i];
-            bool working = calendar_is_working(g.cal, &u->cu, day);
-            double mean = working ? u->per_day * (cal_weekday(day) == 1 ? 1.25 : cal_weekday(day) == 5 ? 0.85 : 1.0)
-                          : cal_weekday(day) == 6 && u->saturday ? 4 : u->per_day * 0.06;
-            int n = around(&g.r, mean);
-            if (n > (int)COUNT(arr)) n = COUNT(arr);
-            size_t k = arrivals(&g, u, day, n, arr);
-            if (write_day(&g, &uc[i], day, arr, k)) return fail(&g, e, "dossiers");
-        }
-    }
-    if (flush_steps(&g) || finish_counters(&g, units, nunits) || db_commit(d)) return fail(&g, e, "counters");
+    history_tx t = {.g = &g, .units = units, .uc = uc, .nunits = nunits};
+    int rc = db_write(d, history_write, &t, e);
     gen_end(&g);
-    return 0;
+    return rc;
 }
 
 /* ---- benchmarks --------------------------------------------------------------------------------- */
@@ -1120,33 +1147,86 @@ static void name_officials(rng *r, arena *a, dunit *u)
  * keeping it up to date row by row. The definitions are read back from SQLite's catalogue,
  * so they stay exactly those of the migrations (this path is for benchmark databases only). */
 typedef struct {
+    arena *a;
+    FILE *progress;
     char **name, **sql;
     size_t n;
 } index_set;
 
-static int drop_indexes(db *d, arena *a, index_set *x)
+static int drop_indexes(db *c, void *ctx, err *e)
 {
+    index_set *x = ctx;
     x->n = 0;
-    x->name = arena_alloc(a, 32 * sizeof *x->name);
-    x->sql = arena_alloc(a, 32 * sizeof *x->sql);
-    db_stmt *s = db_prepare(d, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
+    x->name = arena_alloc(x->a, 32 * sizeof *x->name);
+    x->sql = arena_alloc(x->a, 32 * sizeof *x->sql);
+    db_stmt *s = db_prepare(c, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
                                "tbl_name IN ('dossiers', 'dossier_steps', 'dossier_notices') ORDER BY name");
     while (s && db_step(s) == DB_ROW && x->n < 32) {
-        x->name[x->n] = arena_strdup(a, db_col_text(s, 0));
-        x->sql[x->n++] = arena_strdup(a, db_col_text(s, 1));
+        x->name[x->n] = arena_strdup(x->a, db_col_text(s, 0));
+        x->sql[x->n++] = arena_strdup(x->a, db_col_text(s, 1));
     }
     if (s) db_done(s);
     for (size_t i = 0; i < x->n; i++)
-        if (db_exec(d, arena_printf(a, "DROP INDEX %s", x->name[i])) != DB_DONE) return -1;
+        if (db_exec(c, arena_printf(x->a, "DROP INDEX %s", x->name[i])) != DB_DONE) {
+            err_set(e, 500, "Không tạo được hồ sơ mẫu.", "drop index: %s", db_errmsg(c));
+            return -1;
+        }
     return 0;
 }
 
-static int rebuild_indexes(db *d, const index_set *x, FILE *progress)
+static int rebuild_indexes(db *c, void *ctx, err *e)
 {
+    index_set *x = ctx;
     for (size_t i = 0; i < x->n; i++) {
-        if (progress) fprintf(progress, "index %s\n", x->name[i]);
-        if (db_exec(d, x->sql[i]) != DB_DONE) return -1;
+        if (x->progress) fprintf(x->progress, "index %s\n", x->name[i]);
+        if (db_exec(c, x->sql[i]) != DB_DONE) {
+            err_set(e, 500, "Không tạo được hồ sơ mẫu.", "indexes: %s", db_errmsg(c));
+            return -1;
+        }
     }
+    return 0;
+}
+
+/* The bulk load, in writes of about BULK_BATCH dossiers each: one call writes from where the
+ * last one stopped (day, the commune's turn in it, the slot) until its batch is full, or to
+ * the end with the counters. */
+typedef struct {
+    gen *g;
+    dunit *units;
+    unit_ctx *uc;
+    size_t nunits;
+    arrival *arr;
+    int64_t n, slots, k;   /* dossiers wanted, slots, slots done */
+    cal_day first, day, today;
+    size_t j;              /* the next commune's turn in day */
+    bool done;
+} bulk_tx;
+
+static int bulk_write(db *c, void *ctx, err *e)
+{
+    bulk_tx *t = ctx;
+    gen *g = t->g;
+    if (gen_prepare(g, c, e)) return -1;
+    int64_t since_commit = 0;
+    for (; t->day < t->today; t->day++, t->j = 0) {
+        /* the communes take turns at the head of the day: with a fixed order, a slot count that
+         * is a multiple of the dossiers' spacing gave every dossier to the same few communes */
+        for (; t->j < t->nunits; t->j++) {
+            size_t i = (t->j + (size_t)(t->day - t->first)) % t->nunits;
+            if (!calendar_is_working(g->cal, &t->units[i].cu, t->day)) continue;
+            int64_t count = (t->k + 1) * t->n / t->slots - t->k * t->n / t->slots;
+            t->k++;
+            size_t m = arrivals(g, &t->units[i], t->day, (int)count, t->arr);
+            if (write_day(g, &t->uc[i], t->day, t->arr, m)) return fail(g, e, "dossiers");
+            since_commit += (int64_t)m;
+            if (since_commit >= BULK_BATCH) {
+                t->j++;
+                return flush_steps(g) ? fail(g, e, "commit") : 0;
+            }
+        }
+    }
+    if (flush_steps(g) || finish_counters(g, t->units, t->nunits)) return fail(g, e, "counters");
+    t->done = true;
     return 0;
 }
 
@@ -1193,42 +1273,18 @@ int demo_dossiers_bulk(db *d, int64_t n, int64_t now, uint64_t seed, FILE *progr
         err_set(e, 500, "Không đủ bộ nhớ.", "arrivals");
         return -1;
     }
-    int64_t k = 0, since_commit = 0;
-    index_set idx;
-    if (drop_indexes(d, g.a, &idx) || db_begin_write(d)) {
-        free(arr);
-        return fail(&g, e, "begin");
-    }
-    for (cal_day day = first; day < today; day++) {
-        /* the communes take turns at the head of the day: with a fixed order, a slot count that
-         * is a multiple of the dossiers' spacing gave every dossier to the same few communes */
-        for (size_t j = 0; j < nunits; j++) {
-            size_t i = (j + (size_t)(day - first)) % nunits;
-            if (!calendar_is_working(g.cal, &units[i].cu, day)) continue;
-            int64_t count = (k + 1) * n / slots - k * n / slots;
-            k++;
-            size_t m = arrivals(&g, &units[i], day, (int)count, arr);
-            if (write_day(&g, &uc[i], day, arr, m)) {
-                free(arr);
-                return fail(&g, e, "dossiers");
-            }
-            since_commit += (int64_t)m;
-            if (since_commit >= BULK_BATCH) {
-                if (flush_steps(&g) || db_commit(d) || db_begin_write(d)) {
-                    free(arr);
-                    return fail(&g, e, "commit");
-                }
-                since_commit = 0;
-                if (progress) fprintf(progress, "%lld dossiers, %lld steps\n", (long long)g.dossiers, (long long)g.steps);
-            }
-        }
+    bulk_tx t = {.g = &g, .units = units, .uc = uc, .nunits = nunits, .arr = arr, .n = n, .slots = slots,
+                 .first = first, .day = first, .today = today};
+    index_set idx = {.a = g.a, .progress = progress};
+    int rc = db_write(d, drop_indexes, &idx, e);
+    while (rc == 0 && !t.done) {
+        rc = db_write(d, bulk_write, &t, e);
+        if (rc == 0 && progress) fprintf(progress, "%lld dossiers, %lld steps\n", (long long)g.dossiers, (long long)g.steps);
     }
     free(arr);
-    if (flush_steps(&g) || finish_counters(&g, units, nunits) || db_commit(d)) return fail(&g, e, "counters");
-    if (progress) fprintf(progress, "%lld dossiers, %lld steps\n", (long long)g.dossiers, (long long)g.steps);
-    if (rebuild_indexes(d, &idx, progress)) return fail(&g, e, "indexes");
+    if (rc == 0) rc = db_write(d, rebuild_indexes, &idx, e);
     gen_end(&g);
-    return 0;
+    return rc;
 }
 
 int demo_sample_codes(db *d, int64_t k, FILE *out, err *e)

@@ -1,9 +1,10 @@
 /* dossier.c -- intake and the state machine of a one-stop dossier (see dossier.h).
  *
- * Every action follows the same shape: begin a write, load the dossier row, check that the
- * action is allowed from its status, change the row, append a control-sheet step, an audit
- * row and (where the citizen must hear of it) a notification, commit. The commit is the
- * moment the officer is told "saved"; SQLite runs with synchronous=FULL, so it is on disk. */
+ * Every action follows the same shape: check the form, then one write (db_write) that loads
+ * the dossier row, checks that the action is allowed from its status, changes the row, and
+ * appends a control-sheet step, an audit row and (where the citizen must hear of it) a
+ * notification. db_write returns once that write is durable (on the server, in a commit it
+ * may share with other requests' writes): that is the moment the officer is told "saved". */
 #include "dossier.h"
 
 #include <sodium.h>
@@ -329,10 +330,102 @@ static int record_intake_key(db *d, const char *key, int64_t dossier_id)
     return rc == DB_DONE ? 0 : -1;
 }
 
+/* What the intake's write needs (checked and computed before it) and what it makes. */
+typedef struct {
+    arena *a;
+    const dossier_intake *in;
+    const char *phone, *idn, *email;   /* as check_intake normalised them */
+    int64_t actor_id, due;
+    const proc_row *p;
+    const char *papers_text;
+    dossier_created *out;
+} intake_tx;
+
+/* The intake's write: the numbers, the row, its first step, the booking, audit, receipt.
+ * The counters and the booking are read here, on the writing connection, so two intakes
+ * never take the same number or the same booking. */
+static int intake_write(db *c, void *ctx, err *e)
+{
+    intake_tx *t = ctx;
+    arena *a = t->a;
+    const dossier_intake *in = t->in;
+    const proc_row *p = t->p;
+    dossier_created *out = t->out;
+    int64_t booking_id = 0, actor_id = t->actor_id, due = t->due;
+    if (in->booking_code && *in->booking_code && (booking_id = lookup_booking(c, in->booking_code, in->unit_id, e)) < 0)
+        return -1;
+    char day[11];
+    cal_format(cal_local_day(in->received_at), day);
+    const char *agency = unit_agency(c, a, in->unit_id);
+    int64_t book = next_counter(c, in->unit_id, arena_printf(a, "Y%.4s", day)), seq = -1;
+    if (!agency || book < 0) goto dberr;
+    /* a unit that shares its agency code with another (older data) may find its next number
+     * taken: take the one after, rather than fail every intake */
+    for (int tries = 0; tries < 10000; tries++) {
+        seq = next_counter(c, in->unit_id, arena_printf(a, "D%s", day));
+        if (seq < 0) goto dberr;
+        snprintf(out->code, sizeof out->code, "%s-%.2s%.2s%.2s-%04lld", agency, day + 2, day + 5, day + 8, (long long)seq);
+        if (!code_taken(c, out->code)) break;
+    }
+    make_secret(out->secret);
+    out->due_at = due;
+    db_stmt *s = db_prepare(c,
+        "INSERT INTO dossiers (code, secret, unit_id, resolving_unit_id, procedure_id, procedure_name, days, fee, "
+        "applicant_name, applicant_key, applicant_phone, applicant_id_number, applicant_address, applicant_email, "
+        "channel, return_method, papers, sets, status, received_at, due_at, original_due_at, officer_id, book_volume, "
+        "book_seq, booking_id, letters_ok, created_at, updated_at, applicant_sex) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id");
+    int i = 1;
+    db_bind_text(s, i++, out->code);
+    db_bind_text(s, i++, out->secret);
+    db_bind_int(s, i++, in->unit_id);
+    db_bind_int(s, i++, in->unit_id);
+    db_bind_int(s, i++, in->procedure_id);
+    db_bind_text(s, i++, p->name);
+    db_bind_int(s, i++, p->days);
+    db_bind_int(s, i++, p->fee < 0 ? 0 : p->fee);
+    db_bind_text(s, i++, in->applicant_name);
+    db_bind_text(s, i++, text_fold(a, in->applicant_name));
+    db_bind_text(s, i++, t->phone);
+    db_bind_text(s, i++, t->idn);
+    db_bind_text(s, i++, in->applicant_address ? in->applicant_address : "");
+    db_bind_text(s, i++, t->email);
+    db_bind_text(s, i++, in->channel);
+    db_bind_text(s, i++, in->return_method && *in->return_method ? in->return_method : "desk");
+    db_bind_text(s, i++, t->papers_text);
+    db_bind_int(s, i++, in->sets > 0 ? in->sets : 1);
+    db_bind_int(s, i++, in->received_at);
+    db_bind_int(s, i++, due);
+    db_bind_int(s, i++, due);
+    if (actor_id) db_bind_int(s, i++, actor_id); else db_bind_null(s, i++);
+    db_bind_int(s, i++, book);
+    if (booking_id) db_bind_int(s, i++, booking_id); else db_bind_null(s, i++);
+    db_bind_int(s, i++, in->no_letters ? 0 : 1);
+    db_bind_int(s, i++, in->received_at);
+    db_bind_int(s, i++, in->received_at);
+    db_bind_text(s, i++, in->applicant_sex ? in->applicant_sex : "");
+    out->id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    if (!out->id) goto dberr;
+    const char *officer = user_name(c, a, actor_id);
+    if (add_step(c, out->id, "receive", in->received_at, 0, actor_id, "", officer, due, ""))
+        goto dberr;
+    if (booking_id && booking_mark_used(c, booking_id, in->unit_id, out->id, e)) return -1;
+    if (audit_append(c, in->received_at, actor_id, in->unit_id, "dossier.create", "dossier", out->id,
+                     json_pack("{s:s, s:s, s:I}", "code", out->code, "procedure", p->name, "due_at", (json_int_t)due)))
+        goto dberr;
+    if (notify_applicant(c, a, out->id, "receipt", NULL, 0, e)) return -1;
+    if (in->intake_key && record_intake_key(c, in->intake_key, out->id)) goto dberr;
+    return 0;
+dberr:
+    err_set(e, 500, N_("Không lưu được hồ sơ, xin thử lại."), "intake: %s", db_errmsg(c));
+    return -1;
+}
+
 int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, dossier_created *out, err *e)
 {
-    const char *phone, *idn, *email;
-    if (check_intake(a, in, &phone, &idn, &email, e, 1)) return -1;
+    intake_tx t = {.a = a, .in = in, .actor_id = actor_id, .out = out};
+    if (check_intake(a, in, &t.phone, &t.idn, &t.email, e, 1)) return -1;
     proc_row p;
     if (!load_procedure(d, a, in->procedure_id, in->unit_id, &p)) {
         err_set(e, 400, N_("Chọn một thủ tục có trong danh mục của đơn vị."), "procedure %lld", (long long)in->procedure_id);
@@ -348,87 +441,19 @@ int dossier_create(db *d, arena *a, const dossier_intake *in, int64_t actor_id, 
     const calendar *cal = holiday_calendar(d, e);
     if (!cal) return -1;
     cal_unit cu = holiday_unit(d, in->unit_id);
-    int64_t due = calendar_due_at(cal, &cu, in->received_at, (int)p.days);
+    t.p = &p;
+    t.due = calendar_due_at(cal, &cu, in->received_at, (int)p.days);
     json_t *papers = papers_json(a, p.papers, in->papers_checked, in->npapers_checked, in->papers_kind);
     const char *papers_text = arena_json_dumps(a, papers);
     json_decref(papers);
-
-    if (db_begin_write_or_busy(d, e)) {
+    t.papers_text = papers_text;
+    int rc = db_write(d, intake_write, &t, e);
+    if (rc) {
+        out->id = 0;
         return -1;
     }
-    int64_t booking_id = 0;
-    if (in->booking_code && *in->booking_code && (booking_id = lookup_booking(d, in->booking_code, in->unit_id, e)) < 0)
-        goto fail;
-    char day[11];
-    cal_format(cal_local_day(in->received_at), day);
-    const char *agency = unit_agency(d, a, in->unit_id);
-    int64_t book = next_counter(d, in->unit_id, arena_printf(a, "Y%.4s", day)), seq = -1;
-    if (!agency || book < 0) goto dberr;
-    /* a unit that shares its agency code with another (older data) may find its next number
-     * taken: take the one after, rather than fail every intake */
-    for (int tries = 0; tries < 10000; tries++) {
-        seq = next_counter(d, in->unit_id, arena_printf(a, "D%s", day));
-        if (seq < 0) goto dberr;
-        snprintf(out->code, sizeof out->code, "%s-%.2s%.2s%.2s-%04lld", agency, day + 2, day + 5, day + 8, (long long)seq);
-        if (!code_taken(d, out->code)) break;
-    }
-    make_secret(out->secret);
-    out->due_at = due;
-    db_stmt *s = db_prepare(d,
-        "INSERT INTO dossiers (code, secret, unit_id, resolving_unit_id, procedure_id, procedure_name, days, fee, "
-        "applicant_name, applicant_key, applicant_phone, applicant_id_number, applicant_address, applicant_email, "
-        "channel, return_method, papers, sets, status, received_at, due_at, original_due_at, officer_id, book_volume, "
-        "book_seq, booking_id, letters_ok, created_at, updated_at, applicant_sex) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id");
-    int i = 1;
-    db_bind_text(s, i++, out->code);
-    db_bind_text(s, i++, out->secret);
-    db_bind_int(s, i++, in->unit_id);
-    db_bind_int(s, i++, in->unit_id);
-    db_bind_int(s, i++, in->procedure_id);
-    db_bind_text(s, i++, p.name);
-    db_bind_int(s, i++, p.days);
-    db_bind_int(s, i++, p.fee < 0 ? 0 : p.fee);
-    db_bind_text(s, i++, in->applicant_name);
-    db_bind_text(s, i++, text_fold(a, in->applicant_name));
-    db_bind_text(s, i++, phone);
-    db_bind_text(s, i++, idn);
-    db_bind_text(s, i++, in->applicant_address ? in->applicant_address : "");
-    db_bind_text(s, i++, email);
-    db_bind_text(s, i++, in->channel);
-    db_bind_text(s, i++, in->return_method && *in->return_method ? in->return_method : "desk");
-    db_bind_text(s, i++, papers_text);
-    db_bind_int(s, i++, in->sets > 0 ? in->sets : 1);
-    db_bind_int(s, i++, in->received_at);
-    db_bind_int(s, i++, due);
-    db_bind_int(s, i++, due);
-    if (actor_id) db_bind_int(s, i++, actor_id); else db_bind_null(s, i++);
-    db_bind_int(s, i++, book);
-    if (booking_id) db_bind_int(s, i++, booking_id); else db_bind_null(s, i++);
-    db_bind_int(s, i++, in->no_letters ? 0 : 1);
-    db_bind_int(s, i++, in->received_at);
-    db_bind_int(s, i++, in->received_at);
-    db_bind_text(s, i++, in->applicant_sex ? in->applicant_sex : "");
-    out->id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
-    db_done(s);
-    if (!out->id) goto dberr;
-    const char *officer = user_name(d, a, actor_id);
-    if (add_step(d, out->id, "receive", in->received_at, 0, actor_id, "", officer, due, ""))
-        goto dberr;
-    if (booking_id && booking_mark_used(d, booking_id, in->unit_id, out->id, e)) goto fail;
-    if (audit_append(d, in->received_at, actor_id, in->unit_id, "dossier.create", "dossier", out->id,
-                     json_pack("{s:s, s:s, s:I}", "code", out->code, "procedure", p.name, "due_at", (json_int_t)due)))
-        goto dberr;
-    if (notify_applicant(d, a, out->id, "receipt", NULL, 0, e)) goto fail;
-    if (in->intake_key && record_intake_key(d, in->intake_key, out->id)) goto dberr;
-    if (db_commit(d)) goto dberr;
     notify_wake();   /* the receipt goes out now, not at the next poll */
     return 0;
-dberr:
-    err_set(e, 500, N_("Không lưu được hồ sơ, xin thử lại."), "intake: %s", db_errmsg(d));
-fail:
-    db_rollback(d);
-    return -1;
 }
 
 /* ---- listeners --------------------------------------------------------------------------- */
@@ -520,22 +545,6 @@ static bool status_in(const char *status, const char *const *list)
 
 static const char *const OPEN[] = {"received", "in_progress", NULL};
 
-/* Begins the write, loads the row, checks its status is one of allowed. */
-static int begin_action(db *d, int64_t id, const char *const *allowed, const char *msgid, dossier_row *row, err *e)
-{
-    if (db_begin_write_or_busy(d, e)) return -1;
-    if (load_row(d, id, row, e)) {
-        db_rollback(d);
-        return -1;
-    }
-    if (!status_in(row->status, allowed)) {
-        err_set(e, 409, msgid, "dossier %lld is %s", (long long)id, row->status);
-        db_rollback(d);
-        return -1;
-    }
-    return 0;
-}
-
 /* The unit of an active user who works dossiers (officer, specialist, leader); -1 otherwise. */
 static int64_t desk_user_unit(db *d, int64_t user_id)
 {
@@ -555,37 +564,69 @@ static bool may_act(db *d, const dossier_row *row, int64_t actor_id)
     return ok;
 }
 
-/* begin_action for the actions of the flow, which only the holder (or the desk) may take. */
-static int begin_flow_action(db *d, int64_t id, const char *const *allowed, const char *msgid, int64_t actor_id,
-                             dossier_row *row, err *e)
+/* One action of the state machine as a write (db_write): load the row, check the action is
+ * allowed from its status (and, for the flow, by this actor), make the action's own change,
+ * append the audit row. All of it reads and writes on the connection the write runs on, so
+ * the status checked is the status changed. The checks of the form come before, outside. */
+typedef struct action_tx action_tx;
+struct action_tx {
+    arena *a;
+    int64_t id;
+    const dossier_action *act;
+    const char *const *allowed;   /* the statuses the action starts from */
+    const char *msgid;            /* what a dossier in another status answers (409) */
+    bool flow;                    /* only the holder, the desk or a leader may take it */
+    int (*change)(db *c, action_tx *t, err *e);   /* the action's own checks and changes */
+    dossier_row row;              /* loaded before change runs */
+    const char *audit;            /* set by change: the audit action and its detail */
+    json_t *detail;
+    /* what the checks before the write leave for change (each action uses its own) */
+    const calendar *cal;
+    const char *papers_text, *person, *date, *method, *status, *kind;
+    int64_t paid, visits;
+    cal_day new_day;
+    bool ok;
+};
+
+static int action_write(db *c, void *ctx, err *e)
 {
-    if (begin_action(d, id, allowed, msgid, row, e)) return -1;
-    if (!may_act(d, row, actor_id)) {
+    action_tx *t = ctx;
+    if (load_row(c, t->id, &t->row, e)) return -1;
+    if (!status_in(t->row.status, t->allowed)) {
+        err_set(e, 409, t->msgid, "dossier %lld is %s", (long long)t->id, t->row.status);
+        return -1;
+    }
+    if (t->flow && !may_act(c, &t->row, t->act->actor_id)) {
         err_set(e, 403, N_("Hồ sơ đang do cán bộ khác xử lý; chỉ người đang giữ hồ sơ, Bộ phận Một cửa hoặc lãnh đạo mới chuyển tiếp được."),
                 "not the holder");
-        db_rollback(d);
+        return -1;
+    }
+    if (t->change(c, t, e)) {
+        json_decref(t->detail);
+        t->detail = NULL;
+        return -1;
+    }
+    json_t *detail = t->detail;   /* audit_append takes it */
+    t->detail = NULL;
+    if (audit_append(c, t->act->now, t->act->actor_id, t->row.unit_id, t->audit, "dossier", t->row.id, detail)) {
+        err_set(e, 500, N_("Không lưu được thay đổi, xin thử lại."), "%s: %s", t->audit, db_errmsg(c));
         return -1;
     }
     return 0;
 }
 
-/* Audit, commit; on failure roll back with a 500. */
-static int finish_action(db *d, const dossier_row *row, const dossier_action *act, const char *action, json_t *detail,
-                         err *e)
+/* Runs the action; once it is durable, the outbox sends what it queued. */
+static int run_action(db *d, action_tx *t, err *e)
 {
-    if (audit_append(d, act->now, act->actor_id, row->unit_id, action, "dossier", row->id, detail) || db_commit(d)) {
-        err_set(e, 500, N_("Không lưu được thay đổi, xin thử lại."), "%s: %s", action, db_errmsg(d));
-        db_rollback(d);
-        return -1;
-    }
+    if (db_write(d, action_write, t, e)) return -1;
     notify_wake();
     return 0;
 }
 
-static int fail_db(db *d, err *e, const char *what)
+/* A failed change: the database's error as a 500, unless a helper said better. */
+static int fail_db(db *c, err *e, const char *what)
 {
-    if (!e || !e->status) err_set(e, 500, N_("Không lưu được thay đổi, xin thử lại."), "%s: %s", what, db_errmsg(d));
-    db_rollback(d);
+    if (!e || !e->status) err_set(e, 500, N_("Không lưu được thay đổi, xin thử lại."), "%s: %s", what, db_errmsg(c));
     return -1;
 }
 
@@ -597,40 +638,44 @@ static bool blank_reason(const char *s, err *e, const char *msgid)
     return true;
 }
 
-int dossier_handover(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+static int handover_change(db *c, action_tx *t, err *e)
 {
+    const dossier_action *act = t->act;
+    const dossier_row *row = &t->row;
     /* the receiver must be active one-stop staff of the receiving or the resolving unit */
-    int64_t to_unit = desk_user_unit(d, act->to_user_id);
-    dossier_row row;
-    if (begin_flow_action(d, id, OPEN, N_("Hồ sơ không ở trạng thái đang giải quyết nên không thể chuyển."), act->actor_id,
-                          &row, e))
-        return -1;
-    if (to_unit < 0 || (to_unit != row.unit_id && to_unit != row.resolving_unit_id) || act->to_user_id == act->actor_id) {
+    int64_t to_unit = desk_user_unit(c, act->to_user_id);
+    if (to_unit < 0 || (to_unit != row->unit_id && to_unit != row->resolving_unit_id) || act->to_user_id == act->actor_id) {
         err_set(e, 400, N_("Chọn một cán bộ khác của đơn vị để chuyển hồ sơ."), "handover to %lld", (long long)act->to_user_id);
         err_field(e, "to_user_id");
-        db_rollback(d);
         return -1;
     }
-    int64_t step_due = act->step_due_at ? act->step_due_at : row.due_at;
-    if (step_due < act->now || step_due > row.due_at) {
+    int64_t step_due = act->step_due_at ? act->step_due_at : row->due_at;
+    if (step_due < act->now || step_due > row->due_at) {
         err_set(e, 400, N_("Hạn của bước xử lý phải sau thời điểm chuyển và không muộn hơn hạn trả kết quả của hồ sơ."),
                 "step due");
         err_field(e, "step_due");
-        db_rollback(d);
         return -1;
     }
-    const char *from = user_name(d, a, act->actor_id), *to = user_name(d, a, act->to_user_id);
-    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'in_progress', assignee_id = ?, updated_at = ? WHERE id = ?");
+    const char *from = user_name(c, t->a, act->actor_id), *to = user_name(c, t->a, act->to_user_id);
+    db_stmt *s = db_prepare(c, "UPDATE dossiers SET status = 'in_progress', assignee_id = ?, updated_at = ? WHERE id = ?");
     db_bind_int(s, 1, act->to_user_id);
     db_bind_int(s, 2, act->now);
-    db_bind_int(s, 3, id);
+    db_bind_int(s, 3, t->id);
     int rc = db_step(s);
     db_done(s);
-    if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
-        add_step(d, id, "handover", act->now, act->actor_id, act->to_user_id, from, to, step_due, act->note))
-        return fail_db(d, e, "handover");
-    return finish_action(d, &row, act, "dossier.handover", json_pack("{s:I, s:s}", "to_user", (json_int_t)act->to_user_id,
-                                                                      "to", to), e);
+    if (rc != DB_DONE || close_open_steps(c, t->id, act->now) ||
+        add_step(c, t->id, "handover", act->now, act->actor_id, act->to_user_id, from, to, step_due, act->note))
+        return fail_db(c, e, "handover");
+    t->audit = "dossier.handover";
+    t->detail = json_pack("{s:I, s:s}", "to_user", (json_int_t)act->to_user_id, "to", to);
+    return 0;
+}
+
+int dossier_handover(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+{
+    action_tx t = {.a = a, .id = id, .act = act, .allowed = OPEN, .flow = true, .change = handover_change,
+                   .msgid = N_("Hồ sơ không ở trạng thái đang giải quyết nên không thể chuyển.")};
+    return run_action(d, &t, e);
 }
 
 /* Stores a printed notice (supplement request, refusal, apology) with its yearly number;
@@ -658,6 +703,37 @@ static int64_t add_notice(db *d, arena *a, const dossier_row *row, const char *k
     return id;
 }
 
+static int supplement_change(db *c, action_tx *t, err *e)
+{
+    const dossier_action *act = t->act;
+    if (act->now > t->row.due_at) {
+        /* the supplement restarts the clock: a late dossier must not be redated this way */
+        err_set(e, 409, N_("Hồ sơ đã quá hạn; không yêu cầu bổ sung được nữa mà phải lập phiếu xin lỗi và hẹn lại ngày trả kết quả."),
+                "supplement when late");
+        return -1;
+    }
+    if (t->row.supplement_count >= 1) {
+        err_set(e, 409, N_("Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ hướng dẫn bổ sung một lần."),
+                "second supplement");
+        return -1;
+    }
+    db_stmt *s = db_prepare(c, "UPDATE dossiers SET status = 'supplement', paused_at = ?, supplement_count = "
+                               "supplement_count + 1, updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, act->now);
+    db_bind_int(s, 2, act->now);
+    db_bind_int(s, 3, t->id);
+    int rc = db_step(s);
+    db_done(s);
+    int64_t n = rc == DB_DONE ? add_notice(c, t->a, &t->row, "supplement", act, t->papers_text, 0, 0) : -1;
+    if (n < 0 || close_open_steps(c, t->id, act->now) ||
+        add_step(c, t->id, "supplement", act->now, act->actor_id, 0, user_name(c, t->a, act->actor_id), "", 0, act->reason) ||
+        notify_applicant(c, t->a, t->id, "supplement", act->reason, 0, e))
+        return fail_db(c, e, "supplement");
+    t->audit = "dossier.supplement";
+    t->detail = json_pack("{s:s}", "reason", act->reason);
+    return 0;
+}
+
 int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
 {
     if (blank_reason(act->reason, e, N_("Ghi rõ lý do và nội dung cần bổ sung, hoàn thiện."))) return -1;
@@ -670,36 +746,31 @@ int dossier_request_supplement(db *d, arena *a, int64_t id, const dossier_action
     }
     const char *papers_text = arena_json_dumps(a, papers);
     json_decref(papers);
-    dossier_row row;
-    if (begin_action(d, id, OPEN, N_("Chỉ yêu cầu bổ sung được khi hồ sơ đang giải quyết."), &row, e)) {
-        return -1;
-    }
-    if (act->now > row.due_at) {
-        /* the supplement restarts the clock: a late dossier must not be redated this way */
-        err_set(e, 409, N_("Hồ sơ đã quá hạn; không yêu cầu bổ sung được nữa mà phải lập phiếu xin lỗi và hẹn lại ngày trả kết quả."),
-                "supplement when late");
-        db_rollback(d);
-        return -1;
-    }
-    if (row.supplement_count >= 1) {
-        err_set(e, 409, N_("Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ hướng dẫn bổ sung một lần."),
-                "second supplement");
-        db_rollback(d);
-        return -1;
-    }
-    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'supplement', paused_at = ?, supplement_count = "
-                               "supplement_count + 1, updated_at = ? WHERE id = ?");
-    db_bind_int(s, 1, act->now);
+    action_tx t = {.a = a, .id = id, .act = act, .allowed = OPEN, .change = supplement_change,
+                   .msgid = N_("Chỉ yêu cầu bổ sung được khi hồ sơ đang giải quyết."), .papers_text = papers_text};
+    int rc = run_action(d, &t, e);
+    return rc;
+}
+
+static int resume_change(db *c, action_tx *t, err *e)
+{
+    const dossier_action *act = t->act;
+    /* the clock restarts: the full time allowed, counted from the complete dossier */
+    cal_unit cu = holiday_unit(c, t->row.unit_id);
+    int64_t due = calendar_due_at(t->cal, &cu, act->now, (int)t->row.days);
+    db_stmt *s = db_prepare(c, "UPDATE dossiers SET status = 'in_progress', paused_at = NULL, due_at = ?, "
+                               "due_soon_sent = 0, assignee_id = NULL, updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, due);
     db_bind_int(s, 2, act->now);
-    db_bind_int(s, 3, id);
+    db_bind_int(s, 3, t->id);
     int rc = db_step(s);
     db_done(s);
-    int64_t n = rc == DB_DONE ? add_notice(d, a, &row, "supplement", act, papers_text, 0, 0) : -1;
-    if (n < 0 || close_open_steps(d, id, act->now) ||
-        add_step(d, id, "supplement", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->reason) ||
-        notify_applicant(d, a, id, "supplement", act->reason, 0, e))
-        return fail_db(d, e, "supplement");
-    return finish_action(d, &row, act, "dossier.supplement", json_pack("{s:s}", "reason", act->reason), e);
+    const char *who = user_name(c, t->a, act->actor_id);
+    if (rc != DB_DONE || add_step(c, t->id, "resume", act->now, 0, act->actor_id, "", who, due, act->note))
+        return fail_db(c, e, "resume");
+    t->audit = "dossier.resume";
+    t->detail = json_pack("{s:I, s:I}", "old_due_at", (json_int_t)t->row.due_at, "due_at", (json_int_t)due);
+    return 0;
 }
 
 int dossier_resume(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
@@ -707,23 +778,9 @@ int dossier_resume(db *d, arena *a, int64_t id, const dossier_action *act, err *
     static const char *const allowed[] = {"supplement", NULL};
     const calendar *cal = holiday_calendar(d, e);
     if (!cal) return -1;
-    dossier_row row;
-    if (begin_action(d, id, allowed, N_("Hồ sơ không chờ bổ sung."), &row, e)) return -1;
-    /* the clock restarts: the full time allowed, counted from the complete dossier */
-    cal_unit cu = holiday_unit(d, row.unit_id);
-    int64_t due = calendar_due_at(cal, &cu, act->now, (int)row.days);
-    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'in_progress', paused_at = NULL, due_at = ?, "
-                               "due_soon_sent = 0, assignee_id = NULL, updated_at = ? WHERE id = ?");
-    db_bind_int(s, 1, due);
-    db_bind_int(s, 2, act->now);
-    db_bind_int(s, 3, id);
-    int rc = db_step(s);
-    db_done(s);
-    const char *who = user_name(d, a, act->actor_id);
-    if (rc != DB_DONE || add_step(d, id, "resume", act->now, 0, act->actor_id, "", who, due, act->note))
-        return fail_db(d, e, "resume");
-    return finish_action(d, &row, act, "dossier.resume", json_pack("{s:I, s:I}", "old_due_at", (json_int_t)row.due_at,
-                                                                    "due_at", (json_int_t)due), e);
+    action_tx t = {.a = a, .id = id, .act = act, .allowed = allowed, .change = resume_change,
+                   .msgid = N_("Hồ sơ không chờ bổ sung."), .cal = cal};
+    return run_action(d, &t, e);
 }
 
 /* The result's details as typed (dossier_action): checked, the date as "YYYY-MM-DD". */
@@ -756,32 +813,69 @@ static int check_result_details(arena *a, const dossier_action *act, const char 
     return 0;
 }
 
-int dossier_finish(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+static int finish_change(db *c, action_tx *t, err *e)
 {
-    const char *person, *date;
-    if (check_result_details(a, act, &person, &date, e)) return -1;
-    dossier_row row;
-    if (begin_flow_action(d, id, OPEN, N_("Hồ sơ không ở trạng thái đang giải quyết."), act->actor_id, &row, e)) return -1;
+    const dossier_action *act = t->act;
     /* whom the result names goes with it, so the letter it proposes can name them */
-    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'done', done_at = ?, assignee_id = NULL, outcome_note = ?, "
+    db_stmt *s = db_prepare(c, "UPDATE dossiers SET status = 'done', done_at = ?, assignee_id = NULL, outcome_note = ?, "
                                "updated_at = ?, result_person = ?, result_person_sex = ?, result_event_date = ? "
                                "WHERE id = ?");
     db_bind_int(s, 1, act->now);
     db_bind_text(s, 2, act->note ? act->note : "");
     db_bind_int(s, 3, act->now);
-    db_bind_text(s, 4, person);
+    db_bind_text(s, 4, t->person);
     db_bind_text(s, 5, act->result_person_sex ? act->result_person_sex : "");
-    db_bind_text(s, 6, date);
-    db_bind_int(s, 7, id);
+    db_bind_text(s, 6, t->date);
+    db_bind_int(s, 7, t->id);
     int rc = db_step(s);
     db_done(s);
-    if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
-        add_step(d, id, "done", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->note) ||
-        notify_applicant(d, a, id, "result_ready", NULL, 0, e) ||
-        tell_listeners(d, a, &(dossier_event){"done", id, 0, act->actor_id, act->now}, e))
-        return fail_db(d, e, "finish");
-    return finish_action(d, &row, act, "dossier.done",
-                         json_pack("{s:b}", "late", act->now > row.due_at), e);
+    if (rc != DB_DONE || close_open_steps(c, t->id, act->now) ||
+        add_step(c, t->id, "done", act->now, act->actor_id, 0, user_name(c, t->a, act->actor_id), "", 0, act->note) ||
+        notify_applicant(c, t->a, t->id, "result_ready", NULL, 0, e) ||
+        tell_listeners(c, t->a, &(dossier_event){"done", t->id, 0, act->actor_id, act->now}, e))
+        return fail_db(c, e, "finish");
+    t->audit = "dossier.done";
+    t->detail = json_pack("{s:b}", "late", act->now > t->row.due_at);
+    return 0;
+}
+
+int dossier_finish(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
+{
+    action_tx t = {.a = a, .id = id, .act = act, .allowed = OPEN, .flow = true, .change = finish_change,
+                   .msgid = N_("Hồ sơ không ở trạng thái đang giải quyết.")};
+    if (check_result_details(a, act, &t.person, &t.date, e)) return -1;
+    return run_action(d, &t, e);
+}
+
+static int return_change(db *c, action_tx *t, err *e)
+{
+    const dossier_action *act = t->act;
+    const char *method = t->method;
+    if (t->paid != t->row.fee && text_is_blank(act->fee_note)) {
+        err_set(e, 400, N_("Số tiền thu khác mức phí, lệ phí trong danh mục; phải ghi rõ lý do."), "fee %lld != %lld",
+                (long long)t->paid, (long long)t->row.fee);
+        err_field(e, "fee_note");
+        return -1;
+    }
+    db_stmt *s = db_prepare(c, "UPDATE dossiers SET status = 'returned', returned_at = ?, return_method = ?, "
+                               "postal_tracking = ?, fee_paid = ?, fee_note = ?, visits = ?, updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, act->now);
+    db_bind_text(s, 2, method);
+    db_bind_text(s, 3, !strcmp(method, "post") ? act->postal_tracking : "");
+    db_bind_int(s, 4, t->paid);
+    db_bind_text(s, 5, act->fee_note ? act->fee_note : "");
+    db_bind_int(s, 6, t->visits);
+    db_bind_int(s, 7, act->now);
+    db_bind_int(s, 8, t->id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || add_step(c, t->id, "return", act->now, act->actor_id, 0, user_name(c, t->a, act->actor_id), "", 0,
+                                  !strcmp(method, "post") ? act->postal_tracking : act->note))
+        return fail_db(c, e, "return");
+    t->audit = "dossier.return";
+    t->detail = json_pack("{s:s, s:I, s:I}", "method", method, "fee_paid", (json_int_t)t->paid, "visits",
+                          (json_int_t)t->visits);
+    return 0;
 }
 
 int dossier_return(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
@@ -810,33 +904,34 @@ int dossier_return(db *d, arena *a, int64_t id, const dossier_action *act, err *
         err_field(e, "visits");
         return -1;
     }
-    dossier_row row;
-    if (begin_action(d, id, allowed, N_("Chỉ trả được hồ sơ đã có kết quả."), &row, e)) return -1;
-    if (paid != row.fee && text_is_blank(act->fee_note)) {
-        err_set(e, 400, N_("Số tiền thu khác mức phí, lệ phí trong danh mục; phải ghi rõ lý do."), "fee %lld != %lld",
-                (long long)paid, (long long)row.fee);
-        err_field(e, "fee_note");
-        db_rollback(d);
-        return -1;
-    }
-    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = 'returned', returned_at = ?, return_method = ?, "
-                               "postal_tracking = ?, fee_paid = ?, fee_note = ?, visits = ?, updated_at = ? WHERE id = ?");
-    db_bind_int(s, 1, act->now);
-    db_bind_text(s, 2, method);
-    db_bind_text(s, 3, !strcmp(method, "post") ? act->postal_tracking : "");
-    db_bind_int(s, 4, paid);
-    db_bind_text(s, 5, act->fee_note ? act->fee_note : "");
-    db_bind_int(s, 6, visits);
-    db_bind_int(s, 7, act->now);
-    db_bind_int(s, 8, id);
+    action_tx t = {.a = a, .id = id, .act = act, .allowed = allowed, .change = return_change,
+                   .msgid = N_("Chỉ trả được hồ sơ đã có kết quả."), .method = method, .paid = paid, .visits = visits};
+    return run_action(d, &t, e);
+}
+
+static int close_change(db *c, action_tx *t, err *e)
+{
+    const dossier_action *act = t->act;
+    bool refuse = t->ok;
+    /* done_at is when the dossier left the flow; the status tells a result from a refusal or a
+     * withdrawal (the indicators and the register read both) */
+    db_stmt *s = db_prepare(c, "UPDATE dossiers SET status = ?, outcome_note = ?, assignee_id = NULL, paused_at = NULL, "
+                               "done_at = ?, updated_at = ? WHERE id = ?");
+    db_bind_text(s, 1, t->status);
+    db_bind_text(s, 2, act->reason);
+    db_bind_int(s, 3, act->now);
+    db_bind_int(s, 4, act->now);
+    db_bind_int(s, 5, t->id);
     int rc = db_step(s);
     db_done(s);
-    if (rc != DB_DONE || add_step(d, id, "return", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0,
-                                  !strcmp(method, "post") ? act->postal_tracking : act->note))
-        return fail_db(d, e, "return");
-    return finish_action(d, &row, act, "dossier.return",
-                         json_pack("{s:s, s:I, s:I}", "method", method, "fee_paid", (json_int_t)paid, "visits",
-                                   (json_int_t)visits), e);
+    if (rc != DB_DONE || close_open_steps(c, t->id, act->now) ||
+        add_notice(c, t->a, &t->row, refuse ? "refusal" : "stop", act, NULL, 0, 0) < 0 ||
+        add_step(c, t->id, t->kind, act->now, act->actor_id, 0, user_name(c, t->a, act->actor_id), "", 0, act->reason) ||
+        (refuse && notify_applicant(c, t->a, t->id, "refusal", act->reason, 0, e)))
+        return fail_db(c, e, t->kind);
+    t->audit = refuse ? "dossier.refuse" : "dossier.withdraw";
+    t->detail = json_pack("{s:s}", "reason", act->reason);
+    return 0;
 }
 
 static int close_dossier(db *d, arena *a, int64_t id, const dossier_action *act, const char *status, const char *kind,
@@ -847,26 +942,9 @@ static int close_dossier(db *d, arena *a, int64_t id, const dossier_action *act,
     if (blank_reason(act->reason, e, refuse ? N_("Ghi rõ lý do từ chối tiếp nhận, giải quyết hồ sơ.")
                                             : N_("Ghi rõ lý do rút hồ sơ (theo đề nghị của người nộp).")))
         return -1;
-    dossier_row row;
-    if (begin_action(d, id, allowed, N_("Hồ sơ đã kết thúc, không thể thay đổi."), &row, e)) return -1;
-    /* done_at is when the dossier left the flow; the status tells a result from a refusal or a
-     * withdrawal (the indicators and the register read both) */
-    db_stmt *s = db_prepare(d, "UPDATE dossiers SET status = ?, outcome_note = ?, assignee_id = NULL, paused_at = NULL, "
-                               "done_at = ?, updated_at = ? WHERE id = ?");
-    db_bind_text(s, 1, status);
-    db_bind_text(s, 2, act->reason);
-    db_bind_int(s, 3, act->now);
-    db_bind_int(s, 4, act->now);
-    db_bind_int(s, 5, id);
-    int rc = db_step(s);
-    db_done(s);
-    if (rc != DB_DONE || close_open_steps(d, id, act->now) ||
-        add_notice(d, a, &row, refuse ? "refusal" : "stop", act, NULL, 0, 0) < 0 ||
-        add_step(d, id, kind, act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", 0, act->reason) ||
-        (refuse && notify_applicant(d, a, id, "refusal", act->reason, 0, e)))
-        return fail_db(d, e, kind);
-    return finish_action(d, &row, act, refuse ? "dossier.refuse" : "dossier.withdraw",
-                         json_pack("{s:s}", "reason", act->reason), e);
+    action_tx t = {.a = a, .id = id, .act = act, .allowed = allowed, .change = close_change,
+                   .msgid = N_("Hồ sơ đã kết thúc, không thể thay đổi."), .status = status, .kind = kind, .ok = refuse};
+    return run_action(d, &t, e);
 }
 
 int dossier_refuse(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
@@ -906,6 +984,50 @@ cal_day dossier_apology_latest(db *d, int64_t id, int64_t now)
     return apology_latest(cal, &cu, now, &row);
 }
 
+static int apology_change(db *c, action_tx *t, err *e)
+{
+    const dossier_action *act = t->act;
+    const dossier_row *row = &t->row;
+    const calendar *cal = t->cal;
+    cal_day nd = t->new_day;
+    cal_unit cu = holiday_unit(c, row->unit_id);
+    int64_t new_due = cal_instant(nd, cu.close_minutes);
+    const char *bad = NULL;
+    if (new_due <= row->due_at || new_due <= act->now) bad = N_("Ngày hẹn mới phải sau ngày hẹn cũ và sau hôm nay.");
+    else if (!calendar_is_working(cal, &cu, nd)) bad = N_("Ngày hẹn mới phải là ngày làm việc.");
+    /* an apology is made when the dossier is late or will be: at most one working day ahead */
+    else if (calendar_working_between(cal, &cu, cal_local_day(act->now), cal_local_day(row->due_at)) > 1)
+        bad = N_("Hồ sơ chưa đến hạn; chỉ lập phiếu xin lỗi khi hồ sơ đã hoặc sắp quá hạn (trong vòng một ngày làm việc).");
+    if (bad) {
+        err_set(e, bad[0] == 'H' ? 409 : 400, bad, "apology date");
+        err_field(e, "new_due_date");
+        return -1;
+    }
+    if (nd > apology_latest(cal, &cu, act->now, row)) {   /* the page names the latest day */
+        err_set(e, 400, N_("Ngày hẹn mới quá xa: quá thời hạn giải quyết của thủ tục tính lại từ hôm nay."),
+                "apology date after the limit");
+        err_field(e, "new_due_date");
+        return -1;
+    }
+    db_stmt *s = db_prepare(c, "UPDATE dossiers SET due_at = ?, apology_count = apology_count + 1, due_soon_sent = 0, "
+                               "updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, new_due);
+    db_bind_int(s, 2, act->now);
+    db_bind_int(s, 3, t->id);
+    int rc = db_step(s);
+    db_done(s);
+    int64_t notice = rc == DB_DONE ? add_notice(c, t->a, row, "apology", act, NULL, row->due_at, new_due) : -1;
+    if (notice < 0 ||
+        add_step(c, t->id, "apology", act->now, act->actor_id, 0, user_name(c, t->a, act->actor_id), "", new_due, act->reason) ||
+        notify_applicant(c, t->a, t->id, "apology", act->reason, new_due, e) ||
+        tell_listeners(c, t->a, &(dossier_event){"apology", t->id, notice, act->actor_id, act->now}, e))
+        return fail_db(c, e, "apology");
+    t->audit = "dossier.apology";
+    t->detail = json_pack("{s:s, s:I, s:I}", "reason", act->reason, "old_due_at", (json_int_t)row->due_at,
+                          "new_due_at", (json_int_t)new_due);
+    return 0;
+}
+
 int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, err *e)
 {
     if (blank_reason(act->reason, e, N_("Ghi rõ lý do chậm trả kết quả."))) return -1;
@@ -917,62 +1039,35 @@ int dossier_apologize(db *d, arena *a, int64_t id, const dossier_action *act, er
     }
     const calendar *cal = holiday_calendar(d, e);
     if (!cal) return -1;
-    dossier_row row;
-    if (begin_action(d, id, OPEN, N_("Chỉ xin lỗi và hẹn lại được khi hồ sơ đang giải quyết."), &row, e)) return -1;
-    cal_unit cu = holiday_unit(d, row.unit_id);
-    int64_t new_due = cal_instant(nd, cu.close_minutes);
-    const char *bad = NULL;
-    if (new_due <= row.due_at || new_due <= act->now) bad = N_("Ngày hẹn mới phải sau ngày hẹn cũ và sau hôm nay.");
-    else if (!calendar_is_working(cal, &cu, nd)) bad = N_("Ngày hẹn mới phải là ngày làm việc.");
-    /* an apology is made when the dossier is late or will be: at most one working day ahead */
-    else if (calendar_working_between(cal, &cu, cal_local_day(act->now), cal_local_day(row.due_at)) > 1)
-        bad = N_("Hồ sơ chưa đến hạn; chỉ lập phiếu xin lỗi khi hồ sơ đã hoặc sắp quá hạn (trong vòng một ngày làm việc).");
-    if (bad) {
-        err_set(e, bad[0] == 'H' ? 409 : 400, bad, "apology date");
-        err_field(e, "new_due_date");
-        db_rollback(d);
-        return -1;
-    }
-    if (nd > apology_latest(cal, &cu, act->now, &row)) {   /* the page names the latest day */
-        err_set(e, 400, N_("Ngày hẹn mới quá xa: quá thời hạn giải quyết của thủ tục tính lại từ hôm nay."),
-                "apology date after the limit");
-        err_field(e, "new_due_date");
-        db_rollback(d);
-        return -1;
-    }
-    db_stmt *s = db_prepare(d, "UPDATE dossiers SET due_at = ?, apology_count = apology_count + 1, due_soon_sent = 0, "
-                               "updated_at = ? WHERE id = ?");
-    db_bind_int(s, 1, new_due);
+    action_tx t = {.a = a, .id = id, .act = act, .allowed = OPEN, .change = apology_change,
+                   .msgid = N_("Chỉ xin lỗi và hẹn lại được khi hồ sơ đang giải quyết."), .cal = cal, .new_day = nd};
+    return run_action(d, &t, e);
+}
+
+static int letters_change(db *c, action_tx *t, err *e)
+{
+    const dossier_action *act = t->act;
+    db_stmt *s = db_prepare(c, "UPDATE dossiers SET letters_ok = ?, updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, t->ok ? 1 : 0);
     db_bind_int(s, 2, act->now);
-    db_bind_int(s, 3, id);
+    db_bind_int(s, 3, t->id);
     int rc = db_step(s);
     db_done(s);
-    int64_t notice = rc == DB_DONE ? add_notice(d, a, &row, "apology", act, NULL, row.due_at, new_due) : -1;
-    if (notice < 0 ||
-        add_step(d, id, "apology", act->now, act->actor_id, 0, user_name(d, a, act->actor_id), "", new_due, act->reason) ||
-        notify_applicant(d, a, id, "apology", act->reason, new_due, e) ||
-        tell_listeners(d, a, &(dossier_event){"apology", id, notice, act->actor_id, act->now}, e))
-        return fail_db(d, e, "apology");
-    return finish_action(d, &row, act, "dossier.apology",
-                         json_pack("{s:s, s:I, s:I}", "reason", act->reason, "old_due_at", (json_int_t)row.due_at,
-                                   "new_due_at", (json_int_t)new_due), e);
+    if (rc != DB_DONE ||
+        (!t->ok && tell_listeners(c, t->a, &(dossier_event){"letters_declined", t->id, 0, act->actor_id, act->now}, e)))
+        return fail_db(c, e, "letters");
+    t->audit = "dossier.letters";
+    t->detail = json_pack("{s:b}", "letters_ok", t->ok);
+    return 0;
 }
 
 int dossier_set_letters_ok(db *d, arena *a, int64_t id, bool ok, const dossier_action *act, err *e)
 {
     static const char *const any[] = {"received", "in_progress", "supplement", "done", "returned", "refused",
                                       "withdrawn", NULL};
-    dossier_row row;
-    if (begin_action(d, id, any, N_("Không tìm thấy hồ sơ."), &row, e)) return -1;
-    db_stmt *s = db_prepare(d, "UPDATE dossiers SET letters_ok = ?, updated_at = ? WHERE id = ?");
-    db_bind_int(s, 1, ok ? 1 : 0);
-    db_bind_int(s, 2, act->now);
-    db_bind_int(s, 3, id);
-    int rc = db_step(s);
-    db_done(s);
-    if (rc != DB_DONE || (!ok && tell_listeners(d, a, &(dossier_event){"letters_declined", id, 0, act->actor_id, act->now}, e)))
-        return fail_db(d, e, "letters");
-    return finish_action(d, &row, act, "dossier.letters", json_pack("{s:b}", "letters_ok", ok), e);
+    action_tx t = {.a = a, .id = id, .act = act, .allowed = any, .change = letters_change,
+                   .msgid = N_("Không tìm thấy hồ sơ."), .ok = ok};
+    return run_action(d, &t, e);
 }
 
 /* ---- due-soon warnings --------------------------------------------------------------- */
@@ -999,6 +1094,30 @@ static int notify_desk_due_soon(db *d, arena *a, int64_t id, err *e)
     return notify_enqueue(d, &m, e) < 0 ? -1 : 0;
 }
 
+/* One dossier's warning, in a write of its own: a failing one does not hold up the rest. */
+typedef struct {
+    arena *a;
+    int64_t id;
+    bool queued;   /* out: the desk's message is in the outbox */
+} warn_tx;
+
+static int warn_write(db *c, void *ctx, err *e)
+{
+    (void)e;
+    warn_tx *t = ctx;
+    db_stmt *u = db_prepare(c, "UPDATE dossiers SET due_soon_sent = 1 WHERE id = ? AND due_soon_sent = 0");
+    db_bind_int(u, 1, t->id);
+    int rc = db_step(u);
+    db_done(u);
+    if (rc != DB_DONE) return -1;
+    err one = {0};
+    /* a unit's unusable address must not stop the others' warnings: mark it warned, log it */
+    if (db_changes(c) == 1 && notify_desk_due_soon(c, t->a, t->id, &one))
+        log_json("warn", "due-soon warning not queued", "{s:I, s:s}", "dossier", (json_int_t)t->id, "why", one.log);
+    t->queued = one.status == 0;
+    return 0;
+}
+
 int dossier_warn_due_soon(db *d, arena *a, int64_t now, err *e)
 {
     const calendar *cal = holiday_calendar(d, e);
@@ -1020,20 +1139,9 @@ int dossier_warn_due_soon(db *d, arena *a, int64_t now, err *e)
     db_done(s);
     int queued = 0;
     for (int i = 0; i < n; i++) {
-        if (db_begin_write_or_busy(d, e)) return queued;
-        db_stmt *u = db_prepare(d, "UPDATE dossiers SET due_soon_sent = 1 WHERE id = ? AND due_soon_sent = 0");
-        db_bind_int(u, 1, ids[i]);
-        int rc = db_step(u);
-        db_done(u);
-        err one = {0};
-        /* a unit's unusable address must not stop the others' warnings: mark it warned, log it */
-        if (rc == DB_DONE && db_changes(d) == 1 && notify_desk_due_soon(d, a, ids[i], &one))
-            log_json("warn", "due-soon warning not queued", "{s:I, s:s}", "dossier", (json_int_t)ids[i], "why", one.log);
-        if (rc != DB_DONE || db_commit(d)) {
-            db_rollback(d);
-            return queued;
-        }
-        queued += one.status == 0;
+        warn_tx t = {.a = a, .id = ids[i]};
+        if (db_write(d, warn_write, &t, e)) break;
+        queued += t.queued;
     }
     notify_wake();
     return queued;

@@ -130,33 +130,62 @@ static bool intake_key_ok(const char *k)
     return true;
 }
 
-/* 1: the key is ours to use now; 0: already used, *dossier_id the dossier it made (0: the
- * first POST is still saving); -1: the database failed. */
-static int intake_key_reserve(db *d, const char *key, int64_t unit, int64_t now, int64_t *dossier_id)
+typedef struct {
+    const char *key;
+    int64_t unit, now;
+    int reserved;         /* out: 1 ours, 0 already used */
+    int64_t dossier_id;   /* out, when already used: the dossier it made (0: still saving) */
+} key_tx;
+
+static int key_reserve_write(db *c, void *ctx, err *e)
 {
-    db_stmt *s = db_prepare(d, "INSERT INTO intake_keys (intake_key, unit_id, created_at) VALUES (?, ?, ?)");
-    db_bind_text(s, 1, key);
-    db_bind_int(s, 2, unit);
-    db_bind_int(s, 3, now);
+    key_tx *t = ctx;
+    db_stmt *s = db_prepare(c, "INSERT INTO intake_keys (intake_key, unit_id, created_at) VALUES (?, ?, ?)");
+    db_bind_text(s, 1, t->key);
+    db_bind_int(s, 2, t->unit);
+    db_bind_int(s, 3, t->now);
     int rc = db_step(s);
     db_done(s);
-    if (rc == DB_DONE) return 1;
-    if (rc != DB_CONSTRAINT) return -1;
-    s = db_prepare(d, "SELECT dossier_id FROM intake_keys WHERE intake_key = ? AND unit_id = ?");
-    db_bind_text(s, 1, key);
-    db_bind_int(s, 2, unit);
-    *dossier_id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    t->reserved = rc == DB_DONE;
+    if (rc == DB_DONE) return 0;
+    if (rc != DB_CONSTRAINT) {
+        err_set(e, 503, N_("Hệ thống đang bận, vui lòng thử lại."), "intake key: %s", db_errmsg(c));
+        return -1;
+    }
+    s = db_prepare(c, "SELECT dossier_id FROM intake_keys WHERE intake_key = ? AND unit_id = ?");
+    db_bind_text(s, 1, t->key);
+    db_bind_int(s, 2, t->unit);
+    t->dossier_id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     return 0;
+}
+
+/* 1: the key is ours to use now; 0: already used, *dossier_id the dossier it made (0: the
+ * first POST is still saving); -1 with e filled: the database failed. The reservation is
+ * durable before the intake starts, so a repeat POST finds it. */
+static int intake_key_reserve(db *d, const char *key, int64_t unit, int64_t now, int64_t *dossier_id, err *e)
+{
+    key_tx t = {.key = key, .unit = unit, .now = now};
+    if (db_write(d, key_reserve_write, &t, e)) return -1;
+    if (!t.reserved) *dossier_id = t.dossier_id;
+    return t.reserved;
+}
+
+static int key_release_write(db *c, void *ctx, err *e)
+{
+    (void)e;
+    db_stmt *s = db_prepare(c, "DELETE FROM intake_keys WHERE intake_key = ?");
+    db_bind_text(s, 1, (const char *)ctx);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? 0 : -1;
 }
 
 /* The intake failed: the key is free again, for the officer's next try. */
 static void intake_key_release(db *d, const char *key)
 {
-    db_stmt *s = db_prepare(d, "DELETE FROM intake_keys WHERE intake_key = ?");
-    db_bind_text(s, 1, key);
-    db_step(s);
-    db_done(s);
+    err e = {0};
+    db_write(d, key_release_write, (void *)key, &e);
 }
 
 static void intake_answer(req *r, int status, int64_t id, const char *code, const char *secret, int64_t due_at)
@@ -278,13 +307,14 @@ void page_intake(req *r)
     if (!intake_key_ok(key)) key = NULL;   /* a form from before keys, or a tool: no repeat check */
     int64_t made = 0;
     bool keyed = key && !nerr;
-    int reserved = keyed ? intake_key_reserve(d, key, in.unit_id, req_now(r), &made) : 1;
+    err key_err = {0};
+    int reserved = keyed ? intake_key_reserve(d, key, in.unit_id, req_now(r), &made, &key_err) : 1;
     if (reserved == 0 && intake_repeat(r, key, made)) return;
-    if (reserved == 0) reserved = intake_key_reserve(d, key, in.unit_id, req_now(r), &made);
+    if (reserved == 0) reserved = intake_key_reserve(d, key, in.unit_id, req_now(r), &made, &key_err);
     if (reserved == 0 && intake_repeat(r, key, made)) return;
     if (reserved == 0)
         err_set(&errs[nerr++], 409, N_("Hồ sơ này đang được lưu. Xin đợi giây lát rồi mở danh sách hồ sơ."), "intake key taken");
-    if (reserved < 0) err_set(&errs[nerr++], 503, N_("Hệ thống đang bận, vui lòng thử lại."), "intake key: %s", db_errmsg(d));
+    if (reserved < 0) errs[nerr++] = key_err;   /* busy (503), or the disk is full (507) */
     if (keyed) in.intake_key = key;   /* dossier_create names the dossier on the key in its commit */
     dossier_created out;
     if (!nerr && dossier_create(d, r->a, &in, r->user->id, &out, &errs[0]) == 0) {

@@ -385,29 +385,44 @@ int64_t letter_insert(db *d, arena *a, const letter_input *in, int64_t actor_id,
     return id;
 }
 
-int letter_create(db *d, arena *a, const letter_input *in, int64_t actor_id, int64_t now, int64_t *id, err *e)
+/* What a letter's write needs and what it gives back. */
+typedef struct {
+    arena *a;
+    int64_t id, actor_id, now, unit_id;
+    const letter_input *in;     /* letter_create */
+    const checked_input *c;     /* letter_update */
+    const letter_delivery *dl;  /* letter_deliver */
+    const char *method, *why;
+    int64_t at, days;
+    int64_t *out_id;
+} letter_tx;
+
+static int create_write(db *c, void *ctx, err *e)
 {
-    if (db_begin_write_or_busy(d, e)) return -1;
-    *id = letter_insert(d, a, in, actor_id, now, e);
-    if (*id < 0) {
-        db_rollback(d);
-        return -1;
-    }
-    if (audit_append(d, now, actor_id, in->unit_id, "letter.create", "letter", *id,
-                     json_pack("{s:s, s:s}", "occasion", in->occasion, "recipient", in->recipient_name)) ||
-        db_commit(d)) {
-        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "letter create: %s", db_errmsg(d));
-        db_rollback(d);
+    letter_tx *t = ctx;
+    const letter_input *in = t->in;
+    *t->out_id = letter_insert(c, t->a, in, t->actor_id, t->now, e);
+    if (*t->out_id < 0) return -1;
+    if (audit_append(c, t->now, t->actor_id, in->unit_id, "letter.create", "letter", *t->out_id,
+                     json_pack("{s:s, s:s}", "occasion", in->occasion, "recipient", in->recipient_name))) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "letter create: %s", db_errmsg(c));
         return -1;
     }
     return 0;
 }
 
-/* Opens the write transaction and checks that letter id exists and is still proposed. */
-static int begin_on_proposed(db *d, int64_t id, int64_t *unit_id, char occasion[32], err *e)
+int letter_create(db *d, arena *a, const letter_input *in, int64_t actor_id, int64_t now, int64_t *id, err *e)
 {
-    if (db_begin_write_or_busy(d, e)) return -1;
-    db_stmt *s = db_prepare(d, "SELECT unit_id, occasion, status FROM letters WHERE id = ?");
+    letter_tx t = {.a = a, .in = in, .actor_id = actor_id, .now = now, .out_id = id};
+    if (db_write(d, create_write, &t, e) == 0) return 0;
+    *id = -1;
+    return -1;
+}
+
+/* Inside a write: checks that letter id exists and is still proposed. */
+static int on_proposed(db *c, int64_t id, int64_t *unit_id, char occasion[32], err *e)
+{
+    db_stmt *s = db_prepare(c, "SELECT unit_id, occasion, status FROM letters WHERE id = ?");
     db_bind_int(s, 1, id);
     int rc = db_step(s);
     const char *bad = rc != DB_ROW ? N_("Không tìm thấy thư.") : NULL;
@@ -417,22 +432,58 @@ static int begin_on_proposed(db *d, int64_t id, int64_t *unit_id, char occasion[
         snprintf(occasion, 32, "%s", db_col_text(s, 1));
     }
     db_done(s);
-    if (bad) {
-        db_rollback(d);
-        return fail(e, rc != DB_ROW ? 404 : 409, bad, NULL);
+    if (bad) return fail(e, rc != DB_ROW ? 404 : 409, bad, NULL);
+    return 0;
+}
+
+/* The audit row that ends a letter's write. */
+static int audited(db *c, int64_t now, int64_t actor_id, int64_t unit_id, const char *action, int64_t id,
+                   json_t *detail, err *e)
+{
+    if (audit_append(c, now, actor_id, unit_id, action, "letter", id, detail)) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "%s: %s", action, db_errmsg(c));
+        return -1;
     }
     return 0;
 }
 
-static int commit_audited(db *d, int64_t now, int64_t actor_id, int64_t unit_id, const char *action, int64_t id,
-                          json_t *detail, err *e)
+static int update_write(db *c, void *ctx, err *e)
 {
-    if (audit_append(d, now, actor_id, unit_id, action, "letter", id, detail) || db_commit(d)) {
-        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "%s: %s", action, db_errmsg(d));
-        db_rollback(d);
+    letter_tx *t = ctx;
+    const checked_input *v = t->c;
+    int64_t unit_id, id = t->id, now = t->now;
+    char occ_key[32];
+    if (on_proposed(c, id, &unit_id, occ_key, e)) return -1;
+    db_stmt *s = db_prepare(c, "UPDATE letters SET recipient_name = ?, recipient_key = ?, recipient_address = ?, "
+                               "recipient_phone = ?, recipient_email = ?, person = ?, event_date = ?, detail = ?, "
+                               "signer_name = ?, signer_title = ?, ceremony_at = ?, delivery_method = ?, updated_at = ?, "
+                               "event_at = COALESCE(?, event_at), recipient_sex = COALESCE(?, recipient_sex), "
+                               "person_sex = COALESCE(?, person_sex) WHERE id = ?");
+    int i = 1;
+    db_bind_text(s, i++, v->name);
+    db_bind_text(s, i++, text_fold(t->a, v->name));
+    db_bind_text(s, i++, v->address);
+    db_bind_text(s, i++, v->phone);
+    db_bind_text(s, i++, v->email);
+    db_bind_text(s, i++, v->person);
+    db_bind_text(s, i++, v->event_date);
+    db_bind_text(s, i++, v->detail);
+    db_bind_text(s, i++, v->signer);
+    db_bind_text(s, i++, v->signer_title);
+    if (v->ceremony_at) db_bind_int(s, i++, v->ceremony_at); else db_bind_null(s, i++);
+    db_bind_text(s, i++, v->ceremony_at ? "ceremony" : "");
+    db_bind_int(s, i++, now);
+    bind_or_null(s, i++, event_instant(v->event_date, 0));   /* a day typed in now dates the event */
+    if (v->recipient_sex) db_bind_text(s, i++, v->recipient_sex); else db_bind_null(s, i++);
+    if (v->person_sex) db_bind_text(s, i++, v->person_sex); else db_bind_null(s, i++);
+    db_bind_int(s, i++, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "letter update: %s", db_errmsg(c));
         return -1;
     }
-    return 0;
+    return audited(c, now, t->actor_id, unit_id, "letter.update", id, json_pack("{s:s}", "recipient", v->name), e);
 }
 
 int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t actor_id, int64_t now, err *e)
@@ -447,38 +498,8 @@ int letter_update(db *d, arena *a, int64_t id, const letter_input *in, int64_t a
     if (unit_id < 0 || !occ) return fail(e, 404, N_("Không tìm thấy thư."), NULL);
     checked_input c;
     if (check_input(d, a, unit_id, occ, in, &c, e)) return -1;
-    if (begin_on_proposed(d, id, &unit_id, occ_key, e)) return -1;
-    db_stmt *s = db_prepare(d, "UPDATE letters SET recipient_name = ?, recipient_key = ?, recipient_address = ?, "
-                               "recipient_phone = ?, recipient_email = ?, person = ?, event_date = ?, detail = ?, "
-                               "signer_name = ?, signer_title = ?, ceremony_at = ?, delivery_method = ?, updated_at = ?, "
-                               "event_at = COALESCE(?, event_at), recipient_sex = COALESCE(?, recipient_sex), "
-                               "person_sex = COALESCE(?, person_sex) WHERE id = ?");
-    int i = 1;
-    db_bind_text(s, i++, c.name);
-    db_bind_text(s, i++, text_fold(a, c.name));
-    db_bind_text(s, i++, c.address);
-    db_bind_text(s, i++, c.phone);
-    db_bind_text(s, i++, c.email);
-    db_bind_text(s, i++, c.person);
-    db_bind_text(s, i++, c.event_date);
-    db_bind_text(s, i++, c.detail);
-    db_bind_text(s, i++, c.signer);
-    db_bind_text(s, i++, c.signer_title);
-    if (c.ceremony_at) db_bind_int(s, i++, c.ceremony_at); else db_bind_null(s, i++);
-    db_bind_text(s, i++, c.ceremony_at ? "ceremony" : "");
-    db_bind_int(s, i++, now);
-    bind_or_null(s, i++, event_instant(c.event_date, 0));   /* a day typed in now dates the event */
-    if (c.recipient_sex) db_bind_text(s, i++, c.recipient_sex); else db_bind_null(s, i++);
-    if (c.person_sex) db_bind_text(s, i++, c.person_sex); else db_bind_null(s, i++);
-    db_bind_int(s, i++, id);
-    int rc = db_step(s);
-    db_done(s);
-    if (rc != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "letter update: %s", db_errmsg(d));
-        return -1;
-    }
-    return commit_audited(d, now, actor_id, unit_id, "letter.update", id, json_pack("{s:s}", "recipient", c.name), e);
+    letter_tx t = {.a = a, .id = id, .c = &c, .actor_id = actor_id, .now = now};
+    return db_write(d, update_write, &t, e);
 }
 
 /* ---- delivery ----------------------------------------------------------------------------- */
@@ -614,6 +635,19 @@ static int64_t delivery_instant(const char *on, int64_t now, int64_t created_at,
     return day == today ? now : cal_instant(day, 12 * 60);
 }
 
+static int deliver_write(db *c, void *ctx, err *e)
+{
+    letter_tx *t = ctx;
+    int64_t unit_id;
+    char occasion[32];
+    if (on_proposed(c, t->id, &unit_id, occasion, e)) return -1;
+    if (check_complete(c, t->a, t->id, unit_id, occasion, e) ||
+        letter_record_delivery(c, t->a, t->id, unit_id, occasion, t->method, t->at, t->dl, e))
+        return -1;
+    return audited(c, t->dl->now, t->dl->actor_id, unit_id, "letter.deliver", t->id,
+                   json_pack("{s:s, s:I}", "method", t->method, "delivered_at", (json_int_t)t->at), e);
+}
+
 int letter_deliver(db *d, arena *a, int64_t id, const letter_delivery *dl, err *e)
 {
     const char *method = dl->method ? dl->method : "";
@@ -624,19 +658,30 @@ int letter_deliver(db *d, arena *a, int64_t id, const letter_delivery *dl, err *
     int64_t created = db_int_by_id(d, "SELECT created_at FROM letters WHERE id = ?", id, 0);
     int64_t at = delivery_instant(dl->delivered_on, dl->now, created, e);
     if (at < 0) return -1;
-    int64_t unit_id;
-    char occasion[32];
-    if (begin_on_proposed(d, id, &unit_id, occasion, e)) return -1;
-    if (check_complete(d, a, id, unit_id, occasion, e) ||
-        letter_record_delivery(d, a, id, unit_id, occasion, method, at, dl, e)) {
-        db_rollback(d);
-        return -1;
-    }
-    if (commit_audited(d, dl->now, dl->actor_id, unit_id, "letter.deliver", id,
-                       json_pack("{s:s, s:I}", "method", method, "delivered_at", (json_int_t)at), e))
-        return -1;
+    letter_tx t = {.a = a, .id = id, .dl = dl, .method = method, .at = at};
+    if (db_write(d, deliver_write, &t, e)) return -1;
     if (!strcmp(method, "electronic")) notify_wake();
     return 0;
+}
+
+static int cancel_write(db *c, void *ctx, err *e)
+{
+    letter_tx *t = ctx;
+    int64_t unit_id;
+    char occasion[32];
+    if (on_proposed(c, t->id, &unit_id, occasion, e)) return -1;
+    db_stmt *s = db_prepare(c, "UPDATE letters SET status = 'cancelled', cancel_reason = ?, delivery_method = '', "
+                               "updated_at = ? WHERE id = ?");
+    db_bind_text(s, 1, t->why);
+    db_bind_int(s, 2, t->now);
+    db_bind_int(s, 3, t->id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "cancel: %s", db_errmsg(c));
+        return -1;
+    }
+    return audited(c, t->now, t->actor_id, unit_id, "letter.cancel", t->id, json_pack("{s:s}", "reason", t->why), e);
 }
 
 int letter_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor_id, int64_t now, err *e)
@@ -644,22 +689,8 @@ int letter_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor
     const char *why = text_trim(a, reason ? reason : "");
     if (!*why) return fail(e, 400, N_("Ghi rõ lý do hủy thư."), "reason");
     if (text_char_count(why) > 500) return fail(e, 400, N_("Nội dung quá dài (tối đa 500 ký tự)."), "reason");
-    int64_t unit_id;
-    char occasion[32];
-    if (begin_on_proposed(d, id, &unit_id, occasion, e)) return -1;
-    db_stmt *s = db_prepare(d, "UPDATE letters SET status = 'cancelled', cancel_reason = ?, delivery_method = '', "
-                               "updated_at = ? WHERE id = ?");
-    db_bind_text(s, 1, why);
-    db_bind_int(s, 2, now);
-    db_bind_int(s, 3, id);
-    int rc = db_step(s);
-    db_done(s);
-    if (rc != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "cancel: %s", db_errmsg(d));
-        return -1;
-    }
-    return commit_audited(d, now, actor_id, unit_id, "letter.cancel", id, json_pack("{s:s}", "reason", why), e);
+    letter_tx t = {.a = a, .id = id, .why = why, .actor_id = actor_id, .now = now};
+    return db_write(d, cancel_write, &t, e);
 }
 
 /* ---- the unit's limit for stale letters ---------------------------------------------------- */
@@ -669,28 +700,30 @@ int letter_stale_days(db *d, int64_t unit_id)
     return (int)db_int_by_id(d, "SELECT letter_stale_days FROM units WHERE id = ?", unit_id, 30);
 }
 
+static int stale_days_write(db *c, void *ctx, err *e)
+{
+    letter_tx *t = ctx;
+    db_stmt *s = db_prepare(c, "UPDATE units SET letter_stale_days = ? WHERE id = ?");
+    db_bind_int(s, 1, t->days);
+    db_bind_int(s, 2, t->unit_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || db_changes(c) != 1) return fail(e, 404, N_("Không tìm thấy đơn vị."), NULL);
+    if (audit_append(c, t->now, t->actor_id, t->unit_id, "letter.stale_days", "unit", t->unit_id,
+                     json_pack("{s:I}", "days", (json_int_t)t->days))) {
+        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "stale days: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
+}
+
 int letter_set_stale_days(db *d, arena *a, int64_t unit_id, const char *days, int64_t actor_id, int64_t now, err *e)
 {
     int64_t n;
     if (!text_parse_uint(text_trim(a, days ? days : ""), 3660, &n) || n < 1)
         return fail(e, 400, N_("Thời hạn trao thư là số ngày từ 1 đến 3660."), "so_ngay");
-    if (db_begin_write_or_busy(d, e)) return -1;
-    db_stmt *s = db_prepare(d, "UPDATE units SET letter_stale_days = ? WHERE id = ?");
-    db_bind_int(s, 1, n);
-    db_bind_int(s, 2, unit_id);
-    int rc = db_step(s);
-    db_done(s);
-    if (rc != DB_DONE || db_changes(d) != 1) {
-        db_rollback(d);
-        return fail(e, 404, N_("Không tìm thấy đơn vị."), NULL);
-    }
-    if (audit_append(d, now, actor_id, unit_id, "letter.stale_days", "unit", unit_id, json_pack("{s:I}", "days", (json_int_t)n)) ||
-        db_commit(d)) {
-        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "stale days: %s", db_errmsg(d));
-        db_rollback(d);
-        return -1;
-    }
-    return 0;
+    letter_tx t = {.unit_id = unit_id, .days = n, .actor_id = actor_id, .now = now};
+    return db_write(d, stale_days_write, &t, e);
 }
 
 /* ---- reading ------------------------------------------------------------------------------ */

@@ -197,19 +197,24 @@ dberr:
     return -1;
 }
 
+typedef struct {
+    arena *a;
+    rng r;
+    int64_t now;
+} demo_tx;
+
+static int demo_write(db *c, void *ctx, err *e)
+{
+    demo_tx *t = ctx;
+    if (dossier_replay(c, t->a, 0, letter_on_dossier_event, e) < 0 || thanks_letters(c, t->a, &t->r, t->now, e) ||
+        fill_event_details(c, t->a, &t->r, e) || deliver_old_letters(c, t->a, &t->r, t->now, e))
+        return -1;
+    return 0;
+}
+
 int letter_demo(db *d, arena *a, int64_t now, uint64_t seed, err *e)
 {
-    rng r = {seed ^ 0x1e77e5ull};
-    if (db_begin_write_or_busy(d, e)) return -1;
-    if (dossier_replay(d, a, 0, letter_on_dossier_event, e) < 0 || thanks_letters(d, a, &r, now, e) ||
-        fill_event_details(d, a, &r, e) || deliver_old_letters(d, a, &r, now, e)) {
-        db_rollback(d);
-        return -1;
-    }
-    if (db_commit(d)) {
-        err_set(e, 500, N_("Không lưu được thư, xin thử lại."), "demo letters commit: %s", db_errmsg(d));
-        db_rollback(d);
-        return -1;
-    }
+    demo_tx t = {.a = a, .r = {seed ^ 0x1e77e5ull}, .now = now};
+    if (db_write(d, demo_write, &t, e)) return -1;
     return (int)db_int_by_id(d, "SELECT COUNT(*) FROM letters WHERE ? > 0", 1, 0);   /* all of them: the demo starts empty */
 }

@@ -415,6 +415,19 @@ void page_static(req *r) { serve_static(r); }
  * seconds while it works and on every call once it has failed. 0, or the HTTP status. */
 #define HEALTH_WRITE_EVERY 10
 
+/* Through the one write path, as every change: a healthy answer means the writer commits. */
+static int health_write_row(db *c, void *ctx, err *e)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO health_checks (id, checked_at) VALUES (1, ?) "
+                               "ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at");
+    db_bind_int(s, 1, *(const int64_t *)ctx);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc == DB_DONE) return 0;
+    err_set(e, 503, N_("Hệ thống đang bận, vui lòng thử lại."), "health write: %s", db_errmsg(c));
+    return -1;
+}
+
 static int health_write(req *r)
 {
     int64_t now = req_now(r);
@@ -422,18 +435,8 @@ static int health_write(req *r)
     bool fresh = health_last_ok && now - health_last_ok < HEALTH_WRITE_EVERY;
     pthread_mutex_unlock(&health_mu);
     if (fresh) return 0;
-    db *d = req_db(r);
-    int rc = db_begin_write(d);
-    if (rc == DB_DONE) {
-        db_stmt *s = db_prepare(d, "INSERT INTO health_checks (id, checked_at) VALUES (1, ?) "
-                                   "ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at");
-        db_bind_int(s, 1, now);
-        rc = db_step(s);
-        db_done(s);
-        if (rc == DB_DONE) rc = db_commit(d);
-        if (rc != DB_DONE) db_rollback(d);
-    }
-    if (rc != DB_DONE) return db_full_seen() ? 507 : 503;
+    err e = {0};
+    if (db_write(req_db(r), health_write_row, &now, &e) != 0) return db_full_seen() ? 507 : 503;
     pthread_mutex_lock(&health_mu);
     health_last_ok = now;
     pthread_mutex_unlock(&health_mu);

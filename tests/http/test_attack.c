@@ -617,6 +617,36 @@ static void double_click_makes_one_dossier(void **state)
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), before + 1);
 }
 
+/* A counter of GET /metrics (0 when absent). */
+static long long metric(const char *name)
+{
+    response r = get("/metrics");
+    assert_int_equal(r.status, 200);
+    char key[96];
+    snprintf(key, sizeof key, "\n%s ", name);
+    const char *at = strstr(r.body, key);
+    long long v = at ? strtoll(at + strlen(key), NULL, 10) : 0;
+    response_free(&r);
+    return v;
+}
+
+/* Intakes and the actions on dossiers are writes of the one write path: the pool's writer
+ * commits them (its counters on /metrics move), never a request's own connection. */
+static void dossier_writes_go_through_the_writer(void **state)
+{
+    (void)state;
+    session desk;
+    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    int64_t pid = procedure_id("khai+sinh");
+    long long writes = metric("thanthien_db_writes_total");
+    intake_result a;
+    for (int i = 0; i < 3; i++) assert_int_equal(intake(&desk, pid, NULL, &a), 201);
+    assert_int_equal(act(&desk, a.id, "tu-choi", "&reason=H%E1%BB%93+s%C6%A1+kh%C3%B4ng+%C4%91%E1%BB%A7", NULL), 200);
+    long long now_writes = metric("thanthien_db_writes_total");
+    assert_true(now_writes - writes >= 4);
+    assert_true(metric("thanthien_db_commits_total") <= now_writes);
+}
+
 /* SIGTERM while an intake was under way dropped its answer: the server now stops taking
  * connections and lets the requests under way finish first. */
 static void shutdown_lets_requests_under_way_finish(void **state)
@@ -840,6 +870,7 @@ int main(void)
         cmocka_unit_test(intake_sent_twice_makes_one_dossier),
         cmocka_unit_test(a_dossier_and_its_key_commit_together),
         cmocka_unit_test(double_click_makes_one_dossier),
+        cmocka_unit_test(dossier_writes_go_through_the_writer),
         cmocka_unit_test(shutdown_lets_requests_under_way_finish),
         cmocka_unit_test(serve_refuses_a_missing_or_empty_database),
         cmocka_unit_test(damaged_database_is_reported_by_healthz),
