@@ -530,6 +530,41 @@ static void rows_survive_closing_the_database(void **state)
     smtp_stop(srv);
 }
 
+/* The sender's claim and its record of the outcome are writes through db_write(): on a pool
+ * they go to the pool's writer (and are counted there), two short writes with the delivery
+ * between them; staff's retry too. */
+static void the_outbox_writes_through_the_pools_writer(void **state)
+{
+    fixture *fx = *state;
+    notify_msg m = receipt(fx->commune, NULL, "0912345678", false);
+    assert_int_equal(enqueue_committed(fx, &m), 1);
+    fake_now = (int64_t)time(NULL);   /* the row is due */
+    gateway *gw = gw_start();
+    gw->fail_next = 1;
+    gw->fail_status = 400;   /* final: the row fails at once */
+    notify_config cfg = {.sms_url = gw_url(gw->port, "/sms", 1), .clock = test_clock};
+    db_write_stats before, after;
+    db_pool_write_stats(fx->pool, &before);
+    assert_int_equal(notify_run_once(fx->pool, &cfg), 1);
+    db_pool_write_stats(fx->pool, &after);
+    /* the claim, the record, and the claim that finds nothing left */
+    assert_int_equal(after.writes - before.writes, 3);
+    assert_string_equal(get_row(fx, "sms").status, "failed");
+
+    db *d = db_acquire(fx->pool);
+    db_stmt *s = db_prepare(d, "SELECT id FROM outbox WHERE channel = 'sms'");
+    assert_int_equal(db_step(s), DB_ROW);
+    int64_t id = db_col_int(s, 0);
+    db_done(s);
+    err e = {0};
+    assert_int_equal(notify_retry(d, id, 0, &e), 0);
+    db_release(fx->pool, d);
+    db_pool_write_stats(fx->pool, &before);
+    assert_int_equal(before.writes - after.writes, 1);
+    assert_string_equal(get_row(fx, "sms").status, "pending");
+    gw_stop(gw);
+}
+
 /* A channel without an endpoint is skipped, and staff can send the row again. */
 static void unconfigured_channel_is_skipped_and_retried(void **state)
 {
@@ -795,6 +830,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(failures_back_off_then_deliver, setup, teardown),
         cmocka_unit_test_setup_teardown(gives_up_after_max_attempts, setup, teardown),
         cmocka_unit_test_setup_teardown(rows_survive_closing_the_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_outbox_writes_through_the_pools_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(unconfigured_channel_is_skipped_and_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(templates_are_checked_inherited_and_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(sms_parts_are_counted_as_operators_do, setup, teardown),
