@@ -5,9 +5,10 @@
  * A feature enqueues inside its own write (its db_write function, on the connection it is
  * given), so a message exists exactly when the change that caused it was committed (a
  * rolled-back intake leaves no message). A sender thread delivers due rows, retrying
- * failures with exponential backoff up to a limit; rows live in the database, so nothing is lost when the server stops. Delivery is at least once:
- * a message sent just before a crash, whose result was not yet recorded, is sent again (the
- * gateway receives the outbox id to drop such a repeat).
+ * failures with exponential backoff up to a limit; rows live in the database, so nothing is
+ * lost when the server stops. Delivery is at least once: a message sent just before a crash,
+ * whose result was not yet recorded, is sent again (the gateway receives the outbox id to
+ * drop such a repeat).
  *
  * Message texts are per-unit templates in Vietnamese: a unit's own, else its nearest
  * ancestor's (a province words them once for its communes), else the built-in default.
