@@ -87,6 +87,40 @@ static bool username_ok(const char *u)
     return true;
 }
 
+typedef struct {
+    int64_t unit_id, actor_id, now;
+    const char *username, *full_name, *role, *hash;
+    int64_t id;   /* out */
+} user_add_ctx;
+
+static int user_add_tx(db *c, void *ctx, err *e)
+{
+    user_add_ctx *x = ctx;
+    db_stmt *s = db_prepare(c, "INSERT INTO users (unit_id, username, full_name, role, password_hash, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?)");
+    db_bind_int(s, 1, x->unit_id);
+    db_bind_text(s, 2, x->username);
+    db_bind_text(s, 3, x->full_name);
+    db_bind_text(s, 4, x->role);
+    db_bind_text(s, 5, x->hash);
+    db_bind_int(s, 6, x->now);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc == DB_CONSTRAINT) {
+        err_set(e, 409, "Tên đăng nhập đã có người dùng.", "duplicate username %s", x->username);
+        err_field(e, "username");
+        return -1;
+    }
+    x->id = db_last_id(c);
+    if (rc != DB_DONE ||
+        audit_append(c, x->now, x->actor_id, x->unit_id, "user.create", "user", x->id,
+                     json_pack("{s:s, s:s, s:s}", "username", x->username, "full_name", x->full_name, "role", x->role))) {
+        err_set(e, 500, "Không lưu được người dùng.", "insert user: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
+}
+
 int account_user_add(db *d, const char *unit_code, const char *role, const char *username,
                      const char *full_name, const char *password, int64_t actor_id, int64_t *id, err *e)
 {
@@ -129,34 +163,13 @@ int account_user_add(db *d, const char *unit_code, const char *role, const char 
         err_set(e, 500, "Không lưu được mật khẩu.", "argon2id out of memory");
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "INSERT INTO users (unit_id, username, full_name, role, password_hash, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?)");
-    db_bind_int(s, 1, unit_id);
-    db_bind_text(s, 2, username);
-    db_bind_text(s, 3, full_name);
-    db_bind_text(s, 4, role);
-    db_bind_text(s, 5, hash);
-    db_bind_int(s, 6, now);
-    int rc = db_step(s);
-    db_done(s);
-    if (rc == DB_CONSTRAINT) {
-        db_rollback(d);
-        err_set(e, 409, "Tên đăng nhập đã có người dùng.", "duplicate username %s", username);
-        err_field(e, "username");
-        return -1;
-    }
-    int64_t new_id = db_last_id(d);
-    if (rc != DB_DONE ||
-        audit_append(d, now, actor_id, unit_id, "user.create", "user", new_id,
-                     json_pack("{s:s, s:s, s:s}", "username", username, "full_name", full_name, "role", role)) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được người dùng.", "insert user: %s", db_errmsg(d));
-        return -1;
-    }
-    if (id) *id = new_id;
+    /* hashed above, before the write: argon2id must not hold the writer */
+    user_add_ctx x = {.unit_id = unit_id, .actor_id = actor_id, .now = (int64_t)time(NULL), .username = username,
+                      .full_name = full_name, .role = role, .hash = hash};
+    int rc = db_write(d, user_add_tx, &x, e);
+    sodium_memzero(hash, sizeof hash);
+    if (rc != 0) return -1;
+    if (id) *id = x.id;
     return 0;
 }
 
@@ -167,7 +180,7 @@ static const char *jstr(json_t *o, const char *key)
 }
 
 /* Would the province be left without an active administrator if this user were no longer
- * one? Asked inside the write transaction, so two administrators cannot lock each other out
+ * one? Asked inside the write (db_write), so two administrators cannot lock each other out
  * at the same moment. */
 static bool last_admin(db *d, int64_t user_id, err *e)
 {
@@ -177,12 +190,40 @@ static bool last_admin(db *d, int64_t user_id, err *e)
     bool last = db_step(s) == DB_ROW && db_col_int(s, 0) == 1;
     db_done(s);
     if (last) {
-        db_rollback(d);
         err_set(e, 409, "Đây là tài khoản quản trị cuối cùng đang hoạt động; hãy thêm hoặc mở khóa một quản trị viên khác trước.",
                 "last admin %lld", (long long)user_id);
         err_field(e, "role");
     }
     return last;
+}
+
+typedef struct {
+    int64_t user_id, unit_id, actor_id;
+    bool active;
+} set_active_ctx;
+
+static int set_active_tx(db *c, void *ctx, err *e)
+{
+    set_active_ctx *x = ctx;
+    if (!x->active && last_admin(c, x->user_id, e)) return -1;
+    db_stmt *s = db_prepare(c, "UPDATE users SET active = ?, failed_logins = 0, locked_until = 0 WHERE id = ?");
+    db_bind_int(s, 1, x->active ? 1 : 0);
+    db_bind_int(s, 2, x->user_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (!x->active) {
+        s = db_prepare(c, "DELETE FROM sessions WHERE user_id = ?");
+        db_bind_int(s, 1, x->user_id);
+        if (db_step(s) != DB_DONE) rc = DB_ERROR;
+        db_done(s);
+    }
+    if (rc != DB_DONE ||
+        audit_append(c, (int64_t)time(NULL), x->actor_id, x->unit_id, x->active ? "user.activate" : "user.deactivate",
+                     "user", x->user_id, json_object())) {
+        err_set(e, 500, "Không lưu được thay đổi.", "set active: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
 }
 
 int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_id, err *e)
@@ -192,28 +233,8 @@ int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_i
         err_set(e, 404, "Không tìm thấy người dùng.", "no user %lld", (long long)user_id);
         return -1;
     }
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    if (!active && last_admin(d, user_id, e)) return -1;
-    db_stmt *s = db_prepare(d, "UPDATE users SET active = ?, failed_logins = 0, locked_until = 0 WHERE id = ?");
-    db_bind_int(s, 1, active ? 1 : 0);
-    db_bind_int(s, 2, user_id);
-    int rc = db_step(s);
-    db_done(s);
-    if (!active) {
-        s = db_prepare(d, "DELETE FROM sessions WHERE user_id = ?");
-        db_bind_int(s, 1, user_id);
-        if (db_step(s) != DB_DONE) rc = DB_ERROR;
-        db_done(s);
-    }
-    if (rc != DB_DONE ||
-        audit_append(d, (int64_t)time(NULL), actor_id, unit_id, active ? "user.activate" : "user.deactivate", "user",
-                     user_id, json_object()) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được thay đổi.", "set active: %s", db_errmsg(d));
-        return -1;
-    }
-    return 0;
+    set_active_ctx x = {.user_id = user_id, .unit_id = unit_id, .actor_id = actor_id, .active = active};
+    return db_write(d, set_active_tx, &x, e);
 }
 
 static json_t *user_row(db_stmt *s);
@@ -226,6 +247,52 @@ json_t *account_user_get(db *d, int64_t user_id)
     json_t *o = db_step(s) == DB_ROW ? user_row(s) : NULL;
     db_done(s);
     return o;
+}
+
+typedef struct {
+    int64_t user_id, unit_id, actor_id;
+    const char *unit_code, *role, *full_name;
+} user_update_ctx;
+
+/* The user as it was is read inside the write: the audit's "before" and the decision to
+ * end the sessions are those of the row this write changes. */
+static int user_update_tx(db *c, void *ctx, err *e)
+{
+    user_update_ctx *x = ctx;
+    json_t *before = account_user_get(c, x->user_id);
+    if (!before) {
+        err_set(e, 404, "Không tìm thấy người dùng.", "no user %lld", (long long)x->user_id);
+        return -1;
+    }
+    if (strcmp(x->role, "admin") && last_admin(c, x->user_id, e)) {
+        json_decref(before);
+        return -1;
+    }
+    db_stmt *s = db_prepare(c, "UPDATE users SET unit_id = ?, role = ?, full_name = ? WHERE id = ?");
+    db_bind_int(s, 1, x->unit_id);
+    db_bind_text(s, 2, x->role);
+    db_bind_text(s, 3, x->full_name);
+    db_bind_int(s, 4, x->user_id);
+    int rc = db_step(s);
+    db_done(s);
+    /* a session carries the role it was opened with: a changed role or unit signs the user out */
+    if (rc == DB_DONE && (strcmp(x->role, jstr(before, "role")) || strcmp(x->unit_code, jstr(before, "unit_code")))) {
+        s = db_prepare(c, "DELETE FROM sessions WHERE user_id = ?");
+        db_bind_int(s, 1, x->user_id);
+        rc = db_step(s);
+        db_done(s);
+    }
+    json_t *detail = json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}}", "before", "unit",
+                               jstr(before, "unit_code"), "role", jstr(before, "role"), "full_name",
+                               jstr(before, "full_name"), "after", "unit", x->unit_code, "role", x->role,
+                               "full_name", x->full_name);
+    json_decref(before);
+    if (rc != DB_DONE ||
+        audit_append(c, (int64_t)time(NULL), x->actor_id, x->unit_id, "user.update", "user", x->user_id, detail)) {
+        err_set(e, 500, "Không lưu được thay đổi.", "user update: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
 }
 
 int account_user_update(db *d, int64_t user_id, const char *unit_code, const char *role, const char *full_name,
@@ -247,42 +314,35 @@ int account_user_update(db *d, int64_t user_id, const char *unit_code, const cha
         err_field(e, "don_vi");
         return -1;
     }
-    json_t *before = account_user_get(d, user_id);
-    if (!before) {
-        err_set(e, 404, "Không tìm thấy người dùng.", "no user %lld", (long long)user_id);
-        return -1;
-    }
-    if (db_begin_write_or_busy(d, e) != 0) {
-        json_decref(before);
-        return -1;
-    }
-    if (strcmp(role, "admin") && last_admin(d, user_id, e)) {
-        json_decref(before);
-        return -1;
-    }
-    db_stmt *s = db_prepare(d, "UPDATE users SET unit_id = ?, role = ?, full_name = ? WHERE id = ?");
-    db_bind_int(s, 1, unit_id);
-    db_bind_text(s, 2, role);
-    db_bind_text(s, 3, full_name);
-    db_bind_int(s, 4, user_id);
+    user_update_ctx x = {.user_id = user_id, .unit_id = unit_id, .actor_id = actor_id, .unit_code = unit_code,
+                         .role = role, .full_name = full_name};
+    return db_write(d, user_update_tx, &x, e);
+}
+
+typedef struct {
+    int64_t user_id, unit_id, actor_id;
+    const char *hash;
+} password_ctx;
+
+static int password_tx(db *c, void *ctx, err *e)
+{
+    password_ctx *x = ctx;
+    /* a reset also lifts a lock from wrong guesses and ends the user's open sessions */
+    db_stmt *s = db_prepare(c, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?");
+    db_bind_text(s, 1, x->hash);
+    db_bind_int(s, 2, x->user_id);
     int rc = db_step(s);
     db_done(s);
-    /* a session carries the role it was opened with: a changed role or unit signs the user out */
-    if (rc == DB_DONE && (strcmp(role, jstr(before, "role")) || strcmp(unit_code, jstr(before, "unit_code")))) {
-        s = db_prepare(d, "DELETE FROM sessions WHERE user_id = ?");
-        db_bind_int(s, 1, user_id);
+    if (rc == DB_DONE) {
+        s = db_prepare(c, "DELETE FROM sessions WHERE user_id = ?");
+        db_bind_int(s, 1, x->user_id);
         rc = db_step(s);
         db_done(s);
     }
-    json_t *detail = json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}}", "before", "unit",
-                               jstr(before, "unit_code"), "role", jstr(before, "role"), "full_name",
-                               jstr(before, "full_name"), "after", "unit", unit_code, "role", role,
-                               "full_name", full_name);
-    json_decref(before);
-    if (rc != DB_DONE || audit_append(d, (int64_t)time(NULL), actor_id, unit_id, "user.update", "user", user_id, detail) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được thay đổi.", "user update: %s", db_errmsg(d));
+    if (rc != DB_DONE ||
+        audit_append(c, (int64_t)time(NULL), x->actor_id, x->unit_id, "user.password_reset", "user", x->user_id,
+                     json_object())) {
+        err_set(e, 500, "Không lưu được mật khẩu.", "password reset: %s", db_errmsg(c));
         return -1;
     }
     return 0;
@@ -306,28 +366,11 @@ int account_user_set_password(db *d, int64_t user_id, const char *password, int6
         err_set(e, 500, "Không lưu được mật khẩu.", "argon2id out of memory");
         return -1;
     }
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    /* a reset also lifts a lock from wrong guesses and ends the user's open sessions */
-    db_stmt *s = db_prepare(d, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?");
-    db_bind_text(s, 1, hash);
-    db_bind_int(s, 2, user_id);
-    int rc = db_step(s);
-    db_done(s);
-    if (rc == DB_DONE) {
-        s = db_prepare(d, "DELETE FROM sessions WHERE user_id = ?");
-        db_bind_int(s, 1, user_id);
-        rc = db_step(s);
-        db_done(s);
-    }
+    /* hashed above, before the write: argon2id must not hold the writer */
+    password_ctx x = {.user_id = user_id, .unit_id = unit_id, .actor_id = actor_id, .hash = hash};
+    int rc = db_write(d, password_tx, &x, e);
     sodium_memzero(hash, sizeof hash);
-    if (rc != DB_DONE ||
-        audit_append(d, (int64_t)time(NULL), actor_id, unit_id, "user.password_reset", "user", user_id, json_object()) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được mật khẩu.", "password reset: %s", db_errmsg(d));
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 int64_t account_user_unit(db *d, int64_t user_id)
@@ -410,24 +453,26 @@ static void set_locked(err *e, const char *username)
 }
 
 /* Login happens in three steps so that the slow password check (argon2id, ~0.1 s and
- * 64 MiB) runs without holding a database connection:
- *   1. account_login_begin: inside BEGIN IMMEDIATE, refuse a locked account and count this
+ * 64 MiB) runs without holding a database connection or the writer:
+ *   1. account_login_begin: inside one write, refuse a locked account and count this
  *      attempt before the password is checked, so parallel guesses cannot all slip in
  *      before the first failure is recorded;
  *   2. account_password_ok: the check itself, no database;
  *   3. account_login_finish: on success, clear the count and open a session; on failure,
  *      lock the account once it has used up its attempts. */
-int account_login_begin(db *d, const char *username, int64_t now, login_attempt *at, err *e)
+typedef struct {
+    const char *username;
+    int64_t now;
+    login_attempt *at;
+} login_begin_ctx;
+
+static int login_begin_tx(db *c, void *ctx, err *e)
 {
-    memset(at, 0, sizeof *at);
-    /* an unknown username is checked against a throwaway hash, so that response times do
-     * not tell which usernames exist */
-    snprintf(at->hash, sizeof at->hash, "%s",
-             "$argon2id$v=19$m=65536,t=2,p=1$JKsmL3SA2S0LjOM0FEME5g$yVMd24Zg18mqi6m9R4uNe2YsSLrZ3skRvldHflstmVs");
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "SELECT id, password_hash, active, failed_logins, locked_until FROM users "
+    login_begin_ctx *x = ctx;
+    login_attempt *at = x->at;
+    db_stmt *s = db_prepare(c, "SELECT id, password_hash, active, failed_logins, locked_until FROM users "
                                "WHERE username = ?");
-    db_bind_text(s, 1, username ? username : "");
+    db_bind_text(s, 1, x->username);
     int64_t failed = 0, locked_until = 0;
     if (db_step(s) == DB_ROW) {
         at->user_id = db_col_int(s, 0);
@@ -437,33 +482,40 @@ int account_login_begin(db *d, const char *username, int64_t now, login_attempt 
         locked_until = db_col_int(s, 4);
     }
     db_done(s);
+    if (!at->user_id) return 0;   /* counted in memory by the caller */
+    if (locked_until > x->now || failed >= ACCOUNT_MAX_FAILED_LOGINS) {
+        set_locked(e, x->username);
+        return -1;
+    }
+    s = db_prepare(c, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?");
+    db_bind_int(s, 1, at->user_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "count attempt: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
+}
+
+int account_login_begin(db *d, const char *username, int64_t now, login_attempt *at, err *e)
+{
+    memset(at, 0, sizeof *at);
+    /* an unknown username is checked against a throwaway hash, so that response times do
+     * not tell which usernames exist */
+    snprintf(at->hash, sizeof at->hash, "%s",
+             "$argon2id$v=19$m=65536,t=2,p=1$JKsmL3SA2S0LjOM0FEME5g$yVMd24Zg18mqi6m9R4uNe2YsSLrZ3skRvldHflstmVs");
+    login_begin_ctx x = {.username = username ? username : "", .now = now, .at = at};
+    if (db_write(d, login_begin_tx, &x, e) != 0) return -1;
     if (!at->user_id) {
-        db_rollback(d);
         /* counted before the check, as for real accounts */
-        const char *key = username ? username : "";
-        if (ratelimit_wait(&unknown_names, key, now) > 0) {
+        if (ratelimit_wait(&unknown_names, x.username, now) > 0) {
             set_locked(e, username);
             return -1;
         }
-        ratelimit_fail(&unknown_names, key, now);
-        return 0;
+        ratelimit_fail(&unknown_names, x.username, now);
     }
-    bool locked = locked_until > now || failed >= ACCOUNT_MAX_FAILED_LOGINS;
-    if (!locked) {
-        s = db_prepare(d, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?");
-        db_bind_int(s, 1, at->user_id);
-        int rc = db_step(s);
-        db_done(s);
-        if (rc != DB_DONE || db_commit(d) != DB_DONE) {
-            db_rollback(d);
-            err_set(e, 503, "Hệ thống đang bận, vui lòng thử lại.", "count attempt: %s", db_errmsg(d));
-            return -1;
-        }
-        return 0;
-    }
-    db_rollback(d);
-    set_locked(e, username);
-    return -1;
+    return 0;
 }
 
 bool account_password_ok(const login_attempt *at, const char *password)
@@ -471,26 +523,70 @@ bool account_password_ok(const login_attempt *at, const char *password)
     return password && crypto_pwhash_str_verify(at->hash, password, strlen(password)) == 0;
 }
 
-static void record_failure(db *d, int64_t user_id, int64_t now)
+typedef struct {
+    int64_t user_id, now;
+} failure_ctx;
+
+static int record_failure_tx(db *c, void *ctx, err *e)
 {
-    if (db_begin_write(d) != DB_DONE) return;
-    db_stmt *s = db_prepare(d, "SELECT failed_logins FROM users WHERE id = ?");
-    db_bind_int(s, 1, user_id);
+    failure_ctx *x = ctx;
+    db_stmt *s = db_prepare(c, "SELECT failed_logins FROM users WHERE id = ?");
+    db_bind_int(s, 1, x->user_id);
     int64_t failed = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    int rc = DB_DONE;
-    if (failed >= ACCOUNT_MAX_FAILED_LOGINS) {
-        s = db_prepare(d, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?");
-        db_bind_int(s, 1, now + ACCOUNT_LOCK_SECONDS);
-        db_bind_int(s, 2, user_id);
-        rc = db_step(s);
-        db_done(s);
-        if (rc == DB_DONE && audit_append(d, now, 0, account_user_unit(d, user_id), "user.locked", "user", user_id,
-                                          json_pack("{s:I}", "failed_logins", (json_int_t)failed)))
-            rc = DB_ERROR;
+    if (failed < ACCOUNT_MAX_FAILED_LOGINS) return 0;
+    s = db_prepare(c, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?");
+    db_bind_int(s, 1, x->now + ACCOUNT_LOCK_SECONDS);
+    db_bind_int(s, 2, x->user_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE || audit_append(c, x->now, 0, account_user_unit(c, x->user_id), "user.locked", "user", x->user_id,
+                                      json_pack("{s:I}", "failed_logins", (json_int_t)failed))) {
+        err_set(e, 500, "Không lưu được thay đổi.", "lock user: %s", db_errmsg(c));
+        return -1;
     }
-    if (rc == DB_DONE) db_commit(d);
-    else db_rollback(d);
+    return 0;
+}
+
+/* The attempt was counted in account_login_begin; this locks the account once it has used
+ * them up. A failure to write is not the user's business: the count stands. */
+static void record_failure(db *d, int64_t user_id, int64_t now)
+{
+    failure_ctx x = {.user_id = user_id, .now = now};
+    err ignored = {0};
+    db_write(d, record_failure_tx, &x, &ignored);
+}
+
+typedef struct {
+    int64_t user_id, now;
+    const char *token_hash, *csrf;
+} session_ctx;
+
+static int session_open_tx(db *c, void *ctx, err *e)
+{
+    session_ctx *x = ctx;
+    db_stmt *s = db_prepare(c, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) "
+                               "VALUES (?, ?, ?, ?, ?)");
+    db_bind_text(s, 1, x->token_hash);
+    db_bind_int(s, 2, x->user_id);
+    db_bind_text(s, 3, x->csrf);
+    db_bind_int(s, 4, x->now);
+    db_bind_int(s, 5, x->now + ACCOUNT_SESSION_SECONDS);
+    int rc = db_step(s);
+    db_done(s);
+    s = db_prepare(c, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
+    db_bind_int(s, 1, x->user_id);
+    if (db_step(s) != DB_DONE) rc = DB_ERROR;
+    db_done(s);
+    s = db_prepare(c, "DELETE FROM sessions WHERE expires_at < ?");
+    db_bind_int(s, 1, x->now);
+    if (db_step(s) != DB_DONE) rc = DB_ERROR;
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 500, "Không đăng nhập được.", "session insert: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
 }
 
 int account_login_finish(db *d, arena *a, const login_attempt *at, bool verified, int64_t now, char **token,
@@ -503,32 +599,10 @@ int account_login_finish(db *d, arena *a, const login_attempt *at, bool verified
         return -1;
     }
     char *tok = random_token(a);
-    char *csrf = random_token(a);
     char th[65];
     token_hash(tok, th);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) "
-                               "VALUES (?, ?, ?, ?, ?)");
-    db_bind_text(s, 1, th);
-    db_bind_int(s, 2, at->user_id);
-    db_bind_text(s, 3, csrf);
-    db_bind_int(s, 4, now);
-    db_bind_int(s, 5, now + ACCOUNT_SESSION_SECONDS);
-    int rc = db_step(s);
-    db_done(s);
-    s = db_prepare(d, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?");
-    db_bind_int(s, 1, at->user_id);
-    if (db_step(s) != DB_DONE) rc = DB_ERROR;
-    db_done(s);
-    s = db_prepare(d, "DELETE FROM sessions WHERE expires_at < ?");
-    db_bind_int(s, 1, now);
-    if (db_step(s) != DB_DONE) rc = DB_ERROR;
-    db_done(s);
-    if (rc != DB_DONE || db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không đăng nhập được.", "session insert: %s", db_errmsg(d));
-        return -1;
-    }
+    session_ctx x = {.user_id = at->user_id, .now = now, .token_hash = th, .csrf = random_token(a)};
+    if (db_write(d, session_open_tx, &x, e) != 0) return -1;
     *token = tok;
     return 0;
 }
@@ -567,15 +641,27 @@ account_user *account_session(db *d, arena *a, const char *token, int64_t now, c
     return u;
 }
 
+static int logout_tx(db *c, void *ctx, err *e)
+{
+    db_stmt *s = db_prepare(c, "DELETE FROM sessions WHERE token_hash = ?");
+    db_bind_text(s, 1, ctx);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 500, "Không lưu được thay đổi.", "logout: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
+}
+
+/* Signing out cannot fail for the user: the cookie is cleared whatever happens here. */
 void account_logout(db *d, const char *token)
 {
     if (!token) return;
     char th[65];
     token_hash(token, th);
-    db_stmt *s = db_prepare(d, "DELETE FROM sessions WHERE token_hash = ?");
-    db_bind_text(s, 1, th);
-    db_step(s);
-    db_done(s);
+    err ignored = {0};
+    db_write(d, logout_tx, th, &ignored);
 }
 
 bool account_can_access(db *d, const account_user *u, int64_t unit_id)

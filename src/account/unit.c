@@ -199,6 +199,76 @@ static bool phone_ok(const char *p)
     return digits >= 8 && digits <= 15;
 }
 
+typedef struct {
+    const unit_fields *f;
+    bool create;
+    int64_t parent, actor_id;
+} unit_save_ctx;
+
+/* The agency code is checked inside the write, so two units saved at once cannot both take it. */
+static int unit_save_tx(db *c, void *ctx, err *e)
+{
+    unit_save_ctx *x = ctx;
+    const unit_fields *f = x->f;
+    bool create = x->create;
+    int64_t now = (int64_t)time(NULL);
+    if (agency_code_used(c, f->code, f->agency_code && *f->agency_code ? f->agency_code : f->code)) {
+        err_set(e, 409, "Mã định danh này đã là mã của một đơn vị khác; mỗi cơ quan cần một mã riêng để mã hồ sơ không bị trùng.",
+                "agency code of %s already used", f->code);
+        err_field(e, f->agency_code && *f->agency_code ? "agency_code" : "code");
+        return -1;
+    }
+    db_stmt *s;
+    if (create) {
+        s = db_prepare(c, "INSERT INTO units (code, kind, name, parent_id, address, phone, email, desk_name, "
+                          "desk_hours, saturday_service, saturday_hours, reception_place, reception_hours, created_at, "
+                          "agency_code, letter_ceremony, desk_phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                          "?12, ?13, ?14, ?15, ?16, ?17)");
+        db_bind_text(s, 1, f->code);
+        db_bind_text(s, 2, f->kind);
+        db_bind_text(s, 3, f->name);
+        if (x->parent > 0) db_bind_int(s, 4, x->parent); else db_bind_null(s, 4);
+        db_bind_int(s, 14, now);
+    } else {
+        s = db_prepare(c, "UPDATE units SET name = ?3, address = ?5, phone = ?6, email = ?7, desk_name = ?8, "
+                          "desk_hours = ?9, saturday_service = ?10, saturday_hours = ?11, reception_place = ?12, "
+                          "reception_hours = ?13, agency_code = ?15, letter_ceremony = ?16, desk_phone = ?17 WHERE code = ?1");
+        db_bind_text(s, 1, f->code);
+        db_bind_text(s, 3, f->name);
+    }
+    db_bind_text(s, 5, f->address ? f->address : "");
+    db_bind_text(s, 6, f->phone ? f->phone : "");
+    db_bind_text(s, 7, f->email ? f->email : "");
+    db_bind_text(s, 8, f->desk_name ? f->desk_name : "");
+    db_bind_text(s, 9, f->desk_hours ? f->desk_hours : "");
+    db_bind_int(s, 10, f->saturday_service ? 1 : 0);
+    db_bind_text(s, 11, f->saturday_hours ? f->saturday_hours : "");
+    db_bind_text(s, 12, f->reception_place ? f->reception_place : "");
+    db_bind_text(s, 13, f->reception_hours ? f->reception_hours : "");
+    db_bind_text(s, 15, f->agency_code ? f->agency_code : "");
+    db_bind_int(s, 16, f->letter_ceremony ? 1 : 0);
+    db_bind_text(s, 17, f->desk_phone ? f->desk_phone : "");
+    int rc = db_step(s);
+    db_done(s);
+    if (rc == DB_CONSTRAINT) {
+        err_set(e, 409, "Mã đơn vị đã tồn tại.", "duplicate unit %s", f->code);
+        err_field(e, "code");
+        return -1;
+    }
+    if (!create && rc == DB_DONE && db_changes(c) == 0) {
+        err_set(e, 404, "Không tìm thấy đơn vị.", "no unit %s", f->code);
+        return -1;
+    }
+    int64_t id = create ? db_last_id(c) : account_unit_id(c, f->code);
+    if (rc != DB_DONE ||
+        audit_append(c, now, x->actor_id, id, create ? "unit.create" : "unit.update", "unit", id,
+                     json_pack("{s:s, s:s}", "code", f->code, "name", f->name))) {
+        err_set(e, 500, "Không lưu được đơn vị.", "unit save: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
+}
+
 int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id, int64_t actor_unit, err *e)
 {
     if (!f->code || !unit_code_ok(f->code)) {
@@ -255,68 +325,8 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
         err_field(e, "desk_phone");
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    if (agency_code_used(d, f->code, f->agency_code && *f->agency_code ? f->agency_code : f->code)) {
-        db_rollback(d);
-        err_set(e, 409, "Mã định danh này đã là mã của một đơn vị khác; mỗi cơ quan cần một mã riêng để mã hồ sơ không bị trùng.",
-                "agency code of %s already used", f->code);
-        err_field(e, f->agency_code && *f->agency_code ? "agency_code" : "code");
-        return -1;
-    }
-    db_stmt *s;
-    if (create) {
-        s = db_prepare(d, "INSERT INTO units (code, kind, name, parent_id, address, phone, email, desk_name, "
-                          "desk_hours, saturday_service, saturday_hours, reception_place, reception_hours, created_at, "
-                          "agency_code, letter_ceremony, desk_phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                          "?12, ?13, ?14, ?15, ?16, ?17)");
-        db_bind_text(s, 1, f->code);
-        db_bind_text(s, 2, f->kind);
-        db_bind_text(s, 3, f->name);
-        if (parent > 0) db_bind_int(s, 4, parent); else db_bind_null(s, 4);
-        db_bind_int(s, 14, now);
-    } else {
-        s = db_prepare(d, "UPDATE units SET name = ?3, address = ?5, phone = ?6, email = ?7, desk_name = ?8, "
-                          "desk_hours = ?9, saturday_service = ?10, saturday_hours = ?11, reception_place = ?12, "
-                          "reception_hours = ?13, agency_code = ?15, letter_ceremony = ?16, desk_phone = ?17 WHERE code = ?1");
-        db_bind_text(s, 1, f->code);
-        db_bind_text(s, 3, f->name);
-    }
-    db_bind_text(s, 5, f->address ? f->address : "");
-    db_bind_text(s, 6, f->phone ? f->phone : "");
-    db_bind_text(s, 7, f->email ? f->email : "");
-    db_bind_text(s, 8, f->desk_name ? f->desk_name : "");
-    db_bind_text(s, 9, f->desk_hours ? f->desk_hours : "");
-    db_bind_int(s, 10, f->saturday_service ? 1 : 0);
-    db_bind_text(s, 11, f->saturday_hours ? f->saturday_hours : "");
-    db_bind_text(s, 12, f->reception_place ? f->reception_place : "");
-    db_bind_text(s, 13, f->reception_hours ? f->reception_hours : "");
-    db_bind_text(s, 15, f->agency_code ? f->agency_code : "");
-    db_bind_int(s, 16, f->letter_ceremony ? 1 : 0);
-    db_bind_text(s, 17, f->desk_phone ? f->desk_phone : "");
-    int rc = db_step(s);
-    db_done(s);
-    if (rc == DB_CONSTRAINT) {
-        db_rollback(d);
-        err_set(e, 409, "Mã đơn vị đã tồn tại.", "duplicate unit %s", f->code);
-        err_field(e, "code");
-        return -1;
-    }
-    int64_t id = create ? db_last_id(d) : account_unit_id(d, f->code);
-    if (!create && rc == DB_DONE && db_changes(d) == 0) {
-        db_rollback(d);
-        err_set(e, 404, "Không tìm thấy đơn vị.", "no unit %s", f->code);
-        return -1;
-    }
-    if (rc != DB_DONE ||
-        audit_append(d, now, actor_id, id, create ? "unit.create" : "unit.update", "unit", id,
-                     json_pack("{s:s, s:s}", "code", f->code, "name", f->name)) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được đơn vị.", "unit save: %s", db_errmsg(d));
-        return -1;
-    }
-    return 0;
+    unit_save_ctx x = {.f = f, .create = create, .parent = parent, .actor_id = actor_id};
+    return db_write(d, unit_save_tx, &x, e);
 }
 
 int account_leader_add(db *d, int64_t unit_id, const char *name, const char *title, const char *phone, int sort)
@@ -344,19 +354,25 @@ int account_hamlet_add(db *d, int64_t unit_id, const char *name, int64_t househo
     return rc;
 }
 
-/* Audits the row just inserted and commits; detail is stolen. */
-static int audited_insert(db *d, int64_t unit_id, const char *action, const char *entity, json_t *detail,
+/* Audits the row just inserted, inside the write; detail is stolen. */
+static int audited_insert(db *c, int64_t unit_id, const char *action, const char *entity, json_t *detail,
                           int64_t actor_id, err *e)
 {
-    int64_t id = db_last_id(d);
-    if (audit_append(d, (int64_t)time(NULL), actor_id, unit_id, action, entity, id, detail) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(d));
+    int64_t id = db_last_id(c);
+    if (audit_append(c, (int64_t)time(NULL), actor_id, unit_id, action, entity, id, detail)) {
+        err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(c));
         return -1;
     }
     return 0;
 }
+
+/* A hamlet or leader as typed, for the writes below. */
+typedef struct {
+    int64_t unit_id, row_id, actor_id;
+    const char *name, *title, *phone;
+    int64_t households, voters;
+    const char *entity;   /* "hamlet" or "leader", for a removal */
+} row_ctx;
 
 /* Checks a hamlet as typed; the counts go to *h and *v (-1 when left empty). */
 static int hamlet_check(const char *name, const char *households, const char *voters, int64_t *h, int64_t *v, err *e)
@@ -376,26 +392,31 @@ static int hamlet_check(const char *name, const char *households, const char *vo
     return 0;
 }
 
-int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *households, const char *voters,
-                          int64_t actor_id, err *e)
+static int hamlet_create_tx(db *c, void *ctx, err *e)
 {
-    int64_t h, v;
-    if (hamlet_check(name, households, voters, &h, &v, e) != 0) return -1;
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    int rc = account_hamlet_add(d, unit_id, name, h, v);
+    row_ctx *x = ctx;
+    int rc = account_hamlet_add(c, x->unit_id, x->name, x->households, x->voters);
     if (rc != DB_DONE) {
-        db_rollback(d);
         if (rc == DB_CONSTRAINT) {
-            err_set(e, 409, "Đơn vị đã có thôn, xóm, tổ dân phố mang tên này.", "duplicate hamlet %s", name);
+            err_set(e, 409, "Đơn vị đã có thôn, xóm, tổ dân phố mang tên này.", "duplicate hamlet %s", x->name);
             err_field(e, "hamlet_name");
         } else {
-            err_set(e, 500, "Không lưu được thay đổi.", "hamlet insert: %s", db_errmsg(d));
+            err_set(e, 500, "Không lưu được thay đổi.", "hamlet insert: %s", db_errmsg(c));
         }
         return -1;
     }
-    return audited_insert(d, unit_id, "hamlet.create", "hamlet",
-                          json_pack("{s:s, s:I, s:I}", "name", name, "households", (json_int_t)h, "voters", (json_int_t)v),
-                          actor_id, e);
+    return audited_insert(c, x->unit_id, "hamlet.create", "hamlet",
+                          json_pack("{s:s, s:I, s:I}", "name", x->name, "households", (json_int_t)x->households,
+                                    "voters", (json_int_t)x->voters),
+                          x->actor_id, e);
+}
+
+int account_hamlet_create(db *d, int64_t unit_id, const char *name, const char *households, const char *voters,
+                          int64_t actor_id, err *e)
+{
+    row_ctx x = {.unit_id = unit_id, .actor_id = actor_id, .name = name};
+    if (hamlet_check(name, households, voters, &x.households, &x.voters, e) != 0) return -1;
+    return db_write(d, hamlet_create_tx, &x, e);
 }
 
 static int leader_check(const char *name, const char *title, const char *phone, err *e)
@@ -413,71 +434,79 @@ static int leader_check(const char *name, const char *title, const char *phone, 
     return 0;
 }
 
+/* The new leader goes last: the sort is read inside the write that uses it. */
+static int leader_create_tx(db *c, void *ctx, err *e)
+{
+    row_ctx *x = ctx;
+    db_stmt *s = db_prepare(c, "SELECT COALESCE(max(sort), -1) + 1 FROM unit_leaders WHERE unit_id = ?");
+    db_bind_int(s, 1, x->unit_id);
+    int sort = db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : 0;
+    db_done(s);
+    if (account_leader_add(c, x->unit_id, x->name, x->title, x->phone, sort) != DB_DONE) {
+        err_set(e, 500, "Không lưu được thay đổi.", "leader insert: %s", db_errmsg(c));
+        return -1;
+    }
+    return audited_insert(c, x->unit_id, "leader.create", "leader",
+                          json_pack("{s:s, s:s, s:s}", "name", x->name, "title", x->title, "phone", x->phone),
+                          x->actor_id, e);
+}
+
 int account_leader_create(db *d, int64_t unit_id, const char *name, const char *title, const char *phone,
                           int64_t actor_id, err *e)
 {
     if (leader_check(name, title, phone, e) != 0) return -1;
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "SELECT COALESCE(max(sort), -1) + 1 FROM unit_leaders WHERE unit_id = ?");
-    db_bind_int(s, 1, unit_id);
-    int sort = db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : 0;
-    db_done(s);
-    if (account_leader_add(d, unit_id, name, title, phone, sort) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được thay đổi.", "leader insert: %s", db_errmsg(d));
-        return -1;
-    }
-    return audited_insert(d, unit_id, "leader.create", "leader",
-                          json_pack("{s:s, s:s, s:s}", "name", name, "title", title, "phone", phone ? phone : ""),
-                          actor_id, e);
+    row_ctx x = {.unit_id = unit_id, .actor_id = actor_id, .name = name, .title = title, .phone = phone ? phone : ""};
+    return db_write(d, leader_create_tx, &x, e);
 }
 
-/* Runs one UPDATE or DELETE of a hamlet or leader row (bound by the caller) inside an open
- * write transaction, then audits and commits: 404 when the row is not the unit's, 409 on a
- * duplicate name. detail is stolen. */
-static int audited_change(db *d, db_stmt *s, int64_t unit_id, int64_t row_id, const char *action,
-                          const char *entity, json_t *detail, int64_t actor_id, err *e)
+/* Runs one UPDATE or DELETE of a hamlet or leader row (bound by the caller) inside the
+ * write, then audits it: 404 when the row is not the unit's, 409 on a duplicate name.
+ * detail is stolen. */
+static int audited_change(db *c, db_stmt *s, const row_ctx *x, const char *action, const char *entity,
+                          json_t *detail, err *e)
 {
     int rc = db_step(s);
     db_done(s);
-    if (rc == DB_DONE && db_changes(d) == 0) {
-        db_rollback(d);
+    if (rc == DB_DONE && db_changes(c) == 0) {
         json_decref(detail);
         err_set(e, 404, "Không tìm thấy mục cần sửa; có thể người khác vừa xóa.", "%s %lld not in unit", entity,
-                (long long)row_id);
+                (long long)x->row_id);
         return -1;
     }
     if (rc == DB_CONSTRAINT) {
-        db_rollback(d);
         json_decref(detail);
         err_set(e, 409, "Đơn vị đã có thôn, xóm, tổ dân phố mang tên này.", "duplicate %s", entity);
         err_field(e, "hamlet_name");
         return -1;
     }
-    if (rc != DB_DONE || audit_append(d, (int64_t)time(NULL), actor_id, unit_id, action, entity, row_id, detail) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(d));
+    if (rc != DB_DONE || audit_append(c, (int64_t)time(NULL), x->actor_id, x->unit_id, action, entity, x->row_id, detail)) {
+        err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(c));
         return -1;
     }
     return 0;
 }
 
+static int hamlet_update_tx(db *c, void *ctx, err *e)
+{
+    row_ctx *x = ctx;
+    db_stmt *s = db_prepare(c, "UPDATE hamlets SET name = ?, households = ?, voters = ? WHERE id = ? AND unit_id = ?");
+    db_bind_text(s, 1, x->name);
+    if (x->households >= 0) db_bind_int(s, 2, x->households); else db_bind_null(s, 2);
+    if (x->voters >= 0) db_bind_int(s, 3, x->voters); else db_bind_null(s, 3);
+    db_bind_int(s, 4, x->row_id);
+    db_bind_int(s, 5, x->unit_id);
+    return audited_change(c, s, x, "hamlet.update", "hamlet",
+                          json_pack("{s:s, s:I, s:I}", "name", x->name, "households", (json_int_t)x->households,
+                                    "voters", (json_int_t)x->voters),
+                          e);
+}
+
 int account_hamlet_update(db *d, int64_t unit_id, int64_t hamlet_id, const char *name, const char *households,
                           const char *voters, int64_t actor_id, err *e)
 {
-    int64_t h, v;
-    if (hamlet_check(name, households, voters, &h, &v, e) != 0) return -1;
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "UPDATE hamlets SET name = ?, households = ?, voters = ? WHERE id = ? AND unit_id = ?");
-    db_bind_text(s, 1, name);
-    if (h >= 0) db_bind_int(s, 2, h); else db_bind_null(s, 2);
-    if (v >= 0) db_bind_int(s, 3, v); else db_bind_null(s, 3);
-    db_bind_int(s, 4, hamlet_id);
-    db_bind_int(s, 5, unit_id);
-    return audited_change(d, s, unit_id, hamlet_id, "hamlet.update", "hamlet",
-                          json_pack("{s:s, s:I, s:I}", "name", name, "households", (json_int_t)h, "voters", (json_int_t)v),
-                          actor_id, e);
+    row_ctx x = {.unit_id = unit_id, .row_id = hamlet_id, .actor_id = actor_id, .name = name};
+    if (hamlet_check(name, households, voters, &x.households, &x.voters, e) != 0) return -1;
+    return db_write(d, hamlet_update_tx, &x, e);
 }
 
 /* The name of a hamlet or leader of the unit, for the audit row of its removal ("" when not the unit's). */
@@ -492,44 +521,55 @@ static char *row_name(db *d, const char *sql, int64_t id, int64_t unit_id)
     return name;
 }
 
-int account_hamlet_delete(db *d, int64_t unit_id, int64_t hamlet_id, int64_t actor_id, err *e)
+/* Removes a hamlet or a leader, its name read in the same write for the audit. */
+static int row_delete_tx(db *c, void *ctx, err *e)
 {
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    char *name = row_name(d, "SELECT name FROM hamlets WHERE id = ? AND unit_id = ?", hamlet_id, unit_id);
-    db_stmt *s = db_prepare(d, "DELETE FROM hamlets WHERE id = ? AND unit_id = ?");
-    db_bind_int(s, 1, hamlet_id);
-    db_bind_int(s, 2, unit_id);
+    row_ctx *x = ctx;
+    bool hamlet = !strcmp(x->entity, "hamlet");
+    char *name = row_name(c, hamlet ? "SELECT name FROM hamlets WHERE id = ? AND unit_id = ?"
+                                    : "SELECT name FROM unit_leaders WHERE id = ? AND unit_id = ?",
+                          x->row_id, x->unit_id);
+    db_stmt *s = db_prepare(c, hamlet ? "DELETE FROM hamlets WHERE id = ? AND unit_id = ?"
+                                      : "DELETE FROM unit_leaders WHERE id = ? AND unit_id = ?");
+    db_bind_int(s, 1, x->row_id);
+    db_bind_int(s, 2, x->unit_id);
     json_t *detail = json_pack("{s:s}", "name", name);
     free(name);
-    return audited_change(d, s, unit_id, hamlet_id, "hamlet.delete", "hamlet", detail, actor_id, e);
+    return audited_change(c, s, x, hamlet ? "hamlet.delete" : "leader.delete", x->entity, detail, e);
+}
+
+int account_hamlet_delete(db *d, int64_t unit_id, int64_t hamlet_id, int64_t actor_id, err *e)
+{
+    row_ctx x = {.unit_id = unit_id, .row_id = hamlet_id, .actor_id = actor_id, .entity = "hamlet"};
+    return db_write(d, row_delete_tx, &x, e);
+}
+
+static int leader_update_tx(db *c, void *ctx, err *e)
+{
+    row_ctx *x = ctx;
+    db_stmt *s = db_prepare(c, "UPDATE unit_leaders SET name = ?, title = ?, phone = ? WHERE id = ? AND unit_id = ?");
+    db_bind_text(s, 1, x->name);
+    db_bind_text(s, 2, x->title);
+    db_bind_text(s, 3, x->phone);
+    db_bind_int(s, 4, x->row_id);
+    db_bind_int(s, 5, x->unit_id);
+    return audited_change(c, s, x, "leader.update", "leader",
+                          json_pack("{s:s, s:s, s:s}", "name", x->name, "title", x->title, "phone", x->phone), e);
 }
 
 int account_leader_update(db *d, int64_t unit_id, int64_t leader_id, const char *name, const char *title,
                           const char *phone, int64_t actor_id, err *e)
 {
     if (leader_check(name, title, phone, e) != 0) return -1;
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "UPDATE unit_leaders SET name = ?, title = ?, phone = ? WHERE id = ? AND unit_id = ?");
-    db_bind_text(s, 1, name);
-    db_bind_text(s, 2, title);
-    db_bind_text(s, 3, phone ? phone : "");
-    db_bind_int(s, 4, leader_id);
-    db_bind_int(s, 5, unit_id);
-    return audited_change(d, s, unit_id, leader_id, "leader.update", "leader",
-                          json_pack("{s:s, s:s, s:s}", "name", name, "title", title, "phone", phone ? phone : ""),
-                          actor_id, e);
+    row_ctx x = {.unit_id = unit_id, .row_id = leader_id, .actor_id = actor_id, .name = name, .title = title,
+                 .phone = phone ? phone : ""};
+    return db_write(d, leader_update_tx, &x, e);
 }
 
 int account_leader_delete(db *d, int64_t unit_id, int64_t leader_id, int64_t actor_id, err *e)
 {
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    char *name = row_name(d, "SELECT name FROM unit_leaders WHERE id = ? AND unit_id = ?", leader_id, unit_id);
-    db_stmt *s = db_prepare(d, "DELETE FROM unit_leaders WHERE id = ? AND unit_id = ?");
-    db_bind_int(s, 1, leader_id);
-    db_bind_int(s, 2, unit_id);
-    json_t *detail = json_pack("{s:s}", "name", name);
-    free(name);
-    return audited_change(d, s, unit_id, leader_id, "leader.delete", "leader", detail, actor_id, e);
+    row_ctx x = {.unit_id = unit_id, .row_id = leader_id, .actor_id = actor_id, .entity = "leader"};
+    return db_write(d, row_delete_tx, &x, e);
 }
 
 bool account_unit_head(db *d, arena *a, int64_t unit_id, const char **name, const char **title)

@@ -2,8 +2,9 @@
  *
  * Each row's hash is SHA-256 over the previous row's hash and the row's own fields, so
  * changing, deleting or reordering any row breaks every hash after it. audit_append() must
- * be called inside the write transaction of the change it records: the change and its
- * record commit together or not at all.
+ * be called inside the write of the change it records (the db_write function, on the
+ * connection it is given): the change and its record commit together or not at all, and the
+ * writer's one transaction at a time keeps the chain in order.
  *
  * The chain alone cannot show that its last rows were deleted, and anyone who can write the
  * database can recompute it. So its head is anchored outside the database: the server reads

@@ -7,7 +7,7 @@
 
 #include "../account/account.h"
 #include "../catalog/catalog.h"
-#include "../core/keyed_limit.h"
+#include "../core/ratelimit.h"
 #include "../core/text.h"
 #include "../core/vntime.h"
 #include "../kit/links.h"
@@ -15,14 +15,15 @@
 #include "../kit/form.h"
 #include "booking.h"
 
-/* Per client address (core/keyed_limit.h): holds asked for, each of which sends an SMS, and
+/* Per client address (core/ratelimit.h): holds asked for, each of which sends an SMS, and
  * wrong guesses (SMS codes, phone numbers when cancelling). Loose enough for a commune hall's
  * Wi-Fi or a carrier's shared address, tight enough that one machine cannot take a day's
  * places (a day has about 45) or try phone numbers until one fits. */
 #define HOLDS_PER_ADDRESS 20         /* an hour */
 #define GUESSES_PER_ADDRESS 10       /* ten minutes */
-static keyed_limit holds_by_address = KEYED_LIMIT_INIT(3600, HOLDS_PER_ADDRESS);
-static keyed_limit guesses_by_address = KEYED_LIMIT_INIT(600, GUESSES_PER_ADDRESS);
+static ratelimit_slot hold_slots[2048], guess_slots[2048];
+static ratelimit holds_by_address = RATELIMIT_INIT(hold_slots, 3600, HOLDS_PER_ADDRESS);
+static ratelimit guesses_by_address = RATELIMIT_INIT(guess_slots, 600, GUESSES_PER_ADDRESS);
 
 static const char *const WEEKDAYS[] = {N_("Chủ nhật"), N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"),
                                        N_("Thứ Năm"),  N_("Thứ Sáu"), N_("Thứ Bảy")};
@@ -280,7 +281,7 @@ void page_booking_create(req *r)
                               .name = req_form(r, "name"), .phone = req_form(r, "phone"),
                               .citizen_id = req_form(r, "citizen_id"), .hold_seconds = BOOKING_HOLD_SECONDS};
         char key[72];
-        if (!keyed_limit_take(&holds_by_address, keyed_limit_addr(r->client, key), req_now(r))) {
+        if (!ratelimit_take(&holds_by_address, ratelimit_addr(r->client, key), req_now(r))) {
             err_set(&e, 429, "Có quá nhiều lượt đặt lịch từ địa chỉ mạng này trong một giờ qua. Vui lòng thử lại sau hoặc liên hệ trực tiếp Bộ phận Một cửa.",
                     "holds per address");
         } else if (booking_create(req_db(r), r->a, &in, req_now(r), &b, &e) == 0) {
@@ -350,8 +351,8 @@ static bool booking_to_guess(req *r, booking_row *b, err *e, char key[72])
         web_err(r, e);
         return false;
     }
-    keyed_limit_addr(r->client, key);
-    if (!keyed_limit_allowed(&guesses_by_address, key, req_now(r)))
+    ratelimit_addr(r->client, key);
+    if (!ratelimit_allowed(&guesses_by_address, key, req_now(r)))
         err_set(e, 429, "Đã nhập sai quá nhiều lần từ địa chỉ mạng này. Vui lòng thử lại sau 10 phút.", "guesses");
     return true;
 }
@@ -364,7 +365,7 @@ void page_booking_cancel(req *r)
     char key[72];
     if (!booking_to_guess(r, &b, &e, key)) return;
     if (!e.status && booking_cancel(d, b.code, req_form(r, "phone"), r->client, req_now(r), &e) != 0) {
-        if (e.status == 403) keyed_limit_hit(&guesses_by_address, key, req_now(r));
+        if (e.status == 403) ratelimit_hit(&guesses_by_address, key, req_now(r));
     }
     if (e.status) {
         if (r->want_json) web_err(r, &e);
@@ -394,7 +395,7 @@ void page_booking_confirm(req *r)
         web_render(r, 200, "booking/done", model);
         return;
     } else if (e.status == 400 || e.status == 409) {
-        keyed_limit_hit(&guesses_by_address, key, req_now(r));
+        ratelimit_hit(&guesses_by_address, key, req_now(r));
     }
     if (r->want_json) {
         web_err(r, &e);
@@ -416,7 +417,7 @@ void page_booking_resend(req *r)
     }
     char key[72];
     bool resent = false;
-    if (!keyed_limit_take(&holds_by_address, keyed_limit_addr(r->client, key), req_now(r)))
+    if (!ratelimit_take(&holds_by_address, ratelimit_addr(r->client, key), req_now(r)))
         err_set(&e, 429, "Có quá nhiều lượt đặt lịch từ địa chỉ mạng này trong một giờ qua. Vui lòng thử lại sau hoặc liên hệ trực tiếp Bộ phận Một cửa.",
                 "holds per address");
     else resent = booking_resend_code(d, r->a, b.code, req_now(r), &e) == 0;

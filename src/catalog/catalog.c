@@ -224,32 +224,42 @@ static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int6
     return rc;
 }
 
-int catalog_save(db *d, arena *a, int64_t id, const procedure *p, int64_t actor_id, int64_t *out_id, err *e)
+typedef struct {
+    arena *a;   /* the caller's: it waits, so the writer may use it */
+    int64_t id, actor_id;
+    const procedure *p;
+    int64_t new_id;   /* out */
+} save_ctx;
+
+static int save_tx(db *c, void *ctx, err *e)
 {
+    save_ctx *x = ctx;
+    const procedure *p = x->p;
     int64_t now = (int64_t)time(NULL);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    int64_t new_id = 0;
-    int rc = write_procedure(d, a, id, p, now, &new_id);
+    int rc = write_procedure(c, x->a, x->id, p, now, &x->new_id);
     if (rc == DB_CONSTRAINT) {
-        db_rollback(d);
         err_set(e, 409, "Đơn vị này đã có thủ tục mang mã này.", "duplicate code %s", p->code);
         err_field(e, "code");
         return -1;
     }
-    if (id && rc == DB_DONE && db_changes(d) == 0) {
-        db_rollback(d);
-        err_set(e, 404, "Không tìm thấy thủ tục.", "no procedure %lld", (long long)id);
+    if (x->id && rc == DB_DONE && db_changes(c) == 0) {
+        err_set(e, 404, "Không tìm thấy thủ tục.", "no procedure %lld", (long long)x->id);
         return -1;
     }
     if (rc != DB_DONE ||
-        audit_append(d, now, actor_id, p->unit_id, id ? "procedure.update" : "procedure.create", "procedure", new_id,
-                     json_pack("{s:s, s:s}", "code", p->code, "name", p->name)) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được thủ tục.", "save procedure: %s", db_errmsg(d));
+        audit_append(c, now, x->actor_id, p->unit_id, x->id ? "procedure.update" : "procedure.create", "procedure",
+                     x->new_id, json_pack("{s:s, s:s}", "code", p->code, "name", p->name))) {
+        err_set(e, 500, "Không lưu được thủ tục.", "save procedure: %s", db_errmsg(c));
         return -1;
     }
-    if (out_id) *out_id = new_id;
+    return 0;
+}
+
+int catalog_save(db *d, arena *a, int64_t id, const procedure *p, int64_t actor_id, int64_t *out_id, err *e)
+{
+    save_ctx x = {.a = a, .id = id, .actor_id = actor_id, .p = p};
+    if (db_write(d, save_tx, &x, e) != 0) return -1;
+    if (out_id) *out_id = x.new_id;
     return 0;
 }
 
@@ -641,6 +651,60 @@ static int64_t existing_id(db *d, int64_t unit_id, const char *code, const char 
     return id;
 }
 
+typedef struct {
+    arena *a;   /* the caller's: it waits, so the writer may use it */
+    int64_t actor_id;
+    const procedure *rows;
+    int nrows;
+} import_ctx;
+
+/* Every checked row in one write, with one audit row per unit. */
+static int import_tx(db *c, void *ctx, err *e)
+{
+    import_ctx *x = ctx;
+    int64_t now = (int64_t)time(NULL);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    json_t *by_unit = json_object();   /* unit id -> codes written, one audit row per unit */
+    for (int i = 0; i < x->nrows; i++) {
+        const procedure *p = &x->rows[i];
+        /* every intake of the province waits for this write, and a stopping server for this
+         * request: give up (nothing saved) rather than hold them */
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if (t.tv_sec - start.tv_sec > CATALOG_IMPORT_MAX_SECONDS) {
+            json_decref(by_unit);
+            err_set(e, 503, "Nhập danh mục mất quá nhiều thời gian nên đã dừng; chưa có dòng nào được lưu. "
+                            "Hãy chia tệp thành nhiều tệp nhỏ hơn rồi nhập lại.", "import over %d s at row %d",
+                    CATALOG_IMPORT_MAX_SECONDS, i);
+            return -1;
+        }
+        int64_t id = existing_id(c, p->unit_id, p->code, p->name);
+        if (write_procedure(c, x->a, id, p, now, NULL) != DB_DONE) {
+            json_decref(by_unit);
+            err_set(e, 500, "Không lưu được danh mục thủ tục.", "import write: %s", db_errmsg(c));
+            return -1;
+        }
+        const char *key = arena_printf(x->a, "%lld", (long long)p->unit_id);
+        json_t *codes = json_object_get(by_unit, key);
+        if (!codes) json_object_set_new(by_unit, key, codes = json_array());
+        json_array_append_new(codes, json_string(*p->code ? p->code : p->name));
+    }
+    int failed = 0;
+    const char *key;
+    json_t *codes;
+    json_object_foreach(by_unit, key, codes) {
+        failed |= audit_append(c, now, x->actor_id, strtoll(key, NULL, 10), "procedure.import", "procedure", 0,
+                               json_pack("{s:I, s:O}", "count", (json_int_t)json_array_size(codes), "codes", codes));
+    }
+    json_decref(by_unit);
+    if (failed) {
+        err_set(e, 500, "Không lưu được danh mục thủ tục.", "import commit: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
+}
+
 int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t actor_id,
                        bool (*may_write)(void *ctx, int64_t unit_id), void *ctx, int *imported, char **out_report,
                        err *e)
@@ -664,49 +728,8 @@ int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t ac
         err_set(e, 400, "Tệp CSV có lỗi; chưa có dòng nào được lưu.", "csv import: %d errors", st.errors);
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    json_t *by_unit = json_object();   /* unit id -> codes written, one audit row per unit */
-    for (int i = 0; i < st.nrows; i++) {
-        /* every intake of the province waits for this lock, and a stopping server for this
-         * request: give up (nothing saved) rather than hold them */
-        struct timespec t;
-        clock_gettime(CLOCK_MONOTONIC, &t);
-        if (t.tv_sec - start.tv_sec > CATALOG_IMPORT_MAX_SECONDS) {
-            json_decref(by_unit);
-            db_rollback(d);
-            err_set(e, 503, "Nhập danh mục mất quá nhiều thời gian nên đã dừng; chưa có dòng nào được lưu. "
-                            "Hãy chia tệp thành nhiều tệp nhỏ hơn rồi nhập lại.", "import over %d s at row %d",
-                    CATALOG_IMPORT_MAX_SECONDS, i);
-            return -1;
-        }
-        int64_t id = existing_id(d, st.rows[i].unit_id, st.rows[i].code, st.rows[i].name);
-        if (write_procedure(d, a, id, &st.rows[i], now, NULL) != DB_DONE) {
-            json_decref(by_unit);
-            db_rollback(d);
-            err_set(e, 500, "Không lưu được danh mục thủ tục.", "import write: %s", db_errmsg(d));
-            return -1;
-        }
-        const char *key = arena_printf(a, "%lld", (long long)st.rows[i].unit_id);
-        json_t *codes = json_object_get(by_unit, key);
-        if (!codes) json_object_set_new(by_unit, key, codes = json_array());
-        json_array_append_new(codes, json_string(*st.rows[i].code ? st.rows[i].code : st.rows[i].name));
-    }
-    int failed = 0;
-    const char *key;
-    json_t *codes;
-    json_object_foreach(by_unit, key, codes) {
-        failed |= audit_append(d, now, actor_id, strtoll(key, NULL, 10), "procedure.import", "procedure", 0,
-                               json_pack("{s:I, s:O}", "count", (json_int_t)json_array_size(codes), "codes", codes));
-    }
-    json_decref(by_unit);
-    if (failed || db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được danh mục thủ tục.", "import commit: %s", db_errmsg(d));
-        return -1;
-    }
+    import_ctx x = {.a = a, .actor_id = actor_id, .rows = st.rows, .nrows = st.nrows};
+    if (db_write(d, import_tx, &x, e) != 0) return -1;
     *imported = st.nrows;
     return 0;
 }

@@ -65,7 +65,7 @@ const char *catalog_letter_label(const char *occasion);
 /* CSV (RFC 4180, UTF-8, header row). Import checks every line and saves nothing unless all
  * are good; problems go to *report as "dòng N: ..." lines (an arena string). A file holds at
  * most CATALOG_IMPORT_MAX_ROWS procedures, and the write stops (nothing saved) after
- * CATALOG_IMPORT_MAX_SECONDS, so an import never holds the province's write lock for long.
+ * CATALOG_IMPORT_MAX_SECONDS, so an import never holds the province's writer for long.
  * Export prefixes a cell that a spreadsheet would run as a formula (= + - @, tab, CR) with an
  * apostrophe (OWASP), and import takes that apostrophe off again. */
 #define CATALOG_IMPORT_MAX_ROWS 5000

@@ -188,16 +188,53 @@ static int bump_version(db *d)
     return db_exec(d, "UPDATE calendar_state SET version = version + 1 WHERE id = 1") == DB_DONE ? 0 : -1;
 }
 
-/* Commits the caller's write transaction, or rolls it back with a 500. */
-static int finish(db *d, bool ok, const char *what, err *e)
+/* The end of a calendar write: 0, or -1 with a 500 (db_write then undoes it). */
+static int finish(db *c, bool ok, const char *what, err *e)
 {
-    if (ok && db_commit(d) == DB_DONE) {
-        holiday_invalidate();
-        return 0;
-    }
-    err_set(e, 500, "Không lưu được lịch nghỉ.", "%s: %s", what, db_errmsg(d));
-    db_rollback(d);
+    if (ok) return 0;
+    err_set(e, 500, "Không lưu được lịch nghỉ.", "%s: %s", what, db_errmsg(c));
     return -1;
+}
+
+/* Runs a calendar change; once it is committed, this process's cached calendar is dropped
+ * (other processes see calendar_state.version move). */
+static int calendar_write(db *d, db_write_fn fn, void *ctx, err *e)
+{
+    if (db_write(d, fn, ctx, e) != 0) return -1;
+    holiday_invalidate();
+    return 0;
+}
+
+typedef struct {
+    const char *day, *kind, *reason;
+    int year;
+    int64_t actor_id;
+} day_ctx;
+
+static int day_save_tx(db *c, void *ctx, err *e)
+{
+    day_ctx *x = ctx;
+    int64_t now = (int64_t)time(NULL);
+    db_stmt *s = db_prepare(c, "INSERT INTO calendar_days (day, year, kind, reason, source, created_by, created_at) "
+                               "VALUES (?, ?, ?, ?, 'admin', ?, ?) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, "
+                               "reason = excluded.reason, source = excluded.source, created_by = excluded.created_by, "
+                               "created_at = excluded.created_at");
+    bool ok = s != NULL;
+    if (ok) {
+        db_bind_text(s, 1, x->day);
+        db_bind_int(s, 2, x->year);
+        db_bind_text(s, 3, x->kind);
+        db_bind_text(s, 4, x->reason);
+        if (x->actor_id) db_bind_int(s, 5, x->actor_id);
+        else db_bind_null(s, 5);
+        db_bind_int(s, 6, now);
+        ok = db_step(s) == DB_DONE;
+        db_done(s);
+    }
+    ok = ok && bump_version(c) == 0 &&
+         audit_append(c, now, x->actor_id, 0, "calendar.day", "calendar_day", 0,
+                      json_pack("{s:s, s:s, s:s}", "day", x->day, "kind", x->kind, "reason", x->reason)) == 0;
+    return finish(c, ok, "calendar day", e);
 }
 
 int holiday_day_save(db *d, const char *day, const char *kind, const char *reason, int64_t actor_id, err *e)
@@ -225,28 +262,8 @@ int holiday_day_save(db *d, const char *day, const char *kind, const char *reaso
         err_field(e, "ly_do");
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "INSERT INTO calendar_days (day, year, kind, reason, source, created_by, created_at) "
-                               "VALUES (?, ?, ?, ?, 'admin', ?, ?) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, "
-                               "reason = excluded.reason, source = excluded.source, created_by = excluded.created_by, "
-                               "created_at = excluded.created_at");
-    bool ok = s != NULL;
-    if (ok) {
-        db_bind_text(s, 1, day);
-        db_bind_int(s, 2, y);
-        db_bind_text(s, 3, kind);
-        db_bind_text(s, 4, reason);
-        if (actor_id) db_bind_int(s, 5, actor_id);
-        else db_bind_null(s, 5);
-        db_bind_int(s, 6, now);
-        ok = db_step(s) == DB_DONE;
-        db_done(s);
-    }
-    ok = ok && bump_version(d) == 0 &&
-         audit_append(d, now, actor_id, 0, "calendar.day", "calendar_day", 0,
-                      json_pack("{s:s, s:s, s:s}", "day", day, "kind", kind, "reason", reason)) == 0;
-    return finish(d, ok, "calendar day", e);
+    day_ctx x = {.day = day, .year = y, .kind = kind, .reason = reason, .actor_id = actor_id};
+    return calendar_write(d, day_save_tx, &x, e);
 }
 
 typedef struct {
@@ -298,6 +315,68 @@ static int import_check(arena *a, int year, const char *data, size_t len, import
     return n;
 }
 
+typedef struct {
+    int year, n;
+    const import_row *rows;
+    const char *source;
+    int64_t actor_id;
+} import_ctx;
+
+/* The year's days replaced by the file's, in one write. */
+static int import_tx(db *c, void *ctx, err *e)
+{
+    import_ctx *x = ctx;
+    int year = x->year, n = x->n;
+    const import_row *rows = x->rows;
+    const char *source = x->source;
+    int64_t actor_id = x->actor_id;
+    int64_t now = (int64_t)time(NULL);
+    db_stmt *s = db_prepare(c, "DELETE FROM calendar_days WHERE year = ?");
+    bool ok = s != NULL;
+    if (ok) {
+        db_bind_int(s, 1, year);
+        ok = db_step(s) == DB_DONE;
+        db_done(s);
+    }
+    for (int i = 0; ok && i < n; i++) {
+        s = db_prepare(c, "INSERT INTO calendar_days (day, year, kind, reason, source, created_by, created_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        if (!s) {
+            ok = false;
+            break;
+        }
+        char day[11];
+        cal_format(rows[i].en.day, day);
+        db_bind_text(s, 1, day);
+        db_bind_int(s, 2, year);
+        db_bind_text(s, 3, rows[i].en.kind == CAL_WORK ? "work" : "off");
+        db_bind_text(s, 4, rows[i].en.reason);
+        db_bind_text(s, 5, source);
+        if (actor_id) db_bind_int(s, 6, actor_id);
+        else db_bind_null(s, 6);
+        db_bind_int(s, 7, now);
+        ok = db_step(s) == DB_DONE;
+        db_done(s);
+    }
+    if (ok && (s = db_prepare(c, "INSERT INTO calendar_years (year, source, imported_by, imported_at) VALUES (?, ?, ?, ?) "
+                                 "ON CONFLICT (year) DO UPDATE SET source = excluded.source, "
+                                 "imported_by = excluded.imported_by, imported_at = excluded.imported_at"))) {
+        db_bind_int(s, 1, year);
+        db_bind_text(s, 2, source);
+        if (actor_id) db_bind_int(s, 3, actor_id);
+        else db_bind_null(s, 3);
+        db_bind_int(s, 4, now);
+        ok = db_step(s) == DB_DONE;
+        db_done(s);
+    } else {
+        ok = false;
+    }
+    ok = ok && bump_version(c) == 0 &&
+         audit_append(c, now, actor_id, 0, "calendar.import", "calendar_year", year,
+                      json_pack("{s:i, s:i, s:s}", "year", year, "days", n, "source", source)) == 0;
+    return finish(c, ok, "calendar import", e);
+}
+
 int holiday_import(db *d, arena *a, int year, const char *data, size_t len, const char *source, int64_t actor_id,
                    int *count, char **out_report, err *e)
 {
@@ -326,52 +405,8 @@ int holiday_import(db *d, arena *a, int year, const char *data, size_t len, cons
         err_set(e, 400, "Tệp lịch có lỗi; chưa có dòng nào được lưu.", "calendar import: %d errors", errors);
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "DELETE FROM calendar_days WHERE year = ?");
-    bool ok = s != NULL;
-    if (ok) {
-        db_bind_int(s, 1, year);
-        ok = db_step(s) == DB_DONE;
-        db_done(s);
-    }
-    for (int i = 0; ok && i < n; i++) {
-        s = db_prepare(d, "INSERT INTO calendar_days (day, year, kind, reason, source, created_by, created_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
-        if (!s) {
-            ok = false;
-            break;
-        }
-        char day[11];
-        cal_format(rows[i].en.day, day);
-        db_bind_text(s, 1, day);
-        db_bind_int(s, 2, year);
-        db_bind_text(s, 3, rows[i].en.kind == CAL_WORK ? "work" : "off");
-        db_bind_text(s, 4, rows[i].en.reason);
-        db_bind_text(s, 5, source ? source : "");
-        if (actor_id) db_bind_int(s, 6, actor_id);
-        else db_bind_null(s, 6);
-        db_bind_int(s, 7, now);
-        ok = db_step(s) == DB_DONE;
-        db_done(s);
-    }
-    if (ok && (s = db_prepare(d, "INSERT INTO calendar_years (year, source, imported_by, imported_at) VALUES (?, ?, ?, ?) "
-                                 "ON CONFLICT (year) DO UPDATE SET source = excluded.source, "
-                                 "imported_by = excluded.imported_by, imported_at = excluded.imported_at"))) {
-        db_bind_int(s, 1, year);
-        db_bind_text(s, 2, source ? source : "");
-        if (actor_id) db_bind_int(s, 3, actor_id);
-        else db_bind_null(s, 3);
-        db_bind_int(s, 4, now);
-        ok = db_step(s) == DB_DONE;
-        db_done(s);
-    } else {
-        ok = false;
-    }
-    ok = ok && bump_version(d) == 0 &&
-         audit_append(d, now, actor_id, 0, "calendar.import", "calendar_year", year,
-                      json_pack("{s:i, s:i, s:s}", "year", year, "days", n, "source", source ? source : "")) == 0;
-    if (finish(d, ok, "calendar import", e) != 0) return -1;
+    import_ctx x = {.year = year, .rows = rows, .n = n, .source = source ? source : "", .actor_id = actor_id};
+    if (calendar_write(d, import_tx, &x, e) != 0) return -1;
     *count = n;
     return 0;
 }
@@ -393,6 +428,35 @@ static int parse_hhmm(const char *s)
     return vn_parse_hhmm(s, &minutes) ? minutes : -1;
 }
 
+typedef struct {
+    int64_t unit_id, actor_id;
+    int minutes;
+    const char *cutoff;
+    bool saturday_counts;
+} unit_ctx;
+
+static int unit_save_tx(db *c, void *ctx, err *e)
+{
+    unit_ctx *x = ctx;
+    int64_t now = (int64_t)time(NULL);
+    db_stmt *s = db_prepare(c, "UPDATE units SET cutoff_minutes = ?, saturday_counts = ? WHERE id = ?");
+    bool ok = s != NULL;
+    if (ok) {
+        db_bind_int(s, 1, x->minutes);
+        db_bind_int(s, 2, x->saturday_counts);
+        db_bind_int(s, 3, x->unit_id);
+        ok = db_step(s) == DB_DONE;
+        db_done(s);
+    }
+    if (ok && db_changes(c) != 1) {
+        err_set(e, 404, "Không tìm thấy đơn vị.", "unit %lld", (long long)x->unit_id);
+        return -1;
+    }
+    ok = ok && audit_append(c, now, x->actor_id, x->unit_id, "unit.calendar", "unit", x->unit_id,
+                            json_pack("{s:s, s:b}", "cutoff", x->cutoff, "saturday_counts", x->saturday_counts)) == 0;
+    return finish(c, ok, "unit calendar settings", e);
+}
+
 int holiday_unit_save(db *d, int64_t unit_id, const char *cutoff, bool saturday_counts, int64_t actor_id, err *e)
 {
     int minutes = parse_hhmm(cutoff);
@@ -405,23 +469,7 @@ int holiday_unit_save(db *d, int64_t unit_id, const char *cutoff, bool saturday_
         err_set(e, 404, "Không tìm thấy đơn vị.", "unit %lld", (long long)unit_id);
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "UPDATE units SET cutoff_minutes = ?, saturday_counts = ? WHERE id = ?");
-    bool ok = s != NULL;
-    if (ok) {
-        db_bind_int(s, 1, minutes);
-        db_bind_int(s, 2, saturday_counts);
-        db_bind_int(s, 3, unit_id);
-        ok = db_step(s) == DB_DONE;
-        db_done(s);
-    }
-    if (ok && db_changes(d) != 1) {
-        db_rollback(d);
-        err_set(e, 404, "Không tìm thấy đơn vị.", "unit %lld", (long long)unit_id);
-        return -1;
-    }
-    ok = ok && audit_append(d, now, actor_id, unit_id, "unit.calendar", "unit", unit_id,
-                            json_pack("{s:s, s:b}", "cutoff", cutoff, "saturday_counts", saturday_counts)) == 0;
-    return finish(d, ok, "unit calendar settings", e);
+    unit_ctx x = {.unit_id = unit_id, .minutes = minutes, .cutoff = cutoff, .saturday_counts = saturday_counts,
+                  .actor_id = actor_id};
+    return calendar_write(d, unit_save_tx, &x, e);
 }

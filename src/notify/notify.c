@@ -1,9 +1,10 @@
 /* notify.c -- the outbox (see notify.h): queueing with templates, and the sender.
  *
- * The sender takes one due row at a time in a short write transaction that moves the row's
+ * The sender takes one due row at a time in a short write (db_write) that moves the row's
  * next_at forward by its backoff and counts the attempt (a "claim": another sender, or this
- * one after a crash, leaves it alone until then), commits, delivers with no transaction
- * open, then records the outcome in a second short transaction. */
+ * one after a crash, leaves it alone until then), delivers once that write is committed and
+ * with none open, then records the outcome in a second short write. The network is never
+ * called from inside a write. */
 #include "notify.h"
 
 #include <curl/curl.h>
@@ -286,29 +287,38 @@ bool notify_sms_plain(db *d, int64_t unit_id)
     return plain;
 }
 
-int notify_sms_plain_save(db *d, int64_t unit_id, bool plain, int64_t actor_id, err *e)
+typedef struct {
+    int64_t unit_id, actor_id;
+    bool plain;
+} sms_plain_ctx;
+
+static int sms_plain_tx(db *c, void *ctx, err *e)
 {
+    sms_plain_ctx *x = ctx;
     int64_t now = (int64_t)time(NULL);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "INSERT INTO notify_unit_settings (unit_id, sms_plain, updated_at) VALUES (?1, ?2, ?3) "
+    db_stmt *s = db_prepare(c, "INSERT INTO notify_unit_settings (unit_id, sms_plain, updated_at) VALUES (?1, ?2, ?3) "
                                "ON CONFLICT (unit_id) DO UPDATE SET sms_plain = excluded.sms_plain, "
                                "updated_at = excluded.updated_at");
     int rc = DB_ERROR;
     if (s) {
-        db_bind_int(s, 1, unit_id);
-        db_bind_int(s, 2, plain ? 1 : 0);
+        db_bind_int(s, 1, x->unit_id);
+        db_bind_int(s, 2, x->plain ? 1 : 0);
         db_bind_int(s, 3, now);
         rc = db_step(s);
         db_done(s);
     }
-    if (rc != DB_DONE ||
-        audit_append(d, now, actor_id, unit_id, "notify.sms_plain", "unit", unit_id, json_pack("{s:b}", "sms_plain", plain)) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được cài đặt tin nhắn.", "sms plain: %s", db_errmsg(d));
+    if (rc != DB_DONE || audit_append(c, now, x->actor_id, x->unit_id, "notify.sms_plain", "unit", x->unit_id,
+                                      json_pack("{s:b}", "sms_plain", x->plain))) {
+        err_set(e, 500, "Không lưu được cài đặt tin nhắn.", "sms plain: %s", db_errmsg(c));
         return -1;
     }
     return 0;
+}
+
+int notify_sms_plain_save(db *d, int64_t unit_id, bool plain, int64_t actor_id, err *e)
+{
+    sms_plain_ctx x = {.unit_id = unit_id, .actor_id = actor_id, .plain = plain};
+    return db_write(d, sms_plain_tx, &x, e);
 }
 
 text_sms notify_sms_preview(db *d, arena *a, int64_t unit_id, const char *body)
@@ -329,6 +339,45 @@ text_sms notify_sms_preview(db *d, arena *a, int64_t unit_id, const char *body)
 #define MAX_SUBJECT 200
 #define MAX_BODY 2000
 #define MAX_SHORT 640   /* SMS / Zalo: four Unicode SMS parts at most, before the values */
+
+typedef struct {
+    int64_t unit_id, actor_id;
+    const char *event, *channel, *subject, *body;
+    bool reset;   /* an empty body: back to the default */
+} template_ctx;
+
+static int template_tx(db *c, void *ctx, err *e)
+{
+    template_ctx *x = ctx;
+    int64_t now = (int64_t)time(NULL);
+    db_stmt *s;
+    if (x->reset) {
+        s = db_prepare(c, "DELETE FROM notify_templates WHERE unit_id = ?1 AND event = ?2 AND channel = ?3");
+    } else {
+        s = db_prepare(c, "INSERT INTO notify_templates (unit_id, event, channel, subject, body, updated_at, "
+                          "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (unit_id, event, channel) "
+                          "DO UPDATE SET subject = excluded.subject, body = excluded.body, "
+                          "updated_at = excluded.updated_at, updated_by = excluded.updated_by");
+        db_bind_text(s, 4, x->subject);
+        db_bind_text(s, 5, x->body);
+        db_bind_int(s, 6, now);
+        if (x->actor_id > 0) db_bind_int(s, 7, x->actor_id);
+        else db_bind_null(s, 7);
+    }
+    db_bind_int(s, 1, x->unit_id);
+    db_bind_text(s, 2, x->event);
+    db_bind_text(s, 3, x->channel);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE ||
+        audit_append(c, now, x->actor_id, x->unit_id, x->reset ? "notify.template.reset" : "notify.template.save",
+                     "notify_template", 0,
+                     json_pack("{s:s, s:s, s:s}", "event", x->event, "channel", x->channel, "subject", x->subject))) {
+        err_set(e, 500, "Không lưu được mẫu thông báo.", "save template: %s", db_errmsg(c));
+        return -1;
+    }
+    return 0;
+}
 
 int notify_template_save(db *d, arena *a, int64_t unit_id, const char *event, const char *channel,
                          const char *subject, const char *body, int64_t actor_id, const char **bad, err *e)
@@ -367,36 +416,9 @@ int notify_template_save(db *d, arena *a, int64_t unit_id, const char *event, co
         err_field(e, *bad && strstr(subject, *bad) ? "subject" : "body");
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s;
-    if (reset) {
-        s = db_prepare(d, "DELETE FROM notify_templates WHERE unit_id = ?1 AND event = ?2 AND channel = ?3");
-    } else {
-        s = db_prepare(d, "INSERT INTO notify_templates (unit_id, event, channel, subject, body, updated_at, "
-                          "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (unit_id, event, channel) "
-                          "DO UPDATE SET subject = excluded.subject, body = excluded.body, "
-                          "updated_at = excluded.updated_at, updated_by = excluded.updated_by");
-        db_bind_text(s, 4, subject);
-        db_bind_text(s, 5, body);
-        db_bind_int(s, 6, now);
-        if (actor_id > 0) db_bind_int(s, 7, actor_id);
-        else db_bind_null(s, 7);
-    }
-    db_bind_int(s, 1, unit_id);
-    db_bind_text(s, 2, event);
-    db_bind_text(s, 3, channel);
-    int rc = db_step(s);
-    db_done(s);
-    if (rc != DB_DONE ||
-        audit_append(d, now, actor_id, unit_id, reset ? "notify.template.reset" : "notify.template.save",
-                     "notify_template", 0, json_pack("{s:s, s:s, s:s}", "event", event, "channel", channel, "subject", subject)) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không lưu được mẫu thông báo.", "save template: %s", db_errmsg(d));
-        return -1;
-    }
-    return 0;
+    template_ctx x = {.unit_id = unit_id, .actor_id = actor_id, .event = event, .channel = channel, .subject = subject,
+                      .body = body, .reset = reset};
+    return db_write(d, template_tx, &x, e);
 }
 
 /* ---- staff: list and retry ----------------------------------------------------------------- */
@@ -406,16 +428,20 @@ int64_t notify_outbox_unit(db *d, int64_t outbox_id)
     return db_int_by_id(d, "SELECT unit_id FROM outbox WHERE id = ?", outbox_id, -1);
 }
 
-int notify_retry(db *d, int64_t outbox_id, int64_t actor_id, err *e)
+typedef struct {
+    int64_t outbox_id, actor_id;
+} retry_ctx;
+
+/* The row's state is read inside the write that changes it: two clicks cannot both retry. */
+static int retry_tx(db *c, void *ctx, err *e)
 {
+    retry_ctx *x = ctx;
     int64_t now = (int64_t)time(NULL);
-    if (db_begin_write_or_busy(d, e) != 0) return -1;
-    db_stmt *s = db_prepare(d, "SELECT unit_id, status, attempts, last_error FROM outbox WHERE id = ?");
-    db_bind_int(s, 1, outbox_id);
+    db_stmt *s = db_prepare(c, "SELECT unit_id, status, attempts, last_error FROM outbox WHERE id = ?");
+    db_bind_int(s, 1, x->outbox_id);
     if (db_step(s) != DB_ROW) {
         db_done(s);
-        db_rollback(d);
-        err_set(e, 404, "Không tìm thấy thông báo.", "outbox %lld", (long long)outbox_id);
+        err_set(e, 404, "Không tìm thấy thông báo.", "outbox %lld", (long long)x->outbox_id);
         return -1;
     }
     int64_t unit = db_col_int(s, 0), attempts = db_col_int(s, 2);
@@ -424,24 +450,28 @@ int notify_retry(db *d, int64_t outbox_id, int64_t actor_id, err *e)
     snprintf(last, sizeof last, "%s", db_col_text(s, 3));
     db_done(s);
     if (strcmp(status, "failed") && strcmp(status, "skipped")) {
-        db_rollback(d);
         err_set(e, 409, "Chỉ gửi lại được thông báo đã gửi không được hoặc đã bỏ qua.", "retry of a %s row", status);
         return -1;
     }
-    s = db_prepare(d, "UPDATE outbox SET status = 'pending', attempts = 0, next_at = ? WHERE id = ?");
+    s = db_prepare(c, "UPDATE outbox SET status = 'pending', attempts = 0, next_at = ? WHERE id = ?");
     db_bind_int(s, 1, now);
-    db_bind_int(s, 2, outbox_id);
+    db_bind_int(s, 2, x->outbox_id);
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE ||
-        audit_append(d, now, actor_id, unit, "notify.retry", "outbox", outbox_id,
-                     json_pack("{s:s, s:I, s:s}", "status", status, "attempts", (json_int_t)attempts, "last_error", last)) ||
-        db_commit(d) != DB_DONE) {
-        db_rollback(d);
-        err_set(e, 500, "Không gửi lại được thông báo.", "retry: %s", db_errmsg(d));
+        audit_append(c, now, x->actor_id, unit, "notify.retry", "outbox", x->outbox_id,
+                     json_pack("{s:s, s:I, s:s}", "status", status, "attempts", (json_int_t)attempts, "last_error", last))) {
+        err_set(e, 500, "Không gửi lại được thông báo.", "retry: %s", db_errmsg(c));
         return -1;
     }
-    notify_wake();
+    return 0;
+}
+
+int notify_retry(db *d, int64_t outbox_id, int64_t actor_id, err *e)
+{
+    retry_ctx x = {.outbox_id = outbox_id, .actor_id = actor_id};
+    if (db_write(d, retry_tx, &x, e) != 0) return -1;
+    notify_wake();   /* once committed, so the sender finds the row due */
     return 0;
 }
 
@@ -561,47 +591,66 @@ static const char *endpoint(const notify_config *cfg, const char *channel)
     return u && *u ? u : NULL;
 }
 
-/* 1 with *row when a row was claimed, 0 when none is due, -1 on a database failure. */
-static int claim(db *d, arena *a, const notify_config *cfg, int64_t due_by, claimed *row)
+typedef struct {
+    arena *a;   /* the sender's: it waits, so the writer may use it */
+    const notify_config *cfg;
+    int64_t due_by;
+    claimed *row;
+    bool found;   /* out */
+} claim_ctx;
+
+static int claim_tx(db *c, void *ctx, err *e)
 {
-    if (db_begin_write(d) != DB_DONE) return -1;
-    db_stmt *s = db_prepare(d, "SELECT id, channel, recipient, subject, body, attempts FROM outbox "
+    claim_ctx *x = ctx;
+    claimed *row = x->row;
+    db_stmt *s = db_prepare(c, "SELECT id, channel, recipient, subject, body, attempts FROM outbox "
                                "WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT 1");
-    db_bind_int(s, 1, due_by);
+    db_bind_int(s, 1, x->due_by);
     int rc = db_step(s);
     if (rc != DB_ROW) {
         db_done(s);
-        db_rollback(d);
-        return rc == DB_DONE ? 0 : -1;
+        if (rc == DB_DONE) return 0;
+        err_set(e, 500, "Không lưu được, vui lòng thử lại.", "claim: %s", db_errmsg(c));
+        return -1;
     }
     row->id = db_col_int(s, 0);
-    row->channel = arena_strdup(a, db_col_text(s, 1));
-    row->recipient = arena_strdup(a, db_col_text(s, 2));
-    row->subject = arena_strdup(a, db_col_text(s, 3));
-    row->body = arena_strdup(a, db_col_text(s, 4));
+    row->channel = arena_strdup(x->a, db_col_text(s, 1));
+    row->recipient = arena_strdup(x->a, db_col_text(s, 2));
+    row->subject = arena_strdup(x->a, db_col_text(s, 3));
+    row->body = arena_strdup(x->a, db_col_text(s, 4));
     row->attempts = db_col_int(s, 5) + 1;
     db_done(s);
-    row->skipped = endpoint(cfg, row->channel) == NULL;
-    int64_t now = clock_now(cfg);
+    row->skipped = endpoint(x->cfg, row->channel) == NULL;
+    int64_t now = clock_now(x->cfg);
     if (row->skipped) {
-        s = db_prepare(d, "UPDATE outbox SET status = 'skipped', last_error = ? WHERE id = ?");
+        s = db_prepare(c, "UPDATE outbox SET status = 'skipped', last_error = ? WHERE id = ?");
         db_bind_text(s, 1, !strcmp(row->channel, "email") ? "Chưa cấu hình máy chủ thư (--smtp-url)."
                            : !strcmp(row->channel, "sms") ? "Chưa cấu hình cổng SMS (--sms-url)."
                                                           : "Chưa cấu hình cổng Zalo OA (--zalo-url).");
         db_bind_int(s, 2, row->id);
     } else {
-        s = db_prepare(d, "UPDATE outbox SET attempts = ?, next_at = ? WHERE id = ?");
+        s = db_prepare(c, "UPDATE outbox SET attempts = ?, next_at = ? WHERE id = ?");
         db_bind_int(s, 1, row->attempts);
-        db_bind_int(s, 2, now + backoff(cfg, row->attempts));
+        db_bind_int(s, 2, now + backoff(x->cfg, row->attempts));
         db_bind_int(s, 3, row->id);
     }
     rc = db_step(s);
     db_done(s);
-    if (rc != DB_DONE || db_commit(d) != DB_DONE) {
-        db_rollback(d);
+    if (rc != DB_DONE) {
+        err_set(e, 500, "Không lưu được, vui lòng thử lại.", "claim: %s", db_errmsg(c));
         return -1;
     }
-    return 1;
+    x->found = true;
+    return 0;
+}
+
+/* 1 with *row when a row was claimed, 0 when none is due, -1 (e filled) on a database
+ * failure. The claim is committed before this returns: only then is the message sent. */
+static int claim(db *d, arena *a, const notify_config *cfg, int64_t due_by, claimed *row, err *e)
+{
+    claim_ctx x = {.a = a, .cfg = cfg, .due_by = due_by, .row = row};
+    if (db_write(d, claim_tx, &x, e) != 0) return -1;
+    return x.found ? 1 : 0;
 }
 
 enum { SENT, RETRY, PERMANENT, ABORTED };
@@ -765,33 +814,48 @@ static void send_gateway(const notify_config *cfg, arena *a, const claimed *row,
     curl_easy_cleanup(c);
 }
 
-static int record(db *d, const notify_config *cfg, const claimed *row, const delivery *dl)
+typedef struct {
+    const notify_config *cfg;
+    const claimed *row;
+    const delivery *dl;
+} record_ctx;
+
+static int record_tx(db *c, void *ctx, err *e)
 {
+    record_ctx *x = ctx;
+    const notify_config *cfg = x->cfg;
+    const delivery *dl = x->dl;
     int64_t now = clock_now(cfg);
-    if (db_begin_write(d) != DB_DONE) return -1;
     db_stmt *s;
     if (dl->outcome == SENT) {
-        s = db_prepare(d, "UPDATE outbox SET status = 'sent', sent_at = ?1, last_error = '' WHERE id = ?2");
+        s = db_prepare(c, "UPDATE outbox SET status = 'sent', sent_at = ?1, last_error = '' WHERE id = ?2");
         db_bind_int(s, 1, now);
     } else if (dl->outcome == ABORTED) {   /* the server is stopping: this try does not count */
-        s = db_prepare(d, "UPDATE outbox SET attempts = attempts - 1, next_at = ?1 WHERE id = ?2 AND attempts > 0");
+        s = db_prepare(c, "UPDATE outbox SET attempts = attempts - 1, next_at = ?1 WHERE id = ?2 AND attempts > 0");
         db_bind_int(s, 1, now);
-    } else if (dl->outcome == PERMANENT || row->attempts >= cfg->max_attempts) {
-        s = db_prepare(d, "UPDATE outbox SET status = 'failed', last_error = ?3 WHERE id = ?2");
+    } else if (dl->outcome == PERMANENT || x->row->attempts >= cfg->max_attempts) {
+        s = db_prepare(c, "UPDATE outbox SET status = 'failed', last_error = ?3 WHERE id = ?2");
         db_bind_text(s, 3, dl->error);
     } else {
-        s = db_prepare(d, "UPDATE outbox SET next_at = ?1, last_error = ?3 WHERE id = ?2");
-        db_bind_int(s, 1, now + backoff(cfg, row->attempts));
+        s = db_prepare(c, "UPDATE outbox SET next_at = ?1, last_error = ?3 WHERE id = ?2");
+        db_bind_int(s, 1, now + backoff(cfg, x->row->attempts));
         db_bind_text(s, 3, dl->error);
     }
-    db_bind_int(s, 2, row->id);
+    db_bind_int(s, 2, x->row->id);
     int rc = db_step(s);
     db_done(s);
-    if (rc != DB_DONE || db_commit(d) != DB_DONE) {
-        db_rollback(d);
+    if (rc != DB_DONE) {
+        err_set(e, 500, "Không lưu được, vui lòng thử lại.", "record: %s", db_errmsg(c));
         return -1;
     }
     return 0;
+}
+
+/* The outcome of a delivery, in its own short write after the network call. */
+static int record(db *d, const notify_config *cfg, const claimed *row, const delivery *dl, err *e)
+{
+    record_ctx x = {.cfg = cfg, .row = row, .dl = dl};
+    return db_write(d, record_tx, &x, e);
 }
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -810,11 +874,12 @@ static int run_pass(db_pool *pool, const notify_config *cfg, atomic_bool *stop)
     while (!(stop && atomic_load(stop))) {
         arena *a = arena_new();
         claimed row = {0};
+        err e = {0};
         db *d = db_acquire(pool);
-        int rc = claim(d, a, cfg, due_by, &row);
+        int rc = claim(d, a, cfg, due_by, &row, &e);
         db_release(pool, d);
         if (rc <= 0) {
-            if (rc < 0) log_line("error", "notify claim failed", 0, NULL, NULL);
+            if (rc < 0) log_line("error", "notify claim failed", 0, NULL, e.log);
             arena_free(a);
             return rc < 0 && attempted == 0 ? -1 : attempted;
         }
@@ -828,8 +893,8 @@ static int run_pass(db_pool *pool, const notify_config *cfg, atomic_bool *stop)
         if (!strcmp(row.channel, "email")) send_email(cfg, a, &row, stop, &dl);
         else send_gateway(cfg, a, &row, stop, &dl);
         d = db_acquire(pool);
-        if (record(d, cfg, &row, &dl) != 0)   /* the claim stands: tried again after its backoff */
-            log_line("error", "notify record failed", row.id, row.channel, db_errmsg(d));
+        if (record(d, cfg, &row, &dl, &e) != 0)   /* the claim stands: tried again after its backoff */
+            log_line("error", "notify record failed", row.id, row.channel, e.log);
         db_release(pool, d);
         if (dl.outcome == SENT) log_line("info", "notify sent", row.id, row.channel, NULL);
         else log_line("warn", "notify failed", row.id, row.channel, dl.error);

@@ -2,12 +2,13 @@
  * apology and result-ready messages, by e-mail (SMTP through libcurl) and by an SMS / Zalo OA
  * HTTP gateway.
  *
- * A feature enqueues inside its own write transaction, so a message exists exactly when the
- * change that caused it was committed (a rolled-back intake leaves no message). A sender
- * thread delivers due rows, retrying failures with exponential backoff up to a limit; rows
- * live in the database, so nothing is lost when the server stops. Delivery is at least once:
- * a message sent just before a crash, whose result was not yet recorded, is sent again (the
- * gateway receives the outbox id to drop such a repeat).
+ * A feature enqueues inside its own write (its db_write function, on the connection it is
+ * given), so a message exists exactly when the change that caused it was committed (a
+ * rolled-back intake leaves no message). A sender thread delivers due rows, retrying
+ * failures with exponential backoff up to a limit; rows live in the database, so nothing is
+ * lost when the server stops. Delivery is at least once: a message sent just before a crash,
+ * whose result was not yet recorded, is sent again (the gateway receives the outbox id to
+ * drop such a repeat).
  *
  * Message texts are per-unit templates in Vietnamese: a unit's own, else its nearest
  * ancestor's (a province words them once for its communes), else the built-in default.
@@ -49,7 +50,7 @@ typedef struct {
 
 /* Queues one row per channel that has a recipient, whatever is configured: a sender with
  * no endpoint for a channel marks its rows 'skipped' (staff may send them again once it is
- * configured). Must be called inside the caller's write transaction. Returns rows queued,
+ * configured). Must be called inside the caller's write (db_write). Returns rows queued,
  * -1 with e filled (400 for a bad address, phone or event). */
 int notify_enqueue(db *d, const notify_msg *m, err *e);
 

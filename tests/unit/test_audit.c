@@ -2,7 +2,8 @@
  * chain, the rows written before migration 013 (format 1) still verifying, NULL hashed apart
  * from 0, and the anchor outside the database -- a key file and signed checkpoints -- that
  * catches the deletion of the last rows (or all), a recomputed chain, a forged checkpoint and
- * a head written down elsewhere that is gone. */
+ * a head written down elsewhere that is gone; and the chain kept whole when many threads'
+ * audited writes (units, hamlets, calendar days, SMS settings) go through a pool's writer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +19,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <pthread.h>
+
+#include "../../src/account/account.h"
 #include "../../src/audit/audit.h"
+#include "../../src/holiday/holiday.h"
+#include "../../src/notify/notify.h"
 #include "../../src/store/db.h"
 
 typedef struct {
@@ -209,6 +215,77 @@ static void test_recomputed_chain_and_forged_checkpoint_are_caught(void **state)
     assert_int_equal(verify(fx, NULL, why), -1);
 }
 
+/* ---- audited writes through a pool's writer ------------------------------------------------ */
+
+enum { THREADS = 8, PER_THREAD = 12 };
+
+typedef struct {
+    db_pool *pool;
+    int64_t unit;
+    int n;
+    int failed;
+} writer_arg;
+
+/* Three features' audited writes in turn, each a db_write on this thread's pooled connection. */
+static void *audited_writes(void *p)
+{
+    writer_arg *w = p;
+    db *d = db_acquire(w->pool);
+    for (int i = 0; i < PER_THREAD; i++) {
+        err e = {0};
+        char name[64], day[16];
+        int rc;
+        if (i % 3 == 0) {
+            snprintf(name, sizeof name, "Tổ dân phố %d-%d", w->n, i);
+            rc = account_hamlet_create(d, w->unit, name, "120", "300", 0, &e);
+        } else if (i % 3 == 1) {
+            snprintf(day, sizeof day, "2031-%02d-%02d", 1 + w->n, 1 + i);
+            rc = holiday_day_save(d, day, "off", "Nghỉ thử", 0, &e);
+        } else {
+            rc = notify_sms_plain_save(d, w->unit, i % 2, 0, &e);
+        }
+        if (rc != 0) {
+            fprintf(stderr, "write %d/%d: %s (%s)\n", w->n, i, e.user, e.log);
+            w->failed++;
+        }
+    }
+    db_release(w->pool, d);
+    return NULL;
+}
+
+static void test_audited_writes_through_a_pool_keep_the_chain(void **state)
+{
+    fixture *fx = *state;
+    err e = {0};
+    unit_fields u = {.code = "19", .kind = "province", .name = "Tỉnh Thái Nguyên"};
+    assert_int_equal(account_unit_save(fx->d, &u, true, 0, 0, &e), 0);
+    int64_t unit = account_unit_id(fx->d, "19");
+    db_pool *pool = db_pool_open(fx->path, THREADS, &e);
+    assert_non_null(pool);
+    db_write_stats before, after;
+    db_pool_write_stats(pool, &before);
+    pthread_t t[THREADS];
+    writer_arg w[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (writer_arg){.pool = pool, .unit = unit, .n = i};
+        assert_int_equal(pthread_create(&t[i], NULL, audited_writes, &w[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(w[i].failed, 0);
+    }
+    db_pool_write_stats(pool, &after);
+    db_pool_close(pool);
+    holiday_cleanup();
+    /* every write went to the writer, batched into its commits */
+    assert_int_equal(after.writes - before.writes, THREADS * PER_THREAD);
+    assert_true(after.commits - before.commits <= after.writes - before.writes);
+    char why[512];
+    int64_t checked = 0;
+    assert_int_equal(audit_verify(fx->d, why, sizeof why, &checked), 0);
+    assert_int_equal(checked, 1 + THREADS * PER_THREAD);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +293,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_key_file_and_checkpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deleting_the_last_rows_is_caught, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recomputed_chain_and_forged_checkpoint_are_caught, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audited_writes_through_a_pool_keep_the_chain, setup, teardown),
     };
     return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

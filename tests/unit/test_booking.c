@@ -30,7 +30,6 @@
 #include "../../src/catalog/catalog.h"
 #include "../../src/core/arena.h"
 #include "../../src/core/calendar.h"
-#include "../../src/core/keyed_limit.h"
 #include "../../src/demo/demo.h"
 #include "../../src/store/db.h"
 
@@ -482,33 +481,6 @@ static void test_capacity_phone_and_cancel(void **state)
 
 /* ---- holds, SMS codes and guessing (the flood of the issue) ------------------------------- */
 
-static keyed_limit test_limit = KEYED_LIMIT_INIT(600, 3);
-
-static void test_keyed_limit_counts_per_address(void **state)
-{
-    (void)state;
-    keyed_limit_reset(&test_limit);
-    char k1[72], k2[72];
-    assert_string_equal(keyed_limit_addr("203.0.113.7", k1), "203.0.113.7");
-    /* an IPv6 client by its /64: a household or a phone changes the rest at will */
-    assert_string_equal(keyed_limit_addr("2001:db8:1:2:aaaa::1", k1), "2001:db8:1:2:");
-    assert_string_equal(keyed_limit_addr("2001:db8:1:2:bbbb::9", k2), "2001:db8:1:2:");
-    for (int i = 0; i < 3; i++) assert_true(keyed_limit_take(&test_limit, k1, 1000 + i));
-    assert_false(keyed_limit_take(&test_limit, k2, 1010));        /* the same /64 */
-    assert_false(keyed_limit_allowed(&test_limit, k1, 1599));
-    assert_true(keyed_limit_allowed(&test_limit, "198.51.100.1", 1010));   /* another address */
-    assert_true(keyed_limit_allowed(&test_limit, k1, 1600));       /* the window has passed */
-    /* a flood of distinct addresses fills the table: a new one waits (fails closed) */
-    char key[72];
-    for (int i = 0; i < 3 * KEYED_LIMIT_SLOTS; i++) {
-        snprintf(key, sizeof key, "10.%d.%d.%d", i >> 16 & 255, i >> 8 & 255, i & 255);
-        keyed_limit_hit(&test_limit, key, 2000);
-    }
-    assert_false(keyed_limit_allowed(&test_limit, "192.0.2.200", 2001));
-    assert_true(keyed_limit_allowed(&test_limit, "192.0.2.200", 2600));
-    keyed_limit_reset(&test_limit);
-}
-
 /* The code of the last SMS queued for a booking code (the outbox row's text). */
 static void sms_code_of(fixture *fx, const char *code, char out[8])
 {
@@ -877,7 +849,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create_saves_what_was_asked, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_capacity_phone_and_cancel, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_upcoming_bookings_per_phone, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_keyed_limit_counts_per_address, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_hold_confirmed_by_sms_code, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_holds_expire_and_wrong_codes_release, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_codes_per_phone_and_cancel_lock, test_setup, test_teardown),

@@ -91,6 +91,14 @@ static notify_msg receipt(int64_t unit, const char *email, const char *phone, bo
 }
 
 /* Enqueues inside a write transaction and commits, as a feature does. */
+/* Rows are stamped with the real time (next_at): the test clock must not run behind them,
+ * or a second ticking between the setup and an enqueue would leave them not yet due. */
+static void clock_catch_up(void)
+{
+    int64_t t = (int64_t)time(NULL);
+    if (t > fake_now) fake_now = t;
+}
+
 static int enqueue_committed(fixture *fx, const notify_msg *m)
 {
     db *d = db_acquire(fx->pool);
@@ -100,6 +108,7 @@ static int enqueue_committed(fixture *fx, const notify_msg *m)
     if (n < 0) db_rollback(d);
     else assert_int_equal(db_commit(d), DB_DONE);
     db_release(fx->pool, d);
+    clock_catch_up();
     return n;
 }
 
@@ -530,6 +539,40 @@ static void rows_survive_closing_the_database(void **state)
     smtp_stop(srv);
 }
 
+/* The sender's claim and its record of the outcome are writes through db_write(): on a pool
+ * they go to the pool's writer (and are counted there), two short writes with the delivery
+ * between them; staff's retry too. */
+static void the_outbox_writes_through_the_pools_writer(void **state)
+{
+    fixture *fx = *state;
+    notify_msg m = receipt(fx->commune, NULL, "0912345678", false);
+    assert_int_equal(enqueue_committed(fx, &m), 1);
+    gateway *gw = gw_start();
+    gw->fail_next = 1;
+    gw->fail_status = 400;   /* final: the row fails at once */
+    notify_config cfg = {.sms_url = gw_url(gw->port, "/sms", 1), .clock = test_clock};
+    db_write_stats before, after;
+    db_pool_write_stats(fx->pool, &before);
+    assert_int_equal(notify_run_once(fx->pool, &cfg), 1);
+    db_pool_write_stats(fx->pool, &after);
+    /* the claim, the record, and the claim that finds nothing left */
+    assert_int_equal(after.writes - before.writes, 3);
+    assert_string_equal(get_row(fx, "sms").status, "failed");
+
+    db *d = db_acquire(fx->pool);
+    db_stmt *s = db_prepare(d, "SELECT id FROM outbox WHERE channel = 'sms'");
+    assert_int_equal(db_step(s), DB_ROW);
+    int64_t id = db_col_int(s, 0);
+    db_done(s);
+    err e = {0};
+    assert_int_equal(notify_retry(d, id, 0, &e), 0);
+    db_release(fx->pool, d);
+    db_pool_write_stats(fx->pool, &before);
+    assert_int_equal(before.writes - after.writes, 1);
+    assert_string_equal(get_row(fx, "sms").status, "pending");
+    gw_stop(gw);
+}
+
 /* A channel without an endpoint is skipped, and staff can send the row again. */
 static void unconfigured_channel_is_skipped_and_retried(void **state)
 {
@@ -562,6 +605,7 @@ static void unconfigured_channel_is_skipped_and_retried(void **state)
     assert_int_equal(e.status, 404);
     assert_int_equal(notify_retry(d, zid, 0, &e), 0);
     db_release(fx->pool, d);
+    clock_catch_up();
     assert_int_equal(count_rows(fx, "audit_log WHERE action = 'notify.retry' AND entity = 'outbox'"), 1);
     zalo = get_row(fx, "zalo");
     assert_string_equal(zalo.status, "pending");
@@ -795,6 +839,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(failures_back_off_then_deliver, setup, teardown),
         cmocka_unit_test_setup_teardown(gives_up_after_max_attempts, setup, teardown),
         cmocka_unit_test_setup_teardown(rows_survive_closing_the_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_outbox_writes_through_the_pools_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(unconfigured_channel_is_skipped_and_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(templates_are_checked_inherited_and_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(sms_parts_are_counted_as_operators_do, setup, teardown),
