@@ -107,12 +107,14 @@ typedef struct {
     bool orphan;              /* fn also inserts a child without a parent (COMMIT fails) */
     db_pool *wait_for;        /* the gate: holds the writer until wait_n writes are pending */
     uint64_t wait_n;
+    volatile int *running;    /* the gate: set once its function runs on the writer */
     int sleep_ms;
 } row_job;
 
 static int insert_row(db *d, void *ctx, err *e)
 {
     row_job *j = ctx;
+    if (j->running) __atomic_store_n(j->running, 1, __ATOMIC_RELEASE);
     if (j->sleep_ms) usleep((useconds_t)j->sleep_ms * 1000);
     if (j->wait_for && !wait_pending(j->wait_for, j->wait_n)) {
         err_set(e, 500, "gate", "the others never queued");
@@ -200,11 +202,18 @@ static void test_many_threads_group_commit(void **state)
 static void gate_then_batch(fixture *fx, caller *gate, pthread_t *gt, caller *c, pthread_t *t, int k)
 {
     db_pool *p = fx->pool;
-    *gate = (caller){.pool = p, .job = {.who = 100, .wait_for = p, .wait_n = 1 + (uint64_t)k}, .release = true};
+    static volatile int gate_running;
+    gate_running = 0;
+    *gate = (caller){.pool = p, .job = {.who = 100, .wait_for = p, .wait_n = 1 + (uint64_t)k, .running = &gate_running},
+                     .release = true};
     assert_int_equal(pthread_create(gt, NULL, call, gate), 0);
-    if (!wait_pending(p, 1)) {   /* the gate holds the writer */
+    /* the gate runs on the writer, alone in its batch, before the others queue: merely
+     * queued, a slow writer could still take some of them into the gate's batch */
+    int waited = 0;
+    while (!__atomic_load_n(&gate_running, __ATOMIC_ACQUIRE) && waited++ < 5000) usleep(1000);
+    if (!gate_running) {
         pthread_join(*gt, NULL);
-        fail_msg("the gate's write never waited in the writer's queue");
+        fail_msg("the gate's write never ran on the writer");
     }
     for (int i = 0; i < k; i++) {
         c[i].pool = p;
