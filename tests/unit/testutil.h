@@ -8,6 +8,14 @@
 
 #include "../../src/store/db.h"
 
+/* TEST=name build/chk/test_x runs only the cases whose name matches (cmocka's pattern: * and ?
+ * as in the shell); set before main() so no test program needs to know. */
+__attribute__((constructor)) static void test_filter_from_env(void)
+{
+    const char *t = getenv("TEST");
+    if (t && *t) cmocka_set_test_filter(t);
+}
+
 /* A shell command's standard output (malloc'd, the caller frees); the command must succeed. */
 static inline char *test_command_output(const char *cmd)
 {
