@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../audit/audit.h"
 #include "../core/ratelimit.h"
 #include "../core/text.h"
@@ -129,7 +130,7 @@ int account_user_add(db *d, const char *unit_code, const char *role, const char 
         err_set(e, 500, "Không lưu được mật khẩu.", "argon2id out of memory");
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "INSERT INTO users (unit_id, username, full_name, role, password_hash, created_at) "
                                "VALUES (?, ?, ?, ?, ?, ?)");
@@ -206,7 +207,7 @@ int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_i
         db_done(s);
     }
     if (rc != DB_DONE ||
-        audit_append(d, (int64_t)time(NULL), actor_id, unit_id, active ? "user.activate" : "user.deactivate", "user",
+        audit_append(d, (int64_t)clock_now(), actor_id, unit_id, active ? "user.activate" : "user.deactivate", "user",
                      user_id, json_object()) ||
         db_commit(d) != DB_DONE) {
         db_rollback(d);
@@ -279,7 +280,7 @@ int account_user_update(db *d, int64_t user_id, const char *unit_code, const cha
                                jstr(before, "full_name"), "after", "unit", unit_code, "role", role,
                                "full_name", full_name);
     json_decref(before);
-    if (rc != DB_DONE || audit_append(d, (int64_t)time(NULL), actor_id, unit_id, "user.update", "user", user_id, detail) ||
+    if (rc != DB_DONE || audit_append(d, (int64_t)clock_now(), actor_id, unit_id, "user.update", "user", user_id, detail) ||
         db_commit(d) != DB_DONE) {
         db_rollback(d);
         err_set(e, 500, "Không lưu được thay đổi.", "user update: %s", db_errmsg(d));
@@ -321,7 +322,7 @@ int account_user_set_password(db *d, int64_t user_id, const char *password, int6
     }
     sodium_memzero(hash, sizeof hash);
     if (rc != DB_DONE ||
-        audit_append(d, (int64_t)time(NULL), actor_id, unit_id, "user.password_reset", "user", user_id, json_object()) ||
+        audit_append(d, (int64_t)clock_now(), actor_id, unit_id, "user.password_reset", "user", user_id, json_object()) ||
         db_commit(d) != DB_DONE) {
         db_rollback(d);
         err_set(e, 500, "Không lưu được mật khẩu.", "password reset: %s", db_errmsg(d));
@@ -351,7 +352,7 @@ static json_t *user_row(db_stmt *s)
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", (json_int_t)db_col_int(s, 0), "username",
                      db_col_text(s, 1), "full_name", db_col_text(s, 2), "role", db_col_text(s, 3), "role_label",
                      account_role_label(db_col_text(s, 3)), "unit_code", db_col_text(s, 4), "unit_name",
-                     db_col_text(s, 5), "active", db_col_int(s, 6) != 0, "locked", locked > (int64_t)time(NULL));
+                     db_col_text(s, 5), "active", db_col_int(s, 6) != 0, "locked", locked > (int64_t)clock_now());
 }
 
 json_t *account_users_list(db *d, const account_user *viewer)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
 #include "account.h"
@@ -233,7 +234,7 @@ int account_unit_save(db *d, const unit_fields *f, bool create, int64_t actor_id
         err_field(e, "desk_phone");
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     if (agency_code_used(d, f->code, f->agency_code && *f->agency_code ? f->agency_code : f->code)) {
         db_rollback(d);
@@ -327,7 +328,7 @@ static int audited_insert(db *d, int64_t unit_id, const char *action, const char
                           int64_t actor_id, err *e)
 {
     int64_t id = db_last_id(d);
-    if (audit_append(d, (int64_t)time(NULL), actor_id, unit_id, action, entity, id, detail) ||
+    if (audit_append(d, (int64_t)clock_now(), actor_id, unit_id, action, entity, id, detail) ||
         db_commit(d) != DB_DONE) {
         db_rollback(d);
         err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(d));
@@ -432,7 +433,7 @@ static int audited_change(db *d, db_stmt *s, int64_t unit_id, int64_t row_id, co
         err_field(e, "hamlet_name");
         return -1;
     }
-    if (rc != DB_DONE || audit_append(d, (int64_t)time(NULL), actor_id, unit_id, action, entity, row_id, detail) ||
+    if (rc != DB_DONE || audit_append(d, (int64_t)clock_now(), actor_id, unit_id, action, entity, row_id, detail) ||
         db_commit(d) != DB_DONE) {
         db_rollback(d);
         err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(d));

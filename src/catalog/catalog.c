@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
@@ -225,7 +226,7 @@ static int write_procedure(db *d, arena *a, int64_t id, const procedure *p, int6
 
 int catalog_save(db *d, arena *a, int64_t id, const procedure *p, int64_t actor_id, int64_t *out_id, err *e)
 {
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     int64_t new_id = 0;
     int rc = write_procedure(d, a, id, p, now, &new_id);
@@ -666,7 +667,7 @@ int catalog_import_csv(db *d, arena *a, const char *data, size_t len, int64_t ac
         err_set(e, 400, "Tệp CSV có lỗi; chưa có dòng nào được lưu.", "csv import: %d errors", st.errors);
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     if (db_begin_write_or_busy(d, e) != 0) return -1;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
@@ -224,7 +225,7 @@ int holiday_day_save(db *d, const char *day, const char *kind, const char *reaso
         err_field(e, "ly_do");
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "INSERT INTO calendar_days (day, year, kind, reason, source, created_by, created_at) "
                                "VALUES (?, ?, ?, ?, 'admin', ?, ?) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, "
@@ -325,7 +326,7 @@ int holiday_import(db *d, arena *a, int year, const char *data, size_t len, cons
         err_set(e, 400, "Tệp lịch có lỗi; chưa có dòng nào được lưu.", "calendar import: %d errors", errors);
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "DELETE FROM calendar_days WHERE year = ?");
     bool ok = s != NULL;
@@ -407,7 +408,7 @@ int holiday_unit_save(db *d, int64_t unit_id, const char *cutoff, bool saturday_
         err_set(e, 404, "Không tìm thấy đơn vị.", "unit %lld", (long long)unit_id);
         return -1;
     }
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     if (db_begin_write_or_busy(d, e) != 0) return -1;
     db_stmt *s = db_prepare(d, "UPDATE units SET cutoff_minutes = ?, saturday_counts = ? WHERE id = ?");
     bool ok = s != NULL;

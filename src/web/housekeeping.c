@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../audit/audit.h"
 #include "../booking/booking.h"
 #include "../dossier/dossier.h"
@@ -23,7 +24,7 @@ static bool running, stopping;
 static void chores(db_pool *pool, int round)
 {
     db *d = db_acquire(pool);
-    int64_t now = time(NULL);
+    int64_t now = clock_now();
     if (audit_checkpoint(d, now) < 0) fprintf(stderr, "{\"level\":\"error\",\"msg\":\"audit checkpoint not written\"}\n");
     err busy = {0}, e = {0};
     if (db_begin_write_or_busy(d, &busy) == 0) {

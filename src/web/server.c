@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/clock.h"
 #include "../catalog/catalog.h"
 #include "../core/text.h"
 #include "../print/print.h"
@@ -259,7 +260,7 @@ void req_db_release(req *r)
 int64_t req_now(req *r)
 {
     (void)r;
-    return (int64_t)time(NULL);
+    return (int64_t)clock_now();
 }
 
 const char *T(req *r, const char *msgid)
