@@ -190,11 +190,19 @@ static void tracking_says_what_to_do_next(void **state)
     /* an internal step handed over late: its "Quá hạn" is the officials' business */
     assert_int_equal(act(&desk, d.id, "tiep-tuc", "", NULL), 200);
     int64_t spec = sql_int("SELECT id FROM users WHERE username = 'chuyenvien1'");
-    char form[128];
-    snprintf(form, sizeof form, "&to_user_id=%lld", (long long)spec);
+    char form[128], tomorrow[16];
+    time_t t = (time_t)(server_now() + 7 * 3600 + 86400);   /* Vietnam's date tomorrow */
+    strftime(tomorrow, sizeof tomorrow, "%d/%m/%Y", gmtime(&t));
+    snprintf(form, sizeof form, "&to_user_id=%lld&step_due=%s", (long long)spec, tomorrow);
     assert_int_equal(act(&desk, d.id, "chuyen", form, NULL), 200);
-    sql_int("UPDATE dossier_steps SET due_at = at - 86400 WHERE dossier_id = %lld", (long long)d.id);
+    /* the step's deadline passes (the dossier's, days later, does not) */
+    clock_advance(sql_int("SELECT max(due_at) FROM dossier_steps WHERE dossier_id = %lld AND kind = 'handover'",
+                          (long long)d.id) + 3600 - server_now());
+    sign_in("canbo1", &desk);
+    assert_true(sql_int("SELECT due_at > %lld FROM dossiers WHERE id = %lld", (long long)server_now(), (long long)d.id) == 1);
     assert_int_equal(act(&desk, d.id, "hoan-thanh", "", NULL), 200);
+    assert_int_equal(sql_int("SELECT count(*) FROM dossier_steps WHERE dossier_id = %lld AND kind = 'handover' AND "
+                             "done_at > due_at", (long long)d.id), 1);   /* the step was late */
     /* result ready: where, when, what to bring and the fee */
     r = track_typed(&d);
     assert_status(r, 200);
@@ -221,6 +229,7 @@ static void tracking_says_what_to_do_next(void **state)
     assert_lacks(r.body, "Quá hạn");
     no_personal_data(r.body);
     response_free(&r);
+    clock_reset();
 }
 
 static void tracking_shows_a_refusal_reason(void **state)
