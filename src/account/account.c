@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../audit/audit.h"
 #include "../core/ratelimit.h"
 #include "../core/text.h"
@@ -164,7 +165,7 @@ int account_user_add(db *d, const char *unit_code, const char *role, const char 
         return -1;
     }
     /* hashed above, before the write: argon2id must not hold the writer */
-    user_add_ctx x = {.unit_id = unit_id, .actor_id = actor_id, .now = (int64_t)time(NULL), .username = username,
+    user_add_ctx x = {.unit_id = unit_id, .actor_id = actor_id, .now = (int64_t)clock_now(), .username = username,
                       .full_name = full_name, .role = role, .hash = hash};
     int rc = db_write(d, user_add_tx, &x, e);
     sodium_memzero(hash, sizeof hash);
@@ -218,7 +219,7 @@ static int set_active_tx(db *c, void *ctx, err *e)
         db_done(s);
     }
     if (rc != DB_DONE ||
-        audit_append(c, (int64_t)time(NULL), x->actor_id, x->unit_id, x->active ? "user.activate" : "user.deactivate",
+        audit_append(c, (int64_t)clock_now(), x->actor_id, x->unit_id, x->active ? "user.activate" : "user.deactivate",
                      "user", x->user_id, json_object())) {
         err_set(e, 500, "Không lưu được thay đổi.", "set active: %s", db_errmsg(c));
         return -1;
@@ -288,7 +289,7 @@ static int user_update_tx(db *c, void *ctx, err *e)
                                "full_name", x->full_name);
     json_decref(before);
     if (rc != DB_DONE ||
-        audit_append(c, (int64_t)time(NULL), x->actor_id, x->unit_id, "user.update", "user", x->user_id, detail)) {
+        audit_append(c, (int64_t)clock_now(), x->actor_id, x->unit_id, "user.update", "user", x->user_id, detail)) {
         err_set(e, 500, "Không lưu được thay đổi.", "user update: %s", db_errmsg(c));
         return -1;
     }
@@ -340,7 +341,7 @@ static int password_tx(db *c, void *ctx, err *e)
         db_done(s);
     }
     if (rc != DB_DONE ||
-        audit_append(c, (int64_t)time(NULL), x->actor_id, x->unit_id, "user.password_reset", "user", x->user_id,
+        audit_append(c, (int64_t)clock_now(), x->actor_id, x->unit_id, "user.password_reset", "user", x->user_id,
                      json_object())) {
         err_set(e, 500, "Không lưu được mật khẩu.", "password reset: %s", db_errmsg(c));
         return -1;
@@ -394,7 +395,7 @@ static json_t *user_row(db_stmt *s)
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", (json_int_t)db_col_int(s, 0), "username",
                      db_col_text(s, 1), "full_name", db_col_text(s, 2), "role", db_col_text(s, 3), "role_label",
                      account_role_label(db_col_text(s, 3)), "unit_code", db_col_text(s, 4), "unit_name",
-                     db_col_text(s, 5), "active", db_col_int(s, 6) != 0, "locked", locked > (int64_t)time(NULL));
+                     db_col_text(s, 5), "active", db_col_int(s, 6) != 0, "locked", locked > (int64_t)clock_now());
 }
 
 json_t *account_users_list(db *d, const account_user *viewer)

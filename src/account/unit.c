@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
 #include "account.h"
@@ -211,7 +212,7 @@ static int unit_save_tx(db *c, void *ctx, err *e)
     unit_save_ctx *x = ctx;
     const unit_fields *f = x->f;
     bool create = x->create;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     if (agency_code_used(c, f->code, f->agency_code && *f->agency_code ? f->agency_code : f->code)) {
         err_set(e, 409, "Mã định danh này đã là mã của một đơn vị khác; mỗi cơ quan cần một mã riêng để mã hồ sơ không bị trùng.",
                 "agency code of %s already used", f->code);
@@ -359,7 +360,7 @@ static int audited_insert(db *c, int64_t unit_id, const char *action, const char
                           int64_t actor_id, err *e)
 {
     int64_t id = db_last_id(c);
-    if (audit_append(c, (int64_t)time(NULL), actor_id, unit_id, action, entity, id, detail)) {
+    if (audit_append(c, (int64_t)clock_now(), actor_id, unit_id, action, entity, id, detail)) {
         err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(c));
         return -1;
     }
@@ -479,7 +480,7 @@ static int audited_change(db *c, db_stmt *s, const row_ctx *x, const char *actio
         err_field(e, "hamlet_name");
         return -1;
     }
-    if (rc != DB_DONE || audit_append(c, (int64_t)time(NULL), x->actor_id, x->unit_id, action, entity, x->row_id, detail)) {
+    if (rc != DB_DONE || audit_append(c, (int64_t)clock_now(), x->actor_id, x->unit_id, action, entity, x->row_id, detail)) {
         err_set(e, 500, "Không lưu được thay đổi.", "%s: %s", action, db_errmsg(c));
         return -1;
     }

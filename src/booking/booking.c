@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
@@ -954,7 +955,7 @@ int booking_mark_used(db *d, int64_t booking_id, int64_t unit_id, int64_t dossie
     int rc = DB_ERROR;
     if (s) {
         db_bind_int(s, 1, dossier_id);
-        db_bind_int(s, 2, (int64_t)time(NULL));
+        db_bind_int(s, 2, (int64_t)clock_now());
         db_bind_int(s, 3, booking_id);
         rc = db_step(s);
         db_done(s);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
@@ -235,7 +236,7 @@ static int save_tx(db *c, void *ctx, err *e)
 {
     save_ctx *x = ctx;
     const procedure *p = x->p;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     int rc = write_procedure(c, x->a, x->id, p, now, &x->new_id);
     if (rc == DB_CONSTRAINT) {
         err_set(e, 409, "Đơn vị này đã có thủ tục mang mã này.", "duplicate code %s", p->code);
@@ -662,7 +663,7 @@ typedef struct {
 static int import_tx(db *c, void *ctx, err *e)
 {
     import_ctx *x = ctx;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     json_t *by_unit = json_object();   /* unit id -> codes written, one audit row per unit */

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/clock.h"
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
@@ -195,7 +196,7 @@ static int serve_and_checkpoint(app_config *cfg)
 {
     int rc = app_serve(cfg);
     db *d = open_db(cfg->db_path);
-    if (d && audit_checkpoint(d, (int64_t)time(NULL)) < 0) {
+    if (d && audit_checkpoint(d, (int64_t)clock_now()) < 0) {
         fprintf(stderr, "thanthien: cannot write the audit checkpoint\n");
         rc = rc ? rc : 1;
     }
@@ -414,10 +415,10 @@ static int cmd_demo(int argc, char **argv)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = demo_create(d, &e);
-    if (rc == 0 && bulk < 0) rc = demo_dossiers(d, (int64_t)time(NULL), DEMO_SEED, &e);
+    if (rc == 0 && bulk < 0) rc = demo_dossiers(d, (int64_t)clock_now(), DEMO_SEED, &e);
     if (rc == 0 && bulk < 0) {
         arena *a = arena_new();
-        rc = letter_demo(d, a, (int64_t)time(NULL), DEMO_SEED, &e) < 0 ? -1 : 0;
+        rc = letter_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
         arena_free(a);
     }
     if (rc == 0 && bulk > 0) {
@@ -426,7 +427,7 @@ static int cmd_demo(int argc, char **argv)
         db_exec(d, "PRAGMA journal_mode=OFF");
         db_exec(d, "PRAGMA cache_size=-1048576");
         db_exec(d, "PRAGMA foreign_keys=OFF");
-        rc = demo_dossiers_bulk(d, bulk, (int64_t)time(NULL), DEMO_SEED, stderr, &e);
+        rc = demo_dossiers_bulk(d, bulk, (int64_t)clock_now(), DEMO_SEED, stderr, &e);
         db_exec(d, "PRAGMA journal_mode=WAL");
         db_exec(d, "PRAGMA synchronous=FULL");
     }
@@ -455,7 +456,7 @@ static void checkpoint_cli(db *d, const char *db_path)
     audit_default_paths(db_path, NULL, NULL, key, log);
     err e = {0};
     if (access(key, F_OK) != 0 || audit_anchor_open(db_path, NULL, NULL, &e) != 0) return;
-    if (audit_checkpoint(d, (int64_t)time(NULL)) < 0) fprintf(stderr, "thanthien: cannot write the audit checkpoint %s\n", log);
+    if (audit_checkpoint(d, (int64_t)clock_now()) < 0) fprintf(stderr, "thanthien: cannot write the audit checkpoint %s\n", log);
     audit_anchor_close();
 }
 
@@ -745,7 +746,7 @@ static int cmd_report(int argc, char **argv)
         int64_t st[LETTER_NKINDS];
         if (letter_counts(d, units[i], (int)year, c) == 0)
             for (int k = 0; k < LETTER_NKINDS; k++) total[k] += c[k][0];
-        if (letter_stale_counts(d, units[i], (int)year, (int64_t)time(NULL), st) == 0)
+        if (letter_stale_counts(d, units[i], (int)year, (int64_t)clock_now(), st) == 0)
             for (int k = 0; k < LETTER_NKINDS; k++) stale[k] += st[k];
     }
     db_close(d);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
@@ -214,7 +215,7 @@ typedef struct {
 static int day_save_tx(db *c, void *ctx, err *e)
 {
     day_ctx *x = ctx;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     db_stmt *s = db_prepare(c, "INSERT INTO calendar_days (day, year, kind, reason, source, created_by, created_at) "
                                "VALUES (?, ?, ?, ?, 'admin', ?, ?) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, "
                                "reason = excluded.reason, source = excluded.source, created_by = excluded.created_by, "
@@ -330,7 +331,7 @@ static int import_tx(db *c, void *ctx, err *e)
     const import_row *rows = x->rows;
     const char *source = x->source;
     int64_t actor_id = x->actor_id;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     db_stmt *s = db_prepare(c, "DELETE FROM calendar_days WHERE year = ?");
     bool ok = s != NULL;
     if (ok) {
@@ -438,7 +439,7 @@ typedef struct {
 static int unit_save_tx(db *c, void *ctx, err *e)
 {
     unit_ctx *x = ctx;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)clock_now();
     db_stmt *s = db_prepare(c, "UPDATE units SET cutoff_minutes = ?, saturday_counts = ? WHERE id = ?");
     bool ok = s != NULL;
     if (ok) {

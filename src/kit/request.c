@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "web.h"
 
 const char *req_param(req *r, const char *name)
@@ -54,7 +55,7 @@ void req_db_release(req *r)
 int64_t req_now(req *r)
 {
     (void)r;
-    return (int64_t)time(NULL);
+    return (int64_t)clock_now();
 }
 
 const char *T(req *r, const char *msgid)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../account/account.h"
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
@@ -751,9 +752,9 @@ static json_t *letter_row(db_stmt *s, arena *a, bool full)
     json_object_set_new(j, "occasion", json_string(occ));
     json_object_set_new(j, "occasion_label", json_string(o ? o->label : ""));
     /* its age from the event: past the unit's limit a proposal is "quá hạn trao" */
-    int64_t age = ((int64_t)time(NULL) - db_col_int(s, 36)) / 86400, limit = db_col_int(s, 37);
+    int64_t age = ((int64_t)clock_now() - db_col_int(s, 36)) / 86400, limit = db_col_int(s, 37);
     bool stale = !strcmp(status, "proposed") && (!strcmp(kind, "congratulation") || !strcmp(kind, "condolence")) &&
-                 (int64_t)time(NULL) - db_col_int(s, 36) > limit * 86400;
+                 (int64_t)clock_now() - db_col_int(s, 36) > limit * 86400;
     json_object_set_new(j, "status", json_string(status));
     json_object_set_new(j, "status_label", json_string(stale ? N_("Quá hạn trao") : LABEL(STATUSES, status)));
     json_object_set_new(j, "stale", json_boolean(stale));
@@ -848,7 +849,7 @@ bool letter_values(db *d, arena *a, int64_t id, const char *values[LETTER_NVARS]
         db_done(s);
         return false;
     }
-    int64_t date = db_col_int(s, 13) ? db_col_int(s, 13) : (int64_t)time(NULL);
+    int64_t date = db_col_int(s, 13) ? db_col_int(s, 13) : (int64_t)clock_now();
     values[LV_RECIPIENT] = arena_strdup(a, db_col_text(s, 0));
     values[LV_ADDRESS] = arena_strdup(a, db_col_text(s, 1));
     values[LV_PERSON] = arena_strdup(a, db_col_text(s, 2));
@@ -912,7 +913,7 @@ static void bind_query(db_stmt *s, arena *a, const letter_query *q)
     db_bind_int(s, 7, q->from);
     db_bind_int(s, 8, q->to);
     db_bind_int(s, 9, q->unit_only);
-    db_bind_int(s, 10, q->now ? q->now : (int64_t)time(NULL));
+    db_bind_int(s, 10, q->now ? q->now : (int64_t)clock_now());
 }
 
 json_t *letter_list(db *d, arena *a, const letter_query *q, int64_t *total)
@@ -1022,7 +1023,7 @@ json_t *letter_counts_json(db *d, arena *a, int64_t unit_id, int year)
     }
     /* proposals that went stale that year without being handed over: counted apart, never as sent */
     int64_t st[LETTER_NKINDS];
-    letter_stale_counts(d, unit_id, year, (int64_t)time(NULL), st);
+    letter_stale_counts(d, unit_id, year, (int64_t)clock_now(), st);
     json_t *stale = json_array();
     int64_t stale_total = 0;
     for (int k = 0; k < LETTER_NKINDS; k++) {

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../account/account.h"
 #include "../core/text.h"
 #include "../print/print.h"
@@ -223,7 +224,7 @@ static int load_printable(db *d, arena *a, int64_t id, printable *p, err *e)
     /* the date staff set, else the day it was handed over, else today */
     int64_t date = json_integer_value(json_object_get(l, "letter_date"));
     if (!date) date = json_integer_value(json_object_get(l, "delivered_at"));
-    p->date = date ? date : (int64_t)time(NULL);
+    p->date = date ? date : (int64_t)clock_now();
     p->apology = !strcmp(jstr(l, "kind"), "apology");
     p->recipient = arena_strdup(a, jstr(l, "recipient_name"));
     rc = 0;
@@ -271,7 +272,7 @@ void letter_sample_values(db *d, arena *a, int64_t unit_id, const char *values[L
     unit_names u = {0};
     if (!unit_names_get(d, a, unit_id, &u))
         u = (unit_names){.name = "", .locality = "", .place = "", .words = "", .first_hamlet = "", .agency = ""};
-    int64_t now = (int64_t)time(NULL), day = 24 * 3600;
+    int64_t now = (int64_t)clock_now(), day = 24 * 3600;
     int y, m, dd;
     pdoc_vn_time(now - 10 * day, &y, &m, &dd, NULL, NULL);
     for (int i = 0; i < LETTER_NVARS; i++) values[i] = "";
@@ -319,7 +320,7 @@ int letter_preview_pdf(db *d, arena *a, int64_t unit_id, const char *occasion, c
     if (letter_words_check_length(&p.w, e)) return -1;
     p.signer = values[LV_SIGNER];
     p.signer_title = values[LV_SIGNER_TITLE];
-    p.date = (int64_t)time(NULL);
+    p.date = (int64_t)clock_now();
     p.apology = !strcmp(occ->kind, "apology");
     p.recipient = values[LV_RECIPIENT];
     pdoc *doc = pdoc_open(a, arena_printf(a, "Xem trước: %s", occ->label), p.u.words, NULL);

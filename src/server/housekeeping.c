@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "../core/clock.h"
 #include "../audit/audit.h"
 #include "../booking/booking.h"
 #include "../dossier/dossier.h"
@@ -24,7 +25,7 @@ static bool running, stopping;
 static void chores(db_pool *pool, int round)
 {
     db *d = db_acquire(pool);
-    int64_t now = time(NULL);
+    int64_t now = clock_now();
     if (audit_checkpoint(d, now) < 0) log_json("error", "audit checkpoint not written", NULL);
     err e = {0};
     booking_expire_holds(d, now);   /* a write of its own; a busy database frees them next round */

@@ -4,21 +4,32 @@
  * with the sanitizers (THANTHIEN_BIN), and waits for /healthz; teardown stops it with
  * SIGTERM and requires a clean exit, so a leak or sanitizer report in the server fails the
  * run. Requests go through libcurl; the limit tests speak raw HTTP over a socket, because
- * they need to misbehave (huge headers, a body that stalls, too many connections). */
+ * they need to misbehave (huge headers, a body that stalls, too many connections).
+ *
+ * Each tests/http/test_FEATURE.c includes this file and gets its own server and database. The
+ * fixtures the cases share live here, not in the files: sign_in(), new_dossier(), intake(),
+ * act(), procedure_id(), post_form(), sql_int() and friends. assert_status(r, 200) prints
+ * both statuses in decimal and the start of the body; assert_int_equal prints decimal too.
+ * TEST=pattern runs only the matching cases. The server's clock (src/core/clock.h) is moved
+ * with clock_advance() and travel_past_due(): a dossier becomes late because days pass. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +38,25 @@
 
 /* Each test file uses some of these helpers, not all. */
 #pragma GCC diagnostic ignored "-Wunused-function"
+
+/* TEST=name build/chk/http/test_x runs only the cases whose name matches (cmocka's pattern: *
+ * and ? as in the shell); set before main() so no test file needs to know. */
+__attribute__((constructor)) static void test_filter_from_env(void)
+{
+    const char *t = getenv("TEST");
+    if (t && *t) cmocka_set_test_filter(t);
+}
+
+/* cmocka prints integers in hexadecimal ("0x194 != 0xc8"); statuses and counts read better in
+ * decimal, so every assert_int_equal of these files says "404, expected 200". */
+#undef assert_int_equal
+#define assert_int_equal(a, b) check_int_equal((long long)(a), (long long)(b), #a, __FILE__, __LINE__)
+static void check_int_equal(long long got, long long want, const char *what, const char *file, int line)
+{
+    if (got == want) return;
+    print_error("%s is %lld, expected %lld\n", what, got, want);
+    _fail(file, line);
+}
 
 #define PASSWORD "ThanThien@2026"
 #ifndef MAX_PER_IP   /* a test file that needs many connections at once defines its own */
@@ -37,6 +67,8 @@ static char dir[256], dbpath[300], base[64];
 static const char *bin;
 static pid_t server;
 static int port;
+static char clock_path[320];   /* THANTHIEN_CLOCK_FILE of the server (src/core/clock.h) */
+static long long clock_offset;  /* seconds the server's clock is ahead of ours */
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
@@ -109,6 +141,24 @@ static response request(const char *method, const char *path, const char *body, 
 
 static response get(const char *path) { return request("GET", path, NULL, NULL, NULL); }
 
+/* The response's status must be `expected`; if not, both statuses in decimal and the start of
+ * the body (an error page says why) are printed. */
+#define assert_status(resp, expected) check_status(&(resp), (expected), #resp, __FILE__, __LINE__)
+static void check_status(const response *r, long expected, const char *what, const char *file, int line)
+{
+    if (r->status == expected) return;
+    print_error("%s.status is %ld, expected %ld; the body begins:\n%.200s\n", what, r->status, expected,
+                r->body ? r->body : "");
+    _fail(file, line);
+}
+
+/* A libcurl write callback that throws the body away. */
+static size_t discard(char *p, size_t sz, size_t n, void *ud)
+{
+    (void)p, (void)ud;
+    return sz * n;
+}
+
 static void assert_contains(const char *hay, const char *needle)
 {
     if (!strstr(hay, needle)) fail_msg("expected to find \"%s\" in:\n%.2000s", needle, hay);
@@ -175,6 +225,21 @@ static long login(const char *user, const char *password, session *s)
     hidden_csrf(&dash, s->csrf, sizeof s->csrf);
     response_free(&dash);
     return status;
+}
+
+/* Signs in with the demo password, which must succeed. */
+static void sign_in(const char *user, session *s)
+{
+    long status = login(user, PASSWORD, s);
+    if (status != 303) fail_msg("signing in as %s answered %ld, expected 303", user, status);
+}
+
+/* POST an HTML form (no JSON Accept) with the session's CSRF token: the page a browser gets. */
+static response post_form(const session *s, const char *path, const char *fields)
+{
+    char body[4096];
+    snprintf(body, sizeof body, "_csrf=%s%s", s->csrf, fields);
+    return request("POST", path, body, s->cookie, NULL);
 }
 
 static int run(const char *out_path, char *const argv[], const char *stdin_text)
@@ -283,6 +348,10 @@ static int start_server(void **state)
     snprintf(dir, sizeof dir, "/tmp/thanthien-http-XXXXXX");
     if (!mkdtemp(dir)) return -1;
     snprintf(dbpath, sizeof dbpath, "%s/test.db", dir);
+    /* the server and the commands the cases run share the clock clock_advance() moves */
+    snprintf(clock_path, sizeof clock_path, "%s/clock", dir);
+    clock_offset = 0;
+    setenv("THANTHIEN_CLOCK_FILE", clock_path, 1);
     char *demo[] = {(char *)bin, "demo", "--db", dbpath, NULL};
     char out[320];
     snprintf(out, sizeof out, "%s/demo.out", dir);
@@ -339,7 +408,51 @@ static int stop_server(void **state)
     return clean ? 0 : -1;
 }
 
+/* ---- time travel ---------------------------------------------------------------------- */
+
+/* Moves the server's clock (and that of the commands the cases run) by seconds, forward or
+ * back, by writing the offset into its THANTHIEN_CLOCK_FILE; returns once the server sees it.
+ * The server reads the file at most once a second, at the first request of a new second, so
+ * waiting for the next second is enough. A case that travels comes back (clock_reset) before
+ * it ends, so the next case starts at the real time. */
+static void clock_advance(long long seconds)
+{
+    clock_offset += seconds;
+    FILE *f = fopen(clock_path, "w");
+    if (!f) fail_msg("cannot write %s", clock_path);
+    fprintf(f, "%lld\n", clock_offset);
+    fclose(f);
+    time_t t = time(NULL);
+    while (time(NULL) == t) usleep(20 * 1000);
+}
+
+static void clock_reset(void)
+{
+    if (clock_offset) clock_advance(-clock_offset);
+}
+
+/* The server's "now": the real time plus the offset clock_advance() has set. */
+static int64_t server_now(void)
+{
+    return (int64_t)time(NULL) + clock_offset;
+}
+
 /* ---- shared helpers of the cases ----------------------------------------------------- */
+
+/* The first text the SQL answers (malloc'd; "" when no row). */
+static char *sql_text(const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    const char *t = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    char *out = strdup(t ? t : "");
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return out;
+}
 
 static int64_t db_count(const char *sql)
 {
@@ -376,6 +489,18 @@ static int64_t sql_int(const char *fmt, ...)
     }
     sqlite3_close(d);
     return v;
+}
+
+static int64_t user_id(const char *username)
+{
+    return sql_int("SELECT id FROM users WHERE username = '%s'", username);
+}
+
+/* How many audit rows record action on entity_id. */
+static int64_t audits(const char *action, int64_t entity_id)
+{
+    return sql_int("SELECT COUNT(*) FROM audit_log WHERE action = '%s' AND entity_id = %lld", action,
+                   (long long)entity_id);
 }
 
 /* The id of the first procedure the catalogue search finds for commune 05443. */
@@ -419,6 +544,20 @@ static long intake(session *s, int64_t procedure, const char *extra, intake_resu
     }
     response_free(&r);
     return status;
+}
+
+/* Travels until `after` seconds past dossier id's due time (a dossier becomes late as days
+ * pass, not by rewriting its due_at). Sessions last 12 hours: sign in again after a long trip. */
+static void travel_past_due(int64_t id, int64_t after)
+{
+    clock_advance(sql_int("SELECT due_at FROM dossiers WHERE id = %lld", (long long)id) + after - server_now());
+}
+
+/* A new dossier at the desk for the first procedure the search q finds (commune 05443). */
+static void new_dossier(session *s, const char *q, intake_result *out)
+{
+    long status = intake(s, procedure_id(q), NULL, out);
+    if (status != 201) fail_msg("intake of %s answered %ld, expected 201", q, status);
 }
 
 /* POST /ho-so/{id}/{action} as JSON; the response is kept in *out when given. */
@@ -527,6 +666,21 @@ static void booking_sms_code(const char *booking_code, char out[8])
     sqlite3_finalize(st);
     sqlite3_close(h);
     if (!out[0]) fail_msg("no SMS code queued for %s", booking_code);
+}
+
+/* An anonymous visitor's CSRF cookie and token, from the booking page of procedure proc. */
+static void anon_csrf(int64_t proc, char *cookie, size_t ncookie, char *csrf, size_t ncsrf)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/dat-lich?don-vi=05602&thu_tuc=%lld", (long long)proc);
+    response r = get(path);
+    assert_status(r, 200);
+    char anon[80];
+    set_cookie(&r, "tt_csrf", anon, sizeof anon);
+    hidden_csrf(&r, csrf, ncsrf);
+    assert_true(anon[0] && !strcmp(anon, csrf));
+    snprintf(cookie, ncookie, "tt_csrf=%s", anon);
+    response_free(&r);
 }
 
 /* The booking code ("DL-XXXXXX") on a hold's page. */

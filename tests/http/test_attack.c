@@ -17,19 +17,19 @@ static void a_shared_address_does_not_lock_out_citizens(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result d;
-    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &d), 201);
+    new_dossier(&desk, "khai+sinh", &d);
     char path[256];
     for (int i = 0; i < 12; i++) {
         snprintf(path, sizeof path, "/api/v1/dossiers/H19.05443-260101-%04d?secret=ZZZZZZ", i);
         response r = get(path);
-        assert_int_equal(r.status, 404);
+        assert_status(r, 404);
         response_free(&r);
     }
     snprintf(path, sizeof path, "/tra-cuu?ma=%s&bm=%s", d.code, d.secret);
     response r = get(path);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     response_free(&r);
 }
 
@@ -41,16 +41,16 @@ static void tracking_tells_the_real_wait(void **state)
     for (int i = 0; i < 10; i++) {
         snprintf(path, sizeof path, "/tra-cuu?ma=H19.05443-260102-0001&bm=ZZZZ%02d", i);
         response r = get(path);
-        assert_int_equal(r.status, 404);
+        assert_status(r, 404);
         response_free(&r);
     }
     response r = get("/tra-cuu?ma=H19.05443-260102-0001&bm=ZZZZZZ");
-    assert_int_equal(r.status, 429);
+    assert_status(r, 429);
     assert_contains(r.headers, "Retry-After: 3600");
     assert_contains(r.body, "Xin đợi 60 phút");
     response_free(&r);
     r = get("/api/v1/dossiers/H19.05443-260102-0001?secret=ZZZZZZ");
-    assert_int_equal(r.status, 429);
+    assert_status(r, 429);
     assert_contains(r.body, "\"retry_after\":");
     response_free(&r);
 }
@@ -69,9 +69,9 @@ static void colliding_addresses_do_not_lock_out_citizens(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result d;
-    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &d), 201);
+    new_dossier(&desk, "khai+sinh", &d);
     int p;
     const char *opts[] = {"--trust-proxy", NULL};
     pid_t pid = start_other(&p, "collide.log", opts);
@@ -107,13 +107,13 @@ static void ids_with_thousands_separators_are_not_ids(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result d;
-    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &d), 201);
+    new_dossier(&desk, "khai+sinh", &d);
     char path[128];
     snprintf(path, sizeof path, "/ho-so/%lld", (long long)d.id);
     response r = request("GET", path, NULL, desk.cookie, NULL);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     response_free(&r);
     /* the same number with a separator, a leading zero, a sign */
     char dotted[32];
@@ -132,7 +132,7 @@ static void ids_with_thousands_separators_are_not_ids(void **state)
         response_free(&r);
     }
     r = get("/thu-tuc/1.000");
-    assert_int_equal(r.status, 404);
+    assert_status(r, 404);
     response_free(&r);
 }
 
@@ -141,20 +141,20 @@ static void metrics_only_for_the_machine_and_admins(void **state)
 {
     (void)state;
     response r = get("/metrics");
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     response_free(&r);
     r = request("GET", "/metrics", NULL, NULL, "X-Forwarded-For: 203.0.113.5");   /* through a proxy */
-    assert_int_equal(r.status, 403);
+    assert_status(r, 403);
     assert_lacks(r.body, "http_requests");
     response_free(&r);
     session officer, admin;
-    assert_int_equal(login("canbo1", PASSWORD, &officer), 303);
+    sign_in("canbo1", &officer);
     r = request("GET", "/metrics", NULL, officer.cookie, "X-Forwarded-For: 203.0.113.5");
-    assert_int_equal(r.status, 403);
+    assert_status(r, 403);
     response_free(&r);
-    assert_int_equal(login("admin", PASSWORD, &admin), 303);
+    sign_in("admin", &admin);
     r = request("GET", "/metrics", NULL, admin.cookie, "X-Forwarded-For: 203.0.113.5");
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     response_free(&r);
 }
 
@@ -283,19 +283,13 @@ static void unknown_usernames_answer_as_real_ones(void **state)
         snprintf(body, sizeof body, "_csrf=%s&username=%s&password=sai-mat-khau-1", csrf, names[k]);
         snprintf(cookie, sizeof cookie, "tt_csrf=%s", anon);
         response r = request("POST", "/dang-nhap", body, cookie, NULL);
-        assert_int_equal(r.status, 429);
+        assert_status(r, 429);
         assert_contains(r.body, "Tài khoản tạm khóa");
         const char *err = strstr(r.body, "Tài khoản tạm khóa");
         snprintf(bodies[k], sizeof bodies[k], "%.200s", err);
         response_free(&r);
     }
     assert_string_equal(bodies[0], bodies[1]);
-}
-
-static size_t discard(char *p, size_t sz, size_t n, void *ud)
-{
-    (void)p, (void)ud;
-    return sz * n;
 }
 
 /* A login through the server on port p, from loopback address src; the HTTP status. */
@@ -415,7 +409,7 @@ static void names_that_print_wrongly_are_refused(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     int64_t before = sql_int("SELECT COUNT(*) FROM dossiers");
     char stacked[256] = "Nguye";
     for (int i = 0; i < 30; i++) strcat(stacked, "\xCC\x81");
@@ -430,7 +424,7 @@ static void names_that_print_wrongly_are_refused(void **state)
                  "&applicant_id_number=019190012345&applicant_address=T%%E1%%BB%%95+5&channel=desk&return_method=desk",
                  desk.csrf, (long long)procedure_id("khai+sinh"), enc(names[i]));
         response r = request("POST", "/ho-so", body, desk.cookie, NULL);
-        assert_int_equal(r.status, 400);
+        assert_status(r, 400);
         assert_contains(r.body, says[i]);
         assert_contains(r.body, "<html");
         response_free(&r);
@@ -443,23 +437,23 @@ static void bad_requests_say_what_is_wrong(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     size_t cap = 20000;
     char *body = malloc(cap);
     int n = snprintf(body, cap, "_csrf=%s", desk.csrf);
     for (int i = 0; i < 1100; i++) n += snprintf(body + n, cap - (size_t)n, "&f%d=1", i);
     response r = request("POST", "/ho-so", body, desk.cookie, NULL);
     free(body);
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "quá nhiều trường");
     assert_lacks(r.body, "UTF-8");
     response_free(&r);
     r = get("/thu-tuc?q=a%01b");
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "ký tự điều khiển");
     response_free(&r);
     r = get("/thu-tuc?q=%FF");
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "UTF-8");
     response_free(&r);
 }
@@ -486,7 +480,7 @@ static void intake_sent_twice_makes_one_dossier(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     int64_t pid = procedure_id("khai+sinh");
     char path[128], key[80];
     snprintf(path, sizeof path, "/tiep-nhan?thu_tuc=%lld", (long long)pid);
@@ -512,7 +506,7 @@ static void intake_sent_twice_makes_one_dossier(void **state)
              "&channel=desk&return_method=desk",
              desk.csrf, (long long)pid, key);
     response r = request("POST", "/ho-so", body, desk.cookie, NULL);
-    assert_int_equal(r.status, 303);
+    assert_status(r, 303);
     snprintf(path, sizeof path, "Location: /ho-so/%lld?moi=1", (long long)a.id);
     assert_contains(r.headers, path);
     response_free(&r);
@@ -536,7 +530,7 @@ static void a_dossier_and_its_key_commit_together(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     int64_t pid = procedure_id("khai+sinh");
     char path[128], key[80], extra[128];
     snprintf(path, sizeof path, "/tiep-nhan?thu_tuc=%lld", (long long)pid);
@@ -564,7 +558,7 @@ static void double_click_makes_one_dossier(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     int64_t pid = procedure_id("khai+sinh");
     char path[128], key[80], url[128], body[1024];
     snprintf(path, sizeof path, "/tiep-nhan?thu_tuc=%lld", (long long)pid);
@@ -653,7 +647,7 @@ static void shutdown_lets_requests_under_way_finish(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     int64_t before = sql_int("SELECT COUNT(*) FROM dossiers");
     int p;
     pid_t pid = start_other(&p, "shutdown.log", NULL);
@@ -786,7 +780,7 @@ static void full_disk_is_named(void **state)
     snprintf(copy, sizeof copy, "%s/full.db", mnt);
     snprintf(fill, sizeof fill, "%s/fill", mnt);
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);   /* the session goes into the copy */
+    sign_in("canbo1", &desk);   /* the session goes into the copy */
     struct stat dbst;
     assert_int_equal(stat(dbpath, &dbst), 0);
     snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=%lldk tmpfs '%s' 2>/dev/null",

@@ -6,30 +6,20 @@
 #include <ctype.h>
 #include <time.h>
 
-/* POST an HTML form (no JSON Accept): the page a browser gets. */
-static response post_form(const session *s, const char *path, const char *fields)
-{
-    char body[2048];
-    snprintf(body, sizeof body, "_csrf=%s%s", s->csrf, fields);
-    return request("POST", path, body, s->cookie, NULL);
-}
-
-/* ---- item 2: dates ------------------------------------------------------------------------ */
-
 /* Every date field is text in dd/mm/yyyy: no native picker that follows the browser's locale. */
 static void date_fields_are_day_first_text(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result d;
-    assert_int_equal(intake(&desk, procedure_id("dang+ky+nhan+cha"), NULL, &d), 201);
+    new_dossier(&desk, "dang+ky+nhan+cha", &d);
     char path[64];
     snprintf(path, sizeof path, "/ho-so/%lld", (long long)d.id);
     const char *pages[] = {path, "/chi-so", "/thu", "/thu/moi"};
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
         response r = request("GET", pages[i], NULL, desk.cookie, NULL);
-        assert_int_equal(r.status, 200);
+        assert_status(r, 200);
         assert_lacks(r.body, "type=\"date\"");
         assert_lacks(r.body, "type=\"datetime-local\"");
         assert_contains(r.body, "data-date");
@@ -42,7 +32,7 @@ static void date_fields_are_day_first_text(void **state)
     snprintf(form, sizeof form, "&to_user_id=%lld&step_due=07/01/2099", (long long)spec);
     snprintf(path, sizeof path, "/ho-so/%lld/chuyen", (long long)d.id);
     response r = post_form(&desk, path, form);
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "thứ Tư, ngày 07 tháng 01 năm 2099");
     assert_contains(r.body, "value=\"07/01/2099\"");
     response_free(&r);
@@ -57,12 +47,12 @@ static void date_fields_are_day_first_text(void **state)
                              "strftime('%%d/%%m/%%Y', due_at + 25200, 'unixepoch') = '%s'", (long long)d.id, dmy), 1);
     /* the indicators' period typed day first, and shown back the same way */
     r = request("GET", "/chi-so?tu=07/01/2026&den=31/03/2026", NULL, desk.cookie, NULL);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "value=\"07/01/2026\"");
     assert_contains(r.body, "value=\"31/03/2026\"");
     response_free(&r);
     r = request("GET", "/chi-so?tu=31/02/2026", NULL, desk.cookie, NULL);
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "ngày/tháng/năm");
     response_free(&r);
 }
@@ -73,14 +63,15 @@ static void apology_date_is_day_first_and_bounded(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result d;
-    assert_int_equal(intake(&desk, procedure_id("dang+ky+nhan+cha"), NULL, &d), 201);   /* 3 working days */
-    sql_int("UPDATE dossiers SET due_at = strftime('%%s', 'now') - 86400 WHERE id = %lld", (long long)d.id);
+    new_dossier(&desk, "dang+ky+nhan+cha", &d);   /* 3 working days */
+    travel_past_due(d.id, 86400);
+    sign_in("canbo1", &desk);
     char path[64];
     snprintf(path, sizeof path, "/ho-so/%lld/xin-loi", (long long)d.id);
     response r = post_form(&desk, path, "&reason=Ch%E1%BB%9D+x%C3%A1c+minh&new_due_date=07/01/2099");
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "quá thời hạn giải quyết của thủ tục");
     assert_contains(r.body, "Ngày hẹn muộn nhất:");
     assert_contains(r.body, "thứ Tư, ngày 07 tháng 01 năm 2099");   /* what was read, in words */
@@ -93,12 +84,13 @@ static void apology_date_is_day_first_and_bounded(void **state)
     char fields[256];
     snprintf(fields, sizeof fields, "&reason=Ch%%E1%%BB%%9D+x%%C3%%A1c+minh&new_due_date=%s", latest);
     r = post_form(&desk, path, fields);
-    assert_int_equal(r.status, 303);
+    assert_status(r, 303);
     response_free(&r);
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers WHERE id = %lld AND apology_count = 1 AND "
                              "strftime('%%d/%%m/%%Y', due_at + 25200, 'unixepoch') = '%s'", (long long)d.id, latest), 1);
     assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE dossier_id = %lld AND event = 'apology' AND body LIKE '%%%s%%'",
                              (long long)d.id, latest), 1);
+    clock_reset();
 }
 
 /* A letter's dates are typed day first too, and a refused one is read back in words. */
@@ -106,12 +98,12 @@ static void letter_dates_are_day_first(void **state)
 {
     (void)state;
     session lead;
-    assert_int_equal(login("lanhdao1", PASSWORD, &lead), 303);
+    sign_in("lanhdao1", &lead);
     /* a thanks letter with an event day and a ceremony time typed as dd/mm/yyyy [HH:MM] */
     response r = post_form(&lead, "/thu",
                            "&occasion=contribution&recipient_name=Tr%E1%BB%8Bnh+V%C4%83n+B%E1%BA%A3o"
                            "&detail=Hi%E1%BA%BFn+%C4%91%E1%BA%A5t&event_date=07/01/2026&ceremony_at=05/02/2026+09:30");
-    assert_int_equal(r.status, 303);
+    assert_status(r, 303);
     response_free(&r);
     int64_t id = sql_int("SELECT MAX(id) FROM letters WHERE recipient_name = 'Trịnh Văn Bảo'");
     assert_int_equal(sql_int("SELECT COUNT(*) FROM letters WHERE id = %lld AND event_date = '2026-01-07' AND "
@@ -128,7 +120,7 @@ static void letter_dates_are_day_first(void **state)
     /* a delivery day in the future, typed day first: refused, and the day read named in words */
     snprintf(path, sizeof path, "/thu/%lld/trao", (long long)id);
     r = post_form(&lead, path, "&method=home&delivered_on=07/01/2099");
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "không thể sau hôm nay");
     assert_contains(r.body, "thứ Tư, ngày 07 tháng 01 năm 2099");
     assert_contains(r.body, "value=\"07/01/2099\"");
@@ -167,12 +159,12 @@ static void tracking_says_what_to_do_next(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result d;
-    assert_int_equal(intake(&desk, procedure_id("dang+ky+nhan+cha"), NULL, &d), 201);
+    new_dossier(&desk, "dang+ky+nhan+cha", &d);
     /* in progress: nothing to do yet; the secret is called by the slip's name */
     response r = track_typed(&d);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, d.code);
     assert_contains(r.body, "Việc ông/bà cần làm");
     assert_contains(r.body, "Ông/bà chưa cần làm gì");
@@ -185,7 +177,7 @@ static void tracking_says_what_to_do_next(void **state)
                          "&papers=B%E1%BA%A3n+sao+gi%E1%BA%A5y+khai+sinh+c%E1%BB%A7a+con%0A%E1%BA%A2nh+4x6"
                          "&reason=Thi%E1%BA%BFu+gi%E1%BA%A5y+t%E1%BB%9D+ch%E1%BB%A9ng+minh", NULL), 200);
     r = track_typed(&d);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "cần nộp bổ sung");
     assert_contains(r.body, "Bản sao giấy khai sinh của con");
     assert_contains(r.body, "Ảnh 4x6");
@@ -198,14 +190,22 @@ static void tracking_says_what_to_do_next(void **state)
     /* an internal step handed over late: its "Quá hạn" is the officials' business */
     assert_int_equal(act(&desk, d.id, "tiep-tuc", "", NULL), 200);
     int64_t spec = sql_int("SELECT id FROM users WHERE username = 'chuyenvien1'");
-    char form[128];
-    snprintf(form, sizeof form, "&to_user_id=%lld", (long long)spec);
+    char form[128], tomorrow[16];
+    time_t t = (time_t)(server_now() + 7 * 3600 + 86400);   /* Vietnam's date tomorrow */
+    strftime(tomorrow, sizeof tomorrow, "%d/%m/%Y", gmtime(&t));
+    snprintf(form, sizeof form, "&to_user_id=%lld&step_due=%s", (long long)spec, tomorrow);
     assert_int_equal(act(&desk, d.id, "chuyen", form, NULL), 200);
-    sql_int("UPDATE dossier_steps SET due_at = at - 86400 WHERE dossier_id = %lld", (long long)d.id);
+    /* the step's deadline passes (the dossier's, days later, does not) */
+    clock_advance(sql_int("SELECT max(due_at) FROM dossier_steps WHERE dossier_id = %lld AND kind = 'handover'",
+                          (long long)d.id) + 3600 - server_now());
+    sign_in("canbo1", &desk);
+    assert_true(sql_int("SELECT due_at > %lld FROM dossiers WHERE id = %lld", (long long)server_now(), (long long)d.id) == 1);
     assert_int_equal(act(&desk, d.id, "hoan-thanh", "", NULL), 200);
+    assert_int_equal(sql_int("SELECT count(*) FROM dossier_steps WHERE dossier_id = %lld AND kind = 'handover' AND "
+                             "done_at > due_at", (long long)d.id), 1);   /* the step was late */
     /* result ready: where, when, what to bring and the fee */
     r = track_typed(&d);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "Mời ông/bà đến nhận kết quả");
     assert_contains(r.body, "Trụ sở cũ của UBND thành phố Thái Nguyên");
     assert_contains(r.body, "Sáng 7:30");
@@ -219,7 +219,7 @@ static void tracking_says_what_to_do_next(void **state)
     char path[256];
     snprintf(path, sizeof path, "/api/v1/dossiers/%s?secret=%s", d.code, d.secret);
     r = get(path);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     json_t *j = json_loads(r.body, 0, NULL);
     json_t *next = json_object_get(j, "next");
     assert_non_null(next);
@@ -229,19 +229,20 @@ static void tracking_says_what_to_do_next(void **state)
     assert_lacks(r.body, "Quá hạn");
     no_personal_data(r.body);
     response_free(&r);
+    clock_reset();
 }
 
 static void tracking_shows_a_refusal_reason(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result d;
-    assert_int_equal(intake(&desk, procedure_id("dang+ky+nhan+cha"), NULL, &d), 201);
+    new_dossier(&desk, "dang+ky+nhan+cha", &d);
     assert_int_equal(act(&desk, d.id, "tu-choi", "&reason=Kh%C3%B4ng+thu%E1%BB%99c+th%E1%BA%A9m+quy%E1%BB%81n+c%E1%BB%A7a+x%C3%A3",
                          NULL), 200);
     response r = track_typed(&d);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "không được giải quyết vì lý do");
     assert_contains(r.body, "Không thuộc thẩm quyền của xã");
     no_personal_data(r.body);
@@ -250,7 +251,7 @@ static void tracking_shows_a_refusal_reason(void **state)
     char path[256];
     snprintf(path, sizeof path, "/tra-cuu?ma=%s&bm=ZZZZZZ", d.code);
     r = get(path);
-    assert_int_equal(r.status, 404);
+    assert_status(r, 404);
     assert_contains(r.body, "mã tra cứu");
     response_free(&r);
 }
@@ -274,7 +275,7 @@ static void home_chooses_and_remembers_the_unit(void **state)
     (void)state;
     /* a first visit: every unit, folded under the province, none preferred */
     response r = get("/");
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "Chọn xã, phường của ông/bà");
     assert_contains(r.body, "href=\"/don-vi/05443\"");
     assert_contains(r.body, "href=\"/don-vi/05602\"");
@@ -283,18 +284,18 @@ static void home_chooses_and_remembers_the_unit(void **state)
     response_free(&r);
     /* searched without diacritics: only the matching commune, its group open */
     r = get("/?q=phu+dinh");
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "href=\"/don-vi/05602\"");
     assert_lacks(r.body, "href=\"/don-vi/05443\"");
     assert_contains(r.body, " open>");
     response_free(&r);
     /* opening a commune remembers it; "/" then shows that commune, with a way to choose again */
     r = get("/don-vi/05602");
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_string_equal(cookie_set(&r, "don_vi"), "05602");
     response_free(&r);
     r = request("GET", "/", NULL, "don_vi=05602", NULL);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "<h1 class=\"govuk-heading-xl\">Xã Phú Đình</h1>");
     assert_contains(r.body, "href=\"/?chon=1\"");
     response_free(&r);
@@ -307,13 +308,13 @@ static void home_chooses_and_remembers_the_unit(void **state)
     assert_contains(r.body, "href=\"/don-vi/05602\">Xã Phú Đình</a>");
     response_free(&r);
     r = request("GET", "/dat-lich", NULL, "don_vi=05602", NULL);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "Xã Phú Đình");
     assert_lacks(r.body, "Phường Phan Đình Phùng");
     response_free(&r);
     /* a stale or forged cookie is no unit: the chooser */
     r = request("GET", "/", NULL, "don_vi=99999", NULL);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "Chọn xã, phường của ông/bà");
     response_free(&r);
 }
@@ -323,7 +324,7 @@ static void procedure_page_books_and_returns_to_the_commune(void **state)
     (void)state;
     /* the province's procedure read from Xã Phú Đình's catalogue */
     response r = get("/thu-tuc?don_vi=05602&q=nhan+cha");
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     const char *link = strstr(r.body, "href=\"/thu-tuc/");
     assert_non_null(link);
     long long id = 0;
@@ -332,7 +333,7 @@ static void procedure_page_books_and_returns_to_the_commune(void **state)
     char path[128], want[160];
     snprintf(path, sizeof path, "/thu-tuc/%lld?don_vi=05602", id);
     r = get(path);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     snprintf(want, sizeof want, "href=\"/dat-lich?don_vi=05602&amp;thu_tuc=%lld\"", id);
     assert_contains(r.body, want);
     assert_contains(r.body, "Đặt lịch nộp hồ sơ");
@@ -342,7 +343,7 @@ static void procedure_page_books_and_returns_to_the_commune(void **state)
     /* the booking link opens that procedure's booking at that commune */
     snprintf(path, sizeof path, "/dat-lich?don_vi=05602&thu_tuc=%lld", id);
     r = get(path);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "Xã Phú Đình");
     assert_contains(r.body, "nhận cha, mẹ, con");
     response_free(&r);
@@ -381,7 +382,7 @@ static void form_template_comes_from_the_catalogue_csv(void **state)
     char path[64];
     snprintf(path, sizeof path, "/thu-tuc/%lld", (long long)id);
     response r = get(path);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "href=\"https://dichvucong.gov.vn/mau/to-khai-thu.docx\"");
     assert_contains(r.body, "Tải mẫu tờ khai");
     assert_contains(r.body, "href=\"/thu-tuc?don_vi=05602\"");

@@ -5,26 +5,11 @@
 
 #include <stdbool.h>
 
-/* The first text the SQL answers (malloc'd; "" when no row). */
-static char *sql_text(const char *sql)
-{
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(h, 5000);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-    const char *t = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-    char *out = strdup(t ? t : "");
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return out;
-}
-
 /* GET as JSON with the session; the parsed body (decref it). */
 static json_t *get_json(const session *s, const char *path)
 {
     response r = request("GET", path, NULL, s->cookie, "Accept: application/json");
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     json_t *j = json_loads(r.body, 0, NULL);
     assert_non_null(j);
     response_free(&r);
@@ -63,7 +48,7 @@ static void demo_dossiers_are_found_by_name(void **state)
     (void)state;
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers WHERE applicant_key = ''"), 0);
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     int64_t id = sql_int("SELECT d.id FROM dossiers d JOIN units u ON u.id = d.unit_id WHERE u.code = '05443' "
                          "ORDER BY d.received_at DESC LIMIT 1");
     char sql[256];
@@ -83,10 +68,10 @@ static void search_by_citizen_id_phone_part_and_code_part(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result in;
     /* the harness's applicant: phone 0912 345 678, citizen ID 019190012345 */
-    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &in), 201);
+    new_dossier(&desk, "khai+sinh", &in);
     assert_true(search_finds(&desk, "019190012345", in.id));       /* the citizen ID number */
     assert_true(search_finds(&desk, "345 678", in.id));            /* the end of the phone */
     assert_true(search_finds(&desk, "0912345", in.id));            /* its start */
@@ -107,12 +92,12 @@ static void dashboard_counts_per_role(void **state)
 {
     (void)state;
     session desk, spec, lead;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result in;
-    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &in), 201);
+    new_dossier(&desk, "khai+sinh", &in);
     /* the desk officer: the desk's dossiers (to hand over, results to return) are his inbox */
     response r = request("GET", "/bang-dieu-khien", NULL, desk.cookie, NULL);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     long mine = counter(r.body, "tt-count-mine");
     json_t *inbox = get_json(&desk, "/ho-so/cho-xu-ly");
     assert_true(mine >= 1);
@@ -147,7 +132,7 @@ static void dashboard_counts_per_role(void **state)
     assert_int_equal(json_integer_value(json_object_get(lj, "total")), late);
     json_decref(lj);
     /* the specialist: what was handed to him */
-    assert_int_equal(login("chuyenvien1", PASSWORD, &spec), 303);
+    sign_in("chuyenvien1", &spec);
     r = request("GET", "/bang-dieu-khien", NULL, spec.cookie, NULL);
     int64_t sid = sql_int("SELECT id FROM users WHERE username = 'chuyenvien1'");
     assert_int_equal(counter(r.body, "tt-count-mine"),
@@ -156,7 +141,7 @@ static void dashboard_counts_per_role(void **state)
     assert_int_equal(counter(r.body, "tt-count-return"), -1);   /* returning results is the desk's */
     response_free(&r);
     /* the leader: the unit's late dossiers */
-    assert_int_equal(login("lanhdao1", PASSWORD, &lead), 303);
+    sign_in("lanhdao1", &lead);
     r = request("GET", "/bang-dieu-khien", NULL, lead.cookie, NULL);
     assert_int_equal(counter(r.body, "tt-count-late"), late);
     response_free(&r);
@@ -168,15 +153,15 @@ static void failed_actions_keep_what_was_typed(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result in;
-    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &in), 201);
+    new_dossier(&desk, "khai+sinh", &in);
     char path[64], body[512];
     /* an apology too early: the reason typed comes back */
     snprintf(path, sizeof path, "/ho-so/%lld/xin-loi", (long long)in.id);
     snprintf(body, sizeof body, "_csrf=%s&reason=%s&new_due_date=", desk.csrf, enc("Chờ xác minh hộ tịch"));
     response r = request("POST", path, body, desk.cookie, NULL);
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "value=\"Chờ xác minh hộ tịch\"");
     assert_contains(r.body, "href=\"#new_due_date\"");
     response_free(&r);
@@ -184,7 +169,7 @@ static void failed_actions_keep_what_was_typed(void **state)
     snprintf(path, sizeof path, "/ho-so/%lld/bo-sung", (long long)in.id);
     snprintf(body, sizeof body, "_csrf=%s&reason=&papers=%s", desk.csrf, enc("Giấy chứng sinh\nSổ hộ khẩu"));
     r = request("POST", path, body, desk.cookie, NULL);
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "Giấy chứng sinh\nSổ hộ khẩu</textarea>");
     assert_contains(r.body, "href=\"#supplement_reason\"");
     response_free(&r);
@@ -194,14 +179,14 @@ static void intake_lists_every_error(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     int64_t proc = procedure_id("khai+sinh"), before = sql_int("SELECT COUNT(*) FROM dossiers");
     char body[1024];
     snprintf(body, sizeof body, "_csrf=%s&procedure_id=%lld&applicant_name=Tr%%E1%%BA%%A7n+B&applicant_phone=12345"
              "&applicant_id_number=0191&applicant_email=b%%40&applicant_address=X%%C3%%B3m+1&channel=desk&sets=2",
              desk.csrf, (long long)proc);
     response r = request("POST", "/ho-so", body, desk.cookie, NULL);
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "href=\"#applicant_phone\"");
     assert_contains(r.body, "href=\"#applicant_id_number\"");
     assert_contains(r.body, "href=\"#applicant_email\"");
@@ -213,7 +198,7 @@ static void intake_lists_every_error(void **state)
     response_free(&r);
     /* JSON clients get every error too */
     r = request("POST", "/ho-so", body, desk.cookie, "Accept: application/json");
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     json_t *j = json_loads(r.body, 0, NULL);
     assert_int_equal(json_array_size(json_object_get(json_object_get(j, "error"), "errors")), 3);
     json_decref(j);
@@ -222,7 +207,7 @@ static void intake_lists_every_error(void **state)
     snprintf(body, sizeof body, "_csrf=%s&procedure_id=%lld&applicant_name=B&applicant_address=X&channel=desk&sets=0",
              desk.csrf, (long long)proc);
     r = request("POST", "/ho-so", body, desk.cookie, NULL);
-    assert_int_equal(r.status, 400);
+    assert_status(r, 400);
     assert_contains(r.body, "Số lượng hồ sơ phải từ 1 đến 100 bộ");
     assert_contains(r.body, "href=\"#sets\"");
     response_free(&r);
@@ -235,12 +220,12 @@ static void intake_checklist_and_kinds_reach_the_slip(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     int64_t proc = procedure_id("khai+sinh");
     char path[128];
     snprintf(path, sizeof path, "/tiep-nhan?thu_tuc=%lld", (long long)proc);
     response r = request("GET", path, NULL, desk.cookie, NULL);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     assert_contains(r.body, "id=\"paper_0\"");
     assert_lacks(r.body, "value=\"1\" checked");          /* nothing ticked before the papers are seen */
     assert_contains(r.body, "id=\"all_papers\"");         /* the shortcut */
@@ -269,7 +254,7 @@ static void intake_checklist_and_kinds_reach_the_slip(void **state)
     /* the slip's "Loại bản" column */
     snprintf(path, sizeof path, "/ho-so/%lld/giay-hen.pdf", (long long)in.id);
     r = request("GET", path, NULL, desk.cookie, NULL);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     char *text = pdf_text(&r, "desk-slip");
     assert_non_null(strstr(text, "Bản chính"));
     assert_non_null(strstr(text, "Bản sao"));
@@ -284,13 +269,13 @@ static void dossier_page_one_primary_action(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     intake_result in;
-    assert_int_equal(intake(&desk, procedure_id("khai+sinh"), NULL, &in), 201);
+    new_dossier(&desk, "khai+sinh", &in);
     char path[64];
     snprintf(path, sizeof path, "/ho-so/%lld", (long long)in.id);
     response r = request("GET", path, NULL, desk.cookie, NULL);
-    assert_int_equal(r.status, 200);
+    assert_status(r, 200);
     const char *actions = strstr(r.body, "tt-actions");
     assert_non_null(actions);
     const char *folded = strstr(actions, "<details");
@@ -327,7 +312,7 @@ static void handover_list_holds_only_who_can_receive(void **state)
 {
     (void)state;
     session desk;
-    assert_int_equal(login("canbo1", PASSWORD, &desk), 303);
+    sign_in("canbo1", &desk);
     int64_t proc = procedure_id("khai+sinh");
     intake_result in;
     assert_int_equal(intake(&desk, proc, NULL, &in), 201);

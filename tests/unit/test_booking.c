@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "testdir.h"
 
 #include "../../src/core/text.h"

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "../../src/core/calendar.h"
 #include "../../src/core/lunar.h"
 #include "../../src/store/embedded.h"

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "../../src/core/calendar.h"
 
 static cal_day D(int y, int m, int d)

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "../../src/core/arena.h"
 #include "../../src/core/err.h"
 #include "../../src/core/template.h"

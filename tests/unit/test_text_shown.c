@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "../../src/core/arena.h"
 #include "../../src/core/text.h"
 

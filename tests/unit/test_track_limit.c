@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "../../src/dossier/dossier.h"
 
 #define NOW 1795400000

@@ -8,6 +8,25 @@
 
 #include "../../src/store/db.h"
 
+/* TEST=name build/chk/test_x runs only the cases whose name matches (cmocka's pattern: * and ?
+ * as in the shell); set before main() so no test program needs to know. */
+__attribute__((constructor)) static void test_filter_from_env(void)
+{
+    const char *t = getenv("TEST");
+    if (t && *t) cmocka_set_test_filter(t);
+}
+
+/* cmocka prints integers in hexadecimal ("0x2 != 0"); counts, statuses and times read better
+ * in decimal, so every assert_int_equal after this header says "n is 2, expected 0". */
+#undef assert_int_equal
+#define assert_int_equal(a, b) test_int_equal((long long)(a), (long long)(b), #a, __FILE__, __LINE__)
+static inline void test_int_equal(long long got, long long want, const char *what, const char *file, int line)
+{
+    if (got == want) return;
+    print_error("%s is %lld, expected %lld\n", what, got, want);
+    _fail(file, line);
+}
+
 /* A shell command's standard output (malloc'd, the caller frees); the command must succeed. */
 static inline char *test_command_output(const char *cmd)
 {

@@ -1,4 +1,4 @@
-// Letters as users first meet them (tests/http/test_letters2.c has the rest): the applicant's
+// Letters as users first meet them (tests/http/test_letters.c has the rest): the applicant's
 // sex is asked at intake, the result form asks whom a death registration is about, and the
 // condolence then says "Bà" of the woman who died instead of "ông/bà".
 export default function ({ shot, test, assert, goto, login, norm, PASSWORD, AXE }) {
