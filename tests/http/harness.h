@@ -141,6 +141,27 @@ static response request(const char *method, const char *path, const char *body, 
 
 static response get(const char *path) { return request("GET", path, NULL, NULL, NULL); }
 
+/* Waits (up to 5 s) until the server has seen this address's closed connections go: after
+ * many connections at once, the next request could otherwise meet the per-address limit
+ * (refused at accept, or 429) while the server has not yet noticed the closes. */
+static void settle_connections(void)
+{
+    char url[128];
+    snprintf(url, sizeof url, "%s/healthz", base);
+    for (int i = 0; i < 100; i++) {
+        CURL *c = curl_easy_init();
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+        long status = 0;
+        if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_cleanup(c);
+        if (status == 200) return;
+        usleep(50 * 1000);
+    }
+    fail_msg("the server still refuses this address 5 s after its connections closed");
+}
+
 /* The response's status must be `expected`; if not, both statuses in decimal and the start of
  * the body (an error page says why) are printed. */
 #define assert_status(resp, expected) check_status(&(resp), (expected), #resp, __FILE__, __LINE__)
