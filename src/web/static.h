@@ -1,5 +1,7 @@
 /* static.h -- page assets (CSS, icons) embedded at build time, served with an ETag and a
- * long cache lifetime under /static/<name>. */
+ * long cache lifetime under /static/<name>. tools/embed.c also stores each asset compressed
+ * with gzip and brotli (where that is smaller), each variant with its own ETag; compress.c
+ * picks the one the client accepts. */
 #ifndef TT_STATIC_H
 #define TT_STATIC_H
 
@@ -11,6 +13,13 @@ typedef struct {
     const char *etag;
     size_t size;
     const char *data;
+    /* the precompressed variants (static assets only): data NULL when not worth it */
+    const char *gzip_etag;
+    size_t gzip_size;
+    const char *gzip;
+    const char *br_etag;
+    size_t br_size;
+    const char *br;
 } static_asset;
 
 extern const static_asset static_assets[];
