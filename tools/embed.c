@@ -184,12 +184,14 @@ int main(int argc, char **argv)
     } else if (!strcmp(kind, "static") || !strcmp(kind, "demo") || !strcmp(kind, "data")) {
         const char *table = !strcmp(kind, "demo") ? "demo_files" : !strcmp(kind, "data") ? "data_files" : "static_assets";
         fprintf(out, "#include \"../../src/web/static.h\"\nconst static_asset %s[] = {\n", table);
+        uint64_t all = 1469598103934665603ull;   /* the hash of every file's hash: static_version */
         for (int i = 3; i < argc; i++) {
             size_t n;
             char *d = slurp(argv[i], &n);
             const char *base = strrchr(argv[i], '/');
             base = base ? base + 1 : argv[i];
             unsigned long long h = (unsigned long long)fnv(d, n);
+            all = (all ^ h) * 1099511628211ull;
             fprintf(out, "  {\"%s\", \"%s\", \"\\\"%016llx\\\"\", %zu, ", base, content_type(base), h, n);
             literal(out, d, n);
             if (!strcmp(kind, "static")) {   /* served over HTTP: its compressed variants, each with its own ETag */
@@ -206,6 +208,7 @@ int main(int argc, char **argv)
             free(d);
         }
         fprintf(out, "};\nconst size_t %s_count = %d;\n", table, argc - 3);
+        if (!strcmp(kind, "static")) fprintf(out, "const char static_version[] = \"%016llx\";\n", (unsigned long long)all);
     } else {
         fprintf(stderr, "embed: unknown kind %s\n", kind);
         failed = 2;

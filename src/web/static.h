@@ -27,6 +27,10 @@ extern const size_t static_assets_count;
 
 const static_asset *static_find(const char *name);
 
+/* A hash of every static asset, changed by any change of one: the layout adds it to its links
+ * (?v=) so a new stylesheet is fetched at once rather than after the day it may be cached. */
+extern const char static_version[];
+
 /* Reference data shipped inside the program (the .tsv files of data/calendar: the published holiday
  * schedules), looked up by file name; NULL when absent. */
 extern const static_asset data_files[];

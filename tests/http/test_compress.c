@@ -354,6 +354,30 @@ static void a_favicon_is_served(void **state)
     response_free(&r);
 }
 
+/* The stylesheets are linked with the assets' version (?v=), so a stylesheet cut anew for a new
+ * page is fetched at once, not after the day a browser may keep the old one. */
+static void stylesheet_links_carry_the_assets_version(void **state)
+{
+    (void)state;
+    response r = fetch("/tra-cuu", NULL, false, NULL, NULL);
+    const char *p = strstr(r.body, "href=\"/static/govuk-frontend.min.css?v=");
+    assert_non_null(p);
+    p += strlen("href=\"/static/govuk-frontend.min.css?v=");
+    assert_int_equal(strspn(p, "0123456789abcdef"), 16);
+    char version[17];
+    snprintf(version, sizeof version, "%.16s", p);
+    char link[96];
+    snprintf(link, sizeof link, "href=\"/static/app.css?v=%s\"", version);
+    assert_contains(r.body, link);
+    response_free(&r);
+    char path[96];
+    snprintf(path, sizeof path, "/static/govuk-frontend.min.css?v=%s", version);
+    r = fetch(path, NULL, false, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.headers, "text/css");
+    response_free(&r);
+}
+
 /* ---- the program ------------------------------------------------------------------------- */
 
 int main(void)
@@ -371,6 +395,7 @@ int main(void)
         cmocka_unit_test(each_coding_has_its_own_etag),
         cmocka_unit_test(small_and_binary_bodies_are_left_alone),
         cmocka_unit_test(a_favicon_is_served),
+        cmocka_unit_test(stylesheet_links_carry_the_assets_version),
     };
     int failed = cmocka_run_group_tests_name("compress", tests, start_server, stop_server);
     curl_global_cleanup();
