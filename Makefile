@@ -8,7 +8,7 @@
 #   make pot        refresh po/thanthien.pot from the sources and templates
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium glib-2.0 libqrencode sqlite3 pangocairo cairo-pdf fontconfig xlsxwriter libcurl
+PKGS    := libmicrohttpd jansson libsodium glib-2.0 libqrencode sqlite3 pangocairo cairo-pdf fontconfig xlsxwriter libcurl zlib libbrotlienc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
 WARN    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
@@ -22,7 +22,10 @@ MAIN := src/cli/main.c
 TEMPLATES := $(sort $(wildcard src/*/*.html))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 CSS_VENDOR := node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css
-STATIC := $(CSS_VENDOR) src/kit/static/app.css $(sort $(wildcard src/*/*.js))
+SCRIPTS := $(sort $(wildcard src/*/*.js))
+# GOV.UK Frontend's stylesheet cut to the rules our templates, C code and scripts use (served under its own name)
+CSS_PAGES := build/css/govuk-frontend.min.css
+STATIC := $(CSS_PAGES) $(sort $(wildcard src/kit/static/*)) $(SCRIPTS)
 DEMO := data/demo/units.json data/demo/procedures.csv
 CALENDAR := $(sort $(wildcard data/calendar/*.tsv))
 FORMSETS := data/forms/form-sets.tsv
@@ -40,6 +43,9 @@ $(CSS_VENDOR):
 	@scripts/deps.sh
 
 # ---- generated tables ------------------------------------------------------------------
+$(CSS_PAGES): scripts/purge-css.mjs $(CSS_VENDOR) $(TEMPLATES) $(SRC) $(SCRIPTS)
+	@test -d node_modules/purgecss || scripts/deps.sh
+	node scripts/purge-css.mjs $@ $(CSS_VENDOR) $(TEMPLATES) $(SRC) $(SCRIPTS)
 build/embed: tools/embed.c src/core/template.c src/core/arena.c src/core/template.h
 	@mkdir -p build
 	$(CC) -O1 -g $(WARN) $(PKG_CFLAGS) -o $@ tools/embed.c src/core/template.c src/core/arena.c $(PKG_LIBS)

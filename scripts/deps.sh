@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 pkgs="build-essential pkg-config gettext libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
 libglib2.0-dev libqrencode-dev libcsv-dev libcurl4-openssl-dev sqlite3
-libcairo2-dev libpango1.0-dev libxlsxwriter-dev fonts-liberation2"
+libcairo2-dev libpango1.0-dev libxlsxwriter-dev fonts-liberation2 zlib1g-dev libbrotli-dev"
 # Node.js may come from elsewhere (NodeSource ships npm inside nodejs): ask Debian only when absent.
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 case "${1:-}" in
@@ -36,7 +36,7 @@ if [ -n "$missing" ]; then
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
-   [ ! -f node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css ]; then
-  echo "deps: npm ci (page assets and browser-test tools)"
+   [ ! -f node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css ] || [ ! -d node_modules/purgecss ]; then
+  echo "deps: npm ci (page assets, the CSS purge and browser-test tools)"
   npm ci --no-audit --no-fund
 fi

@@ -5,13 +5,20 @@
  *   embed static     OUT.c FILE ...                        (served under /static/<basename>)
  *
  * Output is plain C: string literals with every byte outside printable ASCII written as a
- * three-digit octal escape, so any file survives the compiler unchanged. */
+ * three-digit octal escape, so any file survives the compiler unchanged.
+ *
+ * Static files are also compressed here, once, at the highest levels (brotli 11 with libbrotli,
+ * gzip 9 with zlib): the server picks the variant the client accepts (src/kit/compress.c)
+ * without compressing anything per request. A variant that is not smaller is left out. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <brotli/encode.h>
+#include <zlib.h>
 
 #include "../src/core/template.h"
 
@@ -75,6 +82,48 @@ static const char *content_type(const char *name)
     return "application/octet-stream";
 }
 
+/* gzip (RFC 1952) of d at level 9; *out_len 0 when it fails. */
+static char *gzip_of(const char *d, size_t n, size_t *out_len)
+{
+    z_stream z = {0};
+    *out_len = 0;
+    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+    uLong cap = deflateBound(&z, (uLong)n);
+    char *out = malloc(cap);
+    z.next_in = (Bytef *)d;
+    z.avail_in = (uInt)n;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    if (deflate(&z, Z_FINISH) == Z_STREAM_END) *out_len = z.total_out;
+    deflateEnd(&z);
+    return out;
+}
+
+/* brotli (RFC 7932) of d at its highest quality; *out_len 0 when it fails. */
+static char *brotli_of(const char *d, size_t n, bool text, size_t *out_len)
+{
+    size_t cap = BrotliEncoderMaxCompressedSize(n);
+    char *out = malloc(cap ? cap : 1);
+    *out_len = cap;
+    if (!cap || !BrotliEncoderCompress(BROTLI_MAX_QUALITY, BROTLI_DEFAULT_WINDOW,
+                                       text ? BROTLI_MODE_TEXT : BROTLI_MODE_GENERIC, n, (const uint8_t *)d,
+                                       out_len, (uint8_t *)out))
+        *out_len = 0;
+    return out;
+}
+
+/* ", SIZE, LITERAL" of a compressed variant, or ", 0, NULL" when it would not save a byte. */
+static void variant(FILE *out, char *z, size_t zn, size_t n)
+{
+    if (zn > 0 && zn < n) {
+        fprintf(out, ", %zu, ", zn);
+        literal(out, z, zn);
+    } else {
+        fputs(", 0, NULL", out);
+    }
+    free(z);
+}
+
 static uint64_t fnv(const char *d, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
@@ -135,18 +184,31 @@ int main(int argc, char **argv)
     } else if (!strcmp(kind, "static") || !strcmp(kind, "demo") || !strcmp(kind, "data")) {
         const char *table = !strcmp(kind, "demo") ? "demo_files" : !strcmp(kind, "data") ? "data_files" : "static_assets";
         fprintf(out, "#include \"../../src/store/embedded.h\"\nconst static_asset %s[] = {\n", table);
+        uint64_t all = 1469598103934665603ull;   /* the hash of every file's hash: static_version */
         for (int i = 3; i < argc; i++) {
             size_t n;
             char *d = slurp(argv[i], &n);
             const char *base = strrchr(argv[i], '/');
             base = base ? base + 1 : argv[i];
-            fprintf(out, "  {\"%s\", \"%s\", \"\\\"%016llx\\\"\", %zu, ", base, content_type(base),
-                    (unsigned long long)fnv(d, n), n);
+            unsigned long long h = (unsigned long long)fnv(d, n);
+            all = (all ^ h) * 1099511628211ull;
+            fprintf(out, "  {\"%s\", \"%s\", \"\\\"%016llx\\\"\", %zu, ", base, content_type(base), h, n);
             literal(out, d, n);
+            if (!strcmp(kind, "static")) {   /* served over HTTP: its compressed variants, each with its own ETag */
+                size_t zn;
+                char *z = gzip_of(d, n, &zn);
+                fprintf(out, ", \"\\\"%016llx-gz\\\"\"", h);
+                variant(out, z, zn, n);
+                const char *type = content_type(base);
+                z = brotli_of(d, n, !strncmp(type, "text/", 5) || strstr(type, "svg"), &zn);
+                fprintf(out, ", \"\\\"%016llx-br\\\"\"", h);
+                variant(out, z, zn, n);
+            }
             fprintf(out, "},\n");
             free(d);
         }
         fprintf(out, "};\nconst size_t %s_count = %d;\n", table, argc - 3);
+        if (!strcmp(kind, "static")) fprintf(out, "const char static_version[] = \"%016llx\";\n", (unsigned long long)all);
     } else {
         fprintf(stderr, "embed: unknown kind %s\n", kind);
         failed = 2;

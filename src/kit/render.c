@@ -4,6 +4,7 @@
 #include "../core/template.h"
 #include "web.h"
 #include "form.h"
+#include "static.h"
 #include "templates.h"
 
 json_t *json_str(const char *s) { return json_string(s ? s : ""); }
@@ -46,6 +47,7 @@ json_t *web_page_info(req *r, const char *title)
                              arena_printf(r->a, "/ngon-ngu?lang=%s&next=%s", en ? "vi" : "en", next),
                              "switch_label", en ? "Tiếng Việt" : "English");
     json_object_set_new(page, "switch_lang", json_string(en ? "vi" : "en"));
+    json_object_set_new(page, "static_version", json_string(static_version));
     if (r->user) {
         json_object_set_new(page, "user",
                             json_pack("{s:s, s:s, s:s, s:s, s:s}", "full_name", r->user->full_name, "username",

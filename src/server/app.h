@@ -63,6 +63,7 @@ int app_serve(app_config *cfg);   /* runs until SIGINT/SIGTERM; returns the exit
 
 /* server.c: the pages the server itself serves */
 void page_static(req *r);
+void page_favicon(req *r);
 void page_healthz(req *r);
 void page_metrics(req *r);
 void page_language(req *r);

@@ -31,6 +31,7 @@ const route routes[] = {
     {"GET", "/healthz", page_healthz, ACCESS_PUBLIC, NULL},
     {"GET", "/metrics", page_metrics, ACCESS_PUBLIC, NULL},
     {"GET", "/static/{name}", page_static, ACCESS_PUBLIC, NULL},
+    {"GET", "/favicon.ico", page_favicon, ACCESS_PUBLIC, NULL},
     {"GET", "/ngon-ngu", page_language, ACCESS_PUBLIC, NULL},
     {"GET", "/dang-nhap", page_login_form, ACCESS_PUBLIC, NULL},
     {"POST", "/dang-nhap", page_login, ACCESS_PUBLIC, NULL},

@@ -41,6 +41,7 @@
 #include "../kit/static.h"
 #include "../kit/templates.h"
 #include "offload.h"
+#include "../kit/compress.h"
 
 typedef struct {
     req r;
@@ -376,6 +377,7 @@ static enum MHD_Result send_response(request_state *st)
         health_last_ok = 0;   /* /healthz looks again */
         pthread_mutex_unlock(&health_mu);
     }
+    compress_response(r);
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r->body_len, (void *)(r->body ? r->body : ""), MHD_RESPMEM_PERSISTENT);
     if (!resp) return MHD_NO;
@@ -399,17 +401,18 @@ static void serve_static(req *r)
         web_error(r, 404, "Không tìm thấy trang bạn yêu cầu.");
         return;
     }
-    web_header(r, "ETag", s->etag);
-    web_header(r, "Cache-Control", "public, max-age=86400");
-    const char *inm = req_header(r, "If-None-Match");
-    if (inm && !strcmp(inm, s->etag)) {
-        web_body(r, 304, s->content_type, "", 0);
-        return;
-    }
-    web_body(r, 200, s->content_type, s->data, s->size);
+    compress_static(r, s);
 }
 
 void page_static(req *r) { serve_static(r); }
+
+/* /favicon.ico, asked for by browsers and tools that do not read the layout's icon link */
+void page_favicon(req *r)
+{
+    const static_asset *s = static_find("favicon.ico");
+    if (s) compress_static(r, s);
+    else web_error(r, 404, "Không tìm thấy trang bạn yêu cầu.");
+}
 
 /* Whether the database takes a write: one row rewritten, at most every HEALTH_WRITE_EVERY
  * seconds while it works and on every call once it has failed. 0, or the HTTP status. */

@@ -40,10 +40,23 @@ typedef struct {
     const char *etag;
     size_t size;
     const char *data;
+    /* the precompressed variants (static assets only): data NULL when not worth it.
+     * tools/embed.c stores each asset compressed with gzip and brotli where that is
+     * smaller, each variant with its own ETag; kit/compress.c picks the one the client
+     * accepts. */
+    const char *gzip_etag;
+    size_t gzip_size;
+    const char *gzip;
+    const char *br_etag;
+    size_t br_size;
+    const char *br;
 } static_asset;
 
 extern const static_asset static_assets[];
 extern const size_t static_assets_count;
+/* A hash of every static asset, changed by any change of one: the layout adds it to its links
+ * (?v=) so a new stylesheet is fetched at once rather than after the day it may be cached. */
+extern const char static_version[];
 
 extern const static_asset demo_files[];
 extern const size_t demo_files_count;
