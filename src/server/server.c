@@ -937,7 +937,7 @@ int app_serve(app_config *cfg)
          * larger than our own limit so that our Vietnamese 431 answers first */
         (unsigned)cfg->idle_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, 4 * cfg->max_header,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, &ap, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &ap,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
         /* refused at accept, before a thread is spent on it: one address cannot fill every
          * slot; one more than the limit gets in to be answered 429 in Vietnamese. Behind a
          * trusted proxy every client has the proxy's address, and the proxy limits them. */

@@ -197,6 +197,27 @@ static void static_assets_cache(void **state)
     response_free(&r);
 }
 
+/* A second server started on the port of a running one stops with a message: it must not
+ * share the port with it (SO_REUSEPORT), or half the requests would go to whichever of the
+ * two is stale -- as a forgotten benchmark server once did. */
+static void second_server_on_a_busy_port_refuses(void **state)
+{
+    (void)state;
+    char portstr[16], out[320];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    snprintf(out, sizeof out, "%s/second.out", dir);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "exec timeout 20 '%s' serve --db '%s' --port %s 2>&1", bin, dbpath, portstr);
+    char *second[] = {"/bin/sh", "-c", cmd, NULL};
+    assert_int_equal(run(out, second, NULL), 1);
+    char *text = slurp(out);
+    assert_contains(text, "cannot listen");
+    free(text);
+    response r = get("/healthz");
+    assert_status(r, 200);
+    response_free(&r);
+}
+
 static void command_line_checks_its_arguments(void **state)
 {
     (void)state;
@@ -422,6 +443,7 @@ int main(void)
         cmocka_unit_test(language_switch),
         cmocka_unit_test(static_assets_cache),
         cmocka_unit_test(command_line_checks_its_arguments),
+        cmocka_unit_test(second_server_on_a_busy_port_refuses),
         cmocka_unit_test(backup_while_serving),
         cmocka_unit_test(benchmark_database_from_the_command_line),
         cmocka_unit_test(trusted_proxy_limits_each_citizen),
