@@ -294,9 +294,20 @@ static json_t *next_step(db *d, arena *a, int64_t id, const char *status, bool l
     return next;
 }
 
+static json_t *track_in_snapshot(db *d, arena *a, const char *code, const char *secret, int64_t now);
+
+/* The citizen's view of one dossier; its three to five queries share one read snapshot. */
 json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int64_t now)
 {
     if (!code || !secret) return NULL;
+    bool snapshot = db_begin_read(d) == DB_DONE;
+    json_t *o = track_in_snapshot(d, a, code, secret, now);
+    if (snapshot) db_end_read(d);
+    return o;
+}
+
+static json_t *track_in_snapshot(db *d, arena *a, const char *code, const char *secret, int64_t now)
+{
     db_stmt *s = db_prepare(d, "SELECT " DOSSIER_COLUMNS DOSSIER_FROM "WHERE d.code = ?");
     db_bind_text(s, 1, code);
     json_t *o = NULL;

@@ -81,7 +81,9 @@ int db_begin_write(db *d);
 /* db_begin_write, or -1 with e filled as 503 "busy, try again": what every feature says
  * when the database cannot start a write. */
 int db_begin_write_or_busy(db *d, err *e);
+/* A read snapshot for several statements (db_begin_read ... db_end_read). */
 int db_begin_read(db *d);
+void db_end_read(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);
 int64_t db_last_id(db *d);

@@ -560,7 +560,26 @@ void db_pool_write_stats(db_pool *p, db_write_stats *out)
     pthread_mutex_unlock(&p->wmu);
 }
 
-int db_begin_read(db *d) { return exec_plain(d, "BEGIN"); }
+/* A read snapshot: the statements between these two see one state of the database and share
+ * one read transaction (one WAL-index lookup and lock instead of one per statement). Both
+ * statements are prepared once per connection. */
+int db_begin_read(db *d)
+{
+    db_stmt *s = db_prepare(d, "BEGIN");
+    int rc = s ? db_step(s) : DB_ERROR;
+    if (s) db_done(s);
+    return rc == DB_DONE ? DB_DONE : DB_ERROR;
+}
+
+void db_end_read(db *d)
+{
+    if (sqlite3_get_autocommit(d->h)) return;   /* nothing began, or SQLite ended it on an error */
+    db_stmt *s = db_prepare(d, "COMMIT");
+    if (s) {
+        db_step(s);
+        db_done(s);
+    }
+}
 int db_commit(db *d) { return exec_plain(d, "COMMIT"); }
 
 void db_rollback(db *d)

@@ -208,6 +208,27 @@ static void test_schema_migrate(void **state)
     db_close(d);
 }
 
+/* Statements between db_begin_read and db_end_read see one state of the database, whatever
+ * another connection commits meanwhile; after db_end_read the next read sees the change. */
+static void test_read_snapshot(void **state)
+{
+    fixture *fx = *state;
+    err e = {0};
+    db *other = db_open(fx->path, &e);
+    assert_non_null(other);
+    int64_t before = q_int(fx->d, "SELECT count(*) FROM hamlets", NULL);
+    assert_int_equal(db_begin_read(fx->d), DB_DONE);
+    assert_int_equal(q_int(fx->d, "SELECT count(*) FROM hamlets", NULL), before);
+    assert_int_equal(db_exec(other, "INSERT INTO hamlets (unit_id, name) SELECT id, 'Thôn Snapshot' FROM units LIMIT 1"),
+                     DB_DONE);
+    assert_int_equal(q_int(fx->d, "SELECT count(*) FROM hamlets", NULL), before);   /* still the snapshot */
+    db_end_read(fx->d);
+    assert_int_equal(q_int(fx->d, "SELECT count(*) FROM hamlets", NULL), before + 1);
+    db_end_read(fx->d);   /* a second end, with nothing begun, does nothing */
+    assert_int_equal(db_exec(other, "DELETE FROM hamlets WHERE name = 'Thôn Snapshot'"), DB_DONE);
+    db_close(other);
+}
+
 static void test_db_open_bad_path(void **state)
 {
     (void)state;
@@ -1351,6 +1372,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         TS(test_schema_migrate),
         TS(test_db_open_bad_path),
+        TS(test_read_snapshot),
         TS(test_demo_created_once),
         TS(test_roles),
         TS(test_user_add_validation),
