@@ -18,7 +18,7 @@
 #   BENCH_KIT=../shared/bench        the shared kit (else /work/shared/bench)
 #   KIT_ARGS                         extra environment for the kit, e.g. "ROUNDS=3 DURATION=10s"
 #   KIT_ONLY="limit peer project"    the kit's own ONLY (ours above is not passed on)
-#   INTAKE_CLIENTS=16 INTAKE_SECONDS=10 SLIPS=50 KILL_AFTER=4 PORT=8093
+#   INTAKE_CLIENTS=16 INTAKE_SECONDS=10 SLIPS=200 KILL_AFTER=4 PORT=8093
 #   THANTHIEN=build/thanthien
 # Output: bench/.work/dossier-results/STAMP/ (summary.md, the kit's table, intake and kill logs).
 set -euo pipefail
@@ -31,7 +31,7 @@ ONLY=${ONLY:-lookup intake kill}
 THANTHIEN=${THANTHIEN:-$ROOT/build/thanthien}
 INTAKE_CLIENTS=${INTAKE_CLIENTS:-16}
 INTAKE_SECONDS=${INTAKE_SECONDS:-10}
-SLIPS=${SLIPS:-50}
+SLIPS=${SLIPS:-200}
 KILL_AFTER=${KILL_AFTER:-4}
 PORT=${PORT:-8093}
 PASSWORD=ThanThien@2026
@@ -152,7 +152,16 @@ if want intake; then
   echo "== intake: POST /ho-so over HTTP, fsync on every commit"
   start_server
   load --clients 1 --duration 5 | tee "$OUT/intake-1.txt"
-  load --clients "$INTAKE_CLIENTS" --duration "$INTAKE_SECONDS" --slips "$SLIPS" | tee "$OUT/intake-$INTAKE_CLIENTS.txt"
+  load --clients "$INTAKE_CLIENTS" --duration "$INTAKE_SECONDS" | tee "$OUT/intake-$INTAKE_CLIENTS.txt"
+  # the slips while citizens look their dossiers up: wrk's lookups (16 connections) run all the
+  # while; one client's intakes for a second, then the slips of those dossiers one by one
+  LOOKUP_LUA=$BENCH_KIT/wrk/codes.lua
+  [[ -f $LOOKUP_LUA ]] || die "the shared kit's wrk/codes.lua is not at $BENCH_KIT (set BENCH_KIT)"
+  timeout 120 wrk -t1 -c16 -d60s -s "$LOOKUP_LUA" "$BASE" -- "$CODES" /api/v1/dossiers/ secret > "$OUT/slip-lookups.txt" 2>&1 &
+  WPID=$!; PIDS+=("$WPID")
+  sleep 1
+  load --clients 1 --duration 1 --slips "$SLIPS" | grep '^slips' | sed 's/^slips:/slips while lookups run:/' | tee -a "$OUT/intake-$INTAKE_CLIENTS.txt"
+  stop_pid "$WPID"; forget "$WPID"
   echo "server RSS after: $(rss_mib "$SRV") MiB" | tee -a "$OUT/intake-$INTAKE_CLIENTS.txt"
   stop_pid "$SRV"; forget "$SRV"
   {
