@@ -157,11 +157,16 @@ if want intake; then
   # while; one client's intakes for a second, then the slips of those dossiers one by one
   LOOKUP_LUA=$BENCH_KIT/wrk/codes.lua
   [[ -f $LOOKUP_LUA ]] || die "the shared kit's wrk/codes.lua is not at $BENCH_KIT (set BENCH_KIT)"
-  timeout 120 wrk -t1 -c16 -d60s -s "$LOOKUP_LUA" "$BASE" -- "$CODES" /api/v1/dossiers/ secret > "$OUT/slip-lookups.txt" 2>&1 &
+  # (wrk runs past the slips: about 7 ms each, 3 s to spare)
+  timeout 120 wrk -t1 -c16 -d$((3 + SLIPS / 20))s --latency -s "$LOOKUP_LUA" "$BASE" -- "$CODES" /api/v1/dossiers/ secret \
+    > "$OUT/slip-lookups.txt" 2>&1 &
   WPID=$!; PIDS+=("$WPID")
   sleep 1
   load --clients 1 --duration 1 --slips "$SLIPS" | grep '^slips' | sed 's/^slips:/slips while lookups run:/' | tee -a "$OUT/intake-$INTAKE_CLIENTS.txt"
-  stop_pid "$WPID"; forget "$WPID"
+  wait "$WPID" || die "wrk's lookups beside the slips failed (see $OUT/slip-lookups.txt)"
+  forget "$WPID"
+  awk '/Requests\/sec/{r=$2} / 99%/{p=$2} /Non-2xx/{e=$NF} END{printf "lookups meanwhile: %s req/s, p99 %s, non-2xx %s\n", r, p, e ? e : 0}' \
+    "$OUT/slip-lookups.txt" | tee -a "$OUT/intake-$INTAKE_CLIENTS.txt"
   echo "server RSS after: $(rss_mib "$SRV") MiB" | tee -a "$OUT/intake-$INTAKE_CLIENTS.txt"
   stop_pid "$SRV"; forget "$SRV"
   {
