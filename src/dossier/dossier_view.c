@@ -14,6 +14,7 @@
 #include "../holiday/holiday.h"
 #include "../kit/links.h"
 #include "dossier.h"
+#include "forms.h"
 
 static const char *fmt_time(arena *a, int64_t t)
 {
@@ -158,6 +159,7 @@ json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
                         json_boolean(open && dossier_apology_window(d, json_integer_value(json_object_get(o, "unit_id")),
                                                                     json_integer_value(json_object_get(o, "due_at")), now)));
     /* the printed notices, newest first, each with its PDF link */
+    int64_t received_at = json_integer_value(json_object_get(o, "received_at"));
     db_stmt *n = db_prepare(d, "SELECT id, kind, number, at, reason FROM dossier_notices WHERE dossier_id = ? ORDER BY id DESC");
     db_bind_int(n, 1, id);
     json_t *notices = json_array();
@@ -166,10 +168,15 @@ json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
         const char *form = !strcmp(kind, "supplement") ? "phieu-bo-sung" : !strcmp(kind, "refusal") ? "phieu-tu-choi"
                            : !strcmp(kind, "stop")     ? "thong-bao-dung"
                                                        : "phieu-xin-loi";
-        const char *label = !strcmp(kind, "supplement") ? N_("Phiếu yêu cầu bổ sung")
-                            : !strcmp(kind, "refusal")  ? N_("Phiếu từ chối")
-                            : !strcmp(kind, "stop")     ? N_("Thông báo dừng giải quyết hồ sơ")
-                                                        : N_("Phiếu xin lỗi");
+        /* the title of the form in force when the dossier was received (form-sets.tsv): from
+         * 15/9/2025 the apology is "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết" */
+        bool known = !strcmp(kind, "supplement") || !strcmp(kind, "refusal") || !strcmp(kind, "stop");
+        form_version fv;
+        const char *label = form_version_on(a, known ? kind : "apology", received_at, &fv) ? fv.title
+                            : !strcmp(kind, "supplement") ? N_("Phiếu yêu cầu bổ sung")
+                            : !strcmp(kind, "refusal")    ? N_("Phiếu từ chối")
+                            : !strcmp(kind, "stop")       ? N_("Thông báo dừng giải quyết hồ sơ")
+                                                          : N_("Phiếu xin lỗi");
         json_array_append_new(notices, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "kind", kind, "kind_label", label, "number",
                                                  (json_int_t)db_col_int(n, 2), "at_text", fmt_time(a, db_col_int(n, 3)),
                                                  "reason", db_col_text(n, 4), "pdf",

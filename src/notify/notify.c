@@ -92,9 +92,9 @@ static const struct {
      "Hồ sơ {{code}} không được tiếp nhận, giải quyết. Lý do: {{reason}}. {{unit}}"},
     {"due_soon", "Hồ sơ {{code}} sắp đến hạn trả kết quả ({{due}})",
      "Hồ sơ {{code}} ({{procedure}}) của ông/bà {{name}} đến hạn trả kết quả ngày {{due}}.\n\nNếu không thể trả "
-     "kết quả đúng hạn, đề nghị báo cáo lãnh đạo và lập Phiếu xin lỗi và hẹn lại ngày trả kết quả, gửi người dân "
-     "trước ngày hẹn.\n\nXem hồ sơ: {{link}}\n\n{{unit}} – hệ thống Thân Thiện",
-     "Hồ sơ {{code}} đến hạn trả {{due}}. Nếu chậm, lập Phiếu xin lỗi trước hạn."},
+     "kết quả đúng hạn, đề nghị báo cáo lãnh đạo và lập Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết "
+     "(Mẫu số 04, Thông tư 03/2025/TT-VPCP), gửi người dân trước ngày hẹn ít nhất một ngày làm việc.\n\nXem hồ sơ: {{link}}\n\n{{unit}} – hệ thống Thân Thiện",
+     "Hồ sơ {{code}} đến hạn trả {{due}}. Nếu chậm, lập văn bản xin lỗi trước hạn."},
     {"apology", "Xin lỗi và hẹn lại ngày trả kết quả hồ sơ {{code}}",
      "Kính gửi ông/bà {{name}},\n\n{{unit}} chân thành xin lỗi ông/bà vì hồ sơ {{code}} ({{procedure}}) chưa "
      "được giải quyết xong đúng hẹn ngày {{due}}.\nLý do: {{reason}}\n\nChúng tôi xin hẹn trả kết quả vào ngày "

@@ -132,6 +132,14 @@ static void apology_is_headed_and_signed_like_a_letter(void **state)
     free(sq);
     free(t);
     response_free(&r);
+    /* the dossier's page names the paper as printed, not by the 2018 title */
+    char page[64];
+    snprintf(page, sizeof page, "/ho-so/%lld", (long long)d.id);
+    r = request("GET", page, NULL, desk.cookie, NULL);
+    assert_status(r, 200);
+    assert_contains(r.body, "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết số");
+    assert_lacks(r.body, "Phiếu xin lỗi");
+    response_free(&r);
     /* the same dossier, had it been received on 12/9/2025, prints the 2018 form */
     sql_int("UPDATE dossiers SET received_at = 1757646000 WHERE id = %lld", (long long)d.id);
     r = form_pdf(&desk, d.id, "phieu-xin-loi");
@@ -142,6 +150,9 @@ static void apology_is_headed_and_signed_like_a_letter(void **state)
     assert_lacks(sq, "VĂN BẢN XIN LỖI");
     free(sq);
     free(t);
+    response_free(&r);
+    r = request("GET", page, NULL, desk.cookie, NULL);
+    assert_contains(r.body, "Phiếu xin lỗi và hẹn lại ngày trả kết quả số");
     response_free(&r);
 }
 

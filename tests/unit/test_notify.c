@@ -630,6 +630,13 @@ static void templates_are_checked_inherited_and_audited(void **state)
     assert_int_equal(notify_template_get(d, fx->a, fx->commune, "apology", "sms", &t), 0);
     assert_string_equal(t.source, "default");
     assert_non_null(strstr(t.body, "{{new_due}}"));
+    /* the desk's due-soon warning names the apology of the forms in force (TT 03/2025), not the
+     * 2018 "Phiếu xin lỗi" */
+    assert_int_equal(notify_template_get(d, fx->a, fx->commune, "due_soon", "email", &t), 0);
+    assert_non_null(strstr(t.body, "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"));
+    assert_null(strstr(t.body, "Phiếu xin lỗi"));
+    assert_int_equal(notify_template_get(d, fx->a, fx->commune, "due_soon", "sms", &t), 0);
+    assert_null(strstr(t.body, "Phiếu xin lỗi"));
 
     /* unknown variables are refused, with the allowed ones named */
     assert_int_equal(notify_template_save(d, fx->a, fx->commune, "receipt", "email", "Hồ sơ {{ma_ho_so}}",
