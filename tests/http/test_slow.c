@@ -2,7 +2,7 @@
  *
  * The server answers on a few event-loop threads (one per processor); a request that may
  * take long (here a batch of letters as one PDF, over a second with the sanitizers) runs on
- * the worker pool instead (src/web/offload.h). Twice as many slow PDFs as there are loop
+ * the worker pool instead (src/server/offload.h). Twice as many slow PDFs as there are loop
  * threads start first (50 ms apart), then 50 tracking lookups, ten at a time: every lookup must come back
  * long before the PDFs do. Were the PDFs rendered on the loop threads, every lookup that
  * landed beside one would wait for it. */
