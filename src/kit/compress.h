@@ -16,16 +16,11 @@
 
 #include <stdbool.h>
 
+#include "coding.h"
 #include "static.h"
 #include "web.h"
 
 #define COMPRESS_MIN_BYTES 1024
-
-typedef enum { CODING_IDENTITY, CODING_GZIP, CODING_BR } content_coding;
-
-/* The coding to answer with, given the request's Accept-Encoding (NULL when absent) and the
- * codings on offer. */
-content_coding compress_choose(const char *accept_encoding, bool have_br, bool have_gzip);
 
 /* Answers an embedded static asset: the accepted variant, or 304 when If-None-Match names it. */
 void compress_static(req *r, const static_asset *s);
