@@ -19,31 +19,18 @@ static ratelimit track_addrs = RATELIMIT_INIT(addr_slots, 600, 100);
 /* per code and address */
 static ratelimit track_pairs = RATELIMIT_INIT(pair_slots, 3600, 10);
 
-/* "1.2.3.4", or "2001:db8:1:2" (the /64 of an IPv6 address) */
-static const char *addr_key(const char *ip, char out[72])
-{
-    const char *p = ip + strlen(ip);
-    if (strchr(ip, ':')) {
-        p = ip;
-        for (int groups = 0; *p && groups < 4; p++)
-            if (*p == ':') groups++;
-    }
-    snprintf(out, 72, "%.*s", (int)(p - ip), ip);
-    return out;
-}
-
 /* "code\naddress": a newline is in neither */
 static const char *pair_key(const char *ip, const char *code, char out[300])
 {
     char a[72];
-    snprintf(out, 300, "%.200s\n%s", code, addr_key(ip, a));
+    snprintf(out, 300, "%.200s\n%s", code, ratelimit_addr(ip, a));
     return out;
 }
 
 int64_t track_limit_wait(const char *ip, const char *code, int64_t now)
 {
     char key[300];
-    int64_t wait = ratelimit_wait(&track_addrs, addr_key(ip, key), now);
+    int64_t wait = ratelimit_wait(&track_addrs, ratelimit_addr(ip, key), now);
     int64_t pair = ratelimit_wait(&track_pairs, pair_key(ip, code, key), now);
     return pair > wait ? pair : wait;
 }
@@ -51,7 +38,7 @@ int64_t track_limit_wait(const char *ip, const char *code, int64_t now)
 void track_limit_failed(const char *ip, const char *code, int64_t now)
 {
     char key[300];
-    ratelimit_fail(&track_addrs, addr_key(ip, key), now);
+    ratelimit_fail(&track_addrs, ratelimit_addr(ip, key), now);
     ratelimit_fail(&track_pairs, pair_key(ip, code, key), now);
 }
 
