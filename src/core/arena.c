@@ -188,10 +188,90 @@ const char *buf_cstr(buf *b)
     return b->data;
 }
 
+/* JSON text written straight into the arena, byte for byte what jansson's json_dumps(j,
+ * JSON_COMPACT) writes (tests/unit/test_arena.c compares the two): jansson builds its text in
+ * a malloc'd buffer grown by realloc and then it is copied here, which cost a tenth of the
+ * citizen's lookup. Reals are rare and their shortest exact form is subtle, so jansson writes
+ * those. */
+static void json_string_out(buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    buf_putc(b, '"');
+    size_t run = 0;   /* bytes copied as they are, in one go */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        buf_add(b, s + run, i - run);
+        run = i + 1;
+        char esc[7] = {'\\', 0};
+        switch (c) {
+        case '"': case '\\': esc[1] = (char)c; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default: esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+        }
+        buf_add(b, esc, esc[1] == 'u' ? 6 : 2);
+    }
+    buf_add(b, s + run, n - run);
+    buf_putc(b, '"');
+}
+
+static bool json_value_out(buf *b, const json_t *j)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        buf_putc(b, '{');
+        const char *key;
+        json_t *v;
+        bool first = true;
+        json_object_foreach((json_t *)j, key, v) {
+            if (!first) buf_putc(b, ',');
+            first = false;
+            json_string_out(b, key, strlen(key));
+            buf_putc(b, ':');
+            if (!json_value_out(b, v)) return false;
+        }
+        buf_putc(b, '}');
+        return true;
+    }
+    case JSON_ARRAY:
+        buf_putc(b, '[');
+        for (size_t i = 0; i < json_array_size(j); i++) {
+            if (i) buf_putc(b, ',');
+            if (!json_value_out(b, json_array_get(j, i))) return false;
+        }
+        buf_putc(b, ']');
+        return true;
+    case JSON_STRING: json_string_out(b, json_string_value(j), json_string_length(j)); return true;
+    case JSON_INTEGER: {
+        char num[24];
+        int n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        buf_add(b, num, (size_t)n);
+        return true;
+    }
+    case JSON_TRUE: buf_add(b, "true", 4); return true;
+    case JSON_FALSE: buf_add(b, "false", 5); return true;
+    case JSON_NULL: buf_add(b, "null", 4); return true;
+    case JSON_REAL: {
+        char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (!text) return false;
+        buf_puts(b, text);
+        free(text);
+        return true;
+    }
+    }
+    return false;
+}
+
 char *arena_json_dumps(arena *a, const json_t *j)
 {
-    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    char *out = arena_strdup(a, text);
-    free(text);
-    return out;
+    /* as json_dumps without JSON_ENCODE_ANY: only an object or an array is a document */
+    if (!j || !(json_is_object(j) || json_is_array(j))) return NULL;
+    buf b;
+    buf_init(&b, a);
+    if (!json_value_out(&b, j)) return NULL;
+    return (char *)buf_cstr(&b);
 }

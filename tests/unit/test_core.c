@@ -133,6 +133,54 @@ static void test_buf_growth(void **state)
     assert_string_equal(s + 20000, "!123|ưxy");
 }
 
+/* arena_json_dumps writes its own text: it must be jansson's JSON_COMPACT text, byte for byte,
+ * for every shape (escapes, nesting, empty containers, reals, 64-bit integers, Vietnamese). */
+static void expect_same_json(arena *a, json_t *j)
+{
+    char *want = json_dumps(j, JSON_COMPACT);
+    const char *got = arena_json_dumps(a, j);
+    if (!want) assert_null(got);
+    else assert_string_equal(got, want);
+    free(want);
+    json_decref(j);
+}
+
+static void test_json_dumps_as_jansson(void **state)
+{
+    arena *a = *state;
+    expect_same_json(a, json_pack("{s:s, s:I, s:I, s:b, s:b, s:n, s:f, s:f, s:[], s:{}}", "tên", "Xã Phú Đình",
+                                  "big", (json_int_t)INT64_MAX, "neg", (json_int_t)INT64_MIN, "t", 1, "f", 0, "n", "r",
+                                  1.0, "r2", 0.1, "a", "o"));
+    expect_same_json(a, json_pack("[s, s, s]", "\x01\x1f\x7f/\"\\\b\f\n\r\t é\xe2\x80\xa8", "", "<script>&'"));
+    expect_same_json(a, json_pack("{s:[{s:[[], {}, [i]]}], s:\"\"}", "a\"b\\", "x", 1, "ư\n"));
+    expect_same_json(a, json_array());
+    expect_same_json(a, json_object());
+    assert_null(arena_json_dumps(a, NULL));
+    /* only documents, as json_dumps without JSON_ENCODE_ANY */
+    json_t *bare = json_string("x");
+    assert_null(arena_json_dumps(a, bare));
+    json_decref(bare);
+    /* every byte value in keys and strings, in many random documents */
+    unsigned seed = 20261204;
+    for (int round = 0; round < 300; round++) {
+        json_t *o = json_object(), *arr = json_array();
+        for (int k = 0; k < 8; k++) {
+            char s[24];
+            size_t n = 0;
+            for (int i = 0; i < 20; i++) {
+                seed = seed * 1103515245u + 12345u;
+                char c = (char)((seed >> 16) & 0x7f);   /* ASCII, control characters included */
+                if (c) s[n++] = c;
+            }
+            s[n] = '\0';
+            json_object_set_new(o, s, json_stringn(s, n));
+            json_array_append_new(arr, json_integer((json_int_t)seed * (k % 2 ? -1 : 1)));
+        }
+        json_object_set_new(o, "arr", arr);
+        expect_same_json(a, o);
+    }
+}
+
 /* ---- text_clean ------------------------------------------------------------------------ */
 
 static text_status clean(arena *a, const char *s, bool nl, size_t max, char **out)
@@ -827,6 +875,7 @@ int main(void)
         TC(test_arena_big_allocation),
         TC(test_arena_strings),
         TC(test_buf_growth),
+        TC(test_json_dumps_as_jansson),
         TC(test_text_clean_accepts_nfc),
         TC(test_text_clean_nfd_to_nfc),
         TC(test_text_clean_rejects),

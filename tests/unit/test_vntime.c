@@ -51,6 +51,10 @@ static void shapes(void **state)
     int64_t t = utc(2026, 3, 4, 17, 5, 30);   /* 00:05 on 05/03 in Hà Nội */
     assert_string_equal(vn_date(a, t), "05/03/2026");
     assert_string_equal(vn_day_date(a, cal_from_ymd(2027, 1, 7)), "07/01/2027");
+    /* the calendar's ends keep four digits of year */
+    assert_string_equal(vn_day_date(a, CAL_DAY_MIN), "01/01/0001");
+    assert_string_equal(vn_day_date(a, CAL_DAY_MAX), "31/12/9999");
+    assert_string_equal(vn_time_date(a, utc(2026, 12, 31, 23, 59, 0), ""), "06:5901/01/2027");
     assert_string_equal(vn_datetime(a, t), "05/03/2026 00:05");
     assert_string_equal(vn_time_date(a, t, ", "), "00:05, 05/03/2026");
     assert_string_equal(vn_time_date(a, utc(2026, 3, 4, 9, 30, 0), " "), "16:30 04/03/2026");
