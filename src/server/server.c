@@ -830,6 +830,7 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
  * committed, its answer not yet sent) up to SHUTDOWN_GRACE seconds to finish, so that the
  * clerk gets the slip instead of entering the dossier again. */
 #define SHUTDOWN_GRACE 10.0
+#define LOOP_CACHE_KIB 8192   /* page cache of each loop thread's connection (db_pool_cache) */
 static void drain(app *ap, struct MHD_Daemon *daemon)
 {
     MHD_socket listener = MHD_quiesce_daemon(daemon);
@@ -912,6 +913,11 @@ int app_serve(app_config *cfg)
         fprintf(stderr, "thanthien: %s (%s)\n", e.user, e.log);
         return 1;
     }
+    /* One connection a loop thread gets 8 MiB of page cache: enough to keep every interior
+     * page of the dossier, code and step B-trees of a million dossiers, so a citizen's lookup
+     * reads only its three leaf pages from the OS (4.8 reads a lookup with SQLite's 2 MB). */
+    if (db_pool_cache(ap.pool, cfg->threads, LOOP_CACHE_KIB) != 0)
+        log_json("warn", "page cache size not set", "{s:i}", "kib", LOOP_CACHE_KIB);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
     if (inet_pton(AF_INET, cfg->listen, &addr.sin_addr) != 1) {
         fprintf(stderr, "thanthien: --listen must be an IPv4 address, got %s\n", cfg->listen);

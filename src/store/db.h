@@ -25,8 +25,12 @@ enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1, DB_CONSTRAINT = -2 };
 
 db_pool *db_pool_open(const char *path, int connections, err *e);
 void db_pool_close(db_pool *p);
-db *db_acquire(db_pool *p);               /* waits for a free connection */
+db *db_acquire(db_pool *p);               /* waits for a free connection; lowest index first */
 void db_release(db_pool *p, db *d);
+/* The page cache of the pool's first connections, in KiB (SQLite's default is 2000). They
+ * serve the steady load, since db_acquire hands out the lowest free index first; the rest
+ * keep the default, so memory stays bounded however many workers a pool has. */
+int db_pool_cache(db_pool *p, int first, int kib);
 
 /* Opens one connection outside any pool (commands, tests). */
 db *db_open(const char *path, err *e);

@@ -45,7 +45,7 @@ typedef struct {
 struct db {
     sqlite3 *h;
     cache_slot cache[STMT_CACHE];
-    db *next_free;
+    bool busy;         /* checked out of its pool */
     db_pool *pool;     /* the pool it belongs to; NULL for a lone connection */
     bool in_write;     /* a db_write function is running on this connection */
 };
@@ -65,9 +65,8 @@ typedef struct write_job {
 struct db_pool {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    db *free_list;
-    db **all;
-    int count;
+    db **all;          /* handed out lowest index first (db_acquire) */
+    int count, free_count;
 
     /* the writer: its queue, guarded by wmu */
     pthread_mutex_t wmu;
@@ -176,8 +175,7 @@ db_pool *db_pool_open(const char *path, int connections, err *e)
         }
         d->pool = p;
         p->all[p->count++] = d;
-        d->next_free = p->free_list;
-        p->free_list = d;
+        p->free_count++;
     }
     /* the writer's connection is opened like every other, so it has the same pragmas */
     p->wdb = db_open(path, e);
@@ -227,12 +225,18 @@ void db_pool_close(db_pool *p)
     free(p);
 }
 
+/* The free connection of lowest index: the busiest work (the loop threads' lookups) keeps
+ * landing on the first few connections, whose page caches db_pool_cache() can make large,
+ * while connections taken only when those are busy keep small ones. */
 db *db_acquire(db_pool *p)
 {
     pthread_mutex_lock(&p->mu);
-    while (!p->free_list) pthread_cond_wait(&p->cv, &p->mu);
-    db *d = p->free_list;
-    p->free_list = d->next_free;
+    while (p->free_count == 0) pthread_cond_wait(&p->cv, &p->mu);
+    db *d = NULL;
+    for (int i = 0; i < p->count && !d; i++)
+        if (!p->all[i]->busy) d = p->all[i];
+    d->busy = true;
+    p->free_count--;
     pthread_mutex_unlock(&p->mu);
     return d;
 }
@@ -244,10 +248,20 @@ void db_release(db_pool *p, db *d)
      * connection. */
     if (!sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
     pthread_mutex_lock(&p->mu);
-    d->next_free = p->free_list;
-    p->free_list = d;
+    d->busy = false;
+    p->free_count++;
     pthread_cond_signal(&p->cv);
     pthread_mutex_unlock(&p->mu);
+}
+
+int db_pool_cache(db_pool *p, int first, int kib)
+{
+    for (int i = 0; i < first && i < p->count; i++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", kib);
+        if (sqlite3_exec(p->all[i]->h, sql, NULL, NULL, NULL) != SQLITE_OK) return -1;
+    }
+    return 0;
 }
 
 static size_t sql_hash(const char *s)

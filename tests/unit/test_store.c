@@ -229,6 +229,31 @@ static void test_read_snapshot(void **state)
     db_close(other);
 }
 
+/* A pool hands out its lowest free connection, so the steady load stays on the first ones,
+ * and only those get the larger page cache. */
+static void test_pool_lowest_first(void **state)
+{
+    fixture *fx = *state;
+    err e = {0};
+    db_pool *p = db_pool_open(fx->path, 4, &e);
+    assert_non_null(p);
+    assert_int_equal(db_pool_cache(p, 2, 8192), 0);
+    db *a = db_acquire(p), *b = db_acquire(p), *c = db_acquire(p);
+    assert_int_equal(q_int(a, "PRAGMA cache_size", NULL), -8192);
+    assert_int_equal(q_int(b, "PRAGMA cache_size", NULL), -8192);
+    assert_int_equal(q_int(c, "PRAGMA cache_size", NULL), -2000);   /* SQLite's default */
+    /* released a then b: a stack would give b back first */
+    db_release(p, a);
+    db_release(p, b);
+    db *first = db_acquire(p), *second = db_acquire(p);
+    assert_ptr_equal(first, a);
+    assert_ptr_equal(second, b);
+    db_release(p, first);
+    db_release(p, second);
+    db_release(p, c);
+    db_pool_close(p);
+}
+
 static void test_db_open_bad_path(void **state)
 {
     (void)state;
@@ -1373,6 +1398,7 @@ int main(void)
         TS(test_schema_migrate),
         TS(test_db_open_bad_path),
         TS(test_read_snapshot),
+        TS(test_pool_lowest_first),
         TS(test_demo_created_once),
         TS(test_roles),
         TS(test_user_add_validation),
