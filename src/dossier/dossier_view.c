@@ -16,6 +16,18 @@
 #include "dossier.h"
 #include "forms.h"
 
+/* Members of the views, set without json_pack's format parsing (the citizen's lookup builds
+ * some forty of them); keys are ASCII literals, values checked as UTF-8 by jansson. */
+static void set_str(json_t *o, const char *key, const char *v)
+{
+    json_object_set_new_nocheck(o, key, json_string(v ? v : ""));
+}
+
+static void set_int(json_t *o, const char *key, int64_t v)
+{
+    json_object_set_new_nocheck(o, key, json_integer((json_int_t)v));
+}
+
 static const char *fmt_time(arena *a, int64_t t)
 {
     if (!t) return "";
@@ -59,9 +71,14 @@ static json_t *steps_json(db *d, arena *a, int64_t id, bool with_names)
     while (db_step(s) == DB_ROW) {
         const char *kind = db_col_text(s, 1);
         int64_t due = db_col_int(s, 5), done = db_col_int(s, 6);
-        json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "seq", (json_int_t)db_col_int(s, 0), "kind", kind,
-                              "kind_label", step_label(kind), "at", (json_int_t)db_col_int(s, 2), "at_text",
-                              fmt_time(a, db_col_int(s, 2)), "due_text", fmt_time(a, due), "done_text", fmt_time(a, done));
+        json_t *o = json_object();
+        set_int(o, "seq", db_col_int(s, 0));
+        set_str(o, "kind", kind);
+        set_str(o, "kind_label", step_label(kind));
+        set_int(o, "at", db_col_int(s, 2));
+        set_str(o, "at_text", fmt_time(a, db_col_int(s, 2)));
+        set_str(o, "due_text", fmt_time(a, due));
+        set_str(o, "done_text", fmt_time(a, done));
         if (with_names) {
             /* the timeliness of an internal hand-over is the officials' business, not the public's */
             json_object_set_new(o, "result_label", json_string(timeliness(done, due)));
@@ -91,11 +108,17 @@ static json_t *row_json(db_stmt *s, arena *a, int64_t now, bool full)
 {
     const char *status = db_col_text(s, 17);
     int64_t due = db_col_int(s, 19), done = db_col_int(s, 21);
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0),
-                          "code", db_col_text(s, 1), "procedure_name", db_col_text(s, 5), "status", status,
-                          "status_label", dossier_status_label(status), "received_at", (json_int_t)db_col_int(s, 18),
-                          "received_text", fmt_time(a, db_col_int(s, 18)), "due_at", (json_int_t)due, "due_text",
-                          fmt_time(a, due), "url", link_dossier(a, db_col_int(s, 0)));
+    json_t *o = json_object();
+    set_int(o, "id", db_col_int(s, 0));
+    set_str(o, "code", db_col_text(s, 1));
+    set_str(o, "procedure_name", db_col_text(s, 5));
+    set_str(o, "status", status);
+    set_str(o, "status_label", dossier_status_label(status));
+    set_int(o, "received_at", db_col_int(s, 18));
+    set_str(o, "received_text", fmt_time(a, db_col_int(s, 18)));
+    set_int(o, "due_at", due);
+    set_str(o, "due_text", fmt_time(a, due));
+    set_str(o, "url", link_dossier(a, db_col_int(s, 0)));
     bool late = is_open(status) && now > due;
     json_object_set_new(o, "late", json_boolean(late));
     json_object_set_new(o, "apologies", json_integer(db_col_int(s, 24)));
