@@ -146,6 +146,32 @@ static void rating_after_result_with_secret(void **state)
     response_free(&r);
 }
 
+/* the result message carries the rating link (notify's {{rating_link}} in the result_ready
+ * e-mail), which opens the rating page and records the channel */
+static void result_message_links_to_rating(void **state)
+{
+    (void)state;
+    session desk;
+    sign_in("canbo1", &desk);
+    intake_result d;
+    assert_int_equal(intake(&desk, procedure_id("dang+ky+khai+sinh"), "&applicant_email=hoa%40example.vn", &d), 201);
+    assert_int_equal(act(&desk, d.id, "hoan-thanh", "", NULL), 200);
+    char want[256];
+    snprintf(want, sizeof want, "/danh-gia?ma=%s&bm=%s&kenh=tin-nhan", d.code, d.secret);
+    char *body = sql_text("SELECT body FROM outbox WHERE event = 'result_ready' AND channel = 'email' ORDER BY id DESC LIMIT 1");
+    assert_contains(body, want);
+    assert_contains(body, "mời ông/bà đánh giá sự phục vụ");
+    free(body);
+    response r = get(want);
+    assert_status(r, 200);
+    assert_contains(r.body, "name=\"kenh\" value=\"tin-nhan\"");
+    response_free(&r);
+    r = citizen_rate(d.code, d.secret, "very_satisfied", "&kenh=tin-nhan", true);
+    assert_status(r, 201);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM ratings WHERE dossier_id = %lld AND channel = 'message'", (long long)d.id), 1);
+}
+
 /* ---- many posts at once -------------------------------------------------------------------- */
 
 typedef struct {
@@ -537,6 +563,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rating_after_result_with_secret),
+        cmocka_unit_test(result_message_links_to_rating),
         cmocka_unit_test(concurrent_ratings_one_wins),
         cmocka_unit_test(dissatisfied_waits_for_the_leader),
         cmocka_unit_test(kiosk_at_the_desk),
