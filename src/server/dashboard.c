@@ -41,9 +41,10 @@ static json_t *dashboard_counters(req *r)
     int64_t letters = 0;
     json_decref(letter_list(d, r->a, &lq, &letters));
     add_counter(r, list, "tt-count-letters", N_("Thư chờ trao"), letters, "/thu?trang_thai=proposed", false);
-    /* "không hài lòng" ratings waiting for the leader's answer (rating.h) */
-    add_counter(r, list, "tt-count-ratings", N_("Ý kiến không hài lòng chờ trả lời"), rating_awaiting_count(d, unit),
-                "/danh-gia/phan-hoi", true);
+    /* "không hài lòng" ratings waiting for the leader's answer (rating.h): the leader's work */
+    if (leader)
+        add_counter(r, list, "tt-count-ratings", N_("Ý kiến không hài lòng chờ trả lời"), rating_awaiting_count(d, unit),
+                    "/danh-gia/phan-hoi", true);
     return list;
 }
 

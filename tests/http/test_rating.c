@@ -254,6 +254,13 @@ static void dissatisfied_waits_for_the_leader(void **state)
     assert_contains(r.body, "Phải đi lại ba lần");
     assert_contains(r.body, "Chờ lãnh đạo trả lời");
     response_free(&r);
+    r = request("GET", "/bang-dieu-khien", NULL, leader.cookie, NULL);
+    char counter[128];
+    snprintf(counter, sizeof counter, "id=\"tt-count-ratings\"><a class=\"govuk-link tt-count__link\" href=\"/danh-gia/phan-hoi\"><span class=\"tt-count__n\">%lld<",
+             (long long)sql_int("SELECT COUNT(*) FROM ratings WHERE follow_status = 'awaiting' AND unit_id = "
+                                "(SELECT id FROM units WHERE code = '05443')"));
+    assert_contains(r.body, counter);
+    response_free(&r);
     char path[160], form[256];
     snprintf(path, sizeof path, "/danh-gia/%lld/tra-loi", (long long)rid);
     /* only a leader answers, only of the unit, never blank */
@@ -275,6 +282,12 @@ static void dissatisfied_waits_for_the_leader(void **state)
                              "answered_by = %lld AND answer LIKE 'Đơn vị xin lỗi%%'", (long long)rid,
                              (long long)user_id("lanhdao1")), 1);
     assert_int_equal(audits("rating.answer", rid), 1);
+    /* the dashboard counted it before the answer; now none of the unit waits */
+    r = request("GET", "/bang-dieu-khien", NULL, leader.cookie, NULL);
+    assert_contains(r.body, "id=\"tt-count-ratings\"");
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM ratings WHERE follow_status = 'awaiting' AND unit_id = "
+                             "(SELECT id FROM units WHERE code = '05443')"), 0);
+    response_free(&r);
     /* answered once */
     r = post_form(&leader, path, "&tra_loi=L%E1%BA%A7n+hai");
     assert_status(r, 409);
