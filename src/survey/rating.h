@@ -92,6 +92,12 @@ int64_t rating_awaiting_count(db *d, int64_t unit_id);
 json_t *rating_figures(db *d, arena *a, int64_t unit_id, cal_day from, cal_day to, const int64_t *by_unit_ids,
                        size_t n);
 
+/* What the kiosk's code field holds (rating_scan.c, pure): a code as printed (capitals, no
+ * spaces), and the code and secret of a scanned tracking link "…/tra-cuu?ma=CODE&bm=SECRET",
+ * which win over the typed ones. Strings in a. */
+const char *rating_printed(arena *a, const char *typed);
+void rating_scan(arena *a, const char *typed, const char *typed_secret, const char **code, const char **secret);
+
 /* Labels (Vietnamese msgids). */
 const char *rating_channel_label(const char *channel);
 const char *rating_follow_label(const char *status);

@@ -21,15 +21,7 @@
 
 #define KIOSK_RESET_SECONDS 10     /* the thanks screen goes back to the start */
 
-/* A code or secret as printed: capitals, no spaces ("05443-261203-0001", "abc 123"). */
-static const char *printed(req *r, const char *typed)
-{
-    char *out = arena_alloc(r->a, strlen(typed ? typed : "") + 1), *o = out;
-    for (const char *p = typed ? typed : ""; *p; p++)
-        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') *o++ = (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p;
-    *o = '\0';
-    return out;
-}
+static const char *printed(req *r, const char *typed) { return rating_printed(r->a, typed); }
 
 static const char *url_enc(req *r, const char *s)
 {
@@ -157,21 +149,6 @@ void page_rating_submit(req *r)
 
 /* ---- the desk's tablet ------------------------------------------------------------------------ */
 
-/* What the kiosk's field holds: a code typed, or the slip's QR code scanned (the tracking
- * link "…/tra-cuu?ma=CODE&bm=SECRET", typed in by the scanner). */
-static void kiosk_typed(req *r, const char *typed, const char *typed_secret, const char **code, const char **secret)
-{
-    *code = printed(r, typed);
-    *secret = printed(r, typed_secret);
-    const char *q = typed ? strchr(typed, '?') : NULL;
-    kv *args = NULL;
-    if (q && form_parse_urlencoded(r->a, q + 1, strlen(q + 1), &args) == 0)
-        for (kv *k = args; k; k = k->next) {
-            if (!strcmp(k->name, "ma")) *code = printed(r, k->value);
-            else if (!strcmp(k->name, "bm")) *secret = printed(r, k->value);
-        }
-}
-
 /* The dossier a kiosk may rate: of the officer's units; with the slip's secret, or without it
  * when its result was handed over at the desk today. false with *status and a message. */
 static bool kiosk_lookup(req *r, const char *code, const char *secret, dossier_handled *h, json_t *model, int *status)
@@ -216,7 +193,7 @@ void page_rating_kiosk(req *r)
         return;
     }
     const char *code, *secret;
-    kiosk_typed(r, req_query(r, "ma"), req_query(r, "bm"), &code, &secret);
+    rating_scan(r->a, req_query(r, "ma"), req_query(r, "bm"), &code, &secret);
     json_object_set_new(model, "code", json_string(code));
     json_object_set_new(model, "secret", json_string(secret));
     dossier_handled h;
@@ -231,7 +208,7 @@ void page_rating_kiosk(req *r)
 void page_rating_kiosk_submit(req *r)
 {
     const char *code, *secret, *level = req_form(r, "muc"), *reason = req_form(r, "ly_do");
-    kiosk_typed(r, req_form(r, "ma"), req_form(r, "bm"), &code, &secret);
+    rating_scan(r->a, req_form(r, "ma"), req_form(r, "bm"), &code, &secret);
     json_t *model = json_pack("{s:s, s:s, s:s}", "code", code, "secret", secret, "reason", reason ? reason : "");
     int status = 200;
     dossier_handled h;
