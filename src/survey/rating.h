@@ -98,6 +98,10 @@ json_t *rating_figures(db *d, arena *a, int64_t unit_id, cal_day from, cal_day t
 const char *rating_printed(arena *a, const char *typed);
 void rating_scan(arena *a, const char *typed, const char *typed_secret, const char **code, const char **secret);
 
+/* The demonstration's ratings of the demo's returned dossiers, in one transaction of its own
+ * (rating_demo.c): how many were made, or -1 with e filled. */
+int rating_demo(db *d, arena *a, int64_t now, uint64_t seed, err *e);
+
 /* Labels (Vietnamese msgids). */
 const char *rating_channel_label(const char *channel);
 const char *rating_follow_label(const char *status);
