@@ -274,32 +274,42 @@ int rating_answer(db *d, arena *a, int64_t rating_id, const char *answer, int64_
     return db_write(d, answer_fn, &t, e);
 }
 
-json_t *rating_followups(db *d, arena *a, int64_t unit_id, int limit)
+#define FOLLOWUP_COLS                                                                                      \
+    "SELECT r.id, r.dossier_code, r.procedure_name, r.official_name, r.label, r.reason, r.rated_at, r.channel, " \
+    "r.follow_status, r.answer, COALESCE(r.answered_at, 0), COALESCE(u.full_name, '') FROM ratings r "           \
+    "LEFT JOIN users u ON u.id = r.answered_by "
+
+static void followups_add(db_stmt *s, arena *a, json_t *arr)
 {
-    db_stmt *s = db_prepare(d, "SELECT r.id, r.dossier_code, r.procedure_name, r.official_name, r.label, r.reason, "
-                               "r.rated_at, r.channel, r.follow_status, r.answer, COALESCE(r.answered_at, 0), "
-                               "COALESCE(u.full_name, '') FROM ratings r LEFT JOIN users u ON u.id = r.answered_by "
-                               "WHERE r.unit_id = ? AND r.follow_status <> 'none' "
-                               "ORDER BY r.follow_status = 'answered', "
-                               "CASE WHEN r.follow_status = 'awaiting' THEN r.rated_at ELSE -r.answered_at END, r.id "
-                               "LIMIT ?");
-    db_bind_int(s, 1, unit_id);
-    db_bind_int(s, 2, limit);
-    json_t *arr = json_array();
     while (db_step(s) == DB_ROW) {
         const char *follow = db_col_text(s, 8);
         int64_t answered = db_col_int(s, 10);
         json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "id",
-                           (json_int_t)db_col_int(s, 0), "dossier_code", db_col_text(s, 1), "procedure_name",
-                           db_col_text(s, 2), "official_name", db_col_text(s, 3), "level_label", db_col_text(s, 4), "reason",
-                           db_col_text(s, 5), "rated_text", vn_date(a, db_col_int(s, 6)), "channel_label",
-                           rating_channel_label(db_col_text(s, 7)), "follow_label", rating_follow_label(follow),
-                           "awaiting", !strcmp(follow, "awaiting"), "answer", db_col_text(s, 9), "answered_text",
-                           answered ? vn_date(a, answered) : "", "answered_by", db_col_text(s, 11));
+                              (json_int_t)db_col_int(s, 0), "dossier_code", db_col_text(s, 1), "procedure_name",
+                              db_col_text(s, 2), "official_name", db_col_text(s, 3), "level_label", db_col_text(s, 4),
+                              "reason", db_col_text(s, 5), "rated_text", vn_date(a, db_col_int(s, 6)), "channel_label",
+                              rating_channel_label(db_col_text(s, 7)), "follow_label", rating_follow_label(follow),
+                              "awaiting", !strcmp(follow, "awaiting"), "answer", db_col_text(s, 9), "answered_text",
+                              answered ? vn_date(a, answered) : "", "answered_by", db_col_text(s, 11));
         json_object_set_new(o, "answer_url", json_string(link_rating_answer(a, db_col_int(s, 0))));
         json_array_append_new(arr, o);
     }
     db_done(s);
+}
+
+json_t *rating_followups(db *d, arena *a, int64_t unit_id, int limit)
+{
+    json_t *arr = json_array();
+    db_stmt *s = db_prepare(d, FOLLOWUP_COLS "WHERE r.unit_id = ? AND r.follow_status = 'awaiting' "
+                                             "ORDER BY r.rated_at, r.id LIMIT ?");
+    db_bind_int(s, 1, unit_id);
+    db_bind_int(s, 2, limit);
+    followups_add(s, a, arr);
+    s = db_prepare(d, FOLLOWUP_COLS "WHERE r.unit_id = ? AND r.follow_status = 'answered' "
+                                    "ORDER BY r.answered_at DESC, r.id DESC LIMIT ?");
+    db_bind_int(s, 1, unit_id);
+    db_bind_int(s, 2, RATING_ANSWERED_SHOWN);
+    followups_add(s, a, arr);
     return arr;
 }
 

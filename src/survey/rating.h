@@ -79,8 +79,9 @@ json_t *rating_of_dossier(db *d, arena *a, int64_t dossier_id);
  * (already answered, or a rating without a follow-up), 422 blank or too long. */
 int rating_answer(db *d, arena *a, int64_t rating_id, const char *answer, int64_t actor_id, int64_t now, err *e);
 
-/* Ratings that need or had a leader's answer, for the unit: awaiting first (oldest first),
- * then the latest answered ones. */
+/* Ratings that need or had a leader's answer, for the unit: those awaiting (oldest first, at
+ * most limit), then the RATING_ANSWERED_SHOWN latest answered ones. */
+#define RATING_ANSWERED_SHOWN 20
 json_t *rating_followups(db *d, arena *a, int64_t unit_id, int limit);
 int64_t rating_awaiting_count(db *d, int64_t unit_id);
 
