@@ -400,6 +400,15 @@ void page_rating_figures(req *r)
                               arena_printf(r->a, "/api/v1/ratings/figures?don_vi=%s&tu=%s&den=%s", url_enc(r, unit_code),
                                            json_get_str(f, "from"), json_get_str(f, "to")));
     json_object_set_new(model, "unit_code", json_string(unit_code));
+    /* the units the viewer may see, to choose from when there is a choice */
+    json_t *all = account_units_list(req_db(r), r->user), *u, *units = json_array();
+    size_t i;
+    int64_t shown = viewer_unit(r);
+    json_array_foreach(all, i, u) json_array_append_new(units, json_pack("{s:s, s:s, s:b}", "code", json_get_str(u, "code"),
+        "name", json_get_str(u, "name"), "selected", json_integer_value(json_object_get(u, "id")) == shown));
+    json_decref(all);
+    if (json_array_size(units) > 1) json_object_set_new(model, "units", units);
+    else json_decref(units);
     json_object_set_new(model, "page", web_page_info(r, "Đánh giá sự hài lòng"));
     web_render(r, 200, "survey/rating_figures", model);
 }

@@ -568,6 +568,12 @@ static void figures_per_official_and_unit(void **state)
     assert_contains(r.body, spec_name);
     free(spec_name);
     response_free(&r);
+    /* the province's assessor chooses the unit */
+    r = request("GET", "/danh-gia/thong-ke?don_vi=05602", NULL, assessor.cookie, NULL);
+    assert_status(r, 200);
+    assert_contains(r.body, "<option value=\"05602\" selected>");
+    assert_contains(r.body, "<option value=\"05443\" >");
+    response_free(&r);
     r = request("GET", "/danh-gia/thong-ke", NULL, desk.cookie, NULL);
     assert_status(r, 403);
     response_free(&r);
