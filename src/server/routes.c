@@ -70,6 +70,7 @@ const route routes[] = {
     {"POST", "/danh-gia", page_rating_submit, ACCESS_PUBLIC, NULL},
     {"GET", "/danh-gia/tai-quay", page_rating_kiosk, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"POST", "/danh-gia/tai-quay", page_rating_kiosk_submit, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/danh-gia/phieu.pdf", page_rating_slip_pdf, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"GET", "/danh-gia/phieu", page_rating_paper, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"POST", "/danh-gia/phieu", page_rating_paper_submit, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"GET", "/danh-gia/phan-hoi", page_rating_followups, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},

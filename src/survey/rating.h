@@ -103,6 +103,10 @@ void rating_scan(arena *a, const char *typed, const char *typed_secret, const ch
  * (rating_demo.c): how many were made, or -1 with e filled. */
 int rating_demo(db *d, arena *a, int64_t now, uint64_t seed, err *e);
 
+/* The blank paper slip of a unit as an A4 PDF appended to out (rating_pdf.c): boxes for the
+ * levels in force at now, the code and reason to write in, a QR code to base_url/danh-gia. */
+int rating_slip_pdf(db *d, arena *a, int64_t unit_id, const char *base_url, int64_t now, buf *out, err *e);
+
 /* Labels (Vietnamese msgids). */
 const char *rating_channel_label(const char *channel);
 const char *rating_follow_label(const char *status);
@@ -115,6 +119,7 @@ void page_rating_kiosk(struct req *r);        /* GET  /danh-gia/tai-quay      de
 void page_rating_kiosk_submit(struct req *r); /* POST /danh-gia/tai-quay */
 void page_rating_paper(struct req *r);        /* GET  /danh-gia/phieu         officer keys in a slip */
 void page_rating_paper_submit(struct req *r); /* POST /danh-gia/phieu */
+void page_rating_slip_pdf(struct req *r);     /* GET  /danh-gia/phieu.pdf     the blank slip */
 void page_rating_followups(struct req *r);    /* GET  /danh-gia/phan-hoi      leaders */
 void page_rating_answer(struct req *r);       /* POST /danh-gia/{id}/tra-loi  leaders */
 void page_rating_figures(struct req *r);      /* GET  /danh-gia/thong-ke      leaders */

@@ -303,6 +303,19 @@ fail:
     render_paper(r, e.status, model, level);
 }
 
+void page_rating_slip_pdf(req *r)
+{
+    buf out;
+    buf_init(&out, r->a);
+    err e = {0};
+    if (rating_slip_pdf(req_db(r), r->a, r->user->unit_id, web_public_base(r), req_now(r), &out, &e)) {
+        web_err(r, &e);
+        return;
+    }
+    web_header(r, "Content-Disposition", "inline; filename=\"phieu-danh-gia.pdf\"");
+    web_body(r, 200, "application/pdf", out.data, out.len);
+}
+
 /* ---- the leaders' answers ---------------------------------------------------------------------- */
 
 int64_t scope_rating_param(req *r) { return web_scope_by_table(r, "ratings"); }

@@ -406,6 +406,19 @@ static void paper_slips_keyed_in(void **state)
     assert_status(r, 200);
     assert_contains(r.body, "Nhập phiếu đánh giá");
     response_free(&r);
+    /* the blank slip the desk prints: the four boxes, the code to write in, the QR's address */
+    r = request("GET", "/danh-gia/phieu.pdf", NULL, desk.cookie, NULL);
+    assert_status(r, 200);
+    assert_contains(r.headers, "application/pdf");
+    char *text = pdf_text(&r, "slip");
+    response_free(&r);
+    assert_contains(text, "PHIẾU ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG");
+    assert_contains(text, "Mã hồ sơ (in trên giấy hẹn)");
+    assert_contains(text, "□ Rất hài lòng");
+    assert_contains(text, "□ Không hài lòng");
+    assert_contains(text, "/danh-gia");
+    assert_int_equal(pages(text), 1);
+    free(text);
     char body[512];
     /* a day after today, another unit's officer, an unknown code: refused */
     snprintf(body, sizeof body, "&ma=%s&muc=neutral&ngay=01/01/2099", d.code);
