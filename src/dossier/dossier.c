@@ -20,6 +20,7 @@
 #include "../core/text.h"
 #include "../core/vntime.h"
 #include "../holiday/holiday.h"
+#include "../kit/links.h"
 #include "../notify/notify.h"
 
 /* ---- fixed lists ------------------------------------------------------------------------ */
@@ -301,6 +302,7 @@ static int notify_applicant(db *d, arena *a, int64_t id, const char *event, cons
     };
     db_done(s);
     m.link = arena_printf(a, "%s/tra-cuu?ma=%s&bm=%s", public_url, m.code, m.secret);
+    m.rating_link = arena_printf(a, "%s%s&kenh=tin-nhan", public_url, link_rating(a, m.code, m.secret));
     return notify_enqueue(d, &m, e) < 0 ? -1 : 0;
 }
 

@@ -142,6 +142,15 @@ bool dossier_brief_get(db *d, arena *a, int64_t id, dossier_brief *out);
 /* A sex as forms send it: "male", "female", or blank (not recorded). */
 bool dossier_sex_ok(const char *sex);
 int64_t dossier_id_by_code(db *d, const char *code);               /* -1 when unknown */
+/* What a rating of the dossier needs (src/survey/rating.c): the dossier whose code matches
+ * and, when secret is not NULL, whose lookup secret matches too (compared in constant time,
+ * letters in any case). false when the code is unknown or the secret wrong (not told apart). */
+typedef struct {
+    int64_t id, unit_id, procedure_id, done_at, returned_at;
+    int64_t resolver_id;          /* who recorded the result (the 'done' step); 0 when none */
+    const char *code, *status, *procedure_name, *resolver_name;
+} dossier_handled;
+bool dossier_handled_get(db *d, arena *a, const char *code, const char *secret, dossier_handled *out);
 
 typedef struct {
     int64_t id, dossier_id, at, old_due_at, new_due_at;

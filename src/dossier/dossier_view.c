@@ -769,6 +769,31 @@ int64_t dossier_id_by_code(db *d, const char *code)
     return id;
 }
 
+bool dossier_handled_get(db *d, arena *a, const char *code, const char *secret, dossier_handled *out)
+{
+    db_stmt *s = db_prepare(d, "SELECT d.id, d.unit_id, d.procedure_id, COALESCE(d.done_at, 0), COALESCE(d.returned_at, 0), "
+                               "COALESCE(o.from_user_id, 0), d.code, d.status, d.procedure_name, COALESCE(o.from_name, ''), "
+                               "d.secret FROM dossiers d LEFT JOIN dossier_steps o ON o.dossier_id = d.id AND o.kind = 'done' "
+                               "WHERE d.code = ? ORDER BY o.seq DESC LIMIT 1");
+    db_bind_text(s, 1, code ? code : "");
+    bool found = db_step(s) == DB_ROW;
+    if (found && secret) {   /* as tracking compares it: constant time, any case */
+        const char *want = db_col_text(s, 10);
+        char up[16] = {0};
+        for (size_t i = 0; secret[i] && i < sizeof up - 1; i++) up[i] = (char)g_ascii_toupper(secret[i]);
+        found = strlen(want) == strlen(up) && sodium_memcmp(want, up, strlen(want)) == 0;
+    }
+    if (found)
+        *out = (dossier_handled){.id = db_col_int(s, 0), .unit_id = db_col_int(s, 1), .procedure_id = db_col_int(s, 2),
+                                 .done_at = db_col_int(s, 3), .returned_at = db_col_int(s, 4),
+                                 .resolver_id = db_col_int(s, 5), .code = arena_strdup(a, db_col_text(s, 6)),
+                                 .status = arena_strdup(a, db_col_text(s, 7)),
+                                 .procedure_name = arena_strdup(a, db_col_text(s, 8)),
+                                 .resolver_name = arena_strdup(a, db_col_text(s, 9))};
+    db_done(s);
+    return found;
+}
+
 bool dossier_notice_get(db *d, arena *a, int64_t notice_id, dossier_notice_brief *out)
 {
     db_stmt *s = db_prepare(d, "SELECT id, dossier_id, at, COALESCE(old_due_at, 0), COALESCE(new_due_at, 0), kind, reason "

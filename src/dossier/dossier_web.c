@@ -666,8 +666,13 @@ void page_track(req *r)
     int64_t wait = 0;
     if (code && secret && *code && *secret) {
         json_t *o = track_lookup(r, code, secret, &status, &wait);
-        if (o) json_object_set_new(model, "d", o);
-        else if (status == 429)   /* the real wait, in whole minutes */
+        if (o) {
+            /* after the result, the citizen rates the service (src/survey/rating.h) */
+            const char *st = json_string_value(json_object_get(o, "status"));
+            if (st && (!strcmp(st, "done") || !strcmp(st, "returned")))
+                json_object_set_new(o, "rate_url", json_string(link_rating(r->a, as_printed(r, code), as_printed(r, secret))));
+            json_object_set_new(model, "d", o);
+        } else if (status == 429)   /* the real wait, in whole minutes */
             json_object_set_new(model, "error", json_string(arena_printf(r->a,
                 T(r, N_("Bạn đã nhập sai nhiều lần. Xin đợi %lld phút rồi thử lại.")), (long long)(wait + 59) / 60)));
         else json_object_set_new(model, "error", json_string(T(r,

@@ -31,3 +31,12 @@ const char *link_letter_pdf(arena *a, int64_t id) { return arena_printf(a, "/thu
 const char *link_letter_template(arena *a, const char *occasion) { return code_link(a, "/thu/mau/", occasion, ""); }
 const char *link_admin_unit(arena *a, const char *code) { return code_link(a, "/quan-tri/don-vi/", code, ""); }
 const char *link_admin_user(arena *a, int64_t id) { return arena_printf(a, "/quan-tri/nguoi-dung/%lld", (long long)id); }
+/* /danh-gia?ma={code}&bm={secret}: the citizen's rating page (a query, like tracking's) */
+const char *link_rating(arena *a, const char *code, const char *secret)
+{
+    char *c = NULL, *s = NULL;
+    form_url_encode(a, code ? code : "", &c);
+    form_url_encode(a, secret ? secret : "", &s);
+    return arena_printf(a, "/danh-gia?ma=%s&bm=%s", c ? c : "", s ? s : "");
+}
+const char *link_rating_answer(arena *a, int64_t id) { return arena_printf(a, "/danh-gia/%lld/tra-loi", (long long)id); }

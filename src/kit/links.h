@@ -22,5 +22,7 @@ const char *link_letter_pdf(arena *a, int64_t id);                     /* /thu/{
 const char *link_letter_template(arena *a, const char *occasion);      /* /thu/mau/{occasion} */
 const char *link_admin_unit(arena *a, const char *code);               /* /quan-tri/don-vi/{code} */
 const char *link_admin_user(arena *a, int64_t id);                     /* /quan-tri/nguoi-dung/{id} */
+const char *link_rating(arena *a, const char *code, const char *secret); /* /danh-gia?ma={code}&bm={secret} */
+const char *link_rating_answer(arena *a, int64_t id);                  /* /danh-gia/{id}/tra-loi */
 
 #endif

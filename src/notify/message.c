@@ -10,7 +10,8 @@
 #include "../core/vntime.h"
 
 const char *const notify_var_names[NOTIFY_NVARS] = {"code", "secret", "name",   "procedure", "due",
-                                                    "new_due", "reason", "unit", "link", "title"};
+                                                    "new_due", "reason", "unit", "link", "title",
+                                                    "rating_link"};
 
 /* ---- {{variable}} substitution (core/subst.h) ----------------------------------------- */
 

@@ -16,7 +16,7 @@
 #include "../core/arena.h"
 
 /* The variables a template may use, in the order the staff page lists them. */
-enum { NV_CODE, NV_SECRET, NV_NAME, NV_PROCEDURE, NV_DUE, NV_NEW_DUE, NV_REASON, NV_UNIT, NV_LINK, NV_TITLE, NOTIFY_NVARS };
+enum { NV_CODE, NV_SECRET, NV_NAME, NV_PROCEDURE, NV_DUE, NV_NEW_DUE, NV_REASON, NV_UNIT, NV_LINK, NV_TITLE, NV_RATING_LINK, NOTIFY_NVARS };
 extern const char *const notify_var_names[NOTIFY_NVARS];
 
 /* Replaces each {{name}} (spaces allowed inside the braces) by values[i] of the variable

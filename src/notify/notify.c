@@ -103,7 +103,8 @@ static const struct {
     {"result_ready", "Hồ sơ {{code}} đã có kết quả",
      "Kính gửi ông/bà {{name}},\n\nHồ sơ {{code}} ({{procedure}}) của ông/bà đã có kết quả. Mời ông/bà đến "
      "{{unit}} nhận kết quả trong giờ làm việc, mang theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả (nếu đã đăng "
-     "ký nhận qua bưu chính, kết quả sẽ được gửi đến địa chỉ của ông/bà).\n\nTra cứu: {{link}}" SIGN,
+     "ký nhận qua bưu chính, kết quả sẽ được gửi đến địa chỉ của ông/bà).\n\nTra cứu: {{link}}\n\nSau khi nhận kết quả, "
+     "mời ông/bà đánh giá sự phục vụ (rất hài lòng, hài lòng, bình thường, không hài lòng): {{rating_link}}" SIGN,
      "Hồ sơ {{code}} đã có kết quả. Mời ông/bà đến nhận, mang theo giấy hẹn. {{unit}}"},
     {"letter", "{{unit}} gửi ông/bà {{title}}",
      "Kính gửi ông/bà {{name}},\n\n{{unit}} trân trọng gửi ông/bà {{title}}. Ông/bà xem và tải thư tại:\n"
@@ -217,7 +218,7 @@ static int enqueue_in(db *d, arena *a, const notify_msg *m, err *e)
     const char *values[NOTIFY_NVARS] = {[NV_CODE] = m->code,       [NV_SECRET] = m->secret, [NV_NAME] = m->name,
                                         [NV_PROCEDURE] = m->procedure, [NV_DUE] = m->due,   [NV_NEW_DUE] = m->new_due,
                                         [NV_REASON] = m->reason,   [NV_UNIT] = unit,        [NV_LINK] = m->link,
-                                        [NV_TITLE] = m->title};
+                                        [NV_TITLE] = m->title,     [NV_RATING_LINK] = m->rating_link};
     struct {
         const char *channel, *recipient;
         bool wanted;
@@ -328,7 +329,8 @@ text_sms notify_sms_preview(db *d, arena *a, int64_t unit_id, const char *body)
         [NV_CODE] = "000.00.19.H19-260310-0001", [NV_SECRET] = "7K3Q9P", [NV_NAME] = "Nguyễn Thị Minh Anh",
         [NV_PROCEDURE] = "Đăng ký khai sinh",    [NV_DUE] = "12/03/2026",  [NV_NEW_DUE] = "16/03/2026",
         [NV_REASON] = "thiếu bản sao giấy chứng sinh",   [NV_UNIT] = unit_signature(d, a, unit_id),
-        [NV_LINK] = "https://dichvucong.example.vn/tra-cuu", [NV_TITLE] = "thư chúc mừng"};
+        [NV_LINK] = "https://dichvucong.example.vn/tra-cuu", [NV_TITLE] = "thư chúc mừng",
+        [NV_RATING_LINK] = "https://dichvucong.example.vn/danh-gia?ma=H19.05443-260310-0001&bm=7K3Q9P&kenh=tin-nhan"};
     const char *text = notify_subst(a, body, values);
     if (notify_sms_plain(d, unit_id) || notify_is_ascii(body)) text = text_gsm7(a, text);
     return text_sms_parts(text);

@@ -43,8 +43,9 @@ typedef struct {
     const char *phone;          /* recipient phone or NULL/"": one 'sms' row when given */
     bool zalo;                  /* ... and one 'zalo' row: the citizen asked for Zalo messages */
     /* template variables: {{code}} {{secret}} {{name}} {{procedure}} {{due}} {{new_due}}
-     * {{reason}} {{unit}} {{link}} {{title}}; unit NULL means "UBND <the unit's name>" */
+     * {{reason}} {{unit}} {{link}} {{title}} {{rating_link}}; unit NULL means "UBND <the unit's name>" */
     const char *code, *secret, *name, *procedure, *due, *new_due, *reason, *unit, *link;
+    const char *rating_link;    /* {{rating_link}}: the dossier's rating page (src/survey), for the result */
     const char *title;          /* {{title}}: a letter's name, "thư chúc mừng" (event "letter") */
 } notify_msg;
 

@@ -20,7 +20,8 @@ static const char *const var_labels[NOTIFY_NVARS] = {
     [NV_CODE] = N_("mã hồ sơ"),           [NV_SECRET] = N_("mã bí mật tra cứu"), [NV_NAME] = N_("họ tên người nộp"),
     [NV_PROCEDURE] = N_("tên thủ tục"),   [NV_DUE] = N_("ngày hẹn trả"),         [NV_NEW_DUE] = N_("ngày hẹn lại"),
     [NV_REASON] = N_("lý do, nội dung cần bổ sung"), [NV_UNIT] = N_("tên đơn vị (UBND …)"),
-    [NV_LINK] = N_("địa chỉ tra cứu"),     [NV_TITLE] = N_("tên thư (thư gửi người dân)")};
+    [NV_LINK] = N_("địa chỉ tra cứu"),     [NV_TITLE] = N_("tên thư (thư gửi người dân)"),
+    [NV_RATING_LINK] = N_("địa chỉ đánh giá sự phục vụ (báo kết quả)")};
 
 int64_t scope_notify_query(req *r) { return web_unit_param(r); }
 

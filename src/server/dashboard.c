@@ -9,6 +9,7 @@
 #include "../core/calendar.h"
 #include "../dossier/dossier.h"
 #include "../letter/letter.h"
+#include "../survey/rating.h"
 #include "app.h"
 
 static void add_counter(req *r, json_t *list, const char *id, const char *label, int64_t n, const char *href, bool alert)
@@ -17,7 +18,7 @@ static void add_counter(req *r, json_t *list, const char *id, const char *label,
                                           "href", href, "alert", alert && n > 0));
 }
 
-/* What waits, by role, each number linking to its list (dossier.h, letter.h): the desk
+/* What waits, by role, each number linking to its list (dossier.h, letter.h, rating.h): the desk
  * officer and the leader see the unit's, the specialist his own. */
 static json_t *dashboard_counters(req *r)
 {
@@ -40,6 +41,10 @@ static json_t *dashboard_counters(req *r)
     int64_t letters = 0;
     json_decref(letter_list(d, r->a, &lq, &letters));
     add_counter(r, list, "tt-count-letters", N_("Thư chờ trao"), letters, "/thu?trang_thai=proposed", false);
+    /* "không hài lòng" ratings waiting for the leader's answer (rating.h): the leader's work */
+    if (leader)
+        add_counter(r, list, "tt-count-ratings", N_("Ý kiến không hài lòng chờ trả lời"), rating_awaiting_count(d, unit),
+                    "/danh-gia/phan-hoi", true);
     return list;
 }
 

@@ -12,6 +12,7 @@
 #include "../holiday/holiday.h"
 #include "../letter/letter.h"
 #include "../notify/notify.h"
+#include "../survey/rating.h"
 #include "../dossier/indicators.h"
 #include "app.h"
 #include "../kit/form.h"
@@ -63,6 +64,19 @@ const route routes[] = {
     {"GET", "/so-theo-doi.xlsx", page_register_xlsx, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
     {"GET", "/tra-cuu", page_track, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/dossiers/{code}", api_dossier, ACCESS_PUBLIC, NULL},
+    /* ratings of dossiers (src/survey/rating.h): the citizen's, the desk tablet's, paper slips,
+       the leaders' answers and figures */
+    {"GET", "/danh-gia", page_rating_form, ACCESS_PUBLIC, NULL},
+    {"POST", "/danh-gia", page_rating_submit, ACCESS_PUBLIC, NULL},
+    {"GET", "/danh-gia/tai-quay", page_rating_kiosk, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"POST", "/danh-gia/tai-quay", page_rating_kiosk_submit, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/danh-gia/phieu.pdf", page_rating_slip_pdf, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/danh-gia/phieu", page_rating_paper, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"POST", "/danh-gia/phieu", page_rating_paper_submit, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/danh-gia/phan-hoi", page_rating_followups, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
+    {"GET", "/danh-gia/thong-ke", page_rating_figures, ACCESS_STAFF, scope_report_unit},
+    {"POST", "/danh-gia/{id}/tra-loi", page_rating_answer, ACCESS_DESK | ACCESS_ADMIN, scope_rating_param},
+    {"GET", "/api/v1/ratings/figures", api_rating_figures, ACCESS_STAFF, scope_report_unit},
     {"GET", "/dat-lich", page_booking_form, ACCESS_PUBLIC, NULL},
     {"POST", "/dat-lich", page_booking_create, ACCESS_PUBLIC, NULL},
     {"GET", "/dat-lich/tra-cuu", page_booking_lookup, ACCESS_PUBLIC, NULL},
