@@ -684,9 +684,10 @@ void page_survey_results(req *r)
                               arena_printf(r->a, "%s/ket-qua.xlsx?%s", survey_link(r, id), period_qs(r, &p)));
     json_object_set_new(model, "back", json_string(survey_link(r, id)));
     if (n) json_object_set_new(model, "sipas", sipas_json(r, items, n, &s));
+    const char *body = charts(r, &def, &t);
     json_decref(t.texts);
     json_object_set_new(model, "page", web_page_info(r, arena_printf(r->a, "%s: %s", T(r, "Kết quả"), info.title)));
-    web_render_raw(r, 200, "survey/survey_results", model, charts(r, &def, &t));
+    web_render_raw(r, 200, "survey/survey_results", model, body);
 }
 
 void page_survey_results_xlsx(req *r)

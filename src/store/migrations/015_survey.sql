@@ -32,7 +32,7 @@ CREATE TABLE survey_questions (
     kind TEXT NOT NULL CHECK (kind IN ('single', 'multi', 'scale', 'text')),
     text TEXT NOT NULL,
     options TEXT NOT NULL DEFAULT '',
-    required SMALLINT NOT NULL DEFAULT 0 CHECK (required IN (0, 1)),
+    required INTEGER NOT NULL DEFAULT 0 CHECK (required IN (0, 1)),
     element TEXT NOT NULL DEFAULT '',
     show_if_code TEXT NOT NULL DEFAULT '',
     show_if_option INTEGER NOT NULL DEFAULT 0,
