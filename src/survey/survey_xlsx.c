@@ -152,7 +152,7 @@ int survey_xlsx(db *d, arena *a, const survey_info *info, const survey_def *def,
          .cols = sipas_cols, .ncols = 6, .cells = pc, .nrows = k},
     };
     if (responses_sheet(d, a, info, def, from, to, &sheets[2])) {
-        err_set(e, 500, N_("Không tạo được tệp Excel, xin thử lại."), "survey xlsx: %s", db_errmsg(d));
+        err_set(e, 500, N_("Không tạo được tệp Excel kết quả khảo sát, xin thử lại."), "survey xlsx: %s", db_errmsg(d));
         return -1;
     }
     return xlsx_write(info->title, sheets, 3, out, e);
