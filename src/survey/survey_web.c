@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../core/calendar.h"
+#include "../core/ratelimit.h"
 #include "../core/text.h"
 #include "../dossier/indicators.h"
 #include "../kit/form.h"
@@ -269,6 +270,9 @@ static json_t *questions_json(req *r, const survey_def *def, bool with_typed, co
         if (q->kind == SQ_TEXT && with_typed && posted(r, q, 0, &typed) && typed)
             json_object_set_new(o, "typed", json_string(typed));
         if (error_field && !strcmp(error_field, field)) json_object_set_new(o, "has_error", json_true());
+        if (q->cond >= 0)
+            json_object_set_new(o, "show_if", json_string(arena_printf(r->a, "q%lld=%d", (long long)def->q[q->cond].id,
+                                                                       q->show_if_option)));
         json_array_append_new(arr, o);
     }
     return arr;
@@ -503,6 +507,10 @@ void page_survey_public(req *r)
     form_page(r, 200, &info, &def, token, false, NULL);
 }
 
+#define ANSWERS_PER_ADDRESS_HOUR 120
+static ratelimit_slot answer_slots[8192];
+static ratelimit answer_limit = RATELIMIT_INIT(answer_slots, 3600, ANSWERS_PER_ADDRESS_HOUR);
+
 void page_survey_answer(req *r)
 {
     int64_t id;
@@ -517,12 +525,21 @@ void page_survey_answer(req *r)
         else form_page(r, e.status, &info, &def, token, false, &e);
         return;
     }
+    /* a general link lets anyone ask for fresh tokens: answers saved from one address are
+     * limited (an office kiosk or a shared Wi-Fi stays well under it) */
+    char addr[72];
+    const char *key = ratelimit_addr(r->client ? r->client : "", addr);
+    if (!ratelimit_allowed(&answer_limit, key, req_now(r))) {
+        web_error(r, 429, N_("Có quá nhiều phiếu gửi từ cùng một nơi. Xin thử lại sau một giờ."));
+        return;
+    }
     survey_submit_in in = {.token = token, .channel = "online"};
     int64_t rid = 0;
     if (survey_submit(req_db(r), r->a, id, &def, &ans, &in, req_now(r), &rid, &e)) {
         web_err(r, &e);
         return;
     }
+    ratelimit_hit(&answer_limit, key, req_now(r));
     if (r->want_json) web_json(r, 201, json_pack("{s:b}", "saved", 1));
     else web_redirect(r, arena_printf(r->a, "%s?da_gui=1", public_path(r, info.public_key)));
 }
@@ -684,6 +701,19 @@ void page_survey_results(req *r)
                               arena_printf(r->a, "%s/ket-qua.xlsx?%s", survey_link(r, id), period_qs(r, &p)));
     json_object_set_new(model, "back", json_string(survey_link(r, id)));
     if (n) json_object_set_new(model, "sipas", sipas_json(r, items, n, &s));
+    if (r->want_json) {   /* the counts the charts draw, for API clients */
+        json_t *qs = json_array();
+        for (size_t i = 0; i < def.n; i++) {
+            json_t *c = json_array();
+            for (int v = 1; v <= survey_question_choices(&def.q[i]); v++)
+                json_array_append_new(c, json_integer(t.counts[i][v]));
+            json_array_append_new(qs, json_pack("{s:s, s:s, s:s, s:I, s:o}", "code", def.q[i].code, "kind",
+                                                survey_kinds[def.q[i].kind], "text", def.q[i].text, "answered",
+                                                (json_int_t)t.answered[i], "counts", c));
+        }
+        json_object_set_new(model, "questions", qs);
+        json_object_set(model, "texts", t.texts);
+    }
     const char *body = charts(r, &def, &t);
     json_decref(t.texts);
     json_object_set_new(model, "page", web_page_info(r, arena_printf(r->a, "%s: %s", T(r, "Kết quả"), info.title)));
