@@ -294,10 +294,12 @@ static void builder_page(req *r, int status, const err *e)
     json_array_foreach(qs, i, q)
     json_object_set_new(q, "delete_url", json_string(arena_printf(r->a, "%s/cau-hoi/%lld/xoa", survey_link(r, id),
                                                                   (long long)def.q[i].id)));
+    /* the conditions a new question may have: "A1 = Có", one per option of a choice question */
     json_t *conds = json_array();
     for (size_t k = 0; k < def.n; k++)
-        if (def.q[k].kind == SQ_SINGLE || def.q[k].kind == SQ_MULTI)
-            json_array_append_new(conds, json_pack("{s:s, s:s}", "code", def.q[k].code, "text", def.q[k].text));
+        for (int o = 0; (def.q[k].kind == SQ_SINGLE || def.q[k].kind == SQ_MULTI) && o < def.q[k].noptions; o++)
+            json_array_append_new(conds, json_pack("{s:s, s:s}", "value", arena_printf(r->a, "%s=%d", def.q[k].code, o + 1),
+                                                   "label", arena_printf(r->a, "%s = %s", def.q[k].code, def.q[k].options[o])));
     json_t *kinds = json_array();
     for (int k = 0; k < SQ_NKINDS; k++)
         json_array_append_new(kinds, json_pack("{s:s, s:s}", "value", survey_kinds[k], "label", T(r, survey_kind_label(k))));
@@ -316,9 +318,8 @@ static void builder_page(req *r, int status, const err *e)
         if (req_query(r, *f)) json_object_set_new(model, "saved", json_true());
     web_model_err(r, model, e);
     if (e) {
-        json_t *typed = json_pack("{s:s, s:s, s:s, s:s, s:s}", "section", form_or_empty(r, "section"), "text",
-                                  form_or_empty(r, "text"), "options", form_or_empty(r, "options"), "show_if_code",
-                                  form_or_empty(r, "show_if_code"), "show_if_option", form_or_empty(r, "show_if_option"));
+        json_t *typed = json_pack("{s:s, s:s, s:s}", "section", form_or_empty(r, "section"), "text",
+                                  form_or_empty(r, "text"), "options", form_or_empty(r, "options"));
         json_object_set_new(model, "typed", typed);
     }
     json_object_set_new(model, "status_action", json_string(arena_printf(r->a, "%s/trang-thai", survey_link(r, id))));
@@ -337,6 +338,13 @@ void page_survey_question_add(req *r)
     survey_question_in in = {.section = req_form(r, "section"), .kind = req_form(r, "kind"), .text = req_form(r, "text"),
                              .options = req_form(r, "options"), .show_if_code = req_form(r, "show_if_code"),
                              .show_if_option = req_form(r, "show_if_option"), .required = req_form(r, "required") != NULL};
+    /* the page's one select "CODE=N" (the API may send the two fields apart) */
+    const char *show_if = req_form(r, "show_if");
+    const char *eq = show_if ? strrchr(show_if, '=') : NULL;
+    if (eq) {
+        in.show_if_code = arena_strndup(r->a, show_if, (size_t)(eq - show_if));
+        in.show_if_option = eq + 1;
+    }
     err e = {0};
     if (survey_question_add(req_db(r), r->a, id, &in, r->user->id, req_now(r), &e)) {
         if (r->want_json || e.status == 404) web_err(r, &e);

@@ -95,10 +95,13 @@ static void leader_builds_and_citizen_answers(void **state)
     char path[96];
     snprintf(path, sizeof path, "/khao-sat/%lld/cau-hoi", (long long)id);
     r = post_form(&leader, path, "&section=D.+Th%C3%AAm&kind=single&text=%C3%94ng%2FB%C3%A0+bi%E1%BA%BFt+qua+%C4%91%C3%A2u%3F"
-                                 "&options=Loa+%3Cph%C3%A1t+thanh%3E+%26+Zalo%0AB%E1%BA%A1n+b%C3%A8&show_if_code=A1&show_if_option=1");
+                                 "&options=Loa+%3Cph%C3%A1t+thanh%3E+%26+Zalo%0AB%E1%BA%A1n+b%C3%A8&show_if=A1%3D1");
     assert_status(r, 303);
     response_free(&r);
     assert_int_equal(sql_int("SELECT COUNT(*) FROM survey_questions WHERE survey_id = %lld", (long long)id), 23);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM survey_questions WHERE survey_id = %lld AND code = 'C23' AND "
+                             "show_if_code = 'A1' AND show_if_option = 1 AND options = 'Loa <phát thanh> & Zalo' || "
+                             "char(10) || 'Bạn bè'", (long long)id), 1);
     /* a condition on a free-text question is refused, with its reason, and nothing is saved */
     r = post_form(&leader, path, "&kind=text&text=Th%C3%AAm&show_if_code=C4&show_if_option=1");
     assert_status(r, 422);
