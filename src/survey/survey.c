@@ -135,7 +135,8 @@ static int create_write(db *c, void *ctx, err *e)
         db_bind_text(s, 3, t->intro);
         db_bind_text(s, 4, t->template_key);
         db_bind_text(s, 5, t->public_key);
-        db_bind_int(s, 6, t->actor);
+        if (t->actor) db_bind_int(s, 6, t->actor);
+        else db_bind_null(s, 6);   /* the command line (the demo) */
         db_bind_int(s, 7, t->now);
         rc = db_step(s);
         db_done(s);

@@ -250,6 +250,10 @@ int survey_xlsx(db *d, arena *a, const survey_info *info, const survey_def *def,
                 const sipas_result *sipas, const sipas_item *items, size_t nitems, int64_t from, int64_t to,
                 buf *out, err *e);
 
+/* The demo's surveys (survey_demo.c): a closed and an open SIPAS round of Phường Phan Đình
+ * Phùng with answers online and on paper; the number of answers, or -1 with e filled. */
+int survey_demo(db *d, arena *a, int64_t now, uint64_t seed, err *e);
+
 /* ---- pages (survey_web.c) ----------------------------------------------------------------- */
 
 struct req;
