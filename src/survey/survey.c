@@ -501,15 +501,17 @@ int survey_tokens_make(db *d, arena *a, int64_t survey_id, int n, int64_t now, c
     return 0;
 }
 
-json_t *survey_tokens_list(db *d, int64_t survey_id)
+json_t *survey_tokens_list(db *d, int64_t survey_id, int64_t *total, int64_t *used)
 {
+    *total = db_int_by_id(d, "SELECT COUNT(*) FROM survey_tokens WHERE survey_id = ?", survey_id, 0);
+    *used = db_int_by_id(d, "SELECT COUNT(*) FROM survey_tokens t JOIN survey_responses r ON r.token = t.token "
+                            "WHERE t.survey_id = ?", survey_id, 0);
     json_t *arr = json_array();
-    db_stmt *s = db_prepare(d, "SELECT t.token, EXISTS (SELECT 1 FROM survey_responses r WHERE r.token = t.token) "
-                               "FROM survey_tokens t WHERE t.survey_id = ? ORDER BY t.id LIMIT 2000");
+    db_stmt *s = db_prepare(d, "SELECT t.token FROM survey_tokens t WHERE t.survey_id = ? AND NOT EXISTS (SELECT 1 FROM "
+                               "survey_responses r WHERE r.token = t.token) ORDER BY t.id DESC LIMIT 300");
     if (!s) return arr;
     db_bind_int(s, 1, survey_id);
-    while (db_step(s) == DB_ROW)
-        json_array_append_new(arr, json_pack("{s:s, s:b}", "code", db_col_text(s, 0), "used", (int)db_col_int(s, 1)));
+    while (db_step(s) == DB_ROW) json_array_append_new(arr, json_string(db_col_text(s, 0)));
     db_done(s);
     return arr;
 }

@@ -203,7 +203,8 @@ int survey_question_delete(db *d, arena *a, int64_t survey_id, int64_t question_
 int survey_set_status(db *d, int64_t survey_id, const char *status, int64_t actor, int64_t now, err *e);
 /* n (1..500) printed one-use codes; the new codes go to *codes. */
 int survey_tokens_make(db *d, arena *a, int64_t survey_id, int n, int64_t now, const char ***codes, err *e);
-json_t *survey_tokens_list(db *d, int64_t survey_id);   /* [{code, used}] */
+/* The latest 300 codes not yet used (what is left to print), and the counts of all and used. */
+json_t *survey_tokens_list(db *d, int64_t survey_id, int64_t *total, int64_t *used);
 /* A fresh visitor token (32 hex characters) and whether a token looks like one of ours. */
 const char *survey_visitor_token(arena *a);
 bool survey_token_ok(const char *token);

@@ -382,29 +382,27 @@ void page_survey_tokens(req *r)
     int64_t id;
     survey_info info;
     if (!load(r, &id, &info, NULL)) return;
-    json_t *codes = survey_tokens_list(req_db(r), id);
+    int64_t total = 0, used = 0;
+    json_t *codes = survey_tokens_list(req_db(r), id, &total, &used);
     buf b;
     buf_init(&b, r->a);
     size_t i;
     json_t *c;
-    int64_t used = 0;
     const char *base = arena_printf(r->a, "%s%s", web_public_base(r), public_path(r, info.public_key));
     buf_puts(&b, "<div class=\"tt-codes\">");
     json_array_foreach(codes, i, c)
     {
-        const char *code = json_get_str(c, "code");
-        bool u = json_is_true(json_object_get(c, "used"));
-        used += u;
+        /* codes are from CODE_ALPHABET (survey.c): nothing to escape; the address is escaped */
+        const char *code = json_string_value(c);
         const char *url = arena_printf(r->a, "%s?ma=%s", base, code);
-        buf_printf(&b, "<div class=\"tt-code\">%s<p class=\"govuk-body\"><strong>%s</strong>%s<br><span "
+        buf_printf(&b, "<div class=\"tt-code\">%s<p class=\"govuk-body\"><strong>%s</strong><br><span "
                        "class=\"govuk-body-s\">%s</span></p></div>",
-                   qr_svg(r->a, url, 120), code, u ? survey_xml_escape(r->a, T(r, " (đã dùng)")) : "",
-                   survey_xml_escape(r->a, url));
+                   qr_svg(r->a, url, 120), code, survey_xml_escape(r->a, url));
     }
     buf_puts(&b, "</div>");
-    json_t *model = json_pack("{s:s, s:I, s:s, s:I, s:I, s:b}", "title", info.title, "id", (json_int_t)id, "action",
-                              arena_printf(r->a, "%s/ma", survey_link(r, id)), "count", (json_int_t)json_array_size(codes),
-                              "used", (json_int_t)used, "can_edit", is_leader(r));
+    json_t *model = json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:b}", "title", info.title, "id", (json_int_t)id, "action",
+                              arena_printf(r->a, "%s/ma", survey_link(r, id)), "count", (json_int_t)total, "used",
+                              (json_int_t)used, "shown", (json_int_t)json_array_size(codes), "can_edit", is_leader(r));
     json_object_set_new(model, "back", json_string(survey_link(r, id)));
     json_decref(codes);
     json_object_set_new(model, "page", web_page_info(r, "Mã phiếu in sẵn"));

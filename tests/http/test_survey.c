@@ -289,6 +289,15 @@ static void printed_codes_and_paper_forms(void **state)
     response_free(&r);
     assert_int_equal(sql_int("SELECT COUNT(*) FROM survey_responses WHERE token = '%s' AND channel = 'paper' AND "
                              "entered_by = %lld", code, (long long)user_id("canbo1")), 1);
+    /* the sheet of codes counts it used and leaves it out of what is left to print */
+    char codes_path[96], strong[32];
+    snprintf(codes_path, sizeof codes_path, "/khao-sat/%lld/ma", (long long)id);
+    r = request("GET", codes_path, NULL, officer.cookie, NULL);
+    assert_contains(r.body, "3 mã, 1 đã dùng");
+    snprintf(strong, sizeof strong, "<strong>%s</strong>", code);
+    assert_lacks(r.body, strong);
+    assert_contains(r.body, "?ma=");
+    response_free(&r);
     /* the same code again (on paper or by its QR code): answered already */
     r = post_form(&officer, path, fields);
     assert_status(r, 409);
