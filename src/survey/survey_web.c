@@ -777,7 +777,10 @@ void page_survey_index(req *r)
     }
     sipas_result s;
     survey_sipas(items, n, &s);
-    /* QĐ 766: dossiers from the desk's indicators, the rest from the wired sources */
+    /* QĐ 766: dossiers from the desk's indicators (indicators.h) -- "tổng số hồ sơ" is taken as
+     * the graded dossiers of the period (resolved in it, or still open and overdue at its end),
+     * "quá hạn" as those resolved late plus those open past their legal due time; dissatisfied
+     * dossiers and PAKN from the sources the server wires (survey_add_766_source) */
     ind_report rep;
     if (indicators_compute(d, r->a, unit, p.from_day, p.to_day, req_now(r), &rep, &e)) {
         web_err(r, &e);
