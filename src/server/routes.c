@@ -109,6 +109,8 @@ const route routes[] = {
     {"GET", "/khao-sat/{id}", page_survey_show, ACCESS_STAFF, scope_survey_param},
     {"POST", "/khao-sat/{id}/cau-hoi", page_survey_question_add, ACCESS_EDIT_CATALOG, scope_survey_param},
     {"POST", "/khao-sat/{id}/cau-hoi/{qid}/xoa", page_survey_question_delete, ACCESS_EDIT_CATALOG, scope_survey_param},
+    {"POST", "/khao-sat/{id}/cau-hoi/{qid}/len", page_survey_question_up, ACCESS_EDIT_CATALOG, scope_survey_param},
+    {"POST", "/khao-sat/{id}/thong-tin", page_survey_info, ACCESS_EDIT_CATALOG, scope_survey_param},
     {"POST", "/khao-sat/{id}/trang-thai", page_survey_status, ACCESS_EDIT_CATALOG, scope_survey_param},
     {"GET", "/khao-sat/{id}/ma", page_survey_tokens, ACCESS_EDIT_CATALOG, scope_survey_param},
     {"POST", "/khao-sat/{id}/ma", page_survey_tokens_make, ACCESS_EDIT_CATALOG, scope_survey_param},

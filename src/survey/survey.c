@@ -516,6 +516,97 @@ json_t *survey_tokens_list(db *d, int64_t survey_id, int64_t *total, int64_t *us
     return arr;
 }
 
+typedef struct {
+    int64_t survey_id, question_id, actor, now;
+    const char *title, *intro;
+} edit_tx;
+
+static int info_write(db *c, void *ctx, err *e)
+{
+    edit_tx *t = ctx;
+    int64_t unit = db_int_by_id(c, "SELECT unit_id FROM surveys WHERE id = ?", t->survey_id, -1);
+    if (unit < 0) return fail(e, 404, N_("Không tìm thấy khảo sát."), NULL);
+    db_stmt *s = db_prepare(c, "UPDATE surveys SET title = ?, intro = ? WHERE id = ?");
+    if (!s) return db_fail(c, e, "prepare info");
+    db_bind_text(s, 1, t->title);
+    db_bind_text(s, 2, t->intro);
+    db_bind_int(s, 3, t->survey_id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) return db_fail(c, e, "update info");
+    if (audit_append(c, t->now, t->actor, unit, "survey.info", "survey", t->survey_id,
+                     json_pack("{s:s}", "title", t->title)))
+        return db_fail(c, e, "audit");
+    return 0;
+}
+
+int survey_info_update(db *d, arena *a, int64_t survey_id, const char *title, const char *intro, int64_t actor,
+                       int64_t now, err *e)
+{
+    char *t = NULL, *i = NULL;
+    if (!title || text_clean(a, title, strlen(title), false, 300, &t) != TEXT_OK || text_is_blank(t))
+        return fail(e, 422, N_("Xin nhập tên khảo sát (tối đa 300 ký tự)."), "title");
+    if (text_clean(a, intro ? intro : "", strlen(intro ? intro : ""), true, 2000, &i) != TEXT_OK)
+        return fail(e, 422, N_("Lời giới thiệu tối đa 2.000 ký tự."), "intro");
+    edit_tx tx = {.survey_id = survey_id, .actor = actor, .now = now, .title = text_trim(a, t), .intro = text_trim(a, i)};
+    return db_write(d, info_write, &tx, e);
+}
+
+/* Swaps a question with the one before it; a question never moves above the question its
+ * condition names (nor that one below a question that depends on it). */
+static int move_write(db *c, void *ctx, err *e)
+{
+    edit_tx *t = ctx;
+    arena *a = arena_new();
+    int rc = -1;
+    int64_t unit = 0;
+    const char *st = survey_status(c, a, t->survey_id, &unit);
+    survey_info info;
+    survey_def def;
+    size_t k = 0;
+    if (!st) fail(e, 404, N_("Không tìm thấy khảo sát."), NULL);
+    else if (strcmp(st, "draft")) fail(e, 409, N_("Khảo sát đã mở: không sửa câu hỏi được nữa."), NULL);
+    else if (!survey_load(c, a, t->survey_id, &info, &def, e)) {
+        while (k < def.n && def.q[k].id != t->question_id) k++;
+        if (k == def.n) fail(e, 404, N_("Không tìm thấy câu hỏi."), NULL);
+        else if (k == 0) rc = 0;   /* already first */
+        else {
+            survey_question tmp = def.q[k - 1];
+            def.q[k - 1] = def.q[k];
+            def.q[k] = tmp;
+            err ignored = {0};
+            if (survey_def_link(&def, &ignored))
+                fail(e, 409, N_("Câu hỏi có điều kiện phải đứng sau câu hỏi làm điều kiện của nó."), NULL);
+            else {
+                /* positions 1..n in the new order */
+                rc = 0;
+                for (size_t i = 0; i < def.n && !rc; i++) {
+                    db_stmt *s = db_prepare(c, "UPDATE survey_questions SET position = ? WHERE id = ?");
+                    if (!s) {
+                        rc = db_fail(c, e, "prepare move");
+                        break;
+                    }
+                    db_bind_int(s, 1, (int64_t)i + 1);
+                    db_bind_int(s, 2, def.q[i].id);
+                    if (db_step(s) != DB_DONE) rc = db_fail(c, e, "move");
+                    db_done(s);
+                }
+                if (!rc && audit_append(c, t->now, t->actor, unit, "survey.question_move", "survey", t->survey_id,
+                                        json_pack("{s:s}", "code", def.q[k - 1].code)))
+                    rc = db_fail(c, e, "audit");
+            }
+        }
+    }
+    arena_free(a);
+    return rc;
+}
+
+int survey_question_move_up(db *d, int64_t survey_id, int64_t question_id, int64_t actor, int64_t now, err *e)
+{
+    edit_tx t = {.survey_id = survey_id, .question_id = question_id, .actor = actor, .now = now};
+    return db_write(d, move_write, &t, e);
+}
+
 /* ---- answering ----------------------------------------------------------------------------- */
 
 typedef struct {

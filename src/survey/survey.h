@@ -199,6 +199,11 @@ int survey_question_add(db *d, arena *a, int64_t survey_id, const survey_questio
                         int64_t now, err *e);
 int survey_question_delete(db *d, arena *a, int64_t survey_id, int64_t question_id, int64_t actor, int64_t now,
                            err *e);
+/* The title and the introduction the public page shows (any status). */
+int survey_info_update(db *d, arena *a, int64_t survey_id, const char *title, const char *intro, int64_t actor,
+                       int64_t now, err *e);
+/* Moves a question one place up (drafts only); 409 when it would come before its condition. */
+int survey_question_move_up(db *d, int64_t survey_id, int64_t question_id, int64_t actor, int64_t now, err *e);
 /* draft -> open -> closed (and closed -> open again); 409 otherwise. */
 int survey_set_status(db *d, int64_t survey_id, const char *status, int64_t actor, int64_t now, err *e);
 /* n (1..500) printed one-use codes; the new codes go to *codes. */
@@ -264,6 +269,8 @@ void page_survey_create(struct req *r);
 void page_survey_show(struct req *r);
 void page_survey_question_add(struct req *r);
 void page_survey_question_delete(struct req *r);
+void page_survey_question_up(struct req *r);
+void page_survey_info(struct req *r);
 void page_survey_status(struct req *r);
 void page_survey_tokens(struct req *r);
 void page_survey_tokens_make(struct req *r);

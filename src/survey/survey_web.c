@@ -292,8 +292,12 @@ static void builder_page(req *r, int status, const err *e)
     size_t i;
     json_t *q;
     json_array_foreach(qs, i, q)
-    json_object_set_new(q, "delete_url", json_string(arena_printf(r->a, "%s/cau-hoi/%lld/xoa", survey_link(r, id),
-                                                                  (long long)def.q[i].id)));
+    {
+        json_object_set_new(q, "delete_url", json_string(arena_printf(r->a, "%s/cau-hoi/%lld/xoa", survey_link(r, id),
+                                                                      (long long)def.q[i].id)));
+        if (i) json_object_set_new(q, "up_url", json_string(arena_printf(r->a, "%s/cau-hoi/%lld/len", survey_link(r, id),
+                                                                         (long long)def.q[i].id)));
+    }
     /* the conditions a new question may have: "A1 = Có", one per option of a choice question */
     json_t *conds = json_array();
     for (size_t k = 0; k < def.n; k++)
@@ -323,6 +327,7 @@ static void builder_page(req *r, int status, const err *e)
         json_object_set_new(model, "typed", typed);
     }
     json_object_set_new(model, "status_action", json_string(arena_printf(r->a, "%s/trang-thai", survey_link(r, id))));
+    json_object_set_new(model, "info_action", json_string(arena_printf(r->a, "%s/thong-tin", survey_link(r, id))));
     json_object_set_new(model, "question_action", json_string(arena_printf(r->a, "%s/cau-hoi", survey_link(r, id))));
     json_object_set_new(model, "page", web_page_info(r, info.title));
     web_render_raw(r, status, "survey/survey_builder", model, qr_svg(r->a, link, 160));
@@ -362,6 +367,35 @@ void page_survey_question_delete(req *r)
     err e = {0};
     int rc = survey_question_delete(req_db(r), r->a, id, qid, r->user->id, req_now(r), &e);
     after_change(r, id, rc, &e, "da_xoa");
+}
+
+void page_survey_question_up(req *r)
+{
+    if (refuse_unless_leader(r)) return;
+    int64_t id, qid = req_param_id(r, "qid");
+    if (!web_id_or_404(r, "id", N_("Không tìm thấy khảo sát."), &id)) return;
+    err e = {0};
+    int rc = survey_question_move_up(req_db(r), id, qid, r->user->id, req_now(r), &e);
+    if (!rc && !r->want_json) {
+        web_redirect(r, arena_printf(r->a, "%s?da_luu=1#q%lld", survey_link(r, id), (long long)qid));
+        return;
+    }
+    after_change(r, id, rc, &e, "da_luu");
+}
+
+void page_survey_info(req *r)
+{
+    if (refuse_unless_leader(r)) return;
+    int64_t id;
+    if (!web_id_or_404(r, "id", N_("Không tìm thấy khảo sát."), &id)) return;
+    err e = {0};
+    if (survey_info_update(req_db(r), r->a, id, req_form(r, "title"), req_form(r, "intro"), r->user->id, req_now(r),
+                           &e)) {
+        if (r->want_json || e.status == 404) web_err(r, &e);
+        else builder_page(r, e.status ? e.status : 500, &e);
+        return;
+    }
+    after_change(r, id, 0, NULL, "da_luu");
 }
 
 void page_survey_status(req *r)

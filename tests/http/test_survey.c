@@ -108,6 +108,30 @@ static void leader_builds_and_citizen_answers(void **state)
     assert_contains(r.body, "Điều kiện hiển thị phải là một lựa chọn");
     response_free(&r);
     assert_int_equal(sql_int("SELECT COUNT(*) FROM survey_questions WHERE survey_id = %lld", (long long)id), 23);
+    /* move the new question up: not above A1, the question its condition names */
+    int64_t c23 = qid(id, "C23");
+    for (int k = 0; k < 21; k++) {
+        snprintf(path, sizeof path, "/khao-sat/%lld/cau-hoi/%lld/len", (long long)id, (long long)c23);
+        r = post_form(&leader, path, "");
+        assert_status(r, 303);
+        response_free(&r);
+    }
+    assert_int_equal(sql_int("SELECT position FROM survey_questions WHERE id = %lld", (long long)c23), 2);
+    r = post_form(&leader, path, "");
+    assert_status(r, 409);
+    assert_contains(r.body, "phải đứng sau câu hỏi làm điều kiện");
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT position FROM survey_questions WHERE id = %lld", (long long)c23), 2);
+    assert_int_equal(sql_int("SELECT position FROM survey_questions WHERE id = %lld", (long long)qid(id, "A1")), 1);
+    /* the name and the words the public page opens with */
+    snprintf(path, sizeof path, "/khao-sat/%lld/thong-tin", (long long)id);
+    r = post_form(&leader, path, "&title=Kh%E1%BA%A3o+s%C3%A1t+6+th%C3%A1ng+%C4%91%E1%BA%A7u+n%C4%83m&intro=Xin+c%E1%BA%A3m+%C6%A1n+%C3%94ng%2FB%C3%A0%21");
+    assert_status(r, 303);
+    response_free(&r);
+    r = post_form(&leader, path, "&title=+&intro=x");
+    assert_status(r, 422);
+    response_free(&r);
+    snprintf(path, sizeof path, "/khao-sat/%lld/cau-hoi", (long long)id);
     open_survey(&leader, id);
     /* opened: the questions are frozen */
     r = post_form(&leader, path, "&kind=text&text=Mu%E1%BB%99n");
@@ -129,6 +153,10 @@ static void leader_builds_and_citizen_answers(void **state)
     visit(id, &v);
     r = get(v.path);
     assert_contains(r.body, "(Chỉ trả lời nếu câu A1 chọn “Có”)");
+    assert_contains(r.body, "Xin cảm ơn Ông/Bà!");
+    /* the unit's own question sits second, right after the question it depends on */
+    const char *a1 = strstr(r.body, "A1. "), *own = strstr(r.body, "C23. "), *a2 = strstr(r.body, "A2. ");
+    assert_true(a1 && own && a2 && a1 < own && own < a2);
     assert_contains(r.body, "Rất hài lòng");
     response_free(&r);
     /* A1 is required */
