@@ -15,6 +15,7 @@
 #include <qrencode.h>
 #include <string.h>
 
+#include "../account/account.h"
 #include "../core/calendar.h"
 #include "../core/ratelimit.h"
 #include "../core/text.h"
@@ -790,6 +791,83 @@ void page_survey_results_xlsx(req *r)
 
 static const char *pct_or_dash(req *r, bool has, double v) { return has ? arena_printf(r->a, "%s%%", num1(r, v)) : "—"; }
 
+/* One unit's figures for the period: SIPAS from its surveys, QĐ 766 from its desk and the
+ * wired sources. */
+typedef struct {
+    int64_t responses;
+    sipas_item *items;
+    size_t n;
+    sipas_result sipas;
+    s766_input in;
+    s766_rules rules;
+    s766_figures f;
+    const char *unit_name;
+} unit_figures;
+
+static int unit_figures_of(req *r, int64_t unit, const period *p, unit_figures *u, err *e)
+{
+    db *d = req_db(r);
+    memset(u, 0, sizeof *u);
+    int64_t from = cal_instant(p->from_day, 0), to = cal_instant(p->to_day + 1, 0);
+    if (survey_unit_items(d, r->a, unit, from, to, &u->items, &u->n, &u->responses, e)) return -1;
+    survey_sipas(u->items, u->n, &u->sipas);
+    /* QĐ 766: dossiers from the desk's indicators (indicators.h) -- "tổng số hồ sơ" is taken as
+     * the graded dossiers of the period (resolved in it, or still open and overdue at its end),
+     * "quá hạn" as those resolved late plus those open past their legal due time; dissatisfied
+     * dossiers and PAKN from the sources the server wires (survey_add_766_source) */
+    ind_report rep;
+    if (indicators_compute(d, r->a, unit, p->from_day, p->to_day, req_now(r), &rep, e)) return -1;
+    u->unit_name = rep.unit_name ? rep.unit_name : "";
+    u->in = (s766_input){.dossiers = indicators_graded(&rep.total), .dossiers_late = rep.total.late + rep.total.open_late};
+    if (survey_766_sources_fill(d, unit, from, to, &u->in)) {
+        err_set(e, 500, N_("Không đọc được số liệu đánh giá."), "766 source");
+        return -1;
+    }
+    char last[11];
+    cal_format(p->to_day, last);
+    if (survey_766_rules(last, &u->rules, e)) return -1;
+    survey_766(&u->in, &u->rules, &u->f);
+    return 0;
+}
+
+/* The units below this one a provincial assessor compares (communes and departments, by code). */
+#define ROLLUP_MAX 60
+static json_t *rollup(req *r, int64_t unit, const period *p, err *e)
+{
+    json_t *rows = json_array();
+    db_stmt *s = db_prepare(req_db(r), "WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE parent_id = ? UNION ALL "
+                                       "SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT u.id, u.code "
+                                       "FROM units u JOIN sub ON sub.id = u.id WHERE u.kind IN ('commune', 'department') "
+                                       "ORDER BY u.code LIMIT " "60");
+    if (!s) return rows;
+    db_bind_int(s, 1, unit);
+    int64_t ids[ROLLUP_MAX];
+    const char *codes[ROLLUP_MAX];
+    int n = 0;
+    while (n < ROLLUP_MAX && db_step(s) == DB_ROW) {
+        ids[n] = db_col_int(s, 0);
+        codes[n++] = arena_strdup(r->a, db_col_text(s, 1));
+    }
+    db_done(s);
+    for (int i = 0; i < n; i++) {
+        unit_figures u;
+        if (unit_figures_of(r, ids[i], p, &u, e)) {
+            json_decref(rows);
+            return NULL;
+        }
+        char *code_q = NULL;
+        form_url_encode(r->a, codes[i], &code_q);
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s}", "name", u.unit_name, "url",
+                                              arena_printf(r->a, "/khao-sat/chi-so?don_vi=%s&%s", code_q ? code_q : "",
+                                                           period_qs(r, p)),
+                                              "responses", (json_int_t)u.responses, "sipas",
+                                              pct_or_dash(r, u.sipas.overall.has, u.sipas.overall.pct), "tthc",
+                                              pct_or_dash(r, u.f.tthc_has, u.f.tthc_pct), "late",
+                                              pct_or_dash(r, u.f.tthc_has, u.f.late_pct)));
+    }
+    return rows;
+}
+
 void page_survey_index(req *r)
 {
     int64_t unit = web_unit_param(r);
@@ -799,41 +877,15 @@ void page_survey_index(req *r)
     }
     period p;
     if (!read_period(r, &p)) return;
-    db *d = req_db(r);
     err e = {0};
-    sipas_item *items;
-    size_t n;
-    int64_t responses;
-    if (survey_unit_items(d, r->a, unit, cal_instant(p.from_day, 0), cal_instant(p.to_day + 1, 0), &items, &n,
-                          &responses, &e)) {
+    unit_figures u;
+    if (unit_figures_of(r, unit, &p, &u, &e)) {
         web_err(r, &e);
         return;
     }
-    sipas_result s;
-    survey_sipas(items, n, &s);
-    /* QĐ 766: dossiers from the desk's indicators (indicators.h) -- "tổng số hồ sơ" is taken as
-     * the graded dossiers of the period (resolved in it, or still open and overdue at its end),
-     * "quá hạn" as those resolved late plus those open past their legal due time; dissatisfied
-     * dossiers and PAKN from the sources the server wires (survey_add_766_source) */
-    ind_report rep;
-    if (indicators_compute(d, r->a, unit, p.from_day, p.to_day, req_now(r), &rep, &e)) {
-        web_err(r, &e);
-        return;
-    }
-    s766_input in = {.dossiers = indicators_graded(&rep.total), .dossiers_late = rep.total.late + rep.total.open_late};
-    if (survey_766_sources_fill(d, unit, cal_instant(p.from_day, 0), cal_instant(p.to_day + 1, 0), &in)) {
-        web_error(r, 500, N_("Không đọc được số liệu đánh giá."));
-        return;
-    }
-    char last[11];
-    cal_format(p.to_day, last);
-    s766_rules rules;
-    if (survey_766_rules(last, &rules, &e)) {
-        web_err(r, &e);
-        return;
-    }
-    s766_figures f;
-    survey_766(&in, &rules, &f);
+    const s766_input in = u.in;
+    const s766_figures f = u.f;
+    const s766_rules rules = u.rules;
     char from_text[11], to_text[11];
     cal_format_dmy(p.from_day, from_text);
     cal_format_dmy(p.to_day, to_text);
@@ -847,12 +899,22 @@ void page_survey_index(req *r)
         (json_int_t)in.pakn, "pakn_on_time", (json_int_t)in.pakn_on_time, "pakn_unhappy", (json_int_t)in.pakn_unhappy,
         "pakn_on_time_pct", pct_or_dash(r, f.pakn_has, f.pakn_on_time_pct), "pakn_happy_pct",
         pct_or_dash(r, f.pakn_has, f.pakn_happy_pct));
-    const char *unit_name = rep.unit_name ? rep.unit_name : "";
-    json_t *model = json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s}", "unit_name", unit_name, "from", from_text, "to",
-                              to_text, "responses", (json_int_t)responses, "m766", m766, "tu", p.tu ? p.tu : "", "den",
+    json_t *model = json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s}", "unit_name", u.unit_name, "from", from_text, "to",
+                              to_text, "responses", (json_int_t)u.responses, "m766", m766, "tu", p.tu ? p.tu : "", "den",
                               p.den ? p.den : "");
     json_object_set_new(model, "don_vi", json_string(req_query(r, "don_vi") ? req_query(r, "don_vi") : ""));
-    if (n) json_object_set_new(model, "sipas", sipas_json(r, items, n, &s));
+    if (u.n) json_object_set_new(model, "sipas", sipas_json(r, u.items, u.n, &u.sipas));
+    /* an assessor (or administrator) compares the units below */
+    if (r->user && account_role_sees_subtree(r->user->role)) {
+        json_t *rows = rollup(r, unit, &p, &e);
+        if (!rows) {
+            web_err(r, &e);
+            json_decref(model);
+            return;
+        }
+        if (json_array_size(rows)) json_object_set_new(model, "units", rows);
+        else json_decref(rows);
+    }
     json_object_set_new(model, "page", web_page_info(r, "Chỉ số hài lòng"));
     web_render(r, 200, "survey/survey_index", model);
 }

@@ -450,6 +450,24 @@ static void sipas_and_766_figures_on_a_known_data_set(void **state)
     r = request("GET", today, NULL, leader.cookie, NULL);
     assert_status(r, 200);
     assert_contains(r.body, want_sipas);
+    assert_lacks(r.body, "id=\"tt-units\"");   /* a commune's leader sees the commune */
+    response_free(&r);
+    /* the provincial assessor compares the units below the province, the same figure in its row */
+    session assessor;
+    sign_in("thamdinh", &assessor);
+    r = request("GET", today, NULL, assessor.cookie, NULL);
+    assert_status(r, 200);
+    const char *units = strstr(r.body, "id=\"tt-units\"");
+    assert_non_null(units);
+    const char *row = strstr(units, "Phường Phan Đình Phùng");
+    assert_non_null(row);
+    char want_row[64];
+    snprintf(want_row, sizeof want_row, "<td class=\"govuk-table__cell\">%.1f%%</td>", sipas);
+    comma(want_row);
+    const char *cell = strstr(row, "<td class=\"govuk-table__cell\">5</td>");   /* five forms today */
+    assert_non_null(cell);
+    assert_true(strstr(cell, want_row) == strstr(cell, "</td>") + 5);
+    assert_contains(units, "Xã Phú Đình");
     response_free(&r);
     /* QĐ 766: 100% - (late % + unhappy %), here from the desk's own indicators of the same period */
     r = request("GET", "/chi-so", NULL, leader.cookie, "Accept: application/json");
