@@ -1,12 +1,13 @@
 /* survey_web.c -- the pages of surveys (survey.h).
  *
  * Staff: the unit's list (/khao-sat) where a leader makes a survey (from the SIPAS
- * questionnaire or from nothing); the builder (/khao-sat/{id}): questions in sections, adding
- * and removing them while a draft, opening and closing, the public link and its QR code; the
+ * questionnaire or from nothing); the builder (/khao-sat/{id}): questions in sections, adding,
+ * moving up and removing them while a draft, the name and introduction, opening and closing,
+ * the public link and its QR code; the
  * printed one-use codes (/khao-sat/{id}/ma); paper forms keyed in by an officer
  * (/khao-sat/{id}/phieu-giay, the citizen's form marked channel "paper"); the results with
  * charts drawn as SVG (/khao-sat/{id}/ket-qua, .xlsx); the SIPAS and QĐ 766 figures of a unit
- * and period (/khao-sat/chi-so).
+ * and period (/khao-sat/chi-so), with a row per unit below for assessors and administrators.
  *
  * Citizens: /ks/{key}, light (no script, no image but the page's stylesheet). Each visitor gets a
  * fresh token in a cookie (Path=/ks/{key}) and in the form; ?ma=CODE answers with a printed code
