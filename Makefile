@@ -29,7 +29,8 @@ STATIC := $(CSS_PAGES) $(sort $(wildcard src/kit/static/*)) $(SCRIPTS)
 DEMO := data/demo/units.json data/demo/procedures.csv
 CALENDAR := $(sort $(wildcard data/calendar/*.tsv))
 FORMSETS := data/forms/form-sets.tsv
-REFDATA := $(CALENDAR) data/catalog/search-fillers.txt $(FORMSETS)
+SURVEYDATA := data/survey/sipas.tsv data/survey/qd766.tsv
+REFDATA := $(CALENDAR) data/catalog/search-fillers.txt $(FORMSETS) $(SURVEYDATA)
 GEN := build/gen/templates.c build/gen/migrations.c build/gen/static.c build/gen/demo.c build/gen/data.c
 HEADERS := $(wildcard src/*/*.h)
 
@@ -141,11 +142,11 @@ check-run: layers build/chk/thanthien $(UNIT_TESTS) $(HTTP_TESTS)
 	THANTHIEN_BIN=build/chk/thanthien node tests/browser/run.mjs 2>&1
 
 # ---- fuzzing ---------------------------------------------------------------------------
-FUZZ_TARGETS := form text template csv calendar notify_template intake letter_template coding rating_scan
+FUZZ_TARGETS := form text template csv calendar notify_template intake letter_template coding rating_scan survey_answer
 FUZZ_TIME ?= 30
 FUZZ_CFLAGS := -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_SRC := src/core/arena.c src/core/vntime.c src/core/text.c src/core/template.c src/kit/form.c src/kit/coding.c src/core/calendar.c src/core/lunar.c src/core/err.c src/notify/message.c src/dossier/validate.c \
-            src/core/subst.c src/letter/letter_words.c src/survey/rating_scan.c
+FUZZ_SRC := src/core/arena.c src/core/vntime.c src/core/text.c src/core/template.c src/kit/form.c src/kit/coding.c src/core/calendar.c src/core/lunar.c src/core/err.c \
+            src/notify/message.c src/dossier/validate.c src/core/subst.c src/letter/letter_words.c src/survey/rating_scan.c src/survey/survey_answer.c
 fuzz: $(GEN)
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus-$$t && \

@@ -24,6 +24,7 @@
 #include "../holiday/holiday.h"
 #include "../dossier/dossier.h"
 #include "../letter/letter.h"
+#include "../survey/survey.h"
 #include "../notify/notify.h"
 #include "../survey/rating.h"
 #include "../server/app.h"
@@ -421,6 +422,7 @@ static int cmd_demo(int argc, char **argv)
         arena *a = arena_new();
         rc = letter_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
         if (rc == 0) rc = rating_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
+        if (rc == 0) rc = survey_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
         arena_free(a);
     }
     if (rc == 0 && bulk > 0) {

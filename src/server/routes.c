@@ -13,6 +13,7 @@
 #include "../letter/letter.h"
 #include "../notify/notify.h"
 #include "../survey/rating.h"
+#include "../survey/survey.h"
 #include "../dossier/indicators.h"
 #include "app.h"
 #include "../kit/form.h"
@@ -115,6 +116,24 @@ const route routes[] = {
     {"POST", "/thu/{id}", page_letter_update, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
     {"POST", "/thu/{id}/trao", page_letter_deliver, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
     {"POST", "/thu/{id}/huy", page_letter_cancel, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
+    /* surveys (issue 12): staff pages, literal routes before {id}; the public form at /ks/{key} */
+    {"GET", "/khao-sat", page_survey_list, ACCESS_STAFF, NULL},
+    {"POST", "/khao-sat", page_survey_create, ACCESS_EDIT_CATALOG, NULL},
+    {"GET", "/khao-sat/chi-so", page_survey_index, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/khao-sat/{id}", page_survey_show, ACCESS_STAFF, scope_survey_param},
+    {"POST", "/khao-sat/{id}/cau-hoi", page_survey_question_add, ACCESS_EDIT_CATALOG, scope_survey_param},
+    {"POST", "/khao-sat/{id}/cau-hoi/{qid}/xoa", page_survey_question_delete, ACCESS_EDIT_CATALOG, scope_survey_param},
+    {"POST", "/khao-sat/{id}/cau-hoi/{qid}/len", page_survey_question_up, ACCESS_EDIT_CATALOG, scope_survey_param},
+    {"POST", "/khao-sat/{id}/thong-tin", page_survey_info, ACCESS_EDIT_CATALOG, scope_survey_param},
+    {"POST", "/khao-sat/{id}/trang-thai", page_survey_status, ACCESS_EDIT_CATALOG, scope_survey_param},
+    {"GET", "/khao-sat/{id}/ma", page_survey_tokens, ACCESS_EDIT_CATALOG, scope_survey_param},
+    {"POST", "/khao-sat/{id}/ma", page_survey_tokens_make, ACCESS_EDIT_CATALOG, scope_survey_param},
+    {"GET", "/khao-sat/{id}/phieu-giay", page_survey_paper_form, ACCESS_DESK | ACCESS_ADMIN, scope_survey_param},
+    {"POST", "/khao-sat/{id}/phieu-giay", page_survey_paper, ACCESS_DESK | ACCESS_ADMIN, scope_survey_param},
+    {"GET", "/khao-sat/{id}/ket-qua", page_survey_results, ACCESS_STAFF, scope_survey_param},
+    {"GET", "/khao-sat/{id}/ket-qua.xlsx", page_survey_results_xlsx, ACCESS_STAFF, scope_survey_param},
+    {"GET", "/ks/{key}", page_survey_public, ACCESS_PUBLIC, NULL},
+    {"POST", "/ks/{key}", page_survey_answer, ACCESS_PUBLIC, NULL},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
