@@ -39,6 +39,8 @@ typedef struct {
     handler_fn handler;
     int access;
     scope_fn scope;              /* the unit the request touches: -1 none found (404); 0 none */
+    bool keyed;                  /* an API for apps (Open311): the handler checks the app's key, so
+                                    no session is read and a POST needs no CSRF token */
 } route;
 
 extern const route routes[];

@@ -9,6 +9,7 @@
 #include "../booking/booking.h"
 #include "../catalog/catalog.h"
 #include "../dossier/dossier.h"
+#include "../feedback/open311.h"
 #include "../holiday/holiday.h"
 #include "../letter/letter.h"
 #include "../notify/notify.h"
@@ -50,6 +51,16 @@ const route routes[] = {
     {"POST", "/thu-tuc/{id}", page_catalog_update, ACCESS_EDIT_CATALOG, scope_procedure_param},
     {"GET", "/api/v1/procedures", api_procedures, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/procedures/{id}", api_procedure, ACCESS_PUBLIC, NULL},
+    /* Open311 GeoReport v2 for reporting apps: keyed (no session, no CSRF; POST checks api_key) */
+    {"GET", "/open311/v2/discovery.{fmt}", api_open311_discovery, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/services.{fmt}", api_open311_services, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/services/{file}", api_open311_service, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/requests.{fmt}", api_open311_requests, ACCESS_PUBLIC, NULL, true},
+    {"POST", "/open311/v2/requests.{fmt}", api_open311_create, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/requests/{file}", api_open311_request, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/tokens/{file}", api_open311_token, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/{what}", api_open311_unknown, ACCESS_PUBLIC, NULL, true},
+    {"POST", "/open311/v2/{what}", api_open311_unknown, ACCESS_PUBLIC, NULL, true},
     {"GET", "/tiep-nhan", page_intake_form, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"POST", "/ho-so", page_intake, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"GET", "/ho-so", page_dossier_list, ACCESS_DESK | ACCESS_ADMIN, NULL},
