@@ -88,7 +88,8 @@ typedef struct feedback_case {
     const char *rule_from;          /* YYYY-MM-DD */
     int64_t received_at, accept_due_at, accepted_at, due_at, original_due_at, paused_at;
     int64_t resolved_at, closed_at, published_at, publish_due_at, updated_at;   /* 0 = none */
-    int extensions;
+    int64_t clock_at;               /* the deadline running now; 0 = none (closed, suspended, no clock) */
+    int extensions, paused_days;
     const char *answer, *public_answer, *outcome_note;
     const char *unit_code, *unit_name;
 } feedback_case;
@@ -197,10 +198,12 @@ const feedback_rule *feedback_rule_for(const feedback_rule *rules, int n, const 
  *  - calendar: start's local day + days; when that day is not a working day, the next working day
  *    (Bộ luật Dân sự 2015 Art. 148(5): a period ending on a day off ends on the next working day). */
 int64_t feedback_deadline(const calendar *c, const cal_unit *u, int64_t start, int days, bool working);
-/* After a suspension from paused_at to resumed_at, the new deadline: the time the case had left
- * when it was suspended, counted again from resumed_at (working days left stay working days). */
-int64_t feedback_resume_due(const calendar *c, const cal_unit *u, int64_t due_at, int64_t paused_at,
-                            int64_t resumed_at, bool working);
+/* The days a suspension from paused_at to resumed_at adds to the clock: calendar days between
+ * their local days, or the working days in (paused day, resumed day]. The resolution deadline is
+ * always feedback_deadline(start, days + extensions + paused days), so the time left when the case
+ * was suspended runs on from the resumption ("tiếp tục được tính từ ngày ban hành quyết định tiếp
+ * tục", Luật Khiếu nại Art. 11a from 1/7/2026). */
+int feedback_paused_days(const calendar *c, const cal_unit *u, int64_t paused_at, int64_t resumed_at, bool working);
 
 /* The rule rows of the database (table feedback_deadlines); *n rows, arena. 0 or -1. */
 int feedback_rules_load(db *d, arena *a, feedback_rule **rows, int *n);

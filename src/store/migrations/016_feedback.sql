@@ -17,17 +17,18 @@ CREATE TABLE feedback_kinds (
     effective_from TEXT NOT NULL,          -- YYYY-MM-DD
     anonymous TEXT NOT NULL CHECK (anonymous IN ('allowed', 'refused', 'information')),
     prefix TEXT NOT NULL,                  -- in the case code: GY, BD, PA, KNG, KN, TC
+    resolve_from TEXT NOT NULL CHECK (resolve_from IN ('receipt', 'acceptance')),  -- where the resolution clock starts
     source TEXT NOT NULL,
     PRIMARY KEY (kind, effective_from)
 ) STRICT;
 
-INSERT INTO feedback_kinds (kind, effective_from, anonymous, prefix, source) VALUES
-('gop_y', '2008-03-01', 'allowed', 'GY', 'Góp ý: không có quy định bắt buộc ghi danh'),
-('bieu_duong', '2008-03-01', 'allowed', 'BD', 'Biểu dương: không có quy định bắt buộc ghi danh'),
-('phan_anh', '2008-03-01', 'refused', 'PA', 'NĐ 20/2008/NĐ-CP Điều 7 (tên, địa chỉ, số điện thoại)'),
-('kien_nghi', '2008-03-01', 'refused', 'KNG', 'NĐ 20/2008/NĐ-CP Điều 7 (tên, địa chỉ, số điện thoại)'),
-('khieu_nai', '2012-07-01', 'refused', 'KN', 'Luật Khiếu nại 02/2011/QH13 Điều 8 (họ tên, địa chỉ người khiếu nại)'),
-('to_cao', '2019-01-01', 'information', 'TC', 'Luật Tố cáo 25/2018/QH14 Điều 25 (tố cáo nặc danh: không giải quyết theo trình tự tố cáo)');
+INSERT INTO feedback_kinds (kind, effective_from, anonymous, prefix, resolve_from, source) VALUES
+('gop_y', '2008-03-01', 'allowed', 'GY', 'receipt', 'Góp ý: không có quy định bắt buộc ghi danh'),
+('bieu_duong', '2008-03-01', 'allowed', 'BD', 'receipt', 'Biểu dương: không có quy định bắt buộc ghi danh'),
+('phan_anh', '2008-03-01', 'refused', 'PA', 'receipt', 'NĐ 20/2008/NĐ-CP Điều 7 (tên, địa chỉ, số điện thoại)'),
+('kien_nghi', '2008-03-01', 'refused', 'KNG', 'receipt', 'NĐ 20/2008/NĐ-CP Điều 7 (tên, địa chỉ, số điện thoại)'),
+('khieu_nai', '2012-07-01', 'refused', 'KN', 'acceptance', 'Luật Khiếu nại 02/2011/QH13 Điều 8 (họ tên, địa chỉ người khiếu nại)'),
+('to_cao', '2019-01-01', 'information', 'TC', 'acceptance', 'Luật Tố cáo 25/2018/QH14 Điều 25 (tố cáo nặc danh: không giải quyết theo trình tự tố cáo)');
 
 -- The clocks. One row per kind, step and version:
 --   accept   from receipt to the decision to accept (thụ lý) or refuse, with its notice;
@@ -140,6 +141,8 @@ CREATE TABLE feedback (
     original_due_at INTEGER,
     extensions INTEGER NOT NULL DEFAULT 0 CHECK (extensions >= 0),
     paused_at INTEGER,                     -- suspended since
+    paused_days INTEGER NOT NULL DEFAULT 0 CHECK (paused_days >= 0),  -- days (of the clock's type) spent suspended
+    clock_at INTEGER,                      -- the deadline running now (acceptance or resolution); NULL = none
     resolved_at INTEGER,
     closed_at INTEGER,                     -- resolved, refused, withdrawn or forwarded
     answer TEXT NOT NULL DEFAULT '',       -- the answer, decision or conclusion's substance
@@ -151,7 +154,8 @@ CREATE TABLE feedback (
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX feedback_unit_status ON feedback(unit_id, status, due_at);
+CREATE INDEX feedback_unit_status ON feedback(unit_id, status, received_at);
+CREATE INDEX feedback_unit_clock ON feedback(unit_id, clock_at) WHERE clock_at IS NOT NULL;
 CREATE INDEX feedback_unit_received ON feedback(unit_id, received_at);
 CREATE INDEX feedback_unit_kind ON feedback(unit_id, kind, received_at);
 CREATE INDEX feedback_service ON feedback(service_code, received_at);
