@@ -230,14 +230,19 @@ void api_open311_service(req *r)
     bool identity = needs_identity(r, v, req_now(r));
     json_t *attrs = json_array();
     int order = 1;
-    if (identity)
+    if (v->needs_name)
         json_array_append_new(
             attrs, attribute(false, "identity", "string", false, NULL, order++,
                              T(r, N_("Loại này không nhận đơn nặc danh: phải gửi họ tên (first_name, last_name) và "
                                      "địa chỉ của người gửi (attribute[sender_address])."))));
+    else if (identity)
+        json_array_append_new(
+            attrs, attribute(false, "identity", "string", false, NULL, order++,
+                             T(r, N_("Loại này không nhận ý kiến nặc danh: phải gửi họ tên (first_name, last_name) và "
+                                     "địa chỉ (attribute[sender_address]) hoặc số điện thoại (phone) hoặc email."))));
     json_array_append_new(attrs, attribute(true, "subject", "string", false, T(r, N_("Tối đa 200 ký tự.")), order++,
                                            T(r, N_("Tiêu đề ngắn; để trống thì lấy câu đầu của nội dung."))));
-    json_array_append_new(attrs, attribute(true, "sender_address", "string", identity, NULL, order++,
+    json_array_append_new(attrs, attribute(true, "sender_address", "string", v->needs_name, NULL, order++,
                                            T(r, N_("Địa chỉ của người gửi (nơi cư trú), khác với địa điểm sự việc."))));
     json_array_append_new(attrs, attribute(true, "id_number", "string", false, T(r, N_("12 chữ số."))
                                            , order++, T(r, N_("Số căn cước công dân của người gửi."))));
@@ -782,10 +787,11 @@ void api_open311_create(req *r)
     in->address = sender_address;
     in->id_number = id_number && *id_number ? id_number : NULL;
     in->subject = subject && *subject ? subject : first_line(r->a, in->content, 100);
-    if (needs_identity(r, v, now) && (text_is_blank(in->name) || text_is_blank(sender_address)))
+    if (needs_identity(r, v, now) && (text_is_blank(in->name) || (v->needs_name && text_is_blank(sender_address))))
         err_add(errs, 400,
-                arena_printf(r->a, T(r, N_("%s không nhận đơn nặc danh: phải gửi họ tên (first_name, last_name) và địa "
-                                           "chỉ người gửi (attribute[sender_address]).")),
+                arena_printf(r->a, T(r, v->needs_name ? N_("%s không nhận đơn nặc danh: phải gửi họ tên (first_name, last_name) "
+                                                           "và địa chỉ người gửi (attribute[sender_address]).")
+                                         : N_("%s không nhận ý kiến nặc danh: phải gửi họ tên (first_name, last_name).")),
                              v->name));
 
     c.media_url = arg(r, "media_url", true);
