@@ -213,7 +213,6 @@ struct req;
 void page_feedback_public_form(struct req *r);   /* GET  /gop-y */
 void page_feedback_public_submit(struct req *r); /* POST /gop-y */
 void page_feedback_track(struct req *r);         /* GET  /gop-y/tra-cuu?ma=&bm= */
-void page_feedback_file_public(struct req *r);   /* GET  /gop-y/tra-cuu/tep/{file}?ma=&bm= */
 void page_feedback_published(struct req *r);     /* GET  /gop-y/cong-khai */
 void page_feedback_desk_form(struct req *r);     /* GET  /phan-anh/moi */
 void page_feedback_desk_submit(struct req *r);   /* POST /phan-anh */
