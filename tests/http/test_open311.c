@@ -565,6 +565,71 @@ static void overdue_case_says_so_in_status_notes(void **state)
     free(code);
 }
 
+/* What officers do on the desk pages reaches the app: acceptance moves expected_datetime to
+ * the resolution deadline, an extension's written grounds become the overdue reason, the
+ * decision closes the request. */
+static void officers_steps_reach_the_app(void **state)
+{
+    (void)state;
+    use_key("Steps app");
+    char *code = file_case(key1, "khieu_nai", NULL);
+    int64_t id = sql_int("SELECT id FROM feedback WHERE code = '%s'", code);
+    session s;
+    sign_in("canbo1", &s);
+    char path[128], sql[256];
+    snprintf(path, sizeof path, "/phan-anh/%lld/accept", (long long)id);
+    response r = post_form(&s, path, "");
+    assert_status(r, 303);
+    response_free(&r);
+
+    char api[128];
+    snprintf(api, sizeof api, "/open311/v2/requests/%s.json", code);
+    r = get(api);
+    json_t *j = json_of(&r);
+    json_t *q = json_array_get(j, 0);
+    snprintf(sql, sizeof sql,
+             "SELECT strftime('%%Y-%%m-%%dT%%H:%%M:%%S+07:00', due_at + 25200, 'unixepoch') FROM feedback WHERE id = %lld",
+             (long long)id);
+    char *due = sql_text(sql);
+    assert_true(*due);
+    assert_string_equal(json_string_value(json_object_get(q, "expected_datetime")), due);
+    free(due);
+    json_decref(j);
+    response_free(&r);
+
+    snprintf(path, sizeof path, "/phan-anh/%lld/extend", (long long)id);
+    r = post_form(&s, path, "&note=V%E1%BB%A5+vi%E1%BB%87c+ph%E1%BB%A9c+t%E1%BA%A1p%2C+c%E1%BA%A7n+x%C3%A1c+minh+t%E1%BA%A1i+hai+n%C6%A1i.");
+    assert_status(r, 303);
+    response_free(&r);
+    clock_advance(70 * 86400);
+    r = get(api);
+    j = json_of(&r);
+    q = json_array_get(j, 0);
+    const char *notes = json_string_value(json_object_get(q, "status_notes"));
+    assert_contains(notes, "Đã gia hạn 1 lần.");
+    assert_contains(notes, "Quá hạn từ");
+    assert_contains(notes, "Lý do: Vụ việc phức tạp, cần xác minh tại hai nơi.");
+    json_decref(j);
+    response_free(&r);
+
+    /* the decision on a complaint is the chairman's */
+    session leader;
+    sign_in("lanhdao1", &leader);
+    snprintf(path, sizeof path, "/phan-anh/%lld/resolve", (long long)id);
+    r = post_form(&leader, path, "&note=Gi%E1%BB%AF+nguy%C3%AAn+quy%E1%BA%BFt+%C4%91%E1%BB%8Bnh.");
+    assert_status(r, 303);
+    response_free(&r);
+    r = get(api);
+    j = json_of(&r);
+    q = json_array_get(j, 0);
+    assert_string_equal(json_string_value(json_object_get(q, "status")), "closed");
+    assert_lacks(json_string_value(json_object_get(q, "status_notes")), "Quá hạn");
+    json_decref(j);
+    response_free(&r);
+    clock_reset();
+    free(code);
+}
+
 /* ---- tokens, limits, unknown addresses ----------------------------------------------- */
 
 static void batch_service_answers_a_token(void **state)
@@ -692,6 +757,7 @@ int main(void)
         cmocka_unit_test(complaint_shows_only_its_status),
         cmocka_unit_test(requests_list_and_its_filters),
         cmocka_unit_test(overdue_case_says_so_in_status_notes),
+        cmocka_unit_test(officers_steps_reach_the_app),
         cmocka_unit_test(batch_service_answers_a_token),
         cmocka_unit_test(posts_are_limited_per_key),
         cmocka_unit_test(unknown_addresses_answer_in_the_spec_shape),
