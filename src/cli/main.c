@@ -991,8 +991,8 @@ static const command commands[] = {
     {"verify-audit", cmd_verify_audit, "verify-audit   check the audit log's hash chain"},
     {"backup", cmd_backup, "backup         copy the live database to a new file (--db PATH --to FILE)"},
     {"calendar", cmd_calendar, "calendar       a year's days off, or a due date (--year Y | --due --from T --days N)"},
-    {"api-key", cmd_api_key, "api-key add     issue an Open311 key to an app (--db PATH --unit CODE --name NAME);\n"
-                             "  api-key list    the keys (--db PATH [--unit CODE]); api-key revoke --db PATH --id N"},
+    {"api-key", cmd_api_key, "api-key add    issue an Open311 key to an app (--db PATH --unit CODE --name NAME);\n"
+                             "  api-key list   the keys (--db PATH [--unit CODE]); api-key revoke --db PATH --id N"},
     {"report", cmd_report, "report letters letters delivered in a year, by kind (--db PATH --year Y [--unit CODE])"},
 };
 
