@@ -2,7 +2,7 @@
  * existing reporting apps list the services (one per feedback kind, table open311_services),
  * file feedback with a key issued to them, and follow it.
  *
- *   GET  /open311/v2/discovery.{json|xml}        the service discovery document
+ *   GET  /open311/discovery.{json|xml}           the service discovery document (also under v2/)
  *   GET  /open311/v2/services.{fmt}              services (jurisdiction_id optional)
  *   GET  /open311/v2/services/{code}.{fmt}       a service's attributes
  *   POST /open311/v2/requests.{fmt}              file a case (api_key required, rate-limited per key)

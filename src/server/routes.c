@@ -53,6 +53,7 @@ const route routes[] = {
     {"GET", "/api/v1/procedures", api_procedures, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/procedures/{id}", api_procedure, ACCESS_PUBLIC, NULL},
     /* Open311 GeoReport v2 for reporting apps: keyed (no session, no CSRF; POST checks api_key) */
+    {"GET", "/open311/discovery.{fmt}", api_open311_discovery, ACCESS_PUBLIC, NULL, true},
     {"GET", "/open311/v2/discovery.{fmt}", api_open311_discovery, ACCESS_PUBLIC, NULL, true},
     {"GET", "/open311/v2/services.{fmt}", api_open311_services, ACCESS_PUBLIC, NULL, true},
     {"GET", "/open311/v2/services/{file}", api_open311_service, ACCESS_PUBLIC, NULL, true},

@@ -717,7 +717,7 @@ static void unknown_addresses_answer_in_the_spec_shape(void **state)
     assert_contains(json_string_value(json_object_get(ep, "url")), "/open311/v2");
     json_decref(j);
     response_free(&r);
-    r = get("/open311/v2/discovery.xml");
+    r = get("/open311/discovery.xml");
     assert_xml(&r, "discovery");
     assert_contains(r.body, "<formats><format>text/xml</format><format>application/json</format></formats>");
     response_free(&r);
