@@ -86,6 +86,13 @@ static void failf(req *r, o311_format f, int status, const char *msgid, const ch
     answer(r, f == O311_BAD ? O311_XML : f, status, errs, "errors");
 }
 
+void open311_web_error(req *r, int status, const char *msgid)
+{
+    size_t n = strlen(r->path);
+    bool json = n > 5 && !strcmp(r->path + n - 5, ".json");
+    fail(r, json ? O311_JSON : O311_XML, status, msgid);
+}
+
 static bool format_or_404(req *r, o311_format f)
 {
     if (f != O311_BAD) return true;

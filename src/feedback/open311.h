@@ -63,5 +63,8 @@ void api_open311_request(struct req *r);
 void api_open311_token(struct req *r);
 void api_open311_unknown(struct req *r);   /* any other /open311/v2/ address: 404 in the spec's shape */
 void open311_reset_limits(void);
+/* The server's own refusals under /open311/ (web_error_shape): the spec's error array, JSON
+ * when the path ends in .json, else XML. */
+void open311_web_error(struct req *r, int status, const char *msgid);
 
 #endif

@@ -48,6 +48,8 @@ extern const size_t routes_count;
 /* Frees what the features keep for the server's lifetime (caches), at shutdown: the
  * server knows the features only through routes.c. */
 void routes_cleanup(void);
+/* What the features register with the kit before the first request (error shapes of APIs). */
+void routes_init(void);
 
 struct app {
     app_config cfg;

@@ -151,6 +151,11 @@ const route routes[] = {
 };
 const size_t routes_count = sizeof routes / sizeof routes[0];
 
+void routes_init(void)
+{
+    web_error_shape("/open311/", open311_web_error);   /* Open311 clients read [{code, description}] */
+}
+
 void routes_cleanup(void)
 {
     catalog_web_cleanup();   /* the QR code cache */

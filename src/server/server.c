@@ -898,6 +898,7 @@ int app_serve(app_config *cfg)
         fprintf(stderr, "thanthien: %s\n", errbuf);
         return 1;
     }
+    routes_init();
     static app ap;
     memset(&ap, 0, sizeof ap);
     ap.cfg = *cfg;

@@ -742,6 +742,33 @@ static void xml_escapes_what_citizens_type(void **state)
     free(code);
 }
 
+/* The server's own refusals, before any handler, keep the spec's shape under /open311/. */
+static void server_refusals_keep_the_error_shape(void **state)
+{
+    (void)state;
+    response r = request("PUT", "/open311/v2/requests.json", "a=b", NULL, NULL);
+    assert_error_json(&r, 405, NULL);
+    assert_contains(r.headers, "Allow: ");
+    response_free(&r);
+    r = get("/open311/v2/requests.xml?jurisdiction_id=%FF%FE");   /* not UTF-8 */
+    assert_error_xml(&r, 400, "UTF-8");
+    response_free(&r);
+    /* a body over the server's limit (64 KiB in the tests) is refused before it is read */
+    char *big = malloc(70000);
+    memset(big, 'a', 69999);
+    big[69999] = '\0';
+    memcpy(big, "description=", 12);
+    r = post311("json", big);
+    assert_error_json(&r, 413, NULL);
+    response_free(&r);
+    free(big);
+    /* the site's own pages keep theirs */
+    r = get("/khong-co-trang-nay");
+    assert_int_equal(r.status, 404);
+    assert_contains(r.body, "<!DOCTYPE html>");
+    response_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -762,6 +789,7 @@ int main(void)
         cmocka_unit_test(posts_are_limited_per_key),
         cmocka_unit_test(unknown_addresses_answer_in_the_spec_shape),
         cmocka_unit_test(xml_escapes_what_citizens_type),
+        cmocka_unit_test(server_refusals_keep_the_error_shape),
     };
     int rc = cmocka_run_group_tests(tests, start_server, stop_server);
     curl_global_cleanup();
