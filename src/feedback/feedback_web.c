@@ -205,11 +205,23 @@ static int64_t unit_id_of(req *r, const char *code)
     return id;
 }
 
+/* The public form: at most 20 cases an hour from one address (a commune's Wi-Fi holds many
+ * honest citizens; a flood is not one of them). */
+static ratelimit_slot submit_slots[4096];
+static ratelimit submits_by_address = RATELIMIT_INIT(submit_slots, 3600, 20);
+
 static void submit(req *r, bool desk)
 {
     feedback_upload files[FEEDBACK_FILES_MAX];
     int nfiles = 0;
     err e = {0};
+    char key[72];
+    if (!desk && !ratelimit_allowed(&submits_by_address, ratelimit_addr(r->client, key), req_now(r))) {
+        web_header(r, "Retry-After", "3600");
+        err_set(&e, 429, N_("Địa chỉ mạng này đã gửi nhiều ý kiến trong một giờ. Xin thử lại sau hoặc gửi tại bộ phận tiếp nhận."),
+                "feedback submit limit");
+        goto failed;
+    }
     if (form_files(r, files, FEEDBACK_FILES_MAX, &nfiles)) {
         err_set(&e, 413, N_("Gửi kèm nhiều nhất 3 tệp."), "too many files");
         err_field(&e, "tep");
@@ -248,6 +260,7 @@ static void submit(req *r, bool desk)
     }
     feedback_ticket t;
     if (feedback_file(req_db(r), r->a, &in, files, nfiles, req_now(r), &t, &e)) goto failed;
+    if (!desk) ratelimit_hit(&submits_by_address, key, req_now(r));   /* only what was filed counts */
     if (r->want_json) {
         web_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)t.id, "code", t.code, "secret", t.secret,
                                    "url", desk ? link_feedback(r->a, t.id) : "/gop-y/tra-cuu"));
@@ -465,14 +478,14 @@ static void show_page(req *r, int64_t id, int status, const err *e)
         if (json_object_get(s, "new_due_at"))
             json_object_set_new(s, "due_text", json_string(day_text(r->a, json_integer_value(json_object_get(s, "new_due_at")))));
         const char *doc = json_get_str(s, "doc_kind");
-        if (*doc) {
+        if (*doc && !hide_identity(r, &c)) {
             json_object_set_new(s, "doc_label", json_string(T(r, doc_label(doc))));
             json_object_set_new(s, "doc_link", json_string(link_feedback_pdf(r->a, id, (int)json_integer_value(json_object_get(s, "seq")))));
         }
         if (hide_identity(r, &c)) json_object_set_new(s, "note", json_string(feedback_mask(r->a, &c, json_get_str(s, "note"))));
     }
     json_object_set_new(o, "steps", steps);
-    json_t *files = feedback_files_json(req_db(r), id), *f;
+    json_t *files = hide_identity(r, &c) ? json_array() : feedback_files_json(req_db(r), id), *f;
     json_array_foreach(files, i, f)
         json_object_set_new(f, "link", json_string(arena_printf(r->a, "%s/tep/%lld", link_feedback(r->a, id),
                                                                 (long long)json_integer_value(json_object_get(f, "id")))));
@@ -538,10 +551,20 @@ void page_feedback_action(req *r)
     show_page(r, id, e.status ? e.status : 500, &e);
 }
 
+/* A denunciation's documents and files name the denouncer: only the desk opens them. */
+static bool identity_closed(req *r, int64_t id)
+{
+    if (is_desk(r)) return false;
+    feedback_case c;
+    if (feedback_get(req_db(r), r->a, id, &c) != 1 || !hide_identity(r, &c)) return false;
+    web_error(r, 403, N_("Văn bản, tệp của tố cáo chỉ cán bộ giải quyết được xem (bảo vệ người tố cáo)."));
+    return true;
+}
+
 void page_feedback_file(req *r)
 {
     int64_t id, file = req_param_id(r, "file");
-    if (!web_id_or_404(r, "id", N_("Không tìm thấy ý kiến."), &id)) return;
+    if (!web_id_or_404(r, "id", N_("Không tìm thấy ý kiến."), &id) || identity_closed(r, id)) return;
     const char *mime, *name;
     unsigned char *data;
     size_t len;
@@ -558,7 +581,7 @@ void page_feedback_file(req *r)
 void page_feedback_pdf(req *r)
 {
     int64_t id, seq = req_param_id(r, "seq");
-    if (!web_id_or_404(r, "id", N_("Không tìm thấy ý kiến."), &id)) return;
+    if (!web_id_or_404(r, "id", N_("Không tìm thấy ý kiến."), &id) || identity_closed(r, id)) return;
     unsigned char *pdf = NULL;
     size_t len = 0;
     err e = {0};

@@ -559,6 +559,20 @@ static void inspection_board_reads_only(void **state)
     assert_status(r, 200);
     response_free(&r);
     assert_int_equal(step(&board, id, "accept", ""), 403);
+    /* the acceptance notice names the denouncer: the desk prints it, the board may not */
+    assert_int_equal(step(&desk, id, "accept", ""), 303);
+    int64_t seq = sql_int("SELECT seq FROM feedback_steps WHERE feedback_id = %lld AND kind = 'accept'", (long long)id);
+    char pdf[96];
+    snprintf(pdf, sizeof pdf, "/phan-anh/%lld/van-ban/%lld.pdf", (long long)id, (long long)seq);
+    r = get_as(&board, pdf);
+    assert_status(r, 403);
+    response_free(&r);
+    r = get_as(&desk, pdf);
+    assert_status(r, 200);
+    response_free(&r);
+    r = get_as(&board, path);
+    assert_lacks(r.body, "van-ban/");
+    response_free(&r);
     r = get_as(&board, "/phan-anh/moi");
     assert_status(r, 403);
     response_free(&r);
@@ -599,6 +613,24 @@ static void helpful_feedback_proposes_a_thanks_letter(void **state)
     response_free(&r);
 }
 
+/* Last: it uses up this address's public submissions for the hour. */
+static void public_flood_is_limited(void **state)
+{
+    (void)state;
+    int64_t before = db_count("SELECT COUNT(*) FROM feedback WHERE channel = 'web'");
+    long status = 201;
+    int sent = 0;
+    for (int i = 0; i < 25 && status == 201; i++, sent++)
+        status = public_send("gop_y", NULL, NULL, NULL, "Góp ý lặp lại", false, NULL, 0, NULL, NULL);
+    assert_int_equal(status, 429);
+    assert_true(sent <= 21);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM feedback WHERE channel = 'web'"), before + sent - 1);
+    /* the desk still keys in what the citizen brings */
+    session desk;
+    sign_in("canbo1", &desk);
+    assert_true(desk_file(&desk, "gop_y", "desk", NULL, NULL, NULL, NULL) > 0);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -614,6 +646,7 @@ int main(void)
         cmocka_unit_test(published_answers_are_masked),
         cmocka_unit_test(inspection_board_reads_only),
         cmocka_unit_test(helpful_feedback_proposes_a_thanks_letter),
+        cmocka_unit_test(public_flood_is_limited),
     };
     int failed = cmocka_run_group_tests_name("feedback", tests, start_server, stop_server);
     curl_global_cleanup();
