@@ -36,7 +36,11 @@ INSERT INTO feedback_kinds (kind, effective_from, anonymous, prefix, resolve_fro
 --   extend   one extension for a complex case (written grounds), added to the resolution deadline;
 --            max_count extensions at most (tố cáo: 1 complex, 2 especially complex);
 --   publish  from the answer to its publication (portal answers).
--- day_type: 'calendar' or 'working' (working days from the unit's calendar, Tết included).
+-- day_type: 'calendar' or 'working' (working days from the unit's calendar, Tết included). Whether
+-- the bare "ngày" of Luật Khiếu nại Arts. 28, 37 and Luật Tố cáo Art. 30 means calendar or working
+-- days is not settled in the research (legal.md §2.1 marks it (u); a search of public sources found
+-- no text that says working days), so those rows say 'calendar' (Civil Code 2015 Art. 148(5) moves
+-- a period ending on a day off to the next working day); a unit told otherwise changes day_type.
 -- remote_days: the days when the case is in a remote area (vùng sâu, vùng xa đi lại khó khăn);
 -- NULL when the law gives no remote-area value. effective_to NULL: still in force. A kind with no
 -- row for a step has no clock for it (biểu dương).
