@@ -234,6 +234,7 @@ int feedback_intake(db *d, arena *a, const feedback_new *in, int64_t now, feedba
     if (in->has_location && (in->lat < -90 || in->lat > 90 || in->lon < -180 || in->lon > 180))
         return bad(e, "lat", N_("Tọa độ không hợp lệ."));
 
+    if (in->received_at > now + 60) return bad(e, "received_at", N_("Thời điểm nhận không được sau thời điểm hiện tại."));
     int64_t received = in->received_at > 0 && in->received_at <= now ? in->received_at : now;
     char day[11];
     cal_format(cal_local_day(received), day);
@@ -314,7 +315,7 @@ int feedback_intake(db *d, arena *a, const feedback_new *in, int64_t now, feedba
         db_bind_null(s, i++);
         db_bind_null(s, i++);
     }
-    db_bind_int(s, i++, in->consent_publish && !anonymous);
+    db_bind_int(s, i++, in->consent_publish);
     db_bind_text(s, i++, day);
     db_bind_int(s, i++, received);
     if (accept_due) db_bind_int(s, i++, accept_due); else db_bind_null(s, i++);

@@ -208,6 +208,9 @@ int feedback_paused_days(const calendar *c, const cal_unit *u, int64_t paused_at
 /* The rule rows of the database (table feedback_deadlines); *n rows, arena. 0 or -1. */
 int feedback_rules_load(db *d, arena *a, feedback_rule **rows, int *n);
 
+/* The demonstration's cases (feedback_demo.c), in one db_write: how many were made, or -1. */
+int feedback_demo(db *d, arena *a, int64_t now, err *e);
+
 /* ---- pages (feedback_web.c, feedback_pdf.c) ---- */
 struct req;
 void page_feedback_public_form(struct req *r);   /* GET  /gop-y */

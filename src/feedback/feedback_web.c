@@ -177,6 +177,7 @@ static void form_page(req *r, int status, bool desk, const err *e)
     const char *unit = req_form(r, "don_vi");
     if (!unit) unit = req_query(r, "don_vi");
     if (!unit && r->user) unit = r->user->unit_code;
+    if (!unit) unit = req_cookie(r, ACCOUNT_UNIT_COOKIE);   /* the unit the citizen chose on / */
     const char *kind = req_form(r, "kind");
     if (!kind) kind = req_query(r, "loai");
     json_object_set_new(m, "desk", json_boolean(desk));
@@ -379,6 +380,7 @@ void page_feedback_track(req *r)
 void page_feedback_published(req *r)
 {
     int64_t unit = web_unit_param(r);
+    if (unit <= 0 && !req_query(r, "don_vi")) unit = unit_id_of(r, req_cookie(r, ACCOUNT_UNIT_COOKIE));
     json_t *m = json_object(), *arr = json_array();
     if (unit > 0) {
         db_stmt *s = db_prepare(req_db(r), "SELECT code, kind, subject, public_answer, published_at, content, name, "
