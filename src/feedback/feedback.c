@@ -764,7 +764,7 @@ static const char *doc_for(feedback_action a, const char *kind, const char **reg
 typedef struct {
     const calendar *cal;
     cal_unit cu;
-    const feedback_rule *resolve, *extend, *publish;
+    const feedback_rule *resolve, *extend, *suspend, *publish;
     kind_rule kr;
 } case_rules;
 
@@ -779,6 +779,7 @@ static int rules_of(db *d, arena *a, const feedback_case *c, case_rules *out, er
     if (!cal_parse_date(c->rule_from, &day)) day = cal_local_day(c->received_at);
     out->resolve = feedback_rule_for(rules, n, c->kind, "resolve", day);
     out->extend = feedback_rule_for(rules, n, c->kind, "extend", day);
+    out->suspend = feedback_rule_for(rules, n, c->kind, "suspend", day);
     out->publish = feedback_rule_for(rules, n, c->kind, "publish", day);
     if (!kind_rule_get(d, c->kind, c->rule_from, &out->kr)) return fail(e, 500, N_("Không đọc được quy định."), "kind rule");
     return 0;
@@ -860,6 +861,9 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
         break;
     case FB_SUSPEND:
         if (!accepted) return fail(e, 409, nope, "suspend: not accepted");
+        if (!r.suspend)
+            return fail(e, 409, N_("Luật áp dụng cho vụ việc này (theo ngày tiếp nhận) không có tạm đình chỉ việc giải quyết."),
+                        "no suspend rule");
         status = "suspended";
         paused_at = now;
         clock = new_due = 0;

@@ -613,7 +613,7 @@ void page_feedback_rules(req *r)
     }
     static const struct { const char *k, *l; } STEPS[] = {
         {"accept", N_("Thụ lý hoặc từ chối")}, {"resolve", N_("Giải quyết")}, {"extend", N_("Gia hạn (vụ việc phức tạp)")},
-        {"publish", N_("Công khai trả lời")},
+        {"suspend", N_("Tạm đình chỉ (gửi quyết định)")}, {"publish", N_("Công khai trả lời")},
     };
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) {

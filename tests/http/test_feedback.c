@@ -331,25 +331,31 @@ static void complaint_clock_extension_suspension(void **state)
     (void)state;
     session desk;
     sign_in("canbo1", &desk);
-    travel_to("2026-03-06 09:00");
+    /* a complaint received before 1 July 2026 cannot be suspended: the Complaints Law had no
+     * suspension of the resolution before Luật 136/2025 added Art. 11a */
+    int64_t old = desk_file(&desk, "khieu_nai", "desk", "15/06/2026 09:00", "Trần Văn Bình", "Tổ 3", NULL);
+    assert_int_equal(step(&desk, old, "accept", ""), 303);
+    assert_int_equal(step(&desk, old, "suspend", "&note=" "Chờ giám định"), 409);
+    travel_to("2026-07-06 09:00");
     int64_t id = desk_file(&desk, "khieu_nai", "desk", NULL, "Trần Văn Bình", "Tổ 3, phường Phan Đình Phùng", NULL);
     assert_true(id > 0);
-    /* no extension before acceptance; acceptance starts 30 days (Sun 5/4 -> Mon 6/4) */
+    /* no extension before acceptance; acceptance starts 30 days (Wed 5/8) */
     assert_int_equal(step(&desk, id, "extend", "&note=x"), 409);
     assert_int_equal(step(&desk, id, "accept", ""), 303);
-    assert_day(id, "due_at", "2026-04-06");
+    assert_day(id, "due_at", "2026-08-05");
     /* an extension needs its written grounds */
     assert_int_equal(step(&desk, id, "extend", ""), 422);
     assert_int_equal(step(&desk, id, "extend", "&note=" "Vụ việc phức tạp: phải xác minh tại hai địa điểm"), 303);
-    assert_day(id, "due_at", "2026-04-20");   /* 45 days */
+    assert_day(id, "due_at", "2026-08-20");   /* 45 days */
     assert_int_equal(step(&desk, id, "extend", "&note=again"), 409);   /* once for a complaint */
-    /* suspended on 13/3, resumed on 27/3: 14 days more */
-    travel_to("2026-03-13 09:00");
+    /* suspended on 13/7, resumed on 27/7: 14 days more, past the Quốc khánh days off */
+    travel_to("2026-07-13 09:00");
+    assert_int_equal(step(&desk, id, "suspend", ""), 422);
     assert_int_equal(step(&desk, id, "suspend", "&note=" "Chờ kết quả giám định"), 303);
     assert_int_equal(sql_int("SELECT clock_at IS NULL FROM feedback WHERE id = %lld", (long long)id), 1);
-    travel_to("2026-03-27 09:00");
+    travel_to("2026-07-27 09:00");
     assert_int_equal(step(&desk, id, "resume", ""), 303);
-    assert_day(id, "due_at", "2026-05-04");
+    assert_day(id, "due_at", "2026-09-03");
     assert_int_equal(sql_int("SELECT paused_days FROM feedback WHERE id = %lld", (long long)id), 14);
     /* the decision */
     assert_int_equal(step(&desk, id, "resolve", "&note=" "Giữ nguyên quyết định xử phạt"), 303);
@@ -373,7 +379,7 @@ static void complaint_clock_extension_suspension(void **state)
     assert_non_null(strstr(t, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
     assert_non_null(strstr(t, "/TB-UBND"));
     assert_non_null(strstr(t, "Trần Văn Bình"));
-    assert_non_null(strstr(t, "06 tháng 4 năm 2026"));
+    assert_non_null(strstr(t, "05 tháng 8 năm 2026"));
     free(t);
     response_free(&r);
     seq = sql_int("SELECT seq FROM feedback_steps WHERE feedback_id = %lld AND kind = 'resolve'", (long long)id);
