@@ -572,7 +572,7 @@ static int bind_filter(db_stmt *s, const feedback_filter *f)
     if (f->due == FEEDBACK_DUE_OVERDUE) db_bind_int(s, i++, f->now);
     else if (f->due == FEEDBACK_DUE_SOON) {
         db_bind_int(s, i++, f->now);
-        db_bind_int(s, i++, f->now + (int64_t)(f->soon_days > 0 ? f->soon_days : 3) * 86400);
+        db_bind_int(s, i++, f->soon_until ? f->soon_until : f->now + (int64_t)(f->soon_days > 0 ? f->soon_days : 3) * 86400);
     }
     return i;
 }
@@ -893,8 +893,11 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
         clock = new_due = 0;
         answer = note;
         helpful = in->helpful;
-        if (c.consent_publish && r.publish)
+        if (c.consent_publish && r.publish) {
+            /* the answer's publication runs on its own clock, shown on the board */
             publish_due = feedback_deadline(r.cal, &r.cu, now, r.publish->days, r.publish->working);
+            clock = new_due = publish_due;
+        }
         break;
     case FB_PUBLISH:
         if (strcmp(c.status, "resolved")) return fail(e, 409, N_("Chỉ công khai ý kiến đã giải quyết."), "publish: not resolved");
@@ -903,6 +906,7 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
         if (c.published_at) return fail(e, 409, N_("Câu trả lời đã được công khai."), "already");
         published_at = now;
         public_answer = feedback_mask(a, &c, *note ? note : c.answer);
+        clock = new_due = 0;
         break;
     case FB_FORWARD:
         if (!received) return fail(e, 409, nope, "forward: not received");

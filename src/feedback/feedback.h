@@ -111,6 +111,7 @@ typedef struct feedback_filter {
     int64_t from, to;          /* received in [from, to); 0 = open */
     int due;                   /* FEEDBACK_DUE_*: soon = the running deadline within soon_days */
     int soon_days;             /* calendar days; 0 = 3 */
+    int64_t soon_until;        /* or this instant (the board: 3 working days ahead); 0 = use soon_days */
     int64_t now;               /* for due filters */
     int limit, offset;         /* limit 0 = 50 */
 } feedback_filter;

@@ -14,6 +14,7 @@
 #include "../core/ratelimit.h"
 #include "../core/text.h"
 #include "../kit/links.h"
+#include "../holiday/holiday.h"
 #include "../kit/web.h"
 #include "feedback.h"
 
@@ -122,8 +123,10 @@ static json_t *case_json(req *r, const feedback_case *c, bool full)
     if (c->clock_at) {
         json_object_set_new(o, "clock_text", json_string(day_text(a, c->clock_at)));
         json_object_set_new(o, "overdue", json_boolean(c->clock_at < now));
-        json_object_set_new(o, "clock_label", json_string(T(r, !strcmp(c->status, "received") && c->accept_due_at == c->clock_at
-                                                                  ? N_("Hạn thụ lý") : N_("Hạn giải quyết"))));
+        const char *label = !strcmp(c->status, "resolved") ? N_("Hạn công khai")
+                            : !strcmp(c->status, "received") && c->accept_due_at == c->clock_at ? N_("Hạn thụ lý")
+                                                                                                 : N_("Hạn giải quyết");
+        json_object_set_new(o, "clock_label", json_string(T(r, label)));
     }
     if (c->anonymous) json_object_set_new(o, "anonymous", json_true());
     if (c->as_information) json_object_set_new(o, "as_information", json_true());
@@ -346,7 +349,7 @@ void page_feedback_track(req *r)
                                   T(r, feedback_kind_label(c.kind)), "status_label", T(r, feedback_status_label(c.status)),
                                   "unit_name", c.unit_name, "received_text", when_text(r->a, c.received_at), "subject",
                                   c.subject);
-            if (c.clock_at) json_object_set_new(o, "due_text", json_string(day_text(r->a, c.clock_at)));
+            if (c.clock_at && feedback_open(c.status)) json_object_set_new(o, "due_text", json_string(day_text(r->a, c.clock_at)));
             if (!strcmp(c.status, "resolved")) json_object_set_new(o, "answer", json_string(c.answer));
             if (*c.outcome_note) json_object_set_new(o, "outcome_note", json_string(c.outcome_note));
             json_t *steps = feedback_steps_json(req_db(r), c.id), *out = json_array(), *s;
@@ -444,10 +447,19 @@ void page_feedback_board(req *r)
         web_error(r, 404, N_("Không tìm thấy đơn vị."));
         return;
     }
+    err e = {0};
+    const calendar *cal = holiday_calendar(req_db(r), &e);
+    if (!cal) {
+        web_err(r, &e);
+        return;
+    }
+    cal_unit cu = holiday_unit(req_db(r), unit);
+    /* due soon: by the end of the third working day from today */
+    int64_t until = feedback_deadline(cal, &cu, req_now(r), 3, true);
     json_t *m = json_object();
     for (int k = 0; k < 2; k++) {
         feedback_filter f = {.unit_id = unit, .due = k ? FEEDBACK_DUE_SOON : FEEDBACK_DUE_OVERDUE, .now = req_now(r),
-                             .soon_days = 3, .limit = 200};
+                             .soon_until = until + 1, .limit = 200};
         feedback_case *rows;
         int n;
         if (feedback_list(req_db(r), r->a, &f, &rows, &n)) {

@@ -519,8 +519,16 @@ static void published_answers_are_masked(void **state)
     assert_int_equal(step(&desk, id, "publish", ""), 409);   /* not answered yet */
     assert_int_equal(step(&desk, id, "resolve",
                           "&note=" "UBND đã thông cống; đã báo ông Đỗ Văn Khoa qua số 0987654321"), 303);
+    /* publishing has its own clock (2 working days), on the board until it is done */
+    assert_int_equal(sql_int("SELECT clock_at = publish_due_at AND clock_at > resolved_at FROM feedback WHERE id = %lld",
+                             (long long)id), 1);
+    response b = get_as(&desk, "/phan-anh/han");
+    assert_contains(b.body, "Hạn công khai");
+    response_free(&b);
     assert_int_equal(step(&desk, id, "publish", ""), 303);
     assert_int_equal(step(&desk, id, "publish", ""), 409);
+    assert_int_equal(sql_int("SELECT clock_at IS NULL AND published_at IS NOT NULL FROM feedback WHERE id = %lld",
+                             (long long)id), 1);
     assert_int_equal(step(&desk, no_consent, "resolve", "&note=" "Đã thu gom"), 303);
     assert_int_equal(step(&desk, no_consent, "publish", ""), 409);
     response r = get("/gop-y/cong-khai?don_vi=05443");
