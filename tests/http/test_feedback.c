@@ -469,6 +469,17 @@ static void due_board_lists_overdue(void **state)
     assert_true(at && at > overdue && at < soon);
     assert_lacks(r.body, done_code);
     response_free(&r);
+    /* the dashboard counts the overdue cases and links to the board */
+    long late_n = sql_int("SELECT COUNT(*) FROM feedback f JOIN units u ON u.id = f.unit_id WHERE u.code = '05443' AND "
+                          "f.clock_at IS NOT NULL AND f.clock_at < strftime('%%s', 'now')");
+    r = get_as(&desk, "/bang-dieu-khien");
+    const char *tile = strstr(r.body, "id=\"tt-count-feedback-late\"");
+    assert_non_null(tile);
+    tile = strstr(tile, "tt-count__n\">");
+    assert_non_null(tile);
+    assert_int_equal(strtol(tile + strlen("tt-count__n\">"), NULL, 10), late_n);
+    assert_true(late_n >= 1);
+    response_free(&r);
     /* the list filters by kind and status */
     r = get_as(&desk, "/phan-anh?loai=phan_anh&trang_thai=resolved");
     assert_status(r, 200);
