@@ -441,12 +441,13 @@ static void anonymous_complaints_are_refused(void **state)
     assert_error_json(&r, 400, "họ tên");
     response_free(&r);
     assert_int_equal(db_count("SELECT COUNT(*) FROM feedback"), cases);
+    int64_t praise = db_count("SELECT COUNT(*) FROM feedback WHERE anonymous = 1 AND kind = 'bieu_duong'");
     snprintf(body, sizeof body, "api_key=%s&service_code=bieu_duong&address_string=x&description=%s", key1,
              enc("Chị cán bộ một cửa rất tận tình."));
     r = post311("json", body);
     assert_status(r, 200);
     response_free(&r);
-    assert_int_equal(db_count("SELECT COUNT(*) FROM feedback WHERE anonymous = 1 AND kind = 'bieu_duong'"), 1);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM feedback WHERE anonymous = 1 AND kind = 'bieu_duong'"), praise + 1);
 }
 
 static void complaint_shows_only_its_status(void **state)
@@ -505,7 +506,8 @@ static void requests_list_and_its_filters(void **state)
     response_free(&r);
     r = get("/open311/v2/requests.json?jurisdiction_id=" UNIT "&status=closed");
     assert_status(r, 200);
-    assert_string_equal(r.body, "[]");
+    assert_lacks(r.body, code);
+    assert_lacks(r.body, "\"status\":\"open\"");
     response_free(&r);
     r = get("/open311/v2/requests.json?jurisdiction_id=" UNIT "&status=open,closed&service_code=gop_y,bieu_duong");
     assert_status(r, 200);
