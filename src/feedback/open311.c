@@ -295,11 +295,13 @@ static json_t *datetime_or_null(int64_t t)
     return json_string(s);
 }
 
-/* The deadline that runs now: acceptance while the case waits for it, else resolution. */
-static int64_t running_due(const feedback_case *c)
+/* The legal deadline the app expects: the one running now (feedback's clock_at: acceptance or
+ * resolution, as the kind's rule says); for a closed or suspended case, the resolution deadline
+ * it had, else the acceptance one. */
+static int64_t expected_due(const feedback_case *c)
 {
-    if (!strcmp(c->status, "received") && c->accept_due_at) return c->accept_due_at;
-    return c->due_at;
+    if (c->clock_at) return c->clock_at;
+    return c->due_at ? c->due_at : c->accept_due_at;
 }
 
 /* The last note officers wrote that explains a delay (an extension, a suspension, ...). */
@@ -342,8 +344,8 @@ static const char *status_notes(req *r, const feedback_case *c, int64_t now)
         buf_puts(&b, ": ");
         buf_puts(&b, feedback_mask(r->a, c, outcome));
     }
-    int64_t due = running_due(c);
-    if (feedback_open(c->status) && strcmp(c->status, "suspended") && due > 0 && now > due) {
+    int64_t due = c->clock_at;   /* 0 when no clock runs: closed, suspended, anonymous tố cáo */
+    if (feedback_open(c->status) && due > 0 && now > due) {
         buf_puts(&b, ". ");
         buf_printf(&b, T(r, N_("Quá hạn từ %s.")), vn_datetime(r->a, due));
         const char *why = last_delay_note(r, c);
@@ -388,7 +390,7 @@ static json_t *request_json(req *r, const feedback_case *c, const service *v, in
     json_object_set_new(o, "service_notice", json_null());
     json_object_set_new(o, "requested_datetime", datetime_or_null(c->received_at));
     json_object_set_new(o, "updated_datetime", datetime_or_null(c->updated_at ? c->updated_at : c->received_at));
-    json_object_set_new(o, "expected_datetime", datetime_or_null(running_due(c)));
+    json_object_set_new(o, "expected_datetime", datetime_or_null(expected_due(c)));
     json_object_set_new(o, "address", shown ? str_or_null(c->location_text) : json_null());
     json_object_set_new(o, "address_id", json_null());
     json_object_set_new(o, "zipcode", json_null());
