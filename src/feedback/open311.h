@@ -12,8 +12,9 @@
  *
  * jurisdiction_id is a unit's code (05443). service_request_id is the case's code
  * (05443-PA261204-001), the one the citizen tracks on the site. expected_datetime is the legal
- * deadline that runs (acceptance, else resolution), status_notes what the officers did last and,
- * past the deadline, that it is overdue and why. Datetimes are W3C with +07:00.
+ * deadline running now (feedback's clock: acceptance or resolution, as the kind's rule says; for a
+ * closed case the resolution deadline it had), status_notes where the case stands and, past that
+ * deadline, that it is overdue and the officers' last written reason. Datetimes are W3C, +07:00.
  *
  * Errors are the spec's array of {code, description} (<errors><error>), in the format asked
  * for (XML when the format itself is unreadable): 400 missing or invalid input, 403 missing,
