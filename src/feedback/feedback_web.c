@@ -241,7 +241,13 @@ static void submit(req *r, bool desk)
         .consent_publish = req_form(r, "consent") != NULL,
         .user_id = desk && r->user ? r->user->id : 0,
     };
-    if (desk && r->user && !in.unit_id) in.unit_id = r->user->unit_id;
+    if (desk && r->user && !*form_str(r, "don_vi")) in.unit_id = r->user->unit_id;
+    if (desk && strcmp(in.channel, "desk") && strcmp(in.channel, "box") && strcmp(in.channel, "hotline") &&
+        strcmp(in.channel, "reception")) {
+        err_set(&e, 422, N_("Chọn kênh: tại bộ phận tiếp nhận, hòm thư góp ý, đường dây nóng hoặc tiếp công dân."), "desk channel");
+        err_field(&e, "channel");
+        goto failed;
+    }
     if (desk && *form_str(r, "received_at")) {
         int64_t t;
         if (!cal_parse_typed_time(form_str(r, "received_at"), &t)) {

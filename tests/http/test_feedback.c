@@ -605,9 +605,12 @@ static void inspection_board_reads_only(void **state)
     r = get_as(&desk, path);
     assert_contains(r.body, "Bùi Văn Long");
     response_free(&r);
-    /* another commune's officer cannot open it */
+    /* another commune's officer cannot open it, nor key in a case for this commune */
     session other;
     sign_in("canbo2", &other);
+    assert_int_equal(desk_file(&other, "gop_y", "box", NULL, NULL, NULL, NULL), -403);
+    /* nor pick a channel that is not the desk's */
+    assert_int_equal(desk_file(&desk, "gop_y", "rating", NULL, NULL, NULL, NULL), -422);
     r = get_as(&other, path);
     assert_true(r.status == 403 || r.status == 404);
     response_free(&r);
