@@ -230,7 +230,9 @@ void page_feedback_rules(struct req *r);         /* GET  /phan-anh/thoi-han */
 int64_t scope_feedback_param(struct req *r);
 
 /* The PDF of the document a step produced (accept_notice, refuse_notice, extension, suspension,
- * resumption, decision, conclusion, answer): 0 and *pdf (malloc'd) or -1 with e. */
-int feedback_pdf(db *d, arena *a, int64_t id, int seq, unsigned char **pdf, size_t *len, err *e);
+ * resumption, decision, conclusion, answer): 0 and *pdf (malloc'd) or -1 with e. base_url
+ * ("https://host", may be NULL) makes the follow-up link and QR code printed on a named sender's
+ * copy absolute. */
+int feedback_pdf(db *d, arena *a, int64_t id, int seq, const char *base_url, unsigned char **pdf, size_t *len, err *e);
 
 #endif

@@ -514,7 +514,8 @@ static void show_page(req *r, int64_t id, int status, const err *e)
     json_t *acts = json_object();
     if (desk) {
         bool received = !strcmp(c.status, "received"), accepted = !strcmp(c.status, "accepted");
-        json_object_set_new(acts, "accept", json_boolean(received && !c.as_information));
+        json_object_set_new(acts, "accept", json_boolean(received && !c.as_information && c.accept_due_at));
+        json_object_set_new(acts, "keep_going", json_boolean(!strcmp(c.kind, "to_cao")));
         json_object_set_new(acts, "refuse", json_boolean(received));
         json_object_set_new(acts, "forward", json_boolean(received));
         json_object_set_new(acts, "extend", json_boolean(accepted));
@@ -609,7 +610,7 @@ void page_feedback_pdf(req *r)
         web_error(r, 404, N_("Không tìm thấy văn bản."));
         return;
     }
-    if (feedback_pdf(req_db(r), r->a, id, (int)seq, &pdf, &len, &e)) {
+    if (feedback_pdf(req_db(r), r->a, id, (int)seq, web_public_base(r), &pdf, &len, &e)) {
         web_err(r, &e);
         return;
     }
