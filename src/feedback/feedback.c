@@ -764,7 +764,7 @@ static const char *doc_for(feedback_action a, const char *kind, const char **reg
 typedef struct {
     const calendar *cal;
     cal_unit cu;
-    const feedback_rule *resolve, *extend, *suspend, *publish;
+    const feedback_rule *accept, *resolve, *extend, *suspend, *publish;
     kind_rule kr;
 } case_rules;
 
@@ -777,6 +777,7 @@ static int rules_of(db *d, arena *a, const feedback_case *c, case_rules *out, er
     out->cu = holiday_unit(d, c->unit_id);
     cal_day day;
     if (!cal_parse_date(c->rule_from, &day)) day = cal_local_day(c->received_at);
+    out->accept = feedback_rule_for(rules, n, c->kind, "accept", day);
     out->resolve = feedback_rule_for(rules, n, c->kind, "resolve", day);
     out->extend = feedback_rule_for(rules, n, c->kind, "extend", day);
     out->suspend = feedback_rule_for(rules, n, c->kind, "suspend", day);
@@ -837,6 +838,8 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
         if (!received) return fail(e, 409, nope, "accept: not received");
         if (c.as_information)
             return fail(e, 409, N_("Tố cáo nặc danh không được thụ lý giải quyết theo trình tự tố cáo (Luật Tố cáo, Điều 25)."), "anon");
+        if (!r.accept && !starts_at_acceptance)
+            return fail(e, 409, N_("Loại ý kiến này không có bước thụ lý; giải quyết, trả lời trực tiếp."), "no accept rule");
         status = "accepted";
         accepted_at = now;
         remote = in->remote_area;

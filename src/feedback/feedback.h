@@ -50,7 +50,15 @@ typedef struct { int64_t id; char code[40]; char secret[16]; int64_t due_at; } f
 
 /* Files a new case from any channel. Runs INSIDE the caller's db_write function (it writes, never
  * begins or commits). 0 and *out filled, or -1 with e set (422 with a Vietnamese message for bad input).
- * out->due_at is the first deadline that runs (acceptance, else resolution; 0 when none). */
+ * out->due_at is the first deadline that runs (acceptance, else resolution; 0 when none).
+ *
+ * What each kind needs (table feedback_kinds, checked here; e->field names the field at fault):
+ *   gop_y, bieu_duong   nothing: an anonymous dissatisfied rating files as "gop_y";
+ *   phan_anh, kien_nghi a name and one of address, phone, e-mail (NĐ 20/2008 Art. 7);
+ *   khieu_nai           a name and an address (Luật Khiếu nại Art. 8);
+ *   to_cao              a name, or it is kept as information (as_information, no clock).
+ * phone, email and id_number are checked and normalised when given (422 when wrong). The case is
+ * audited as "feedback.create" with actor in->user_id (0: the public). */
 int feedback_intake(db *d, arena *a, const feedback_new *in, int64_t now, feedback_ticket *out, err *e);
 
 /* One uploaded file, checked by feedback_file_check() before it is attached. */
@@ -230,7 +238,9 @@ void page_feedback_rules(struct req *r);         /* GET  /phan-anh/thoi-han */
 int64_t scope_feedback_param(struct req *r);
 
 /* The PDF of the document a step produced (accept_notice, refuse_notice, extension, suspension,
- * resumption, decision, conclusion, answer): 0 and *pdf (malloc'd) or -1 with e. */
-int feedback_pdf(db *d, arena *a, int64_t id, int seq, unsigned char **pdf, size_t *len, err *e);
+ * resumption, decision, conclusion, answer): 0 and *pdf (malloc'd) or -1 with e. base_url
+ * ("https://host", may be NULL) makes the follow-up link and QR code printed on a named sender's
+ * copy absolute. */
+int feedback_pdf(db *d, arena *a, int64_t id, int seq, const char *base_url, unsigned char **pdf, size_t *len, err *e);
 
 #endif

@@ -59,7 +59,7 @@ static const char *unit_words(arena *a, const pdoc_unit *u)
     return arena_printf(a, "Ủy ban nhân dân %.*s%s", n, first, g_utf8_next_char(u->name));
 }
 
-int feedback_pdf(db *d, arena *a, int64_t id, int seq, unsigned char **pdf, size_t *len, err *e)
+int feedback_pdf(db *d, arena *a, int64_t id, int seq, const char *base_url, unsigned char **pdf, size_t *len, err *e)
 {
     feedback_case c;
     if (feedback_get(d, a, id, &c) != 1) {
@@ -140,6 +140,12 @@ int feedback_pdf(db *d, arena *a, int64_t id, int seq, unsigned char **pdf, size
     }
     if (new_due && (!strcmp(doc, "extension") || !strcmp(doc, "resumption")))
         pdoc_par(p, arena_printf(a, "Thời hạn giải quyết: đến hết %s.", pdoc_date(a, new_due)), 0);
+    if (!c.anonymous) {
+        /* the sender follows the case as on a dossier slip: the link and the secret, as a QR code */
+        const char *track = arena_printf(a, "%s/gop-y/tra-cuu?ma=%s&bm=%s", base_url ? base_url : "", c.code, c.secret);
+        pdoc_qr(p, track, 22, pdoc_escape(p, arena_printf(a, "Theo dõi việc giải quyết tại %s/gop-y/tra-cuu\nMã: %s\nMã tra cứu: %s",
+                                                            base_url ? base_url : "", c.code, c.secret)), 0);
+    }
     const char *recipients[] = {c.anonymous ? "- Lưu: VT." : arena_printf(a, "- %s;", who), "- Lưu: VT, hồ sơ."};
     pdoc_signer signer = {.caption = pdoc_signer_caption(a, pu.council, head_title), .name = *head ? head : NULL,
                           .note = ""};

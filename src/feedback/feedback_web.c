@@ -241,7 +241,13 @@ static void submit(req *r, bool desk)
         .consent_publish = req_form(r, "consent") != NULL,
         .user_id = desk && r->user ? r->user->id : 0,
     };
-    if (desk && r->user && !in.unit_id) in.unit_id = r->user->unit_id;
+    if (desk && r->user && !*form_str(r, "don_vi")) in.unit_id = r->user->unit_id;
+    if (desk && strcmp(in.channel, "desk") && strcmp(in.channel, "box") && strcmp(in.channel, "hotline") &&
+        strcmp(in.channel, "reception")) {
+        err_set(&e, 422, N_("Chọn kênh: tại bộ phận tiếp nhận, hòm thư góp ý, đường dây nóng hoặc tiếp công dân."), "desk channel");
+        err_field(&e, "channel");
+        goto failed;
+    }
     if (desk && *form_str(r, "received_at")) {
         int64_t t;
         if (!cal_parse_typed_time(form_str(r, "received_at"), &t)) {
@@ -508,7 +514,8 @@ static void show_page(req *r, int64_t id, int status, const err *e)
     json_t *acts = json_object();
     if (desk) {
         bool received = !strcmp(c.status, "received"), accepted = !strcmp(c.status, "accepted");
-        json_object_set_new(acts, "accept", json_boolean(received && !c.as_information));
+        json_object_set_new(acts, "accept", json_boolean(received && !c.as_information && c.accept_due_at));
+        json_object_set_new(acts, "keep_going", json_boolean(!strcmp(c.kind, "to_cao")));
         json_object_set_new(acts, "refuse", json_boolean(received));
         json_object_set_new(acts, "forward", json_boolean(received));
         json_object_set_new(acts, "extend", json_boolean(accepted));
@@ -603,7 +610,7 @@ void page_feedback_pdf(req *r)
         web_error(r, 404, N_("Không tìm thấy văn bản."));
         return;
     }
-    if (feedback_pdf(req_db(r), r->a, id, (int)seq, &pdf, &len, &e)) {
+    if (feedback_pdf(req_db(r), r->a, id, (int)seq, web_public_base(r), &pdf, &len, &e)) {
         web_err(r, &e);
         return;
     }

@@ -380,6 +380,13 @@ static void complaint_clock_extension_suspension(void **state)
     assert_non_null(strstr(t, "/TB-UBND"));
     assert_non_null(strstr(t, "Trần Văn Bình"));
     assert_non_null(strstr(t, "05 tháng 8 năm 2026"));
+    /* the sender's copy says how to follow the case: the code and the secret */
+    char *secret = text_of(id, "secret"), *code = text_of(id, "code");
+    assert_non_null(strstr(t, secret));
+    assert_non_null(strstr(t, code));
+    assert_non_null(strstr(t, "/gop-y/tra-cuu"));
+    free(secret);
+    free(code);
     free(t);
     response_free(&r);
     seq = sql_int("SELECT seq FROM feedback_steps WHERE feedback_id = %lld AND kind = 'resolve'", (long long)id);
@@ -605,9 +612,12 @@ static void inspection_board_reads_only(void **state)
     r = get_as(&desk, path);
     assert_contains(r.body, "Bùi Văn Long");
     response_free(&r);
-    /* another commune's officer cannot open it */
+    /* another commune's officer cannot open it, nor key in a case for this commune */
     session other;
     sign_in("canbo2", &other);
+    assert_int_equal(desk_file(&other, "gop_y", "box", NULL, NULL, NULL, NULL), -403);
+    /* nor pick a channel that is not the desk's */
+    assert_int_equal(desk_file(&desk, "gop_y", "rating", NULL, NULL, NULL, NULL), -422);
     r = get_as(&other, path);
     assert_true(r.status == 403 || r.status == 404);
     response_free(&r);
@@ -619,6 +629,7 @@ static void helpful_feedback_proposes_a_thanks_letter(void **state)
     session desk;
     sign_in("canbo1", &desk);
     int64_t id = desk_file(&desk, "gop_y", "box", NULL, "Đinh Văn Minh", "Tổ 10", NULL);
+    assert_int_equal(step(&desk, id, "accept", ""), 409);   /* a suggestion has no acceptance step */
     assert_int_equal(step(&desk, id, "resolve", "&note=" "Đã áp dụng sáng kiến xếp hàng theo số&helpful=1"), 303);
     char path[64];
     snprintf(path, sizeof path, "/phan-anh/%lld", (long long)id);

@@ -21,6 +21,7 @@
 #include "../../src/demo/demo.h"
 #include "../../src/feedback/feedback.h"
 #include "../../src/holiday/holiday.h"
+#include "../../src/kit/links.h"
 #include "../../src/store/db.h"
 
 static struct {
@@ -162,11 +163,23 @@ static void bad_input_undoes_the_callers_write(void **state)
     arena_free(a);
 }
 
+static void links_spell_the_routes(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    assert_string_equal(link_feedback(a, 12), "/phan-anh/12");
+    assert_string_equal(link_feedback_pdf(a, 12, 3), "/phan-anh/12/van-ban/3.pdf");
+    assert_string_equal(link_letter_new(a, "feedback"), "/thu/moi?dip=feedback");
+    assert_string_equal(link_letter_new(a, "a b&c"), "/thu/moi?dip=a%20b%26c");
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(intake_inside_the_callers_write),
         cmocka_unit_test(bad_input_undoes_the_callers_write),
+        cmocka_unit_test(links_spell_the_routes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
