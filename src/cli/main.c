@@ -23,6 +23,8 @@
 #include "../demo/demo.h"
 #include "../holiday/holiday.h"
 #include "../dossier/dossier.h"
+#include "../feedback/feedback.h"
+#include "../feedback/open311.h"
 #include "../letter/letter.h"
 #include "../survey/survey.h"
 #include "../notify/notify.h"
@@ -423,6 +425,7 @@ static int cmd_demo(int argc, char **argv)
         rc = letter_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
         if (rc == 0) rc = rating_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
         if (rc == 0) rc = survey_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
+        if (rc == 0) rc = feedback_demo(d, a, (int64_t)clock_now(), &e) < 0 ? -1 : 0;
         arena_free(a);
     }
     if (rc == 0 && bulk > 0) {
@@ -883,6 +886,97 @@ static int cmd_calendar(int argc, char **argv)
     return rc;
 }
 
+/* ---- api-key: the keys of the apps that file feedback through Open311 (open311.h) ------ */
+
+static int cmd_api_key(int argc, char **argv)
+{
+    const char *usage = "api-key add --db PATH --unit CODE --name NAME | api-key list --db PATH [--unit CODE] | "
+                        "api-key revoke --db PATH --id N";
+    const char *sub = argc > 0 ? argv[0] : "";
+    bool add = !strcmp(sub, "add"), list = !strcmp(sub, "list"), revoke = !strcmp(sub, "revoke");
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nAn app (a reporting app, a portal) files feedback at /open311/v2/ with a key "
+               "issued for one unit.\n'add' prints the new key once: only its hash is kept, so write it down. 'revoke' "
+               "stops a key at once.\n",
+               usage);
+        return 0;
+    }
+    if (!add && !list && !revoke) return usage_error("api-key", usage, "%s", "say add, list or revoke");
+    opt opts[] = {{"--db", 1, .once = true}, {"--unit", 1, .once = true}, {"--name", 1, .once = true},
+                  {"--id", 1, .once = true}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "api-key %s", sub);
+    if (parse(cmd, usage, argc - 1, argv + 1, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db")) return usage_error(cmd, usage, "%s", "--db is required");
+    if (add && (!get(opts, "--unit") || !get(opts, "--name")))
+        return usage_error(cmd, usage, "%s", "--unit and --name are required");
+    if ((add || list) && get(opts, "--id")) return usage_error(cmd, usage, "%s", "--id is only for revoke");
+    if (!add && get(opts, "--name")) return usage_error(cmd, usage, "%s", "--name is only for add");
+    int64_t id = 0;
+    if (revoke) {
+        if (!get(opts, "--id")) return usage_error(cmd, usage, "%s", "--id is required (see api-key list)");
+        if (get(opts, "--unit")) return usage_error(cmd, usage, "%s", "--unit is not for revoke");
+        if (need_int(cmd, usage, opts, "--id", 1, INT64_MAX / 2, 0, &id)) return 2;
+    }
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    err e = {0};
+    int rc = 0;
+    int64_t now = (int64_t)clock_now();
+    if (add) {
+        char key[OPEN311_KEY_LEN + 1];
+        arena *a = arena_new();
+        char *name = NULL;
+        const char *raw = get(opts, "--name");
+        if (text_clean(a, raw, strlen(raw), false, 200, &name) != TEXT_OK) name = NULL;
+        if (!name) {
+            arena_free(a);
+            db_close(d);
+            return usage_error(cmd, usage, "--name must be UTF-8 text of at most 200 characters, got '%s'", raw);
+        }
+        rc = open311_key_add(d, get(opts, "--unit"), name, now, key, &id, &e);
+        arena_free(a);
+        if (rc == 0) {
+            checkpoint_cli(d, get(opts, "--db"));
+            printf("%s\n", key);
+            fprintf(stderr, "api key %lld for unit %s; shown once, only its hash is stored\n", (long long)id,
+                    get(opts, "--unit"));
+            sodium_memzero(key, sizeof key);
+        }
+    } else if (revoke) {
+        rc = open311_key_revoke(d, id, now, &e);
+        if (rc == 0) {
+            checkpoint_cli(d, get(opts, "--db"));
+            printf("api key %lld revoked\n", (long long)id);
+        }
+    } else {
+        json_t *keys = open311_key_list(d, get(opts, "--unit"));
+        size_t i;
+        json_t *k;
+        printf("id\tunit\tname\tprefix\tcreated\tstatus\n");
+        json_array_foreach(keys, i, k)
+        {
+            arena *a = arena_new();
+            json_t *rev = json_object_get(k, "revoked_at");
+            printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)json_integer_value(json_object_get(k, "id")),
+                   json_string_value(json_object_get(k, "unit")), json_string_value(json_object_get(k, "name")),
+                   json_string_value(json_object_get(k, "prefix")),
+                   vn_datetime(a, json_integer_value(json_object_get(k, "created_at"))),
+                   json_is_null(rev) ? "active" : arena_printf(a, "revoked %s", vn_datetime(a, json_integer_value(rev))));
+            arena_free(a);
+        }
+        json_decref(keys);
+    }
+    db_close(d);
+    if (rc != 0) {
+        fprintf(stderr, "thanthien %s: %s\n", cmd, e.user);
+        return e.status == 400 || e.status == 404 || e.status == 409 ? 2 : 1;
+    }
+    return 0;
+}
+
 /* ---- the table ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -903,6 +997,8 @@ static const command commands[] = {
     {"verify-audit", cmd_verify_audit, "verify-audit   check the audit log's hash chain"},
     {"backup", cmd_backup, "backup         copy the live database to a new file (--db PATH --to FILE)"},
     {"calendar", cmd_calendar, "calendar       a year's days off, or a due date (--year Y | --due --from T --days N)"},
+    {"api-key", cmd_api_key, "api-key add    issue an Open311 key to an app (--db PATH --unit CODE --name NAME);\n"
+                             "  api-key list   the keys (--db PATH [--unit CODE]); api-key revoke --db PATH --id N"},
     {"report", cmd_report, "report letters letters delivered in a year, by kind (--db PATH --year Y [--unit CODE])"},
 };
 

@@ -40,3 +40,16 @@ const char *link_rating(arena *a, const char *code, const char *secret)
     return arena_printf(a, "/danh-gia?ma=%s&bm=%s", c ? c : "", s ? s : "");
 }
 const char *link_rating_answer(arena *a, int64_t id) { return arena_printf(a, "/danh-gia/%lld/tra-loi", (long long)id); }
+
+/* the citizen's voice (src/feedback) and the letter that thanks for it */
+const char *link_feedback(arena *a, int64_t id) { return arena_printf(a, "/phan-anh/%lld", (long long)id); }
+const char *link_feedback_pdf(arena *a, int64_t id, int seq)
+{
+    return arena_printf(a, "/phan-anh/%lld/van-ban/%d.pdf", (long long)id, seq);
+}
+const char *link_letter_new(arena *a, const char *occasion)
+{
+    char *enc;
+    form_url_encode(a, occasion ? occasion : "", &enc);
+    return arena_printf(a, "/thu/moi?dip=%s", enc);
+}

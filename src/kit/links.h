@@ -24,5 +24,8 @@ const char *link_admin_unit(arena *a, const char *code);               /* /quan-
 const char *link_admin_user(arena *a, int64_t id);                     /* /quan-tri/nguoi-dung/{id} */
 const char *link_rating(arena *a, const char *code, const char *secret); /* /danh-gia?ma={code}&bm={secret} */
 const char *link_rating_answer(arena *a, int64_t id);                  /* /danh-gia/{id}/tra-loi */
+const char *link_feedback(arena *a, int64_t id);                       /* /phan-anh/{id} */
+const char *link_feedback_pdf(arena *a, int64_t id, int seq);          /* /phan-anh/{id}/van-ban/{seq}.pdf */
+const char *link_letter_new(arena *a, const char *occasion);           /* /thu/moi?dip={occasion} */
 
 #endif

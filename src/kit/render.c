@@ -132,8 +132,25 @@ static const char *status_title(int status)
     }
 }
 
+typedef struct {
+    const char *prefix;
+    web_error_fn fn;
+} error_shape;
+static error_shape error_shapes[4];
+static int n_error_shapes;
+
+void web_error_shape(const char *prefix, web_error_fn fn)
+{
+    if (n_error_shapes < 4) error_shapes[n_error_shapes++] = (error_shape){prefix, fn};
+}
+
 void web_error(req *r, int status, const char *msgid)
 {
+    for (int i = 0; r->path && i < n_error_shapes; i++)
+        if (!strncmp(r->path, error_shapes[i].prefix, strlen(error_shapes[i].prefix))) {
+            error_shapes[i].fn(r, status, msgid);
+            return;
+        }
     if (r->want_json) {
         web_json(r, status, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", T(r, msgid)));
         return;

@@ -118,6 +118,12 @@ void web_err(req *r, const err *e);              /* status and message from an e
 void web_redirect(req *r, const char *location); /* 303 See Other */
 void web_body(req *r, int status, const char *content_type, const char *body, size_t len);
 void web_header(req *r, const char *name, const char *value);
+/* An API whose clients expect its own error shape (Open311's [{code, description}]): every
+ * web_error() on a path under prefix -- the server's own refusals before any handler (413,
+ * 405, text that is not UTF-8) included -- calls fn instead of writing the page or
+ * {"error": ...}. Registered once at start-up, before requests (routes_init); at most 4. */
+typedef void (*web_error_fn)(req *r, int status, const char *msgid);
+void web_error_shape(const char *prefix, web_error_fn fn);
 
 /* ---- what several features did alike (page.c) ---- */
 

@@ -39,6 +39,8 @@ typedef struct {
     handler_fn handler;
     int access;
     scope_fn scope;              /* the unit the request touches: -1 none found (404); 0 none */
+    bool keyed;                  /* an API for apps (Open311): the handler checks the app's key, so
+                                    no session is read and a POST needs no CSRF token */
 } route;
 
 extern const route routes[];
@@ -46,6 +48,8 @@ extern const size_t routes_count;
 /* Frees what the features keep for the server's lifetime (caches), at shutdown: the
  * server knows the features only through routes.c. */
 void routes_cleanup(void);
+/* What the features register with the kit before the first request (error shapes of APIs). */
+void routes_init(void);
 
 struct app {
     app_config cfg;

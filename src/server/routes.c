@@ -9,6 +9,8 @@
 #include "../booking/booking.h"
 #include "../catalog/catalog.h"
 #include "../dossier/dossier.h"
+#include "../feedback/open311.h"
+#include "../feedback/feedback.h"
 #include "../holiday/holiday.h"
 #include "../letter/letter.h"
 #include "../notify/notify.h"
@@ -52,6 +54,30 @@ const route routes[] = {
     {"POST", "/thu-tuc/{id}", page_catalog_update, ACCESS_EDIT_CATALOG, scope_procedure_param},
     {"GET", "/api/v1/procedures", api_procedures, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/procedures/{id}", api_procedure, ACCESS_PUBLIC, NULL},
+    /* Open311 GeoReport v2 for reporting apps: keyed (no session, no CSRF; POST checks api_key) */
+    {"GET", "/open311/discovery.{fmt}", api_open311_discovery, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/discovery.{fmt}", api_open311_discovery, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/services.{fmt}", api_open311_services, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/services/{file}", api_open311_service, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/requests.{fmt}", api_open311_requests, ACCESS_PUBLIC, NULL, true},
+    {"POST", "/open311/v2/requests.{fmt}", api_open311_create, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/requests/{file}", api_open311_request, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/tokens/{file}", api_open311_token, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/open311/v2/{what}", api_open311_unknown, ACCESS_PUBLIC, NULL, true},
+    {"POST", "/open311/v2/{what}", api_open311_unknown, ACCESS_PUBLIC, NULL, true},
+    {"GET", "/gop-y", page_feedback_public_form, ACCESS_PUBLIC, NULL},
+    {"POST", "/gop-y", page_feedback_public_submit, ACCESS_PUBLIC, NULL},
+    {"GET", "/gop-y/tra-cuu", page_feedback_track, ACCESS_PUBLIC, NULL},
+    {"GET", "/gop-y/cong-khai", page_feedback_published, ACCESS_PUBLIC, NULL},
+    {"GET", "/phan-anh", page_feedback_list, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/phan-anh/moi", page_feedback_desk_form, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"POST", "/phan-anh", page_feedback_desk_submit, ACCESS_DESK | ACCESS_ADMIN, scope_unit_form},
+    {"GET", "/phan-anh/han", page_feedback_board, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/phan-anh/thoi-han", page_feedback_rules, ACCESS_STAFF, NULL},
+    {"GET", "/phan-anh/{id}", page_feedback_show, ACCESS_STAFF, scope_feedback_param},
+    {"GET", "/phan-anh/{id}/tep/{file}", page_feedback_file, ACCESS_STAFF, scope_feedback_param},
+    {"GET", "/phan-anh/{id}/van-ban/{seq}.pdf", page_feedback_pdf, ACCESS_STAFF, scope_feedback_param},
+    {"POST", "/phan-anh/{id}/{action}", page_feedback_action, ACCESS_DESK | ACCESS_ADMIN, scope_feedback_param},
     {"GET", "/tiep-nhan", page_intake_form, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"POST", "/ho-so", page_intake, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"GET", "/ho-so", page_dossier_list, ACCESS_DESK | ACCESS_ADMIN, NULL},
@@ -157,6 +183,11 @@ const route routes[] = {
     {"POST", "/quan-tri/lich-nghi/don-vi", page_holiday_unit, ACCESS_ADMIN, scope_unit_form},
 };
 const size_t routes_count = sizeof routes / sizeof routes[0];
+
+void routes_init(void)
+{
+    web_error_shape("/open311/", open311_web_error);   /* Open311 clients read [{code, description}] */
+}
 
 void routes_cleanup(void)
 {
