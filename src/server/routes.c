@@ -11,6 +11,7 @@
 #include "../dossier/dossier.h"
 #include "../feedback/open311.h"
 #include "../feedback/feedback.h"
+#include "../core/calendar.h"
 #include "../holiday/holiday.h"
 #include "../letter/letter.h"
 #include "../notify/notify.h"
@@ -184,9 +185,25 @@ const route routes[] = {
 };
 const size_t routes_count = sizeof routes / sizeof routes[0];
 
+/* QĐ 766's dissatisfied dossiers for the survey feature's figures come from the ratings. */
+static int ratings_for_766(db *d, int64_t unit_id, int64_t from, int64_t to, s766_input *in)
+{
+    arena *a = arena_new();
+    json_t *f = rating_figures(d, a, unit_id, cal_local_day(from), cal_local_day(to - 1), NULL, 0);
+    int rc = f ? 0 : -1;
+    if (f) {
+        in->dossiers_unhappy += json_integer_value(json_object_get(json_object_get(f, "total"), "dissatisfied"));
+        in->have_unhappy = true;
+        json_decref(f);
+    }
+    arena_free(a);
+    return rc;
+}
+
 void routes_init(void)
 {
     web_error_shape("/open311/", open311_web_error);   /* Open311 clients read [{code, description}] */
+    survey_add_766_source(ratings_for_766);
 }
 
 void routes_cleanup(void)

@@ -2,6 +2,7 @@
  * dossier, the leader's answer to a "không hài lòng", and the figures per unit and official
  * (rating.h). Pages are in rating_web.c. */
 #include "rating.h"
+#include "../feedback/feedback.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -79,12 +80,22 @@ const char *rating_follow_label(const char *status)
 
 int rating_open_feedback_hook(db *c, arena *a, const rating_feedback *f, err *e)
 {
-    /* MERGE POINT: call feedback_intake() (src/feedback/feedback.h) here, on connection c, with
-     * the rating's dossier, unit, official, label and reason, so that a "không hài lòng" is
-     * also a feedback item counted by QĐ 766's ratios. Until then the rating's own
-     * follow_status 'awaiting' (set by the insert) is the follow-up the leader answers. */
-    (void)c, (void)a, (void)f, (void)e;
-    return 0;
+    /* a "không hài lòng" is also a case of the citizen's voice, on the feedback feature's own
+     * clock and counted by QĐ 766's ratios; the rating carries no name, so it files as an
+     * anonymous góp ý (feedback.h), linked to the dossier and to this rating */
+    feedback_new in = {
+        .unit_id = f->unit_id,
+        .kind = "gop_y",
+        .channel = "rating",
+        .subject = arena_printf(a, "%s: hồ sơ %s", f->level_label, f->dossier_code),
+        .content = arena_printf(a, "%s\n\nThủ tục: %s", f->reason && *f->reason ? f->reason : f->level_label,
+                                f->procedure_name),
+        .dossier_id = f->dossier_id,
+        .source_ref = arena_printf(a, "rating:%lld", (long long)f->rating_id),
+        .received_at = f->at,
+    };
+    feedback_ticket t;
+    return feedback_intake(c, a, &in, f->at, &t, e);
 }
 
 typedef struct {

@@ -59,11 +59,10 @@ typedef struct {
  * *id_out: the new rating's id. */
 int rating_submit(db *d, arena *a, const dossier_handled *h, const rating_input *in, int64_t *id_out, err *e);
 
-/* The point where a "không hài lòng" rating becomes a feedback item (phản ánh, kiến nghị) of
- * the feedback feature. Runs inside rating_submit's write, on its connection c, after the
- * rating's row: its failure (-1 with e filled) rolls the rating back. Today it only marks the
- * rating "chờ lãnh đạo trả lời" (done by the insert); at merge time the lead calls
- * feedback_intake() here (src/feedback/feedback.h). */
+/* Where a "không hài lòng" rating becomes a case of the feedback feature (feedback_intake, an
+ * anonymous góp ý about the dossier, source "rating:ID"). Runs inside rating_submit's write,
+ * on its connection c, after the rating's row: its failure (-1 with e filled) rolls the rating
+ * back. The rating itself waits for the leader's answer too ("chờ lãnh đạo trả lời"). */
 typedef struct {
     int64_t rating_id, dossier_id, unit_id, official_id;
     const char *dossier_code, *procedure_name, *level_label, *reason;
