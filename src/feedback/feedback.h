@@ -61,6 +61,11 @@ typedef struct { int64_t id; char code[40]; char secret[16]; int64_t due_at; } f
  * audited as "feedback.create" with actor in->user_id (0: the public). */
 int feedback_intake(db *d, arena *a, const feedback_new *in, int64_t now, feedback_ticket *out, err *e);
 
+/* The address citizens reach the site at, for the follow-up link in messages to a named sender
+ * who gave an e-mail or a phone (events "feedback_receipt" at intake and "feedback_answer" when the
+ * case is resolved or refused, through the outbox: notify.h). Set once at start (serve). */
+void feedback_set_public_url(const char *url);
+
 /* One uploaded file, checked by feedback_file_check() before it is attached. */
 typedef struct {
     const char *name;          /* as uploaded; shown only */

@@ -274,6 +274,7 @@ static void anonymous_versus_named(void **state)
     assert_int_equal(public_send("bieu_duong", NULL, NULL, NULL, "Cảm ơn cán bộ một cửa tận tình", false, NULL, 0, code,
                                  secret), 201);
     assert_int_equal(sql_int("SELECT clock_at IS NULL FROM feedback WHERE code = '%s'", code), 1);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE instr(body, '%s') > 0", code), 0);
     /* an anonymous denunciation is received as information: no clock, no acceptance */
     assert_int_equal(public_send("to_cao", NULL, NULL, NULL, "Cán bộ địa chính nhận tiền", false, NULL, 0, code, secret),
                      201);
@@ -529,6 +530,12 @@ static void published_answers_are_masked(void **state)
     assert_int_equal(public_send("phan_anh", "Đỗ Văn Khoa", "Số 12 đường Hoàng Văn Thụ", "0987654321",
                                  "Ông Đỗ Văn Khoa phản ánh cống thoát nước tắc", true, NULL, 0, code, secret), 201);
     int64_t id = sql_int("SELECT id FROM feedback WHERE code = '%s'", code);
+    /* the sender gets the code and the secret by SMS through the outbox */
+    char *secret_of = text_of(id, "secret");
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE event = 'feedback_receipt' AND channel = 'sms' AND "
+                             "recipient = '0987654321' AND instr(body, '%s') > 0 AND instr(body, '%s') > 0", code,
+                             secret_of), 1);
+    free(secret_of);
     assert_int_equal(public_send("phan_anh", "Vũ Thị Lan", "Tổ 9", "0977111222", "Rác thải", false, NULL, 0, code,
                                  secret), 201);
     int64_t no_consent = sql_int("SELECT id FROM feedback WHERE code = '%s'", code);
@@ -537,6 +544,8 @@ static void published_answers_are_masked(void **state)
     assert_int_equal(step(&desk, id, "publish", ""), 409);   /* not answered yet */
     assert_int_equal(step(&desk, id, "resolve",
                           "&note=" "UBND đã thông cống; đã báo ông Đỗ Văn Khoa qua số 0987654321"), 303);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE event = 'feedback_answer' AND channel = 'sms' AND "
+                             "recipient = '0987654321'"), 1);
     /* publishing has its own clock (2 working days), on the board until it is done */
     assert_int_equal(sql_int("SELECT clock_at = publish_due_at AND clock_at > resolved_at FROM feedback WHERE id = %lld",
                              (long long)id), 1);
