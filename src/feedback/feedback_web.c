@@ -407,6 +407,15 @@ void page_feedback_published(req *r)
         db_done(s);
     }
     json_object_set_new(m, "items", arr);
+    /* the chooser of units, the one shown selected */
+    const char *code = "";
+    json_t *u = unit > 0 ? account_unit_get_by_id(req_db(r), unit) : NULL;
+    if (u) {
+        code = arena_strdup(r->a, json_get_str(u, "code"));
+        json_object_set_new(m, "unit_name", json_string(json_get_str(u, "name")));
+        json_decref(u);
+    }
+    json_object_set_new(m, "units", units_options(r, code));
     json_object_set_new(m, "page", web_page_info(r, "Trả lời công khai"));
     web_render(r, 200, "feedback/published", m);
 }
