@@ -203,6 +203,12 @@ static void public_feedback_with_an_image_and_follow_up(void **state)
     assert_contains(r.body, "Đã tiếp nhận");
     assert_contains(r.body, "Góp ý");
     response_free(&r);
+    /* in English too */
+    r = request("GET", "/gop-y", NULL, "lang=en", NULL);
+    assert_status(r, 200);
+    assert_contains(r.body, "Send feedback, a report or a petition");
+    assert_contains(r.body, "Images or PDF files (at most 3 files, 5 MB each)");
+    response_free(&r);
     /* the staff see the file, served as the type its bytes have, never as HTML */
     session desk;
     sign_in("canbo1", &desk);
