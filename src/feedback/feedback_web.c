@@ -132,7 +132,9 @@ static json_t *case_json(req *r, const feedback_case *c, bool full)
     if (c->as_information) json_object_set_new(o, "as_information", json_true());
     if (!full) return o;
     bool hide = hide_identity(r, c);
-    json_object_set_new(o, "content", json_string(c->content));
+    /* a denouncer may name himself in his own words: masked too for whoever may not know him */
+    json_object_set_new(o, "content", json_string(hide ? feedback_mask(a, c, c->content) : c->content));
+    if (hide) json_object_set_new(o, "subject", json_string(feedback_mask(a, c, c->subject)));
     if (!hide) {
         json_object_set_new(o, "name", json_string(c->name));
         json_object_set_new(o, "phone", json_string(c->phone));
