@@ -13,6 +13,7 @@
 #include "../account/account.h"
 #include "../core/ratelimit.h"
 #include "../core/text.h"
+#include "../kit/form.h"
 #include "../kit/links.h"
 #include "../holiday/holiday.h"
 #include "../kit/web.h"
@@ -448,8 +449,20 @@ void page_feedback_list(req *r)
         return;
     }
     json_t *m = json_object();
+    int64_t total = feedback_count(req_db(r), &f);
     json_object_set_new(m, "items", rows_json(r, rows, n));
-    json_object_set_new(m, "total", json_integer(feedback_count(req_db(r), &f)));
+    json_object_set_new(m, "total", json_integer(total));
+    /* the pages before and after, with the same filters */
+    int page = web_page_number(r);
+    char *kind = NULL, *status = NULL;
+    form_url_encode(r->a, f.kind ? f.kind : "", &kind);
+    form_url_encode(r->a, f.status ? f.status : "", &status);
+    if (page > 1)
+        json_object_set_new(m, "prev_url", json_string(arena_printf(r->a, "/phan-anh?loai=%s&trang_thai=%s&trang=%d", kind,
+                                                                    status, page - 1)));
+    if (f.offset + n < total)
+        json_object_set_new(m, "next_url", json_string(arena_printf(r->a, "/phan-anh?loai=%s&trang_thai=%s&trang=%d", kind,
+                                                                    status, page + 1)));
     json_object_set_new(m, "kinds", options(r, KIND_KEYS, N(KIND_KEYS), feedback_kind_label, f.kind));
     json_object_set_new(m, "statuses", options(r, STATUS_KEYS, N(STATUS_KEYS), feedback_status_label, f.status));
     json_object_set_new(m, "can_act", json_boolean(is_desk(r)));

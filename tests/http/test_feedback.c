@@ -494,6 +494,17 @@ static void due_board_lists_overdue(void **state)
     assert_int_equal(strtol(tile + strlen("tt-count__n\">"), NULL, 10), late_n);
     assert_true(late_n >= 1);
     response_free(&r);
+    /* the list pages by 50 */
+    for (int i = 0; i < 50; i++) desk_file(&desk, "gop_y", "box", NULL, NULL, NULL, NULL);
+    r = get_as(&desk, "/phan-anh?loai=gop_y");
+    assert_status(r, 200);
+    assert_contains(r.body, "trang=2");
+    assert_lacks(r.body, "Trang trước");
+    response_free(&r);
+    r = get_as(&desk, "/phan-anh?loai=gop_y&trang=2");
+    assert_status(r, 200);
+    assert_contains(r.body, "Trang trước");
+    response_free(&r);
     /* the list filters by kind and status */
     r = get_as(&desk, "/phan-anh?loai=phan_anh&trang_thai=resolved");
     assert_status(r, 200);
