@@ -775,6 +775,59 @@ char *feedback_mask(arena *a, const feedback_case *c, const char *text)
     return (char *)buf_cstr(&b);
 }
 
+/* ---- the grounds of a complex case ------------------------------------------------------------ */
+
+json_t *feedback_grounds_json(db *d, const feedback_case *c)
+{
+    db_stmt *s = db_prepare(d, "SELECT code, label FROM feedback_complex_grounds WHERE kind = ? AND effective_from = "
+                               "(SELECT MAX(effective_from) FROM feedback_complex_grounds WHERE kind = ? AND "
+                               "effective_from <= ?) ORDER BY rowid");
+    if (!s) return NULL;
+    db_bind_text(s, 1, c->kind);
+    db_bind_text(s, 2, c->kind);
+    db_bind_text(s, 3, c->rule_from);
+    json_t *arr = json_array();
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "code", db_col_text(s, 0), "label", db_col_text(s, 1)));
+    db_done(s);
+    return arr;
+}
+
+/* "Căn cứ: <label>; <label>." for the chosen grounds, or NULL with e set when the law lists grounds
+ * and none (or an unknown one) was chosen. "" when the law lists none. */
+static const char *grounds_text(db *d, arena *a, const feedback_case *c, const feedback_step_in *in, err *e)
+{
+    json_t *all = feedback_grounds_json(d, c);
+    if (!all) {
+        err_set(e, 500, N_("Không đọc được quy định."), "grounds");
+        return NULL;
+    }
+    if (!json_array_size(all)) {
+        json_decref(all);
+        return "";
+    }
+    buf b;
+    buf_init(&b, a);
+    for (int k = 0; k < in->ngrounds; k++) {
+        const char *label = NULL;
+        size_t i;
+        json_t *g;
+        json_array_foreach(all, i, g) if (!strcmp(json_string_value(json_object_get(g, "code")), in->grounds[k]))
+            label = json_string_value(json_object_get(g, "label"));
+        if (!label) continue;
+        buf_puts(&b, b.len ? "; " : "Căn cứ vụ việc phức tạp: ");
+        buf_puts(&b, label);
+    }
+    json_decref(all);
+    if (!b.len) {
+        err_set(e, 422, N_("Chọn ít nhất một căn cứ xác định vụ việc phức tạp theo quy định."), "no ground");
+        err_field(e, "ground");
+        return NULL;
+    }
+    buf_puts(&b, ".");
+    return buf_cstr(&b);
+}
+
 /* ---- steps ----------------------------------------------------------------------------------- */
 
 static int fail(err *e, int status, const char *msg, const char *why)
@@ -899,6 +952,11 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
         if (!r.extend) return fail(e, 409, N_("Loại ý kiến này không có gia hạn theo quy định."), "no extend rule");
         if (extensions >= r.extend->max_count)
             return fail(e, 409, N_("Đã gia hạn đủ số lần luật cho phép."), "extension limit");
+        {
+            const char *g = grounds_text(d, a, &c, in, e);
+            if (!g) return -1;
+            if (*g) note = arena_printf(a, "%s\n%s", g, note);
+        }
         extensions++;
         due = resolution_due(&r, accepted_at ? accepted_at : c.received_at, remote, extensions, paused_days);
         clock = new_due = due;

@@ -165,7 +165,14 @@ typedef struct feedback_step_in {
     bool remote_area;          /* FB_ACCEPT: vùng sâu, vùng xa đi lại khó khăn */
     bool keep_going;           /* FB_WITHDRAW of a tố cáo: signs of a violation, resolution continues */
     bool helpful;              /* FB_RESOLVE: the feedback helped (proposes a thanks letter) */
+    const char *const *grounds;/* FB_EXTEND: codes of table feedback_complex_grounds chosen; where the
+                                  law in force lists grounds, at least one is required (422) */
+    int ngrounds;
 } feedback_step_in;
+
+/* The grounds of a complex case the law in force for this case lists ([{code, label}], empty when
+ * none: the written grounds alone suffice). NULL on error. */
+json_t *feedback_grounds_json(db *d, const feedback_case *c);
 
 /* Inside the caller's db_write: applies the step, audits it ("feedback.<action>"), numbers its
  * document in the unit's register. 0, or -1 with e set (404 no case, 409 not possible in its

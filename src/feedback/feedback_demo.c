@@ -93,6 +93,12 @@ static int demo_write(db *d, void *ctx, err *e)
             feedback_step_in st = {.note = colon ? colon + 1 : "", .user_id = officer,
                                    .helpful = !strcmp(c->kind, "gop_y")};
             if (!feedback_action_parse(name, &st.action)) continue;
+            /* the demo's complex complaint: two places to verify, several agencies (NĐ 155/2026) */
+            static const char *const grounds[] = {"places", "agencies"};
+            if (st.action == FB_EXTEND) {
+                st.grounds = grounds;
+                st.ngrounds = 2;
+            }
             if (feedback_apply(d, t->a, tk.id, &st, at, e)) return -1;
         }
         t->made++;

@@ -543,6 +543,10 @@ static void show_page(req *r, int64_t id, int status, const err *e)
         json_object_set_new(acts, "refuse", json_boolean(received));
         json_object_set_new(acts, "forward", json_boolean(received));
         json_object_set_new(acts, "extend", json_boolean(accepted));
+        if (accepted) {
+            json_t *g = feedback_grounds_json(req_db(r), &c);
+            if (g) json_object_set_new(m, "grounds", g);
+        }
         json_object_set_new(acts, "suspend", json_boolean(accepted));
         json_object_set_new(acts, "resume", json_boolean(!strcmp(c.status, "suspended")));
         json_object_set_new(acts, "withdraw", json_boolean(open));
@@ -580,7 +584,14 @@ void page_feedback_action(req *r)
 {
     int64_t id;
     if (!web_id_or_404(r, "id", N_("Không tìm thấy ý kiến."), &id)) return;
-    feedback_step_in in = {.note = req_form(r, "note"), .user_id = r->user->id,
+    /* the grounds of a complex case: every "ground" field */
+    int ng = 0;
+    for (kv *k = r->form; k; k = k->next) ng += !strcmp(k->name, "ground");
+    const char **grounds = arena_alloc(r->a, (size_t)(ng + 1) * sizeof *grounds);
+    ng = 0;
+    for (kv *k = r->form; k; k = k->next)
+        if (!strcmp(k->name, "ground") && ng < 32) grounds[ng++] = k->value;
+    feedback_step_in in = {.note = req_form(r, "note"), .user_id = r->user->id, .grounds = grounds, .ngrounds = ng,
                            .remote_area = req_form(r, "remote_area") != NULL,
                            .keep_going = req_form(r, "keep_going") != NULL, .helpful = req_form(r, "helpful") != NULL};
     if (!feedback_action_parse(req_param(r, "action"), &in.action)) {

@@ -343,6 +343,8 @@ static void complaint_clock_extension_suspension(void **state)
     int64_t old = desk_file(&desk, "khieu_nai", "desk", "15/06/2026 09:00", "Trần Văn Bình", "Tổ 3", NULL);
     assert_int_equal(step(&desk, old, "accept", ""), 303);
     assert_int_equal(step(&desk, old, "suspend", "&note=" "Chờ giám định"), 409);
+    /* its extension needs only the written grounds, as the law then said */
+    assert_int_equal(step(&desk, old, "extend", "&note=" "Vụ việc phức tạp"), 303);
     travel_to("2026-07-06 09:00");
     int64_t id = desk_file(&desk, "khieu_nai", "desk", NULL, "Trần Văn Bình", "Tổ 3, phường Phan Đình Phùng", NULL);
     assert_true(id > 0);
@@ -352,7 +354,19 @@ static void complaint_clock_extension_suspension(void **state)
     assert_day(id, "due_at", "2026-08-05");
     /* an extension needs its written grounds */
     assert_int_equal(step(&desk, id, "extend", ""), 422);
-    assert_int_equal(step(&desk, id, "extend", "&note=" "Vụ việc phức tạp: phải xác minh tại hai địa điểm"), 303);
+    /* from 1/7/2026 a complex complaint names its grounds from NĐ 155/2026 (Art. 3a) */
+    char path0[64];
+    snprintf(path0, sizeof path0, "/phan-anh/%lld", (long long)id);
+    response page = get_as(&desk, path0);
+    assert_contains(page.body, "Phải xác minh tại hai địa điểm trở lên");
+    response_free(&page);
+    assert_int_equal(step(&desk, id, "extend", "&note=" "Xác minh tại UBND và Công an phường"), 422);
+    assert_int_equal(step(&desk, id, "extend", "&note=" "Xác minh tại UBND và Công an phường&ground=nonsense"), 422);
+    assert_int_equal(step(&desk, id, "extend",
+                          "&note=" "Xác minh tại UBND và Công an phường&ground=places&ground=agencies"), 303);
+    char *ext_note = sql_text("SELECT note FROM feedback_steps WHERE kind = 'extend' ORDER BY rowid DESC LIMIT 1");
+    assert_non_null(strstr(ext_note, "Phải xác minh tại hai địa điểm trở lên; Liên quan trách nhiệm của nhiều cơ quan."));
+    free(ext_note);
     assert_day(id, "due_at", "2026-08-20");   /* 45 days */
     assert_int_equal(step(&desk, id, "extend", "&note=again"), 409);   /* once for a complaint */
     /* suspended on 13/7, resumed on 27/7: 14 days more, past the Quốc khánh days off */
