@@ -684,7 +684,19 @@ void page_feedback_rules(req *r)
         if (rules[i].remote_days >= 0) json_object_set_new(o, "remote_days", json_integer(rules[i].remote_days));
         json_array_append_new(arr, o);
     }
-    json_t *m = json_pack("{s:o}", "rules", arr);
+    json_t *m = json_pack("{s:o}", "rules", arr), *grounds = json_array();
+    db_stmt *g = db_prepare(req_db(r), "SELECT kind, effective_from, label, source FROM feedback_complex_grounds "
+                                       "ORDER BY kind, effective_from, rowid");
+    while (g && db_step(g) == DB_ROW) {
+        cal_day day = 0;
+        char from[11] = "";
+        if (cal_parse_date(db_col_text(g, 1), &day)) cal_format_dmy(day, from);
+        json_array_append_new(grounds, json_pack("{s:s, s:s, s:s, s:s}", "kind_label",
+                                                 T(r, feedback_kind_label(db_col_text(g, 0))), "from", from, "label",
+                                                 db_col_text(g, 2), "source", db_col_text(g, 3)));
+    }
+    if (g) db_done(g);
+    json_object_set_new(m, "grounds", grounds);
     json_object_set_new(m, "page", web_page_info(r, "Thời hạn giải quyết ý kiến, khiếu nại, tố cáo"));
     web_render(r, 200, "feedback/rules", m);
 }

@@ -325,6 +325,7 @@ static void acceptance_clock_changes_on_1_july_2026(void **state)
     assert_status(r, 200);
     assert_contains(r.body, "155/2026");
     assert_contains(r.body, "30/06/2026");
+    assert_contains(r.body, "Tài liệu, chứng cứ mâu thuẫn nhau");
     response_free(&r);
     /* a denunciation received before Tết 2026 counts 7 working days past it */
     int64_t tc = desk_file(&desk, "to_cao", "hotline", "12/02/2026 10:00", "Phạm Văn Dũng", "Tổ 1", NULL);
