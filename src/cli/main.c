@@ -290,6 +290,7 @@ static int cmd_serve(int argc, char **argv)
     char local[300];
     snprintf(local, sizeof local, "http://%s:%d", cfg.listen, cfg.port);
     dossier_set_public_url(url ? url : local);
+    feedback_set_public_url(url ? url : local);
     letter_set_public_url(url ? url : local);
     /* letters of care follow the dossiers' results and apologies (letter.h) */
     dossier_listen(letter_on_dossier_event);

@@ -14,6 +14,7 @@
 #include "../core/text.h"
 #include "../dossier/dossier.h"
 #include "../holiday/holiday.h"
+#include "../notify/notify.h"
 #include "feedback.h"
 
 /* ---- labels ---------------------------------------------------------------------------------- */
@@ -149,6 +150,43 @@ static void make_secret(char out[7])
     static const char alphabet[] = TEXT_CODE_ALPHABET;
     for (int i = 0; i < 6; i++) out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
     out[6] = 0;
+}
+
+/* ---- messages to the sender ----------------------------------------------------------------- */
+
+static char public_url[256] = "http://127.0.0.1:8080";
+
+void feedback_set_public_url(const char *url)
+{
+    size_t n = strlen(url ? url : "");
+    while (n && url[n - 1] == '/') n--;
+    snprintf(public_url, sizeof public_url, "%.*s", (int)n, url ? url : "");
+}
+
+static const char *kind_words(const char *kind)
+{
+    if (!strcmp(kind, "khieu_nai")) return "khiếu nại";
+    if (!strcmp(kind, "to_cao")) return "tố cáo";
+    if (!strcmp(kind, "kien_nghi")) return "kiến nghị";
+    if (!strcmp(kind, "phan_anh")) return "phản ánh";
+    if (!strcmp(kind, "bieu_duong")) return "ý kiến biểu dương";
+    return "góp ý";
+}
+
+/* Queues the receipt or the answer to a named sender who gave an e-mail or a phone (inside the
+ * write, through the outbox: notify.h). Nothing for an anonymous sender. */
+static int notify_sender(db *d, arena *a, int64_t unit_id, const char *event, const char *code, const char *secret,
+                         const char *kind, const char *name, const char *email, const char *phone, int64_t due,
+                         const char *reason, err *e)
+{
+    if (!*name || (!*email && !*phone)) return 0;
+    char day[11] = "";
+    if (due) cal_format_dmy(cal_local_day(due), day);
+    notify_msg m = {.unit_id = unit_id, .event = event, .email = email, .phone = phone, .code = code,
+                    .secret = secret, .name = name, .procedure = kind_words(kind),
+                    .due = due ? arena_printf(a, " Hạn xử lý: %s.", day) : "", .reason = reason ? reason : "",
+                    .link = arena_printf(a, "%s/gop-y/tra-cuu?ma=%s&bm=%s", public_url, code, secret)};
+    return notify_enqueue(d, &m, e) < 0 ? -1 : 0;
 }
 
 /* ---- intake ---------------------------------------------------------------------------------- */
@@ -334,6 +372,9 @@ int feedback_intake(db *d, arena *a, const feedback_new *in, int64_t now, feedba
                  as_information ? N_("Tố cáo nặc danh: không giải quyết theo trình tự tố cáo; tiếp nhận làm thông tin để kiểm tra (Luật Tố cáo, Điều 25).") : "",
                  0, clock, "", 0, 0) < 0)
         goto dberr;
+    if (notify_sender(d, a, in->unit_id, "feedback_receipt", out->code, out->secret, in->kind, name, email, phone, clock,
+                      NULL, e))
+        return -1;
     if (audit_append(d, now, in->user_id, in->unit_id, "feedback.create", "feedback", out->id,
                      json_pack("{s:s, s:s, s:s, s:b, s:s}", "code", out->code, "kind", in->kind, "channel", in->channel,
                                "anonymous", anonymous, "source", blank_to_empty(in->source_ref))))
@@ -734,6 +775,59 @@ char *feedback_mask(arena *a, const feedback_case *c, const char *text)
     return (char *)buf_cstr(&b);
 }
 
+/* ---- the grounds of a complex case ------------------------------------------------------------ */
+
+json_t *feedback_grounds_json(db *d, const feedback_case *c)
+{
+    db_stmt *s = db_prepare(d, "SELECT code, label FROM feedback_complex_grounds WHERE kind = ? AND effective_from = "
+                               "(SELECT MAX(effective_from) FROM feedback_complex_grounds WHERE kind = ? AND "
+                               "effective_from <= ?) ORDER BY rowid");
+    if (!s) return NULL;
+    db_bind_text(s, 1, c->kind);
+    db_bind_text(s, 2, c->kind);
+    db_bind_text(s, 3, c->rule_from);
+    json_t *arr = json_array();
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(arr, json_pack("{s:s, s:s}", "code", db_col_text(s, 0), "label", db_col_text(s, 1)));
+    db_done(s);
+    return arr;
+}
+
+/* "Căn cứ: <label>; <label>." for the chosen grounds, or NULL with e set when the law lists grounds
+ * and none (or an unknown one) was chosen. "" when the law lists none. */
+static const char *grounds_text(db *d, arena *a, const feedback_case *c, const feedback_step_in *in, err *e)
+{
+    json_t *all = feedback_grounds_json(d, c);
+    if (!all) {
+        err_set(e, 500, N_("Không đọc được quy định."), "grounds");
+        return NULL;
+    }
+    if (!json_array_size(all)) {
+        json_decref(all);
+        return "";
+    }
+    buf b;
+    buf_init(&b, a);
+    for (int k = 0; k < in->ngrounds; k++) {
+        const char *label = NULL;
+        size_t i;
+        json_t *g;
+        json_array_foreach(all, i, g) if (!strcmp(json_string_value(json_object_get(g, "code")), in->grounds[k]))
+            label = json_string_value(json_object_get(g, "label"));
+        if (!label) continue;
+        buf_puts(&b, b.len ? "; " : "Căn cứ vụ việc phức tạp: ");
+        buf_puts(&b, label);
+    }
+    json_decref(all);
+    if (!b.len) {
+        err_set(e, 422, N_("Chọn ít nhất một căn cứ xác định vụ việc phức tạp theo quy định."), "no ground");
+        err_field(e, "ground");
+        return NULL;
+    }
+    buf_puts(&b, ".");
+    return buf_cstr(&b);
+}
+
 /* ---- steps ----------------------------------------------------------------------------------- */
 
 static int fail(err *e, int status, const char *msg, const char *why)
@@ -858,6 +952,11 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
         if (!r.extend) return fail(e, 409, N_("Loại ý kiến này không có gia hạn theo quy định."), "no extend rule");
         if (extensions >= r.extend->max_count)
             return fail(e, 409, N_("Đã gia hạn đủ số lần luật cho phép."), "extension limit");
+        {
+            const char *g = grounds_text(d, a, &c, in, e);
+            if (!g) return -1;
+            if (*g) note = arena_printf(a, "%s\n%s", g, note);
+        }
         extensions++;
         due = resolution_due(&r, accepted_at ? accepted_at : c.received_at, remote, extensions, paused_days);
         clock = new_due = due;
@@ -971,6 +1070,9 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
         step_note = arena_printf(a, "%s\n%s", note, N_("Ý kiến có ích: đề xuất thư cảm ơn."));
     int seq = add_step(d, id, step, now, in->user_id, step_note, old_due, new_due, doc, number, year);
     if (seq < 0) return fail(e, 500, N_("Không lưu được, xin thử lại."), "step");
+    if ((in->action == FB_RESOLVE || in->action == FB_REFUSE) &&
+        notify_sender(d, a, c.unit_id, "feedback_answer", c.code, c.secret, c.kind, c.name, c.email, c.phone, 0, note, e))
+        return -1;
     json_t *detail = json_pack("{s:s, s:s, s:s}", "code", c.code, "from", c.status, "to", status);
     if (new_due != old_due) json_object_set_new(detail, "due_at", json_integer(new_due));
     if (number) json_object_set_new(detail, "doc", json_string(arena_printf(a, "%lld/%d/%s", (long long)number, year, reg)));

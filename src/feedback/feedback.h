@@ -61,6 +61,11 @@ typedef struct { int64_t id; char code[40]; char secret[16]; int64_t due_at; } f
  * audited as "feedback.create" with actor in->user_id (0: the public). */
 int feedback_intake(db *d, arena *a, const feedback_new *in, int64_t now, feedback_ticket *out, err *e);
 
+/* The address citizens reach the site at, for the follow-up link in messages to a named sender
+ * who gave an e-mail or a phone (events "feedback_receipt" at intake and "feedback_answer" when the
+ * case is resolved or refused, through the outbox: notify.h). Set once at start (serve). */
+void feedback_set_public_url(const char *url);
+
 /* One uploaded file, checked by feedback_file_check() before it is attached. */
 typedef struct {
     const char *name;          /* as uploaded; shown only */
@@ -160,7 +165,14 @@ typedef struct feedback_step_in {
     bool remote_area;          /* FB_ACCEPT: vùng sâu, vùng xa đi lại khó khăn */
     bool keep_going;           /* FB_WITHDRAW of a tố cáo: signs of a violation, resolution continues */
     bool helpful;              /* FB_RESOLVE: the feedback helped (proposes a thanks letter) */
+    const char *const *grounds;/* FB_EXTEND: codes of table feedback_complex_grounds chosen; where the
+                                  law in force lists grounds, at least one is required (422) */
+    int ngrounds;
 } feedback_step_in;
+
+/* The grounds of a complex case the law in force for this case lists ([{code, label}], empty when
+ * none: the written grounds alone suffice). NULL on error. */
+json_t *feedback_grounds_json(db *d, const feedback_case *c);
 
 /* Inside the caller's db_write: applies the step, audits it ("feedback.<action>"), numbers its
  * document in the unit's register. 0, or -1 with e set (404 no case, 409 not possible in its

@@ -17,17 +17,17 @@ typedef struct {
 } demo_case;
 
 static const demo_case CASES[] = {
-    {"05443", "phan_anh", "web", "Nguyễn Thị Hoa", "0912000111", "Tổ 12, phường Phan Đình Phùng",
+    {"05443", "phan_anh", "web", "Nguyễn Thị Hoa", "", "Tổ 12, phường Phan Đình Phùng",
      "Đèn chiếu sáng đường Bến Oánh hỏng",
      "Ba cột đèn trên đường Bến Oánh không sáng từ tuần trước, buổi tối đi lại nguy hiểm.", true, 40,
-     {"accept", "resolve:Phường đã phối hợp Công ty Điện lực thay bóng ba cột đèn ngày hôm sau. Cảm ơn bà Nguyễn Thị Hoa (0912000111) đã phản ánh.", "publish", NULL}},
+     {"accept", "resolve:Phường đã phối hợp Công ty Điện lực thay bóng ba cột đèn ngày hôm sau. Cảm ơn bà Nguyễn Thị Hoa đã phản ánh.", "publish", NULL}},
     {"05443", "gop_y", "box", "Trần Văn Phúc", "", "Tổ 3, phường Phan Đình Phùng", "Bố trí ghế chờ có số thứ tự",
      "Đề nghị bộ phận một cửa bố trí máy lấy số thứ tự để người dân không phải đứng chờ.", false, 30,
      {"resolve:Đã lắp máy lấy số thứ tự từ đầu tháng.\nÝ kiến có ích.", NULL}},
-    {"05443", "kien_nghi", "hotline", "Lê Văn Hải", "0987000222", "Tổ 7, phường Phan Đình Phùng",
+    {"05443", "kien_nghi", "hotline", "Lê Văn Hải", "", "Tổ 7, phường Phan Đình Phùng",
      "Nạo vét mương thoát nước tổ 7", "Mương thoát nước tổ 7 bị bồi lấp, mưa to là ngập.", false, 25,
      {"accept", NULL}},
-    {"05443", "khieu_nai", "desk", "Phạm Thị Lan", "0915000333", "Số 8 ngõ 25, phường Phan Đình Phùng",
+    {"05443", "khieu_nai", "desk", "Phạm Thị Lan", "", "Số 8 ngõ 25, phường Phan Đình Phùng",
      "Khiếu nại quyết định xử phạt vi phạm hành chính",
      "Tôi khiếu nại Quyết định xử phạt vi phạm hành chính về trật tự xây dựng vì công trình đã có giấy phép.", false,
      20, {"accept", "extend:Vụ việc phức tạp: cần xác minh tại hai cơ quan (Phòng Kinh tế, Hạ tầng và Đô thị; Công an phường).", NULL}},
@@ -36,12 +36,12 @@ static const demo_case CASES[] = {
      false, 14, {NULL}},
     {"05443", "to_cao", "web", "", "", "", "Tố cáo cán bộ nhận tiền",
      "Có người nói cán bộ địa chính nhận tiền khi đo đạc.", false, 12, {NULL}},
-    {"05443", "to_cao", "desk", "Vũ Văn Tùng", "0904000444", "Tổ 9, phường Phan Đình Phùng",
+    {"05443", "to_cao", "desk", "Vũ Văn Tùng", "", "Tổ 9, phường Phan Đình Phùng",
      "Tố cáo hành vi sách nhiễu khi chứng thực", "Cán bộ chứng thực yêu cầu nộp thêm tiền ngoài lệ phí.", false, 10,
      {"accept", "suspend:Chờ kết quả xác minh của cơ quan công an.", NULL}},
     {"05443", "bieu_duong", "web", "", "", "", "Cảm ơn cán bộ một cửa",
      "Cảm ơn chị cán bộ tiếp nhận hồ sơ khai sinh tận tình hướng dẫn.", false, 5, {NULL}},
-    {"05602", "phan_anh", "hotline", "Đào Thị Mai", "0978000555", "Xóm Na, xã Phú Đình", "Đường liên xóm sạt lở",
+    {"05602", "phan_anh", "hotline", "Đào Thị Mai", "", "Xóm Na, xã Phú Đình", "Đường liên xóm sạt lở",
      "Đoạn đường liên xóm Na - xóm Đồng bị sạt lở sau mưa lớn.", true, 3, {NULL}},
 };
 
@@ -93,6 +93,12 @@ static int demo_write(db *d, void *ctx, err *e)
             feedback_step_in st = {.note = colon ? colon + 1 : "", .user_id = officer,
                                    .helpful = !strcmp(c->kind, "gop_y")};
             if (!feedback_action_parse(name, &st.action)) continue;
+            /* the demo's complex complaint: two places to verify, several agencies (NĐ 155/2026) */
+            static const char *const grounds[] = {"places", "agencies"};
+            if (st.action == FB_EXTEND) {
+                st.grounds = grounds;
+                st.ngrounds = 2;
+            }
             if (feedback_apply(d, t->a, tk.id, &st, at, e)) return -1;
         }
         t->made++;

@@ -13,6 +13,7 @@
 #include "../account/account.h"
 #include "../core/ratelimit.h"
 #include "../core/text.h"
+#include "../kit/form.h"
 #include "../kit/links.h"
 #include "../holiday/holiday.h"
 #include "../kit/web.h"
@@ -132,7 +133,9 @@ static json_t *case_json(req *r, const feedback_case *c, bool full)
     if (c->as_information) json_object_set_new(o, "as_information", json_true());
     if (!full) return o;
     bool hide = hide_identity(r, c);
-    json_object_set_new(o, "content", json_string(c->content));
+    /* a denouncer may name himself in his own words: masked too for whoever may not know him */
+    json_object_set_new(o, "content", json_string(hide ? feedback_mask(a, c, c->content) : c->content));
+    if (hide) json_object_set_new(o, "subject", json_string(feedback_mask(a, c, c->subject)));
     if (!hide) {
         json_object_set_new(o, "name", json_string(c->name));
         json_object_set_new(o, "phone", json_string(c->phone));
@@ -407,6 +410,15 @@ void page_feedback_published(req *r)
         db_done(s);
     }
     json_object_set_new(m, "items", arr);
+    /* the chooser of units, the one shown selected */
+    const char *code = "";
+    json_t *u = unit > 0 ? account_unit_get_by_id(req_db(r), unit) : NULL;
+    if (u) {
+        code = arena_strdup(r->a, json_get_str(u, "code"));
+        json_object_set_new(m, "unit_name", json_string(json_get_str(u, "name")));
+        json_decref(u);
+    }
+    json_object_set_new(m, "units", units_options(r, code));
     json_object_set_new(m, "page", web_page_info(r, "Trả lời công khai"));
     web_render(r, 200, "feedback/published", m);
 }
@@ -437,8 +449,20 @@ void page_feedback_list(req *r)
         return;
     }
     json_t *m = json_object();
+    int64_t total = feedback_count(req_db(r), &f);
     json_object_set_new(m, "items", rows_json(r, rows, n));
-    json_object_set_new(m, "total", json_integer(feedback_count(req_db(r), &f)));
+    json_object_set_new(m, "total", json_integer(total));
+    /* the pages before and after, with the same filters */
+    int page = web_page_number(r);
+    char *kind = NULL, *status = NULL;
+    form_url_encode(r->a, f.kind ? f.kind : "", &kind);
+    form_url_encode(r->a, f.status ? f.status : "", &status);
+    if (page > 1)
+        json_object_set_new(m, "prev_url", json_string(arena_printf(r->a, "/phan-anh?loai=%s&trang_thai=%s&trang=%d", kind,
+                                                                    status, page - 1)));
+    if (f.offset + n < total)
+        json_object_set_new(m, "next_url", json_string(arena_printf(r->a, "/phan-anh?loai=%s&trang_thai=%s&trang=%d", kind,
+                                                                    status, page + 1)));
     json_object_set_new(m, "kinds", options(r, KIND_KEYS, N(KIND_KEYS), feedback_kind_label, f.kind));
     json_object_set_new(m, "statuses", options(r, STATUS_KEYS, N(STATUS_KEYS), feedback_status_label, f.status));
     json_object_set_new(m, "can_act", json_boolean(is_desk(r)));
@@ -519,6 +543,10 @@ static void show_page(req *r, int64_t id, int status, const err *e)
         json_object_set_new(acts, "refuse", json_boolean(received));
         json_object_set_new(acts, "forward", json_boolean(received));
         json_object_set_new(acts, "extend", json_boolean(accepted));
+        if (accepted) {
+            json_t *g = feedback_grounds_json(req_db(r), &c);
+            if (g) json_object_set_new(m, "grounds", g);
+        }
         json_object_set_new(acts, "suspend", json_boolean(accepted));
         json_object_set_new(acts, "resume", json_boolean(!strcmp(c.status, "suspended")));
         json_object_set_new(acts, "withdraw", json_boolean(open));
@@ -556,7 +584,14 @@ void page_feedback_action(req *r)
 {
     int64_t id;
     if (!web_id_or_404(r, "id", N_("Không tìm thấy ý kiến."), &id)) return;
-    feedback_step_in in = {.note = req_form(r, "note"), .user_id = r->user->id,
+    /* the grounds of a complex case: every "ground" field */
+    int ng = 0;
+    for (kv *k = r->form; k; k = k->next) ng += !strcmp(k->name, "ground");
+    const char **grounds = arena_alloc(r->a, (size_t)(ng + 1) * sizeof *grounds);
+    ng = 0;
+    for (kv *k = r->form; k; k = k->next)
+        if (!strcmp(k->name, "ground") && ng < 32) grounds[ng++] = k->value;
+    feedback_step_in in = {.note = req_form(r, "note"), .user_id = r->user->id, .grounds = grounds, .ngrounds = ng,
                            .remote_area = req_form(r, "remote_area") != NULL,
                            .keep_going = req_form(r, "keep_going") != NULL, .helpful = req_form(r, "helpful") != NULL};
     if (!feedback_action_parse(req_param(r, "action"), &in.action)) {
@@ -649,7 +684,19 @@ void page_feedback_rules(req *r)
         if (rules[i].remote_days >= 0) json_object_set_new(o, "remote_days", json_integer(rules[i].remote_days));
         json_array_append_new(arr, o);
     }
-    json_t *m = json_pack("{s:o}", "rules", arr);
+    json_t *m = json_pack("{s:o}", "rules", arr), *grounds = json_array();
+    db_stmt *g = db_prepare(req_db(r), "SELECT kind, effective_from, label, source FROM feedback_complex_grounds "
+                                       "ORDER BY kind, effective_from, rowid");
+    while (g && db_step(g) == DB_ROW) {
+        cal_day day = 0;
+        char from[11] = "";
+        if (cal_parse_date(db_col_text(g, 1), &day)) cal_format_dmy(day, from);
+        json_array_append_new(grounds, json_pack("{s:s, s:s, s:s, s:s}", "kind_label",
+                                                 T(r, feedback_kind_label(db_col_text(g, 0))), "from", from, "label",
+                                                 db_col_text(g, 2), "source", db_col_text(g, 3)));
+    }
+    if (g) db_done(g);
+    json_object_set_new(m, "grounds", grounds);
     json_object_set_new(m, "page", web_page_info(r, "Thời hạn giải quyết ý kiến, khiếu nại, tố cáo"));
     web_render(r, 200, "feedback/rules", m);
 }

@@ -25,7 +25,8 @@
 #include "../core/text.h"
 #include "message.h"
 
-const char *const notify_events[] = {"receipt", "supplement", "refusal", "due_soon", "apology", "result_ready", "letter", "booking_code", NULL};
+const char *const notify_events[] = {"receipt", "supplement", "refusal", "due_soon", "apology", "result_ready", "letter", "booking_code",
+                                     "feedback_receipt", "feedback_answer", NULL};
 const char *const notify_channels[] = {"email", "sms", "zalo", NULL};
 
 static bool in_list(const char *const *list, const char *s)
@@ -45,6 +46,8 @@ const char *notify_event_label(const char *event)
     if (!strcmp(event, "result_ready")) return N_("Đã có kết quả");
     if (!strcmp(event, "letter")) return N_("Gửi thư (chúc mừng, chia buồn, cảm ơn, xin lỗi)");
     if (!strcmp(event, "booking_code")) return N_("Mã xác nhận đặt lịch hẹn");
+    if (!strcmp(event, "feedback_receipt")) return N_("Tiếp nhận ý kiến, phản ánh, khiếu nại, tố cáo");
+    if (!strcmp(event, "feedback_answer")) return N_("Trả lời ý kiến, phản ánh, khiếu nại, tố cáo");
     return event;
 }
 
@@ -110,6 +113,16 @@ static const struct {
      "Kính gửi ông/bà {{name}},\n\n{{unit}} trân trọng gửi ông/bà {{title}}. Ông/bà xem và tải thư tại:\n"
      "{{link}}" SIGN,
      "{{unit}} gửi ông/bà {{title}}: {{link}}"},
+    /* the citizen's voice (src/feedback): {{procedure}} is the kind ("phản ánh"), {{reason}} the
+     * answer or the reason of a refusal */
+    {"feedback_receipt", "Đã tiếp nhận {{procedure}} {{code}}",
+     "Kính gửi ông/bà {{name}},\n\n{{unit}} đã tiếp nhận {{procedure}} của ông/bà, mã {{code}}.{{due}}\n\n"
+     "Ông/bà theo dõi việc giải quyết tại {{link}} bằng mã {{code}} và mã tra cứu {{secret}}; xin giữ kín mã tra cứu." SIGN,
+     "{{unit}} đã nhận {{procedure}} {{code}}. Theo dõi {{link}} mã {{secret}}"},
+    {"feedback_answer", "Trả lời {{procedure}} {{code}}",
+     "Kính gửi ông/bà {{name}},\n\n{{unit}} trả lời {{procedure}} mã {{code}} của ông/bà:\n{{reason}}\n\n"
+     "Xem chi tiết tại {{link}}." SIGN,
+     "{{unit}} đã trả lời {{procedure}} {{code}}. Xem tại {{link}}"},
     /* {{code}} the booking, {{secret}} the 6-digit code, {{due}} the time booked */
     {"booking_code", "Mã xác nhận lịch hẹn {{code}}",
      "Mã xác nhận lịch hẹn {{code}} lúc {{due}} là {{secret}}. Mã có hiệu lực 5 phút; xin đừng cho ai biết mã "

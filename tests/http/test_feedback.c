@@ -203,6 +203,12 @@ static void public_feedback_with_an_image_and_follow_up(void **state)
     assert_contains(r.body, "Đã tiếp nhận");
     assert_contains(r.body, "Góp ý");
     response_free(&r);
+    /* in English too */
+    r = request("GET", "/gop-y", NULL, "lang=en", NULL);
+    assert_status(r, 200);
+    assert_contains(r.body, "Send feedback, a report or a petition");
+    assert_contains(r.body, "Images or PDF files (at most 3 files, 5 MB each)");
+    response_free(&r);
     /* the staff see the file, served as the type its bytes have, never as HTML */
     session desk;
     sign_in("canbo1", &desk);
@@ -274,6 +280,7 @@ static void anonymous_versus_named(void **state)
     assert_int_equal(public_send("bieu_duong", NULL, NULL, NULL, "Cảm ơn cán bộ một cửa tận tình", false, NULL, 0, code,
                                  secret), 201);
     assert_int_equal(sql_int("SELECT clock_at IS NULL FROM feedback WHERE code = '%s'", code), 1);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE instr(body, '%s') > 0", code), 0);
     /* an anonymous denunciation is received as information: no clock, no acceptance */
     assert_int_equal(public_send("to_cao", NULL, NULL, NULL, "Cán bộ địa chính nhận tiền", false, NULL, 0, code, secret),
                      201);
@@ -318,6 +325,7 @@ static void acceptance_clock_changes_on_1_july_2026(void **state)
     assert_status(r, 200);
     assert_contains(r.body, "155/2026");
     assert_contains(r.body, "30/06/2026");
+    assert_contains(r.body, "Tài liệu, chứng cứ mâu thuẫn nhau");
     response_free(&r);
     /* a denunciation received before Tết 2026 counts 7 working days past it */
     int64_t tc = desk_file(&desk, "to_cao", "hotline", "12/02/2026 10:00", "Phạm Văn Dũng", "Tổ 1", NULL);
@@ -336,6 +344,8 @@ static void complaint_clock_extension_suspension(void **state)
     int64_t old = desk_file(&desk, "khieu_nai", "desk", "15/06/2026 09:00", "Trần Văn Bình", "Tổ 3", NULL);
     assert_int_equal(step(&desk, old, "accept", ""), 303);
     assert_int_equal(step(&desk, old, "suspend", "&note=" "Chờ giám định"), 409);
+    /* its extension needs only the written grounds, as the law then said */
+    assert_int_equal(step(&desk, old, "extend", "&note=" "Vụ việc phức tạp"), 303);
     travel_to("2026-07-06 09:00");
     int64_t id = desk_file(&desk, "khieu_nai", "desk", NULL, "Trần Văn Bình", "Tổ 3, phường Phan Đình Phùng", NULL);
     assert_true(id > 0);
@@ -345,7 +355,19 @@ static void complaint_clock_extension_suspension(void **state)
     assert_day(id, "due_at", "2026-08-05");
     /* an extension needs its written grounds */
     assert_int_equal(step(&desk, id, "extend", ""), 422);
-    assert_int_equal(step(&desk, id, "extend", "&note=" "Vụ việc phức tạp: phải xác minh tại hai địa điểm"), 303);
+    /* from 1/7/2026 a complex complaint names its grounds from NĐ 155/2026 (Art. 3a) */
+    char path0[64];
+    snprintf(path0, sizeof path0, "/phan-anh/%lld", (long long)id);
+    response page = get_as(&desk, path0);
+    assert_contains(page.body, "Phải xác minh tại hai địa điểm trở lên");
+    response_free(&page);
+    assert_int_equal(step(&desk, id, "extend", "&note=" "Xác minh tại UBND và Công an phường"), 422);
+    assert_int_equal(step(&desk, id, "extend", "&note=" "Xác minh tại UBND và Công an phường&ground=nonsense"), 422);
+    assert_int_equal(step(&desk, id, "extend",
+                          "&note=" "Xác minh tại UBND và Công an phường&ground=places&ground=agencies"), 303);
+    char *ext_note = sql_text("SELECT note FROM feedback_steps WHERE kind = 'extend' ORDER BY rowid DESC LIMIT 1");
+    assert_non_null(strstr(ext_note, "Phải xác minh tại hai địa điểm trở lên; Liên quan trách nhiệm của nhiều cơ quan."));
+    free(ext_note);
     assert_day(id, "due_at", "2026-08-20");   /* 45 days */
     assert_int_equal(step(&desk, id, "extend", "&note=again"), 409);   /* once for a complaint */
     /* suspended on 13/7, resumed on 27/7: 14 days more, past the Quốc khánh days off */
@@ -487,6 +509,17 @@ static void due_board_lists_overdue(void **state)
     assert_int_equal(strtol(tile + strlen("tt-count__n\">"), NULL, 10), late_n);
     assert_true(late_n >= 1);
     response_free(&r);
+    /* the list pages by 50 */
+    for (int i = 0; i < 50; i++) desk_file(&desk, "gop_y", "box", NULL, NULL, NULL, NULL);
+    r = get_as(&desk, "/phan-anh?loai=gop_y");
+    assert_status(r, 200);
+    assert_contains(r.body, "trang=2");
+    assert_lacks(r.body, "Trang trước");
+    response_free(&r);
+    r = get_as(&desk, "/phan-anh?loai=gop_y&trang=2");
+    assert_status(r, 200);
+    assert_contains(r.body, "Trang trước");
+    response_free(&r);
     /* the list filters by kind and status */
     r = get_as(&desk, "/phan-anh?loai=phan_anh&trang_thai=resolved");
     assert_status(r, 200);
@@ -529,6 +562,12 @@ static void published_answers_are_masked(void **state)
     assert_int_equal(public_send("phan_anh", "Đỗ Văn Khoa", "Số 12 đường Hoàng Văn Thụ", "0987654321",
                                  "Ông Đỗ Văn Khoa phản ánh cống thoát nước tắc", true, NULL, 0, code, secret), 201);
     int64_t id = sql_int("SELECT id FROM feedback WHERE code = '%s'", code);
+    /* the sender gets the code and the secret by SMS through the outbox */
+    char *secret_of = text_of(id, "secret");
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE event = 'feedback_receipt' AND channel = 'sms' AND "
+                             "recipient = '0987654321' AND instr(body, '%s') > 0 AND instr(body, '%s') > 0", code,
+                             secret_of), 1);
+    free(secret_of);
     assert_int_equal(public_send("phan_anh", "Vũ Thị Lan", "Tổ 9", "0977111222", "Rác thải", false, NULL, 0, code,
                                  secret), 201);
     int64_t no_consent = sql_int("SELECT id FROM feedback WHERE code = '%s'", code);
@@ -537,6 +576,8 @@ static void published_answers_are_masked(void **state)
     assert_int_equal(step(&desk, id, "publish", ""), 409);   /* not answered yet */
     assert_int_equal(step(&desk, id, "resolve",
                           "&note=" "UBND đã thông cống; đã báo ông Đỗ Văn Khoa qua số 0987654321"), 303);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM outbox WHERE event = 'feedback_answer' AND channel = 'sms' AND "
+                             "recipient = '0987654321'"), 1);
     /* publishing has its own clock (2 working days), on the board until it is done */
     assert_int_equal(sql_int("SELECT clock_at = publish_due_at AND clock_at > resolved_at FROM feedback WHERE id = %lld",
                              (long long)id), 1);
@@ -575,13 +616,19 @@ static void inspection_board_reads_only(void **state)
     session desk, board;
     sign_in("canbo1", &desk);
     sign_in("bantt1", &board);
-    int64_t id = desk_file(&desk, "to_cao", "desk", NULL, "Bùi Văn Long", "Tổ 6, phường Phan Đình Phùng", NULL);
+    int64_t id = desk_file(&desk, "to_cao", "desk", NULL, "Bùi Văn Long", "Tổ 6, phường Phan Đình Phùng",
+                           "&phone=0911222333&subject=" "T%E1%BB%91%20c%C3%A1o%20c%C3%A1n%20b%E1%BB%99");
+    /* the denouncer names himself in the content too */
+    sql_int("UPDATE feedback SET content = 'Tôi là Bùi Văn Long, điện thoại 0911222333, tố cáo cán bộ' WHERE id = %lld",
+            (long long)id);
     char path[64];
     snprintf(path, sizeof path, "/phan-anh/%lld", (long long)id);
     response r = get_as(&board, path);
     assert_status(r, 200);
     assert_contains(r.body, "Thông tin người tố cáo được giữ bí mật");
     assert_lacks(r.body, "Bùi Văn Long");
+    assert_lacks(r.body, "0911222333");
+    assert_contains(r.body, "tố cáo cán bộ");
     assert_lacks(r.body, "/accept\"");
     response_free(&r);
     r = get_as(&board, "/phan-anh");

@@ -107,6 +107,27 @@ INSERT INTO feedback_deadlines (kind, step, days, day_type, remote_days, max_cou
 ('gop_y', 'resolve', 15, 'working', NULL, 1, '2022-06-23', NULL, 'QĐ 766/QĐ-TTg, chỉ số 5.2 (áp dụng cho góp ý, sáng kiến)'),
 ('gop_y', 'publish', 2, 'working', NULL, 1, '2022-06-23', NULL, 'QĐ 766/QĐ-TTg, chỉ số 5.2: công khai trong 02 ngày làm việc');
 
+-- The grounds on which a case is "complex" and may be extended, where the law lists them: for a
+-- complaint received from 1/7/2026, NĐ 155/2026/NĐ-CP new Art. 3a of NĐ 124/2020 (legal.md §2.1,
+-- "likely"). An extension of such a case names at least one of them beside its written grounds.
+CREATE TABLE feedback_complex_grounds (
+    kind TEXT NOT NULL CHECK (kind IN ('gop_y', 'bieu_duong', 'phan_anh', 'kien_nghi', 'khieu_nai', 'to_cao')),
+    effective_from TEXT NOT NULL,
+    code TEXT NOT NULL,
+    label TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (kind, effective_from, code)
+) STRICT;
+
+INSERT INTO feedback_complex_grounds (kind, effective_from, code, label, source) VALUES
+('khieu_nai', '2026-07-01', 'places', 'Phải xác minh tại hai địa điểm trở lên', 'NĐ 155/2026/NĐ-CP, Điều 3a NĐ 124/2020'),
+('khieu_nai', '2026-07-01', 'contents', 'Có hai nội dung khiếu nại trở lên', 'NĐ 155/2026/NĐ-CP, Điều 3a NĐ 124/2020'),
+('khieu_nai', '2026-07-01', 'many', 'Nhiều người cùng khiếu nại', 'NĐ 155/2026/NĐ-CP, Điều 3a NĐ 124/2020'),
+('khieu_nai', '2026-07-01', 'foreign', 'Có yếu tố nước ngoài', 'NĐ 155/2026/NĐ-CP, Điều 3a NĐ 124/2020'),
+('khieu_nai', '2026-07-01', 'agencies', 'Liên quan trách nhiệm của nhiều cơ quan', 'NĐ 155/2026/NĐ-CP, Điều 3a NĐ 124/2020'),
+('khieu_nai', '2026-07-01', 'disagree', 'Các cơ quan có ý kiến khác nhau', 'NĐ 155/2026/NĐ-CP, Điều 3a NĐ 124/2020'),
+('khieu_nai', '2026-07-01', 'evidence', 'Tài liệu, chứng cứ mâu thuẫn nhau', 'NĐ 155/2026/NĐ-CP, Điều 3a NĐ 124/2020');
+
 -- One counter per unit and period: the case code's daily sequence ('D2026-12-04') and the
 -- document register's running number per unit, year and kind ('Y2026:TB', 'Y2026:QD').
 CREATE TABLE feedback_counters (
