@@ -12,6 +12,7 @@
 #include "../holiday/holiday.h"
 #include "../letter/letter.h"
 #include "../notify/notify.h"
+#include "../reception/reception.h"
 #include "../dossier/indicators.h"
 #include "app.h"
 #include "../kit/form.h"
@@ -101,6 +102,27 @@ const route routes[] = {
     {"POST", "/thu/{id}", page_letter_update, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
     {"POST", "/thu/{id}/trao", page_letter_deliver, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
     {"POST", "/thu/{id}/huy", page_letter_cancel, ACCESS_DESK | ACCESS_ADMIN, scope_letter_param},
+    /* citizen reception and dialogues: the schedule and announced dialogues are public, the
+     * register is the unit's staff's (officers, leaders, admins) */
+    {"GET", "/don-vi/{code}/lich-tiep-dan", page_reception_schedule_public, ACCESS_PUBLIC, NULL},
+    {"GET", "/don-vi/{code}/lich-tiep-dan.ics", page_reception_ics, ACCESS_PUBLIC, NULL},
+    {"GET", "/don-vi/{code}/doi-thoai", page_dialogues_public, ACCESS_PUBLIC, NULL},
+    {"GET", "/tiep-cong-dan", page_reception_list, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"POST", "/tiep-cong-dan", page_reception_create, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"GET", "/tiep-cong-dan/moi", page_reception_new, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"GET", "/tiep-cong-dan/so.pdf", page_reception_register_pdf, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"GET", "/tiep-cong-dan/so.xlsx", page_reception_register_xlsx, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"GET", "/tiep-cong-dan/lich", page_reception_schedule, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"POST", "/tiep-cong-dan/lich", page_reception_schedule_add, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"POST", "/tiep-cong-dan/lich/{id}/xoa", page_reception_schedule_remove, ACCESS_EDIT_CATALOG, scope_reception_slot_param},
+    {"GET", "/tiep-cong-dan/{id}", page_reception_show, ACCESS_EDIT_CATALOG, scope_reception_param},
+    {"GET", "/tiep-cong-dan/{id}/ket-luan.pdf", page_reception_conclusion_pdf, ACCESS_EDIT_CATALOG, scope_reception_param},
+    {"POST", "/tiep-cong-dan/{id}/{action}", page_reception_action, ACCESS_EDIT_CATALOG, scope_reception_param},
+    {"GET", "/doi-thoai", page_dialogue_list, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"POST", "/doi-thoai", page_dialogue_create, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"GET", "/doi-thoai/{id}", page_dialogue_show, ACCESS_PUBLIC, NULL},
+    {"POST", "/doi-thoai/{id}/van-de/{issue}/dong", page_dialogue_issue_close, ACCESS_EDIT_CATALOG, scope_dialogue_param},
+    {"POST", "/doi-thoai/{id}/{action}", page_dialogue_action, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
