@@ -558,7 +558,7 @@ bool reception_feedback_of(db *d, arena *a, int64_t id, const char *kind, recept
         if (((unsigned char)content[i] & 0xC0) != 0x80 && chars++ == 120) break; else cut = i + 1;
     *out = (reception_feedback){
         .unit_id = json_integer_value(json_object_get(r, "unit_id")),
-        .kind = kind && *kind ? arena_strdup(a, kind) : reception_feedback_kind(json_get_str_r(r, "kind")),
+        .kind = arena_strdup(a, kind && *kind ? kind : reception_feedback_kind(json_get_str_r(r, "kind"))),
         .channel = "reception",
         .subject = arena_printf(a, "%.*s", (int)cut, content),
         .content = buf_cstr(&b),

@@ -37,19 +37,20 @@ typedef struct {
 } reg_col;
 
 /* The columns in force on day; n = 0 when the table has none (then 500). */
-static reg_col *columns_on(db *d, arena *a, cal_day day, size_t *n, const char **since)
+static reg_col *columns_on(db *d, arena *a, cal_day day, size_t *n, const char **since, const char **basis)
 {
     char iso[11];
     cal_format(day, iso);
-    db_stmt *s = db_prepare(d, "SELECT field, header, width, valid_from FROM reception_register_columns WHERE valid_from = "
+    db_stmt *s = db_prepare(d, "SELECT field, header, width, valid_from, basis FROM reception_register_columns WHERE valid_from = "
                                "(SELECT MAX(valid_from) FROM reception_register_columns WHERE valid_from <= ?) "
                                "ORDER BY position");
     db_bind_text(s, 1, iso);
     reg_col *cols = arena_alloc(a, 32 * sizeof *cols);
     *n = 0;
     while (db_step(s) == DB_ROW && *n < 32) {
-        cols[*n] = (reg_col){arena_strdup(a, db_col_text(s, 0)), arena_strdup(a, db_col_text(s, 1)), (double)db_col_int(s, 2)};
+        cols[*n] = (reg_col){arena_strdup(a, db_col_text(s, 0)), arena_strdup(a, db_col_text(s, 1)), (double)db_col_int(s, 2) / 10.0};
         if (since) *since = arena_strdup(a, db_col_text(s, 3));
+        if (basis) *basis = arena_strdup(a, db_col_text(s, 4));
         (*n)++;
     }
     db_done(s);
@@ -109,8 +110,8 @@ int reception_register_pdf(db *d, arena *a, int64_t unit_id, int32_t from_day, i
     rc_unit u;
     if (!rc_unit_get(d, a, unit_id, &u)) return rc_fail(e, 404, N_("Không tìm thấy đơn vị."), NULL);
     size_t nc;
-    const char *since = "";
-    reg_col *cols = columns_on(d, a, to_day, &nc, &since);
+    const char *since = "", *basis = "";
+    reg_col *cols = columns_on(d, a, to_day, &nc, &since, &basis);
     if (!nc) return rc_fail(e, 500, N_("Chưa có mẫu sổ tiếp công dân áp dụng cho thời gian này."), NULL);
     json_t *list = reception_list(d, a, unit_id, from_day, to_day, NULL);
     size_t nr = json_array_size(list);
@@ -138,14 +139,18 @@ int reception_register_pdf(db *d, arena *a, int64_t unit_id, int32_t from_day, i
     pdoc_header_block(p, &(pdoc_header){.parent_body = u.parent, .body = u.body, .no_number = true, .place = u.place,
                                         .date = 0});
     pdoc_title(p, "SỔ TIẾP CÔNG DÂN", period_text(a, from_day, to_day));
-    pdoc_par_ex(p, arena_printf(a, "Mẫu sổ áp dụng từ ngày %s.", since), PDOC_ITALIC | PDOC_CENTER | PDOC_NOINDENT,
+    cal_day since_day = 0;
+    char since_dmy[11] = "";
+    if (cal_parse_date(since, &since_day)) cal_format_dmy(since_day, since_dmy);
+    pdoc_par_ex(p, arena_printf(a, "Mẫu sổ áp dụng từ ngày %s (%s).", since_dmy, basis), PDOC_ITALIC | PDOC_CENTER | PDOC_NOINDENT,
                 11, 6);
     pdoc_table_block(p, &(pdoc_table){.ncols = nc, .widths = widths, .rows = rows, .nrows = nr + 1, .header_rows = 1,
-                                      .size_pt = 9});
+                                      .size_pt = 8});
     if (!nr) pdoc_par(p, "Không có lượt tiếp công dân nào trong thời gian này.", PDOC_ITALIC | PDOC_NOINDENT);
     pdoc_par_ex(p, arena_printf(a, "Tổng số: %zu lượt tiếp.", nr), PDOC_NOINDENT, 12, 6);
-    json_decref(list);
-    return pdoc_finish(p, out, e);
+    int rc = pdoc_finish(p, out, e);
+    json_decref(list);   /* the cells point into it */
+    return rc;
 }
 
 int reception_register_xlsx(db *d, arena *a, int64_t unit_id, int32_t from_day, int32_t to_day, buf *out, err *e)
@@ -153,7 +158,7 @@ int reception_register_xlsx(db *d, arena *a, int64_t unit_id, int32_t from_day, 
     rc_unit u;
     if (!rc_unit_get(d, a, unit_id, &u)) return rc_fail(e, 404, N_("Không tìm thấy đơn vị."), NULL);
     size_t nc;
-    reg_col *cols = columns_on(d, a, to_day, &nc, NULL);
+    reg_col *cols = columns_on(d, a, to_day, &nc, NULL, NULL);
     if (!nc) return rc_fail(e, 500, N_("Chưa có mẫu sổ tiếp công dân áp dụng cho thời gian này."), NULL);
     json_t *list = reception_list(d, a, unit_id, from_day, to_day, NULL);
     size_t nr = json_array_size(list);
@@ -182,8 +187,9 @@ int reception_register_xlsx(db *d, arena *a, int64_t unit_id, int32_t from_day, 
     xl_sheet sh = {.name = "So tiep cong dan", .title = arena_printf(a, "SỔ TIẾP CÔNG DÂN – %s", u.name),
                    .subtitle = period_text(a, from_day, to_day), .cols = xc, .ncols = nc, .cells = cells, .nrows = nr,
                    .landscape = true};
-    json_decref(list);
-    return xlsx_write("Sổ tiếp công dân", &sh, 1, out, e);
+    int rc = xlsx_write("Sổ tiếp công dân", &sh, 1, out, e);
+    json_decref(list);   /* the cells point into it */
+    return rc;
 }
 
 int reception_conclusion_pdf(db *d, arena *a, int64_t id, buf *out, err *e)
@@ -234,6 +240,7 @@ int reception_conclusion_pdf(db *d, arena *a, int64_t id, buf *out, err *e)
     static const char *const to[] = {"Công dân có tên trên;", "Các cơ quan, đơn vị có liên quan;", "Lưu: VT, hồ sơ tiếp công dân."};
     pdoc_signer sg = {.caption = pdoc_signer_caption(a, u.council, title), .note = "", .name = host};
     pdoc_closing(p, to, 3, &sg);
+    int rc = pdoc_finish(p, out, e);
     json_decref(r);
-    return pdoc_finish(p, out, e);
+    return rc;
 }

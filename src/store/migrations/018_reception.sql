@@ -45,33 +45,33 @@ CREATE TABLE reception_register_columns (
                                          'content', 'kind_people', 'kind', 'people', 'prior', 'handling',
                                          'followup', 'note')),
     header TEXT NOT NULL,
-    width REAL NOT NULL,                   -- relative width on paper; Excel widths are 1.5 times
+    width INTEGER NOT NULL,                -- relative width on paper, in tenths; Excel's is 0.15 times
     basis TEXT NOT NULL,
     PRIMARY KEY (valid_from, position)
 ) STRICT;
 
-INSERT INTO reception_register_columns VALUES ('2021-11-15', 1, 'seq', 'STT', 4, 'TT 04/2021/TT-TTCP');
-INSERT INTO reception_register_columns VALUES ('2021-11-15', 2, 'date', 'Ngày tiếp', 8, 'TT 04/2021/TT-TTCP');
-INSERT INTO reception_register_columns VALUES ('2021-11-15', 3, 'citizen', 'Họ tên - Địa chỉ - CMND/Hộ chiếu của công dân', 18, 'TT 04/2021/TT-TTCP');
-INSERT INTO reception_register_columns VALUES ('2021-11-15', 4, 'content', 'Nội dung vụ việc', 22, 'TT 04/2021/TT-TTCP');
-INSERT INTO reception_register_columns VALUES ('2021-11-15', 5, 'kind_people', 'Phân loại vụ việc/Số người', 10, 'TT 04/2021/TT-TTCP');
-INSERT INTO reception_register_columns VALUES ('2021-11-15', 6, 'prior', 'Cơ quan đã giải quyết', 12, 'TT 04/2021/TT-TTCP');
-INSERT INTO reception_register_columns VALUES ('2021-11-15', 7, 'handling', 'Hướng xử lý', 14, 'TT 04/2021/TT-TTCP');
-INSERT INTO reception_register_columns VALUES ('2021-11-15', 8, 'followup', 'Theo dõi kết quả giải quyết', 12, 'TT 04/2021/TT-TTCP');
-INSERT INTO reception_register_columns VALUES ('2021-11-15', 9, 'note', 'Ghi chú', 8, 'TT 04/2021/TT-TTCP');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 1, 'seq', 'STT', 40, 'TT 04/2021/TT-TTCP');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 2, 'date', 'Ngày tiếp', 80, 'TT 04/2021/TT-TTCP');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 3, 'citizen', 'Họ tên - Địa chỉ - CMND/Hộ chiếu của công dân', 180, 'TT 04/2021/TT-TTCP');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 4, 'content', 'Nội dung vụ việc', 220, 'TT 04/2021/TT-TTCP');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 5, 'kind_people', 'Phân loại vụ việc/Số người', 100, 'TT 04/2021/TT-TTCP');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 6, 'prior', 'Cơ quan đã giải quyết', 120, 'TT 04/2021/TT-TTCP');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 7, 'handling', 'Hướng xử lý', 140, 'TT 04/2021/TT-TTCP');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 8, 'followup', 'Theo dõi kết quả giải quyết', 120, 'TT 04/2021/TT-TTCP');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 9, 'note', 'Ghi chú', 80, 'TT 04/2021/TT-TTCP');
 
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 1, 'seq', 'STT', 4, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 2, 'date', 'Ngày tiếp', 8, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 3, 'name', 'Họ và tên', 11, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 4, 'id_number', 'Số CCCD/CMND/Hộ chiếu', 10, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 5, 'address', 'Địa chỉ', 11, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 6, 'content', 'Nội dung vụ việc', 20, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 7, 'kind', 'Loại đơn (KN/TC/KN/PA)', 7, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 8, 'people', 'Số người cùng nội dung', 6, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 9, 'prior', 'Quá trình xem xét giải quyết (nếu có)', 11, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 10, 'handling', 'Hướng xử lý', 12, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 11, 'followup', 'Theo dõi kết quả giải quyết', 11, 'NĐ 154/2026/NĐ-CP');
-INSERT INTO reception_register_columns VALUES ('2026-07-01', 12, 'note', 'Ghi chú', 7, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 1, 'seq', 'STT', 35, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 2, 'date', 'Ngày tiếp', 100, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 3, 'name', 'Họ và tên', 120, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 4, 'id_number', 'Số CCCD/CMND/Hộ chiếu', 130, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 5, 'address', 'Địa chỉ', 90, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 6, 'content', 'Nội dung vụ việc', 140, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 7, 'kind', 'Loại đơn (KN/TC/KN/PA)', 60, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 8, 'people', 'Số người cùng nội dung', 60, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 9, 'prior', 'Quá trình xem xét giải quyết (nếu có)', 85, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 10, 'handling', 'Hướng xử lý', 95, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 11, 'followup', 'Theo dõi kết quả giải quyết', 85, 'NĐ 154/2026/NĐ-CP');
+INSERT INTO reception_register_columns VALUES ('2026-07-01', 12, 'note', 'Ghi chú', 60, 'NĐ 154/2026/NĐ-CP');
 
 -- The head's public reception schedule (Luật TCD Art. 15, 24(2)): one row per weekly session.
 CREATE TABLE reception_schedules (
