@@ -31,3 +31,16 @@ const char *link_letter_pdf(arena *a, int64_t id) { return arena_printf(a, "/thu
 const char *link_letter_template(arena *a, const char *occasion) { return code_link(a, "/thu/mau/", occasion, ""); }
 const char *link_admin_unit(arena *a, const char *code) { return code_link(a, "/quan-tri/don-vi/", code, ""); }
 const char *link_admin_user(arena *a, int64_t id) { return arena_printf(a, "/quan-tri/nguoi-dung/%lld", (long long)id); }
+
+/* the citizen's voice (src/feedback) and the letter that thanks for it */
+const char *link_feedback(arena *a, int64_t id) { return arena_printf(a, "/phan-anh/%lld", (long long)id); }
+const char *link_feedback_pdf(arena *a, int64_t id, int seq)
+{
+    return arena_printf(a, "/phan-anh/%lld/van-ban/%d.pdf", (long long)id, seq);
+}
+const char *link_letter_new(arena *a, const char *occasion)
+{
+    char *enc;
+    form_url_encode(a, occasion ? occasion : "", &enc);
+    return arena_printf(a, "/thu/moi?dip=%s", enc);
+}

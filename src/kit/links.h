@@ -22,5 +22,8 @@ const char *link_letter_pdf(arena *a, int64_t id);                     /* /thu/{
 const char *link_letter_template(arena *a, const char *occasion);      /* /thu/mau/{occasion} */
 const char *link_admin_unit(arena *a, const char *code);               /* /quan-tri/don-vi/{code} */
 const char *link_admin_user(arena *a, int64_t id);                     /* /quan-tri/nguoi-dung/{id} */
+const char *link_feedback(arena *a, int64_t id);                       /* /phan-anh/{id} */
+const char *link_feedback_pdf(arena *a, int64_t id, int seq);          /* /phan-anh/{id}/van-ban/{seq}.pdf */
+const char *link_letter_new(arena *a, const char *occasion);           /* /thu/moi?dip={occasion} */
 
 #endif

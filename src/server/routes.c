@@ -9,6 +9,7 @@
 #include "../booking/booking.h"
 #include "../catalog/catalog.h"
 #include "../dossier/dossier.h"
+#include "../feedback/feedback.h"
 #include "../holiday/holiday.h"
 #include "../letter/letter.h"
 #include "../notify/notify.h"
@@ -51,6 +52,19 @@ const route routes[] = {
     {"POST", "/thu-tuc/{id}", page_catalog_update, ACCESS_EDIT_CATALOG, scope_procedure_param},
     {"GET", "/api/v1/procedures", api_procedures, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/procedures/{id}", api_procedure, ACCESS_PUBLIC, NULL},
+    {"GET", "/gop-y", page_feedback_public_form, ACCESS_PUBLIC, NULL},
+    {"POST", "/gop-y", page_feedback_public_submit, ACCESS_PUBLIC, NULL},
+    {"GET", "/gop-y/tra-cuu", page_feedback_track, ACCESS_PUBLIC, NULL},
+    {"GET", "/gop-y/cong-khai", page_feedback_published, ACCESS_PUBLIC, NULL},
+    {"GET", "/phan-anh", page_feedback_list, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/phan-anh/moi", page_feedback_desk_form, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"POST", "/phan-anh", page_feedback_desk_submit, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/phan-anh/han", page_feedback_board, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/phan-anh/thoi-han", page_feedback_rules, ACCESS_STAFF, NULL},
+    {"GET", "/phan-anh/{id}", page_feedback_show, ACCESS_STAFF, scope_feedback_param},
+    {"GET", "/phan-anh/{id}/tep/{file}", page_feedback_file, ACCESS_STAFF, scope_feedback_param},
+    {"GET", "/phan-anh/{id}/van-ban/{seq}.pdf", page_feedback_pdf, ACCESS_STAFF, scope_feedback_param},
+    {"POST", "/phan-anh/{id}/{action}", page_feedback_action, ACCESS_DESK | ACCESS_ADMIN, scope_feedback_param},
     {"GET", "/tiep-nhan", page_intake_form, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"POST", "/ho-so", page_intake, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"GET", "/ho-so", page_dossier_list, ACCESS_DESK | ACCESS_ADMIN, NULL},
