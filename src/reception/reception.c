@@ -12,6 +12,7 @@
 #include "../core/calendar.h"
 #include "../core/text.h"
 #include "../core/vntime.h"
+#include "../feedback/feedback.h"
 #include "reception.h"
 #include "reception_impl.h"
 
@@ -441,7 +442,7 @@ int64_t reception_unit_of(db *d, int64_t id)
     "r.id, r.unit_id, r.year, r.seq, r.received_at, r.session, r.host_name, r.host_title, r.citizen_name, "    \
     "r.id_number, r.address, r.phone, r.email, r.people, r.kind, r.content, r.prior_handling, r.request, "     \
     "r.handling, r.handling_note, r.followup, r.conclusion, r.conclusion_deadline, r.conclusion_contact, "      \
-    "r.conclusion_at, r.converted_ref, r.converted_kind, u.name, u.code"
+    "r.conclusion_at, r.converted_ref, r.converted_kind, u.name, u.code, r.converted_code"
 
 static const char *kind_label(const char *k, int col)
 {
@@ -476,6 +477,10 @@ static json_t *rec_row(arena *a, db_stmt *s)
                      db_col_text(s, 23), "converted_ref", db_col_text(s, 25), "converted_kind", db_col_text(s, 26),
                      "unit_name", db_col_text(s, 27)));
     json_object_set_new(o, "unit_code", json_string(db_col_text(s, 28)));
+    json_object_set_new(o, "converted_code", json_string(db_col_text(s, 29)));
+    const char *ref = db_col_text(s, 25);
+    if (!strncmp(ref, "feedback:", 9))
+        json_object_set_new(o, "converted_url", json_string(arena_printf(a, "/phan-anh/%s", ref + 9)));
     if (!db_col_null(s, 24)) {
         json_object_set_new(o, "conclusion_at", json_integer(db_col_int(s, 24)));
         json_object_set_new(o, "conclusion_text_at", json_string(vn_datetime(a, db_col_int(s, 24))));
@@ -523,10 +528,20 @@ json_t *reception_list(db *d, arena *a, int64_t unit_id, int32_t from_day, int32
 
 /* ---- turning into feedback -------------------------------------------------------------- */
 
-static reception_converter converter;
-
-void reception_set_converter(reception_converter fn) { converter = fn; }
-bool reception_can_convert(void) { return converter != NULL; }
+/* The feedback feature (src/feedback, feedback_intake) files the case inside this write. */
+static int feedback_converter(db *c, arena *a, const reception_feedback *f, int64_t actor, int64_t now,
+                              const char **ref, const char **code, err *e)
+{
+    feedback_new in = {.unit_id = f->unit_id, .kind = f->kind, .channel = f->channel, .subject = f->subject,
+                       .content = f->content, .name = f->name, .phone = f->phone, .email = f->email,
+                       .address = f->address, .user_id = actor, .source_ref = f->source_ref,
+                       .id_number = f->id_number && *f->id_number ? f->id_number : NULL, .received_at = f->received_at};
+    feedback_ticket t;
+    if (feedback_intake(c, a, &in, now, &t, e)) return -1;
+    *ref = arena_printf(a, "feedback:%lld", (long long)t.id);
+    *code = arena_strdup(a, t.code);
+    return 0;
+}
 
 static const char *const FEEDBACK_KINDS[] = {"gop_y", "bieu_duong", "phan_anh", "kien_nghi", "khieu_nai", "to_cao"};
 
@@ -567,6 +582,8 @@ bool reception_feedback_of(db *d, arena *a, int64_t id, const char *kind, recept
         .email = arena_strdup(a, json_get_str_r(r, "email")),
         .address = arena_strdup(a, json_get_str_r(r, "address")),
         .source_ref = arena_printf(a, "reception:%lld", (long long)id),
+        .id_number = arena_strdup(a, json_get_str_r(r, "id_number")),
+        .received_at = json_integer_value(json_object_get(r, "received_at")),
     };
     json_decref(r);
     return true;
@@ -590,22 +607,22 @@ static int convert_write(db *c, void *ctx, err *e)
     if (done) return rc_fail(e, 409, N_("Lượt tiếp này đã được chuyển thành đơn, phản ánh trước đó."), NULL);
     reception_feedback f;
     if (!reception_feedback_of(c, t->a, t->id, t->kind, &f)) return rc_fail(e, 404, N_("Không tìm thấy lượt tiếp công dân."), NULL);
-    const char *ref = NULL;
-    if (converter(c, t->a, &f, t->now, &ref, e)) return -1;
-    if (!ref) ref = "";
-    s = db_prepare(c, "UPDATE receptions SET converted_ref = ?, converted_kind = ?, converted_at = ?, updated_at = ? "
-                      "WHERE id = ?");
+    const char *ref = "", *code = "";
+    if (feedback_converter(c, t->a, &f, t->actor, t->now, &ref, &code, e)) return -1;
+    s = db_prepare(c, "UPDATE receptions SET converted_ref = ?, converted_kind = ?, converted_code = ?, converted_at = ?, "
+                      "updated_at = ? WHERE id = ?");
     db_bind_text(s, 1, ref);
     db_bind_text(s, 2, f.kind);
-    db_bind_int(s, 3, t->now);
+    db_bind_text(s, 3, code);
     db_bind_int(s, 4, t->now);
-    db_bind_int(s, 5, t->id);
+    db_bind_int(s, 5, t->now);
+    db_bind_int(s, 6, t->id);
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE) return rc_fail(e, 500, N_("Không lưu được, xin thử lại."), NULL);
     *t->ref = ref;
     return rc_audit(c, t->now, t->actor, unit, "reception.convert", "reception", t->id,
-                    json_pack("{s:s, s:s}", "kind", f.kind, "ref", ref), e);
+                    json_pack("{s:s, s:s, s:s}", "kind", f.kind, "ref", ref, "code", code), e);
 }
 
 int reception_convert(db *d, arena *a, int64_t id, const char *kind, int64_t actor_id, int64_t now, const char **ref,
@@ -614,8 +631,6 @@ int reception_convert(db *d, arena *a, int64_t id, const char *kind, int64_t act
     bool ok = false;
     for (size_t i = 0; kind && i < sizeof FEEDBACK_KINDS / sizeof *FEEDBACK_KINDS; i++) ok |= !strcmp(kind, FEEDBACK_KINDS[i]);
     if (!ok) return rc_fail(e, 400, N_("Chọn loại đơn, phản ánh cần chuyển."), "kind");
-    if (!converter)
-        return rc_fail(e, 503, N_("Chức năng tiếp nhận phản ánh, kiến nghị chưa sẵn sàng trên hệ thống này."), NULL);
     conv_tx t = {.a = a, .id = id, .actor = actor_id, .now = now, .kind = kind, .ref = ref};
     return db_write(d, convert_write, &t, e);
 }

@@ -14,7 +14,7 @@
  *     ("Thông báo kết luận việc tiếp công dân", NĐ 154/2026 Art. 25) as an A4 PDF; the register
  *     as PDF and XLSX with the columns in force (reception_register_columns, dated data); and
  *     the turn of a reception into feedback, a complaint or a denunciation without retyping
- *     (reception_convert, through a converter the program registers);
+ *     (reception_convert, through feedback_intake of src/feedback inside the same write);
  *   - dialogues (dialogue.c): planned -> announced (at least the days of notice the rule in
  *     force asks, reception_rules) -> held (attendance, minutes) -> published; the issues
  *     raised and their follow-up to closure; public once announced.
@@ -126,16 +126,13 @@ typedef struct {
     const char *channel;          /* "reception" */
     const char *subject, *content, *name, *phone, *email, *address;
     const char *source_ref;       /* "reception:<id>" */
+    const char *id_number;        /* the citizen's ID as recorded, or "" */
+    int64_t received_at;          /* when the citizen was received */
 } reception_feedback;
-/* Runs inside the reception's write; fills *ref ("feedback:<id>") in a. 0 or -1 with e. */
-typedef int (*reception_converter)(db *d, arena *a, const reception_feedback *f, int64_t now, const char **ref,
-                                   err *e);
-void reception_set_converter(reception_converter fn);
-bool reception_can_convert(void);
 /* The feedback kind a reception of this kind proposes ("khieu_nai" -> "khieu_nai", ...). */
 const char *reception_feedback_kind(const char *reception_kind);
-/* Turns reception id into feedback of kind (one of the six): 409 when already turned, 503
- * when no converter is registered. */
+/* Turns reception id into feedback of kind (one of the six), one write with the feedback's
+ * own intake: 409 when already turned; the feedback's own refusals (422) undo everything. */
 int reception_convert(db *d, arena *a, int64_t id, const char *kind, int64_t actor_id, int64_t now, const char **ref,
                       err *e);
 /* The feedback a reception becomes, prefilled (for a form or the converter). */

@@ -91,7 +91,7 @@ static const char *cell(arena *a, json_t *r, const char *field)
     }
     if (!strcmp(field, "followup")) return json_get_str_r(r, "followup");
     if (!strcmp(field, "note")) {
-        const char *conv = json_get_str_r(r, "converted_ref");
+        const char *conv = json_get_str_r(r, "converted_code");
         return arena_printf(a, "%s%s%s", json_get_str_r(r, "session_label"), *conv ? "\nĐã chuyển: " : "", conv);
     }
     return "";

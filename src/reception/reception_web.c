@@ -293,10 +293,10 @@ static void show_page(req *r, int64_t id, int status, const err *e)
                                         {"kien_nghi", N_("Kiến nghị")},     {"phan_anh", N_("Phản ánh")},
                                         {"gop_y", N_("Góp ý")},             {"bieu_duong", N_("Biểu dương")}};
     json_t *model = json_pack(
-        "{s:o, s:o, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, s:o, s:b, s:s}", "r", rec, "handlings",
+        "{s:o, s:o, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s}, s:o, s:s}", "r", rec, "handlings",
         options(r, reception_handlings, RECEPTION_NHANDLINGS, json_get_str(rec, "handling")), "feedback", "kind", f.kind,
         "subject", f.subject, "content", f.content, "name", f.name, "phone", f.phone, "address", f.address, "source_ref",
-        f.source_ref, "feedback_kinds", options(r, FB, 6, f.kind), "can_convert", reception_can_convert(),
+        f.source_ref, "feedback_kinds", options(r, FB, 6, f.kind),
         "pdf", arena_printf(r->a, "/tiep-cong-dan/%lld/ket-luan.pdf", (long long)id));
     web_model_err(r, model, e);
     json_object_set_new(model, "page", web_page_info(r, N_("Lượt tiếp công dân")));

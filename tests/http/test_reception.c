@@ -384,24 +384,36 @@ static void reception_turns_into_feedback_without_retyping(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "phone")), "0912345678");
     json_decref(j);
     response_free(&r);
-    /* an unknown kind: 400; without the feedback feature on this build: 503, nothing changed */
+    /* an unknown kind: 400, nothing filed */
     snprintf(path, sizeof path, "/tiep-cong-dan/%lld/chuyen", (long long)id);
     r = post_form(&desk, path, "&kind=thu_tin");
     assert_status(r, 400);
     response_free(&r);
-    r = post_form(&desk, path, "&kind=kien_nghi");
-    if (r.status == 303) {
-        /* the feedback feature is wired: the reception now names its feedback, once */
-        assert_int_equal(sql_int("SELECT converted_ref <> '' FROM receptions WHERE id = %lld", (long long)id), 1);
-        assert_int_equal(audits("reception.convert", id), 1);
-        response_free(&r);
-        r = post_form(&desk, path, "&kind=kien_nghi");
-        assert_status(r, 409);
-    } else {
-        assert_status(r, 503);
-        assert_int_equal(sql_int("SELECT converted_ref = '' FROM receptions WHERE id = %lld", (long long)id), 1);
-        assert_int_equal(audits("reception.convert", id), 0);
-    }
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM feedback WHERE source_ref = 'reception:%lld'", (long long)id), 0);
+    /* turned into a complaint in one step: the case carries the reception's words, once */
+    r = post_form(&desk, path, "&kind=khieu_nai");
+    assert_status(r, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM feedback WHERE source_ref = 'reception:%lld' AND channel = 'reception' "
+                             "AND kind = 'khieu_nai' AND name = 'Đỗ Thị Giang' AND phone = '0912345678' "
+                             "AND content LIKE 'Kiến nghị làm lại rãnh thoát nước tổ 7%%'",
+                             (long long)id),
+                     1);
+    int64_t fb = sql_int("SELECT id FROM feedback WHERE source_ref = 'reception:%lld'", (long long)id);
+    assert_int_equal(sql_int("SELECT converted_ref = 'feedback:%lld' AND converted_code <> '' FROM receptions WHERE id = %lld",
+                             (long long)fb, (long long)id),
+                     1);
+    assert_int_equal(audits("reception.convert", id), 1);
+    r = post_form(&desk, path, "&kind=khieu_nai");
+    assert_status(r, 409);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM feedback WHERE source_ref = 'reception:%lld'", (long long)id), 1);
+    /* the reception links to its case */
+    snprintf(path, sizeof path, "/tiep-cong-dan/%lld", (long long)id);
+    r = request("GET", path, NULL, desk.cookie, NULL);
+    char link[64];
+    snprintf(link, sizeof link, "/phan-anh/%lld", (long long)fb);
+    assert_contains(r.body, link);
     response_free(&r);
 }
 

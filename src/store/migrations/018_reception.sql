@@ -125,6 +125,7 @@ CREATE TABLE receptions (
     conclusion_by INTEGER REFERENCES users(id),
     converted_ref TEXT NOT NULL DEFAULT '',         -- 'feedback:<id>' once turned into feedback
     converted_kind TEXT NOT NULL DEFAULT '',
+    converted_code TEXT NOT NULL DEFAULT '',        -- the feedback case's code, as the register prints it
     converted_at INTEGER,
     created_by INTEGER REFERENCES users(id),
     created_at INTEGER NOT NULL,
