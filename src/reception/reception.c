@@ -229,8 +229,11 @@ json_t *reception_home(db *d, arena *a, int64_t unit_id, const char *unit_code, 
     json_t *all = dialogue_list(d, a, unit_id, true, now);
     size_t i;
     json_t *dl;
-    json_array_foreach(all, i, dl) {
-        if (json_integer_value(json_object_get(dl, "ends_at")) >= now && json_array_size(next) < 3)
+    /* the list is newest first: the three soonest still to come are at its end */
+    for (i = json_array_size(all); i-- > 0;) {
+        dl = json_array_get(all, i);
+        if (json_integer_value(json_object_get(dl, "ends_at")) >= now && json_array_size(next) < 3 &&
+            strcmp(json_get_str_r(dl, "status"), "cancelled"))
             json_array_append(next, dl);
     }
     json_decref(all);

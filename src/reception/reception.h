@@ -170,6 +170,9 @@ json_t *dialogue_list(db *d, arena *a, int64_t unit_id, bool public_only, int64_
 /* The days of notice a dialogue of kind on day asks, and the rule's basis. */
 int dialogue_notice_days(db *d, arena *a, const char *kind, int64_t starts_at, const char **basis);
 
+/* The demo's schedules, receptions and dialogues for every commune (reception_demo.c). */
+int reception_demo(db *d, arena *a, int64_t now, err *e);
+
 /* ---- pages (reception_web.c) ------------------------------------------------------------ */
 
 int64_t scope_reception_unit(struct req *r);     /* ?don_vi=CODE, else the user's unit */

@@ -434,8 +434,11 @@ void page_reception_schedule_add(req *r)
         else schedule_page(r, e.status, &e);
         return;
     }
+    json_t *u = unit_json(r, in.unit_id);
+    const char *code = arena_strdup(r->a, json_get_str(u, "code"));
+    json_decref(u);
     if (r->want_json) web_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
-    else web_redirect(r, arena_printf(r->a, "/tiep-cong-dan/lich?don_vi=%s", r->user->unit_code));
+    else web_redirect(r, arena_printf(r->a, "/tiep-cong-dan/lich?don_vi=%s", code));
 }
 
 void page_reception_schedule_remove(req *r)

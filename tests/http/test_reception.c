@@ -6,6 +6,20 @@
  * notice the rule in force asks, held with minutes, issues followed to closure, published. */
 #include "harness.h"
 
+/* "dd/mm/yyyy" of the server's today plus days (Vietnam time), and its year. */
+static const char *date_ahead(int days, int *year)
+{
+    static char out[4][16];
+    static int k;
+    k = (k + 1) % 4;
+    time_t t = (time_t)(server_now() + days * 86400LL + 7 * 3600);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out[k], sizeof out[k], "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    if (year) *year = tm.tm_year + 1900;
+    return out[k];
+}
+
 /* Appends "&name=value" (value percent-encoded) to form. */
 static void add(char *form, size_t n, const char *name, const char *value)
 {
@@ -133,7 +147,7 @@ static void schedule_on_home_page_and_as_icalendar(void **state)
     response_free(&r);
     assert_int_equal(db_count("SELECT COUNT(*) FROM reception_schedules"), before);
     /* Thursday mornings, the chairman in person */
-    snprintf(form, sizeof form, "&weekday=4&start=07:30&end=11:30&valid_from=01/12/2026");
+    snprintf(form, sizeof form, "&weekday=3&start=14:00&end=16:30&valid_from=01/12/2026");
     add(form, sizeof form, "host_name", "Lê Minh Tuấn");
     add(form, sizeof form, "host_title", "Chủ tịch UBND phường");
     add(form, sizeof form, "place", PLACE);
@@ -147,7 +161,7 @@ static void schedule_on_home_page_and_as_icalendar(void **state)
     /* the unit's home page and the public schedule show it to anyone */
     r = get("/don-vi/05443");
     assert_status(r, 200);
-    assert_contains(r.body, "Thứ Năm hằng tuần, 07:30–11:30");
+    assert_contains(r.body, "Thứ Tư hằng tuần, 14:00–16:30");
     assert_contains(r.body, "/don-vi/05443/lich-tiep-dan.ics");
     response_free(&r);
     r = get("/don-vi/05443/lich-tiep-dan");
@@ -159,16 +173,21 @@ static void schedule_on_home_page_and_as_icalendar(void **state)
     r = get("/don-vi/05443/lich-tiep-dan.ics");
     assert_status(r, 200);
     assert_contains(r.headers, "text/calendar");
-    char *ics = ics_unfold(r.body);
+    char *all = ics_unfold(r.body);
     response_free(&r);
-    assert_contains(ics, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+    assert_contains(all, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+    /* our event: from its UID on */
+    char uid[96];
+    snprintf(uid, sizeof uid, "UID:tiep-cong-dan-%lld@05443.thanthien\r\n", (long long)slot);
+    char *ics = strstr(all, uid);
+    assert_non_null(ics);
     char v[1024];
     assert_true(ics_value(ics, "DTSTART;TZID=Asia/Ho_Chi_Minh:", v, sizeof v));
-    assert_string_equal(v, "20261203T073000");   /* the first Thursday from 01/12/2026 */
+    assert_string_equal(v, "20261202T140000");   /* the first Wednesday from 01/12/2026 */
     assert_true(ics_value(ics, "DTEND;TZID=Asia/Ho_Chi_Minh:", v, sizeof v));
-    assert_string_equal(v, "20261203T113000");
+    assert_string_equal(v, "20261202T163000");
     assert_true(ics_value(ics, "RRULE:", v, sizeof v));
-    assert_string_equal(v, "FREQ=WEEKLY;BYDAY=TH");
+    assert_string_equal(v, "FREQ=WEEKLY;BYDAY=WE");
     assert_true(ics_value(ics, "LOCATION:", v, sizeof v));
     assert_contains(v, "\\,");   /* escaped as TEXT */
     ics_unescape(v);
@@ -182,7 +201,7 @@ static void schedule_on_home_page_and_as_icalendar(void **state)
     assert_true(ics_value(ics, "DTSTAMP:", v, sizeof v));
     assert_int_equal(strlen(v), 16);
     assert_int_equal(v[15], 'Z');
-    free(ics);
+    free(all);
     /* an unknown unit: 404 */
     r = get("/don-vi/99999/lich-tiep-dan.ics");
     assert_status(r, 404);
@@ -195,7 +214,7 @@ static void schedule_on_home_page_and_as_icalendar(void **state)
     response_free(&r);
     assert_int_equal(audits("reception.schedule_remove", slot), 1);
     r = get("/don-vi/05443/lich-tiep-dan.ics");
-    assert_lacks(r.body, "RRULE");
+    assert_lacks(r.body, uid);
     response_free(&r);
 }
 
@@ -260,8 +279,10 @@ static void register_conclusion_and_printouts(void **state)
     assert_status(r, 409);
     response_free(&r);
     snprintf(path, sizeof path, "/tiep-cong-dan/%lld/ket-luan", (long long)a);
-    snprintf(form, sizeof form, "&conclusion=%s&deadline=20/12/2026&contact=%s",
-             enc("Giao công chức Địa chính xác minh, báo cáo Chủ tịch"), enc("Ông Phạm Văn Đức, công chức Địa chính"));
+    const char *deadline = date_ahead(10, NULL);
+    snprintf(form, sizeof form, "&deadline=%s", deadline);
+    add(form, sizeof form, "conclusion", "Giao công chức Địa chính xác minh, báo cáo Chủ tịch");
+    add(form, sizeof form, "contact", "Ông Phạm Văn Đức, công chức Địa chính");
     r = post_form(&desk, path, form);
     assert_status(r, 303);
     response_free(&r);
@@ -276,7 +297,7 @@ static void register_conclusion_and_printouts(void **state)
     assert_contains(text, "Nguyễn Văn Bình");
     assert_contains(text, "019088001234");
     assert_contains(text, "Giao công chức Địa chính xác minh, báo cáo Chủ tịch");
-    assert_contains(text, "20/12/2026");
+    assert_contains(text, deadline);
     assert_contains(text, "Lê Minh Tuấn");
     free(text);
     /* the register as PDF: the columns of NĐ 154/2026 for a period ending after 01/7/2026 */
@@ -291,7 +312,13 @@ static void register_conclusion_and_printouts(void **state)
     assert_contains(text, "Phản ánh đèn đường hỏng ở ngõ 12");
     assert_contains(text, "Nguyễn Văn Bình");
     assert_contains(text, "019088001234");
-    assert_contains(text, "Tổng số: 2 lượt tiếp");
+    char total[64];
+    int this_year;
+    date_ahead(0, &this_year);
+    snprintf(total, sizeof total, "Tổng số: %lld lượt tiếp",
+             (long long)sql_int("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id "
+                               "WHERE u.code = '05443' AND r.year = %d", this_year));
+    assert_contains(text, total);
     free(text);
     /* a period of 2025: the columns of TT 04/2021 (the dated set in force then) */
     r = request("GET", "/tiep-cong-dan/so.pdf?don_vi=05443&tu=01/01/2025&den=31/12/2025", NULL, desk.cookie, NULL);
@@ -299,7 +326,10 @@ static void register_conclusion_and_printouts(void **state)
     text = flat_text(&r, "register2025");
     response_free(&r);
     assert_contains(text, "Mẫu sổ áp dụng từ ngày 15/11/2021 (TT 04/2021/TT-TTCP)");
-    assert_contains(text, "Tổng số: 0 lượt tiếp");
+    snprintf(total, sizeof total, "Tổng số: %lld lượt tiếp",
+             (long long)db_count("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id "
+                                 "WHERE u.code = '05443' AND r.year = 2025"));
+    assert_contains(text, total);
     assert_lacks(text, "Phản ánh đèn đường");
     free(text);
     r = request("GET", "/tiep-cong-dan/so.pdf?don_vi=05443&tu=31/02/2026", NULL, desk.cookie, NULL);
@@ -560,10 +590,38 @@ static void dialogues_announced_held_and_followed_up(void **state)
     clock_reset();
 }
 
+/* The demo database has each commune's schedule, register and dialogues. */
+static void demo_has_receptions_and_dialogues(void **state)
+{
+    (void)state;
+    assert_true(sql_int("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id WHERE u.code = '05602'") > 5);
+    assert_true(sql_int("SELECT COUNT(*) FROM receptions WHERE conclusion <> ''") > 0);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dialogues d JOIN units u ON u.id = d.unit_id WHERE u.code = '05602' "
+                             "AND status = 'held' AND published_at IS NOT NULL"),
+                     1);
+    response r = get("/don-vi/05602");
+    assert_status(r, 200);
+    assert_contains(r.body, "Thứ Ba hằng tuần, 07:30–11:30");
+    assert_contains(r.body, "Đối thoại chuyên đề về chỉnh trang đô thị");
+    response_free(&r);
+    r = get("/don-vi/05602/doi-thoai");
+    assert_contains(r.body, "Hội nghị đối thoại giữa Chủ tịch UBND với Nhân dân năm 2026");
+    response_free(&r);
+    int64_t held = sql_int("SELECT d.id FROM dialogues d JOIN units u ON u.id = d.unit_id WHERE u.code = '05602' "
+                           "AND status = 'held'");
+    char path[64];
+    snprintf(path, sizeof path, "/doi-thoai/%lld", (long long)held);
+    r = get(path);
+    assert_contains(r.body, "Đã sửa chữa 250 m đường");
+    assert_contains(r.body, "Đang giải quyết");
+    response_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(demo_has_receptions_and_dialogues),
         cmocka_unit_test(schedule_on_home_page_and_as_icalendar),
         cmocka_unit_test(register_conclusion_and_printouts),
         cmocka_unit_test(register_is_for_the_units_staff),
