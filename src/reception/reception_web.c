@@ -412,8 +412,24 @@ static void schedule_page(req *r, int status, const err *e)
         json_object_set_new(v, "end", json_string("11:30"));
     }
     const char *code = arena_strdup(r->a, json_get_str(u, "code"));
-    json_t *model = json_pack("{s:o, s:o, s:o, s:o, s:s}", "unit", u, "slots", reception_schedule_list(req_db(r), r->a, unit),
-                              "weekdays", days, "v", v, "public", arena_printf(r->a, "/don-vi/%s/lich-tiep-dan", code));
+    json_t *slots = reception_schedule_list(req_db(r), r->a, unit);
+    /* the chairman's days a week the law in force asks (reception_rules), against the schedule */
+    bool seen[7] = {false};
+    int distinct = 0;
+    size_t i;
+    json_t *sl;
+    json_array_foreach(slots, i, sl) {
+        int wd = (int)json_integer_value(json_object_get(sl, "weekday"));
+        if (wd < 0 || wd > 6 || seen[wd]) continue;
+        seen[wd] = true;
+        distinct++;
+    }
+    const char *basis;
+    int64_t need = reception_rule(req_db(r), r->a, "chairman_days_per_week", rc_iso_day(r->a, req_now(r)), 1, &basis);
+    json_t *model = json_pack("{s:o, s:o, s:o, s:o, s:s}", "unit", u, "slots", slots, "weekdays", days, "v", v, "public",
+                              arena_printf(r->a, "/don-vi/%s/lich-tiep-dan", code));
+    if (distinct < need)
+        json_object_set_new(model, "too_few", json_pack("{s:I, s:s}", "need", (json_int_t)need, "basis", basis));
     web_model_err(r, model, e);
     json_object_set_new(model, "page", web_page_info(r, N_("Lịch tiếp công dân")));
     web_render(r, status, "reception/schedule", model);

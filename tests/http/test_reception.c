@@ -158,6 +158,18 @@ static void schedule_on_home_page_and_as_icalendar(void **state)
     response_free(&r);
     int64_t slot = sql_int("SELECT MAX(id) FROM reception_schedules");
     assert_int_equal(audits("reception.schedule_add", slot), 1);
+    r = request("GET", "/tiep-cong-dan/lich?don_vi=05443", NULL, desk.cookie, NULL);
+    assert_status(r, 200);
+    assert_lacks(r.body, "Lịch chưa đủ số ngày");
+    response_free(&r);
+    /* a unit without any weekly session is told what the law asks */
+    session admin;
+    sign_in("admin", &admin);
+    r = request("GET", "/tiep-cong-dan/lich?don_vi=19-SNV", NULL, admin.cookie, NULL);
+    assert_status(r, 200);
+    assert_contains(r.body, "Lịch chưa đủ số ngày Chủ tịch trực tiếp tiếp công dân mỗi tuần theo quy định");
+    assert_contains(r.body, "Điều 15");
+    response_free(&r);
     /* the unit's home page and the public schedule show it to anyone */
     r = get("/don-vi/05443");
     assert_status(r, 200);
