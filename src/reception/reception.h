@@ -167,6 +167,9 @@ json_t *dialogue_get(db *d, arena *a, int64_t id, int64_t now);   /* with its is
 int64_t dialogue_unit_of(db *d, int64_t id);
 /* public: only announced and held dialogues (minutes and issues once published) */
 json_t *dialogue_list(db *d, arena *a, int64_t unit_id, bool public_only, int64_t now);
+/* The dialogue's written notice (minutes = false; not once cancelled) or its minutes with the
+ * issues and their follow-up (minutes = true; once held), as A4 PDF (reception_pdf.c). */
+int dialogue_pdf(db *d, arena *a, int64_t id, bool minutes, int64_t now, buf *out, err *e);
 /* The days of notice a dialogue of kind on day asks, and the rule's basis. */
 int dialogue_notice_days(db *d, arena *a, const char *kind, int64_t starts_at, const char **basis);
 
@@ -201,5 +204,6 @@ void page_dialogue_list(struct req *r);           /* GET /doi-thoai */
 void page_dialogue_create(struct req *r);         /* POST /doi-thoai */
 void page_dialogue_action(struct req *r);         /* POST /doi-thoai/{id}/{action} */
 void page_dialogue_issue_close(struct req *r);    /* POST /doi-thoai/{id}/van-de/{issue}/dong */
+void page_dialogue_pdf(struct req *r);            /* GET /doi-thoai/{id}/{doc}.pdf: thong-bao, bien-ban */
 
 #endif

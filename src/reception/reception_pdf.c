@@ -244,3 +244,110 @@ int reception_conclusion_pdf(db *d, arena *a, int64_t id, buf *out, err *e)
     json_decref(r);
     return rc;
 }
+
+/* ---- dialogues on paper ------------------------------------------------------------------------ */
+
+/* The written notice of a dialogue (time, place, content: NĐ 155/2026 for a complaint's
+ * dialogue; Luật 10/2022 Art. 32 for the conference with the people), or its minutes (biên
+ * bản, Luật Khiếu nại Art. 30), with the issues raised and how each was followed up. */
+int dialogue_pdf(db *d, arena *a, int64_t id, bool minutes, int64_t now, buf *out, err *e)
+{
+    json_t *dl = dialogue_get(d, a, id, now);
+    if (!dl) return rc_fail(e, 404, N_("Không tìm thấy buổi đối thoại."), NULL);
+    const char *status = json_get_str_r(dl, "status");
+    if (minutes && strcmp(status, "held")) {
+        json_decref(dl);
+        return rc_fail(e, 409, N_("Buổi đối thoại chưa có biên bản."), NULL);
+    }
+    if (!minutes && !strcmp(status, "cancelled")) {
+        json_decref(dl);
+        return rc_fail(e, 409, N_("Buổi đối thoại đã hủy."), NULL);
+    }
+    rc_unit u;
+    if (!rc_unit_get(d, a, json_integer_value(json_object_get(dl, "unit_id")), &u)) {
+        json_decref(dl);
+        return rc_fail(e, 404, N_("Không tìm thấy đơn vị."), NULL);
+    }
+    const char *title = json_get_str_r(dl, "title");
+    pdoc *p = pdoc_open(a, minutes ? "Biên bản đối thoại" : "Thông báo tổ chức đối thoại", u.name, title);
+    if (!p) {
+        json_decref(dl);
+        return rc_fail(e, 500, N_("Không tạo được tệp PDF."), NULL);
+    }
+    int64_t starts = json_integer_value(json_object_get(dl, "starts_at"));
+    const char *chair = json_get_str_r(dl, "chair_name"), *invited = json_get_str_r(dl, "invited");
+    const char *agenda = json_get_str_r(dl, "agenda");
+    if (!minutes) {
+        pdoc_header_block(p, &(pdoc_header){.parent_body = u.parent, .body = u.body, .number_suffix = "TB",
+                                            .place = u.place, .date = now});
+        pdoc_title(p, "THÔNG BÁO", arena_printf(a, "Về việc tổ chức %s", json_get_str_r(dl, "kind_label")));
+        pdoc_par(p, arena_printf(a, "%s thông báo tổ chức %s như sau:", u.name, title), 0);
+        pdoc_field_line(p, "Thời gian", arena_printf(a, "%s, kết thúc lúc %s", pdoc_time_date(a, starts),
+                                                     json_get_str_r(dl, "ends_text")),
+                        PDOC_BOLD);
+        pdoc_field_line(p, "Địa điểm", json_get_str_r(dl, "place"), PDOC_BOLD);
+        if (*chair) pdoc_field_line(p, "Chủ trì", chair, 0);
+        if (*invited) pdoc_field_line(p, "Thành phần mời", invited, 0);
+        pdoc_field_line(p, "Nội dung", agenda, 0);
+        pdoc_par(p, "Đề nghị các thành phần được mời tham dự đầy đủ, đúng giờ. Trường hợp vắng mặt đề nghị báo lại "
+                    "trước để được sắp xếp.",
+                 0);
+        static const char *const to[] = {"Thành phần mời;", "Ủy ban MTTQ Việt Nam cùng cấp;", "Niêm yết tại trụ sở, "
+                                         "đăng Trang thông tin điện tử;", "Lưu: VT."};
+        pdoc_signer sg = {.caption = pdoc_signer_caption(a, u.council, "Chủ tịch"), .note = "", .name = *chair ? chair : NULL};
+        pdoc_closing(p, to, 4, &sg);
+    } else {
+        pdoc_header_block(p, &(pdoc_header){.parent_body = u.parent, .body = u.body, .no_number = true, .place = u.place,
+                                            .date = starts});
+        pdoc_title(p, "BIÊN BẢN", title);
+        pdoc_par(p, arena_printf(a, "Hồi %s, tại %s, %s tổ chức %s.", pdoc_time_date(a, starts),
+                                 json_get_str_r(dl, "place"), u.name, json_get_str_r(dl, "kind_label")), 0);
+        if (*chair) pdoc_field_line(p, "Chủ trì", chair, 0);
+        if (*invited) pdoc_field_line(p, "Thành phần mời", invited, 0);
+        pdoc_field_line(p, "Số người tham dự",
+                        arena_printf(a, "%lld", (long long)json_integer_value(json_object_get(dl, "attendance"))), 0);
+        if (*agenda) pdoc_field_line(p, "Nội dung", agenda, 0);
+        pdoc_par(p, "Diễn biến và kết quả:", PDOC_BOLD | PDOC_KEEP_NEXT);
+        pdoc_par(p, json_get_str_r(dl, "minutes"), 0);
+        json_t *issues = json_object_get(dl, "issues");
+        size_t n = json_array_size(issues);
+        if (n) {
+            pdoc_par(p, "Các vấn đề người dân nêu và việc theo dõi giải quyết:", PDOC_BOLD | PDOC_KEEP_NEXT);
+            static const double widths[] = {5, 30, 25, 20, 20};
+            pdoc_row *rows = arena_alloc(a, (n + 1) * sizeof *rows);
+            static const pdoc_cell head[] = {{.text = "STT"}, {.text = "Vấn đề, người nêu"}, {.text = "Trả lời tại buổi đối thoại"},
+                                             {.text = "Người theo dõi, hạn"}, {.text = "Kết quả"}};
+            rows[0] = (pdoc_row){head, 5, false};
+            for (size_t i = 0; i < n; i++) {
+                json_t *it = json_array_get(issues, i);
+                const char *by = json_get_str_r(it, "raised_by"), *due = json_get_str_r(it, "due_text");
+                pdoc_cell *c = arena_alloc(a, 5 * sizeof *c);
+                c[0] = (pdoc_cell){.text = arena_printf(a, "%zu", i + 1), .flags = PDOC_CENTER};
+                c[1] = (pdoc_cell){.text = arena_printf(a, "%s%s%s", json_get_str_r(it, "content"), *by ? "\n" : "", by),
+                                   .flags = PDOC_LEFT};
+                c[2] = (pdoc_cell){.text = json_get_str_r(it, "answer"), .flags = PDOC_LEFT};
+                c[3] = (pdoc_cell){.text = arena_printf(a, "%s%s%s", json_get_str_r(it, "assignee"), *due ? "\nHạn: " : "",
+                                                        due),
+                                   .flags = PDOC_LEFT};
+                c[4] = (pdoc_cell){.text = json_is_true(json_object_get(it, "closed"))
+                                               ? arena_printf(a, "Đã giải quyết ngày %s: %s", json_get_str_r(it, "closed_text"),
+                                                              json_get_str_r(it, "result"))
+                                               : "Đang giải quyết",
+                                   .flags = PDOC_LEFT};
+                rows[i + 1] = (pdoc_row){c, 5, false};
+            }
+            pdoc_table_block(p, &(pdoc_table){.ncols = 5, .widths = widths, .rows = rows, .nrows = n + 1,
+                                              .header_rows = 1, .size_pt = 11});
+        }
+        pdoc_par(p, arena_printf(a, "Buổi đối thoại kết thúc lúc %s cùng ngày. Biên bản được đọc lại cho những người "
+                                    "tham dự nghe và cùng ký tên.",
+                                 json_get_str_r(dl, "ends_text")),
+                 0);
+        pdoc_signer left = {.caption = "NGƯỜI GHI BIÊN BẢN"};
+        pdoc_signer right = {.caption = "CHỦ TRÌ", .name = *chair ? chair : NULL};
+        pdoc_signatures(p, &left, &right);
+    }
+    int rc = pdoc_finish(p, out, e);
+    json_decref(dl);
+    return rc;
+}

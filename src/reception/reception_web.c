@@ -555,3 +555,24 @@ void page_dialogue_issue_close(req *r)
     if (r->want_json) web_json(r, 200, json_pack("{s:s}", "status", "ok"));
     else web_redirect(r, arena_printf(r->a, "/doi-thoai/%lld", (long long)id));
 }
+
+/* GET /doi-thoai/{id}/thong-bao.pdf (the notice) and /doi-thoai/{id}/bien-ban.pdf (the minutes). */
+void page_dialogue_pdf(req *r)
+{
+    int64_t id;
+    if (!web_id_or_404(r, "id", N_("Không tìm thấy buổi đối thoại."), &id)) return;
+    const char *doc = req_param(r, "doc");
+    bool minutes = !strcmp(doc, "bien-ban");
+    if (!minutes && strcmp(doc, "thong-bao")) {
+        web_error(r, 404, N_("Không tìm thấy trang."));
+        return;
+    }
+    buf out;
+    buf_init(&out, r->a);
+    err e = {0};
+    if (dialogue_pdf(req_db(r), r->a, id, minutes, req_now(r), &out, &e)) {
+        web_err(r, &e);
+        return;
+    }
+    send_bytes(r, &out, "application/pdf", arena_printf(r->a, "doi-thoai-%lld-%s.pdf", (long long)id, doc), false);
+}

@@ -135,6 +135,7 @@ const route routes[] = {
     {"GET", "/doi-thoai", page_dialogue_list, ACCESS_EDIT_CATALOG, scope_reception_unit},
     {"POST", "/doi-thoai", page_dialogue_create, ACCESS_EDIT_CATALOG, scope_reception_unit},
     {"GET", "/doi-thoai/{id}", page_dialogue_show, ACCESS_PUBLIC, NULL},
+    {"GET", "/doi-thoai/{id}/{doc}.pdf", page_dialogue_pdf, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"POST", "/doi-thoai/{id}/van-de/{issue}/dong", page_dialogue_issue_close, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"POST", "/doi-thoai/{id}/{action}", page_dialogue_action, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},

@@ -562,6 +562,41 @@ static void dialogues_announced_held_and_followed_up(void **state)
     assert_lacks(r.body, "15 ý kiến");
     assert_lacks(r.body, "Đường vào tổ 9");
     response_free(&r);
+    /* the minutes on paper, with the issue and its follow-up */
+    char ppath[96];
+    snprintf(ppath, sizeof ppath, "/doi-thoai/%lld/bien-ban.pdf", (long long)people);
+    r = request("GET", ppath, NULL, desk.cookie, NULL);
+    assert_status(r, 200);
+    char *text = flat_text(&r, "minutes");
+    response_free(&r);
+    assert_contains(text, "BIÊN BẢN");
+    assert_contains(text, "Hội nghị đối thoại với Nhân dân năm 2026");
+    assert_contains(text, "Biên bản: 15 ý kiến, Chủ tịch trả lời trực tiếp 12 ý kiến.");
+    assert_contains(text, "Đường vào tổ 9 xuống cấp");
+    assert_contains(text, "Đang giải quyết");
+    assert_contains(text, "NGƯỜI GHI BIÊN BẢN");
+    free(text);
+    /* the written notice of the announced dialogue: time, place, content */
+    snprintf(ppath, sizeof ppath, "/doi-thoai/%lld/thong-bao.pdf", (long long)ok);
+    r = request("GET", ppath, NULL, desk.cookie, NULL);
+    assert_status(r, 200);
+    text = flat_text(&r, "notice");
+    response_free(&r);
+    assert_contains(text, "THÔNG BÁO");
+    assert_contains(text, "Về việc tổ chức Đối thoại trong giải quyết khiếu nại");
+    assert_contains(text, "Nhà văn hóa tổ 5");
+    assert_contains(text, "08 giờ 00 phút");
+    assert_contains(text, "Nghe dân nói – nói dân hiểu – làm dân tin");
+    free(text);
+    /* no minutes before it is held; not for the public */
+    snprintf(ppath, sizeof ppath, "/doi-thoai/%lld/bien-ban.pdf", (long long)ok);
+    r = request("GET", ppath, NULL, desk.cookie, NULL);
+    assert_status(r, 409);
+    response_free(&r);
+    snprintf(ppath, sizeof ppath, "/doi-thoai/%lld/thong-bao.pdf", (long long)ok);
+    r = get(ppath);
+    assert_true(r.status == 303 || r.status == 403);
+    response_free(&r);
     assert_int_equal(step(&desk, people, "cong-khai", "", NULL), 303);
     assert_int_equal(audits("dialogue.publish", people), 1);
     r = get(path);
