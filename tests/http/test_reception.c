@@ -257,6 +257,19 @@ static void register_conclusion_and_printouts(void **state)
     session desk;
     sign_in("canbo1", &desk);
     int64_t before = db_count("SELECT COUNT(*) FROM receptions");
+    response f = request("GET", "/tiep-cong-dan/moi?don_vi=05443", NULL, desk.cookie, NULL);
+    assert_status(f, 200);
+    assert_contains(f.body, "name=\"citizen_name\"");
+    assert_contains(f.body, "Chủ tịch tiếp định kỳ");
+    response_free(&f);
+    /* in English too */
+    char cookie[512];
+    snprintf(cookie, sizeof cookie, "%s; lang=en", desk.cookie);
+    f = request("GET", "/tiep-cong-dan/moi?don_vi=05443", NULL, cookie, NULL);
+    assert_status(f, 200);
+    assert_contains(f.body, "Record a citizen reception");
+    assert_contains(f.body, "Chairman&#39;s periodic reception");
+    response_free(&f);
     /* bad input: a clear message, nothing saved */
     char bad[2048];
     snprintf(bad, sizeof bad, "%s", citizen("Nguyễn Văn Bình", "khieu_nai", "Khiếu nại việc thu hồi đất"));
@@ -510,6 +523,12 @@ static void dialogues_announced_held_and_followed_up(void **state)
     assert_contains(r.body, "ít nhất 5 ngày");
     response_free(&r);
     assert_int_equal(sql_int("SELECT status = 'planned' FROM dialogues WHERE id = %lld", (long long)soon), 1);
+    /* the unit's list of dialogues shows it, planned, to staff */
+    r = request("GET", "/doi-thoai?don_vi=05443", NULL, desk.cookie, NULL);
+    assert_status(r, 200);
+    assert_contains(r.body, "Đối thoại vụ khiếu nại đất tổ 5");
+    assert_contains(r.body, "Dự kiến");
+    response_free(&r);
     /* a planned dialogue is not public */
     char path[64];
     snprintf(path, sizeof path, "/doi-thoai/%lld", (long long)soon);
