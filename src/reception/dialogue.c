@@ -72,6 +72,25 @@ static int create_write(db *c, void *ctx, err *e)
                     e);
 }
 
+/* The start ("dd/mm/yyyy HH:MM") and end ("HH:MM" the same day, a full time, or "" for two
+ * hours) of a dialogue as typed. */
+static int dl_times(arena *a, const char *starts_at, const char *ends_at, int64_t *starts, int64_t *ends, err *e)
+{
+    if (!starts_at || !cal_parse_typed_time(text_trim(a, starts_at), starts))
+        return rc_fail(e, 400, N_("Thời gian bắt đầu phải có dạng dd/mm/yyyy HH:MM."), "starts_at");
+    const char *end = ends_at ? text_trim(a, ends_at) : "";
+    int minutes;
+    if (!*end) {
+        *ends = *starts + 2 * 3600;   /* a morning's or an afternoon's session */
+    } else if (vn_parse_hhmm(end, &minutes)) {
+        *ends = cal_instant(cal_local_day(*starts), minutes);
+    } else if (!cal_parse_typed_time(end, ends)) {
+        return rc_fail(e, 400, N_("Thời gian kết thúc phải có dạng HH:MM hoặc dd/mm/yyyy HH:MM."), "ends_at");
+    }
+    if (*ends <= *starts) return rc_fail(e, 400, N_("Thời gian kết thúc phải sau thời gian bắt đầu."), "ends_at");
+    return 0;
+}
+
 int dialogue_create(db *d, arena *a, const dialogue_input *in, int64_t actor_id, int64_t now, int64_t *id, err *e)
 {
     dl_tx t = {.a = a, .in = in, .actor = actor_id, .now = now, .out_id = id};
@@ -84,18 +103,7 @@ int dialogue_create(db *d, arena *a, const dialogue_input *in, int64_t actor_id,
         rc_text(a, in->chair_name, 200, false, "chair_name", NULL, &t.chair, e) ||
         rc_text(a, in->invited, 2000, false, "invited", NULL, &t.invited, e))
         return -1;
-    if (!in->starts_at || !cal_parse_typed_time(text_trim(a, in->starts_at), &t.starts))
-        return rc_fail(e, 400, N_("Thời gian bắt đầu phải có dạng dd/mm/yyyy HH:MM."), "starts_at");
-    const char *end = in->ends_at ? text_trim(a, in->ends_at) : "";
-    int minutes;
-    if (!*end) {
-        t.ends = t.starts + 2 * 3600;   /* a morning's or an afternoon's session */
-    } else if (vn_parse_hhmm(end, &minutes)) {
-        t.ends = cal_instant(cal_local_day(t.starts), minutes);
-    } else if (!cal_parse_typed_time(end, &t.ends)) {
-        return rc_fail(e, 400, N_("Thời gian kết thúc phải có dạng HH:MM hoặc dd/mm/yyyy HH:MM."), "ends_at");
-    }
-    if (t.ends <= t.starts) return rc_fail(e, 400, N_("Thời gian kết thúc phải sau thời gian bắt đầu."), "ends_at");
+    if (dl_times(a, in->starts_at, in->ends_at, &t.starts, &t.ends, e)) return -1;
     return db_write(d, create_write, &t, e);
 }
 
@@ -310,6 +318,57 @@ int dialogue_issue_close(db *d, arena *a, int64_t id, int64_t issue_id, const ch
     return db_write(d, issue_close_write, &t, e);
 }
 
+static int reschedule_write(db *c, void *ctx, err *e)
+{
+    dl_tx *t = ctx;
+    int64_t unit, starts;
+    char status[16], kind[16];
+    if (dl_row(c, t->id, &unit, status, &starts, kind, e)) return -1;
+    bool announced = !strcmp(status, "announced");
+    if (!announced && strcmp(status, "planned"))
+        return rc_fail(e, 409, N_("Chỉ dời lịch được buổi đối thoại chưa tổ chức."), NULL);
+    if (t->starts <= t->now) return rc_fail(e, 400, N_("Thời gian mới phải ở tương lai."), "starts_at");
+    if (announced && !*t->text) return rc_fail(e, 400, N_("Nhập lý do dời lịch để thông báo lại."), "reason");
+    if (announced) {
+        /* the new time is announced now: the same notice applies to it */
+        const char *basis;
+        int days = dialogue_notice_days(c, t->a, kind, t->starts, &basis);
+        int64_t ahead = (int64_t)cal_local_day(t->starts) - cal_local_day(t->now);
+        if (ahead < days) {
+            err_set(e, 422, N_("Chưa đủ thời gian thông báo trước theo quy định."), "dialogue %lld moved %lld days ahead",
+                    (long long)t->id, (long long)ahead);
+            snprintf(e->user, sizeof e->user,
+                     "Chưa đủ thời gian thông báo trước: thời gian mới phải sau ít nhất %d ngày kể từ hôm nay (%s).", days,
+                     basis);
+            err_field(e, "starts_at");
+            return -1;
+        }
+    }
+    db_stmt *s = db_prepare(c, "UPDATE dialogues SET rescheduled_from = CASE WHEN status = 'announced' THEN starts_at "
+                               "ELSE rescheduled_from END, starts_at = ?, ends_at = ?, reschedule_reason = ?, "
+                               "revision = revision + 1, updated_at = ? WHERE id = ?");
+    db_bind_int(s, 1, t->starts);
+    db_bind_int(s, 2, t->ends);
+    db_bind_text(s, 3, t->text);
+    db_bind_int(s, 4, t->now);
+    db_bind_int(s, 5, t->id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) return rc_fail(e, 500, N_("Không lưu được, xin thử lại."), NULL);
+    return rc_audit(c, t->now, t->actor, unit, "dialogue.reschedule", "dialogue", t->id,
+                    json_pack("{s:I, s:I, s:s}", "from", (json_int_t)starts, "to", (json_int_t)t->starts, "reason", t->text),
+                    e);
+}
+
+int dialogue_reschedule(db *d, arena *a, int64_t id, const char *starts_at, const char *ends_at, const char *reason,
+                        int64_t actor_id, int64_t now, err *e)
+{
+    dl_tx t = {.a = a, .id = id, .actor = actor_id, .now = now};
+    if (rc_text(a, reason, 1000, false, "reason", NULL, &t.text, e)) return -1;
+    if (dl_times(a, starts_at, ends_at, &t.starts, &t.ends, e)) return -1;
+    return db_write(d, reschedule_write, &t, e);
+}
+
 int64_t dialogue_unit_of(db *d, int64_t id)
 {
     return db_int_by_id(d, "SELECT unit_id FROM dialogues WHERE id = ?", id, -1);
@@ -317,7 +376,8 @@ int64_t dialogue_unit_of(db *d, int64_t id)
 
 #define DL_COLS                                                                                                 \
     "d.id, d.unit_id, d.kind, d.title, d.agenda, d.place, d.starts_at, d.ends_at, d.chair_name, d.invited, "  \
-    "d.status, d.announced_at, d.held_at, d.attendance, d.minutes, d.published_at, d.cancel_reason, u.name, u.code"
+    "d.status, d.announced_at, d.held_at, d.attendance, d.minutes, d.published_at, d.cancel_reason, u.name, u.code, " \
+    "d.rescheduled_from, d.reschedule_reason, d.revision"
 
 static json_t *dl_row_json(db *d, arena *a, db_stmt *s, int64_t now)
 {
@@ -336,6 +396,11 @@ static json_t *dl_row_json(db *d, arena *a, db_stmt *s, int64_t now)
     json_object_set_new(o, "unit_code", json_string(db_col_text(s, 18)));
     json_object_set_new(o, "cancel_reason", json_string(db_col_text(s, 16)));
     json_object_set_new(o, "minutes", json_string(db_col_text(s, 14)));
+    json_object_set_new(o, "revision", json_integer(db_col_int(s, 21)));
+    if (!db_col_null(s, 19)) {
+        json_object_set_new(o, "rescheduled_from", json_string(vn_time_date(a, db_col_int(s, 19), ", ")));
+        json_object_set_new(o, "reschedule_reason", json_string(db_col_text(s, 20)));
+    }
     json_object_set_new(o, "is_planned", json_boolean(!strcmp(status, "planned")));
     json_object_set_new(o, "is_announced", json_boolean(!strcmp(status, "announced")));
     json_object_set_new(o, "is_held", json_boolean(!strcmp(status, "held")));
@@ -406,8 +471,8 @@ json_t *dialogue_list(db *d, arena *a, int64_t unit_id, bool public_only, int64_
     db_bind_int(s, 2, public_only ? 1 : 0);
     while (db_step(s) == DB_ROW) {
         json_t *o = dl_row_json(d, a, s, now);
-        json_object_set_new(o, "issues_total", json_integer(db_col_int(s, 19)));
-        json_object_set_new(o, "issues_open", json_integer(db_col_int(s, 20)));
+        json_object_set_new(o, "issues_total", json_integer(db_col_int(s, 22)));
+        json_object_set_new(o, "issues_open", json_integer(db_col_int(s, 23)));
         json_array_append_new(list, o);
     }
     db_done(s);

@@ -69,6 +69,7 @@ typedef struct {
     int64_t start, end;           /* instants; a weekly event: its first occurrence */
     int weekday;                  /* -1: a single event; else 0..6 with RRULE:FREQ=WEEKLY;BYDAY= */
     int64_t stamp;                /* DTSTAMP */
+    int sequence;                 /* SEQUENCE: revisions after publication (0 = none printed) */
 } ical_event;
 const char *reception_ical(arena *a, const char *calname, const ical_event *ev, size_t n);
 /* RFC 5545 TEXT escaping of s (\\ \; \, and newlines as \n) and folding of one content line
@@ -156,6 +157,10 @@ int dialogue_announce(db *d, arena *a, int64_t id, int64_t actor_id, int64_t now
 int dialogue_hold(db *d, arena *a, int64_t id, const char *attendance, const char *minutes, int64_t actor_id,
                   int64_t now, err *e);
 int dialogue_publish(db *d, arena *a, int64_t id, int64_t actor_id, int64_t now, err *e);
+/* A new time for a planned or announced dialogue; an announced one needs a reason and the
+ * notice again, and shows its earlier time publicly ("dời lịch", Luật TCD Art. 24(4) alike). */
+int dialogue_reschedule(db *d, arena *a, int64_t id, const char *starts_at, const char *ends_at, const char *reason,
+                        int64_t actor_id, int64_t now, err *e);
 int dialogue_cancel(db *d, arena *a, int64_t id, const char *reason, int64_t actor_id, int64_t now, err *e);
 int dialogue_issue_add(db *d, arena *a, int64_t id, const char *content, const char *raised_by, const char *answer,
                        const char *assignee, const char *due, int64_t actor_id, int64_t now, int64_t *issue_id,

@@ -83,6 +83,7 @@ const char *reception_ical(arena *a, const char *calname, const ical_event *ev, 
         const ical_event *e = &ev[i];
         ical_line(&b, "BEGIN", "VEVENT", false);
         ical_line(&b, "UID", e->uid, false);
+        if (e->sequence > 0) ical_line(&b, "SEQUENCE", arena_printf(a, "%d", e->sequence), false);
         ical_line(&b, "DTSTAMP", stamp(a, e->stamp, true), false);
         ical_line(&b, "DTSTART;TZID=Asia/Ho_Chi_Minh", stamp(a, e->start, false), false);
         ical_line(&b, "DTEND;TZID=Asia/Ho_Chi_Minh", stamp(a, e->end, false), false);

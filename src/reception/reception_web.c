@@ -131,7 +131,8 @@ void page_reception_ics(req *r)
             .summary = arena_printf(r->a, "Đối thoại: %s", json_get_str(dl, "title")),
             .location = json_get_str(dl, "place"), .description = json_get_str(dl, "agenda"),
             .start = json_integer_value(json_object_get(dl, "starts_at")),
-            .end = json_integer_value(json_object_get(dl, "ends_at")), .weekday = -1, .stamp = now};
+            .end = json_integer_value(json_object_get(dl, "ends_at")), .weekday = -1, .stamp = now,
+            .sequence = (int)json_integer_value(json_object_get(dl, "revision"))};
     }
     const char *body = reception_ical(r->a, arena_printf(r->a, "Lịch tiếp công dân – %s", name), ev, n);
     json_decref(slots);
@@ -524,6 +525,8 @@ void page_dialogue_action(req *r)
     else if (!strcmp(action, "to-chuc")) rc = dialogue_hold(d, r->a, id, fv(r, "attendance"), fv(r, "minutes"), me, now, &e);
     else if (!strcmp(action, "cong-khai")) rc = dialogue_publish(d, r->a, id, me, now, &e);
     else if (!strcmp(action, "huy")) rc = dialogue_cancel(d, r->a, id, fv(r, "reason"), me, now, &e);
+    else if (!strcmp(action, "doi-lich"))
+        rc = dialogue_reschedule(d, r->a, id, fv(r, "starts_at"), fv(r, "ends_at"), fv(r, "reason"), me, now, &e);
     else if (!strcmp(action, "van-de"))
         rc = dialogue_issue_add(d, r->a, id, fv(r, "content"), fv(r, "raised_by"), fv(r, "answer"), fv(r, "assignee"),
                                 fv(r, "due"), me, now, &issue, &e);

@@ -542,6 +542,38 @@ static void dialogues_announced_held_and_followed_up(void **state)
     assert_int_equal(step(&desk, ok, "thong-bao", "", NULL), 303);
     assert_int_equal(audits("dialogue.announce", ok), 1);
     assert_int_equal(step(&desk, ok, "thong-bao", "", NULL), 409);
+    /* moved: an announced dialogue needs a reason and the notice again for its new time */
+    char form[1024];
+    snprintf(form, sizeof form, "&ends_at=10:00");
+    add(form, sizeof form, "starts_at", days_ahead(9, "09:00"));
+    assert_int_equal(step(&desk, ok, "doi-lich", form, NULL), 400);
+    add(form, sizeof form, "reason", "Trùng lịch tiếp xúc cử tri");
+    char soon_form[1024];
+    snprintf(soon_form, sizeof soon_form, "&reason=x");
+    add(soon_form, sizeof soon_form, "starts_at", days_ahead(3, "09:00"));
+    assert_int_equal(step(&desk, ok, "doi-lich", soon_form, &r), 422);
+    assert_contains(r.body, "ít nhất 5 ngày");
+    response_free(&r);
+    assert_int_equal(step(&desk, ok, "doi-lich", form, NULL), 303);
+    assert_int_equal(audits("dialogue.reschedule", ok), 1);
+    snprintf(path, sizeof path, "/doi-thoai/%lld", (long long)ok);
+    r = get(path);
+    assert_status(r, 200);
+    assert_contains(r.body, "Thời gian đã thông báo trước đó");
+    assert_contains(r.body, "Trùng lịch tiếp xúc cử tri");
+    response_free(&r);
+    r = get("/don-vi/05443/lich-tiep-dan.ics");
+    char *moved = ics_unfold(r.body);
+    response_free(&r);
+    char uid[96], v[64];
+    snprintf(uid, sizeof uid, "UID:doi-thoai-%lld@05443.thanthien\r\n", (long long)ok);
+    const char *ev = strstr(moved, uid);
+    assert_non_null(ev);
+    assert_true(ics_value(ev, "SEQUENCE:", v, sizeof v));
+    assert_string_equal(v, "1");
+    assert_true(ics_value(ev, "DTSTART;TZID=Asia/Ho_Chi_Minh:", v, sizeof v));
+    assert_int_equal(strcmp(v + 8, "T090000"), 0);
+    free(moved);
     /* public from its announcement: the unit's list, the page, the calendar, the home page */
     r = get("/don-vi/05443/doi-thoai");
     assert_status(r, 200);
@@ -562,7 +594,6 @@ static void dialogues_announced_held_and_followed_up(void **state)
     clock_advance(3 * 86400);
     sign_in("canbo1", &desk);
     assert_int_equal(step(&desk, people, "to-chuc", "&attendance=abc&minutes=x", NULL), 400);
-    char form[1024];
     snprintf(form, sizeof form, "&attendance=120&minutes=%s", enc("Biên bản: 15 ý kiến, Chủ tịch trả lời trực tiếp 12 ý kiến."));
     assert_int_equal(step(&desk, people, "to-chuc", form, NULL), 303);
     snprintf(form, sizeof form, "&due=31/12/2026");
@@ -604,7 +635,7 @@ static void dialogues_announced_held_and_followed_up(void **state)
     assert_contains(text, "THÔNG BÁO");
     assert_contains(text, "Về việc tổ chức Đối thoại trong giải quyết khiếu nại");
     assert_contains(text, "Nhà văn hóa tổ 5");
-    assert_contains(text, "08 giờ 00 phút");
+    assert_contains(text, "09 giờ 00 phút");   /* the time it was moved to */
     assert_contains(text, "Nghe dân nói – nói dân hiểu – làm dân tin");
     free(text);
     /* no minutes before it is held; not for the public */

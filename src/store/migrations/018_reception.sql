@@ -153,6 +153,9 @@ CREATE TABLE dialogues (
     minutes TEXT NOT NULL DEFAULT '',
     published_at INTEGER,
     cancel_reason TEXT NOT NULL DEFAULT '',
+    rescheduled_from INTEGER,              -- the start announced before the last postponement
+    reschedule_reason TEXT NOT NULL DEFAULT '',
+    revision INTEGER NOT NULL DEFAULT 0,   -- times rescheduled: the iCalendar SEQUENCE
     created_by INTEGER REFERENCES users(id),
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
