@@ -23,6 +23,7 @@
 #include "../demo/demo.h"
 #include "../holiday/holiday.h"
 #include "../dossier/dossier.h"
+#include "../feedback/feedback.h"
 #include "../letter/letter.h"
 #include "../reception/reception.h"
 #include "../notify/notify.h"
@@ -420,6 +421,7 @@ static int cmd_demo(int argc, char **argv)
     if (rc == 0 && bulk < 0) {
         arena *a = arena_new();
         rc = letter_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
+        if (rc == 0) rc = feedback_demo(d, a, (int64_t)clock_now(), &e) < 0 ? -1 : 0;
         if (rc == 0) rc = reception_demo(d, a, (int64_t)clock_now(), &e);
         arena_free(a);
     }

@@ -234,6 +234,7 @@ int feedback_intake(db *d, arena *a, const feedback_new *in, int64_t now, feedba
     if (in->has_location && (in->lat < -90 || in->lat > 90 || in->lon < -180 || in->lon > 180))
         return bad(e, "lat", N_("Tọa độ không hợp lệ."));
 
+    if (in->received_at > now + 60) return bad(e, "received_at", N_("Thời điểm nhận không được sau thời điểm hiện tại."));
     int64_t received = in->received_at > 0 && in->received_at <= now ? in->received_at : now;
     char day[11];
     cal_format(cal_local_day(received), day);
@@ -314,7 +315,7 @@ int feedback_intake(db *d, arena *a, const feedback_new *in, int64_t now, feedba
         db_bind_null(s, i++);
         db_bind_null(s, i++);
     }
-    db_bind_int(s, i++, in->consent_publish && !anonymous);
+    db_bind_int(s, i++, in->consent_publish);
     db_bind_text(s, i++, day);
     db_bind_int(s, i++, received);
     if (accept_due) db_bind_int(s, i++, accept_due); else db_bind_null(s, i++);
@@ -571,7 +572,7 @@ static int bind_filter(db_stmt *s, const feedback_filter *f)
     if (f->due == FEEDBACK_DUE_OVERDUE) db_bind_int(s, i++, f->now);
     else if (f->due == FEEDBACK_DUE_SOON) {
         db_bind_int(s, i++, f->now);
-        db_bind_int(s, i++, f->now + (int64_t)(f->soon_days > 0 ? f->soon_days : 3) * 86400);
+        db_bind_int(s, i++, f->soon_until ? f->soon_until : f->now + (int64_t)(f->soon_days > 0 ? f->soon_days : 3) * 86400);
     }
     return i;
 }
@@ -763,7 +764,7 @@ static const char *doc_for(feedback_action a, const char *kind, const char **reg
 typedef struct {
     const calendar *cal;
     cal_unit cu;
-    const feedback_rule *resolve, *extend, *publish;
+    const feedback_rule *resolve, *extend, *suspend, *publish;
     kind_rule kr;
 } case_rules;
 
@@ -778,6 +779,7 @@ static int rules_of(db *d, arena *a, const feedback_case *c, case_rules *out, er
     if (!cal_parse_date(c->rule_from, &day)) day = cal_local_day(c->received_at);
     out->resolve = feedback_rule_for(rules, n, c->kind, "resolve", day);
     out->extend = feedback_rule_for(rules, n, c->kind, "extend", day);
+    out->suspend = feedback_rule_for(rules, n, c->kind, "suspend", day);
     out->publish = feedback_rule_for(rules, n, c->kind, "publish", day);
     if (!kind_rule_get(d, c->kind, c->rule_from, &out->kr)) return fail(e, 500, N_("Không đọc được quy định."), "kind rule");
     return 0;
@@ -859,6 +861,9 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
         break;
     case FB_SUSPEND:
         if (!accepted) return fail(e, 409, nope, "suspend: not accepted");
+        if (!r.suspend)
+            return fail(e, 409, N_("Luật áp dụng cho vụ việc này (theo ngày tiếp nhận) không có tạm đình chỉ việc giải quyết."),
+                        "no suspend rule");
         status = "suspended";
         paused_at = now;
         clock = new_due = 0;
@@ -888,8 +893,11 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
         clock = new_due = 0;
         answer = note;
         helpful = in->helpful;
-        if (c.consent_publish && r.publish)
+        if (c.consent_publish && r.publish) {
+            /* the answer's publication runs on its own clock, shown on the board */
             publish_due = feedback_deadline(r.cal, &r.cu, now, r.publish->days, r.publish->working);
+            clock = new_due = publish_due;
+        }
         break;
     case FB_PUBLISH:
         if (strcmp(c.status, "resolved")) return fail(e, 409, N_("Chỉ công khai ý kiến đã giải quyết."), "publish: not resolved");
@@ -898,6 +906,7 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
         if (c.published_at) return fail(e, 409, N_("Câu trả lời đã được công khai."), "already");
         published_at = now;
         public_answer = feedback_mask(a, &c, *note ? note : c.answer);
+        clock = new_due = 0;
         break;
     case FB_FORWARD:
         if (!received) return fail(e, 409, nope, "forward: not received");

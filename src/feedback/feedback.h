@@ -111,6 +111,7 @@ typedef struct feedback_filter {
     int64_t from, to;          /* received in [from, to); 0 = open */
     int due;                   /* FEEDBACK_DUE_*: soon = the running deadline within soon_days */
     int soon_days;             /* calendar days; 0 = 3 */
+    int64_t soon_until;        /* or this instant (the board: 3 working days ahead); 0 = use soon_days */
     int64_t now;               /* for due filters */
     int limit, offset;         /* limit 0 = 50 */
 } feedback_filter;
@@ -207,6 +208,9 @@ int feedback_paused_days(const calendar *c, const cal_unit *u, int64_t paused_at
 
 /* The rule rows of the database (table feedback_deadlines); *n rows, arena. 0 or -1. */
 int feedback_rules_load(db *d, arena *a, feedback_rule **rows, int *n);
+
+/* The demonstration's cases (feedback_demo.c), in one db_write: how many were made, or -1. */
+int feedback_demo(db *d, arena *a, int64_t now, err *e);
 
 /* ---- pages (feedback_web.c, feedback_pdf.c) ---- */
 struct req;

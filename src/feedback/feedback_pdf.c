@@ -4,6 +4,7 @@
  * denunciation and the answer to a phản ánh or kiến nghị. The number is the one the step took in
  * the unit's register when it was done ("12/TB-UBND"), so a document prints the same every time.
  * An anonymous denunciation's notices are never made (nobody to send them to). */
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,15 @@ static bool doc_words_for(arena *a, const char *doc, const char *kind, doc_words
     else
         return false;
     return true;
+}
+
+/* The unit inside a sentence: "Ủy ban nhân dân phường Phan Đình Phùng", a department by its name. */
+static const char *unit_words(arena *a, const pdoc_unit *u)
+{
+    if (!u->council || !*u->name) return u->name;
+    char first[8];
+    int n = g_unichar_to_utf8(g_unichar_tolower(g_utf8_get_char(u->name)), first);
+    return arena_printf(a, "Ủy ban nhân dân %.*s%s", n, first, g_utf8_next_char(u->name));
 }
 
 int feedback_pdf(db *d, arena *a, int64_t id, int seq, unsigned char **pdf, size_t *len, err *e)
@@ -96,20 +106,21 @@ int feedback_pdf(db *d, arena *a, int64_t id, int seq, unsigned char **pdf, size
     pdoc_header_block(p, &h);
     if (*w.title) pdoc_title(p, w.title, w.subtitle);
     pdoc_running_head(p, arena_printf(a, "Mã: %s", c.code));
+    const char *body = unit_words(a, &pu);
     const char *who = c.anonymous || !*c.name ? "người gửi (không ghi tên)" : arena_printf(a, "ông/bà %s", c.name);
     const char *received = pdoc_date(a, c.received_at);
     pdoc_par(p, arena_printf(a, "Ngày %s, %s nhận được %s của %s%s%s, mã %s, về việc: %s.", received + strlen("ngày "),
-                             pdoc_unit_body(a, &pu), kind_words(c.kind), who,
+                             body, kind_words(c.kind), who,
                              *c.address && !c.anonymous ? ", địa chỉ: " : "", c.anonymous ? "" : c.address, c.code,
                              c.subject), 0);
     if (!strcmp(doc, "accept_notice")) {
         pdoc_par(p, arena_printf(a, "Xét thấy %s đủ điều kiện thụ lý, %s thông báo thụ lý giải quyết.", kind_words(c.kind),
-                                 pdoc_unit_body(a, &pu)), 0);
+                                 body), 0);
         if (c.due_at) pdoc_par(p, arena_printf(a, "Thời hạn giải quyết: đến hết %s.", pdoc_date(a, c.original_due_at ? c.original_due_at : c.due_at)), 0);
     } else if (!strcmp(doc, "refuse_notice")) {
-        pdoc_par(p, arena_printf(a, "%s không thụ lý giải quyết vì lý do sau:", pdoc_unit_body(a, &pu)), 0);
+        pdoc_par(p, arena_printf(a, "%s không thụ lý giải quyết vì lý do sau:", body), 0);
     } else if (!strcmp(doc, "extension")) {
-        pdoc_par(p, "Căn cứ vụ việc phức tạp, gia hạn thời hạn giải quyết. Căn cứ gia hạn:", 0);
+        pdoc_par(p, "Vụ việc phức tạp; gia hạn thời hạn giải quyết. Căn cứ gia hạn:", 0);
     } else if (!strcmp(doc, "suspension")) {
         pdoc_par(p, "Tạm đình chỉ việc giải quyết kể từ ngày ký Quyết định này. Lý do:", 0);
     } else if (!strcmp(doc, "resumption")) {
@@ -119,7 +130,7 @@ int feedback_pdf(db *d, arena *a, int64_t id, int seq, unsigned char **pdf, size
     } else if (!strcmp(doc, "conclusion")) {
         pdoc_par(p, "Kết luận nội dung tố cáo:", 0);
     } else {
-        pdoc_par(p, arena_printf(a, "%s trả lời như sau:", pdoc_unit_body(a, &pu)), 0);
+        pdoc_par(p, arena_printf(a, "%s trả lời như sau:", body), 0);
     }
     /* the note, one paragraph per line */
     for (char *line = arena_strdup(a, note), *next; line && *line; line = next) {

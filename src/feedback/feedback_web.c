@@ -14,6 +14,7 @@
 #include "../core/ratelimit.h"
 #include "../core/text.h"
 #include "../kit/links.h"
+#include "../holiday/holiday.h"
 #include "../kit/web.h"
 #include "feedback.h"
 
@@ -122,8 +123,10 @@ static json_t *case_json(req *r, const feedback_case *c, bool full)
     if (c->clock_at) {
         json_object_set_new(o, "clock_text", json_string(day_text(a, c->clock_at)));
         json_object_set_new(o, "overdue", json_boolean(c->clock_at < now));
-        json_object_set_new(o, "clock_label", json_string(T(r, !strcmp(c->status, "received") && c->accept_due_at == c->clock_at
-                                                                  ? N_("Hạn thụ lý") : N_("Hạn giải quyết"))));
+        const char *label = !strcmp(c->status, "resolved") ? N_("Hạn công khai")
+                            : !strcmp(c->status, "received") && c->accept_due_at == c->clock_at ? N_("Hạn thụ lý")
+                                                                                                 : N_("Hạn giải quyết");
+        json_object_set_new(o, "clock_label", json_string(T(r, label)));
     }
     if (c->anonymous) json_object_set_new(o, "anonymous", json_true());
     if (c->as_information) json_object_set_new(o, "as_information", json_true());
@@ -177,6 +180,7 @@ static void form_page(req *r, int status, bool desk, const err *e)
     const char *unit = req_form(r, "don_vi");
     if (!unit) unit = req_query(r, "don_vi");
     if (!unit && r->user) unit = r->user->unit_code;
+    if (!unit) unit = req_cookie(r, ACCOUNT_UNIT_COOKIE);   /* the unit the citizen chose on / */
     const char *kind = req_form(r, "kind");
     if (!kind) kind = req_query(r, "loai");
     json_object_set_new(m, "desk", json_boolean(desk));
@@ -205,11 +209,23 @@ static int64_t unit_id_of(req *r, const char *code)
     return id;
 }
 
+/* The public form: at most 20 cases an hour from one address (a commune's Wi-Fi holds many
+ * honest citizens; a flood is not one of them). */
+static ratelimit_slot submit_slots[4096];
+static ratelimit submits_by_address = RATELIMIT_INIT(submit_slots, 3600, 20);
+
 static void submit(req *r, bool desk)
 {
     feedback_upload files[FEEDBACK_FILES_MAX];
     int nfiles = 0;
     err e = {0};
+    char key[72];
+    if (!desk && !ratelimit_allowed(&submits_by_address, ratelimit_addr(r->client, key), req_now(r))) {
+        web_header(r, "Retry-After", "3600");
+        err_set(&e, 429, N_("Địa chỉ mạng này đã gửi nhiều ý kiến trong một giờ. Xin thử lại sau hoặc gửi tại bộ phận tiếp nhận."),
+                "feedback submit limit");
+        goto failed;
+    }
     if (form_files(r, files, FEEDBACK_FILES_MAX, &nfiles)) {
         err_set(&e, 413, N_("Gửi kèm nhiều nhất 3 tệp."), "too many files");
         err_field(&e, "tep");
@@ -225,7 +241,13 @@ static void submit(req *r, bool desk)
         .consent_publish = req_form(r, "consent") != NULL,
         .user_id = desk && r->user ? r->user->id : 0,
     };
-    if (desk && r->user && !in.unit_id) in.unit_id = r->user->unit_id;
+    if (desk && r->user && !*form_str(r, "don_vi")) in.unit_id = r->user->unit_id;
+    if (desk && strcmp(in.channel, "desk") && strcmp(in.channel, "box") && strcmp(in.channel, "hotline") &&
+        strcmp(in.channel, "reception")) {
+        err_set(&e, 422, N_("Chọn kênh: tại bộ phận tiếp nhận, hòm thư góp ý, đường dây nóng hoặc tiếp công dân."), "desk channel");
+        err_field(&e, "channel");
+        goto failed;
+    }
     if (desk && *form_str(r, "received_at")) {
         int64_t t;
         if (!cal_parse_typed_time(form_str(r, "received_at"), &t)) {
@@ -248,6 +270,7 @@ static void submit(req *r, bool desk)
     }
     feedback_ticket t;
     if (feedback_file(req_db(r), r->a, &in, files, nfiles, req_now(r), &t, &e)) goto failed;
+    if (!desk) ratelimit_hit(&submits_by_address, key, req_now(r));   /* only what was filed counts */
     if (r->want_json) {
         web_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)t.id, "code", t.code, "secret", t.secret,
                                    "url", desk ? link_feedback(r->a, t.id) : "/gop-y/tra-cuu"));
@@ -332,7 +355,7 @@ void page_feedback_track(req *r)
                                   T(r, feedback_kind_label(c.kind)), "status_label", T(r, feedback_status_label(c.status)),
                                   "unit_name", c.unit_name, "received_text", when_text(r->a, c.received_at), "subject",
                                   c.subject);
-            if (c.clock_at) json_object_set_new(o, "due_text", json_string(day_text(r->a, c.clock_at)));
+            if (c.clock_at && feedback_open(c.status)) json_object_set_new(o, "due_text", json_string(day_text(r->a, c.clock_at)));
             if (!strcmp(c.status, "resolved")) json_object_set_new(o, "answer", json_string(c.answer));
             if (*c.outcome_note) json_object_set_new(o, "outcome_note", json_string(c.outcome_note));
             json_t *steps = feedback_steps_json(req_db(r), c.id), *out = json_array(), *s;
@@ -366,6 +389,7 @@ void page_feedback_track(req *r)
 void page_feedback_published(req *r)
 {
     int64_t unit = web_unit_param(r);
+    if (unit <= 0 && !req_query(r, "don_vi")) unit = unit_id_of(r, req_cookie(r, ACCOUNT_UNIT_COOKIE));
     json_t *m = json_object(), *arr = json_array();
     if (unit > 0) {
         db_stmt *s = db_prepare(req_db(r), "SELECT code, kind, subject, public_answer, published_at, content, name, "
@@ -429,10 +453,19 @@ void page_feedback_board(req *r)
         web_error(r, 404, N_("Không tìm thấy đơn vị."));
         return;
     }
+    err e = {0};
+    const calendar *cal = holiday_calendar(req_db(r), &e);
+    if (!cal) {
+        web_err(r, &e);
+        return;
+    }
+    cal_unit cu = holiday_unit(req_db(r), unit);
+    /* due soon: by the end of the third working day from today */
+    int64_t until = feedback_deadline(cal, &cu, req_now(r), 3, true);
     json_t *m = json_object();
     for (int k = 0; k < 2; k++) {
         feedback_filter f = {.unit_id = unit, .due = k ? FEEDBACK_DUE_SOON : FEEDBACK_DUE_OVERDUE, .now = req_now(r),
-                             .soon_days = 3, .limit = 200};
+                             .soon_until = until + 1, .limit = 200};
         feedback_case *rows;
         int n;
         if (feedback_list(req_db(r), r->a, &f, &rows, &n)) {
@@ -465,14 +498,14 @@ static void show_page(req *r, int64_t id, int status, const err *e)
         if (json_object_get(s, "new_due_at"))
             json_object_set_new(s, "due_text", json_string(day_text(r->a, json_integer_value(json_object_get(s, "new_due_at")))));
         const char *doc = json_get_str(s, "doc_kind");
-        if (*doc) {
+        if (*doc && !hide_identity(r, &c)) {
             json_object_set_new(s, "doc_label", json_string(T(r, doc_label(doc))));
             json_object_set_new(s, "doc_link", json_string(link_feedback_pdf(r->a, id, (int)json_integer_value(json_object_get(s, "seq")))));
         }
         if (hide_identity(r, &c)) json_object_set_new(s, "note", json_string(feedback_mask(r->a, &c, json_get_str(s, "note"))));
     }
     json_object_set_new(o, "steps", steps);
-    json_t *files = feedback_files_json(req_db(r), id), *f;
+    json_t *files = hide_identity(r, &c) ? json_array() : feedback_files_json(req_db(r), id), *f;
     json_array_foreach(files, i, f)
         json_object_set_new(f, "link", json_string(arena_printf(r->a, "%s/tep/%lld", link_feedback(r->a, id),
                                                                 (long long)json_integer_value(json_object_get(f, "id")))));
@@ -538,10 +571,20 @@ void page_feedback_action(req *r)
     show_page(r, id, e.status ? e.status : 500, &e);
 }
 
+/* A denunciation's documents and files name the denouncer: only the desk opens them. */
+static bool identity_closed(req *r, int64_t id)
+{
+    if (is_desk(r)) return false;
+    feedback_case c;
+    if (feedback_get(req_db(r), r->a, id, &c) != 1 || !hide_identity(r, &c)) return false;
+    web_error(r, 403, N_("Văn bản, tệp của tố cáo chỉ cán bộ giải quyết được xem (bảo vệ người tố cáo)."));
+    return true;
+}
+
 void page_feedback_file(req *r)
 {
     int64_t id, file = req_param_id(r, "file");
-    if (!web_id_or_404(r, "id", N_("Không tìm thấy ý kiến."), &id)) return;
+    if (!web_id_or_404(r, "id", N_("Không tìm thấy ý kiến."), &id) || identity_closed(r, id)) return;
     const char *mime, *name;
     unsigned char *data;
     size_t len;
@@ -558,7 +601,7 @@ void page_feedback_file(req *r)
 void page_feedback_pdf(req *r)
 {
     int64_t id, seq = req_param_id(r, "seq");
-    if (!web_id_or_404(r, "id", N_("Không tìm thấy ý kiến."), &id)) return;
+    if (!web_id_or_404(r, "id", N_("Không tìm thấy ý kiến."), &id) || identity_closed(r, id)) return;
     unsigned char *pdf = NULL;
     size_t len = 0;
     err e = {0};
@@ -588,7 +631,7 @@ void page_feedback_rules(req *r)
     }
     static const struct { const char *k, *l; } STEPS[] = {
         {"accept", N_("Thụ lý hoặc từ chối")}, {"resolve", N_("Giải quyết")}, {"extend", N_("Gia hạn (vụ việc phức tạp)")},
-        {"publish", N_("Công khai trả lời")},
+        {"suspend", N_("Tạm đình chỉ (gửi quyết định)")}, {"publish", N_("Công khai trả lời")},
     };
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) {

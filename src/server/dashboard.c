@@ -8,6 +8,7 @@
 #include "../catalog/catalog.h"
 #include "../core/calendar.h"
 #include "../dossier/dossier.h"
+#include "../feedback/feedback.h"
 #include "../letter/letter.h"
 #include "app.h"
 
@@ -40,6 +41,12 @@ static json_t *dashboard_counters(req *r)
     int64_t letters = 0;
     json_decref(letter_list(d, r->a, &lq, &letters));
     add_counter(r, list, "tt-count-letters", N_("Thư chờ trao"), letters, "/thu?trang_thai=proposed", false);
+    /* the citizen's voice (feedback.h): cases still open, and those past their deadline */
+    feedback_filter fo = {.unit_id = unit, .status = "open"}, fl = {.unit_id = unit, .due = FEEDBACK_DUE_OVERDUE,
+                                                                   .now = req_now(r)};
+    add_counter(r, list, "tt-count-feedback", N_("Ý kiến đang giải quyết"), feedback_count(d, &fo),
+                "/phan-anh?trang_thai=open", false);
+    add_counter(r, list, "tt-count-feedback-late", N_("Ý kiến quá hạn"), feedback_count(d, &fl), "/phan-anh/han", true);
     return list;
 }
 

@@ -58,7 +58,7 @@ const route routes[] = {
     {"GET", "/gop-y/cong-khai", page_feedback_published, ACCESS_PUBLIC, NULL},
     {"GET", "/phan-anh", page_feedback_list, ACCESS_STAFF, scope_report_unit},
     {"GET", "/phan-anh/moi", page_feedback_desk_form, ACCESS_DESK | ACCESS_ADMIN, NULL},
-    {"POST", "/phan-anh", page_feedback_desk_submit, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"POST", "/phan-anh", page_feedback_desk_submit, ACCESS_DESK | ACCESS_ADMIN, scope_unit_form},
     {"GET", "/phan-anh/han", page_feedback_board, ACCESS_STAFF, scope_report_unit},
     {"GET", "/phan-anh/thoi-han", page_feedback_rules, ACCESS_STAFF, NULL},
     {"GET", "/phan-anh/{id}", page_feedback_show, ACCESS_STAFF, scope_feedback_param},

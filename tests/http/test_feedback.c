@@ -331,25 +331,31 @@ static void complaint_clock_extension_suspension(void **state)
     (void)state;
     session desk;
     sign_in("canbo1", &desk);
-    travel_to("2026-03-06 09:00");
+    /* a complaint received before 1 July 2026 cannot be suspended: the Complaints Law had no
+     * suspension of the resolution before Luật 136/2025 added Art. 11a */
+    int64_t old = desk_file(&desk, "khieu_nai", "desk", "15/06/2026 09:00", "Trần Văn Bình", "Tổ 3", NULL);
+    assert_int_equal(step(&desk, old, "accept", ""), 303);
+    assert_int_equal(step(&desk, old, "suspend", "&note=" "Chờ giám định"), 409);
+    travel_to("2026-07-06 09:00");
     int64_t id = desk_file(&desk, "khieu_nai", "desk", NULL, "Trần Văn Bình", "Tổ 3, phường Phan Đình Phùng", NULL);
     assert_true(id > 0);
-    /* no extension before acceptance; acceptance starts 30 days (Sun 5/4 -> Mon 6/4) */
+    /* no extension before acceptance; acceptance starts 30 days (Wed 5/8) */
     assert_int_equal(step(&desk, id, "extend", "&note=x"), 409);
     assert_int_equal(step(&desk, id, "accept", ""), 303);
-    assert_day(id, "due_at", "2026-04-06");
+    assert_day(id, "due_at", "2026-08-05");
     /* an extension needs its written grounds */
     assert_int_equal(step(&desk, id, "extend", ""), 422);
     assert_int_equal(step(&desk, id, "extend", "&note=" "Vụ việc phức tạp: phải xác minh tại hai địa điểm"), 303);
-    assert_day(id, "due_at", "2026-04-20");   /* 45 days */
+    assert_day(id, "due_at", "2026-08-20");   /* 45 days */
     assert_int_equal(step(&desk, id, "extend", "&note=again"), 409);   /* once for a complaint */
-    /* suspended on 13/3, resumed on 27/3: 14 days more */
-    travel_to("2026-03-13 09:00");
+    /* suspended on 13/7, resumed on 27/7: 14 days more, past the Quốc khánh days off */
+    travel_to("2026-07-13 09:00");
+    assert_int_equal(step(&desk, id, "suspend", ""), 422);
     assert_int_equal(step(&desk, id, "suspend", "&note=" "Chờ kết quả giám định"), 303);
     assert_int_equal(sql_int("SELECT clock_at IS NULL FROM feedback WHERE id = %lld", (long long)id), 1);
-    travel_to("2026-03-27 09:00");
+    travel_to("2026-07-27 09:00");
     assert_int_equal(step(&desk, id, "resume", ""), 303);
-    assert_day(id, "due_at", "2026-05-04");
+    assert_day(id, "due_at", "2026-09-03");
     assert_int_equal(sql_int("SELECT paused_days FROM feedback WHERE id = %lld", (long long)id), 14);
     /* the decision */
     assert_int_equal(step(&desk, id, "resolve", "&note=" "Giữ nguyên quyết định xử phạt"), 303);
@@ -373,7 +379,7 @@ static void complaint_clock_extension_suspension(void **state)
     assert_non_null(strstr(t, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
     assert_non_null(strstr(t, "/TB-UBND"));
     assert_non_null(strstr(t, "Trần Văn Bình"));
-    assert_non_null(strstr(t, "06 tháng 4 năm 2026"));
+    assert_non_null(strstr(t, "05 tháng 8 năm 2026"));
     free(t);
     response_free(&r);
     seq = sql_int("SELECT seq FROM feedback_steps WHERE feedback_id = %lld AND kind = 'resolve'", (long long)id);
@@ -463,6 +469,17 @@ static void due_board_lists_overdue(void **state)
     assert_true(at && at > overdue && at < soon);
     assert_lacks(r.body, done_code);
     response_free(&r);
+    /* the dashboard counts the overdue cases and links to the board */
+    long late_n = sql_int("SELECT COUNT(*) FROM feedback f JOIN units u ON u.id = f.unit_id WHERE u.code = '05443' AND "
+                          "f.clock_at IS NOT NULL AND f.clock_at < strftime('%%s', 'now')");
+    r = get_as(&desk, "/bang-dieu-khien");
+    const char *tile = strstr(r.body, "id=\"tt-count-feedback-late\"");
+    assert_non_null(tile);
+    tile = strstr(tile, "tt-count__n\">");
+    assert_non_null(tile);
+    assert_int_equal(strtol(tile + strlen("tt-count__n\">"), NULL, 10), late_n);
+    assert_true(late_n >= 1);
+    response_free(&r);
     /* the list filters by kind and status */
     r = get_as(&desk, "/phan-anh?loai=phan_anh&trang_thai=resolved");
     assert_status(r, 200);
@@ -513,8 +530,16 @@ static void published_answers_are_masked(void **state)
     assert_int_equal(step(&desk, id, "publish", ""), 409);   /* not answered yet */
     assert_int_equal(step(&desk, id, "resolve",
                           "&note=" "UBND đã thông cống; đã báo ông Đỗ Văn Khoa qua số 0987654321"), 303);
+    /* publishing has its own clock (2 working days), on the board until it is done */
+    assert_int_equal(sql_int("SELECT clock_at = publish_due_at AND clock_at > resolved_at FROM feedback WHERE id = %lld",
+                             (long long)id), 1);
+    response b = get_as(&desk, "/phan-anh/han");
+    assert_contains(b.body, "Hạn công khai");
+    response_free(&b);
     assert_int_equal(step(&desk, id, "publish", ""), 303);
     assert_int_equal(step(&desk, id, "publish", ""), 409);
+    assert_int_equal(sql_int("SELECT clock_at IS NULL AND published_at IS NOT NULL FROM feedback WHERE id = %lld",
+                             (long long)id), 1);
     assert_int_equal(step(&desk, no_consent, "resolve", "&note=" "Đã thu gom"), 303);
     assert_int_equal(step(&desk, no_consent, "publish", ""), 409);
     response r = get("/gop-y/cong-khai?don_vi=05443");
@@ -559,6 +584,20 @@ static void inspection_board_reads_only(void **state)
     assert_status(r, 200);
     response_free(&r);
     assert_int_equal(step(&board, id, "accept", ""), 403);
+    /* the acceptance notice names the denouncer: the desk prints it, the board may not */
+    assert_int_equal(step(&desk, id, "accept", ""), 303);
+    int64_t seq = sql_int("SELECT seq FROM feedback_steps WHERE feedback_id = %lld AND kind = 'accept'", (long long)id);
+    char pdf[96];
+    snprintf(pdf, sizeof pdf, "/phan-anh/%lld/van-ban/%lld.pdf", (long long)id, (long long)seq);
+    r = get_as(&board, pdf);
+    assert_status(r, 403);
+    response_free(&r);
+    r = get_as(&desk, pdf);
+    assert_status(r, 200);
+    response_free(&r);
+    r = get_as(&board, path);
+    assert_lacks(r.body, "van-ban/");
+    response_free(&r);
     r = get_as(&board, "/phan-anh/moi");
     assert_status(r, 403);
     response_free(&r);
@@ -566,9 +605,12 @@ static void inspection_board_reads_only(void **state)
     r = get_as(&desk, path);
     assert_contains(r.body, "Bùi Văn Long");
     response_free(&r);
-    /* another commune's officer cannot open it */
+    /* another commune's officer cannot open it, nor key in a case for this commune */
     session other;
     sign_in("canbo2", &other);
+    assert_int_equal(desk_file(&other, "gop_y", "box", NULL, NULL, NULL, NULL), -403);
+    /* nor pick a channel that is not the desk's */
+    assert_int_equal(desk_file(&desk, "gop_y", "rating", NULL, NULL, NULL, NULL), -422);
     r = get_as(&other, path);
     assert_true(r.status == 403 || r.status == 404);
     response_free(&r);
@@ -599,6 +641,24 @@ static void helpful_feedback_proposes_a_thanks_letter(void **state)
     response_free(&r);
 }
 
+/* Last: it uses up this address's public submissions for the hour. */
+static void public_flood_is_limited(void **state)
+{
+    (void)state;
+    int64_t before = db_count("SELECT COUNT(*) FROM feedback WHERE channel = 'web'");
+    long status = 201;
+    int sent = 0;
+    for (int i = 0; i < 25 && status == 201; i++, sent++)
+        status = public_send("gop_y", NULL, NULL, NULL, "Góp ý lặp lại", false, NULL, 0, NULL, NULL);
+    assert_int_equal(status, 429);
+    assert_true(sent <= 21);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM feedback WHERE channel = 'web'"), before + sent - 1);
+    /* the desk still keys in what the citizen brings */
+    session desk;
+    sign_in("canbo1", &desk);
+    assert_true(desk_file(&desk, "gop_y", "desk", NULL, NULL, NULL, NULL) > 0);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -614,6 +674,7 @@ int main(void)
         cmocka_unit_test(published_answers_are_masked),
         cmocka_unit_test(inspection_board_reads_only),
         cmocka_unit_test(helpful_feedback_proposes_a_thanks_letter),
+        cmocka_unit_test(public_flood_is_limited),
     };
     int failed = cmocka_run_group_tests_name("feedback", tests, start_server, stop_server);
     curl_global_cleanup();

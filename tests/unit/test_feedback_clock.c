@@ -108,6 +108,12 @@ static void complaint_acceptance_changes_on_1_july_2026(void **state)
     assert_string_equal(deadline("khieu_nai", "accept", "2026-07-01", false), "2026-07-10");
     /* a case received earlier keeps the old row: 1/6/2020 is under the 2012 law */
     assert_int_equal(rule("khieu_nai", "accept", "2020-06-01")->days, 10);
+    /* suspending a complaint's resolution exists only from 1/7/2026 (Art. 11a); a denunciation's
+     * since the 2018 law */
+    assert_null(rule("khieu_nai", "suspend", "2026-06-30"));
+    assert_non_null(rule("khieu_nai", "suspend", "2026-07-01"));
+    assert_non_null(rule("to_cao", "suspend", "2020-01-01"));
+    assert_null(rule("phan_anh", "suspend", "2026-08-01"));
     /* before the Complaints Law took effect there is no row at all */
     assert_null(rule("khieu_nai", "accept", "2012-06-30"));
 }

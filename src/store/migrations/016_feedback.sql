@@ -35,8 +35,15 @@ INSERT INTO feedback_kinds (kind, effective_from, anonymous, prefix, resolve_fro
 --   resolve  from acceptance to the decision, conclusion or answer;
 --   extend   one extension for a complex case (written grounds), added to the resolution deadline;
 --            max_count extensions at most (tố cáo: 1 complex, 2 especially complex);
+--   suspend  the resolution may be suspended (tạm đình chỉ) and resumed; days = the time to send the
+--            decision. No row: the law in force on the day of receipt gives no suspension (a complaint
+--            received before 1/7/2026, when Luật 136/2025 added Art. 11a to the Complaints Law);
 --   publish  from the answer to its publication (portal answers).
--- day_type: 'calendar' or 'working' (working days from the unit's calendar, Tết included).
+-- day_type: 'calendar' or 'working' (working days from the unit's calendar, Tết included). Whether
+-- the bare "ngày" of Luật Khiếu nại Arts. 28, 37 and Luật Tố cáo Art. 30 means calendar or working
+-- days is not settled in the research (legal.md §2.1 marks it (u); a search of public sources found
+-- no text that says working days), so those rows say 'calendar' (Civil Code 2015 Art. 148(5) moves
+-- a period ending on a day off to the next working day); a unit told otherwise changes day_type.
 -- remote_days: the days when the case is in a remote area (vùng sâu, vùng xa đi lại khó khăn);
 -- NULL when the law gives no remote-area value. effective_to NULL: still in force. A kind with no
 -- row for a step has no clock for it (biểu dương).
@@ -46,7 +53,7 @@ INSERT INTO feedback_kinds (kind, effective_from, anonymous, prefix, resolve_fro
 -- the old value and says so, so the data show what was checked.
 CREATE TABLE feedback_deadlines (
     kind TEXT NOT NULL CHECK (kind IN ('gop_y', 'bieu_duong', 'phan_anh', 'kien_nghi', 'khieu_nai', 'to_cao')),
-    step TEXT NOT NULL CHECK (step IN ('accept', 'resolve', 'extend', 'publish')),
+    step TEXT NOT NULL CHECK (step IN ('accept', 'resolve', 'extend', 'suspend', 'publish')),
     days INTEGER NOT NULL CHECK (days BETWEEN 0 AND 3650),
     day_type TEXT NOT NULL CHECK (day_type IN ('calendar', 'working')),
     remote_days INTEGER CHECK (remote_days BETWEEN 0 AND 3650),
@@ -71,6 +78,8 @@ INSERT INTO feedback_deadlines (kind, step, days, day_type, remote_days, max_cou
  'Luật Khiếu nại 02/2011/QH13 Điều 28: vụ việc phức tạp không quá 45 ngày (vùng sâu, vùng xa 60 ngày)'),
 ('khieu_nai', 'extend', 15, 'calendar', 15, 1, '2026-07-01', NULL,
  'Luật Khiếu nại Điều 28 sau Luật 136/2025/QH15 (không thấy sửa đổi); căn cứ vụ việc phức tạp: NĐ 155/2026 Điều 3a'),
+('khieu_nai', 'suspend', 3, 'working', NULL, 1, '2026-07-01', NULL,
+ 'Luật Khiếu nại Điều 11a (Luật 136/2025/QH15), NĐ 155/2026: quyết định tạm đình chỉ gửi trong 03 ngày làm việc; thời hạn tiếp tục tính từ ngày ban hành quyết định tiếp tục'),
 -- Tố cáo (against a civil servant the chairman manages)
 ('to_cao', 'accept', 7, 'working', NULL, 1, '2019-01-01', '2026-06-30',
  'Luật Tố cáo 25/2018/QH14 Điều 24: 07 ngày làm việc kể từ ngày nhận được tố cáo'),
@@ -84,6 +93,8 @@ INSERT INTO feedback_deadlines (kind, step, days, day_type, remote_days, max_cou
  'Luật Tố cáo 25/2018/QH14 Điều 30: gia hạn một lần không quá 30 ngày; đặc biệt phức tạp hai lần'),
 ('to_cao', 'extend', 30, 'calendar', NULL, 2, '2026-07-01', NULL,
  'Luật Tố cáo Điều 30 sau Luật 136/2025/QH15: không thấy sửa đổi thời hạn'),
+('to_cao', 'suspend', 0, 'working', NULL, 1, '2019-01-01', NULL,
+ 'Luật Tố cáo 25/2018/QH14 Điều 36: tạm đình chỉ việc giải quyết tố cáo khi chờ kết quả của cơ quan khác'),
 -- Phản ánh, kiến nghị, góp ý: NĐ 20/2008 sets no general deadline; the national portal's clock
 -- (QĐ 766/QĐ-TTg, indicator 5.2) is used: refuse within 2, answer within 15, publish within 2
 -- working days.
