@@ -117,14 +117,15 @@ typedef struct {
     const char *host, *title, *place, *attendees, *topics, *from;
     int64_t weekday;
     int start, end;
+    bool single;
 } slot_tx;
 
 static int slot_write(db *c, void *ctx, err *e)
 {
     slot_tx *t = ctx;
     db_stmt *s = db_prepare(c, "INSERT INTO reception_schedules (unit_id, host_name, host_title, weekday, start_min, "
-                               "end_min, place, attendees, topics, valid_from, created_by, created_at, updated_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                               "end_min, place, attendees, topics, valid_from, single, created_by, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     int i = 1;
     db_bind_int(s, i++, t->unit_id);
     db_bind_text(s, i++, t->host);
@@ -136,6 +137,7 @@ static int slot_write(db *c, void *ctx, err *e)
     db_bind_text(s, i++, t->attendees);
     db_bind_text(s, i++, t->topics);
     db_bind_text(s, i++, t->from);
+    db_bind_int(s, i++, t->single);
     db_bind_int(s, i++, t->actor);
     db_bind_int(s, i++, t->now);
     db_bind_int(s, i++, t->now);
@@ -144,8 +146,9 @@ static int slot_write(db *c, void *ctx, err *e)
     if (rc != DB_DONE) return rc_fail(e, 500, N_("Không lưu được, xin thử lại."), NULL);
     *t->out_id = db_last_id(c);
     return rc_audit(c, t->now, t->actor, t->unit_id, "reception.schedule_add", "reception_schedule", *t->out_id,
-                    json_pack("{s:s, s:I, s:s, s:s, s:s}", "host", t->host, "weekday", (json_int_t)t->weekday,
-                              "start", vn_hhmm(t->a, t->start), "end", vn_hhmm(t->a, t->end), "place", t->place),
+                    json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:b}", "host", t->host, "weekday", (json_int_t)t->weekday,
+                              "start", vn_hhmm(t->a, t->start), "end", vn_hhmm(t->a, t->end), "place", t->place,
+                              "from", t->from, "single", t->single),
                     e);
 }
 
@@ -159,7 +162,8 @@ int reception_schedule_add(db *d, arena *a, const reception_slot_input *in, int6
         rc_text(a, in->attendees, 1000, false, "attendees", NULL, &t.attendees, e) ||
         rc_text(a, in->topics, 2000, false, "topics", NULL, &t.topics, e))
         return -1;
-    if (!in->weekday || !text_parse_uint(in->weekday, 6, &t.weekday) || strlen(in->weekday) != 1)
+    t.single = in->on_date && !text_is_blank(in->on_date);
+    if (!t.single && (!in->weekday || !text_parse_uint(in->weekday, 6, &t.weekday) || strlen(in->weekday) != 1))
         return rc_fail(e, 400, N_("Chọn ngày trong tuần."), "weekday");
     if (!in->start || !vn_parse_hhmm(in->start, &t.start))
         return rc_fail(e, 400, N_("Giờ bắt đầu phải có dạng HH:MM, ví dụ 07:30."), "start");
@@ -169,6 +173,13 @@ int reception_schedule_add(db *d, arena *a, const reception_slot_input *in, int6
     cal_day from = cal_local_day(now);
     if (in->valid_from && !text_is_blank(in->valid_from) && !cal_parse_typed_date(text_trim(a, in->valid_from), &from))
         return rc_fail(e, 400, N_("Ngày áp dụng phải có dạng dd/mm/yyyy."), "valid_from");
+    if (t.single) {
+        /* an ad hoc session: that day only, never in the past */
+        if (!cal_parse_typed_date(text_trim(a, in->on_date), &from))
+            return rc_fail(e, 400, N_("Ngày tiếp đột xuất phải có dạng dd/mm/yyyy."), "on_date");
+        if (from < cal_local_day(now)) return rc_fail(e, 400, N_("Ngày tiếp đột xuất không được ở quá khứ."), "on_date");
+        t.weekday = cal_weekday(from);
+    }
     char *f = arena_alloc(a, 11);
     cal_format(from, f);
     t.from = f;
@@ -197,13 +208,16 @@ int reception_schedule_remove(db *d, int64_t unit_id, int64_t id, int64_t actor_
     return db_write(d, slot_remove_write, &t, e);
 }
 
-json_t *reception_schedule_list(db *d, arena *a, int64_t unit_id)
+json_t *reception_schedule_list(db *d, arena *a, int64_t unit_id, int64_t now)
 {
     json_t *list = json_array();
     db_stmt *s = db_prepare(d, "SELECT id, host_name, host_title, weekday, start_min, end_min, place, attendees, topics, "
-                               "valid_from FROM reception_schedules WHERE unit_id = ? AND active = 1 "
-                               "ORDER BY (weekday + 6) % 7, start_min, id");
+                               "valid_from, single FROM reception_schedules WHERE unit_id = ? AND active = 1 "
+                               "AND (single = 0 OR valid_from >= ?) "
+                               "ORDER BY single, CASE WHEN single = 1 THEN valid_from ELSE '' END, (weekday + 6) % 7, "
+                               "start_min, id");
     db_bind_int(s, 1, unit_id);
+    db_bind_text(s, 2, rc_iso_day(a, now));
     while (db_step(s) == DB_ROW) {
         int wd = (int)db_col_int(s, 3);
         cal_day from = 0;
@@ -217,6 +231,8 @@ json_t *reception_schedule_list(db *d, arena *a, int64_t unit_id)
                             vn_hhmm(a, (int)db_col_int(s, 4)), "end", vn_hhmm(a, (int)db_col_int(s, 5)), "place",
                             db_col_text(s, 6), "attendees", db_col_text(s, 7), "topics", db_col_text(s, 8), "valid_from",
                             db_col_text(s, 9), "valid_from_text", dmy));
+        json_object_set_new(json_array_get(list, json_array_size(list) - 1), "single",
+                            json_boolean(db_col_int(s, 10) != 0));
     }
     db_done(s);
     return list;
@@ -224,7 +240,7 @@ json_t *reception_schedule_list(db *d, arena *a, int64_t unit_id)
 
 json_t *reception_home(db *d, arena *a, int64_t unit_id, const char *unit_code, int64_t now)
 {
-    json_t *slots = reception_schedule_list(d, a, unit_id);
+    json_t *slots = reception_schedule_list(d, a, unit_id, now);
     json_t *next = json_array();
     json_t *all = dialogue_list(d, a, unit_id, true, now);
     size_t i;

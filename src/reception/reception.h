@@ -49,14 +49,16 @@ typedef struct {
     const char *start, *end;      /* "HH:MM" */
     const char *place, *attendees, *topics;
     const char *valid_from;       /* dd/mm/yyyy or YYYY-MM-DD; "" = today */
+    const char *on_date;          /* a single (ad hoc) session on this day instead of weekly; "" = weekly */
 } reception_slot_input;
 
 int reception_schedule_add(db *d, arena *a, const reception_slot_input *in, int64_t actor_id, int64_t now,
                            int64_t *id, err *e);
 int reception_schedule_remove(db *d, int64_t unit_id, int64_t id, int64_t actor_id, int64_t now, err *e);
 /* The unit's active schedule rows: [{id, host_name, host_title, weekday, weekday_label,
- * start, end, place, attendees, topics, valid_from, valid_from_text}], by weekday and hour. */
-json_t *reception_schedule_list(db *d, arena *a, int64_t unit_id);
+ * start, end, place, attendees, topics, valid_from, valid_from_text, single}], the weekly ones
+ * by weekday and hour, then the single sessions from today on by date. */
+json_t *reception_schedule_list(db *d, arena *a, int64_t unit_id, int64_t now);
 /* The block of the unit's home page: {slots, ics, page, dialogues (next announced)}; NULL
  * when the unit publishes neither a schedule nor a dialogue. */
 json_t *reception_home(db *d, arena *a, int64_t unit_id, const char *unit_code, int64_t now);

@@ -74,7 +74,7 @@ void page_reception_schedule_public(req *r)
     if (!u) return;
     int64_t id = json_integer_value(json_object_get(u, "id"));
     const char *code = json_get_str(u, "code");
-    json_t *model = json_pack("{s:o, s:o, s:o, s:s, s:s}", "unit", u, "slots", reception_schedule_list(req_db(r), r->a, id),
+    json_t *model = json_pack("{s:o, s:o, s:o, s:s, s:s}", "unit", u, "slots", reception_schedule_list(req_db(r), r->a, id, req_now(r)),
                               "dialogues", dialogue_list(req_db(r), r->a, id, true, req_now(r)), "ics",
                               arena_printf(r->a, "/don-vi/%s/lich-tiep-dan.ics", code), "dialogues_page",
                               arena_printf(r->a, "/don-vi/%s/doi-thoai", code));
@@ -98,7 +98,7 @@ void page_reception_ics(req *r)
     int64_t id = json_integer_value(json_object_get(u, "id")), now = req_now(r);
     const char *code = arena_strdup(r->a, json_get_str(u, "code")), *name = arena_strdup(r->a, json_get_str(u, "name"));
     json_decref(u);
-    json_t *slots = reception_schedule_list(d, r->a, id), *dls = dialogue_list(d, r->a, id, true, now);
+    json_t *slots = reception_schedule_list(d, r->a, id, now), *dls = dialogue_list(d, r->a, id, true, now);
     size_t n = 0, cap = json_array_size(slots) + json_array_size(dls);
     ical_event *ev = arena_alloc(r->a, (cap ? cap : 1) * sizeof *ev);
     size_t i;
@@ -110,17 +110,19 @@ void page_reception_ics(req *r)
         cal_day from = 0;
         cal_parse_date(json_get_str(s, "valid_from"), &from);
         int wd = (int)json_integer_value(json_object_get(s, "weekday"));
-        int64_t start = first_on_weekday(from, wd, sm);
+        bool single = json_is_true(json_object_get(s, "single"));
+        int64_t start = single ? cal_instant(from, sm) : first_on_weekday(from, wd, sm);
         const char *title = json_get_str(s, "host_title"), *att = json_get_str(s, "attendees"),
                    *top = json_get_str(s, "topics");
         ev[n++] = (ical_event){
             .uid = arena_printf(r->a, "tiep-cong-dan-%lld@%s.thanthien",
                                 (long long)json_integer_value(json_object_get(s, "id")), code),
-            .summary = arena_printf(r->a, "Tiếp công dân: %s%s%s", json_get_str(s, "host_name"), *title ? ", " : "", title),
+            .summary = arena_printf(r->a, "Tiếp công dân%s: %s%s%s", single ? " đột xuất" : "", json_get_str(s, "host_name"),
+                                    *title ? ", " : "", title),
             .location = json_get_str(s, "place"),
             .description = arena_printf(r->a, "%s%s%s%s%s", *att ? "Thành phần tham dự: " : "", att,
                                         *att && *top ? "\n" : "", *top ? "Dự kiến nội dung: " : "", top),
-            .start = start, .end = start + (int64_t)(em - sm) * 60, .weekday = wd, .stamp = now};
+            .start = start, .end = start + (int64_t)(em - sm) * 60, .weekday = single ? -1 : wd, .stamp = now};
     }
     json_t *dl;
     json_array_foreach(dls, i, dl) {
@@ -404,7 +406,8 @@ static void schedule_page(req *r, int status, const err *e)
         json_array_append_new(days, json_pack("{s:s, s:s, s:b}", "value", v, "label", T(r, reception_weekday_label(wd)),
                                               "selected", sel ? !strcmp(sel, v) : wd == 4));
     }
-    static const char *const keep[] = {"host_name", "host_title", "start", "end", "place", "attendees", "topics", "valid_from"};
+    static const char *const keep[] = {"host_name", "host_title", "start", "end", "place", "attendees", "topics", "valid_from",
+                                       "on_date"};
     json_t *v = json_object();
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++) json_object_set_new(v, keep[i], json_string(fv(r, keep[i])));
     if (!req_form(r, "place")) {
@@ -413,7 +416,7 @@ static void schedule_page(req *r, int status, const err *e)
         json_object_set_new(v, "end", json_string("11:30"));
     }
     const char *code = arena_strdup(r->a, json_get_str(u, "code"));
-    json_t *slots = reception_schedule_list(req_db(r), r->a, unit);
+    json_t *slots = reception_schedule_list(req_db(r), r->a, unit, req_now(r));
     /* the chairman's days a week the law in force asks (reception_rules), against the schedule */
     bool seen[7] = {false};
     int distinct = 0;
@@ -421,7 +424,7 @@ static void schedule_page(req *r, int status, const err *e)
     json_t *sl;
     json_array_foreach(slots, i, sl) {
         int wd = (int)json_integer_value(json_object_get(sl, "weekday"));
-        if (wd < 0 || wd > 6 || seen[wd]) continue;
+        if (wd < 0 || wd > 6 || seen[wd] || json_is_true(json_object_get(sl, "single"))) continue;
         seen[wd] = true;
         distinct++;
     }
@@ -443,7 +446,7 @@ void page_reception_schedule_add(req *r)
     reception_slot_input in = {.unit_id = list_unit(r), .host_name = fv(r, "host_name"), .host_title = fv(r, "host_title"),
                                .weekday = fv(r, "weekday"), .start = fv(r, "start"), .end = fv(r, "end"),
                                .place = fv(r, "place"), .attendees = fv(r, "attendees"), .topics = fv(r, "topics"),
-                               .valid_from = fv(r, "valid_from")};
+                               .valid_from = fv(r, "valid_from"), .on_date = fv(r, "on_date")};
     int64_t id;
     err e = {0};
     if (reception_schedule_add(req_db(r), r->a, &in, r->user->id, req_now(r), &id, &e)) {

@@ -214,6 +214,44 @@ static void schedule_on_home_page_and_as_icalendar(void **state)
     assert_int_equal(strlen(v), 16);
     assert_int_equal(v[15], 'Z');
     free(all);
+    /* an ad hoc session of the chairman, once: not in the past, on the home page, no RRULE */
+    snprintf(form, sizeof form, "&start=08:00&end=10:00&on_date=%s", date_ahead(-1, NULL));
+    add(form, sizeof form, "host_name", "Lê Minh Tuấn");
+    add(form, sizeof form, "place", "Nhà văn hóa tổ 9");
+    r = post_form(&desk, "/tiep-cong-dan/lich?don_vi=05443", form);
+    assert_status(r, 400);
+    assert_contains(r.body, "không được ở quá khứ");
+    response_free(&r);
+    const char *once = date_ahead(7, NULL);
+    snprintf(form, sizeof form, "&start=08:00&end=10:00&on_date=%s", once);
+    add(form, sizeof form, "host_name", "Lê Minh Tuấn");
+    add(form, sizeof form, "place", "Nhà văn hóa tổ 9");
+    r = post_form(&desk, "/tiep-cong-dan/lich?don_vi=05443", form);
+    assert_status(r, 303);
+    response_free(&r);
+    int64_t adhoc = sql_int("SELECT MAX(id) FROM reception_schedules");
+    assert_int_equal(sql_int("SELECT single FROM reception_schedules WHERE id = %lld", (long long)adhoc), 1);
+    r = get("/don-vi/05443");
+    assert_contains(r.body, "Tiếp đột xuất");
+    assert_contains(r.body, once);
+    response_free(&r);
+    r = get("/don-vi/05443/lich-tiep-dan.ics");
+    all = ics_unfold(r.body);
+    response_free(&r);
+    char auid[96];
+    snprintf(auid, sizeof auid, "UID:tiep-cong-dan-%lld@05443.thanthien\r\n", (long long)adhoc);
+    ics = strstr(all, auid);
+    assert_non_null(ics);
+    char *end = strstr(ics, "END:VEVENT");
+    assert_non_null(end);
+    *end = '\0';
+    assert_null(strstr(ics, "RRULE"));
+    assert_true(ics_value(ics, "DTSTART;TZID=Asia/Ho_Chi_Minh:", v, sizeof v));
+    char want[32];   /* dd/mm/yyyy -> yyyymmdd */
+    snprintf(want, sizeof want, "%.4s%.2s%.2sT080000", once + 6, once + 3, once);
+    assert_string_equal(v, want);
+    assert_contains(ics, "SUMMARY:Tiếp công dân đột xuất: Lê Minh Tuấn");
+    free(all);
     /* an unknown unit: 404 */
     r = get("/don-vi/99999/lich-tiep-dan.ics");
     assert_status(r, 404);

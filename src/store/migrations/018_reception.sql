@@ -85,7 +85,8 @@ CREATE TABLE reception_schedules (
     place TEXT NOT NULL,
     attendees TEXT NOT NULL DEFAULT '',    -- thành phần tham dự
     topics TEXT NOT NULL DEFAULT '',       -- dự kiến nội dung
-    valid_from TEXT NOT NULL,              -- YYYY-MM-DD
+    valid_from TEXT NOT NULL,              -- YYYY-MM-DD; a single session: its day
+    single INTEGER NOT NULL DEFAULT 0 CHECK (single IN (0, 1)),   -- 1: once, on valid_from (đột xuất)
     active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     created_by INTEGER REFERENCES users(id),
     created_at INTEGER NOT NULL,
