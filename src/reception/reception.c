@@ -332,53 +332,104 @@ static bool id_number_ok(const char *s)
     return true;
 }
 
-int reception_create(db *d, arena *a, const reception_input *in, int64_t actor_id, int64_t now, int64_t *id,
-                     err *e)
-{
-    rec_tx t = {.a = a, .in = in, .actor = actor_id, .now = now, .out_id = id, .at = now};
-    *id = -1;
-    if (rc_key(reception_sessions, RECEPTION_NSESSIONS, in->session) < 0)
-        return rc_fail(e, 400, N_("Chọn hình thức tiếp công dân."), "session");
-    bool kind_ok = false;
-    for (int i = 0; i < RECEPTION_NKINDS; i++) kind_ok |= in->kind && !strcmp(in->kind, reception_kinds[i][0]);
-    if (!kind_ok) return rc_fail(e, 400, N_("Chọn loại vụ việc."), "kind");
-    if (rc_text(a, in->citizen_name, 200, true, "citizen_name", N_("Nhập họ tên công dân."), &t.name, e) ||
-        rc_text(a, in->id_number, 20, false, "id_number", NULL, &t.id_number, e) ||
-        rc_text(a, in->address, 300, false, "address", NULL, &t.address, e) ||
-        rc_text(a, in->email, 200, false, "email", NULL, &t.email, e) ||
-        rc_text(a, in->host_name, 200, true, "host_name", N_("Nhập họ tên người tiếp công dân."), &t.host, e) ||
-        rc_text(a, in->host_title, 200, false, "host_title", NULL, &t.host_title, e) ||
-        rc_text(a, in->content, 5000, true, "content", N_("Nhập nội dung vụ việc."), &t.content, e) ||
-        rc_text(a, in->prior_handling, 2000, false, "prior_handling", NULL, &t.prior, e) ||
-        rc_text(a, in->request, 2000, false, "request", NULL, &t.request, e))
-        return -1;
-    if (*t.id_number && !id_number_ok(t.id_number))
-        return rc_fail(e, 400, N_("Số CCCD/CMND/Hộ chiếu chỉ gồm chữ và số, từ 6 đến 20 ký tự."), "id_number");
-    if (*t.email && (!strchr(t.email, '@') || strchr(t.email, ' ')))
-        return rc_fail(e, 400, N_("Địa chỉ thư điện tử không hợp lệ."), "email");
-    t.phone = "";
-    if (in->phone && !text_is_blank(in->phone)) {
-        char *p = arena_alloc(a, 16);
-        if (!text_phone_vn(in->phone, p)) return rc_fail(e, 400, N_("Số điện thoại không hợp lệ."), "phone");
-        t.phone = p;
-    }
-    t.people = 1;
-    if (in->people && !text_is_blank(in->people) && (!text_parse_uint(text_trim(a, in->people), 10000, &t.people) || t.people < 1))
-        return rc_fail(e, 400, N_("Số người phải là số từ 1 đến 10.000."), "people");
-    if (in->received_at && !text_is_blank(in->received_at)) {
-        if (!cal_parse_typed_time(text_trim(a, in->received_at), &t.at))
-            return rc_fail(e, 400, N_("Thời gian tiếp phải có dạng dd/mm/yyyy HH:MM."), "received_at");
-        if (t.at > now + 3600) return rc_fail(e, 400, N_("Thời gian tiếp không được ở tương lai."), "received_at");
-    }
-    return db_write(d, create_write, &t, e);
-}
-
 /* Inside a write: the reception's unit (404 when unknown). */
 static int rec_unit(db *c, int64_t id, int64_t *unit, err *e)
 {
     *unit = db_int_by_id(c, "SELECT unit_id FROM receptions WHERE id = ?", id, -1);
     return *unit < 0 ? rc_fail(e, 404, N_("Không tìm thấy lượt tiếp công dân."), NULL) : 0;
 }
+
+/* Checks a reception as typed into t (trimmed, bounded, the phone normalised): 0, or -1 with e
+ * naming the field at fault. */
+static int check_input(arena *a, const reception_input *in, int64_t now, rec_tx *t, err *e)
+{
+    if (rc_key(reception_sessions, RECEPTION_NSESSIONS, in->session) < 0)
+        return rc_fail(e, 400, N_("Chọn hình thức tiếp công dân."), "session");
+    bool kind_ok = false;
+    for (int i = 0; i < RECEPTION_NKINDS; i++) kind_ok |= in->kind && !strcmp(in->kind, reception_kinds[i][0]);
+    if (!kind_ok) return rc_fail(e, 400, N_("Chọn loại vụ việc."), "kind");
+    if (rc_text(a, in->citizen_name, 200, true, "citizen_name", N_("Nhập họ tên công dân."), &t->name, e) ||
+        rc_text(a, in->id_number, 20, false, "id_number", NULL, &t->id_number, e) ||
+        rc_text(a, in->address, 300, false, "address", NULL, &t->address, e) ||
+        rc_text(a, in->email, 200, false, "email", NULL, &t->email, e) ||
+        rc_text(a, in->host_name, 200, true, "host_name", N_("Nhập họ tên người tiếp công dân."), &t->host, e) ||
+        rc_text(a, in->host_title, 200, false, "host_title", NULL, &t->host_title, e) ||
+        rc_text(a, in->content, 5000, true, "content", N_("Nhập nội dung vụ việc."), &t->content, e) ||
+        rc_text(a, in->prior_handling, 2000, false, "prior_handling", NULL, &t->prior, e) ||
+        rc_text(a, in->request, 2000, false, "request", NULL, &t->request, e))
+        return -1;
+    if (*t->id_number && !id_number_ok(t->id_number))
+        return rc_fail(e, 400, N_("Số CCCD/CMND/Hộ chiếu chỉ gồm chữ và số, từ 6 đến 20 ký tự."), "id_number");
+    if (*t->email && (!strchr(t->email, '@') || strchr(t->email, ' ')))
+        return rc_fail(e, 400, N_("Địa chỉ thư điện tử không hợp lệ."), "email");
+    t->phone = "";
+    if (in->phone && !text_is_blank(in->phone)) {
+        char *p = arena_alloc(a, 16);
+        if (!text_phone_vn(in->phone, p)) return rc_fail(e, 400, N_("Số điện thoại không hợp lệ."), "phone");
+        t->phone = p;
+    }
+    t->people = 1;
+    if (in->people && !text_is_blank(in->people) && (!text_parse_uint(text_trim(a, in->people), 10000, &t->people) || t->people < 1))
+        return rc_fail(e, 400, N_("Số người phải là số từ 1 đến 10.000."), "people");
+    if (in->received_at && !text_is_blank(in->received_at)) {
+        if (!cal_parse_typed_time(text_trim(a, in->received_at), &t->at))
+            return rc_fail(e, 400, N_("Thời gian tiếp phải có dạng dd/mm/yyyy HH:MM."), "received_at");
+        if (t->at > now + 3600) return rc_fail(e, 400, N_("Thời gian tiếp không được ở tương lai."), "received_at");
+    }
+    return 0;
+}
+
+int reception_create(db *d, arena *a, const reception_input *in, int64_t actor_id, int64_t now, int64_t *id,
+                     err *e)
+{
+    rec_tx t = {.a = a, .in = in, .actor = actor_id, .now = now, .out_id = id, .at = now};
+    *id = -1;
+    if (check_input(a, in, now, &t, e)) return -1;
+    return db_write(d, create_write, &t, e);
+}
+
+static int update_write(db *c, void *ctx, err *e)
+{
+    rec_tx *t = ctx;
+    int64_t unit;
+    if (rec_unit(c, t->id, &unit, e)) return -1;
+    db_stmt *s = db_prepare(c, "UPDATE receptions SET session = ?, host_name = ?, host_title = ?, citizen_name = ?, "
+                               "citizen_key = ?, id_number = ?, address = ?, phone = ?, email = ?, people = ?, kind = ?, "
+                               "content = ?, prior_handling = ?, request = ?, updated_at = ? WHERE id = ?");
+    int i = 1;
+    db_bind_text(s, i++, t->in->session);
+    db_bind_text(s, i++, t->host);
+    db_bind_text(s, i++, t->host_title);
+    db_bind_text(s, i++, t->name);
+    db_bind_text(s, i++, text_fold(t->a, t->name));
+    db_bind_text(s, i++, t->id_number);
+    db_bind_text(s, i++, t->address);
+    db_bind_text(s, i++, t->phone);
+    db_bind_text(s, i++, t->email);
+    db_bind_int(s, i++, t->people);
+    db_bind_text(s, i++, t->in->kind);
+    db_bind_text(s, i++, t->content);
+    db_bind_text(s, i++, t->prior);
+    db_bind_text(s, i++, t->request);
+    db_bind_int(s, i++, t->now);
+    db_bind_int(s, i++, t->id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) return rc_fail(e, 500, N_("Không lưu được, xin thử lại."), NULL);
+    return rc_audit(c, t->now, t->actor, unit, "reception.update", "reception", t->id,
+                    json_pack("{s:s, s:s}", "kind", t->in->kind, "session", t->in->session), e);
+}
+
+int reception_update(db *d, arena *a, int64_t id, const reception_input *in, int64_t actor_id, int64_t now, err *e)
+{
+    rec_tx t = {.a = a, .in = in, .id = id, .actor = actor_id, .now = now, .at = now};
+    reception_input keep = *in;
+    keep.received_at = "";   /* the day received, and so its number, stay as recorded */
+    t.in = &keep;
+    if (check_input(a, &keep, now, &t, e)) return -1;
+    return db_write(d, update_write, &t, e);
+}
+
 
 static int handle_write(db *c, void *ctx, err *e)
 {

@@ -101,6 +101,9 @@ typedef struct {
 
 int reception_create(db *d, arena *a, const reception_input *in, int64_t actor_id, int64_t now, int64_t *id,
                      err *e);
+/* Corrects what was recorded (the citizen, the matter, the host); the time received and the
+ * number stay. */
+int reception_update(db *d, arena *a, int64_t id, const reception_input *in, int64_t actor_id, int64_t now, err *e);
 /* How it is handled (hướng xử lý) and its follow-up (theo dõi kết quả). */
 int reception_handle(db *d, arena *a, int64_t id, const char *handling, const char *note, const char *followup,
                      int64_t actor_id, int64_t now, err *e);

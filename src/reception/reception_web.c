@@ -301,6 +301,8 @@ static void show_page(req *r, int64_t id, int status, const err *e)
         "subject", f.subject, "content", f.content, "name", f.name, "phone", f.phone, "address", f.address, "source_ref",
         f.source_ref, "feedback_kinds", options(r, FB, 6, f.kind),
         "pdf", arena_printf(r->a, "/tiep-cong-dan/%lld/ket-luan.pdf", (long long)id));
+    json_object_set_new(model, "sessions", options(r, reception_sessions, RECEPTION_NSESSIONS, json_get_str(rec, "session")));
+    json_object_set_new(model, "kinds", kind_options(r, json_get_str(rec, "kind")));
     web_model_err(r, model, e);
     json_object_set_new(model, "page", web_page_info(r, N_("Lượt tiếp công dân")));
     web_render(r, status, "reception/show", model);
@@ -321,7 +323,15 @@ void page_reception_action(req *r)
     err e = {0};
     int rc;
     const char *ref = NULL;
-    if (!strcmp(action, "xu-ly"))
+    if (!strcmp(action, "sua")) {
+        reception_input in = {.session = fv(r, "session"), .host_name = fv(r, "host_name"),
+                              .host_title = fv(r, "host_title"), .citizen_name = fv(r, "citizen_name"),
+                              .id_number = fv(r, "id_number"), .address = fv(r, "address"), .phone = fv(r, "phone"),
+                              .email = fv(r, "email"), .people = fv(r, "people"), .kind = fv(r, "kind"),
+                              .content = fv(r, "content"), .prior_handling = fv(r, "prior_handling"),
+                              .request = fv(r, "request")};
+        rc = reception_update(req_db(r), r->a, id, &in, r->user->id, req_now(r), &e);
+    } else if (!strcmp(action, "xu-ly"))
         rc = reception_handle(req_db(r), r->a, id, fv(r, "handling"), fv(r, "handling_note"), fv(r, "followup"),
                               r->user->id, req_now(r), &e);
     else if (!strcmp(action, "ket-luan"))

@@ -325,11 +325,30 @@ static void register_conclusion_and_printouts(void **state)
                      1);
     assert_int_equal(audits("reception.create", a), 1);
     char path[96], form[1024];
+    /* a correction of what was recorded keeps the number and the day */
+    int64_t seq_a = sql_int("SELECT seq FROM receptions WHERE id = %lld", (long long)a);
+    snprintf(path, sizeof path, "/tiep-cong-dan/%lld/sua", (long long)a);
+    char fix[2048];
+    snprintf(fix, sizeof fix, "%s", citizen("Nguyễn Văn Bình", "khieu_nai", "Khiếu nại việc bồi thường khi thu hồi đất ở tổ 5"));
+    char *p5 = strstr(fix, "people=3");
+    p5[7] = '0';   /* no one */
+    response r = post_form(&desk, path, fix);
+    assert_status(r, 400);
+    assert_contains(r.body, "Số người phải là số từ 1 đến 10.000.");
+    response_free(&r);
+    p5[7] = '4';
+    r = post_form(&desk, path, fix);
+    assert_status(r, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT people = 4 AND seq = %lld FROM receptions WHERE id = %lld", (long long)seq_a,
+                             (long long)a),
+                     1);
+    assert_int_equal(audits("reception.update", a), 1);
     /* handling and follow-up */
     snprintf(path, sizeof path, "/tiep-cong-dan/%lld/xu-ly", (long long)a);
     snprintf(form, sizeof form, "&handling=accepted&handling_note=%s&followup=%s", enc("Thụ lý theo thẩm quyền"),
              enc("Đang xác minh"));
-    response r = post_form(&desk, path, form);
+    r = post_form(&desk, path, form);
     assert_status(r, 303);
     response_free(&r);
     r = post_form(&desk, path, "&handling=nowhere");
