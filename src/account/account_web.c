@@ -9,6 +9,7 @@
 #include "../kit/form.h"
 #include "../kit/links.h"
 #include "../kit/web.h"
+#include "../reception/reception.h"
 #include "account.h"
 
 int64_t scope_unit_param(req *r)
@@ -52,6 +53,8 @@ static void unit_page(req *r, json_t *unit)
     }
     json_decref(all);
     json_object_set_new(model, "children", children);
+    json_t *reception = reception_home(d, r->a, id, json_get_str(unit, "code"), req_now(r));
+    if (reception) json_object_set_new(model, "reception", reception);
     json_object_set_new(model, "page", web_page_info(r, json_get_str(unit, "name")));
     web_render(r, 200, "account/home", model);
 }

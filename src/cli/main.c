@@ -27,6 +27,7 @@
 #include "../feedback/open311.h"
 #include "../letter/letter.h"
 #include "../survey/survey.h"
+#include "../reception/reception.h"
 #include "../notify/notify.h"
 #include "../survey/rating.h"
 #include "../server/app.h"
@@ -427,6 +428,7 @@ static int cmd_demo(int argc, char **argv)
         if (rc == 0) rc = rating_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
         if (rc == 0) rc = survey_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
         if (rc == 0) rc = feedback_demo(d, a, (int64_t)clock_now(), &e) < 0 ? -1 : 0;
+        if (rc == 0) rc = reception_demo(d, a, (int64_t)clock_now(), &e);
         arena_free(a);
     }
     if (rc == 0 && bulk > 0) {

@@ -17,6 +17,7 @@
 #include "../notify/notify.h"
 #include "../survey/rating.h"
 #include "../survey/survey.h"
+#include "../reception/reception.h"
 #include "../dossier/indicators.h"
 #include "app.h"
 #include "../kit/form.h"
@@ -161,6 +162,28 @@ const route routes[] = {
     {"GET", "/khao-sat/{id}/ket-qua.xlsx", page_survey_results_xlsx, ACCESS_STAFF, scope_survey_param},
     {"GET", "/ks/{key}", page_survey_public, ACCESS_PUBLIC, NULL},
     {"POST", "/ks/{key}", page_survey_answer, ACCESS_PUBLIC, NULL},
+    /* citizen reception and dialogues: the schedule and announced dialogues are public, the
+     * register is the unit's staff's (officers, leaders, admins) */
+    {"GET", "/don-vi/{code}/lich-tiep-dan", page_reception_schedule_public, ACCESS_PUBLIC, NULL},
+    {"GET", "/don-vi/{code}/lich-tiep-dan.ics", page_reception_ics, ACCESS_PUBLIC, NULL},
+    {"GET", "/don-vi/{code}/doi-thoai", page_dialogues_public, ACCESS_PUBLIC, NULL},
+    {"GET", "/tiep-cong-dan", page_reception_list, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"POST", "/tiep-cong-dan", page_reception_create, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"GET", "/tiep-cong-dan/moi", page_reception_new, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"GET", "/tiep-cong-dan/so.pdf", page_reception_register_pdf, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"GET", "/tiep-cong-dan/so.xlsx", page_reception_register_xlsx, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"GET", "/tiep-cong-dan/lich", page_reception_schedule, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"POST", "/tiep-cong-dan/lich", page_reception_schedule_add, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"POST", "/tiep-cong-dan/lich/{id}/xoa", page_reception_schedule_remove, ACCESS_EDIT_CATALOG, scope_reception_slot_param},
+    {"GET", "/tiep-cong-dan/{id}", page_reception_show, ACCESS_EDIT_CATALOG, scope_reception_param},
+    {"GET", "/tiep-cong-dan/{id}/ket-luan.pdf", page_reception_conclusion_pdf, ACCESS_EDIT_CATALOG, scope_reception_param},
+    {"POST", "/tiep-cong-dan/{id}/{action}", page_reception_action, ACCESS_EDIT_CATALOG, scope_reception_param},
+    {"GET", "/doi-thoai", page_dialogue_list, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"POST", "/doi-thoai", page_dialogue_create, ACCESS_EDIT_CATALOG, scope_reception_unit},
+    {"GET", "/doi-thoai/{id}", page_dialogue_show, ACCESS_PUBLIC, NULL},
+    {"GET", "/doi-thoai/{id}/{doc}.pdf", page_dialogue_pdf, ACCESS_EDIT_CATALOG, scope_dialogue_param},
+    {"POST", "/doi-thoai/{id}/van-de/{issue}/dong", page_dialogue_issue_close, ACCESS_EDIT_CATALOG, scope_dialogue_param},
+    {"POST", "/doi-thoai/{id}/{action}", page_dialogue_action, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
