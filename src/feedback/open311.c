@@ -322,17 +322,23 @@ static const char *last_delay_note(req *r, const feedback_case *c)
     return note;
 }
 
+/* Ends the sentence before the next one: ". ", or only " " after a sentence that ended itself. */
+static void next_sentence(buf *b)
+{
+    buf_puts(b, b->len && b->data[b->len - 1] == '.' ? " " : ". ");
+}
+
 static const char *status_notes(req *r, const feedback_case *c, int64_t now)
 {
     buf b;
     buf_init(&b, r->a);
     buf_puts(&b, T(r, feedback_status_label(c->status)));
     if (c->as_information) {
-        buf_puts(&b, ". ");
+        next_sentence(&b);
         buf_puts(&b, T(r, N_("Tiếp nhận làm thông tin, không giải quyết theo trình tự tố cáo.")));
     }
     if (c->extensions > 0) {
-        buf_puts(&b, ". ");
+        next_sentence(&b);
         buf_printf(&b, T(r, N_("Đã gia hạn %d lần.")), c->extensions);
     }
     const char *outcome = NULL;
@@ -346,7 +352,7 @@ static const char *status_notes(req *r, const feedback_case *c, int64_t now)
     }
     int64_t due = c->clock_at;   /* 0 when no clock runs: closed, suspended, anonymous tố cáo */
     if (feedback_open(c->status) && due > 0 && now > due) {
-        buf_puts(&b, ". ");
+        next_sentence(&b);
         buf_printf(&b, T(r, N_("Quá hạn từ %s.")), vn_datetime(r->a, due));
         const char *why = last_delay_note(r, c);
         buf_puts(&b, " ");
@@ -355,7 +361,7 @@ static const char *status_notes(req *r, const feedback_case *c, int64_t now)
     } else if (!strcmp(c->status, "suspended")) {
         const char *why = last_delay_note(r, c);
         if (why) {
-            buf_puts(&b, ". ");
+            next_sentence(&b);
             buf_printf(&b, T(r, N_("Lý do: %s")), feedback_mask(r->a, c, why));
         }
     }

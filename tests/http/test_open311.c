@@ -600,7 +600,8 @@ static void officers_steps_reach_the_app(void **state)
     response_free(&r);
 
     snprintf(path, sizeof path, "/phan-anh/%lld/extend", (long long)id);
-    r = post_form(&s, path, "&note=V%E1%BB%A5+vi%E1%BB%87c+ph%E1%BB%A9c+t%E1%BA%A1p%2C+c%E1%BA%A7n+x%C3%A1c+minh+t%E1%BA%A1i+hai+n%C6%A1i.");
+    /* from 1/7/2026 a complex complaint names its grounds (NĐ 155/2026 Art. 3a) */
+    r = post_form(&s, path, "&note=V%E1%BB%A5+vi%E1%BB%87c+ph%E1%BB%A9c+t%E1%BA%A1p%2C+c%E1%BA%A7n+x%C3%A1c+minh+t%E1%BA%A1i+hai+n%C6%A1i.&ground=places");
     assert_status(r, 303);
     response_free(&r);
     clock_advance(70 * 86400);
@@ -608,9 +609,9 @@ static void officers_steps_reach_the_app(void **state)
     j = json_of(&r);
     q = json_array_get(j, 0);
     const char *notes = json_string_value(json_object_get(q, "status_notes"));
-    assert_contains(notes, "Đã gia hạn 1 lần.");
-    assert_contains(notes, "Quá hạn từ");
-    assert_contains(notes, "Lý do: Vụ việc phức tạp, cần xác minh tại hai nơi.");
+    assert_contains(notes, "Đã gia hạn 1 lần. Quá hạn từ");   /* one full stop between sentences */
+    assert_contains(notes, "Lý do: Căn cứ vụ việc phức tạp: Phải xác minh tại hai địa điểm trở lên.");
+    assert_contains(notes, "Vụ việc phức tạp, cần xác minh tại hai nơi.");
     json_decref(j);
     response_free(&r);
 
