@@ -17,7 +17,10 @@ export default function ({ shot, test, assert, goto, login, norm, PASSWORD, AXE 
     await login(page, 'canbo1', PASSWORD);
     await goto(page, '/bang-dieu-khien');
     const counts = await page.$$eval('.tt-count', (els) => els.map((e) => ({ id: e.id, text: e.innerText.replace(/\s+/g, ' ').trim(), href: e.querySelector('a').getAttribute('href') })));
-    assert(counts.length === 5, `the desk officer should see 5 counters, saw ${JSON.stringify(counts)}`);
+    // the desk's five, and the citizen's voice: cases open and cases past their deadline
+    assert(counts.length === 7, `the desk officer should see 7 counters, saw ${JSON.stringify(counts)}`);
+    const voice = counts.find((c) => c.id === 'tt-count-feedback-late');
+    assert(voice && voice.href === '/phan-anh/han', `no overdue feedback counter: ${JSON.stringify(voice)}`);
     const mine = counts.find((c) => c.id === 'tt-count-mine');
     assert(mine && /^\d+ /.test(mine.text) && mine.href === '/ho-so/cho-xu-ly', `no inbox counter: ${JSON.stringify(mine)}`);
     await shot(page, { path: '/tmp/desk-dashboard.png' });
