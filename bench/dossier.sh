@@ -7,6 +7,7 @@
 #           INTAKE_CLIENTS concurrent clients (bench/intake_load.c); the server fsyncs every commit
 #   slip    the appointment slip PDF for dossiers just received (hook: real figures once the forms
 #           feature is merged; until then it reports that the PDFs are not real)
+#   (intake also times the citizen's voice: feedback cases and paper rating slips keyed in)
 #   kill    kill -9 of the server while intakes are posted, restart, and every acknowledged intake
 #           (HTTP 201 with its code) must be in the database: "acknowledged N, found N, missing 0"
 # The database (thanthien demo --dossiers N) and its codes list (thanthien export codes --sample K)
@@ -168,12 +169,25 @@ if want intake; then
   awk '/Requests\/sec/{r=$2} / 99%/{p=$2} /Non-2xx/{e=$NF} END{printf "lookups meanwhile: %s req/s, p99 %s, non-2xx %s\n", r, p, e ? e : 0}' \
     "$OUT/slip-lookups.txt" | tee -a "$OUT/intake-$INTAKE_CLIENTS.txt"
   echo "server RSS after: $(rss_mib "$SRV") MiB" | tee -a "$OUT/intake-$INTAKE_CLIENTS.txt"
+  # the citizen's voice keyed in at the desk, durable the same way: named phản ánh taken by the
+  # hotline (POST /phan-anh), and paper rating slips of returned dossiers (POST /danh-gia/phieu)
+  echo "== voice: feedback cases and ratings over HTTP, fsync on every commit"
+  load --kind feedback --clients "$INTAKE_CLIENTS" --duration "$INTAKE_SECONDS" | tee "$OUT/voice.txt"
+  RCODES=$OUT/rating-codes.txt
+  sqlite3 -readonly "$IDB" "SELECT d.code FROM dossiers d WHERE d.unit_id = (SELECT unit_id FROM users WHERE \
+    username = 'canbo1') AND d.status IN ('done', 'returned') AND NOT EXISTS (SELECT 1 FROM ratings r WHERE \
+    r.dossier_id = d.id) ORDER BY d.id DESC LIMIT 100000" > "$RCODES"
+  load --kind rating --codes "$RCODES" --clients "$INTAKE_CLIENTS" --duration "$INTAKE_SECONDS" | tee -a "$OUT/voice.txt"
   stop_pid "$SRV"; forget "$SRV"
   {
     echo
     echo "## Durable intakes (POST /ho-so over HTTP, one fsync'd commit each)"
     echo
     sed 's/^/- /' "$OUT/intake-1.txt" "$OUT/intake-$INTAKE_CLIENTS.txt"
+    echo
+    echo "## The citizen's voice (POST /phan-anh and /danh-gia/phieu over HTTP, one fsync'd commit each)"
+    echo
+    sed 's/^/- /' "$OUT/voice.txt"
   } >> "$SUMMARY"
 fi
 

@@ -8,6 +8,14 @@
  *
  *   intake_load --base http://127.0.0.1:PORT --user canbo1 --password PW --procedure ID
  *               [--clients 16] [--duration 10] [--acked FILE] [--stop-on-error] [--slips K]
+ *               [--kind dossier|feedback|rating] [--codes FILE]
+ *
+ * --kind feedback: the citizen's voice instead, keyed in at the desk (POST /phan-anh: a named
+ * phản ánh taken by the hotline, its clock started, audited). --kind rating: paper rating slips
+ * keyed in (POST /danh-gia/phieu), one for each code of --codes FILE (returned dossiers of the
+ * officer's unit, one code a line; a rating per dossier, so the run ends early when they run
+ * out); one slip in ten is "không hài lòng" with its reason, which also files a feedback case in
+ * the same transaction. Both count a 201 as acknowledged, as for dossiers.
  *
  * --stop-on-error: a client stops at its first failed request (the kill test: the server is
  * gone). Without it a failure is counted and the client goes on.
@@ -44,7 +52,9 @@ static size_t collect(char *p, size_t sz, size_t n, void *ud)
     return add;
 }
 
-static const char *base, *user, *password, *procedure, *acked_path;
+static const char *base, *user, *password, *procedure, *acked_path, *kind = "dossier", *codes_path;
+static char **codes;
+static size_t ncodes, next_code;
 static int clients = 16, duration = 10, slips = 0;
 static bool stop_on_error;
 static char cookie[256], csrf[128];
@@ -173,39 +183,82 @@ static bool json_field(const char *json, const char *key, char *out, size_t n)
     return true;
 }
 
+/* The next unrated code of --codes, or NULL when none is left. */
+static const char *take_code(void)
+{
+    pthread_mutex_lock(&mu);
+    const char *c = next_code < ncodes ? codes[next_code++] : NULL;
+    pthread_mutex_unlock(&mu);
+    return c;
+}
+
+/* The request one client sends next: false when there is nothing left to send. */
+static bool next_request(long me, long seq, char *path, size_t np, char *body, size_t nb)
+{
+    if (!strcmp(kind, "feedback")) {
+        /* a named phản ánh by the hotline: name, phone and address, as the law asks of one */
+        snprintf(path, np, "/phan-anh");
+        snprintf(body, nb,
+                 "_csrf=%s&kind=phan_anh&channel=hotline&subject=%%C4%%90%%C3%%A8n+%%C4%%91%%C6%%B0%%E1%%BB%%9Dng+"
+                 "h%%E1%%BB%%8Fng+%ld-%ld&content=%%C4%%90%%C3%%A8n+%%C4%%91%%C6%%B0%%E1%%BB%%9Dng+%%E1%%BB%%9F+"
+                 "t%%E1%%BB%%95+5+h%%E1%%BB%%8Fng+%%C4%%91%%C3%%A3+m%%E1%%BB%%99t+tu%%E1%%BA%%A7n."
+                 "&name=Tr%%E1%%BA%%A7n+V%%C4%%83n+B%%C3%%ACnh+%ld-%ld&phone=09%08ld&address=T%%E1%%BB%%95+5",
+                 csrf, me, seq, me, seq, (me * 1000003 + seq) % 100000000);
+        return true;
+    }
+    if (!strcmp(kind, "rating")) {
+        const char *code = take_code();
+        if (!code) return false;
+        snprintf(path, np, "/danh-gia/phieu");
+        if (seq % 10 == 9)   /* "không hài lòng" needs its reason, and opens a feedback case */
+            snprintf(body, nb, "_csrf=%s&ma=%s&muc=dissatisfied&ly_do=Ph%%E1%%BA%%A3i+%%C4%%91i+l%%E1%%BA%%A1i+hai+l%%E1%%BA%%A7n",
+                     csrf, code);
+        else
+            snprintf(body, nb, "_csrf=%s&ma=%s&muc=%s", csrf, code, seq % 3 ? "satisfied" : "very_satisfied");
+        return true;
+    }
+    /* a real intake: a Vietnamese name, a valid phone and citizen ID, every paper ticked */
+    snprintf(path, np, "/ho-so");
+    snprintf(body, nb,
+             "_csrf=%s&procedure_id=%s&applicant_name=Nguy%%E1%%BB%%85n+Th%%E1%%BB%%8B+Lan+%ld-%ld"
+             "&applicant_phone=09%08ld&applicant_id_number=0191900%05ld&applicant_address=T%%E1%%BB%%95+5"
+             "&channel=desk&return_method=desk",
+             csrf, procedure, me, seq, (me * 1000003 + seq) % 100000000, (me * 7919 + seq) % 100000);
+    return true;
+}
+
 static void *client(void *arg)
 {
     long me = (long)arg;
     CURL *c = curl_easy_init();
-    char body[1024];
+    char body[1024], path[64];
     long seq = 0;
-    while (now() < t_end) {
-        /* a real intake: a Vietnamese name, a valid phone and citizen ID, every paper ticked */
-        snprintf(body, sizeof body,
-                 "_csrf=%s&procedure_id=%s&applicant_name=Nguy%%E1%%BB%%85n+Th%%E1%%BB%%8B+Lan+%ld-%ld"
-                 "&applicant_phone=09%08ld&applicant_id_number=0191900%05ld&applicant_address=T%%E1%%BB%%95+5"
-                 "&channel=desk&return_method=desk",
-                 csrf, procedure, me, seq, (me * 1000003 + seq) % 100000000, (me * 7919 + seq) % 100000);
+    bool dossier = !strcmp(kind, "dossier");
+    while (now() < t_end && next_request(me, seq, path, sizeof path, body, sizeof body)) {
         seq++;
         text out = {0};
         double t0 = now();
-        long status = http(c, "POST", "/ho-so", body, cookie, "application/json", &out, NULL);
+        long status = http(c, "POST", path, body, cookie, "application/json", &out, NULL);
         double dt = now() - t0;
-        char code[80], secret[16], id[24];
-        bool good = status == 201 && json_field(out.data, "code", code, sizeof code) &&
-                    json_field(out.data, "secret", secret, sizeof secret) && json_field(out.data, "id", id, sizeof id);
+        char code[80] = "", secret[16] = "", id[24] = "";
+        bool good = status == 201 && json_field(out.data, "id", id, sizeof id) &&
+                    (!dossier || (json_field(out.data, "code", code, sizeof code) &&
+                                  json_field(out.data, "secret", secret, sizeof secret)));
+        if (!good && failed < 3) fprintf(stderr, "intake_load: %s answered %ld: %.200s\n", path, status, out.data ? out.data : "");
         free(out.data);
         pthread_mutex_lock(&mu);
         if (good) {
             ok_count++;
-            if (acked) {
+            if (acked && dossier) {
                 fprintf(acked, "%s\t%s\t%s\n", code, secret, id);
                 fflush(acked);
             }
             if (nlat == caplat) lat = realloc(lat, (caplat = caplat ? caplat * 2 : 4096) * sizeof *lat);
             lat[nlat++] = dt;
-            if (nack == capack) ack_ids = realloc(ack_ids, (capack = capack ? capack * 2 : 4096) * sizeof *ack_ids);
-            ack_ids[nack++] = strdup(id);
+            if (dossier) {
+                if (nack == capack) ack_ids = realloc(ack_ids, (capack = capack ? capack * 2 : 4096) * sizeof *ack_ids);
+                ack_ids[nack++] = strdup(id);
+            }
         } else {
             failed++;
         }
@@ -214,6 +267,23 @@ static void *client(void *arg)
     }
     curl_easy_cleanup(c);
     return NULL;
+}
+
+/* One code a line. */
+static bool read_codes(const char *file)
+{
+    FILE *f = fopen(file, "r");
+    if (!f) return false;
+    char line[128];
+    size_t cap = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\t\r\n")] = '\0';
+        if (!*line) continue;
+        if (ncodes == cap) codes = realloc(codes, (cap = cap ? cap * 2 : 4096) * sizeof *codes);
+        codes[ncodes++] = strdup(line);
+    }
+    fclose(f);
+    return ncodes > 0;
 }
 
 static int by_double(const void *a, const void *b)
@@ -275,13 +345,22 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--clients")) clients = atoi(v);
         else if (!strcmp(a, "--duration")) duration = atoi(v);
         else if (!strcmp(a, "--slips")) slips = atoi(v);
+        else if (!strcmp(a, "--kind")) kind = v;
+        else if (!strcmp(a, "--codes")) codes_path = v;
         else { fprintf(stderr, "intake_load: unknown option %s\n", a); return 2; }
         i++;
     }
-    if (!base || !user || !password || !procedure || clients < 1 || clients > 1000 || duration < 1) {
+    bool kind_ok = !strcmp(kind, "dossier") || !strcmp(kind, "feedback") || !strcmp(kind, "rating");
+    if (!base || !user || !password || !procedure || clients < 1 || clients > 1000 || duration < 1 || !kind_ok ||
+        (!strcmp(kind, "rating") && !codes_path)) {
         fprintf(stderr, "usage: intake_load --base URL --user U --password P --procedure ID [--clients N] "
-                        "[--duration S] [--acked FILE] [--stop-on-error] [--slips K]\n");
+                        "[--duration S] [--acked FILE] [--stop-on-error] [--slips K] [--kind dossier|feedback|rating] "
+                        "[--codes FILE (for rating)]\n");
         return 2;
+    }
+    if (codes_path && !read_codes(codes_path)) {
+        fprintf(stderr, "intake_load: no codes in %s\n", codes_path);
+        return 1;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (!login()) {
@@ -299,13 +378,16 @@ int main(int argc, char **argv)
     for (int i = 0; i < clients; i++) pthread_join(th[i], NULL);
     double secs = now() - t0;
     qsort(lat, nlat, sizeof *lat, by_double);
-    printf("intakes: %ld acknowledged in %.1f s = %.1f/s (%d clients); failed %ld; latency p50 %.1f ms, p99 %.1f ms\n",
-           ok_count, secs, (double)ok_count / secs, clients, failed, pct(lat, nlat, 0.5) * 1000,
+    const char *what = !strcmp(kind, "feedback") ? "feedback cases" : !strcmp(kind, "rating") ? "ratings" : "intakes";
+    printf("%s: %ld acknowledged in %.1f s = %.1f/s (%d clients); failed %ld; latency p50 %.1f ms, p99 %.1f ms\n",
+           what, ok_count, secs, (double)ok_count / secs, clients, failed, pct(lat, nlat, 0.5) * 1000,
            pct(lat, nlat, 0.99) * 1000);
     fflush(stdout);
     time_slips(slips);
     if (acked) fclose(acked);
     for (size_t i = 0; i < nack; i++) free(ack_ids[i]);
+    for (size_t i = 0; i < ncodes; i++) free(codes[i]);
+    free(codes);
     free(ack_ids);
     free(lat);
     free(th);
