@@ -29,6 +29,8 @@
 #include <strings.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <errno.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -678,6 +680,22 @@ static bool may_block(const req *r)
     return (n > 4 && !strcmp(r->path + n - 4, ".pdf")) || (n > 5 && !strcmp(r->path + n - 5, ".xlsx"));
 }
 
+/* The loop threads run a little below the workers (nice +LOOP_NICE, which needs no privilege):
+ * when the machine is saturated by lookups, the officer's slip or intake on a worker -- a
+ * citizen waiting at the desk -- gets the processor first, and the lookups, each a few
+ * microseconds of work, queue a little instead. Without it a slip took 24 ms at the 99th
+ * percentile under 20,000 lookups a second on two cores. */
+#define LOOP_NICE 4
+static void loop_thread_below_workers(void)
+{
+    static _Thread_local bool done;
+    if (done) return;
+    done = true;
+    errno = 0;
+    int now = getpriority(PRIO_PROCESS, (id_t)gettid());
+    if (errno == 0) setpriority(PRIO_PROCESS, (id_t)gettid(), now + LOOP_NICE);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -685,6 +703,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     app *ap = cls;
     request_state *st = *con_cls;
+    loop_thread_below_workers();
     if (!st) {
         headers_arrived(ap, c);
         pthread_mutex_lock(&ap->mu);
