@@ -652,6 +652,29 @@ int64_t feedback_count(db *d, const feedback_filter *f)
     return n;
 }
 
+int feedback_pakn_counts(db *d, int64_t unit_id, int64_t from, int64_t to, int64_t now, feedback_pakn *out)
+{
+    /* the deadline that ran last: resolution once accepted, else acceptance */
+    db_stmt *s = db_prepare(d,
+        "SELECT COUNT(*), "
+        "COALESCE(SUM(closed_at IS NOT NULL AND (dl IS NULL OR closed_at <= dl)), 0), "
+        "COALESCE(SUM(dl IS NOT NULL AND ((closed_at IS NOT NULL AND closed_at > dl) OR (closed_at IS NULL AND ?1 > dl))), 0) "
+        "FROM (SELECT closed_at, COALESCE(due_at, accept_due_at) AS dl FROM feedback WHERE unit_id = ?2 AND "
+        "kind IN ('phan_anh', 'kien_nghi') AND status <> 'forwarded' AND received_at >= ?3 AND received_at < ?4)");
+    if (!s) return -1;
+    db_bind_int(s, 1, now);
+    db_bind_int(s, 2, unit_id);
+    db_bind_int(s, 3, from);
+    db_bind_int(s, 4, to);
+    int rc = -1;
+    if (db_step(s) == DB_ROW) {
+        *out = (feedback_pakn){.total = db_col_int(s, 0), .on_time = db_col_int(s, 1), .overdue = db_col_int(s, 2)};
+        rc = 0;
+    }
+    db_done(s);
+    return rc;
+}
+
 json_t *feedback_steps_json(db *d, int64_t id)
 {
     db_stmt *s = db_prepare(d, "SELECT s.seq, s.kind, s.at, s.note, s.old_due_at, s.new_due_at, s.doc_kind, "

@@ -135,6 +135,12 @@ int feedback_list(db *d, arena *a, const feedback_filter *f, feedback_case **row
 /* How many match (ignores limit and offset); -1 on error. */
 int64_t feedback_count(db *d, const feedback_filter *f);
 
+/* QĐ 766's counts of PAKN (phản ánh, kiến nghị) received by a unit in [from, to), those
+ * forwarded elsewhere left out as outside its competence: on time = closed by the deadline that
+ * ran (resolution, else acceptance); overdue = closed after it, or still open past it at now. */
+typedef struct { int64_t total, on_time, overdue; } feedback_pakn;
+int feedback_pakn_counts(db *d, int64_t unit_id, int64_t from, int64_t to, int64_t now, feedback_pakn *out);
+
 /* The case's steps as JSON [{seq, kind, at, note, old_due_at, new_due_at, doc_kind, doc_number,
  * doc_year, user}] (new reference), and its files [{id, name, mime, size}]. NULL on error. */
 json_t *feedback_steps_json(db *d, int64_t id);

@@ -12,6 +12,7 @@
 #include "../feedback/open311.h"
 #include "../feedback/feedback.h"
 #include "../core/calendar.h"
+#include "../core/clock.h"
 #include "../holiday/holiday.h"
 #include "../letter/letter.h"
 #include "../notify/notify.h"
@@ -223,10 +224,23 @@ static int ratings_for_766(db *d, int64_t unit_id, int64_t from, int64_t to, s76
     return rc;
 }
 
+/* ... and its PAKN ratios from the feedback feature's phản ánh and kiến nghị. */
+static int feedback_for_766(db *d, int64_t unit_id, int64_t from, int64_t to, s766_input *in)
+{
+    feedback_pakn p;
+    if (feedback_pakn_counts(d, unit_id, from, to, clock_now(), &p)) return -1;
+    in->pakn += p.total;
+    in->pakn_on_time += p.on_time;
+    in->pakn_unhappy += p.overdue;
+    in->have_pakn = true;
+    return 0;
+}
+
 void routes_init(void)
 {
     web_error_shape("/open311/", open311_web_error);   /* Open311 clients read [{code, description}] */
     survey_add_766_source(ratings_for_766);
+    survey_add_766_source(feedback_for_766);
 }
 
 void routes_cleanup(void)

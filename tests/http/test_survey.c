@@ -497,6 +497,24 @@ static void sipas_and_766_figures_on_a_known_data_set(void **state)
     assert_contains(r.body, want_tthc);
     assert_contains(r.body, want_points);
     assert_contains(r.body, "100% − (tỷ lệ hồ sơ quá hạn");
+    /* its PAKN ratios come from the phản ánh and kiến nghị the unit received this year: on time
+     * when closed by the deadline that ran, unhappy when closed after it or still open past it */
+    const char *mine = "FROM feedback WHERE unit_id = (SELECT unit_id FROM users WHERE username = 'lanhdao1') AND "
+                       "kind IN ('phan_anh', 'kien_nghi') AND status <> 'forwarded' AND received_at >= "
+                       "CAST(strftime('%s', date('now', '+7 hours', 'start of year')) AS INTEGER) - 25200";
+    long long pakn = sql_int("SELECT COUNT(*) %s", mine);
+    long long pakn_on_time = sql_int("SELECT COUNT(*) %s AND closed_at IS NOT NULL AND closed_at <= "
+                                     "COALESCE(due_at, accept_due_at, closed_at)", mine);
+    long long pakn_late = sql_int("SELECT COUNT(*) %s AND COALESCE(due_at, accept_due_at) < COALESCE(closed_at, "
+                                  "CAST(strftime('%%s', 'now') AS INTEGER))", mine);
+    assert_true(pakn > 0);   /* the demo's cases */
+    char want_pakn[96];
+    snprintf(want_pakn, sizeof want_pakn, "%lld/%lld", pakn_on_time, pakn);
+    const char *cell766 = strstr(r.body, "id=\"tt-766-pakn-on-time\"");
+    assert_non_null(cell766);
+    assert_contains(cell766, want_pakn);
+    snprintf(want_pakn, sizeof want_pakn, "(%lld − %lld)/%lld", pakn, pakn_late, pakn);
+    assert_contains(cell766, want_pakn);
     response_free(&r);
 }
 
