@@ -2,7 +2,8 @@
 # deps.sh -- installs the Debian packages and npm packages Thân Thiện needs, if missing.
 #   scripts/deps.sh          what `make` needs to build and run
 #   scripts/deps.sh test     also what `make check` needs (cmocka, curl, chromium, nginx, pdftotext,
-#                            unzip and zbarimg to read back the XLSX and the QR code)
+#                            unzip and zbarimg to read back the XLSX and the QR code, xmllint
+#                            for the Open311 XML)
 #   scripts/deps.sh bench    also what `make bench` needs (wrk, nginx)
 # Needs root (or sudo) only when something is missing.
 set -eu
@@ -14,7 +15,7 @@ libcairo2-dev libpango1.0-dev libxlsxwriter-dev fonts-liberation2 zlib1g-dev lib
 # Node.js may come from elsewhere (NodeSource ships npm inside nodejs): ask Debian only when absent.
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 case "${1:-}" in
-  test) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev chromium fonts-liberation2 poppler-utils curl unzip zbar-tools nginx-light" ;;
+  test) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev chromium fonts-liberation2 poppler-utils curl unzip zbar-tools nginx-light libxml2-utils" ;;
   bench) pkgs="$pkgs wrk nginx-light curl" ;;
 esac
 
