@@ -571,6 +571,17 @@ int feedback_get(db *d, arena *a, int64_t id, feedback_case *out)
     return get_where(d, a, "SELECT " CASE_COLS "WHERE f.id = ?", id, NULL, out);
 }
 
+int64_t feedback_id_by_source(db *d, const char *source_ref)
+{
+    db_stmt *s = db_prepare(d, "SELECT id FROM feedback WHERE source_ref = ? ORDER BY id LIMIT 1");
+    if (!s) return -1;
+    db_bind_text(s, 1, source_ref);
+    int rc = db_step(s);
+    int64_t id = rc == DB_ROW ? db_col_int(s, 0) : rc == DB_DONE ? 0 : -1;
+    db_done(s);
+    return id;
+}
+
 int feedback_get_by_code(db *d, arena *a, const char *code, feedback_case *out)
 {
     return get_where(d, a, "SELECT " CASE_COLS "WHERE f.code = ?", 0, code ? code : "", out);

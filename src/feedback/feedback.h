@@ -111,6 +111,8 @@ typedef struct feedback_case {
 int feedback_get(db *d, arena *a, int64_t id, feedback_case *out);
 int feedback_get_by_code(db *d, arena *a, const char *code, feedback_case *out);
 /* The secret matches (constant time). */
+/* The case filed from elsewhere ("rating:12", "reception:7"): its id, 0 when none, -1 on error. */
+int64_t feedback_id_by_source(db *d, const char *source_ref);
 bool feedback_secret_ok(const feedback_case *c, const char *secret);
 
 enum { FEEDBACK_DUE_ANY = 0, FEEDBACK_DUE_SOON = 1, FEEDBACK_DUE_OVERDUE = 2 };

@@ -235,6 +235,24 @@ typedef struct {
     const char *answer;
 } answer_tx;
 
+/* The same answer closes the feedback case the rating opened (rating_open_feedback_hook), so
+ * the leader answers a "không hài lòng" once, not in two places; a case already closed by an
+ * officer stays as it is. */
+static int answer_feedback_case(db *c, const answer_tx *t, err *e)
+{
+    arena *a = arena_new();
+    int64_t fid = feedback_id_by_source(c, arena_printf(a, "rating:%lld", (long long)t->id));
+    feedback_case fc;
+    int rc = fid < 0 ? -1 : 0;
+    if (fid > 0 && feedback_get(c, a, fid, &fc) == 1 && feedback_open(fc.status)) {
+        feedback_step_in in = {.action = FB_RESOLVE, .note = t->answer, .user_id = t->actor_id};
+        rc = feedback_apply(c, a, fid, &in, t->now, e);
+    }
+    if (fid < 0) err_set(e, 500, N_("Không lưu được câu trả lời, xin thử lại."), "rating answer: feedback lookup");
+    arena_free(a);
+    return rc;
+}
+
 static int answer_fn(db *c, void *ctx, err *e)
 {
     answer_tx *t = ctx;
@@ -266,7 +284,7 @@ static int answer_fn(db *c, void *ctx, err *e)
         err_set(e, 500, N_("Không lưu được câu trả lời, xin thử lại."), "rating answer: %s", db_errmsg(c));
         return -1;
     }
-    return 0;
+    return answer_feedback_case(c, t, e);
 }
 
 int rating_answer(db *d, arena *a, int64_t rating_id, const char *answer, int64_t actor_id, int64_t now, err *e)

@@ -242,6 +242,11 @@ static void dissatisfied_waits_for_the_leader(void **state)
     int64_t rid = sql_int("SELECT id FROM ratings WHERE dossier_id = %lld AND follow_status = 'awaiting' AND "
                           "channel = 'message' AND reason = 'Phải đi lại ba lần'", (long long)d.id);
     assert_true(rid > 0);
+    /* it is also a case of the citizen's voice about the dossier, on its own clock */
+    int64_t fid = sql_int("SELECT id FROM feedback WHERE source_ref = 'rating:%lld' AND channel = 'rating' AND "
+                          "kind = 'gop_y' AND dossier_id = %lld AND status = 'received' AND content LIKE "
+                          "'Phải đi lại ba lần%%' AND clock_at > 0", (long long)rid, (long long)d.id);
+    assert_true(fid > 0);
 
     /* the leaders' list shows it waiting */
     session leader, desk, other;
@@ -285,6 +290,9 @@ static void dissatisfied_waits_for_the_leader(void **state)
                              "answered_by = %lld AND answer LIKE 'Đơn vị xin lỗi%%'", (long long)rid,
                              (long long)user_id("lanhdao1")), 1);
     assert_int_equal(audits("rating.answer", rid), 1);
+    /* the same answer closes the feedback case: the leader answers once */
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM feedback WHERE id = %lld AND status = 'resolved' AND "
+                             "answer LIKE 'Đơn vị xin lỗi%%' AND closed_at IS NOT NULL", (long long)fid), 1);
     /* one fewer waits */
     assert_int_equal(sql_int(awaiting_sql), waiting - 1);
     r = request("GET", "/bang-dieu-khien", NULL, leader.cookie, NULL);
