@@ -925,6 +925,18 @@ static int64_t resolution_due(const case_rules *r, int64_t start, bool remote, i
     return feedback_deadline(r->cal, &r->cu, start, days + paused_days, r->resolve->working);
 }
 
+#define ANSWERED_MAX 4
+static feedback_answered_fn answered[ANSWERED_MAX];   /* set at start, before any request */
+
+void feedback_on_answered(feedback_answered_fn fn)
+{
+    for (int i = 0; i < ANSWERED_MAX; i++)
+        if (!answered[i] || answered[i] == fn) {
+            answered[i] = fn;
+            return;
+        }
+}
+
 int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int64_t now, err *e)
 {
     feedback_case c;
@@ -1112,6 +1124,9 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
     if (number) json_object_set_new(detail, "doc", json_string(arena_printf(a, "%lld/%d/%s", (long long)number, year, reg)));
     if (audit_append(d, now, in->user_id, c.unit_id, arena_printf(a, "feedback.%s", step), "feedback", id, detail))
         return fail(e, 500, N_("Không lưu được, xin thử lại."), "audit");
+    if (in->action == FB_RESOLVE && c.source_ref && *c.source_ref)
+        for (int k = 0; k < ANSWERED_MAX && answered[k]; k++)
+            if (answered[k](d, c.source_ref, note, in->user_id, now, e)) return -1;
     return 0;
 }
 

@@ -189,6 +189,13 @@ int feedback_apply(db *d, arena *a, int64_t id, const feedback_step_in *in, int6
 /* The same in a db_write of its own. */
 int feedback_step(db *d, arena *a, int64_t id, const feedback_step_in *in, int64_t now, err *e);
 
+/* Told inside the write of every answer (resolve) of a case filed from elsewhere, so that the
+ * feature it came from can close its own follow-up: source_ref ("rating:12"), the answer, who,
+ * when. The server wires the listeners at start; one that fails rolls the answer back. */
+typedef int (*feedback_answered_fn)(db *d, const char *source_ref, const char *answer, int64_t user_id, int64_t now,
+                                    err *e);
+void feedback_on_answered(feedback_answered_fn fn);
+
 /* "accept" -> FB_ACCEPT ...; false for an unknown name. */
 bool feedback_action_parse(const char *name, feedback_action *out);
 const char *feedback_action_name(feedback_action a);

@@ -241,6 +241,7 @@ void routes_init(void)
     web_error_shape("/open311/", open311_web_error);   /* Open311 clients read [{code, description}] */
     survey_add_766_source(ratings_for_766);
     survey_add_766_source(feedback_for_766);
+    feedback_on_answered(rating_feedback_answered);   /* a rating's case answered: so is the rating */
 }
 
 void routes_cleanup(void)

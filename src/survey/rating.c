@@ -287,6 +287,37 @@ static int answer_fn(db *c, void *ctx, err *e)
     return answer_feedback_case(c, t, e);
 }
 
+int rating_feedback_answered(db *d, const char *source_ref, const char *answer, int64_t user_id, int64_t now, err *e)
+{
+    long long id;
+    char rest;
+    if (sscanf(source_ref, "rating:%lld%c", &id, &rest) != 1 || id <= 0) return 0;
+    db_stmt *s = db_prepare(d, "SELECT unit_id FROM ratings WHERE id = ? AND follow_status = 'awaiting'");
+    if (!s) goto fail;
+    db_bind_int(s, 1, id);
+    int64_t unit_id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    if (!unit_id) return 0;   /* answered already (by the leader, in this very write), or gone */
+    s = db_prepare(d, "UPDATE ratings SET follow_status = 'answered', answer = ?, answered_by = ?, answered_at = ? "
+                      "WHERE id = ? AND follow_status = 'awaiting'");
+    if (!s) goto fail;
+    db_bind_text(s, 1, answer);
+    if (user_id) db_bind_int(s, 2, user_id);
+    else db_bind_null(s, 2);
+    db_bind_int(s, 3, now);
+    db_bind_int(s, 4, id);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) goto fail;
+    if (audit_append(d, now, user_id, unit_id, "rating.answer", "rating", id,
+                     json_pack("{s:s, s:s}", "answer", answer, "through", "feedback")))
+        goto fail;
+    return 0;
+fail:
+    err_set(e, 500, N_("Không lưu được câu trả lời, xin thử lại."), "rating from feedback: %s", db_errmsg(d));
+    return -1;
+}
+
 int rating_answer(db *d, arena *a, int64_t rating_id, const char *answer, int64_t actor_id, int64_t now, err *e)
 {
     answer_tx t = {.id = rating_id, .actor_id = actor_id, .now = now, .answer = text_trim(a, answer ? answer : "")};

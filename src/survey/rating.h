@@ -70,6 +70,11 @@ typedef struct {
 } rating_feedback;
 int rating_open_feedback_hook(db *c, arena *a, const rating_feedback *f, err *e);
 
+/* Its feedback case answered by an officer (feedback_on_answered, wired by the server): a rating
+ * "rating:ID" still waiting takes the same answer; any other source, or a rating already
+ * answered, is left as it is. Inside the answer's write. */
+int rating_feedback_answered(db *d, const char *source_ref, const char *answer, int64_t user_id, int64_t now, err *e);
+
 /* The dossier's rating as a view model, NULL when it has none: level, label, reason,
  * channel_label, rated_text, follow_status, follow_label, answer, answered_text. */
 json_t *rating_of_dossier(db *d, arena *a, int64_t dossier_id);

@@ -603,6 +603,40 @@ static void figures_per_official_and_unit(void **state)
     response_free(&r);
 }
 
+/* The other way round: an officer answers the rating's feedback case on the desk pages, and
+ * the rating takes the same answer, no longer waiting for the leader. */
+static void answering_the_case_answers_the_rating(void **state)
+{
+    (void)state;
+    intake_result d;
+    finished_dossier("chuyenvien1", true, &d);
+    response r = citizen_rate(d.code, d.secret, "dissatisfied", "&ly_do=Thi%E1%BA%BFu+gh%E1%BA%BF+ch%E1%BB%9D", false);
+    assert_status(r, 303);
+    response_free(&r);
+    int64_t rid = sql_int("SELECT id FROM ratings WHERE dossier_id = %lld AND follow_status = 'awaiting'", (long long)d.id);
+    int64_t fid = sql_int("SELECT id FROM feedback WHERE source_ref = 'rating:%lld'", (long long)rid);
+    assert_true(rid > 0 && fid > 0);
+    session desk;
+    sign_in("canbo1", &desk);
+    char path[96];
+    snprintf(path, sizeof path, "/phan-anh/%lld/resolve", (long long)fid);
+    r = post_form(&desk, path, "&note=%C4%90%C3%A3+k%C3%AA+th%C3%AAm+gh%E1%BA%BF+ch%E1%BB%9D.");
+    assert_status(r, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM ratings WHERE id = %lld AND follow_status = 'answered' AND "
+                             "answer = 'Đã kê thêm ghế chờ.' AND answered_by = %lld", (long long)rid,
+                             (long long)user_id("canbo1")),
+                     1);
+    assert_int_equal(audits("rating.answer", rid), 1);
+    /* the leader's list no longer shows it waiting */
+    session leader;
+    sign_in("lanhdao1", &leader);
+    snprintf(path, sizeof path, "/danh-gia/%lld/tra-loi", (long long)rid);
+    r = post_form(&leader, path, "&tra_loi=L%E1%BA%A7n+hai");
+    assert_status(r, 409);
+    response_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -611,6 +645,7 @@ int main(void)
         cmocka_unit_test(result_message_links_to_rating),
         cmocka_unit_test(concurrent_ratings_one_wins),
         cmocka_unit_test(dissatisfied_waits_for_the_leader),
+        cmocka_unit_test(answering_the_case_answers_the_rating),
         cmocka_unit_test(kiosk_at_the_desk),
         cmocka_unit_test(paper_slips_keyed_in),
         cmocka_unit_test(figures_per_official_and_unit),
