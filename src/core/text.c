@@ -279,3 +279,12 @@ text_sms text_sms_parts(const char *s)
     out.parts = out.units == 0 ? 0 : out.units <= single ? 1 : (out.units + part - 1) / part;
     return out;
 }
+
+char *text_code_printed(arena *a, const char *typed)
+{
+    char *out = arena_alloc(a, strlen(typed ? typed : "") + 1), *o = out;
+    for (const char *p = typed ? typed : ""; *p; p++)
+        if (!g_ascii_isspace(*p)) *o++ = g_ascii_toupper(*p);
+    *o = '\0';
+    return out;
+}

@@ -75,4 +75,8 @@ text_sms text_sms_parts(const char *s);
  * codes): digits and capitals that cannot be mistaken for one another, no 0/O, 1/I/L. */
 #define TEXT_CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
+/* A code or secret as printed on a slip: ASCII capitals, no whitespace. A citizen typing
+ * "05443-261203-0001" or "abc 123" in lower case or in groups is not guessing. Never NULL. */
+char *text_code_printed(arena *a, const char *typed);
+
 #endif

@@ -27,26 +27,17 @@
 #include "../account/account.h"
 #include "../catalog/catalog.h"
 #include "../core/calendar.h"
+#include "../core/rng.h"
 #include "../core/text.h"
 #include "../holiday/holiday.h"
 
 /* ---- the generator ------------------------------------------------------------------------ */
 
-typedef struct {
-    uint64_t s;
-} rng;
 
-static uint64_t next64(rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
-static double uniform(rng *r) { return (double)(next64(r) >> 11) * 0x1.0p-53; }
+static double uniform(rng *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
 static bool chance(rng *r, double p) { return uniform(r) < p; }
-static int between(rng *r, int lo, int hi) { return lo + (int)(next64(r) % (uint64_t)(hi - lo + 1)); }
+static int between(rng *r, int lo, int hi) { return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1)); }
 
 /* A count that varies around mean as a day's arrivals do (binomial, close to Poisson). */
 static int around(rng *r, double mean)

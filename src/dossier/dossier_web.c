@@ -625,23 +625,12 @@ void page_dossier_board(req *r)
 
 /* ---- tracking by citizens ---------------------------------------------------------------- */
 
-/* A code as printed: capitals, no spaces. A citizen copying "05443-261203-0001" or "abc 123"
- * from the slip in lower case or in groups is not guessing. */
-static const char *as_printed(req *r, const char *typed)
-{
-    char *out = arena_alloc(r->a, strlen(typed ? typed : "") + 1), *o = out;
-    for (const char *p = typed ? typed : ""; *p; p++)
-        if (!g_ascii_isspace(*p)) *o++ = g_ascii_toupper(*p);
-    *o = '\0';
-    return out;
-}
-
 /* Looks up code + secret for the citizen: the view, or NULL with *status 404 or 429 (and
  * *wait, the seconds to wait). */
 static json_t *track_lookup(req *r, const char *code, const char *secret, int *status, int64_t *wait_out)
 {
-    code = as_printed(r, code);
-    secret = as_printed(r, secret);
+    code = text_code_printed(r->a, code);
+    secret = text_code_printed(r->a, secret);
     int64_t now = req_now(r), wait = track_limit_wait(r->client, code, now);
     *wait_out = wait;
     if (wait > 0) {
@@ -670,7 +659,7 @@ void page_track(req *r)
             /* after the result, the citizen rates the service (src/survey/rating.h) */
             const char *st = json_string_value(json_object_get(o, "status"));
             if (st && (!strcmp(st, "done") || !strcmp(st, "returned")))
-                json_object_set_new(o, "rate_url", json_string(link_rating(r->a, as_printed(r, code), as_printed(r, secret))));
+                json_object_set_new(o, "rate_url", json_string(link_rating(r->a, text_code_printed(r->a, code), text_code_printed(r->a, secret))));
             json_object_set_new(model, "d", o);
         } else if (status == 429)   /* the real wait, in whole minutes */
             json_object_set_new(model, "error", json_string(arena_printf(r->a,

@@ -313,20 +313,11 @@ static const char *pair_key(const char *ip, const char *code, char out[300])
     return out;
 }
 
-static const char *as_printed(req *r, const char *typed)
-{
-    char *out = arena_alloc(r->a, strlen(typed ? typed : "") + 1), *o = out;
-    for (const char *p = typed ? typed : ""; *p; p++)
-        if (!g_ascii_isspace(*p)) *o++ = g_ascii_toupper(*p);
-    *o = '\0';
-    return out;
-}
-
 /* The case for code + secret, or 0 with *status 404 or 429. */
 static int track_lookup(req *r, const char *code, const char *secret, feedback_case *c, int *status, int64_t *wait)
 {
-    code = as_printed(r, code);
-    secret = as_printed(r, secret);
+    code = text_code_printed(r->a, code);
+    secret = text_code_printed(r->a, secret);
     char key[300];
     int64_t now = req_now(r);
     int64_t w1 = ratelimit_wait(&track_addrs, ratelimit_addr(r->client, key), now);

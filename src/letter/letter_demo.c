@@ -13,23 +13,12 @@
 #include <string.h>
 
 #include "../core/calendar.h"
+#include "../core/rng.h"
 #include "../core/text.h"
 #include "letter_impl.h"
 
-typedef struct {
-    uint64_t s;
-} rng;
 
-/* splitmix64, as the demo's dossiers use: the same seed gives the same letters */
-static uint64_t next64(rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static int pick(rng *r, int n) { return (int)(next64(r) % (uint64_t)n); }
-static bool chance(rng *r, int percent) { return pick(r, 100) < percent; }
+static bool chance(rng *r, int percent) { return rng_pick(r, 100) < percent; }
 
 static const char *const FAMILY[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Dương"};
 static const char *const GIVEN[] = {"Văn Hùng", "Thị Lan", "Đức Thắng", "Thị Hằng", "Quang Huy",
@@ -53,7 +42,7 @@ static const char *const FEEDBACK[] = {
 
 static const char *person(rng *r, arena *a)
 {
-    return arena_printf(a, "%s %s", FAMILY[pick(r, 10)], GIVEN[pick(r, 10)]);
+    return arena_printf(a, "%s %s", FAMILY[rng_pick(r, 10)], GIVEN[rng_pick(r, 10)]);
 }
 
 /* The demo's names say their sex: "Thị" is a woman's middle name here. */
@@ -72,14 +61,14 @@ static int thanks_letters(db *d, arena *a, rng *r, int64_t now, err *e)
     while (n < 64 && db_step(s) == DB_ROW) units[n++] = db_col_int(s, 0);
     db_done(s);
     for (int u = 0; u < n; u++) {
-        for (int64_t t = now - 720 * 86400LL; t < now - 86400; t += (20 + pick(r, 30)) * 86400LL) {
+        for (int64_t t = now - 720 * 86400LL; t < now - 86400; t += (20 + rng_pick(r, 30)) * 86400LL) {
             bool gift = chance(r, 60);
             const char *who = person(r, a);
             letter_input in = {.unit_id = units[u], .occasion = gift ? "contribution" : "feedback",
                                .recipient_name = who, .recipient_sex = sex_of(who),
-                               .recipient_address = arena_printf(a, "Tổ dân phố %d", 1 + pick(r, 20)),
-                               .detail = gift ? CONTRIBUTIONS[pick(r, 5)] : FEEDBACK[pick(r, 4)]};
-            if (letter_insert(d, a, &in, 0, t + pick(r, 8 * 3600), e) < 0) return -1;
+                               .recipient_address = arena_printf(a, "Tổ dân phố %d", 1 + rng_pick(r, 20)),
+                               .detail = gift ? CONTRIBUTIONS[rng_pick(r, 5)] : FEEDBACK[rng_pick(r, 4)]};
+            if (letter_insert(d, a, &in, 0, t + rng_pick(r, 8 * 3600), e) < 0) return -1;
         }
     }
     return 0;
@@ -98,14 +87,14 @@ static int fill_event_details(db *d, arena *a, rng *r, err *e)
         const char *occ = db_col_text(s, 1), *family = db_col_text(s, 2);
         const char *sp = strchr(family, ' ');
         const char *who = !strcmp(occ, "birth")
-                              ? arena_printf(a, "%.*s %s", sp ? (int)(sp - family) : (int)strlen(family), family, CHILD[pick(r, 7)])
+                              ? arena_printf(a, "%.*s %s", sp ? (int)(sp - family) : (int)strlen(family), family, CHILD[rng_pick(r, 7)])
                               : person(r, a);
         /* a spouse of the other sex (the law registers no other marriage) */
         const char *spouse_sex = !strcmp(db_col_text(s, 4), "female") ? "male" : "female";
         for (int tries = 0; !strcmp(occ, "marriage") && strcmp(sex_of(who), spouse_sex) && tries < 20; tries++)
             who = person(r, a);
         char day[11];
-        cal_format(cal_local_day(db_col_int(s, 3)) - (!strcmp(occ, "marriage") ? 0 : 3 + pick(r, 20)), day);
+        cal_format(cal_local_day(db_col_int(s, 3)) - (!strcmp(occ, "marriage") ? 0 : 3 + rng_pick(r, 20)), day);
         db_bind_text(u, 1, who);
         db_bind_text(u, 2, day);
         cal_day event;
@@ -186,9 +175,9 @@ static int deliver_old_letters(db *d, arena *a, rng *r, int64_t now, err *e)
         }
         if (chance(r, 8)) continue;   /* a few still wait */
         const char *method = method_for(r, p->kind, p->ceremony);
-        int64_t at = p->created_at + (1 + pick(r, 4)) * 86400LL;
+        int64_t at = p->created_at + (1 + rng_pick(r, 4)) * 86400LL;
         letter_delivery dl = {.method = method, .actor_id = deliverer(d, p->unit_id), .now = at,
-                              .postal_tracking = !strcmp(method, "post") ? arena_printf(a, "EA%09dVN", pick(r, 1000000000)) : ""};
+                              .postal_tracking = !strcmp(method, "post") ? arena_printf(a, "EA%09dVN", rng_pick(r, 1000000000)) : ""};
         if (letter_record_delivery(d, a, p->id, p->unit_id, p->occasion, method, at, &dl, e)) return -1;
     }
     return 0;

@@ -14,19 +14,9 @@
 #include "../core/text.h"
 #include "reception.h"
 #include "reception_impl.h"
+#include "../core/rng.h"
 
-typedef struct {
-    uint64_t s;
-} rng;
 
-static uint64_t next64(rng *r)   /* splitmix64, as the other demos */
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static int pick(rng *r, int n) { return (int)(next64(r) % (uint64_t)n); }
 
 static const char *const FAMILY[] = {"Nguyễn", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Dương", "Ngô", "Lý"};
 static const char *const GIVEN[] = {"Văn Sơn", "Thị Mai", "Đức Long", "Thị Hoa", "Quang Vinh", "Thị Yến",
@@ -93,10 +83,10 @@ static int demo_unit(db *c, demo_tx *t, int64_t unit, const char *place, int wee
     /* the register: the reception days of the last twenty weeks */
     for (cal_day day = today - 140; day < today; day++) {
         if (cal_weekday(day) != weekday) continue;
-        int n = pick(&r, 4);
+        int n = rng_pick(&r, 4);
         for (int k = 0; k < n; k++) {
-            const matter *m = &MATTERS[pick(&r, (int)(sizeof MATTERS / sizeof *MATTERS))];
-            int64_t at = cal_instant(day, 465 + k * 40 + pick(&r, 20));
+            const matter *m = &MATTERS[rng_pick(&r, (int)(sizeof MATTERS / sizeof *MATTERS))];
+            int64_t at = cal_instant(day, 465 + k * 40 + rng_pick(&r, 20));
             int y, mo, d;
             cal_to_ymd(day, &y, &mo, &d);
             int64_t seq = 1;
@@ -106,7 +96,7 @@ static int demo_unit(db *c, demo_tx *t, int64_t unit, const char *place, int wee
             db_bind_int(q, 2, y);
             seq = db_step(q) == DB_ROW ? db_col_int(q, 0) : seq;
             db_done(q);
-            const char *name = arena_printf(t->a, "%s %s", FAMILY[pick(&r, 10)], GIVEN[pick(&r, 10)]);
+            const char *name = arena_printf(t->a, "%s %s", FAMILY[rng_pick(&r, 10)], GIVEN[rng_pick(&r, 10)]);
             bool old = today - day > 14;
             bool concluded = old && *m->conclusion;
             s = db_prepare(c, "INSERT INTO receptions (unit_id, year, seq, received_at, session, host_name, host_title, "
@@ -123,10 +113,10 @@ static int demo_unit(db *c, demo_tx *t, int64_t unit, const char *place, int wee
             db_bind_text(s, i++, chair_title);
             db_bind_text(s, i++, name);
             db_bind_text(s, i++, text_fold(t->a, name));
-            db_bind_text(s, i++, arena_printf(t->a, "0190%08d", pick(&r, 100000000)));
-            db_bind_text(s, i++, arena_printf(t->a, "Tổ %d", 1 + pick(&r, 20)));
-            db_bind_text(s, i++, arena_printf(t->a, "09%08d", pick(&r, 100000000)));
-            db_bind_int(s, i++, pick(&r, 6) ? 1 : 2 + pick(&r, 4));
+            db_bind_text(s, i++, arena_printf(t->a, "0190%08d", rng_pick(&r, 100000000)));
+            db_bind_text(s, i++, arena_printf(t->a, "Tổ %d", 1 + rng_pick(&r, 20)));
+            db_bind_text(s, i++, arena_printf(t->a, "09%08d", rng_pick(&r, 100000000)));
+            db_bind_int(s, i++, rng_pick(&r, 6) ? 1 : 2 + rng_pick(&r, 4));
             db_bind_text(s, i++, m->kind);
             db_bind_text(s, i++, m->content);
             db_bind_text(s, i++, m->request);
@@ -158,7 +148,7 @@ static int demo_unit(db *c, demo_tx *t, int64_t unit, const char *place, int wee
     db_bind_text(s, i++, "Đại diện các tổ dân phố, Ủy ban MTTQ, các đoàn thể");
     db_bind_int(s, i++, held - 10 * 86400);
     db_bind_int(s, i++, held + 3 * 3600);
-    db_bind_int(s, i++, 80 + pick(&r, 60));
+    db_bind_int(s, i++, 80 + rng_pick(&r, 60));
     db_bind_text(s, i++, "Hội nghị có 18 ý kiến của Nhân dân; Chủ tịch UBND trả lời trực tiếp 15 ý kiến, 3 ý kiến giao "
                          "các bộ phận chuyên môn giải quyết và trả lời bằng văn bản.");
     db_bind_int(s, i++, held + 2 * 86400);

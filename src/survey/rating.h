@@ -100,7 +100,6 @@ json_t *rating_figures(db *d, arena *a, int64_t unit_id, cal_day from, cal_day t
 /* What the kiosk's code field holds (rating_scan.c, pure): a code as printed (capitals, no
  * spaces), and the code and secret of a scanned tracking link "…/tra-cuu?ma=CODE&bm=SECRET",
  * which win over the typed ones. Strings in a. */
-const char *rating_printed(arena *a, const char *typed);
 void rating_scan(arena *a, const char *typed, const char *typed_secret, const char **code, const char **secret);
 
 /* The demonstration's ratings of the demo's returned dossiers, in one transaction of its own

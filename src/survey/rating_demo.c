@@ -11,19 +11,9 @@
 
 #include "rating.h"
 
-typedef struct {
-    uint64_t s;
-} rng;
+#include "../core/rng.h"
 
-/* splitmix64, as the demo's dossiers and letters use */
-static uint64_t next64(rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static int pick(rng *r, int n) { return (int)(next64(r) % (uint64_t)n); }
+
 
 static const char *const REASONS[] = {
     "Phải đi lại hai lần vì lần đầu hướng dẫn chưa đủ giấy tờ.",
@@ -87,15 +77,15 @@ static int demo_fn(db *c, void *ctx, err *e)
                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (size_t i = 0; i < n; i++) {
         const returned_row *d = &rows[i];
-        if (pick(&r, 100) >= 65) continue;
-        int p = pick(&r, 100), k = p < 52 ? 0 : p < 85 ? 1 : p < 95 ? 2 : 3;   /* the four levels, best first */
-        int q = pick(&r, 100);
+        if (rng_pick(&r, 100) >= 65) continue;
+        int p = rng_pick(&r, 100), k = p < 52 ? 0 : p < 85 ? 1 : p < 95 ? 2 : 3;   /* the four levels, best first */
+        int q = rng_pick(&r, 100);
         const char *channel = q < 40 ? "kiosk" : q < 70 ? "paper" : q < 90 ? "web" : "message";
-        int64_t at = d->returned_at + 60 + pick(&r, 3 * 86400);
+        int64_t at = d->returned_at + 60 + rng_pick(&r, 3 * 86400);
         if (at > t->now) at = t->now;
         if (at < d->returned_at) continue;
         bool follow = lv[k].reason_required;
-        const char *reason = follow ? REASONS[pick(&r, 4)] : "";
+        const char *reason = follow ? REASONS[rng_pick(&r, 4)] : "";
         int64_t leader = follow ? unit_leader(c, d->unit_id) : 0;
         bool answered = follow && leader && at < t->now - 14 * 86400;
         int j = 1;
@@ -117,7 +107,7 @@ static int demo_fn(db *c, void *ctx, err *e)
         db_bind_int(ins, j++, at);
         db_bind_int(ins, j++, !strcmp(channel, "paper") ? at + 86400 < t->now ? at + 86400 : t->now : at);
         db_bind_text(ins, j++, !follow ? "none" : answered ? "answered" : "awaiting");
-        db_bind_text(ins, j++, answered ? ANSWERS[pick(&r, 3)] : "");
+        db_bind_text(ins, j++, answered ? ANSWERS[rng_pick(&r, 3)] : "");
         if (answered) db_bind_int(ins, j++, leader);
         else db_bind_null(ins, j++);
         if (answered) db_bind_int(ins, j++, at + 3 * 86400);

@@ -21,7 +21,7 @@
 
 #define KIOSK_RESET_SECONDS 10     /* the thanks screen goes back to the start */
 
-static const char *printed(req *r, const char *typed) { return rating_printed(r->a, typed); }
+static const char *printed(req *r, const char *typed) { return text_code_printed(r->a, typed); }
 
 static const char *url_enc(req *r, const char *s)
 {

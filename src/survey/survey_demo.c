@@ -7,18 +7,10 @@
 
 #include "survey.h"
 
+#include "../core/rng.h"
+
 #define DEMO_UNIT "05443"
 
-static uint64_t next(uint64_t *s)
-{
-    /* splitmix64 */
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static int pick(uint64_t *s, int n) { return (int)(next(s) % (uint64_t)n); }
 
 static const char *const COMMENTS[] = {
     "Cán bộ một cửa hướng dẫn tận tình, cảm ơn phường.",
@@ -30,7 +22,7 @@ static const char *const COMMENTS[] = {
 typedef struct {
     arena *a;
     int64_t now;
-    uint64_t seed;
+    rng seed;
     int answers;
 } demo_ctx;
 
@@ -39,8 +31,8 @@ static void one_form(demo_ctx *c, const survey_def *def, survey_answers *out)
 {
     out->a = arena_alloc(c->a, (def->n * SURVEY_MAX_OPTIONS + 1) * sizeof(survey_answer));
     out->n = 0;
-    bool used_desk = pick(&c->seed, 10) < 9;
-    int mood = pick(&c->seed, 10);   /* 0-1 unhappy, 2-4 neutral-ish, 5-9 happy */
+    bool used_desk = rng_pick(&c->seed, 10) < 9;
+    int mood = rng_pick(&c->seed, 10);   /* 0-1 unhappy, 2-4 neutral-ish, 5-9 happy */
     for (size_t i = 0; i < def->n; i++) {
         const survey_question *q = &def->q[i];
         if (!survey_shown(def, out, (int)i)) continue;
@@ -48,22 +40,22 @@ static void one_form(demo_ctx *c, const survey_def *def, survey_answers *out)
         if (!strcmp(q->code, "A1")) v = used_desk ? 1 : 2;
         else if (q->kind == SQ_SCALE) {
             int base = mood < 2 ? 2 : mood < 5 ? 3 : 4;
-            v = base + pick(&c->seed, 3) - (pick(&c->seed, 4) == 0);
+            v = base + rng_pick(&c->seed, 3) - (rng_pick(&c->seed, 4) == 0);
             if (v < 1) v = 1;
             if (v > 5) v = 5;
-            if (pick(&c->seed, 12) == 0) continue;   /* an item left blank */
-        } else if (q->kind == SQ_SINGLE) v = pick(&c->seed, 10) < 8 ? 1 : 1 + pick(&c->seed, q->noptions);
+            if (rng_pick(&c->seed, 12) == 0) continue;   /* an item left blank */
+        } else if (q->kind == SQ_SINGLE) v = rng_pick(&c->seed, 10) < 8 ? 1 : 1 + rng_pick(&c->seed, q->noptions);
         else if (q->kind == SQ_MULTI) {
-            for (int k = 0, n = 1 + pick(&c->seed, 2); k < n; k++) {
-                int o = 1 + pick(&c->seed, q->noptions);
+            for (int k = 0, n = 1 + rng_pick(&c->seed, 2); k < n; k++) {
+                int o = 1 + rng_pick(&c->seed, q->noptions);
                 bool dup = false;
                 for (size_t j = 0; j < out->n; j++) dup |= out->a[j].qi == (int)i && out->a[j].value == o;
                 if (!dup) out->a[out->n++] = (survey_answer){.qi = (int)i, .value = o};
             }
             continue;
         } else if (q->kind == SQ_TEXT) {
-            if (pick(&c->seed, 5) == 0)
-                out->a[out->n++] = (survey_answer){.qi = (int)i, .text = COMMENTS[pick(&c->seed, 4)]};
+            if (rng_pick(&c->seed, 5) == 0)
+                out->a[out->n++] = (survey_answer){.qi = (int)i, .text = COMMENTS[rng_pick(&c->seed, 4)]};
             continue;
         }
         if (v) out->a[out->n++] = (survey_answer){.qi = (int)i, .value = v};
@@ -82,8 +74,8 @@ static int round_of(db *d, demo_ctx *c, int64_t unit, int64_t officer, const cha
     for (int k = 0; k < n; k++) {
         survey_answers ans;
         one_form(c, &def, &ans);
-        bool paper = pick(&c->seed, 10) < 3;
-        int64_t at = from + (int64_t)(next(&c->seed) % (uint64_t)(to - from));
+        bool paper = rng_pick(&c->seed, 10) < 3;
+        int64_t at = from + (int64_t)(rng_next(&c->seed) % (uint64_t)(to - from));
         survey_submit_in in = {.token = paper ? NULL : survey_visitor_token(c->a), .channel = paper ? "paper" : "online",
                                .entered_by = paper ? officer : 0, .answered_at = at};
         if (survey_submit(d, c->a, id, &def, &ans, &in, at, NULL, e)) return -1;
@@ -113,7 +105,7 @@ static int demo_write(db *d, void *ctx, err *e)
 
 int survey_demo(db *d, arena *a, int64_t now, uint64_t seed, err *e)
 {
-    demo_ctx c = {.a = a, .now = now, .seed = seed ^ 0x5EED5u};
+    demo_ctx c = {.a = a, .now = now, .seed = {seed ^ 0x5EED5u}};
     if (db_write(d, demo_write, &c, e)) return -1;
     return c.answers;
 }

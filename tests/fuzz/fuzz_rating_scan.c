@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../src/survey/rating.h"
+#include "../../src/core/text.h"
 
 #define CHECK(cond)                                                                            \
     do {                                                                                       \
@@ -52,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *code, *secret;
     rating_scan(a, typed, typed_secret, &code, &secret);
     CHECK(printed_ok(code) && printed_ok(secret));
-    CHECK(!strcmp(rating_printed(a, code), code));
+    CHECK(!strcmp(text_code_printed(a, code), code));
 
     char c[41], s[41];
     code_chars(typed, c);
@@ -61,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char link[160];
         snprintf(link, sizeof link, "https://motcua.example.vn/tra-cuu?ma=%s&bm=%s", c, s);
         rating_scan(a, link, typed_secret, &code, &secret);
-        CHECK(!strcmp(code, rating_printed(a, c)) && !strcmp(secret, rating_printed(a, s)));
+        CHECK(!strcmp(code, text_code_printed(a, c)) && !strcmp(secret, text_code_printed(a, s)));
     }
     arena_free(a);
     free(buf);
