@@ -10,7 +10,7 @@
 CC      ?= cc
 PKGS    := libmicrohttpd jansson libsodium glib-2.0 libqrencode sqlite3 pangocairo cairo-pdf fontconfig xlsxwriter libcurl zlib libbrotlienc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 WARN    := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 CFLAGS_REL := -O2 -g $(WARN)
 CFLAGS_CHK := -O1 -g $(WARN) -Werror -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
@@ -30,7 +30,9 @@ DEMO := data/demo/units.json data/demo/procedures.csv
 CALENDAR := $(sort $(wildcard data/calendar/*.tsv))
 FORMSETS := data/forms/form-sets.tsv
 SURVEYDATA := data/survey/sipas.tsv data/survey/qd766.tsv
-REFDATA := $(CALENDAR) data/catalog/search-fillers.txt $(FORMSETS) $(SURVEYDATA)
+# criteria sets shipped as examples (src/assess): criteria-*.json
+ASSESSDATA := $(sort $(wildcard data/assess/criteria-*.json))
+REFDATA := $(CALENDAR) data/catalog/search-fillers.txt $(FORMSETS) $(SURVEYDATA) $(ASSESSDATA)
 GEN := build/gen/templates.c build/gen/migrations.c build/gen/static.c build/gen/demo.c build/gen/data.c
 HEADERS := $(wildcard src/*/*.h)
 
