@@ -769,7 +769,7 @@ static int cmd_report_model(int argc, char **argv)
     json_t *o = figures_json(a, &f);
     if (half) json_object_set_new(o, "half", json_integer(half));
     json_object_set_new(o, "year", json_integer(year));
-    char *text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
+    char *text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
     json_decref(o);
     printf("%s\n", text ? text : "{}");
     free(text);
