@@ -5,7 +5,7 @@
 #   view    GET /tinh/so-sanh (this year and the previous period beside it, every unit, the SVG)
 #           as the provincial assessor, REQUESTS times one after another: median and p95
 #   xlsx    GET /tinh/so-sanh.xlsx, the same table as a workbook
-#   unit    GET /tinh/don-vi/TN-001, one commune's drill-down (by month, audit sample)
+#   unit    GET /tinh/don-vi/TN-<COMMUNES>, one commune's drill-down (by month, audit sample)
 #   rss     the server's resident memory after them (VmRSS) and its peak (VmHWM)
 # The database is built once and cached in bench/.work/. Every process started here is stopped by
 # PID on exit. Only the dossiers are generated in bulk: ratings, feedback, letters and reception
@@ -53,6 +53,10 @@ trap stop_server EXIT
 trap 'exit 130' INT TERM
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# the server's CPU time so far (user + system), in clock ticks: the machine may be shared, so the
+# CPU a request costs is reported beside the time it took
+ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+HZ=$(getconf CLK_TCK)
 
 # ---- the database ----------------------------------------------------------------------------
 DB=$WORK/province-$N-$COMMUNES.db
@@ -87,32 +91,36 @@ measure() { # NAME PATH COUNT
   local name=$1 path=$2 count=$3 out=$OUT/$1.times
   : > "$out"
   curl -fsS -b "$JAR" -o "$OUT/$name.body" "http://127.0.0.1:$PORT$path" || die "$path failed"
+  local t0
+  t0=$(ticks "$SRV")
   for _ in $(seq "$count"); do
     curl -sS -b "$JAR" -o /dev/null -w '%{http_code} %{time_total}\n' "http://127.0.0.1:$PORT$path" >> "$out.raw"
   done
   awk '$1 != 200 {bad++} END {exit bad > 0}' "$out.raw" || die "$path answered other than 200: $(sort -u "$out.raw" | head -3)"
   awk '{print $2}' "$out.raw" | sort -g > "$out"
-  local n med p95 max
+  local n med p95 max cpu
+  cpu=$(( ( $(ticks "$SRV") - t0 ) * 1000 / HZ / count ))
   n=$(wc -l < "$out")
   med=$(awk -v n="$n" 'NR == int((n + 1) / 2) {printf "%.0f", $1 * 1000}' "$out")
   p95=$(awk -v n="$n" 'BEGIN {k = int(n * 0.95 + 0.999); if (k < 1) k = 1} NR == k {printf "%.0f", $1 * 1000}' "$out")
   max=$(tail -1 "$out" | awk '{printf "%.0f", $1 * 1000}')
-  printf '| %s | `%s` | %s | %s ms | %s ms | %s ms | %s KiB |\n' "$name" "$path" "$n" "$med" "$p95" "$max" \
-    "$(( $(stat -c %s "$OUT/$name.body") / 1024 ))" | tee -a "$SUMMARY"
+  printf '| %s | `%s` | %s | %s ms | %s ms | %s ms | %s ms | %s KiB |\n' "$name" "$path" "$n" "$med" "$p95" "$max" \
+    "$cpu" "$(( $(stat -c %s "$OUT/$name.body") / 1024 ))" | tee -a "$SUMMARY"
 }
 
 {
   echo "# The province's view: $COMMUNES communes, $N dossiers ($(date -u +%Y-%m-%d))"
   echo
-  echo "Sequential requests as the provincial assessor, after one warm-up each; build: $THANTHIEN."
+  echo "Sequential requests as the provincial assessor, after one warm-up each; build: $THANTHIEN;"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processors."
   echo
-  echo "| what | path | requests | median | p95 | max | body |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| what | path | requests | median | p95 | max | server CPU per request | body |"
+  echo "|---|---|---|---|---|---|---|---|"
 } > "$SUMMARY"
 cat "$SUMMARY"
 measure view "/tinh/so-sanh" "$REQUESTS"
 measure xlsx "/tinh/so-sanh.xlsx" "$(( (REQUESTS + 1) / 2 ))"
-measure unit "/tinh/don-vi/TN-001?hat=1" "$(( (REQUESTS + 1) / 2 ))"
+measure unit "/tinh/don-vi/$(printf "TN-%02d" "$COMMUNES")?hat=1" "$(( (REQUESTS + 1) / 2 ))"
 rows=$(grep -o 'data-code="[^"]*"' "$OUT/view.body" | sort -u | wc -l)
 {
   echo
