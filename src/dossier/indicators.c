@@ -38,7 +38,10 @@
 
 /* Parameters: ?1 unit, ?2 start of the period, ?3 its end (exclusive), ?4 when open dossiers
  * are judged (the end, or now if sooner). KEY, LABEL and JOIN make one table. */
-#define COUNT_SQL(KEY, LABEL, JOIN)                                                                       \
+#define COUNT_SQL(KEY, LABEL, JOIN) COUNT_SQL_K("COALESCE(" KEY ", '')", LABEL, JOIN)
+/* KEXPR is the key as written: a bare indexed column (the unit) lets SQLite group in index order
+ * instead of sorting every row in a temporary B-tree */
+#define COUNT_SQL_K(KEXPR, LABEL, JOIN)                                                                   \
     UNIT_SUBTREE_CTE("") "SELECT k, MIN(label), "                                                                              \
     "SUM(CASE WHEN received_at < ?2 THEN 1 ELSE 0 END), "                                                 \
     "SUM(CASE WHEN received_at >= ?2 THEN 1 ELSE 0 END), "                                                \
@@ -54,7 +57,7 @@
     "SUM(apologies), SUM(apologies_late), "                                                               \
     "SUM(CASE WHEN res = 1 THEN done_at - received_at ELSE 0 END) "                                       \
     "FROM (SELECT d.received_at, d.done_at, d.status, d.paused_at, "                                      \
-    "COALESCE(" KEY ", '') AS k, COALESCE(" LABEL ", '') AS label, "                                      \
+    KEXPR " AS k, COALESCE(" LABEL ", '') AS label, "                                                     \
     "CASE WHEN d.done_at IS NULL OR d.done_at >= ?3 THEN 1 ELSE 0 END AS pending, "                       \
     "CASE WHEN d.done_at < ?3 AND d.status IN ('done', 'returned') THEN 1 ELSE 0 END AS res, "            \
     LEGAL_DUE " AS g, "                                                                                   \
@@ -89,7 +92,9 @@ static const struct {
     [DIM_OFFICIAL] = {COUNT_SQL(OFFICIAL_KEY, "CASE WHEN d.done_at < ?3 THEN o.from_name END", OFFICIAL_JOIN),
                       WDAYS_SQL(OFFICIAL_KEY, OFFICIAL_JOIN)},
     [DIM_CHANNEL] = {COUNT_SQL("d.channel", "d.channel", ""), WDAYS_SQL("d.channel", "")},
-    [DIM_UNIT] = {COUNT_SQL("CAST(d.unit_id AS TEXT)", "''", ""), WDAYS_SQL("CAST(d.unit_id AS TEXT)", "")},
+    /* by unit the key is the id as a number (no text made per row); the working days find their
+       row by the unit_id column */
+    [DIM_UNIT] = {COUNT_SQL_K("d.unit_id", "''", ""), WDAYS_SQL("''", "")},
 };
 
 /* ---- the period ------------------------------------------------------------------------ */
@@ -199,11 +204,37 @@ static ind_row *table_add(arena *a, ind_table *t, size_t *cap)
     return &t->rows[t->n++];
 }
 
+static int by_key(const void *x, const void *y)
+{
+    return strcmp(((const ind_row *)x)->key, ((const ind_row *)y)->key);
+}
+
+/* A table by unit: keys are unit ids, sorted as numbers. */
+static int by_unit_key(const void *x, const void *y)
+{
+    long long a = atoll(((const ind_row *)x)->key), b = atoll(((const ind_row *)y)->key);
+    return a < b ? -1 : a > b;
+}
+
+static ind_row *table_find_unit(ind_table *t, int64_t unit_id)
+{
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        long long k = atoll(t->rows[mid].key);
+        if (k == unit_id) return &t->rows[mid];
+        if (k < unit_id) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+/* The row of a key, in a table sorted by key (fill_table sorts it before the working days: a
+ * table by unit has 150 rows and its second pass hundreds of thousands of lines). */
 static ind_row *table_find(ind_table *t, const char *key)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (!strcmp(t->rows[i].key, key)) return &t->rows[i];
-    return NULL;
+    ind_row want = {.key = key};
+    return t->n ? bsearch(&want, t->rows, t->n, sizeof *t->rows, by_key) : NULL;
 }
 
 static void bind_span(db_stmt *s, const span *sp, bool with_as_of)
@@ -251,11 +282,12 @@ static int fill_table(db *d, arena *a, const span *sp, int dim, ind_table *t, er
     }
     db_done(s);
     if (rc != DB_DONE) return db_failed(d, e, "indicator counts");
+    if (t->n > 1) qsort(t->rows, t->n, sizeof *t->rows, dim == DIM_UNIT ? by_unit_key : by_key);
     s = db_prepare(d, DIM_SQL[dim].wdays);
     if (!s) return db_failed(d, e, "indicator working days");
     bind_span(s, sp, false);
     while ((rc = db_step(s)) == DB_ROW) {
-        ind_row *row = table_find(t, db_col_text(s, 0));
+        ind_row *row = dim == DIM_UNIT ? table_find_unit(t, db_col_int(s, 3)) : table_find(t, db_col_text(s, 0));
         if (row) row->c.wdays += working_days(sp, db_col_int(s, 3), db_col_int(s, 1), db_col_int(s, 2));
     }
     db_done(s);
