@@ -680,6 +680,8 @@ static bool may_block(const req *r)
     /* the province's view reads every unit's rows of two periods: tenths of a second at 150
      * communes, too long for a loop thread whose other connections wait behind it */
     if (!strncmp(r->path, "/tinh/", 6)) return true;
+    /* and so do the indicators of a unit with units below it (the province): by month */
+    if (!strcmp(r->path, "/chi-so") && req_query((req *)r, "don_vi")) return true;
     return (n > 4 && !strcmp(r->path + n - 4, ".pdf")) || (n > 5 && !strcmp(r->path + n - 5, ".xlsx"));
 }
 
