@@ -3,7 +3,9 @@
 # COMMUNES communes with about two years of dossiers each (thanthien demo --dossiers N
 # --communes K: the working days since 2024-12-01, so "two years" when run in late 2026).
 #   view    GET /tinh/so-sanh (this year and the previous period beside it, every unit, the SVG)
-#           as the provincial assessor, REQUESTS times one after another: median and p95
+#           as the provincial assessor, REQUESTS times one after another, each for a period of its
+#           own (cold: the page keeps a period's figures a minute): median and p95
+#   sorted  the same page sorted by another column (the figures just computed, kept)
 #   xlsx    GET /tinh/so-sanh.xlsx, the same table as a workbook
 #   unit    GET /tinh/don-vi/TN-<COMMUNES>, one commune's drill-down (by month, audit sample)
 #   rss     the server's resident memory after them (VmRSS) and its peak (VmHWM)
@@ -86,17 +88,37 @@ code=$(curl -sS -c "$JAR" -b "$JAR" -o /dev/null -w '%{http_code}' \
   --data "_csrf=$CSRF&username=thamdinh&password=$PASSWORD" "http://127.0.0.1:$PORT/dang-nhap")
 [[ $code == 303 ]] || die "signing in as thamdinh answered $code"
 
-# times (seconds, one a line) of REQUESTS GETs of a path, after one warm-up; fails on a non-200
-measure() { # NAME PATH COUNT
-  local name=$1 path=$2 count=$3 out=$OUT/$1.times
+# The pages keep a period's figures for a minute (sorting asks for them again), so "cold"
+# requests each ask for a period of their own (this year up to a different day: every unit's
+# rows of two periods are read again) and "sorted" ones re-sort the period just computed.
+KEYS=(dossier.on_time_rate dossier.received rating.satisfied_rate feedback.on_time_rate letter.thanks
+      reception.sessions dossier.avg_days dossier.online_rate dialogue.held complaint.received)
+YEAR=$(date +%Y)
+path_of() { # NAME I: the path of the I-th request (0 = the warm-up)
+  local d k=$2
+  [[ $1 == xlsx ]] && k=$(( k + 150 ))   # periods the view did not ask for
+  d=$(date -d "-$(( k % 330 )) day" +%F)
+  [[ $d == "$YEAR"-* ]] || d=$YEAR-01-01
+  case $1 in
+    view) echo "/tinh/so-sanh?tu=$YEAR-01-01&den=$d" ;;
+    sorted) echo "/tinh/so-sanh?sap_xep=${KEYS[$(( $2 % ${#KEYS[@]} ))]}&chieu=giam" ;;
+    xlsx) echo "/tinh/so-sanh.xlsx?tu=$YEAR-01-01&den=$d" ;;
+    unit) echo "/tinh/don-vi/$(printf 'TN-%02d' "$COMMUNES")?hat=$2" ;;
+  esac
+}
+
+# times (seconds, one a line) of COUNT GETs, after one warm-up; fails on a non-200
+measure() { # NAME COUNT
+  local name=$1 count=$2 out=$OUT/$1.times path
   : > "$out"
+  path=$(path_of "$name" 0)
   curl -fsS -b "$JAR" -o "$OUT/$name.body" "http://127.0.0.1:$PORT$path" || die "$path failed"
   local t0
   t0=$(ticks "$SRV")
-  for _ in $(seq "$count"); do
-    curl -sS -b "$JAR" -o /dev/null -w '%{http_code} %{time_total}\n' "http://127.0.0.1:$PORT$path" >> "$out.raw"
+  for i in $(seq "$count"); do
+    curl -sS -b "$JAR" -o /dev/null -w '%{http_code} %{time_total}\n' "http://127.0.0.1:$PORT$(path_of "$name" "$i")" >> "$out.raw"
   done
-  awk '$1 != 200 {bad++} END {exit bad > 0}' "$out.raw" || die "$path answered other than 200: $(sort -u "$out.raw" | head -3)"
+  awk '$1 != 200 {bad++} END {exit bad > 0}' "$out.raw" || die "$name answered other than 200: $(sort -u "$out.raw" | head -3)"
   awk '{print $2}' "$out.raw" | sort -g > "$out"
   local n med p95 max cpu
   cpu=$(( ( $(ticks "$SRV") - t0 ) * 1000 / HZ / count ))
@@ -111,16 +133,18 @@ measure() { # NAME PATH COUNT
 {
   echo "# The province's view: $COMMUNES communes, $N dossiers ($(date -u +%Y-%m-%d))"
   echo
-  echo "Sequential requests as the provincial assessor, after one warm-up each; build: $THANTHIEN;"
+  echo "Sequential requests as the provincial assessor, after one warm-up each; view and xlsx each ask for"
+  echo "a period of their own (computed afresh), sorted re-sorts the period just computed; build: $THANTHIEN;"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processors."
   echo
   echo "| what | path | requests | median | p95 | max | server CPU per request | body |"
   echo "|---|---|---|---|---|---|---|---|"
 } > "$SUMMARY"
 cat "$SUMMARY"
-measure view "/tinh/so-sanh" "$REQUESTS"
-measure xlsx "/tinh/so-sanh.xlsx" "$(( (REQUESTS + 1) / 2 ))"
-measure unit "/tinh/don-vi/$(printf "TN-%02d" "$COMMUNES")?hat=1" "$(( (REQUESTS + 1) / 2 ))"
+measure view "$REQUESTS"
+measure sorted "$REQUESTS"
+measure xlsx "$(( (REQUESTS + 1) / 2 ))"
+measure unit "$(( (REQUESTS + 1) / 2 ))"
 rows=$(grep -o 'data-code="[^"]*"' "$OUT/view.body" | sort -u | wc -l)
 {
   echo

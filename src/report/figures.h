@@ -117,5 +117,8 @@ void page_province(struct req *r);          /* GET /tinh/so-sanh */
 void page_province_xlsx(struct req *r);     /* GET /tinh/so-sanh.xlsx */
 void page_province_unit(struct req *r);     /* GET /tinh/don-vi/{code} */
 int64_t scope_province_unit(struct req *r); /* {code} of the path, else ?don_vi=, else the viewer's unit */
+/* The pages keep every unit's figures of a period for a minute (sorting asks for them again);
+ * this frees them, at exit. */
+void report_pages_cleanup(void);
 
 #endif

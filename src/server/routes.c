@@ -253,4 +253,5 @@ void routes_init(void)
 void routes_cleanup(void)
 {
     catalog_web_cleanup();   /* the QR code cache */
+    report_pages_cleanup();  /* the province's figures of the last minute */
 }
