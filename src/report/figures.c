@@ -173,6 +173,16 @@ int figures_compute(db *d, arena *a, int64_t unit_id, cal_day from, cal_day to, 
     bool snap = db_begin_read(d) == DB_DONE;
     target t = {.figs = out, .n = 1, .sum = true};
     int rc = gather(d, a, unit_id, from, to, now, &t, e);
+    /* a province's weekly reception rate is over the weeks of each of its communes, whose
+     * chairmen receive */
+    db_stmt *c = rc ? NULL : db_prepare(d, UNIT_SUBTREE_CTE("") "SELECT COUNT(*) FROM units WHERE id IN (SELECT id FROM sub) "
+                                           "AND id <> ?1 AND kind = 'commune'");
+    if (c) {
+        db_bind_int(c, 1, unit_id);
+        int64_t communes = db_step(c) == DB_ROW ? db_col_int(c, 0) : 0;
+        db_done(c);
+        if (communes > 0) out->weeks *= communes;
+    }
     if (snap) db_end_read(d);
     return rc;
 }

@@ -29,7 +29,8 @@
  *                             the period), letter.delivered_rate (letters made in the period
  *                             and handed over since / made, not cancelled)
  *   reception.sessions        the chairman's reception days held (periodic or ad hoc)
- *   reception.weekly_rate     weeks of the period (up to today) with at least one such day
+ *   reception.weekly_rate     weeks of the period (up to today) with at least one such day (for a
+ *                             province: over the weeks of all its communes)
  *   reception.count           register rows; dialogue.held  dialogues held
  *
  * A unit with units below it (the province) sums them. */

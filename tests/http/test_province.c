@@ -216,6 +216,18 @@ static void feedback_reception_figures_match_sql(void **state)
     assert_int_equal(count_of(f, "weeks"), weeks);
     assert_metric(f, "reception.weekly_rate", weeks_with, weeks);
     json_decref(f);
+    /* the province: every commune's weeks, so the rate stays a share */
+    f = model("19", year, NULL, &rc);
+    assert_int_equal(rc, 0);
+    int64_t communes = sql_int("SELECT COUNT(*) FROM units WHERE kind = 'commune'");
+    int64_t all_with = q("SELECT COUNT(DISTINCT unit_id || ':' || (((received_at + 25200) / 86400 + 3) / 7)) FROM receptions "
+                         "WHERE received_at >= " T0("%s") " AND received_at < " T1("%s") " AND session IN ('periodic', 'adhoc')",
+                         y, y);
+    assert_int_equal(count_of(f, "weeks"), weeks * communes);
+    assert_metric(f, "reception.weekly_rate", all_with, weeks * communes);
+    assert_count_metric(f, "feedback.received", q("SELECT COUNT(*) FROM feedback WHERE received_at >= " T0("%s")
+                                                  " AND received_at < " T1("%s"), y, y));
+    json_decref(f);
     /* the second half of the year: its own period */
     f = model("05443", year, "2", &rc);
     assert_int_equal(rc, 0);
