@@ -281,6 +281,15 @@ const figures_metric_def *figures_metric_defs(size_t *n)
     return DEFS;
 }
 
+bool figures_metric_known(const char *key)
+{
+    for (size_t i = 0; key && i < NDEFS; i++)
+        if (!strcmp(DEFS[i].key, key)) return true;
+    return false;
+}
+
+bool figures_metric_of(void *ctx, const char *key, double *value) { return figures_metric(ctx, key, value); }
+
 static bool count(int64_t v, double *out)
 {
     *out = (double)v;

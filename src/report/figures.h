@@ -92,6 +92,11 @@ typedef struct {
 } figures_metric_def;
 const figures_metric_def *figures_metric_defs(size_t *n);
 
+/* For the criteria sets (assess.h): is key a figure (assess_metric_known_fn), and a figure of
+ * the unit_figures ctx points to (assess_metric_fn). */
+bool figures_metric_known(const char *key);
+bool figures_metric_of(void *ctx, const char *key, double *value);
+
 /* Every figure: {unit_id, unit_code, unit_name, unit_kind, from, to, metrics: {key: number or
  * null}, text: {key: "92,5%"}, counts: {...}}. */
 json_t *figures_json(arena *a, const unit_figures *f);

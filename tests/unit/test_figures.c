@@ -104,11 +104,17 @@ static void every_key_the_criteria_score(void **state)
                 assert_true(*defs[i].label);
             }
         if (!found) fail_msg("no metric %s", keys[k]);
+        assert_true(figures_metric_known(keys[k]));
         double v;
         /* every key is known: a count answers 0, a rate over nothing answers false */
         if (!figures_metric(&f, keys[k], &v) && !strstr(keys[k], "rate") && !strstr(keys[k], "avg"))
             fail_msg("%s unknown to figures_metric", keys[k]);
     }
+    assert_false(figures_metric_known("dossier.on_time"));
+    assert_false(figures_metric_known(NULL));
+    f.dossier.received = 7;
+    double v;
+    assert_true(figures_metric_of(&f, "dossier.received", &v) && v == 7);
 }
 
 static void numbers_as_vietnamese_pages_write_them(void **state)
