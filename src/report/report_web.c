@@ -82,6 +82,7 @@ static void read_args(req *r, view_args *v)
 
 typedef struct {
     unit_figures *cur, *prev;
+    const char *name_key;   /* the name folded (text_fold): "Đồng Hỷ" sorts among the D */
 } pair;
 
 static int by_sort(const void *x, const void *y, void *ctx)
@@ -94,7 +95,8 @@ static int by_sort(const void *x, const void *y, void *ctx)
         if (ha != hb) return ha ? -1 : 1;   /* units without a value last, either way */
         if (ha && va != vb) return (va < vb) == v->desc ? 1 : -1;
     }
-    int c = strcmp(a->cur->unit_name, b->cur->unit_name);
+    int c = strcmp(a->name_key, b->name_key);
+    if (!c) c = strcmp(a->cur->unit_name, b->cur->unit_name);
     return strcmp(v->sort, "ten") || !v->desc ? c : -c;
 }
 
@@ -216,6 +218,7 @@ static int load(req *r, int64_t root, const view_args *v, pair **out, size_t *n,
     pair *p = arena_alloc(r->a, (nc ? nc : 1) * sizeof *p);
     for (size_t i = 0; i < nc; i++) {
         p[i].cur = &cur[i];
+        p[i].name_key = text_fold(r->a, cur[i].unit_name);
         p[i].prev = i < np && prev[i].unit_id == cur[i].unit_id ? &prev[i] : NULL;   /* both by name */
         for (size_t j = 0; !p[i].prev && j < np; j++)
             if (prev[j].unit_id == cur[i].unit_id) p[i].prev = &prev[j];
