@@ -28,7 +28,10 @@ export default function ({ shot, test, assert, goto, login, PASSWORD, AXE }) {
       page.locator('th[data-key="dossier.received"] a').click()]);
     assert(/sap_xep=dossier\.received/.test(page.url()), `sorted by the column clicked: ${page.url()}`);
     const sorted = await page.locator('#tt-province tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.code));
-    assert(sorted[0] === '05443', `the ward with most dossiers first: ${sorted.join(', ')}`);
+    assert(sorted.indexOf('05443') < sorted.indexOf('05602'), `the ward with more dossiers first: ${sorted.join(', ')}`);
+    const counts = await page.locator('#tt-province tbody td[data-key="dossier.received"] strong').allInnerTexts();
+    const n = counts.map((t) => Number(t.replace(/\./g, '')) || 0);
+    assert(n.every((v, i) => i === 0 || n[i - 1] >= v), `most dossiers first: ${counts.join(', ')}`);
     // one commune: its months, its sample, masked names
     await Promise.all([page.waitForLoadState('load'), page.locator('tr[data-code="05602"] th a').click()]);
     assert(await page.locator('#tt-unit-months tbody tr').count() >= 1, 'a row per month');
