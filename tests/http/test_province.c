@@ -467,6 +467,22 @@ static void assessor_reads_every_unit_and_changes_nothing(void **state)
     response_free(&r);
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dossiers"), dossiers);
     assert_int_equal(sql_int("SELECT COUNT(*) FROM letters"), letters);
+    /* a named sender's complaint (the citizen's voice): read, without the sender's name or address */
+    int64_t fb = sql_int("SELECT id FROM feedback WHERE name <> '' AND address <> '' AND kind = 'khieu_nai' ORDER BY id LIMIT 1");
+    assert_true(fb > 0);
+    char fsql[128], fpath[64];
+    snprintf(fsql, sizeof fsql, "SELECT name FROM feedback WHERE id = %lld", (long long)fb);
+    char *fname = sql_text(fsql);
+    snprintf(fsql, sizeof fsql, "SELECT address FROM feedback WHERE id = %lld", (long long)fb);
+    char *fphone = sql_text(fsql);
+    snprintf(fpath, sizeof fpath, "/phan-anh/%lld", (long long)fb);
+    r = request("GET", fpath, NULL, s.cookie, NULL);
+    assert_status(r, 200);
+    assert_lacks(r.body, fname);
+    assert_lacks(r.body, fphone);
+    response_free(&r);
+    free(fname);
+    free(fphone);
     /* the menu and the start page lead there */
     r = request("GET", "/bang-dieu-khien", NULL, s.cookie, NULL);
     assert_contains(r.body, "href=\"/tinh/so-sanh\"");
