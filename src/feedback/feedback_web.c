@@ -105,9 +105,11 @@ static const char *doc_label(const char *doc)
 }
 
 /* The identity is hidden from whoever is not the unit's desk: a denouncer's always, and an
- * anonymous sender has none to show. */
+ * anonymous sender has none to show; a provincial assessor, who reads every unit's cases, never
+ * sees a sender's personal data (issue 13; DESIGN.md: only the owning unit's staff do). */
 static bool hide_identity(req *r, const feedback_case *c)
 {
+    if (r->user && !strcmp(r->user->role, "assessor")) return true;
     return !is_desk(r) && !strcmp(c->kind, "to_cao");
 }
 
