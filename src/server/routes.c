@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../account/account.h"
+#include "../assess/cycle.h"
 #include "../audit/audit.h"
 #include "../booking/booking.h"
 #include "../catalog/catalog.h"
@@ -185,6 +186,17 @@ const route routes[] = {
     {"GET", "/doi-thoai/{id}/{doc}.pdf", page_dialogue_pdf, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"POST", "/doi-thoai/{id}/van-de/{issue}/dong", page_dialogue_issue_close, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"POST", "/doi-thoai/{id}/{action}", page_dialogue_action, ACCESS_EDIT_CATALOG, scope_dialogue_param},
+    /* the yearly assessment cycle (issue 13): the commune's self-assessment, the province's
+     * appraisal and recognition; who may do which step is checked by the handlers by role */
+    {"GET", "/tu-danh-gia", page_cycle_home, ACCESS_STAFF, scope_report_unit},
+    {"POST", "/tu-danh-gia", page_cycle_open, ACCESS_EDIT_CATALOG, scope_unit_form},
+    {"GET", "/tham-dinh", page_cycle_list, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/tu-danh-gia/{id}", page_cycle_show, ACCESS_STAFF, scope_cycle_param},
+    {"GET", "/tu-danh-gia/{id}/bang-diem.pdf", page_cycle_table_pdf, ACCESS_STAFF, scope_cycle_param},
+    {"GET", "/tu-danh-gia/{id}/quyet-dinh.pdf", page_cycle_decision_pdf, ACCESS_STAFF, scope_cycle_param},
+    {"GET", "/tu-danh-gia/{id}/minh-chung/{eid}", page_cycle_evidence, ACCESS_STAFF, scope_cycle_param},
+    {"POST", "/tu-danh-gia/{id}/minh-chung/{eid}/xoa", page_cycle_evidence_remove, ACCESS_STAFF, scope_cycle_param},
+    {"POST", "/tu-danh-gia/{id}/{action}", page_cycle_action, ACCESS_STAFF, scope_cycle_param},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
