@@ -343,7 +343,7 @@ static void entries_from_form(req *r, const cycle *c, const char *pp, const char
         const char *p = req_form(r, arena_printf(r->a, "%s%s", pp, code));
         const char *note = req_form(r, arena_printf(r->a, "%s%s", np, code));
         if (!p && !note) continue;
-        (*out)[(*n)++] = (cycle_entry){code, p ? p : "", note ? note : ""};
+        (*out)[(*n)++] = (cycle_entry){code, p, note};
     }
 }
 

@@ -254,8 +254,22 @@ static int feedback_for_766(db *d, int64_t unit_id, int64_t from, int64_t to, s7
     return 0;
 }
 
+/* The assessment cycle's computed criteria read the unit's figures of the calendar year. */
+static bool cycle_metric(void *ctx, const char *key, double *value) { return figures_metric(ctx, key, value); }
+
+static int figures_for_cycle(db *d, arena *a, int64_t unit_id, int year, int64_t now, assess_metric_fn *fn, void **ctx)
+{
+    unit_figures *f = arena_alloc(a, sizeof *f);
+    err e = {0};
+    if (figures_compute(d, a, unit_id, cal_from_ymd(year, 1, 1), cal_from_ymd(year, 12, 31), now, f, &e)) return -1;
+    *fn = cycle_metric;
+    *ctx = f;
+    return 0;
+}
+
 void routes_init(void)
 {
+    cycle_set_figures(figures_for_cycle);   /* pre-fill of the self-assessment from report/figures.h */
     web_error_shape("/open311/", open311_web_error);   /* Open311 clients read [{code, description}] */
     survey_add_766_source(ratings_for_766);
     survey_add_766_source(feedback_for_766);
