@@ -3,6 +3,7 @@
  * points, self points, evidence notes, and the appraisal once appraised), issued by the
  * commune; and the recognition decision (Quyết định công nhận ... đạt Chính quyền thân thiện
  * ... năm YYYY) of the province's chairman, signed by the province's head from its leaders. */
+#include <glib.h>
 #include <string.h>
 
 #include "../account/account.h"
@@ -47,11 +48,35 @@ static int64_t province_of(db *d, int64_t unit_id)
     return 0;
 }
 
-/* "Ủy ban nhân dân phường Phan Đình Phùng" inside a sentence: the unit's name as written. */
+/* s with its first letter in lower case ("Phường Phan Đình Phùng" -> "phường Phan Đình Phùng"). */
+static const char *lower_first(arena *a, const char *s)
+{
+    if (!s || !*s) return "";
+    char first[8];
+    int n = g_unichar_to_utf8(g_unichar_tolower(g_utf8_get_char(s)), first);
+    return arena_printf(a, "%.*s%s", n, first, g_utf8_next_char(s));
+}
+
+/* "Ủy ban nhân dân phường Phan Đình Phùng" inside a sentence; a department by its name. */
 static const char *in_sentence(arena *a, const pdoc_unit *u)
 {
     if (!u->council) return u->name;
-    return arena_printf(a, "Ủy ban nhân dân %s", u->name);
+    return arena_printf(a, "Ủy ban nhân dân %s", lower_first(a, u->name));
+}
+
+/* The document a set comes from, as a legal ground is cited: its first clause, without the
+ * notes the set's author added after it ("Đề án 05-ĐA/TU ngày 13/6/2024 ... (theo ...). ..."). */
+static const char *short_source(arena *a, const char *src)
+{
+    if (!src) return "";
+    size_t n = strlen(src);
+    const char *cuts[] = {" (", ". ", ";"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *p = strstr(src, cuts[i]);
+        if (p && (size_t)(p - src) < n) n = (size_t)(p - src);
+    }
+    while (n > 0 && (src[n - 1] == '.' || src[n - 1] == ' ')) n--;
+    return arena_printf(a, "%.*s", (int)n, src);
 }
 
 static const char *level_words(arena *a, const assess_set *s, int level)
@@ -59,7 +84,8 @@ static const char *level_words(arena *a, const assess_set *s, int level)
     for (int i = 0; i < s->nlevels; i++)
         if (s->levels[i].level == level) {
             const char *n = s->levels[i].name;
-            if (strstr(n, "sao") || strstr(n, "mức") || strstr(n, "Mức")) return n;
+            if (!strncmp(n, "Mức", strlen("Mức"))) return lower_first(a, n);
+            if (strstr(n, "sao") || strstr(n, "mức")) return n;
             return arena_printf(a, "mức độ %d (%s)", level, n);
         }
     return arena_printf(a, "mức độ %d", level);
@@ -91,8 +117,8 @@ int cycle_pdf_table(db *d, arena *a, int64_t id, int64_t now, buf *out, err *e)
     pdoc_title(p, "BẢNG TỰ CHẤM ĐIỂM",
                arena_printf(a, "Kết quả xây dựng Chính quyền thân thiện, vì Nhân dân phục vụ năm %d", c->year));
     pdoc_running_head(p, arena_printf(a, "Bảng tự chấm điểm năm %d · %s", c->year, c->unit_name));
-    pdoc_par(p, arena_printf(a, "Bộ tiêu chí: %s%s%s.", c->set.name, c->set.source && *c->set.source ? " — " : "",
-                             c->set.source ? c->set.source : ""),
+    const char *src = short_source(a, c->set.source);
+    pdoc_par(p, arena_printf(a, "Bộ tiêu chí: %s%s%s.", c->set.name, *src ? " — " : "", src),
              PDOC_NOINDENT);
     size_t ncols = appraised ? 6 : 5;
     static const double w5[] = {1.0, 4.6, 1.2, 1.2, 3.2}, w6[] = {1.0, 4.0, 1.1, 1.1, 2.8, 1.3};
@@ -193,7 +219,8 @@ int cycle_pdf_decision(db *d, arena *a, int64_t id, int64_t now, buf *out, err *
     const char *head = "", *head_title = "";
     account_unit_head(d, a, prov, &head, &head_title);
     const char *level = level_words(a, &c->set, c->recognised_level);
-    const char *subject = arena_printf(a, "Về việc công nhận %s đạt Chính quyền thân thiện %s năm %d", pu.name, level, c->year);
+    const char *uname = pu.council ? lower_first(a, pu.name) : pu.name;   /* "phường Phan Đình Phùng" */
+    const char *subject = arena_printf(a, "Về việc công nhận %s đạt Chính quyền thân thiện %s năm %d", uname, level, c->year);
     pdoc *p = pdoc_open(a, arena_printf(a, "Quyết định %s", c->decision_no), "Thân Thiện", subject);
     if (!p) {
         err_set(e, 500, N_("Không tạo được văn bản."), "pdoc_open");
@@ -207,7 +234,8 @@ int cycle_pdf_decision(db *d, arena *a, int64_t id, int64_t now, buf *out, err *
     /* the grounds: the law on local government (Luật Tổ chức chính quyền địa phương, passed
      * 16/6/2025 with the two-tier reform), the criteria set the province issued, the results */
     pdoc_par(p, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;", PDOC_ITALIC);
-    if (c->set.source && *c->set.source) pdoc_par(p, arena_printf(a, "Căn cứ %s;", c->set.source), PDOC_ITALIC);
+    const char *src = short_source(a, c->set.source);
+    if (*src) pdoc_par(p, arena_printf(a, "Căn cứ %s;", src), PDOC_ITALIC);
     pdoc_par(p, arena_printf(a, "Căn cứ Bộ tiêu chí %s;", c->set.name), PDOC_ITALIC);
     pdoc_par(p, arena_printf(a, "Xét kết quả tự đánh giá của %s và kết quả thẩm định (%s điểm);", in_sentence(a, &pu),
                              assess_points_text(a, c->appraised_total10)),
@@ -215,7 +243,7 @@ int cycle_pdf_decision(db *d, arena *a, int64_t id, int64_t now, buf *out, err *
     pdoc_par(p, "Theo đề nghị của cơ quan thẩm định.", PDOC_ITALIC);
     pdoc_par(p, "QUYẾT ĐỊNH:", PDOC_BOLD | PDOC_CENTER | PDOC_NOINDENT);
     pdoc_par(p, arena_printf(a, "<b>Điều 1.</b> Công nhận %s đạt Chính quyền thân thiện %s năm %d, với tổng số điểm thẩm định %s/%s điểm.",
-                             pdoc_escape(p, pu.name), pdoc_escape(p, level), c->year,
+                             pdoc_escape(p, uname), pdoc_escape(p, level), c->year,
                              assess_points_text(a, c->appraised_total10), assess_points_text(a, c->set.max_total10)),
              PDOC_MARKUP);
     pdoc_par(p, arena_printf(a, "<b>Điều 2.</b> %s có trách nhiệm duy trì, phát huy kết quả đạt được, công khai kết quả "
