@@ -123,7 +123,13 @@ static json_t *cycle_model(req *r, const cycle *c, const err *e)
                 "comment", cval);
             json_object_set_new(o, "appraisal_points", json_string(al->missing ? "" : points(r, al->points10)));
             json_object_set_new(o, "metric", json_string(computed && cr->metric ? cr->metric : ""));
-            json_object_set_new(o, "below_min", json_boolean(sl->below_min));
+            json_object_set_new(o, "below_min", json_boolean(sl->below_min && !sl->missing));
+            /* for the live total (cycle_live.js) */
+            json_object_set_new(o, "max10", json_integer(cr->max10));
+            json_object_set_new(o, "kind_code", json_string(cr->kind == ASSESS_BONUS     ? "bonus"
+                                                            : cr->kind == ASSESS_PENALTY ? "penalty"
+                                                                                         : "score"));
+            json_object_set_new(o, "points10", json_integer(sl->points10));
             json_array_append_new(items, o);
         }
         json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "code", s->groups[g].code, "name", s->groups[g].name,
@@ -155,6 +161,21 @@ static json_t *cycle_model(req *r, const cycle *c, const err *e)
                                              "selected", c->self.level == 0));
     json_array_append_new(recognise, json_pack("{s:i, s:s, s:b}", "level", 0, "name", T(r, N_("Chưa đạt mức nào")),
                                                "selected", c->appraisal.level == 0));
+    /* the levels and what the figures block, for the live total (cycle_live.js) */
+    json_t *live = json_array();
+    for (int i = 0; i < s->nlevels; i++)
+        json_array_append_new(live, json_pack("{s:i, s:s, s:i, s:i}", "level", s->levels[i].level, "name",
+                                              s->levels[i].name, "min", s->levels[i].min_total10, "pct",
+                                              s->levels[i].min_pct_each));
+    int metric_blocked = 0;
+    for (int k = 0; k < s->nblockers; k++)
+        if (s->blockers[k].metric && c->self.blocker_holds[k] &&
+            (!metric_blocked || s->blockers[k].from_level < metric_blocked))
+            metric_blocked = s->blockers[k].from_level;
+    json_t *live_doc = json_pack("{s:o, s:i, s:s}", "levels", live, "blocked", metric_blocked, "none",
+                                 T(r, N_("Chưa đạt mức nào")));
+    const char *live_text = arena_json_dumps(r->a, live_doc);
+    json_decref(live_doc);
     json_t *levels = json_array();
     for (int i = 0; i < s->nlevels; i++)
         json_array_append_new(levels, json_pack("{s:i, s:s, s:s, s:i}", "level", s->levels[i].level, "name",
@@ -187,6 +208,9 @@ static json_t *cycle_model(req *r, const cycle *c, const err *e)
                                                   "total10", c->appraisal.total10, "level",
                                                   level_json(r, s, c->appraisal.level), "missing", c->appraisal.missing,
                                                   "blocked_from", c->appraisal.blocked_from));
+    json_object_set_new(m, "live", json_string(live_text ? live_text : "{}"));
+    /* enough points, yet the next level is held back: a criterion under its minimum or a blocker */
+    json_object_set_new(m, "held_back", json_boolean(c->self.next_level && c->self.to_next10 == 0));
     json_object_set_new(m, "groups", groups);
     json_object_set_new(m, "blockers", blockers);
     json_object_set_new(m, "has_blockers", json_boolean(s->nblockers > 0));
@@ -398,7 +422,9 @@ void page_cycle_action(req *r)
     } else if (!strcmp(action, "minh-chung")) {
         if (!may_edit(r, c)) { refuse(r, id, N_("Chỉ cán bộ, lãnh đạo của đơn vị được thêm minh chứng.")); return; }
         const kv *f = req_file(r, "file");
-        rc = cycle_add_evidence(d, id, req_form(r, "criterion"), req_form(r, "title"), req_form(r, "url"),
+        const char *title = req_form(r, "title");
+        if ((!title || !*title) && f && f->len && f->filename) title = f->filename;   /* named by its file */
+        rc = cycle_add_evidence(d, id, req_form(r, "criterion"), title, req_form(r, "url"),
                                 f ? (const unsigned char *)f->value : NULL, f ? f->len : 0, actor, now, NULL, &e);
     } else if (!strcmp(action, "ky")) {
         if (!may_sign(r, c)) { refuse(r, id, N_("Chỉ lãnh đạo (Chủ tịch) của đơn vị được ký gửi bản tự đánh giá.")); return; }

@@ -37,18 +37,24 @@ static int setup(void **state)
     if (start_server(state)) return -1;
     sqlite3 *h;
     if (sqlite3_open(dbpath, &h) != SQLITE_OK) return -1;
+    sqlite3_busy_timeout(h, 5000);   /* the server may be writing (housekeeping at start) */
     /* whatever the demo assessed is set aside: these cases start from this file's set alone */
     if (sqlite3_exec(h, "DELETE FROM assessment_evidence; DELETE FROM assessment_flags; DELETE FROM assessment_items; "
                         "DELETE FROM assessments; DELETE FROM assess_sets",
-                     NULL, NULL, NULL) != SQLITE_OK)
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "setup: %s\n", sqlite3_errmsg(h));
+        sqlite3_close(h);
         return -1;
+    }
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(h,
                            "INSERT INTO assess_sets (unit_id, code, version, year, applies_to, name, status, body, "
                            "created_at, published_at) SELECT id, 'thu-nghiem', 1, 2020, 'commune', "
                            "'Bộ tiêu chí thử nghiệm', 'published', ?, 0, 0 FROM units WHERE code = '19'",
-                           -1, &st, NULL) != SQLITE_OK)
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_close(h);
         return -1;
+    }
     sqlite3_bind_text(st, 1, SET_JSON, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -311,10 +317,17 @@ static void entries_and_evidence_are_checked(void **state)
     assert_int_equal(add_evidence(&lead, id, "II.1", "Quy chế", "https://thainguyen.gov.vn/quy-che", NULL, 0, NULL, 0), 303);
     assert_int_equal(add_evidence(&lead, id, "II.1", "Quy chế", "javascript:alert(1)", NULL, 0, body, sizeof body), 422);
     assert_int_equal(add_evidence(&lead, id, "X.9", "Không có", "https://a.vn", NULL, 0, NULL, 0), 422);
-    assert_int_equal(sql_int("SELECT COUNT(*) FROM assessment_evidence WHERE assessment_id = %lld", (long long)id), 2);
-    assert_int_equal(audits("assessment.evidence", id), 2);
+    /* a file without a title is named by its file name */
+    assert_int_equal(add_evidence(&lead, id, "II.1", "", NULL, pdf, sizeof pdf - 1, NULL, 0), 303);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM assessment_evidence WHERE assessment_id = %lld AND criterion = 'II.1' "
+                             "AND title = 'minh-chung.pdf' AND mime = 'application/pdf'",
+                             (long long)id),
+                     1);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM assessment_evidence WHERE assessment_id = %lld", (long long)id), 3);
+    assert_int_equal(audits("assessment.evidence", id), 3);
     /* the file comes back as it was sent */
-    int64_t eid = sql_int("SELECT id FROM assessment_evidence WHERE assessment_id = %lld AND kind = 'file'", (long long)id);
+    int64_t eid = sql_int("SELECT id FROM assessment_evidence WHERE assessment_id = %lld AND kind = 'file' AND criterion = 'I.2'",
+                          (long long)id);
     char path[128];
     snprintf(path, sizeof path, "/tu-danh-gia/%lld/minh-chung/%lld", (long long)id, (long long)eid);
     response r = get_as(&lead, path);
@@ -326,7 +339,7 @@ static void entries_and_evidence_are_checked(void **state)
     /* removed again */
     snprintf(path, sizeof path, "/tu-danh-gia/%lld/minh-chung/%lld/xoa", (long long)id, (long long)eid);
     assert_int_equal(post_status(&lead, path, "", NULL, 0), 303);
-    assert_int_equal(sql_int("SELECT COUNT(*) FROM assessment_evidence WHERE assessment_id = %lld", (long long)id), 1);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM assessment_evidence WHERE assessment_id = %lld", (long long)id), 2);
 }
 
 static void blocker_stops_a_level(void **state)

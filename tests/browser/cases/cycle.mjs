@@ -50,6 +50,9 @@ export default function ({ shot, test, assert, goto, norm, PASSWORD, AXE }) {
       filled++;
     }
     assert(filled >= 1, 'the demo draft should leave a criterion to fill');
+    // the total follows the typing before anything is saved
+    const live = norm(await page.locator('#tt-live-total').innerText());
+    assert(live && live !== norm(await page.locator('#tt-self-total').innerText()), `the live total should move with the points typed, is ${live}`);
     await enterOn(page, page.locator('#tt-save'));
     assert(page.url().includes('xong=cham'), `saving should come back to the cycle, is ${page.url()}`);
     assert(await page.locator('#tt-missing').count() === 0, 'no criterion should be left without points');
