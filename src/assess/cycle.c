@@ -942,6 +942,13 @@ int cycle_recognise(db *d, arena *a, int64_t id, const cycle_recognition *rec, i
         err_field(e, "decision_date");
         return -1;
     }
+    int dy, dm, dd;
+    cal_to_ymd(day, &dy, &dm, &dd);
+    if (dy < c->year || day > cal_local_day(now)) {
+        err_set(e, 422, N_("Ngày quyết định phải trong khoảng từ đầu năm đánh giá đến hôm nay."), "decision date range");
+        err_field(e, "decision_date");
+        return -1;
+    }
     char iso[11];
     cal_format(day, iso);
     step_ctx t = {.a = a, .c = c, .actor = actor, .now = now, .level = level, .text = reason, .decision_no = no,

@@ -458,6 +458,12 @@ static void correction_loop(void **state)
         assert_contains(body, "lý do");
     }
     assert_int_equal(act_on(&assessor, id, "cong-nhan", "&decision_no=&decision_date=01/12/2026", NULL, 0), 422);
+    /* a decision dated before the year it recognises, or in the future */
+    assert_int_equal(act_on(&assessor, id, "cong-nhan", "&decision_no=125/QĐ-UBND&decision_date=31/12/2019", body, sizeof body),
+                     422);
+    assert_contains(body, "Ngày quyết định");
+    snprintf(f, sizeof f, "&decision_no=125/QĐ-UBND&decision_date=01/01/%d", year + 3);
+    assert_int_equal(act_on(&assessor, id, "cong-nhan", f, NULL, 0), 422);
     snprintf(f, sizeof f, "&level=%lld&decision_no=125/QĐ-UBND&decision_date=15/12/%d", appr_level, year);
     assert_int_equal(act_on(&assessor, id, "cong-nhan", f, NULL, 0), 303);
     assert_string_equal(sqlf("SELECT status FROM assessments WHERE id = %lld", id), "recognised");
