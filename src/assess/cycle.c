@@ -1020,3 +1020,15 @@ int cycle_levels(db *d, arena *a, int64_t scope_unit, int year, cycle_level **ro
     *rows = out;
     return 0;
 }
+
+int64_t cycle_count(db *d, int64_t scope_unit, const char *status)
+{
+    db_stmt *q = db_prepare(d, UNIT_SUBTREE_CTE("") "SELECT COUNT(*) FROM assessments WHERE unit_id IN (SELECT id FROM sub) "
+                                                   "AND status = ?2");
+    if (!q) return 0;
+    db_bind_int(q, 1, scope_unit);
+    db_bind_text(q, 2, status);
+    int64_t n = db_step(q) == DB_ROW ? db_col_int(q, 0) : 0;
+    db_done(q);
+    return n;
+}

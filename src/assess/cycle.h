@@ -58,6 +58,10 @@ typedef struct {
  * *rows live in the arena. 0, or -1 with e. */
 int cycle_levels(db *d, arena *a, int64_t scope_unit, int year, cycle_level **rows, size_t *n, err *e);
 
+/* How many cycles of any year in scope_unit's subtree are in that status (the dashboard's
+ * "waiting for appraisal" and "returned for correction"). */
+int64_t cycle_count(db *d, int64_t scope_unit, const char *status);
+
 /* ---- figures ------------------------------------------------------------------------------ */
 
 /* Where computed criteria get their figures: prepares, for the unit and calendar year, a

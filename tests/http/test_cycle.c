@@ -200,6 +200,19 @@ static long add_evidence(const session *s, int64_t id, const char *criterion, co
     return st;
 }
 
+/* The number of a dashboard counter (its element id), -1 when the dashboard does not show it. */
+static long dashboard_count(const session *s, const char *id)
+{
+    response r = request("GET", "/bang-dieu-khien", NULL, s->cookie, NULL);
+    char key[96];
+    snprintf(key, sizeof key, "id=\"%s\"", id);
+    const char *p = strstr(r.body, key);
+    long n = -1;
+    if (p && (p = strstr(p, "tt-count__n\">"))) n = strtol(p + strlen("tt-count__n\">"), NULL, 10);
+    response_free(&r);
+    return n;
+}
+
 /* Points of the I.1 bands for a rate (the set's rule, written again here). */
 static int band_points(double rate)
 {
@@ -411,6 +424,8 @@ static void correction_loop(void **state)
                              "detail LIKE '%%Phạm Văn Lãnh Đạo%%'",
                              (long long)id),
                      1);
+    /* the assessor's start page counts it as waiting */
+    assert_int_equal(dashboard_count(&assessor, "tt-count-appraise"), 1);
     assert_int_equal(act_on(&officer, id, "cham", "&p_II.1=40", body, sizeof body), 409);
     assert_int_equal(add_evidence(&officer, id, "II.1", "Muộn", "https://a.vn", NULL, 0, NULL, 0), 409);
     assert_int_equal(act_on(&lead, id, "ky", "", NULL, 0), 409);
@@ -431,6 +446,8 @@ static void correction_loop(void **state)
     r = get_as(&lead, path);
     assert_contains(r.body, "Bổ sung minh chứng tiêu chí II.1");
     response_free(&r);
+    assert_int_equal(dashboard_count(&officer, "tt-count-assessment-returned"), 1);
+    assert_int_equal(dashboard_count(&assessor, "tt-count-appraise"), 0);
     /* the commune corrects and signs again */
     assert_int_equal(add_evidence(&officer, id, "II.1", "Quy chế văn hóa công sở", "https://thainguyen.gov.vn/qc", NULL, 0,
                                   NULL, 0),
