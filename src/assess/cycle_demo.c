@@ -163,7 +163,9 @@ static int make_cycle(db *d, demo_ctx *t, int64_t unit_id, const char *kind, int
     else db_bind_null(q, 9);
     if (recognised) {
         char date[11];
-        cal_format(cal_from_ymd(year, 12, 20 + rng_pick(&t->r, 8)), date);
+        /* decided at the end of the year assessed; this year's, on the day it was recognised */
+        cal_day day = year < t->year ? cal_from_ymd(year, 12, 20 + rng_pick(&t->r, 8)) : cal_local_day(submitted + 86400 * 7);
+        cal_format(day, date);
         db_bind_int(q, 10, ar.total10);
         db_bind_int(q, 11, ar.level);
         db_bind_int(q, 12, submitted + 86400 * 7);

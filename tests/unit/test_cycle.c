@@ -113,6 +113,11 @@ static void demo_has_every_state(void **state)
                            "a.recognised_level IS NOT NULL AND a.appraised_total10 IS NOT NULL",
                            fx.year - 1),
                      q_int("SELECT COUNT(*) FROM units WHERE kind = 'commune' AND parent_id = ?", fx.province));
+    /* no decision is dated after today, nor before the year it recognises */
+    assert_int_equal(q_int("SELECT COUNT(*) FROM assessments WHERE decision_date <> '' AND (decision_date > '2026-12-04' OR "
+                           "CAST(substr(decision_date, 1, 4) AS INTEGER) < year)",
+                           -1),
+                     0);
     /* a draft has its last criteria still to do; every line exists */
     int64_t draft = q_int("SELECT id FROM assessments WHERE status = 'draft' LIMIT 1", -1);
     assert_int_equal(q_int("SELECT COUNT(*) FROM assessment_items WHERE assessment_id = ?", draft), 4);
