@@ -440,11 +440,14 @@ static void correction_loop(void **state)
     assert_int_equal(r.status, 403);
     response_free(&r);
     /* returned for correction with a reason */
+    /* the assessor's comment on a criterion goes back with the cycle */
+    assert_int_equal(act_on(&assessor, id, "tham-dinh", "&c_II.1=Chưa có quy chế đã ký", NULL, 0), 303);
     assert_int_equal(act_on(&assessor, id, "tra-lai", "&reason=", body, sizeof body), 422);
     assert_int_equal(act_on(&assessor, id, "tra-lai", "&reason=Bổ sung minh chứng tiêu chí II.1", NULL, 0), 303);
     assert_string_equal(sqlf("SELECT status FROM assessments WHERE id = %lld", id), "returned");
     r = get_as(&lead, path);
     assert_contains(r.body, "Bổ sung minh chứng tiêu chí II.1");
+    assert_contains(r.body, "Nhận xét của tỉnh: Chưa có quy chế đã ký");
     response_free(&r);
     assert_int_equal(dashboard_count(&officer, "tt-count-assessment-returned"), 1);
     assert_int_equal(dashboard_count(&assessor, "tt-count-appraise"), 0);
@@ -496,7 +499,7 @@ static void correction_loop(void **state)
     assert_int_equal(audits("assessment.open", id), 1);
     assert_int_equal(audits("assessment.submit", id), 2);
     assert_int_equal(audits("assessment.return", id), 1);
-    assert_int_equal(audits("assessment.appraise", id), 1);
+    assert_int_equal(audits("assessment.appraise", id), 2);
     assert_int_equal(audits("assessment.recognise", id), 1);
     assert_true(audits("assessment.save", id) >= 3);
     /* the recognition decision, printed */

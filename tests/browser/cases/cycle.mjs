@@ -74,6 +74,7 @@ export default function ({ shot, test, assert, goto, norm, PASSWORD, AXE }) {
     await goto(page, '/tham-dinh');
     const first = page.locator('#tt-cycles tbody tr').first();
     assert(norm(await first.locator('td').nth(1).innerText()) === 'Đã ký gửi, chờ thẩm định', 'submitted cycles come first on the list');
+    await axeClean(page, 'the appraisal list');
     await shot(page, { path: '/tmp/cycle-4-list.png' });
     let link = page.locator('#tt-cycles tbody tr', { hasText: 'Phường Phan Đình Phùng' }).filter({ hasText: 'chờ thẩm định' }).locator('a');
     if (await link.count() === 0) link = first.locator('a');
