@@ -32,9 +32,6 @@ static json_t *dashboard_counters(req *r)
     if (!strcmp(role, "assessor"))
         add_counter(r, list, "tt-count-appraise", N_("Bản tự đánh giá chờ thẩm định"),
                     cycle_count(d, r->user->unit_id, "submitted"), "/tham-dinh", true);
-    if (officer || leader)
-        add_counter(r, list, "tt-count-assessment-returned", N_("Bản tự đánh giá bị trả lại"),
-                    cycle_count(d, r->user->unit_id, "returned"), "/tu-danh-gia", true);
     if (!officer && !leader && !spec) return list;
     int64_t unit = r->user->unit_id;
     dossier_counts_t c;
@@ -60,6 +57,10 @@ static json_t *dashboard_counters(req *r)
     add_counter(r, list, "tt-count-feedback", N_("Ý kiến đang giải quyết"), feedback_count(d, &fo),
                 "/phan-anh?trang_thai=open", false);
     add_counter(r, list, "tt-count-feedback-late", N_("Ý kiến quá hạn"), feedback_count(d, &fl), "/phan-anh/han", true);
+    /* the unit's self-assessment sent back for correction, while it is */
+    int64_t returned = cycle_count(d, unit, "returned");
+    if (returned)
+        add_counter(r, list, "tt-count-assessment-returned", N_("Bản tự đánh giá bị trả lại"), returned, "/tu-danh-gia", true);
     return list;
 }
 
