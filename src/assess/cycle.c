@@ -574,7 +574,8 @@ static int evidence_write(db *d, void *vctx, err *e)
     db_bind_text(q, 6, t->mime ? t->mime : "");
     db_bind_int(q, 7, (int64_t)t->len);
     db_bind_text(q, 8, b64 ? b64 : "");
-    db_bind_int(q, 9, t->actor);
+    if (t->actor) db_bind_int(q, 9, t->actor);
+    else db_bind_null(q, 9);   /* the command line */
     db_bind_int(q, 10, t->now);
     int rc = db_step(q);
     db_done(q);

@@ -194,11 +194,51 @@ static void levels_of_the_province(void **state)
     arena_free(a);
 }
 
+static void evidence_is_checked_by_size_and_content(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    err e = {0};
+    int64_t c1 = q_int("SELECT id FROM units WHERE code = '05443'", -1), id = 0;
+    assert_int_equal(cycle_open(fx.d, a, c1, 2021, 0, fx.now, &id, &e), 0);
+    assert_true(id > 0);
+    /* over 5 MB, even a real PDF: 413 */
+    size_t big = CYCLE_FILE_MAX + 1;
+    unsigned char *data = calloc(1, big);
+    memcpy(data, "%PDF-1.7\n", 9);
+    assert_int_equal(cycle_add_evidence(fx.d, id, "I.2", "Lớn", NULL, data, big, 0, fx.now, NULL, &e), -1);
+    assert_int_equal(e.status, 413);
+    /* exactly the limit passes */
+    assert_int_equal(cycle_add_evidence(fx.d, id, "I.2", "Vừa", NULL, data, CYCLE_FILE_MAX, 0, fx.now, NULL, &e), 0);
+    free(data);
+    /* a WebP picture is evidence for a citizen's feedback, not for the assessment: 415 */
+    static const unsigned char webp[] = "RIFF\x10\0\0\0WEBPVP8 \0\0\0\0\0\0\0";
+    memset(&e, 0, sizeof e);
+    assert_int_equal(cycle_add_evidence(fx.d, id, "I.2", "Ảnh", NULL, webp, sizeof webp - 1, 0, fx.now, NULL, &e), -1);
+    assert_int_equal(e.status, 415);
+    /* a PNG passes, and comes back as it went */
+    static const unsigned char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1";
+    int64_t eid = 0;
+    assert_int_equal(cycle_add_evidence(fx.d, id, "I.3", "Ảnh chụp", NULL, png, sizeof png - 1, 0, fx.now, &eid, &e), 0);
+    const char *mime, *title;
+    unsigned char *back;
+    size_t len;
+    assert_int_equal(cycle_evidence_file(fx.d, a, id, eid, &mime, &title, &back, &len, &e), 0);
+    assert_string_equal(mime, "image/png");
+    assert_int_equal(len, sizeof png - 1);
+    assert_memory_equal(back, png, len);
+    /* another cycle's evidence is not this one's */
+    assert_int_equal(cycle_evidence_file(fx.d, a, id + 1000, eid, &mime, &title, &back, &len, &e), -1);
+    assert_int_equal(e.status, 404);
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(demo_has_every_state),
         cmocka_unit_test(levels_of_the_province),
+        cmocka_unit_test(evidence_is_checked_by_size_and_content),
     };
     return cmocka_run_group_tests_name("cycle", tests, group_setup, group_teardown);
 }
