@@ -76,6 +76,134 @@ static json_t *level_json(req *r, const assess_set *s, int level)
 
 /* ---- the model of one cycle --------------------------------------------------------------- */
 
+/* A typed value after a failed POST, else what is stored. */
+static const char *typed_or(req *r, bool typed, const char *field, const char *stored)
+{
+    const char *v = typed ? req_form(r, field) : NULL;
+    return v ? v : stored;
+}
+
+static json_t *evidence_json(req *r, const cycle *c, const cycle_item *it, bool removable)
+{
+    json_t *ev = json_array();
+    for (int k = 0; k < it->nevidence; k++) {
+        const cycle_evidence *x = &it->evidence[k];
+        bool file = !strcmp(x->kind, "file");
+        const char *href =
+            file ? arena_printf(r->a, "/tu-danh-gia/%lld/minh-chung/%lld", (long long)c->id, (long long)x->id) : x->url;
+        json_array_append_new(ev, json_pack("{s:I, s:s, s:b, s:s, s:s, s:b}", "id", (json_int_t)x->id, "title", x->title,
+                                            "file", file, "href", href, "added", date_text(r, x->added_at), "removable",
+                                            removable));
+    }
+    return ev;
+}
+
+/* One criterion's line: the set's words, the figure and its link, both scores, the form fields. */
+static json_t *item_json(req *r, const cycle *c, int i, bool typed, bool can_edit)
+{
+    const assess_criterion *cr = &c->set.items[i];
+    const cycle_item *it = &c->items[i];
+    const assess_line *sl = &c->self.lines[i], *al = &c->appraisal.lines[i];
+    bool computed = cr->by != ASSESS_BY_ENTERED;
+    const char *pfield = arena_printf(r->a, "p_%s", cr->code), *nfield = arena_printf(r->a, "n_%s", cr->code);
+    const char *afield = arena_printf(r->a, "a_%s", cr->code), *cfield = arena_printf(r->a, "c_%s", cr->code);
+    const char *link = computed ? cycle_metric_link(r->a, cr->metric, c->unit_code, c->year) : NULL;
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_string(cr->code));
+    json_object_set_new(o, "name", json_string(cr->name));
+    json_object_set_new(o, "guide", json_string(cr->guide ? cr->guide : ""));
+    json_object_set_new(o, "max", json_string(points(r, cr->max10)));
+    json_object_set_new(o, "kind", json_string(cr->kind == ASSESS_BONUS     ? T(r, N_("Điểm thưởng"))
+                                               : cr->kind == ASSESS_PENALTY ? T(r, N_("Điểm trừ"))
+                                                                            : ""));
+    json_object_set_new(o, "computed", json_boolean(computed && sl->has_value));
+    json_object_set_new(o, "computable", json_boolean(computed));
+    json_object_set_new(o, "value", json_string(sl->has_value ? assess_points_text(r->a, (int)lround(sl->value * 10.0)) : ""));
+    json_object_set_new(o, "link", json_string(link ? link : ""));
+    json_object_set_new(o, "metric", json_string(computed && cr->metric ? cr->metric : ""));
+    json_object_set_new(o, "pfield", json_string(pfield));
+    json_object_set_new(o, "nfield", json_string(nfield));
+    json_object_set_new(o, "afield", json_string(afield));
+    json_object_set_new(o, "cfield", json_string(cfield));
+    json_object_set_new(o, "points", json_string(typed_or(r, typed, pfield, it->has_self ? points(r, it->self10) : "")));
+    json_object_set_new(o, "note", json_string(typed_or(r, typed, nfield, it->self_note)));
+    json_object_set_new(o, "appraised",
+                        json_string(typed_or(r, typed, afield, it->has_appraised ? points(r, it->appraised10) : "")));
+    json_object_set_new(o, "comment", json_string(typed_or(r, typed, cfield, it->comment)));
+    json_object_set_new(o, "self_points", json_string(sl->missing ? "" : points(r, sl->points10)));
+    json_object_set_new(o, "appraisal_points", json_string(al->missing ? "" : points(r, al->points10)));
+    json_object_set_new(o, "missing", json_boolean(sl->missing));
+    json_object_set_new(o, "below_min", json_boolean(sl->below_min && !sl->missing));
+    json_object_set_new(o, "evidence", evidence_json(r, c, it, can_edit));
+    /* for the live total (cycle_live.js) */
+    json_object_set_new(o, "max10", json_integer(cr->max10));
+    json_object_set_new(o, "kind_code", json_string(cr->kind == ASSESS_BONUS     ? "bonus"
+                                                    : cr->kind == ASSESS_PENALTY ? "penalty"
+                                                                                 : "score"));
+    json_object_set_new(o, "points10", json_integer(sl->points10));
+    return o;
+}
+
+static json_t *groups_json(req *r, const cycle *c, bool typed, bool can_edit)
+{
+    json_t *groups = json_array();
+    for (int g = 0; g < c->set.ngroups; g++) {
+        const assess_group *gr = &c->set.groups[g];
+        json_t *items = json_array();
+        for (int i = gr->first; i < gr->first + gr->count; i++) json_array_append_new(items, item_json(r, c, i, typed, can_edit));
+        json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "code", gr->code, "name", gr->name, "items", items));
+    }
+    return groups;
+}
+
+static json_t *blockers_json(req *r, const cycle *c)
+{
+    json_t *out = json_array();
+    for (int k = 0; k < c->set.nblockers; k++) {
+        const assess_blocker *b = &c->set.blockers[k];
+        json_array_append_new(out, json_pack("{s:s, s:s, s:i, s:b, s:b, s:b, s:s, s:s, s:s}", "code", b->code, "name",
+                                             b->name, "from_level", b->from_level, "declared", b->metric == NULL, "holds",
+                                             c->self.blocker_holds[k], "appraisal_holds", c->appraisal.blocker_holds[k],
+                                             "field", arena_printf(r->a, "f_%s", b->code), "note_field",
+                                             arena_printf(r->a, "fn_%s", b->code), "note",
+                                             c->flag_notes[k] ? c->flag_notes[k] : ""));
+    }
+    return out;
+}
+
+/* The levels one may choose (a leader proposes, an assessor recognises): none above reached,
+ * reached selected, and "no level". */
+static json_t *level_options(req *r, const assess_set *s, int reached)
+{
+    json_t *out = json_array();
+    for (int i = 0; i < s->nlevels; i++)
+        if (s->levels[i].level <= reached)
+            json_array_append_new(out, json_pack("{s:i, s:s, s:b}", "level", s->levels[i].level, "name", s->levels[i].name,
+                                                 "selected", s->levels[i].level == reached));
+    json_array_append_new(out, json_pack("{s:i, s:s, s:b}", "level", 0, "name", T(r, N_("Chưa đạt mức nào")), "selected",
+                                         reached == 0));
+    return out;
+}
+
+/* The levels and what the figures block, for the live total (cycle_live.js), as JSON text. */
+static const char *live_config(req *r, const cycle *c)
+{
+    const assess_set *s = &c->set;
+    json_t *live = json_array();
+    for (int i = 0; i < s->nlevels; i++)
+        json_array_append_new(live, json_pack("{s:i, s:s, s:i, s:i}", "level", s->levels[i].level, "name",
+                                              s->levels[i].name, "min", s->levels[i].min_total10, "pct",
+                                              s->levels[i].min_pct_each));
+    int blocked = 0;
+    for (int k = 0; k < s->nblockers; k++)
+        if (s->blockers[k].metric && c->self.blocker_holds[k] && (!blocked || s->blockers[k].from_level < blocked))
+            blocked = s->blockers[k].from_level;
+    json_t *doc = json_pack("{s:o, s:i, s:s}", "levels", live, "blocked", blocked, "none", T(r, N_("Chưa đạt mức nào")));
+    const char *text = arena_json_dumps(r->a, doc);
+    json_decref(doc);
+    return text ? text : "{}";
+}
+
 static json_t *cycle_model(req *r, const cycle *c, const err *e)
 {
     const assess_set *s = &c->set;
@@ -83,99 +211,10 @@ static json_t *cycle_model(req *r, const cycle *c, const err *e)
     bool submitted = !strcmp(c->status, "submitted"), can_appraise = may_appraise(r, c) && submitted;
     bool recognised = !strcmp(c->status, "recognised");
     bool typed = e && r->form;   /* a failed POST shows what was typed */
-    json_t *groups = json_array();
-    for (int g = 0; g < s->ngroups; g++) {
-        json_t *items = json_array();
-        for (int i = s->groups[g].first; i < s->groups[g].first + s->groups[g].count; i++) {
-            const assess_criterion *cr = &s->items[i];
-            const cycle_item *it = &c->items[i];
-            const assess_line *sl = &c->self.lines[i], *al = &c->appraisal.lines[i];
-            bool computed = cr->by != ASSESS_BY_ENTERED;
-            json_t *ev = json_array();
-            for (int k = 0; k < it->nevidence; k++) {
-                const cycle_evidence *x = &it->evidence[k];
-                bool file = !strcmp(x->kind, "file");
-                json_array_append_new(
-                    ev, json_pack("{s:I, s:s, s:b, s:s, s:s, s:b}", "id", (json_int_t)x->id, "title", x->title, "file",
-                                  file, "href",
-                                  file ? arena_printf(r->a, "/tu-danh-gia/%lld/minh-chung/%lld", (long long)c->id,
-                                                      (long long)x->id)
-                                       : x->url,
-                                  "added", date_text(r, x->added_at), "removable", can_edit));
-            }
-            const char *pfield = arena_printf(r->a, "p_%s", cr->code), *nfield = arena_printf(r->a, "n_%s", cr->code);
-            const char *afield = arena_printf(r->a, "a_%s", cr->code), *cfield = arena_printf(r->a, "c_%s", cr->code);
-            const char *pval = typed && req_form(r, pfield) ? req_form(r, pfield) : it->has_self ? points(r, it->self10) : "";
-            const char *nval = typed && req_form(r, nfield) ? req_form(r, nfield) : it->self_note;
-            const char *aval = typed && req_form(r, afield) ? req_form(r, afield)
-                               : it->has_appraised           ? points(r, it->appraised10)
-                                                             : "";
-            const char *cval = typed && req_form(r, cfield) ? req_form(r, cfield) : it->comment;
-            json_t *o = json_pack(
-                "{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:s}",
-                "code", cr->code, "name", cr->name, "guide", cr->guide ? cr->guide : "", "max", points(r, cr->max10),
-                "kind", cr->kind == ASSESS_BONUS ? T(r, N_("Điểm thưởng")) : cr->kind == ASSESS_PENALTY ? T(r, N_("Điểm trừ")) : "",
-                "computed", computed && sl->has_value, "computable", computed, "value",
-                sl->has_value ? assess_points_text(r->a, (int)lround(sl->value * 10.0)) : "", "link",
-                computed ? (cycle_metric_link(r->a, cr->metric, c->unit_code, c->year) ?: "") : "", "pfield", pfield,
-                "nfield", nfield, "afield", afield, "cfield", cfield, "points", pval, "note", nval, "self_points",
-                sl->missing ? "" : points(r, sl->points10), "appraised", aval, "missing", sl->missing, "evidence", ev,
-                "comment", cval);
-            json_object_set_new(o, "appraisal_points", json_string(al->missing ? "" : points(r, al->points10)));
-            json_object_set_new(o, "metric", json_string(computed && cr->metric ? cr->metric : ""));
-            json_object_set_new(o, "below_min", json_boolean(sl->below_min && !sl->missing));
-            /* for the live total (cycle_live.js) */
-            json_object_set_new(o, "max10", json_integer(cr->max10));
-            json_object_set_new(o, "kind_code", json_string(cr->kind == ASSESS_BONUS     ? "bonus"
-                                                            : cr->kind == ASSESS_PENALTY ? "penalty"
-                                                                                         : "score"));
-            json_object_set_new(o, "points10", json_integer(sl->points10));
-            json_array_append_new(items, o);
-        }
-        json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "code", s->groups[g].code, "name", s->groups[g].name,
-                                                "items", items));
-    }
-    json_t *blockers = json_array();
-    for (int k = 0; k < s->nblockers; k++) {
-        const assess_blocker *b = &s->blockers[k];
-        json_array_append_new(blockers, json_pack("{s:s, s:s, s:i, s:b, s:b, s:b, s:s, s:s, s:s}", "code", b->code, "name",
-                                                  b->name, "from_level", b->from_level, "declared", b->metric == NULL,
-                                                  "holds", c->self.blocker_holds[k], "appraisal_holds",
-                                                  c->appraisal.blocker_holds[k], "field",
-                                                  arena_printf(r->a, "f_%s", b->code), "note_field",
-                                                  arena_printf(r->a, "fn_%s", b->code), "note",
-                                                  c->flag_notes[k] ? c->flag_notes[k] : ""));
-    }
-    /* the levels a leader may propose and an assessor may recognise */
-    json_t *propose = json_array(), *recognise = json_array();
-    for (int i = 0; i < s->nlevels; i++) {
-        const assess_level *lv = &s->levels[i];
-        if (lv->level <= c->self.level)
-            json_array_append_new(propose, json_pack("{s:i, s:s, s:b}", "level", lv->level, "name", lv->name, "selected",
-                                                     lv->level == c->self.level));
-        if (lv->level <= c->appraisal.level)
-            json_array_append_new(recognise, json_pack("{s:i, s:s, s:b}", "level", lv->level, "name", lv->name,
-                                                       "selected", lv->level == c->appraisal.level));
-    }
-    json_array_append_new(propose, json_pack("{s:i, s:s, s:b}", "level", 0, "name", T(r, N_("Chưa đạt mức nào")),
-                                             "selected", c->self.level == 0));
-    json_array_append_new(recognise, json_pack("{s:i, s:s, s:b}", "level", 0, "name", T(r, N_("Chưa đạt mức nào")),
-                                               "selected", c->appraisal.level == 0));
-    /* the levels and what the figures block, for the live total (cycle_live.js) */
-    json_t *live = json_array();
-    for (int i = 0; i < s->nlevels; i++)
-        json_array_append_new(live, json_pack("{s:i, s:s, s:i, s:i}", "level", s->levels[i].level, "name",
-                                              s->levels[i].name, "min", s->levels[i].min_total10, "pct",
-                                              s->levels[i].min_pct_each));
-    int metric_blocked = 0;
-    for (int k = 0; k < s->nblockers; k++)
-        if (s->blockers[k].metric && c->self.blocker_holds[k] &&
-            (!metric_blocked || s->blockers[k].from_level < metric_blocked))
-            metric_blocked = s->blockers[k].from_level;
-    json_t *live_doc = json_pack("{s:o, s:i, s:s}", "levels", live, "blocked", metric_blocked, "none",
-                                 T(r, N_("Chưa đạt mức nào")));
-    const char *live_text = arena_json_dumps(r->a, live_doc);
-    json_decref(live_doc);
+    json_t *groups = groups_json(r, c, typed, can_edit);
+    json_t *blockers = blockers_json(r, c);
+    json_t *propose = level_options(r, s, c->self.level), *recognise = level_options(r, s, c->appraisal.level);
+    const char *live_text = live_config(r, c);
     json_t *levels = json_array();
     for (int i = 0; i < s->nlevels; i++)
         json_array_append_new(levels, json_pack("{s:i, s:s, s:s, s:i}", "level", s->levels[i].level, "name",
@@ -208,7 +247,7 @@ static json_t *cycle_model(req *r, const cycle *c, const err *e)
                                                   "total10", c->appraisal.total10, "level",
                                                   level_json(r, s, c->appraisal.level), "missing", c->appraisal.missing,
                                                   "blocked_from", c->appraisal.blocked_from));
-    json_object_set_new(m, "live", json_string(live_text ? live_text : "{}"));
+    json_object_set_new(m, "live", json_string(live_text));
     /* enough points, yet the next level is held back: a criterion under its minimum or a blocker */
     json_object_set_new(m, "held_back", json_boolean(c->self.next_level && c->self.to_next10 == 0));
     json_object_set_new(m, "groups", groups);
