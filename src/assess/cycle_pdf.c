@@ -105,7 +105,9 @@ int cycle_pdf_table(db *d, arena *a, int64_t id, int64_t now, buf *out, err *e)
     pdoc_unit pu;
     const char *kind;
     unit_of(d, a, c->unit_id, &pu, &kind);
-    bool appraised = !strcmp(c->status, "recognised") || c->appraised_total10 >= 0 || !strcmp(c->status, "submitted");
+    /* the appraisal column once the assessor has entered points (or recognised it) */
+    bool appraised = !strcmp(c->status, "recognised");
+    for (int i = 0; i < c->set.nitems; i++) appraised |= c->items[i].has_appraised;
     pdoc *p = pdoc_open(a, arena_printf(a, "Bảng tự chấm điểm năm %d", c->year), "Thân Thiện", c->unit_name);
     if (!p) {
         err_set(e, 500, N_("Không tạo được văn bản."), "pdoc_open");
