@@ -52,7 +52,8 @@ const char *cycle_metric_link(arena *a, const char *metric, const char *unit_cod
     if (!strncmp(metric, "dossier.", 8)) return arena_printf(a, "/chi-so?%s", period);
     if (!strncmp(metric, "rating.", 7)) return arena_printf(a, "/danh-gia/thong-ke?%s", period);
     if (!strncmp(metric, "letter.", 7)) return arena_printf(a, "/thu/thong-ke?%s", period);
-    if (!strncmp(metric, "feedback.", 9)) return arena_printf(a, "/phan-anh/han?don_vi=%s", unit_code);
+    if (!strncmp(metric, "feedback.", 9)) return arena_printf(a, "/phan-anh?don_vi=%s", unit_code);
+    if (!strncmp(metric, "complaint.", 10)) return arena_printf(a, "/phan-anh?don_vi=%s&loai=khieu_nai", unit_code);
     if (!strncmp(metric, "reception.", 10)) return arena_printf(a, "/tiep-cong-dan?don_vi=%s", unit_code);
     if (!strncmp(metric, "dialogue.", 9)) return arena_printf(a, "/doi-thoai?don_vi=%s", unit_code);
     if (!strncmp(metric, "survey.", 7)) return arena_printf(a, "/khao-sat/chi-so?%s", period);
