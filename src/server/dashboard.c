@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../account/account.h"
+#include "../assess/cycle.h"
 #include "../catalog/catalog.h"
 #include "../core/calendar.h"
 #include "../dossier/dossier.h"
@@ -26,8 +27,12 @@ static json_t *dashboard_counters(req *r)
     json_t *list = json_array();
     const char *role = r->user->role;
     bool officer = !strcmp(role, "officer"), leader = !strcmp(role, "leader"), spec = !strcmp(role, "specialist");
-    if (!officer && !leader && !spec) return list;
     db *d = req_db(r);
+    /* the yearly assessment (cycle.h): the province's assessor appraises, the commune corrects */
+    if (!strcmp(role, "assessor"))
+        add_counter(r, list, "tt-count-appraise", N_("Bản tự đánh giá chờ thẩm định"),
+                    cycle_count(d, r->user->unit_id, "submitted"), "/tham-dinh", true);
+    if (!officer && !leader && !spec) return list;
     int64_t unit = r->user->unit_id;
     dossier_counts_t c;
     dossier_counts(d, r->a, unit, r->user->id, officer, !spec, req_now(r), &c);
@@ -52,6 +57,10 @@ static json_t *dashboard_counters(req *r)
     add_counter(r, list, "tt-count-feedback", N_("Ý kiến đang giải quyết"), feedback_count(d, &fo),
                 "/phan-anh?trang_thai=open", false);
     add_counter(r, list, "tt-count-feedback-late", N_("Ý kiến quá hạn"), feedback_count(d, &fl), "/phan-anh/han", true);
+    /* the unit's self-assessment sent back for correction, while it is */
+    int64_t returned = cycle_count(d, unit, "returned");
+    if (returned)
+        add_counter(r, list, "tt-count-assessment-returned", N_("Bản tự đánh giá bị trả lại"), returned, "/tu-danh-gia", true);
     return list;
 }
 
