@@ -19,6 +19,7 @@
 #include "../survey/rating.h"
 #include "../survey/survey.h"
 #include "../reception/reception.h"
+#include "../report/report.h"
 #include "../dossier/indicators.h"
 #include "app.h"
 #include "../kit/form.h"
@@ -185,6 +186,9 @@ const route routes[] = {
     {"GET", "/doi-thoai/{id}/{doc}.pdf", page_dialogue_pdf, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"POST", "/doi-thoai/{id}/van-de/{issue}/dong", page_dialogue_issue_close, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"POST", "/doi-thoai/{id}/{action}", page_dialogue_action, ACCESS_EDIT_CATALOG, scope_dialogue_param},
+    /* the province's targets and the reports on the model (src/report) */
+    {"GET", "/muc-tieu", page_targets, ACCESS_STAFF, scope_report_unit},
+    {"POST", "/muc-tieu", page_targets_save, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
