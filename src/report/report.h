@@ -80,9 +80,31 @@ int targets_set_year(db *d, int64_t province_id, const char *province_code, int 
 /* The dashboard's model for a province and year (also its JSON). NULL with e filled. */
 json_t *targets_dashboard(db *d, arena *a, int64_t province_id, int year, err *e);
 
+/* ---- reports (report_model.c) ------------------------------------------------------------ */
+
+/* The unit's report for the year and period ("6t": 1/1-30/6, "nam": the year; NULL = "nam")
+ * as JSON: {unit_*, year, period, as_of, columns: [{key, label, from, to}], groups: [{number,
+ * title, lines: [{key, label, unit, values: {col: number|null}, text: {col: "92,5%"}}]}],
+ * texts: {part: string|null}, signer, self_assessment?}. For `thanthien report model` and
+ * other systems. 400 for a bad period, 404 for an unknown unit, 422 for a province. */
+int report_model_json(db *d, arena *a, int64_t unit_id, int year, const char *ky, int64_t now, json_t **out, err *e);
+
+/* The province's roll-up for the year and period as JSON: {province_*, year, period, columns,
+ * units: [{code, name, kind, values: {key: number|null}}], total: {values}}; rates of the
+ * total recomputed from the summed counts. */
+int report_rollup_json(db *d, arena *a, int64_t province_id, int year, const char *ky, int64_t now, json_t **out,
+                       err *e);
+
 /* ---- pages -------------------------------------------------------------------------------- */
 
 void page_targets(struct req *r);          /* GET /muc-tieu?don_vi=&nam= (assessor, admin) */
 void page_targets_save(struct req *r);     /* POST /muc-tieu (admin) */
+void page_report(struct req *r);           /* GET /bao-cao?don_vi=&nam=&ky=6t|nam (HTML, JSON) */
+void page_report_pdf(struct req *r);       /* GET /bao-cao.pdf?... */
+void page_report_xlsx(struct req *r);      /* GET /bao-cao.xlsx?... */
+void page_report_texts(struct req *r);     /* POST /bao-cao/loi-van (the unit's leader) */
+void page_rollup(struct req *r);           /* GET /bao-cao/tong-hop?don_vi=&nam=&ky= (assessor, admin) */
+void page_rollup_pdf(struct req *r);       /* GET /bao-cao/tong-hop.pdf?... */
+void page_rollup_xlsx(struct req *r);      /* GET /bao-cao/tong-hop.xlsx?... */
 
 #endif

@@ -224,7 +224,7 @@ json_t *targets_dashboard(db *d, arena *a, int64_t province_id, int year, err *e
         const level_row *r = &rows[i];
         if (strcmp(r->kind, "commune") || r->next_level <= 0 || r->short10 < 0) continue;
         json_array_append_new(close, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "code", r->code, "name", r->name,
-                                               "level", r->recognised < 0 ? 0 : r->recognised, "next_level",
+                                               "level", r->level, "next_level",
                                                r->next_level, "short10", r->short10, "total10", r->total10));
     }
     report_target t;

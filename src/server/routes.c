@@ -189,6 +189,13 @@ const route routes[] = {
     /* the province's targets and the reports on the model (src/report) */
     {"GET", "/muc-tieu", page_targets, ACCESS_STAFF, scope_report_unit},
     {"POST", "/muc-tieu", page_targets_save, ACCESS_ADMIN, scope_unit_form},
+    {"GET", "/bao-cao", page_report, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/bao-cao.pdf", page_report_pdf, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/bao-cao.xlsx", page_report_xlsx, ACCESS_STAFF, scope_report_unit},
+    {"POST", "/bao-cao/loi-van", page_report_texts, ACCESS_STAFF, scope_unit_form},
+    {"GET", "/bao-cao/tong-hop", page_rollup, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/bao-cao/tong-hop.pdf", page_rollup_pdf, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/bao-cao/tong-hop.xlsx", page_rollup_xlsx, ACCESS_STAFF, scope_report_unit},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
