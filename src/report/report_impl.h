@@ -3,7 +3,7 @@
 #define TT_REPORT_IMPL_H
 
 #include "figures.h"
-#include "report.h"
+#include "reports.h"
 
 #define REPORT_MAX_LEVEL 10   /* levels a criteria set may define (assess.h ASSESS_MAX_LEVELS) */
 

@@ -7,7 +7,7 @@
 #include "../account/unit.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
-#include "report.h"
+#include "reports.h"
 #include "report_impl.h"
 
 int64_t report_province_of(db *d, arena *a, int64_t unit_id, const char **code)

@@ -12,7 +12,7 @@
  * A target of 0 is "no target of that kind" (2024 sets only the first share).
  * "Short" is how many more communes would meet the target: ceil(pct x communes / 100) minus
  * those that count, never below 0. */
-#include "report.h"
+#include "reports.h"
 
 int targets_needed(int pct, int communes)
 {

@@ -19,7 +19,7 @@
 #include "../survey/rating.h"
 #include "../survey/survey.h"
 #include "../reception/reception.h"
-#include "../report/report.h"
+#include "../report/reports.h"
 #include "../dossier/indicators.h"
 #include "app.h"
 #include "../kit/form.h"

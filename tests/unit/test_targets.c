@@ -11,7 +11,7 @@
 
 #include "testutil.h"
 
-#include "../../src/report/report.h"
+#include "../../src/report/reports.h"
 
 /* Kế hoạch 154-KH/HU, mục II.1.2 */
 static const report_target Y2024 = {.year_from = 2024, .year_to = 2024, .level1_pct = 20};

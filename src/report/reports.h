@@ -1,4 +1,4 @@
-/* report.h -- the province's targets for the model and the reports on it (issue 13).
+/* reports.h -- the province's targets for the model and the reports on it (issue 13).
  *
  * Targets (targets*.c): each province sets, per year, the minimum share of its communes
  * recognised at level 1 or above, the share of them above level 1, and the number at level 4
@@ -11,8 +11,8 @@
  * report/figures.h for the period and the year to date, the words around them written by the
  * unit's leader (report_texts); as a page, JSON, an A4 PDF (Decree 30/2020) and XLSX. The
  * province's roll-up (/bao-cao/tong-hop) sums the same figures over its units. */
-#ifndef TT_REPORT_H
-#define TT_REPORT_H
+#ifndef TT_REPORTS_H
+#define TT_REPORTS_H
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* report_web.c -- the report pages.
+/* report_pages.c -- the report pages.
  *
  *   GET  /bao-cao?don_vi=&nam=&ky=6t|nam      the unit's report (HTML, or JSON when asked),
  *   GET  /bao-cao.pdf, /bao-cao.xlsx          the same on paper and as a workbook,
