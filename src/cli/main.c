@@ -28,6 +28,7 @@
 #include "../letter/letter.h"
 #include "../survey/survey.h"
 #include "../reception/reception.h"
+#include "../report/figures.h"
 #include "../notify/notify.h"
 #include "../survey/rating.h"
 #include "../server/app.h"
@@ -723,9 +724,64 @@ static int report_units(db *d, const char *code, int64_t *ids, int max)
     return n;
 }
 
+/* report model: one unit's figures for a year or half-year as JSON (report/figures.h), for
+ * other systems (the province's portal, the ministry's spreadsheet). */
+static int cmd_report_model(int argc, char **argv)
+{
+    const char *usage = "report model --db PATH --unit CODE --year Y [--half 1|2]";
+    if (wants_help(argc, argv)) {
+        printf("usage: thanthien %s\n\nPrints the figures of the unit CODE (and every unit below it, summed) for year Y, "
+               "or its first (January to June) or second (July to December) half, as one JSON object: the period, "
+               "\"metrics\" (each figure by its key, rates in percent, null when there is nothing to count), their "
+               "\"text\" as the pages print them, and the \"counts\" behind them.\n",
+               usage);
+        return 0;
+    }
+    opt opts[] = {{"--db", 1}, {"--unit", 1}, {"--year", 1}, {"--half", 1}, {NULL, 0}};
+    const char *pos[1];
+    int npos;
+    if (parse("report model", usage, argc, argv, opts, pos, 0, &npos)) return 2;
+    if (!get(opts, "--db")) return usage_error("report model", usage, "%s", "--db is required");
+    if (!get(opts, "--unit")) return usage_error("report model", usage, "%s", "--unit is required");
+    if (!get(opts, "--year")) return usage_error("report model", usage, "%s", "--year is required");
+    int64_t year, half = 0;
+    if (need_int("report model", usage, opts, "--year", 1900, 9999, 0, &year)) return 2;
+    if (get(opts, "--half") && need_int("report model", usage, opts, "--half", 1, 2, 0, &half)) return 2;
+    db *d = open_db(get(opts, "--db"));
+    if (!d) return 1;
+    int64_t unit = account_unit_id(d, get(opts, "--unit"));
+    if (unit < 0) {
+        db_close(d);
+        return usage_error("report model", usage, "no unit with code '%s'", get(opts, "--unit"));
+    }
+    cal_day from = cal_from_ymd((int)year, half == 2 ? 7 : 1, 1);
+    cal_day to = half == 1 ? cal_from_ymd((int)year, 6, 30) : cal_from_ymd((int)year, 12, 31);
+    arena *a = arena_new();
+    unit_figures f;
+    err e = {0};
+    int rc = figures_compute(d, a, unit, from, to, (int64_t)clock_now(), &f, &e);
+    db_close(d);
+    if (rc) {
+        fprintf(stderr, "thanthien report model: %s (%s)\n", e.user, e.log);
+        arena_free(a);
+        return 1;
+    }
+    json_t *o = figures_json(a, &f);
+    if (half) json_object_set_new(o, "half", json_integer(half));
+    json_object_set_new(o, "year", json_integer(year));
+    char *text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
+    json_decref(o);
+    printf("%s\n", text ? text : "{}");
+    free(text);
+    arena_free(a);
+    return 0;
+}
+
 static int cmd_report(int argc, char **argv)
 {
-    const char *usage = "report letters --db PATH --year Y [--unit CODE]";
+    const char *usage = "report letters --db PATH --year Y [--unit CODE]\n       thanthien report model --db PATH "
+                        "--unit CODE --year Y [--half 1|2]";
+    if (argc >= 1 && !strcmp(argv[0], "model")) return cmd_report_model(argc - 1, argv + 1);
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nPrints one line \"kind<TAB>count\" for each kind of letter (apology, thanks, "
                "congratulation, condolence): the letters delivered in year Y (Vietnam time) by the unit CODE and every "
@@ -734,7 +790,8 @@ static int cmd_report(int argc, char **argv)
                usage);
         return 0;
     }
-    if (argc < 1 || strcmp(argv[0], "letters")) return usage_error("report", usage, "%s", "what to report: letters");
+    if (argc < 1 || strcmp(argv[0], "letters"))
+        return usage_error("report", usage, "%s", "what to report: letters or model");
     opt opts[] = {{"--db", 1}, {"--year", 1}, {"--unit", 1}, {NULL, 0}};
     const char *pos[1];
     int npos;
@@ -1002,7 +1059,8 @@ static const command commands[] = {
     {"calendar", cmd_calendar, "calendar       a year's days off, or a due date (--year Y | --due --from T --days N)"},
     {"api-key", cmd_api_key, "api-key add    issue an Open311 key to an app (--db PATH --unit CODE --name NAME);\n"
                              "  api-key list   the keys (--db PATH [--unit CODE]); api-key revoke --db PATH --id N"},
-    {"report", cmd_report, "report letters letters delivered in a year, by kind (--db PATH --year Y [--unit CODE])"},
+    {"report", cmd_report, "report letters letters delivered in a year, by kind (--db PATH --year Y [--unit CODE]); "
+                          "report model: a unit's figures as JSON (--db PATH --unit CODE --year Y [--half 1|2])"},
 };
 
 static void general_help(FILE *out)

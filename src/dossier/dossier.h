@@ -179,6 +179,7 @@ typedef struct {
     int64_t desk_unit_id;         /* with assignee_id, a desk officer's inbox: also the desk's own
                                      dossiers of this unit (not handed over, results to return) */
     const char *due;              /* NULL; "late": open and past due; "today": open, due later today */
+    bool subtree;                 /* unit_id and every unit below it (an administrator's, an assessor's view) */
     int limit, offset;
 } dossier_query;
 json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64_t *total);
@@ -238,5 +239,13 @@ void page_dossier_pdf(struct req *r);
 void page_track(struct req *r);
 void api_dossier(struct req *r);
 int64_t scope_dossier_param(struct req *r);
+
+/* Personal data as viewers outside the dossier's own unit see it (dossier_mask.c): an
+ * administrator or a provincial assessor above the unit reads "N. V. A.", "**********78", no
+ * address, no lookup secret. dossier_mask_json masks those keys of a dossier's view model (a
+ * list row or dossier_get) where present, and sets "masked": true. */
+const char *dossier_mask_name(arena *a, const char *name);
+const char *dossier_mask_digits(arena *a, const char *s);
+void dossier_mask_json(arena *a, json_t *o);
 
 #endif

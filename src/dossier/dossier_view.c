@@ -126,6 +126,8 @@ static json_t *row_json(db_stmt *s, arena *a, int64_t now, bool full)
     json_object_set_new(o, "assignee_name", json_string(db_col_text(s, 26)));
     json_object_set_new(o, "unit_name", json_string(db_col_text(s, 33)));
     json_object_set_new(o, "result_label", json_string(timeliness(done, due)));
+    json_object_set_new(o, "unit_id", json_integer(db_col_int(s, 3)));
+    json_object_set_new(o, "resolving_unit_id", json_integer(db_col_int(s, 35)));
     if (!full) return o;
     static const char *const text_cols[][2] = {
         {"secret", NULL}, {"applicant_phone", NULL}, {"applicant_id_number", NULL}, {"applicant_address", NULL},
@@ -135,7 +137,6 @@ static json_t *row_json(db_stmt *s, arena *a, int64_t now, bool full)
     for (int i = 0; i < 7; i++) json_object_set_new(o, text_cols[i][0], json_string(db_col_text(s, idx[i])));
     json_object_set_new(o, "channel_label", json_string(dossier_channel_label(db_col_text(s, 13))));
     json_object_set_new(o, "return_label", json_string(dossier_return_label(db_col_text(s, 14))));
-    json_object_set_new(o, "unit_id", json_integer(db_col_int(s, 3)));
     json_object_set_new(o, "procedure_id", json_integer(db_col_int(s, 4)));
     json_object_set_new(o, "days", json_integer(db_col_int(s, 6)));
     json_object_set_new(o, "fee", json_integer(db_col_int(s, 7)));
@@ -156,7 +157,6 @@ static json_t *row_json(db_stmt *s, arena *a, int64_t now, bool full)
     json_object_set_new(o, "postal_tracking", json_string(db_col_text(s, 31)));
     json_object_set_new(o, "outcome_note", json_string(db_col_text(s, 32)));
     json_object_set_new(o, "unit_code", json_string(db_col_text(s, 34)));
-    json_object_set_new(o, "resolving_unit_id", json_integer(db_col_int(s, 35)));
     return o;
 }
 
@@ -425,7 +425,13 @@ json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64
     buf w;
     buf_init(&w, a);
     buf_puts(&w, "WHERE 1 = 1");
-    if (q->unit_id) buf_puts(&w, " AND (d.unit_id = ?1 OR d.resolving_unit_id = ?1)");
+    /* a unit without units below it is its own subtree: the plain filter keeps the index */
+    bool subtree = q->unit_id && q->subtree &&
+                   db_int_by_id(d, "SELECT COUNT(*) FROM units WHERE parent_id = ?", q->unit_id, 0) > 0;
+    if (subtree)
+        buf_puts(&w, " AND (d.unit_id IN (SELECT id FROM sub) OR d.resolving_unit_id IN (SELECT id FROM sub))");
+    else if (q->unit_id) buf_puts(&w, " AND (d.unit_id = ?1 OR d.resolving_unit_id = ?1)");
+    const char *cte = subtree ? UNIT_SUBTREE_CTE("") : "";
     const char *st = q->status && *q->status ? q->status : NULL;
     if (q->assignee_id && q->desk_unit_id) {
         /* what waits on a desk officer: his own, and the desk's (not yet handed over, or back
@@ -472,9 +478,9 @@ json_t *dossier_list(db *d, arena *a, const dossier_query *q, int64_t now, int64
         buf_puts(&w, ")");
     }
     const char *order = q->late_board || q->assignee_id ? "d.due_at, d.id" : "d.received_at DESC, d.id DESC";
-    db_stmt *s = db_prepare(d, arena_printf(a, "SELECT " DOSSIER_COLUMNS DOSSIER_FROM "%s ORDER BY %s LIMIT ?8 OFFSET ?9",
-                                            buf_cstr(&w), order));
-    db_stmt *c = total ? db_prepare(d, arena_printf(a, "SELECT COUNT(*)" DOSSIER_FROM "%s", buf_cstr(&w))) : NULL;
+    db_stmt *s = db_prepare(d, arena_printf(a, "%sSELECT " DOSSIER_COLUMNS DOSSIER_FROM "%s ORDER BY %s LIMIT ?8 OFFSET ?9",
+                                            cte, buf_cstr(&w), order));
+    db_stmt *c = total ? db_prepare(d, arena_printf(a, "%sSELECT COUNT(*)" DOSSIER_FROM "%s", cte, buf_cstr(&w))) : NULL;
     db_stmt *both[2] = {s, c};
     for (int k = 0; k < 2; k++) {
         db_stmt *t = both[k];

@@ -18,6 +18,7 @@
 #include "../kit/web.h"
 #include "../kit/form.h"
 #include "dossier.h"
+#include "indicators.h"
 
 static bool parse_id(req *r, int64_t *id) { return web_id_or_404(r, "id", N_("Không tìm thấy hồ sơ."), id); }
 
@@ -424,12 +425,37 @@ static const char *date_error(req *r, int64_t id, const err *e)
     return msg;
 }
 
+/* Personal data only for the staff of the dossier's own units (the receiving desk, the resolving
+ * unit); an administrator or assessor above them reads it masked (dossier_mask.c). */
+static bool own_dossier(req *r, const json_t *o)
+{
+    int64_t unit = json_integer_value(json_object_get(o, "unit_id"));
+    int64_t resolving = json_integer_value(json_object_get(o, "resolving_unit_id"));
+    return r->user->unit_id == unit || (resolving && r->user->unit_id == resolving);
+}
+
+/* Who may only read: a provincial assessor (its routes never include a POST). */
+static bool read_only(req *r) { return !(r->user->access & (ACCESS_DESK | ACCESS_ADMIN)); }
+
 static void show_page(req *r, int64_t id, int status, const err *e)
 {
     db *d = req_db(r);
     json_t *o = dossier_get(d, r->a, id, req_now(r));
     if (!o) {
         web_error(r, 404, N_("Không tìm thấy hồ sơ."));
+        return;
+    }
+    bool masked = !own_dossier(r, o);
+    if (masked) dossier_mask_json(r->a, o);
+    if (read_only(r)) {
+        json_t *model = json_pack("{s:o, s:b}", "d", o, "read_only", true);
+        if (r->want_json) {
+            web_json(r, status, json_incref(o));
+            json_decref(model);
+            return;
+        }
+        json_object_set_new(model, "page", web_page_info(r, arena_printf(r->a, "Hồ sơ %s", json_string_value(json_object_get(o, "code")))));
+        web_render(r, status, "dossier/show", model);
         return;
     }
     if (r->want_json && !e) {
@@ -569,7 +595,13 @@ static void list_page(req *r, dossier_query *q, const char *title, const char *m
     int64_t page = web_page_number(r), total = 0;
     q->limit = 50;
     q->offset = web_page_offset(r, 50);
-    json_t *rows = dossier_list(req_db(r), r->a, q, req_now(r), &total);
+    json_t *rows = dossier_list(req_db(r), r->a, q, req_now(r), &total), *row;
+    size_t i;
+    json_array_foreach(rows, i, row) {
+        int64_t unit = json_integer_value(json_object_get(row, "unit_id"));
+        int64_t resolving = json_integer_value(json_object_get(row, "resolving_unit_id"));
+        if (r->user->unit_id != unit && r->user->unit_id != resolving) dossier_mask_json(r->a, row);
+    }
     if (r->want_json) {
         web_json(r, 200, json_pack("{s:o, s:I}", "dossiers", rows, "total", (json_int_t)total));
         return;
@@ -593,7 +625,11 @@ void page_dossier_list(req *r)
 {
     const char *st = req_query(r, "trang_thai");
     if (st && *st && strcmp(st, "open") && !*dossier_status_label(st)) st = NULL;
-    dossier_query q = {.unit_id = r->user->unit_id, .q = req_query(r, "q"), .status = st};
+    /* ?don_vi=: another unit in the viewer's scope (the router checked it); an administrator or
+     * assessor reads the unit and every unit below it */
+    int64_t unit = scope_report_unit(r);
+    dossier_query q = {.unit_id = unit > 0 ? unit : r->user->unit_id, .q = req_query(r, "q"), .status = st,
+                       .subtree = account_role_sees_subtree(r->user->role)};
     list_page(r, &q, "Hồ sơ", "search");
 }
 
@@ -616,7 +652,9 @@ void page_dossier_inbox(req *r)
 
 void page_dossier_board(req *r)
 {
-    dossier_query q = {.unit_id = r->user->unit_id, .due = due_filter(r)};
+    int64_t unit = scope_report_unit(r);
+    dossier_query q = {.unit_id = unit > 0 ? unit : r->user->unit_id, .due = due_filter(r),
+                       .subtree = account_role_sees_subtree(r->user->role)};
     q.late_board = !q.due;
     list_page(r, &q, !q.due ? "Hồ sơ quá hạn và sắp đến hạn" : !strcmp(q.due, "late") ? "Hồ sơ quá hạn"
                                                                                        : "Hồ sơ đến hạn hôm nay",

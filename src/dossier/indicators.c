@@ -20,6 +20,7 @@
 #include "../core/vntime.h"
 #include "../holiday/holiday.h"
 #include "../print/xlsx.h"
+#include "../account/unit.h"
 #include "dossier.h"
 
 /* ---- SQL ------------------------------------------------------------------------------- */
@@ -38,7 +39,7 @@
 /* Parameters: ?1 unit, ?2 start of the period, ?3 its end (exclusive), ?4 when open dossiers
  * are judged (the end, or now if sooner). KEY, LABEL and JOIN make one table. */
 #define COUNT_SQL(KEY, LABEL, JOIN)                                                                       \
-    "SELECT k, MIN(label), "                                                                              \
+    UNIT_SUBTREE_CTE("") "SELECT k, MIN(label), "                                                                              \
     "SUM(CASE WHEN received_at < ?2 THEN 1 ELSE 0 END), "                                                 \
     "SUM(CASE WHEN received_at >= ?2 THEN 1 ELSE 0 END), "                                                \
     "SUM(CASE WHEN res = 1 AND " LOCAL_DAY("done_at") " < " LOCAL_DAY("g") " THEN 1 ELSE 0 END), "        \
@@ -63,13 +64,13 @@
     "CASE WHEN d.apology_count = 0 THEN 0 ELSE (SELECT COUNT(*) FROM dossier_notices n "                  \
     "WHERE n.dossier_id = d.id AND n.kind = 'apology' AND n.at >= ?2 AND n.at < ?3 "                      \
     "AND n.at > n.old_due_at) END AS apologies_late "                                                     \
-    "FROM dossiers d " JOIN " WHERE d.unit_id = ?1 AND d.received_at < ?3 "                               \
+    "FROM dossiers d " JOIN " WHERE d.unit_id IN (SELECT id FROM sub) AND d.received_at < ?3 "                               \
     "AND (d.done_at IS NULL OR d.done_at >= ?2)) x GROUP BY k"
 
 /* The resolved dossiers of the period with the table's key, for their working days. */
 #define WDAYS_SQL(KEY, JOIN)                                                                              \
-    "SELECT COALESCE(" KEY ", ''), d.received_at, d.done_at FROM dossiers d " JOIN                        \
-    " WHERE d.unit_id = ?1 AND d.status IN ('done', 'returned') AND d.done_at >= ?2 AND d.done_at < ?3"
+    UNIT_SUBTREE_CTE("") "SELECT COALESCE(" KEY ", ''), d.received_at, d.done_at, d.unit_id FROM dossiers d " JOIN \
+    " WHERE d.unit_id IN (SELECT id FROM sub) AND d.status IN ('done', 'returned') AND d.done_at >= ?2 AND d.done_at < ?3"
 
 /* The official: whoever recorded the result (the 'done' step), by account or, for rows
  * without one, by name. Only for dossiers finished before the end of the period. */
@@ -77,7 +78,7 @@
     "CASE WHEN d.done_at < ?3 THEN COALESCE(CAST(o.from_user_id AS TEXT), 'n:' || o.from_name) END"
 #define OFFICIAL_JOIN "LEFT JOIN dossier_steps o ON o.dossier_id = d.id AND o.kind = 'done'"
 
-enum { DIM_TOTAL, DIM_PROCEDURE, DIM_OFFICIAL, DIM_CHANNEL };
+enum { DIM_TOTAL, DIM_PROCEDURE, DIM_OFFICIAL, DIM_CHANNEL, DIM_UNIT };
 
 static const struct {
     const char *count, *wdays;
@@ -88,6 +89,7 @@ static const struct {
     [DIM_OFFICIAL] = {COUNT_SQL(OFFICIAL_KEY, "CASE WHEN d.done_at < ?3 THEN o.from_name END", OFFICIAL_JOIN),
                       WDAYS_SQL(OFFICIAL_KEY, OFFICIAL_JOIN)},
     [DIM_CHANNEL] = {COUNT_SQL("d.channel", "d.channel", ""), WDAYS_SQL("d.channel", "")},
+    [DIM_UNIT] = {COUNT_SQL("CAST(d.unit_id AS TEXT)", "''", ""), WDAYS_SQL("CAST(d.unit_id AS TEXT)", "")},
 };
 
 /* ---- the period ------------------------------------------------------------------------ */
@@ -126,17 +128,63 @@ int indicators_period(const char *tu, const char *den, int64_t now, cal_day *fro
 
 /* ---- counting -------------------------------------------------------------------------- */
 
+/* The units counted (the unit and every unit below it), by id, each with its own calendar
+ * settings: a dossier's working days are its receiving unit's. */
+typedef struct {
+    int64_t *ids;
+    cal_unit *cu;
+    size_t n;
+} unit_cals;
+
 typedef struct {
     int64_t unit_id, start, end, as_of;   /* instants; end exclusive */
     const calendar *cal;
-    cal_unit cu;
+    const unit_cals *units;
 } span;
 
-static span make_span(const calendar *cal, cal_unit cu, int64_t unit_id, cal_day from, cal_day to, int64_t now)
+static span make_span(const calendar *cal, const unit_cals *units, int64_t unit_id, cal_day from, cal_day to,
+                      int64_t now)
 {
-    span s = {.unit_id = unit_id, .start = cal_instant(from, 0), .end = cal_instant(to + 1, 0), .cal = cal, .cu = cu};
+    span s = {.unit_id = unit_id, .start = cal_instant(from, 0), .end = cal_instant(to + 1, 0), .cal = cal,
+              .units = units};
     s.as_of = now < s.end ? now : s.end;
     return s;
+}
+
+static int cmp_id(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The subtree of unit_id in id order, with each unit's calendar settings. */
+static int load_unit_cals(db *d, arena *a, int64_t unit_id, unit_cals *out)
+{
+    size_t cap = 16;
+    out->n = 0;
+    out->ids = arena_alloc(a, cap * sizeof *out->ids);
+    db_stmt *s = db_prepare(d, UNIT_SUBTREE_CTE("") "SELECT id FROM sub ORDER BY id");
+    if (!s) return -1;
+    db_bind_int(s, 1, unit_id);
+    while (db_step(s) == DB_ROW) {
+        if (out->n == cap) {
+            int64_t *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
+            memcpy(bigger, out->ids, cap * sizeof *bigger);
+            out->ids = bigger;
+            cap *= 2;
+        }
+        out->ids[out->n++] = db_col_int(s, 0);
+    }
+    db_done(s);
+    out->cu = arena_alloc(a, (out->n ? out->n : 1) * sizeof *out->cu);
+    for (size_t i = 0; i < out->n; i++) out->cu[i] = holiday_unit(d, out->ids[i]);
+    return 0;
+}
+
+static const cal_unit *unit_cal(const unit_cals *u, int64_t unit_id)
+{
+    const int64_t *hit = u->n ? bsearch(&unit_id, u->ids, u->n, sizeof *u->ids, cmp_id) : NULL;
+    return hit ? &u->cu[hit - u->ids] : NULL;
 }
 
 static ind_row *table_add(arena *a, ind_table *t, size_t *cap)
@@ -173,10 +221,11 @@ static int db_failed(db *d, err *e, const char *what)
 }
 
 /* Working days a resolved dossier took: from its start day D0 to the day it was done. */
-static int64_t working_days(const span *sp, int64_t received_at, int64_t done_at)
+static int64_t working_days(const span *sp, int64_t unit_id, int64_t received_at, int64_t done_at)
 {
-    cal_day d0 = calendar_start_day(sp->cal, &sp->cu, received_at);
-    int n = calendar_working_between(sp->cal, &sp->cu, d0, cal_local_day(done_at));
+    const cal_unit *cu = unit_cal(sp->units, unit_id);
+    cal_day d0 = calendar_start_day(sp->cal, cu, received_at);
+    int n = calendar_working_between(sp->cal, cu, d0, cal_local_day(done_at));
     return n > 0 ? n : 0;
 }
 
@@ -207,7 +256,7 @@ static int fill_table(db *d, arena *a, const span *sp, int dim, ind_table *t, er
     bind_span(s, sp, false);
     while ((rc = db_step(s)) == DB_ROW) {
         ind_row *row = table_find(t, db_col_text(s, 0));
-        if (row) row->c.wdays += working_days(sp, db_col_int(s, 1), db_col_int(s, 2));
+        if (row) row->c.wdays += working_days(sp, db_col_int(s, 3), db_col_int(s, 1), db_col_int(s, 2));
     }
     db_done(s);
     if (rc != DB_DONE) return db_failed(d, e, "indicator working days");
@@ -250,7 +299,7 @@ static int fill_months(db *d, arena *a, const span *whole, cal_day from, cal_day
         int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
         cal_day next = cal_from_ymd(ny, nm, 1);
         cal_day last = next - 1 < to ? next - 1 : to;
-        span sp = make_span(whole->cal, whole->cu, whole->unit_id, first, last, now);
+        span sp = make_span(whole->cal, whole->units, whole->unit_id, first, last, now);
         ind_table one;
         if (fill_table(d, a, &sp, DIM_TOTAL, &one, e)) return -1;
         ind_row *row = table_add(a, out, &cap);
@@ -282,7 +331,9 @@ int indicators_compute(db *d, arena *a, int64_t unit_id, cal_day from, cal_day t
     }
     const calendar *cal = holiday_calendar(d, e);
     if (!cal) return -1;
-    span sp = make_span(cal, holiday_unit(d, unit_id), unit_id, from, to, now);
+    unit_cals units;
+    if (load_unit_cals(d, a, unit_id, &units)) return db_failed(d, e, "units");
+    span sp = make_span(cal, &units, unit_id, from, to, now);
     out->unit_id = unit_id;
     out->from = from;
     out->to = to;
@@ -304,6 +355,60 @@ int indicators_compute(db *d, arena *a, int64_t unit_id, cal_day from, cal_day t
     sort_rows(&out->by_procedure, by_volume);
     sort_rows(&out->by_channel, by_volume);
     sort_rows(&out->by_official, by_resolved);
+    return 0;
+}
+
+/* What the province's view adds to the counts, per receiving unit: dossiers received online in
+ * the period, and the trips recorded at return for those returned in it. */
+#define EXTRA_SQL                                                                                         \
+    UNIT_SUBTREE_CTE("") "SELECT d.unit_id, "                                                             \
+    "SUM(CASE WHEN d.received_at >= ?2 AND d.received_at < ?3 AND d.channel = 'online' THEN 1 ELSE 0 END), " \
+    "SUM(CASE WHEN d.returned_at >= ?2 AND d.returned_at < ?3 AND d.visits IS NOT NULL THEN d.visits ELSE 0 END), " \
+    "SUM(CASE WHEN d.returned_at >= ?2 AND d.returned_at < ?3 AND d.visits IS NOT NULL THEN 1 ELSE 0 END) "  \
+    "FROM dossiers d WHERE d.unit_id IN (SELECT id FROM sub) AND ((d.received_at >= ?2 AND d.received_at < ?3) " \
+    "OR (d.returned_at >= ?2 AND d.returned_at < ?3)) GROUP BY d.unit_id"
+
+static int by_unit_id(const void *x, const void *y)
+{
+    const ind_unit_row *a = x, *b = y;
+    return a->unit_id < b->unit_id ? -1 : a->unit_id > b->unit_id;
+}
+
+int indicators_by_unit(db *d, arena *a, int64_t root_id, cal_day from, cal_day to, int64_t now, ind_unit_row **rows,
+                       size_t *n, err *e)
+{
+    *rows = NULL;
+    *n = 0;
+    const calendar *cal = holiday_calendar(d, e);
+    if (!cal) return -1;
+    unit_cals units;
+    if (load_unit_cals(d, a, root_id, &units)) return db_failed(d, e, "units");
+    span sp = make_span(cal, &units, root_id, from, to, now);
+    ind_table t;
+    if (fill_table(d, a, &sp, DIM_UNIT, &t, e)) return -1;
+    /* every unit of the subtree gets a row, with or without dossiers */
+    ind_unit_row *out = arena_alloc(a, (units.n ? units.n : 1) * sizeof *out);
+    for (size_t i = 0; i < units.n; i++) out[i] = (ind_unit_row){.unit_id = units.ids[i]};
+    for (size_t i = 0; i < t.n; i++) {
+        int64_t id = atoll(t.rows[i].key);
+        ind_unit_row key = {.unit_id = id}, *hit = bsearch(&key, out, units.n, sizeof *out, by_unit_id);
+        if (hit) hit->c = t.rows[i].c;
+    }
+    db_stmt *s = db_prepare(d, EXTRA_SQL);
+    if (!s) return db_failed(d, e, "province extras");
+    bind_span(s, &sp, false);
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        ind_unit_row key = {.unit_id = db_col_int(s, 0)}, *hit = bsearch(&key, out, units.n, sizeof *out, by_unit_id);
+        if (!hit) continue;
+        hit->online = db_col_int(s, 1);
+        hit->trips = db_col_int(s, 2);
+        hit->trips_n = db_col_int(s, 3);
+    }
+    db_done(s);
+    if (rc != DB_DONE) return db_failed(d, e, "province extras");
+    *rows = out;
+    *n = units.n;
     return 0;
 }
 
@@ -556,7 +661,7 @@ int indicators_xlsx(arena *a, const ind_report *r, buf *out, err *e)
 int indicators_register_rows(db *d, arena *a, int64_t unit_id, cal_day from, cal_day to, int64_t now,
                              form_register_row **rows, size_t *n, err *e)
 {
-    db_stmt *s = db_prepare(d,
+    db_stmt *s = db_prepare(d, UNIT_SUBTREE_CTE("")
         "SELECT d.book_seq, d.code, d.procedure_name, d.sets, d.applicant_name, d.applicant_address, "
         "d.applicant_phone, ru.name, d.received_at, d.original_due_at, "
         "COALESCE((SELECT MIN(s.at) FROM dossier_steps s WHERE s.dossier_id = d.id AND s.kind = 'handover'), 0), "
@@ -564,7 +669,8 @@ int indicators_register_rows(db *d, arena *a, int64_t unit_id, cal_day from, cal
         "d.status, d.due_at, " LEGAL_DUE ", d.apology_count, d.outcome_note, d.postal_tracking, d.return_method, "
         "COALESCE(d.done_at, 0) "
         "FROM dossiers d JOIN units ru ON ru.id = d.resolving_unit_id "
-        "WHERE d.unit_id = ? AND d.received_at >= ? AND d.received_at < ? ORDER BY d.received_at, d.id");
+        "WHERE d.unit_id IN (SELECT id FROM sub) AND d.received_at >= ?2 AND d.received_at < ?3 "
+        "ORDER BY d.received_at, d.id");
     if (!s) return db_failed(d, e, "register");
     db_bind_int(s, 1, unit_id);
     db_bind_int(s, 2, cal_instant(from, 0));

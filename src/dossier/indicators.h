@@ -28,7 +28,10 @@
  * Rates are shares of the graded dossiers (early + on_time + late + open_late), so early,
  * on-time and late rates add up to 100 %. Average processing time is over the dossiers
  * resolved with a result in the period: hours from received_at to done_at, and working days
- * from the start day D0 (core/calendar.h) to the day it was done. */
+ * from the start day D0 (core/calendar.h) to the day it was done.
+ *
+ * A unit with units below it (the province, a district) counts the dossiers of them all, each
+ * dossier's working days on its own receiving unit's calendar. */
 #ifndef TT_INDICATORS_H
 #define TT_INDICATORS_H
 
@@ -83,6 +86,19 @@ int indicators_period(const char *tu, const char *den, int64_t now, cal_day *fro
 /* Computes every table for the unit and period; rows live in the arena. */
 int indicators_compute(db *d, arena *a, int64_t unit_id, cal_day from, cal_day to, int64_t now, ind_report *out,
                        err *e);
+
+/* Every unit of the subtree of root_id (itself included), each with its own counts for the
+ * period -- one pass of SQL for them all, for the province's view -- and what that view adds:
+ * dossiers received online in the period, and the trips (dossiers.visits, recorded at return)
+ * of those returned in it. Rows in unit id order, one per unit, with or without dossiers. */
+typedef struct {
+    int64_t unit_id;
+    ind_counts c;
+    int64_t online;              /* received in the period through the online channel */
+    int64_t trips, trips_n;      /* sum of visits over the dossiers returned in the period with visits, and how many */
+} ind_unit_row;
+int indicators_by_unit(db *d, arena *a, int64_t root_id, cal_day from, cal_day to, int64_t now, ind_unit_row **rows,
+                       size_t *n, err *e);
 
 int64_t indicators_graded(const ind_counts *c);      /* early + on_time + late + open_late */
 double indicators_rate(int64_t part, int64_t whole);  /* percent; 0 when whole is 0 */

@@ -1,9 +1,10 @@
 /* register_web.c -- the register book (Sổ theo dõi hồ sơ, Mẫu 06) as a workbook for any
  * period: GET /so-theo-doi.xlsx?don_vi=CODE&tu=YYYY-MM-DD&den=YYYY-MM-DD (defaults as on the
  * indicators page). The lines come from indicators_register_rows; the forms feature lays
- * out the book (form_register_xlsx). */
+ * out the book (form_register_xlsx). A unit with units below it lists theirs too. */
 #include "../account/account.h"
 #include "../kit/web.h"
+#include "dossier.h"
 #include "indicators.h"
 
 void page_register_xlsx(req *r)
@@ -29,6 +30,14 @@ void page_register_xlsx(req *r)
     if (indicators_register_rows(d, r->a, unit, from, to, req_now(r), &rows, &n, &e)) {
         web_err(r, &e);
         return;
+    }
+    /* personal data only for the unit's own staff: an administrator or assessor, who reads the
+     * units below it, gets the book masked (dossier_mask.c) */
+    if (unit != r->user->unit_id || account_role_sees_subtree(r->user->role)) {
+        for (size_t i = 0; i < n; i++) {
+            rows[i].applicant_name = dossier_mask_name(r->a, rows[i].applicant_name);
+            rows[i].applicant_contact = "***";
+        }
     }
     int fy, fm, fd, ty, tm, td;
     cal_to_ymd(from, &fy, &fm, &fd);

@@ -270,4 +270,16 @@ int64_t scope_feedback_param(struct req *r);
  * copy absolute. */
 int feedback_pdf(db *d, arena *a, int64_t id, int seq, const char *base_url, unsigned char **pdf, size_t *len, err *e);
 
+/* The cases of each unit of the subtree of root_id for the period [from, to) (instants), one
+ * row per unit that has any, in unit id order (feedback_counts.c says what each count is).
+ * 0, or -1 on a database error. */
+typedef struct {
+    int64_t unit_id;
+    int64_t received, resolved, resolved_on_time;
+    int64_t complaints, complaints_resolved, complaints_on_time;   /* khiếu nại + tố cáo */
+    int64_t overdue_open;
+} feedback_unit_counts;
+int feedback_counts_by_unit(db *d, arena *a, int64_t root_id, int64_t from, int64_t to, int64_t now,
+                            feedback_unit_counts **rows, size_t *n);
+
 #endif

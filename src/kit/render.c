@@ -56,6 +56,7 @@ json_t *web_page_info(req *r, const char *title)
         json_object_set_new(page, "is_admin", json_boolean(!strcmp(r->user->role, "admin")));
         json_object_set_new(page, "works_desk", json_boolean(r->user->access & (ACCESS_DESK | ACCESS_ADMIN)));
         json_object_set_new(page, "can_edit_catalog", json_boolean(r->user->access & ACCESS_EDIT_CATALOG));
+        json_object_set_new(page, "oversees", json_boolean(r->user->access & ACCESS_OVERSEE));
     }
     return page;
 }

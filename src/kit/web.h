@@ -42,6 +42,9 @@ enum {
     ACCESS_EDIT_CATALOG = 1 << 1, /* officer, leader, admin */
     ACCESS_ADMIN = 1 << 2,
     ACCESS_DESK = 1 << 3,        /* one-stop work: officer, specialist, leader, admin */
+    ACCESS_OVERSEE = 1 << 4,     /* reads every unit of its subtree: assessor, admin. On GET routes
+                                    beside ACCESS_DESK it lets a provincial assessor read the
+                                    desk's pages, read-only (POST routes never carry it) */
 };
 
 /* The signed-in user. The account feature makes it from the session (account.h calls it

@@ -266,4 +266,15 @@ void page_letter_template_reset(struct req *r);   /* POST /thu/mau/{occasion}/ma
 void page_letter_stats(struct req *r);        /* GET  /thu/thong-ke?nam=&don_vi= (HTML or JSON) */
 int64_t scope_letter_param(struct req *r);    /* the unit of letter {id} */
 
+/* The letters of each unit of the subtree of root_id for the period [from, to) (instants), one
+ * row per unit that has any, in unit id order (letter_counts.c says what each count is).
+ * 0, or -1 on a database error. */
+typedef struct {
+    int64_t unit_id;
+    int64_t delivered[LETTER_NKINDS];   /* handed over in the period, by kind (letter_kinds order) */
+    int64_t made, made_delivered;       /* made in the period, not cancelled; of which handed over */
+} letter_unit_counts;
+int letter_counts_by_unit(db *d, arena *a, int64_t root_id, int64_t from, int64_t to, letter_unit_counts **rows,
+                          size_t *n);
+
 #endif

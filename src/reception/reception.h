@@ -216,4 +216,17 @@ void page_dialogue_action(struct req *r);         /* POST /doi-thoai/{id}/{actio
 void page_dialogue_issue_close(struct req *r);    /* POST /doi-thoai/{id}/van-de/{issue}/dong */
 void page_dialogue_pdf(struct req *r);            /* GET /doi-thoai/{id}/{doc}.pdf: thong-bao, bien-ban */
 
+/* Reception and dialogues of each unit of the subtree of root_id for the period [from, to)
+ * (instants), one row per unit that has any, in unit id order (reception_counts.c says what
+ * each count is). 0, or -1 on a database error. */
+typedef struct {
+    int64_t unit_id;
+    int64_t receptions, people;         /* register rows received, citizens they stand for */
+    int64_t sessions;                   /* days the chairman received citizens (periodic or ad hoc) */
+    int64_t weeks_with_session;         /* Monday-to-Sunday weeks with such a day */
+    int64_t dialogues_held;
+} reception_unit_counts;
+int reception_counts_by_unit(db *d, arena *a, int64_t root_id, int64_t from, int64_t to,
+                             reception_unit_counts **rows, size_t *n);
+
 #endif

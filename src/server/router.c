@@ -77,6 +77,7 @@ bool router_role_allows(int access, const char *role)
     if (!role) return false;
     if ((access & ACCESS_ADMIN) && !strcmp(role, "admin")) return true;
     if ((access & ACCESS_EDIT_CATALOG) && account_role_edits_catalog(role)) return true;
+    if ((access & ACCESS_OVERSEE) && account_role_sees_subtree(role)) return true;
     if ((access & ACCESS_DESK) && (!strcmp(role, "officer") || !strcmp(role, "specialist") || !strcmp(role, "leader")))
         return true;
     return false;

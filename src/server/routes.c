@@ -21,6 +21,7 @@
 #include "../reception/reception.h"
 #include "../report/reports.h"
 #include "../dossier/indicators.h"
+#include "../report/figures.h"
 #include "app.h"
 #include "../kit/form.h"
 
@@ -84,15 +85,20 @@ const route routes[] = {
     {"POST", "/phan-anh/{id}/{action}", page_feedback_action, ACCESS_DESK | ACCESS_ADMIN, scope_feedback_param},
     {"GET", "/tiep-nhan", page_intake_form, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"POST", "/ho-so", page_intake, ACCESS_DESK | ACCESS_ADMIN, NULL},
-    {"GET", "/ho-so", page_dossier_list, ACCESS_DESK | ACCESS_ADMIN, NULL},
+    {"GET", "/ho-so", page_dossier_list, ACCESS_DESK | ACCESS_ADMIN | ACCESS_OVERSEE, scope_report_unit},
     {"GET", "/ho-so/cho-xu-ly", page_dossier_inbox, ACCESS_DESK | ACCESS_ADMIN, NULL},
-    {"GET", "/ho-so/tre-han", page_dossier_board, ACCESS_DESK | ACCESS_ADMIN, NULL},
-    {"GET", "/ho-so/{id}", page_dossier_show, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
+    {"GET", "/ho-so/tre-han", page_dossier_board, ACCESS_DESK | ACCESS_ADMIN | ACCESS_OVERSEE, scope_report_unit},
+    {"GET", "/ho-so/{id}", page_dossier_show, ACCESS_DESK | ACCESS_ADMIN | ACCESS_OVERSEE, scope_dossier_param},
     {"GET", "/ho-so/{id}/{form}.pdf", page_dossier_pdf, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
     {"POST", "/ho-so/{id}/{action}", page_dossier_action, ACCESS_DESK | ACCESS_ADMIN, scope_dossier_param},
-    {"GET", "/chi-so", page_indicators, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
-    {"GET", "/chi-so.xlsx", page_indicators_xlsx, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
-    {"GET", "/so-theo-doi.xlsx", page_register_xlsx, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
+    {"GET", "/chi-so", page_indicators, ACCESS_DESK | ACCESS_ADMIN | ACCESS_OVERSEE, scope_report_unit},
+    {"GET", "/chi-so.xlsx", page_indicators_xlsx, ACCESS_DESK | ACCESS_ADMIN | ACCESS_OVERSEE, scope_report_unit},
+    {"GET", "/so-theo-doi.xlsx", page_register_xlsx, ACCESS_DESK | ACCESS_ADMIN | ACCESS_OVERSEE, scope_report_unit},
+    /* the province's view (src/report/figures.h): assessors and administrators, read-only */
+    {"GET", "/tinh/so-sanh", page_province, ACCESS_OVERSEE, scope_report_unit},
+    {"GET", "/tinh/so-sanh.json", page_province, ACCESS_OVERSEE, scope_report_unit},
+    {"GET", "/tinh/so-sanh.xlsx", page_province_xlsx, ACCESS_OVERSEE, scope_report_unit},
+    {"GET", "/tinh/don-vi/{code}", page_province_unit, ACCESS_OVERSEE, scope_province_unit},
     {"GET", "/tra-cuu", page_track, ACCESS_PUBLIC, NULL},
     {"GET", "/api/v1/dossiers/{code}", api_dossier, ACCESS_PUBLIC, NULL},
     /* ratings of dossiers (src/survey/rating.h): the citizen's, the desk tablet's, paper slips,

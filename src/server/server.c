@@ -516,7 +516,7 @@ static void load_session(req *r)
         r->user = account_session(req_db(r), r->a, tok, req_now(r), &csrf);
         if (r->user) {
             r->user->role_label = account_role_label(r->user->role);
-            for (int bit = ACCESS_STAFF; bit <= ACCESS_DESK; bit <<= 1)
+            for (int bit = ACCESS_STAFF; bit <= ACCESS_OVERSEE; bit <<= 1)
                 if (router_role_allows(bit, r->user->role)) r->user->access |= bit;
             r->session_token = arena_strdup(r->a, tok);
             r->csrf = csrf;

@@ -129,4 +129,14 @@ void page_rating_figures(struct req *r);      /* GET  /danh-gia/thong-ke      le
 void api_rating_figures(struct req *r);       /* GET  /api/v1/ratings/figures */
 int64_t scope_rating_param(struct req *r);    /* {id}: the rating's unit */
 
+/* The ratings given in [from, to] (local days) to the dossiers of each unit of the subtree of
+ * root_id, one row per unit that has any, in unit id order (rating_counts.c): all of them, the
+ * satisfied (rất hài lòng + hài lòng), the very satisfied, the dissatisfied (a level that needs
+ * the leader's answer) and those of them the leader answered. 0, or -1 on a database error. */
+typedef struct {
+    int64_t unit_id, total, satisfied, very_satisfied, dissatisfied, answered;
+} rating_unit_counts;
+int rating_counts_by_unit(db *d, arena *a, int64_t root_id, cal_day from, cal_day to, rating_unit_counts **rows,
+                          size_t *n);
+
 #endif
