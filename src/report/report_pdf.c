@@ -161,7 +161,10 @@ int report_pdf(arena *a, const report_doc *r, buf *out, err *e)
         return -1;
     }
     issuer u = issuer_of(a, r->unit_name, r->parent_name, r->unit_kind);
+    /* a number typed alone ("27") gets the document's symbol: "27/BC-UBND" */
     const char *number = r->texts[PART_NUMBER];
+    if (!blank(number) && !strchr(number, '/'))
+        number = arena_printf(a, "%s/%s", text_trim(a, number), u.council ? "BC-UBND" : "BC");
     pdoc_header h = {.parent_body = u.parent,
                      .body = u.body,
                      .number = blank(number) ? NULL : number,
