@@ -36,7 +36,8 @@ int report_xlsx(arena *a, const report_doc *r, buf *out, err *e)
     cols[0] = (xl_column){"Mục", 8, XL_TEXT, NULL};
     cols[1] = (xl_column){"Nhóm", 36, XL_TEXT, NULL};
     cols[2] = (xl_column){"Chỉ tiêu", 50, XL_TEXT, NULL};
-    for (int k = 0; k < r->ncols; k++) cols[3 + k] = (xl_column){r->cols[k].label, 16, XL_NUMBER, "#,##0.0"};
+    /* a column holds counts and rates alike: Excel's General shows 1234 and 92.5 as they are */
+    for (int k = 0; k < r->ncols; k++) cols[3 + k] = (xl_column){r->cols[k].label, 16, XL_NUMBER, NULL};
     xl_cell *cells = arena_alloc(a, nlines * nc * sizeof *cells);
     size_t row = 0;
     for (int g = 0; g < REPORT_NGROUPS; g++) {
@@ -102,7 +103,11 @@ int rollup_xlsx(arena *a, const report_rollup *r, buf *out, err *e)
     cols[0] = (xl_column){"Mã", 8, XL_TEXT, NULL};
     cols[1] = (xl_column){"Đơn vị", 30, XL_TEXT, NULL};
     cols[2] = (xl_column){"Loại", 10, XL_TEXT, NULL};
-    for (size_t k = 0; k < nk; k++) cols[3 + k] = (xl_column){col_header(a, rollup_keys[k]), 14, XL_NUMBER, "#,##0.0"};
+    for (size_t k = 0; k < nk; k++) {
+        const figures_metric_def *def = report_metric_def(rollup_keys[k]);
+        bool count = def && !*def->unit;
+        cols[3 + k] = (xl_column){col_header(a, rollup_keys[k]), 14, XL_NUMBER, count ? "#,##0" : "0.0"};
+    }
     size_t nrows = r->n + 1;
     xl_cell *cells = arena_alloc(a, nrows * nc * sizeof *cells);
     for (size_t i = 0; i < nrows; i++) {
