@@ -449,6 +449,19 @@ static void pdf_and_xlsx_read_back(void **state)
     response_free(&r);
     free(signer);
     json_decref(m);
+    /* a department's report: issued under the province's committee, numbered .../BC */
+    session dep;
+    sign_in("congchuc.so", &dep);
+    snprintf(path, sizeof path, "/bao-cao.pdf?nam=%d&ky=nam", y);
+    r = request("GET", path, NULL, dep.cookie, NULL);
+    assert_status(r, 200);
+    text = flat_pdf_text(&r, "department");
+    assert_contains(text, "SỞ NỘI VỤ");
+    assert_contains(text, "UBND TỈNH THÁI NGUYÊN");
+    assert_contains(text, "/BC ");
+    assert_lacks(text, "TM. ỦY BAN NHÂN DÂN");
+    free(text);
+    response_free(&r);
 }
 
 static void leader_writes_the_words_others_read(void **state)
