@@ -436,10 +436,13 @@ static int save_write(db *d, void *vctx, err *e)
 {
     save_ctx *t = vctx;
     cycle *c = t->c;
-    db_stmt *q = db_prepare(d, t->appraisal ? "UPDATE assessment_items SET appraised_points10 = ?, appraisal_comment = ? "
-                                              "WHERE assessment_id = ? AND criterion = ?"
-                                            : "UPDATE assessment_items SET self_points10 = ?, self_note = ? "
-                                              "WHERE assessment_id = ? AND criterion = ?");
+    /* a line's points or note not given (NULL) keep what they were */
+    db_stmt *q = db_prepare(d, t->appraisal ? "UPDATE assessment_items SET appraised_points10 = CASE WHEN ?5 THEN ?1 ELSE "
+                                              "appraised_points10 END, appraisal_comment = COALESCE(?2, appraisal_comment) "
+                                              "WHERE assessment_id = ?3 AND criterion = ?4"
+                                            : "UPDATE assessment_items SET self_points10 = CASE WHEN ?5 THEN ?1 ELSE "
+                                              "self_points10 END, self_note = COALESCE(?2, self_note) "
+                                              "WHERE assessment_id = ?3 AND criterion = ?4");
     if (!q) goto fail;
     json_t *changed = json_array();
     for (size_t i = 0; i < t->n; i++) {
@@ -460,9 +463,10 @@ static int save_write(db *d, void *vctx, err *e)
         }
         if (has) db_bind_int(q, 1, p10);
         else db_bind_null(q, 1);
-        db_bind_text(q, 2, t->lines[i].note ? t->lines[i].note : "");
+        db_bind_text(q, 2, t->lines[i].note);
         db_bind_int(q, 3, c->id);
         db_bind_text(q, 4, c->set.items[k].code);
+        db_bind_int(q, 5, t->lines[i].points != NULL);
         int rc = db_step(q);
         db_done(q);
         if (rc != DB_DONE) {
@@ -470,8 +474,9 @@ static int save_write(db *d, void *vctx, err *e)
             json_decref(changed);
             goto fail;
         }
-        json_array_append_new(changed, json_pack("{s:s, s:o}", "criterion", c->set.items[k].code, "points",
-                                                 has ? json_integer(p10) : json_null()));
+        if (t->lines[i].points)
+            json_array_append_new(changed, json_pack("{s:s, s:o}", "criterion", c->set.items[k].code, "points",
+                                                     has ? json_integer(p10) : json_null()));
     }
     db_done(q);
     for (size_t i = 0; i < t->nflags; i++) {

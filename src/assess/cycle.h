@@ -142,7 +142,8 @@ int cycle_open(db *d, arena *a, int64_t unit_id, int year, int64_t actor, int64_
  * their figures refreshed first (a write). 404 when unknown. */
 int cycle_get(db *d, arena *a, int64_t id, int64_t now, cycle **out, err *e);
 
-/* What the commune enters for one criterion: points as typed ("12,5"; "" = none) and a note. */
+/* What the commune enters for one criterion: points as typed ("12,5"; "" = none) and a note;
+ * NULL keeps what the line had. */
 typedef struct {
     const char *criterion;
     const char *points;

@@ -16,6 +16,7 @@
 
 #include "../core/clock.h"
 #include "../account/account.h"
+#include "../assess/cycle.h"
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
 #include "../core/text.h"
@@ -430,6 +431,8 @@ static int cmd_demo(int argc, char **argv)
         if (rc == 0) rc = survey_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
         if (rc == 0) rc = feedback_demo(d, a, (int64_t)clock_now(), &e) < 0 ? -1 : 0;
         if (rc == 0) rc = reception_demo(d, a, (int64_t)clock_now(), &e);
+        /* assessment cycles in every state, by the shipped example set (src/assess/cycle_demo.c) */
+        if (rc == 0) rc = cycle_demo(d, account_unit_id(d, "19"), (int64_t)clock_now(), DEMO_SEED, &e);
         arena_free(a);
     }
     if (rc == 0 && bulk > 0) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../account/account.h"
+#include "../assess/cycle.h"
 #include "../audit/audit.h"
 #include "../booking/booking.h"
 #include "../catalog/catalog.h"
@@ -202,6 +203,17 @@ const route routes[] = {
     {"GET", "/bao-cao/tong-hop", page_rollup, ACCESS_STAFF, scope_report_unit},
     {"GET", "/bao-cao/tong-hop.pdf", page_rollup_pdf, ACCESS_STAFF, scope_report_unit},
     {"GET", "/bao-cao/tong-hop.xlsx", page_rollup_xlsx, ACCESS_STAFF, scope_report_unit},
+    /* the yearly assessment cycle (issue 13): the commune's self-assessment, the province's
+     * appraisal and recognition; who may do which step is checked by the handlers by role */
+    {"GET", "/tu-danh-gia", page_cycle_home, ACCESS_STAFF, scope_report_unit},
+    {"POST", "/tu-danh-gia", page_cycle_open, ACCESS_EDIT_CATALOG, scope_unit_form},
+    {"GET", "/tham-dinh", page_cycle_list, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/tu-danh-gia/{id}", page_cycle_show, ACCESS_STAFF, scope_cycle_param},
+    {"GET", "/tu-danh-gia/{id}/bang-diem.pdf", page_cycle_table_pdf, ACCESS_STAFF, scope_cycle_param},
+    {"GET", "/tu-danh-gia/{id}/quyet-dinh.pdf", page_cycle_decision_pdf, ACCESS_STAFF, scope_cycle_param},
+    {"GET", "/tu-danh-gia/{id}/minh-chung/{eid}", page_cycle_evidence, ACCESS_STAFF, scope_cycle_param},
+    {"POST", "/tu-danh-gia/{id}/minh-chung/{eid}/xoa", page_cycle_evidence_remove, ACCESS_STAFF, scope_cycle_param},
+    {"POST", "/tu-danh-gia/{id}/{action}", page_cycle_action, ACCESS_STAFF, scope_cycle_param},
     {"GET", "/quan-tri/don-vi", page_admin_units, ACCESS_ADMIN, NULL},
     {"POST", "/quan-tri/don-vi", page_admin_unit_create, ACCESS_ADMIN, scope_unit_form},
     {"GET", "/quan-tri/don-vi/{code}", page_admin_unit_edit, ACCESS_ADMIN, scope_unit_param},
@@ -253,8 +265,22 @@ static int feedback_for_766(db *d, int64_t unit_id, int64_t from, int64_t to, s7
     return 0;
 }
 
+/* The assessment cycle's computed criteria read the unit's figures of the calendar year. */
+static bool cycle_metric(void *ctx, const char *key, double *value) { return figures_metric(ctx, key, value); }
+
+static int figures_for_cycle(db *d, arena *a, int64_t unit_id, int year, int64_t now, assess_metric_fn *fn, void **ctx)
+{
+    unit_figures *f = arena_alloc(a, sizeof *f);
+    err e = {0};
+    if (figures_compute(d, a, unit_id, cal_from_ymd(year, 1, 1), cal_from_ymd(year, 12, 31), now, f, &e)) return -1;
+    *fn = cycle_metric;
+    *ctx = f;
+    return 0;
+}
+
 void routes_init(void)
 {
+    cycle_set_figures(figures_for_cycle);   /* pre-fill of the self-assessment from report/figures.h */
     web_error_shape("/open311/", open311_web_error);   /* Open311 clients read [{code, description}] */
     survey_add_766_source(ratings_for_766);
     survey_add_766_source(feedback_for_766);
