@@ -166,6 +166,7 @@ bench: all
 	@scripts/deps.sh bench
 	bench/run.sh
 	bench/dossier.sh
+	bench/province.sh
 
 # the time to render one appointment slip PDF (bench/slip_pdf.c)
 build/slip_bench: bench/slip_pdf.c $(call objects,rel)

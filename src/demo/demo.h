@@ -32,6 +32,8 @@ int demo_dossiers(db *d, int64_t now, uint64_t seed, err *e);
  * four control-sheet steps each. Commits every 50,000 dossiers; prints progress to progress
  * when it is not NULL. The caller chooses the durability (the command turns fsync off). */
 int demo_dossiers_bulk(db *d, int64_t n, int64_t now, uint64_t seed, FILE *progress, err *e);
+/* The same over `communes` communes in all (the province's view is measured over 150). */
+int demo_dossiers_bulk_in(db *d, int64_t n, int64_t communes, int64_t now, uint64_t seed, FILE *progress, err *e);
 
 /* Prints k "code<TAB>secret" lines of dossiers spread evenly over the whole table. */
 int demo_sample_codes(db *d, int64_t k, FILE *out, err *e);

@@ -1098,7 +1098,7 @@ int demo_dossiers(db *d, int64_t now, uint64_t seed, err *e)
 #define BULK_BATCH 50000
 
 /* Fictional communes so that a large database is spread as a province's would be. */
-static int add_bench_communes(db *d, arena *a, rng *r, err *e)
+static int add_bench_communes(db *d, arena *a, rng *r, int64_t communes, err *e)
 {
     db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM units WHERE kind = 'commune'");
     int64_t have = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
@@ -1110,7 +1110,7 @@ static int add_bench_communes(db *d, arena *a, rng *r, err *e)
         err_set(e, 500, "Chưa có tỉnh để thêm xã thử nghiệm.", "no province");
         return -1;
     }
-    for (int64_t i = have + 1; i <= BULK_COMMUNES; i++) {
+    for (int64_t i = have + 1; i <= communes; i++) {
         unit_fields f = {.code = arena_printf(a, "TN-%02lld", (long long)i), .kind = "commune",
                          .name = arena_printf(a, "Xã Thử Nghiệm %02lld", (long long)i), .parent_code = province,
                          .desk_name = "Trung tâm Phục vụ hành chính công", .saturday_service = chance(r, 0.3)};
@@ -1223,12 +1223,17 @@ static int bulk_write(db *c, void *ctx, err *e)
 
 int demo_dossiers_bulk(db *d, int64_t n, int64_t now, uint64_t seed, FILE *progress, err *e)
 {
+    return demo_dossiers_bulk_in(d, n, BULK_COMMUNES, now, seed, progress, e);
+}
+
+int demo_dossiers_bulk_in(db *d, int64_t n, int64_t communes, int64_t now, uint64_t seed, FILE *progress, err *e)
+{
     gen g;
     if (gen_start(&g, d, now, seed, e)) {
         gen_end(&g);
         return -1;
     }
-    if (add_bench_communes(d, g.a, &g.r, e)) {
+    if (add_bench_communes(d, g.a, &g.r, communes, e)) {
         gen_end(&g);
         return -1;
     }

@@ -538,10 +538,11 @@ static void period_defaults_and_refusals(void **state)
     memset(&e, 0, sizeof e);
     assert_int_equal(indicators_period(NULL, "ngày mai", now, &from, &to, &e), -1);
     assert_string_equal(e.field, "den");
-    /* an empty unit and period: zeros, no rows, no division by zero */
+    /* an empty unit and period: zeros, no rows, no division by zero (the department receives
+     * no dossiers; the province would sum its communes') */
     arena *a = arena_new();
     ind_report r;
-    assert_int_equal(indicators_compute(W.d, a, unit_id(W.d, "19"), day(2026, 3, 1), day(2026, 3, 31), now, &r, &e), 0);
+    assert_int_equal(indicators_compute(W.d, a, unit_id(W.d, "19-SNV"), day(2026, 3, 1), day(2026, 3, 31), now, &r, &e), 0);
     assert_int_equal(indicators_graded(&r.total), 0);
     assert_int_equal(r.by_procedure.n, 0);
     json_t *j = indicators_json(a, &r);
