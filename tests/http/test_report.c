@@ -85,7 +85,8 @@ static const char *SET_BODY =
     "  {\"level\": 2, \"name\": \"Mức độ 2\", \"min_total\": 80},"
     "  {\"level\": 1, \"name\": \"Mức độ 1\", \"min_total\": 70}]}";
 
-/* Eight more communes under Thái Nguyên (ten in all) and 2026 cycles: four recognised at level
+/* Eight more communes under Thái Nguyên (ten in all) and cycles of 2029 (a year the demo's own
+ * cycles never reach): four recognised at level
  * 1, three at level 2, one at level 4; one submitted at 68 points (2 short of level 1), one
  * without a cycle. Returns the set's id. */
 static int64_t record_levels(void)
@@ -121,18 +122,20 @@ static int64_t record_levels(void)
                {"T03", 2, 850}, {"T04", 2, 860},  {"T05", 2, 820}, {"T06", 4, 960}};
     for (size_t i = 0; i < sizeof rec / sizeof rec[0]; i++)
         sql_int("INSERT INTO assessments (unit_id, year, set_id, status, proposed_level, self_total10, "
-                "appraised_total10, recognised_level, recognised_at, rounds, created_at) VALUES (%lld, 2026, %lld, "
+                "appraised_total10, recognised_level, recognised_at, rounds, created_at) VALUES (%lld, 2029, %lld, "
                 "'recognised', %d, %d, %d, %d, 0, 1, 0)",
                 (long long)unit_id_of(rec[i].code), (long long)set, rec[i].level, rec[i].total10, rec[i].total10,
                 rec[i].level);
     sql_int("INSERT INTO assessments (unit_id, year, set_id, status, proposed_level, self_total10, rounds, "
-            "created_at) VALUES (%lld, 2026, %lld, 'submitted', 0, 680, 1, 0)",
+            "created_at) VALUES (%lld, 2029, %lld, 'submitted', 0, 680, 1, 0)",
             (long long)unit_id_of("T07"), (long long)set);
     /* the one criterion's points, as the cycle scores them: the self-assessment and the appraisal */
     sql_int("INSERT INTO assessment_items (assessment_id, criterion, self_points10, appraised_points10) "
             "SELECT id, 'I.1', COALESCE(appraised_total10, self_total10), appraised_total10 FROM assessments "
             "WHERE set_id = %lld",
             (long long)set);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM assessments WHERE year = 2029"), 9);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM assessment_items WHERE criterion = 'I.1'"), 9);
     return set;
 }
 
@@ -152,9 +155,9 @@ static void targets_show_shares_against_the_plan(void **state)
     record_levels();
     session s;
     sign_in("thamdinh", &s);
-    json_t *m = get_json(&s, "/muc-tieu?don_vi=19&nam=2026");
+    json_t *m = get_json(&s, "/muc-tieu?don_vi=19&nam=2029");
     assert_int_equal(json_integer_value(json_object_get(m, "communes")), 10);
-    /* 2026 (the copy of Kế hoạch 154-KH/HU): >= 90% at level 1, of which >= 50% above, >= 1 at level 4 */
+    /* 2027-2030 (the copy of Kế hoạch 154-KH/HU): >= 90% at level 1, of which >= 70% above, >= 5 at level 4 */
     json_t *l1 = target_line(m, "level1"), *a1 = target_line(m, "above1"), *l4 = target_line(m, "level4");
     assert_int_equal(json_integer_value(json_object_get(l1, "target")), 90);
     assert_int_equal(json_integer_value(json_object_get(l1, "have")), 8);
@@ -162,9 +165,10 @@ static void targets_show_shares_against_the_plan(void **state)
     assert_int_equal(json_integer_value(json_object_get(l1, "short")), 1);
     assert_int_equal(json_integer_value(json_object_get(a1, "have")), 4);   /* levels 2 and 4: "of which" */
     assert_false(json_is_true(json_object_get(a1, "met")));
-    assert_int_equal(json_integer_value(json_object_get(a1, "short")), 1);
+    assert_int_equal(json_integer_value(json_object_get(a1, "short")), 3);
     assert_int_equal(json_integer_value(json_object_get(l4, "have")), 1);
-    assert_true(json_is_true(json_object_get(l4, "met")));
+    assert_false(json_is_true(json_object_get(l4, "met")));
+    assert_int_equal(json_integer_value(json_object_get(l4, "short")), 4);
     assert_false(json_is_true(json_object_get(m, "all_met")));
     /* the closest to the next level first: T07 at 68 lacks 2 points of level 1 (T02 at 77 lacks 3 of level 2) */
     json_t *close = json_array_get(json_object_get(m, "close"), 0);
@@ -172,12 +176,12 @@ static void targets_show_shares_against_the_plan(void **state)
     assert_int_equal(json_integer_value(json_object_get(close, "next_level")), 1);
     assert_int_equal(json_integer_value(json_object_get(close, "short10")), 20);
     json_decref(m);
-    /* 2025: >= 50% (8 of 10) and of which >= 20% above (4): met */
+    /* the target's basis goes with it */
     m = get_json(&s, "/muc-tieu?don_vi=19&nam=2025");
-    assert_true(json_is_string(json_object_get(json_object_get(m, "target"), "basis")));
+    assert_true(strstr(json_string_value(json_object_get(json_object_get(m, "target"), "basis")), "154-KH/HU") != NULL);
     json_decref(m);
     /* the page: the table, the chart, the basis */
-    response r = request("GET", "/muc-tieu?don_vi=19&nam=2026", NULL, s.cookie, NULL);
+    response r = request("GET", "/muc-tieu?don_vi=19&nam=2029", NULL, s.cookie, NULL);
     assert_status(r, 200);
     assert_contains(r.body, "tt-targets-chart");
     assert_contains(r.body, "Chưa đạt");
@@ -206,11 +210,12 @@ static void admin_edits_one_year_of_a_range(void **state)
     assert_int_equal(sql_int("SELECT COUNT(*) FROM report_targets WHERE unit_code = '19' AND year_from = 2028 AND year_to = 2028 AND level1_pct = 85 AND above1_pct = 60 AND level4_min = 3"), 1);
     assert_int_equal(sql_int("SELECT COUNT(*) FROM report_targets WHERE unit_code = '19' AND year_from = 2029 AND year_to = 2030 AND above1_pct = 70"), 1);
     assert_int_equal(audits("report.target", 2028), 1);
-    /* 2026 lowered to what the province reached: every line met */
-    r = post_form(&s, "/muc-tieu", "&don_vi=19&nam=2026&muc1=80&tren_muc1=40&muc4=1&can_cu=S%E1%BB%ADa%20th%E1%BB%AD");
+    /* 2029 lowered to what the province reached: every line met, 2030 keeps the plan's */
+    r = post_form(&s, "/muc-tieu", "&don_vi=19&nam=2029&muc1=80&tren_muc1=40&muc4=1&can_cu=S%E1%BB%ADa%20th%E1%BB%AD");
     assert_status(r, 303);
     response_free(&r);
-    json_t *m = get_json(&s, "/muc-tieu?don_vi=19&nam=2026");
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM report_targets WHERE unit_code = '19' AND year_from = 2030 AND year_to = 2030 AND level1_pct = 90"), 1);
+    json_t *m = get_json(&s, "/muc-tieu?don_vi=19&nam=2029");
     assert_true(json_is_true(json_object_get(m, "all_met")));
     json_decref(m);
     /* above level 1 is part of level 1: it cannot be larger (422, nothing saved) */
