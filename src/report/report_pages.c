@@ -94,7 +94,11 @@ static void render_report(req *r, const report_query *q, const err *form_err, bo
     json_array_foreach(json_object_get(m, "groups"), i, g) {
         json_object_set_new(g, "title", json_string(T(r, json_get_str(g, "title"))));
         json_array_foreach(json_object_get(g, "lines"), j, l) {
-            json_object_set_new(l, "label", json_string(T(r, json_get_str(l, "label"))));
+            const char *unit = json_get_str(l, "unit");
+            const char *label = T(r, json_get_str(l, "label"));
+            /* a unit other than the percent sign the figures carry: "Thời gian ... (ngày)" */
+            if (*unit && strcmp(unit, "%")) label = arena_printf(r->a, "%s (%s)", label, T(r, unit));
+            json_object_set_new(l, "label", json_string(label));
             json_t *cells = json_array();
             for (int k = 0; k < doc.ncols; k++)
                 json_array_append_new(cells, json_string(json_get_str(json_object_get(l, "text"), doc.cols[k].key)));
@@ -123,6 +127,9 @@ static void render_report(req *r, const report_query *q, const err *form_err, bo
     }
     json_object_set_new(m, "paras", paras);
     json_object_set_new(m, "can_edit", json_boolean(edit));
+    char asof[11];
+    cal_format_dmy(doc.as_of_day, asof);
+    json_object_set_new(m, "as_of_text", json_string(asof));
     json_object_set_new(m, "saved", json_boolean(saved));
     json_object_set_new(m, "half", json_boolean(q->period == REPORT_HALF));
     const char *qs = query_string(r, doc.unit_code, q);

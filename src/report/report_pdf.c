@@ -22,7 +22,7 @@
 
 static bool blank(const char *s) { return !s || text_is_blank(s); }
 
-static const char *DOTS = "…………………………………………………………………………………………………………………………";
+static const char *DOTS = "…………………………………………………………………………………………";  /* one line of the text width at 13 pt */
 
 /* Paragraphs of a leader's text (blank lines or line ends separate them); dots when none. */
 static void words(pdoc *p, const char *text)
@@ -62,7 +62,9 @@ static void figures_table(pdoc *p, const report_doc *r, const report_group *g)
         const figures_metric_def *def = report_metric_def(g->keys[i]);
         pdoc_cell *c = arena_alloc(a, nc * sizeof *c);
         c[0] = (pdoc_cell){.text = arena_printf(a, "%zu", i + 1), .flags = PDOC_CENTER};
-        c[1] = (pdoc_cell){.text = def ? def->label : g->keys[i]};
+        const char *label = def ? def->label : g->keys[i];
+        if (def && *def->unit && strcmp(def->unit, "%")) label = arena_printf(a, "%s (%s)", label, def->unit);
+        c[1] = (pdoc_cell){.text = label};
         for (int k = 0; k < r->ncols; k++) {
             double v = 0;
             bool has = figures_metric(&r->cols[k].f, g->keys[i], &v);
