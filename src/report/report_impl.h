@@ -35,7 +35,7 @@ typedef struct {
     const char *title;          /* msgid */
     const char *const *keys;    /* figures.h keys, NULL-terminated */
 } report_group;
-#define REPORT_NGROUPS 5
+#define REPORT_NGROUPS 6
 extern const report_group report_groups[REPORT_NGROUPS];
 
 typedef struct {
@@ -47,6 +47,8 @@ enum { PART_LEADERSHIP, PART_RESULTS, PART_STRENGTHS, PART_WEAKNESSES, PART_DIRE
        PART_NUMBER, PART_RECIPIENTS };
 extern const report_part report_parts[REPORT_NPARTS];
 int report_part_index(const char *key);   /* -1 unknown */
+/* A figure's definition: figures.h's, or the report's own survey figures ("survey.responses",
+ * "survey.sipas"); NULL when unknown. */
 const figures_metric_def *report_metric_def(const char *key);
 
 typedef struct {
@@ -55,7 +57,14 @@ typedef struct {
     cal_day from, to;
     bool future;                /* starts after today */
     unit_figures f;
+    /* the satisfaction surveys answered in the period (survey.h): responses, and the SIPAS-like
+       index of their SIPAS questions (answers at 4 or 5, research/assessment.md §2.1 proposal) */
+    int64_t survey_responses;
+    bool has_sipas;
+    double sipas;
 } report_col;
+/* A figure of a column: the survey figures or figures_metric. */
+bool report_metric(const report_col *c, const char *key, double *v);
 
 typedef struct {
     const char *code, *name, *kind, *note;

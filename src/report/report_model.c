@@ -21,6 +21,7 @@
 #include "../assess/cycle.h"
 #include "../audit/audit.h"
 #include "../core/text.h"
+#include "../survey/survey.h"
 #include "../kit/web.h"
 #include "figures.h"
 #include "report_impl.h"
@@ -34,6 +35,7 @@ static const char *const g_rating[] = {"rating.count", "rating.satisfied_rate", 
 static const char *const g_feedback[] = {"feedback.received", "feedback.on_time_rate", "feedback.overdue_open", NULL};
 static const char *const g_reception[] = {"reception.sessions", "reception.count", "dialogue.held",
                                           "complaint.received", "complaint.on_time_rate", NULL};
+static const char *const g_survey[] = {"survey.responses", "survey.sipas", NULL};
 static const char *const g_letters[] = {"letter.congratulation", "letter.condolence", "letter.thanks",
                                         "letter.apology", NULL};
 
@@ -43,7 +45,27 @@ const report_group report_groups[REPORT_NGROUPS] = {
     {"3", N_("Tiếp nhận, xử lý phản ánh, kiến nghị"), g_feedback},
     {"4", N_("Tiếp công dân, đối thoại, giải quyết khiếu nại, tố cáo"), g_reception},
     {"5", N_("Gắn kết chính quyền với Nhân dân: thư chúc mừng, chia buồn, cảm ơn, xin lỗi"), g_letters},
+    {"6", N_("Khảo sát sự hài lòng của người dân"), g_survey},
 };
+
+/* The report's own figures beside figures.h's: the satisfaction surveys of the period. */
+static const figures_metric_def survey_defs[] = {
+    {"survey.responses", N_("Phiếu khảo sát đã trả lời"), ""},
+    {"survey.sipas", N_("Chỉ số hài lòng (SIPAS, tỷ lệ câu trả lời hài lòng, rất hài lòng)"), "%"},
+};
+
+bool report_metric(const report_col *c, const char *key, double *v)
+{
+    if (!strcmp(key, "survey.responses")) {
+        *v = (double)c->survey_responses;
+        return true;
+    }
+    if (!strcmp(key, "survey.sipas")) {
+        *v = c->sipas;
+        return c->has_sipas;
+    }
+    return figures_metric(&c->f, key, v);
+}
 
 /* The parts the leader writes, in the order they print; labels are msgids. */
 const report_part report_parts[REPORT_NPARTS] = {
@@ -66,6 +88,8 @@ int report_part_index(const char *key)
 
 const figures_metric_def *report_metric_def(const char *key)
 {
+    for (size_t i = 0; i < sizeof survey_defs / sizeof survey_defs[0]; i++)
+        if (!strcmp(survey_defs[i].key, key)) return &survey_defs[i];
     size_t n;
     const figures_metric_def *defs = figures_metric_defs(&n);
     for (size_t i = 0; i < n; i++)
@@ -170,6 +194,15 @@ int report_build(db *d, arena *a, int64_t unit_id, int year, report_period perio
         report_col *c = &out->cols[k];
         c->future = c->from > today;
         if (figures_compute(d, a, unit_id, c->from, c->to, now, &c->f, e)) return -1;
+        sipas_item *items = NULL;
+        size_t nitems = 0;
+        if (survey_unit_items(d, a, unit_id, cal_instant(c->from, 0), cal_instant(c->to + 1, 0), &items, &nitems,
+                              &c->survey_responses, e))
+            return -1;
+        sipas_result sr;
+        survey_sipas(items, nitems, &sr);
+        c->has_sipas = sr.overall.has;
+        c->sipas = sr.overall.pct;
     }
     load_texts(d, a, out);
     if (period == REPORT_YEAR) load_self_assessment(d, a, out, now);
@@ -204,7 +237,7 @@ json_t *report_json(arena *a, const report_doc *r)
             json_t *values = json_object(), *texts = json_object();
             for (int k = 0; k < r->ncols; k++) {
                 double v = 0;
-                bool has = figures_metric(&r->cols[k].f, *key, &v);
+                bool has = report_metric(&r->cols[k], *key, &v);
                 json_object_set_new(values, r->cols[k].key, number_or_null(has, v));
                 json_object_set_new(texts, r->cols[k].key, json_string(figures_format(a, def, has, v)));
             }

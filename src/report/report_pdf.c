@@ -67,7 +67,7 @@ static void figures_table(pdoc *p, const report_doc *r, const report_group *g)
         c[1] = (pdoc_cell){.text = label};
         for (int k = 0; k < r->ncols; k++) {
             double v = 0;
-            bool has = figures_metric(&r->cols[k].f, g->keys[i], &v);
+            bool has = report_metric(&r->cols[k], g->keys[i], &v);
             c[2 + k] = (pdoc_cell){.text = figures_format(a, def, has, v), .flags = PDOC_RIGHT};
         }
         rows[i + 1] = (pdoc_row){c, nc, false};

@@ -26,6 +26,13 @@ static xl_cell number_cell(const unit_figures *f, const char *key)
     return (xl_cell){.number = v, .blank = !has};
 }
 
+static xl_cell col_cell(const report_col *c, const char *key)
+{
+    double v = 0;
+    bool has = report_metric(c, key, &v);
+    return (xl_cell){.number = v, .blank = !has};
+}
+
 int report_xlsx(arena *a, const report_doc *r, buf *out, err *e)
 {
     size_t nlines = 0;
@@ -47,7 +54,7 @@ int report_xlsx(arena *a, const report_doc *r, buf *out, err *e)
             c[0] = (xl_cell){.text = arena_printf(a, "II.%s.%d", report_groups[g].number, ++i)};
             c[1] = (xl_cell){.text = report_groups[g].title};
             c[2] = (xl_cell){.text = col_header(a, *k)};
-            for (int j = 0; j < r->ncols; j++) c[3 + j] = number_cell(&r->cols[j].f, *k);
+            for (int j = 0; j < r->ncols; j++) c[3 + j] = col_cell(&r->cols[j], *k);
         }
     }
     const char *title = arena_printf(a, "%s: kết quả xây dựng mô hình “Chính quyền thân thiện, vì Nhân dân phục vụ” %s",

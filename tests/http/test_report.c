@@ -379,6 +379,9 @@ static void every_figure_is_recomputed_in_sql(void **state)
                         "AND received_at >= %2$lld AND received_at < %3$lld AND session IN ('periodic', 'adhoc')", ARGS);
             check_count(mm, "dialogue.held", col,
                         "SELECT COUNT(*) FROM dialogues WHERE unit_id = %1$lld AND status = 'held' AND starts_at >= %2$lld AND starts_at < %3$lld", ARGS);
+            check_count(mm, "survey.responses", col,
+                        "SELECT COUNT(*) FROM survey_responses r JOIN surveys v ON v.id = r.survey_id WHERE v.unit_id = %1$lld "
+                        "AND r.answered_at >= %2$lld AND r.answered_at < %3$lld", ARGS);
 #undef ARGS
             /* the on-time and late shares split the dossiers graded between them */
             double on = figure(mm, "dossier.on_time_rate", col), late = figure(mm, "dossier.late_rate", col),
