@@ -85,6 +85,11 @@ static void render_report(req *r, const report_query *q, const err *form_err, bo
     }
     json_t *m = report_json(r->a, &doc);
     if (r->want_json) {
+        if (form_err) {
+            json_decref(m);
+            web_err(r, form_err);
+            return;
+        }
         web_json(r, 200, m);
         return;
     }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../account/account.h"
+#include "../assess/assess.h"
 #include "../core/text.h"
 #include "../kit/web.h"
 #include "report_impl.h"
@@ -56,6 +57,11 @@ static void render(req *r, int64_t province, int year, const err *form_err, bool
                                     .met = json_is_true(json_object_get(l, "met"))};
     }
     if (r->want_json) {
+        if (form_err) {
+            json_decref(m);
+            web_err(r, form_err);
+            return;
+        }
         web_json(r, 200, m);
         return;
     }
@@ -66,12 +72,13 @@ static void render(req *r, int64_t province, int year, const err *form_err, bool
     json_array_foreach(json_object_get(m, "targets"), i, l) {
         json_object_set_new(l, "label", json_string(labels[i]));
         json_object_set_new(l, "is_count", json_boolean(i == TARGET_LEVEL4));
-        json_object_set_new(l, "share_text", json_string(arena_printf(r->a, "%.1f", json_real_value(json_object_get(l, "share")))));
+        json_object_set_new(l, "share_text",
+                            json_string(assess_points_text(r->a, (int)(json_real_value(json_object_get(l, "share")) * 10 + 0.5))));
     }
     json_t *c;
     json_array_foreach(json_object_get(m, "close"), i, c) {
-        json_object_set_new(c, "short_text", json_string(arena_printf(r->a, "%.1f", json_integer_value(json_object_get(c, "short10")) / 10.0)));
-        json_object_set_new(c, "total_text", json_string(arena_printf(r->a, "%.1f", json_integer_value(json_object_get(c, "total10")) / 10.0)));
+        json_object_set_new(c, "short_text", json_string(assess_points_text(r->a, (int)json_integer_value(json_object_get(c, "short10")))));
+        json_object_set_new(c, "total_text", json_string(assess_points_text(r->a, (int)json_integer_value(json_object_get(c, "total10")))));
     }
     json_t *u = account_unit_get_by_id(d, province);
     json_object_set_new(m, "province_name", json_string(u ? json_get_str(u, "name") : ""));
