@@ -20,6 +20,7 @@
 #include "../survey/rating.h"
 #include "../survey/survey.h"
 #include "../reception/reception.h"
+#include "../report/reports.h"
 #include "../dossier/indicators.h"
 #include "../report/figures.h"
 #include "app.h"
@@ -192,6 +193,16 @@ const route routes[] = {
     {"GET", "/doi-thoai/{id}/{doc}.pdf", page_dialogue_pdf, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"POST", "/doi-thoai/{id}/van-de/{issue}/dong", page_dialogue_issue_close, ACCESS_EDIT_CATALOG, scope_dialogue_param},
     {"POST", "/doi-thoai/{id}/{action}", page_dialogue_action, ACCESS_EDIT_CATALOG, scope_dialogue_param},
+    /* the province's targets and the reports on the model (src/report) */
+    {"GET", "/muc-tieu", page_targets, ACCESS_OVERSEE, scope_report_unit},
+    {"POST", "/muc-tieu", page_targets_save, ACCESS_ADMIN, scope_unit_form},
+    {"GET", "/bao-cao", page_report, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/bao-cao.pdf", page_report_pdf, ACCESS_STAFF, scope_report_unit},
+    {"GET", "/bao-cao.xlsx", page_report_xlsx, ACCESS_STAFF, scope_report_unit},
+    {"POST", "/bao-cao/loi-van", page_report_texts, ACCESS_STAFF, scope_unit_form},
+    {"GET", "/bao-cao/tong-hop", page_rollup, ACCESS_OVERSEE, scope_report_unit},
+    {"GET", "/bao-cao/tong-hop.pdf", page_rollup_pdf, ACCESS_OVERSEE, scope_report_unit},
+    {"GET", "/bao-cao/tong-hop.xlsx", page_rollup_xlsx, ACCESS_OVERSEE, scope_report_unit},
     /* the yearly assessment cycle (issue 13): the commune's self-assessment, the province's
      * appraisal and recognition; who may do which step is checked by the handlers by role */
     {"GET", "/tu-danh-gia", page_cycle_home, ACCESS_STAFF, scope_report_unit},
