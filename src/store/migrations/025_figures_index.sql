@@ -1,4 +1,4 @@
--- 024: the province's view (issue 13) counts every unit's dossiers in one pass per period
+-- 025: the province's view (issue 13) counts every unit's dossiers in one pass per period
 -- (src/dossier/indicators.c, indicators_by_unit): the dossiers open at some moment of the period,
 -- by unit and time of receipt, with what the counts read of each (when it was done, its status,
 -- a pause, its apologies and supplements, its due times, channel, return and trips). A covering
