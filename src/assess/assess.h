@@ -215,9 +215,9 @@ const char *assess_rule_params(arena *a, const assess_criterion *c);
 /* Reads those parameters into a rule object for the set JSON ({"by": ..., ...}); NULL with a
  * Vietnamese reason in *why when they do not fit by. */
 json_t *assess_rule_from_params(const char *by, const char *metric, const char *params, const char **why);
-/* "97,5" from 97.5: a number as Vietnamese write it, up to 2 decimals, none when whole. */
+/* "97,5" from 97.5: a number as Vietnamese write it, up to 6 decimals, none when whole. */
 const char *assess_number_text(arena *a, double v);
-/* Parses "97,5", "97.5", "97"; false on anything else. */
+/* Parses "97,5", "97.5", "97" (rounded to 6 decimals); false on anything else. */
 bool assess_number_parse(const char *s, double *v);
 
 #endif

@@ -67,12 +67,15 @@ bool assess_number_parse(const char *s, double *v)
     tmp[n] = '\0';
     char *end;
     *v = strtod(tmp, &end);
-    return *end == '\0' && end != tmp && isfinite(*v) && fabs(*v) < 1e9;
+    if (*end != '\0' || end == tmp || !isfinite(*v) || fabs(*v) >= 1e9) return false;
+    *v = round(*v * 1e6) / 1e6;   /* six decimals at most, so that writing it back is exact */
+    if (*v == 0) *v = 0;          /* no "-0" */
+    return true;
 }
 
 const char *assess_number_text(arena *a, double v)
 {
-    char *s = arena_printf(a, "%.2f", v);
+    char *s = arena_printf(a, "%.6f", v);
     char *dot = strchr(s, '.');
     if (dot) {
         char *e = s + strlen(s) - 1;
@@ -230,17 +233,17 @@ static int fail(reader *rd, int line, const char *code, const char *what)
     return 1;
 }
 
-/* A cell with spaces trimmed (in place) and a formula guard's apostrophe taken off; "" when
+/* A cell with spaces and tabs trimmed (in place, as libcsv does to unquoted cells) and a formula guard's apostrophe taken off; "" when
  * the line has no such cell. */
 static const char *cell(reader *rd, char **cells, int ncells, int col)
 {
     int k = rd->col[col];
     if (k < 0 || k >= ncells) return "";
     char *s = cells[k];
-    while (*s == ' ') s++;
-    if (s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1])) s++;
+    while (*s == ' ' || *s == '\t') s++;
     size_t len = strlen(s);
-    while (len && s[len - 1] == ' ') s[--len] = '\0';
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) s[--len] = '\0';
+    if (s[0] == '\'' && s[1] && strchr("=+-@\t\r'", s[1])) s++;
     return s;
 }
 
@@ -420,7 +423,13 @@ int assess_set_csv_to_json(const char *data, size_t len, json_t **doc, err *e)
     json_object_set(rd.doc, "levels", rd.levels);
     json_object_set(rd.doc, "blockers", rd.blockers);
     char errbuf[200];
-    int rc = catalog_csv_parse(data, len, on_row, &rd, errbuf, sizeof errbuf);
+    int rc;
+    if (memchr(data, '\0', len)) {   /* not text: a cell would end at the NUL */
+        snprintf(errbuf, sizeof errbuf, "tệp chứa ký tự NUL, không phải văn bản CSV");
+        rc = -1;
+    } else {
+        rc = catalog_csv_parse(data, len, on_row, &rd, errbuf, sizeof errbuf);
+    }
     json_decref(rd.groups);
     json_decref(rd.levels);
     json_decref(rd.blockers);
@@ -459,7 +468,7 @@ int assess_set_from_csv(arena *a, const char *data, size_t len, assess_metric_kn
 static void put_cell(buf *b, const char *s, bool last)
 {
     if (!s) s = "";
-    bool guard = s[0] && strchr("=+-@\t\r", s[0]);
+    bool guard = s[0] && strchr("=+-@\t\r'", s[0]);
     if (guard || strpbrk(s, ",\"\r\n")) {
         buf_putc(b, '"');
         if (guard) buf_putc(b, '\'');

@@ -18,12 +18,12 @@
 
 #include "../core/calendar.h"
 #include "../core/vntime.h"
+#include "../kit/links.h"
 #include "../kit/web.h"
 #include "../store/embedded.h"
 #include "assess.h"
 #include "sets_web.h"
 
-#define BASE "/danh-gia/bo-tieu-chi"
 #define FORM_MAX 200   /* rows of one kind the editor reads back */
 
 typedef struct {
@@ -192,7 +192,7 @@ void page_criteria_list(req *r)
         int64_t id = assess_set_for(d, r->user->unit_id, !strcmp(kind, "department") ? "department" : "commune",
                                     this_year(r));
         if (id > 0) {
-            web_redirect(r, arena_printf(r->a, BASE "/%lld", (long long)id));
+            web_redirect(r, link_criteria_set(r->a, id));
             return;
         }
         web_error(r, 404, N_("Tỉnh chưa ban hành bộ tiêu chí đánh giá áp dụng cho đơn vị."));
@@ -270,7 +270,7 @@ static void save_and_go(req *r, const assess_set *s, void (*again)(req *, int, c
         else again(r, e.status, &e);
         return;
     }
-    const char *url = arena_printf(r->a, BASE "/%lld", (long long)t.id);
+    const char *url = link_criteria_set(r->a, t.id);
     if (r->want_json) web_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)t.id, "url", url));
     else web_redirect(r, url);
 }
@@ -490,7 +490,7 @@ void page_criteria_publish(req *r)
         return;
     }
     if (r->want_json) web_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)row.id, "status", "published"));
-    else web_redirect(r, arena_printf(r->a, BASE "/%lld", (long long)row.id));
+    else web_redirect(r, link_criteria_set(r->a, row.id));
 }
 
 /* ---- the editor -------------------------------------------------------------------------- */
@@ -817,7 +817,7 @@ void page_criteria_save(req *r)
         return;
     }
     json_decref(doc);
-    const char *url = arena_printf(r->a, BASE "/%lld", (long long)t.id);
+    const char *url = link_criteria_set(r->a, t.id);
     if (r->want_json) web_json(r, 201, json_pack("{s:I, s:s}", "id", (json_int_t)t.id, "url", url));
     else web_redirect(r, arena_printf(r->a, "%s?da_luu=1", url));
 }
