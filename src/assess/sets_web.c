@@ -399,9 +399,27 @@ static json_t *set_model(req *r, const set_row *row, const assess_set *s)
     json_object_set_new(set, "draft", json_boolean(!strcmp(row->status, "draft")));
     if (row->published_at) json_object_set_new(set, "published_at", json_string(vn_date(r->a, row->published_at)));
     bool edit = may_edit(r, row);
-    return json_pack("{s:o, s:o, s:o, s:o, s:b, s:b, s:b}", "set", set, "groups", groups, "levels", levels,
+    json_t *versions = json_array();
+    if (edit) {
+        db_stmt *q = db_prepare(req_db(r), "SELECT id, version, status, created_at FROM assess_sets WHERE unit_id = ? "
+                                           "AND code = ? ORDER BY version DESC LIMIT 50");
+        if (q) {
+            db_bind_int(q, 1, row->unit_id);
+            db_bind_text(q, 2, row->code);
+            while (db_step(q) == DB_ROW)
+                json_array_append_new(
+                    versions, json_pack("{s:I, s:i, s:s, s:s, s:b}", "id", (json_int_t)db_col_int(q, 0), "version",
+                                        (int)db_col_int(q, 1), "status_label", T(r, status_label(db_col_text(q, 2))),
+                                        "created", vn_date(r->a, db_col_int(q, 3)), "current",
+                                        db_col_int(q, 0) == row->id));
+            db_done(q);
+        }
+    }
+    json_t *m = json_pack("{s:o, s:o, s:o, s:o, s:b, s:b, s:b}", "set", set, "groups", groups, "levels", levels,
                      "blockers", blockers, "may_edit", edit, "may_publish", edit && !strcmp(row->status, "draft"),
                      "has_blockers", s->nblockers > 0);
+    json_object_set_new(m, "versions", versions);
+    return m;
 }
 
 static void show_page(req *r, const set_row *row, int status, const err *e)
@@ -610,10 +628,26 @@ static json_t *edit_model(req *r, const set_row *row, json_t *doc)
     return m;
 }
 
-static void edit_page(req *r, const set_row *row, json_t *doc, int status, const err *e)
+/* The fieldset of the criterion a refusal names ("... tiêu chí 2.1: ..."), for the error's link. */
+static const char *criterion_named(req *r, json_t *doc, const char *msg)
+{
+    json_t *g, *c;
+    size_t gi, k;
+    int ci = 0;
+    json_array_foreach(json_object_get(doc, "groups"), gi, g) json_array_foreach(json_object_get(g, "criteria"), k, c)
+    {
+        const char *code = json_string_value(json_object_get(c, "code"));
+        if (code && msg && strstr(msg, arena_printf(r->a, "tiêu chí %s:", code))) return arena_printf(r->a, "c%d", ci);
+        ci++;
+    }
+    return NULL;
+}
+
+static void edit_page(req *r, const set_row *row, json_t *doc, int status, const err *e, const char *field)
 {
     json_t *model = edit_model(r, row, doc);
     web_model_err(r, model, e);
+    if (field) json_object_set_new(model, "error_field", json_string(field));
     json_object_set_new(model, "page", web_page_info(r, N_("Sửa bộ tiêu chí")));
     web_render(r, status, "assess/criteria_edit", model);
 }
@@ -633,7 +667,7 @@ void page_criteria_edit(req *r)
         return;
     }
     json_t *doc = assess_set_to_json(&s);
-    edit_page(r, &row, doc, 200, NULL);
+    edit_page(r, &row, doc, 200, NULL, NULL);
     json_decref(doc);
 }
 
@@ -797,7 +831,7 @@ void page_criteria_save(req *r)
     json_t *doc = doc_from_form(r, &row, act);
     if (strcmp(act, "luu")) {
         /* a row added or removed: the form again, nothing saved */
-        edit_page(r, &row, doc, 200, NULL);
+        edit_page(r, &row, doc, 200, NULL, NULL);
         json_decref(doc);
         return;
     }
@@ -805,14 +839,14 @@ void page_criteria_save(req *r)
     err e = {0};
     if (assess_set_from_json(r->a, doc, assess_metric_known, &s, &e)) {
         if (r->want_json) web_err(r, &e);
-        else edit_page(r, &row, doc, e.status, &e);
+        else edit_page(r, &row, doc, e.status, &e, criterion_named(r, doc, e.user));
         json_decref(doc);
         return;
     }
     save_tx t = {.unit_id = row.unit_id, .actor = r->user->id, .now = req_now(r), .set = &s};
     if (db_write(req_db(r), save_write, &t, &e)) {
         if (r->want_json) web_err(r, &e);
-        else edit_page(r, &row, doc, e.status, &e);
+        else edit_page(r, &row, doc, e.status, &e, NULL);
         json_decref(doc);
         return;
     }

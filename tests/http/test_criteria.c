@@ -389,6 +389,9 @@ static void editing_makes_version_2_as_a_draft_and_leaves_version_1(void **state
     assert_status(r, 422);
     assert_contains(r.body, "tiêu chí 2.1");
     assert_contains(r.body, "value=\"tám\"");
+    char anchor[40];
+    snprintf(anchor, sizeof anchor, "href=\"#%s\"", p);   /* the error links to the criterion */
+    assert_contains(r.body, anchor);
     response_free(&r);
     assert_int_equal(sets_count(), count);
 
@@ -416,6 +419,14 @@ static void editing_makes_version_2_as_a_draft_and_leaves_version_1(void **state
     assert_int_equal(sql_int("SELECT status = 'draft' FROM assess_sets WHERE id = %lld", (long long)v2), 1);
     assert_int_equal(sql_int("SELECT status = 'draft' FROM assess_sets WHERE id = %lld", (long long)v1), 1);
 
+    char vpath[64];
+    snprintf(vpath, sizeof vpath, BASE "/%lld", (long long)v2);
+    r = page(&admin, vpath);
+    assert_contains(r.body, "<strong>Phiên bản 2</strong>");   /* the versions of the set, this one first */
+    char v1link[80];
+    snprintf(v1link, sizeof v1link, "href=\"" BASE "/%lld\">Phiên bản 1</a>", (long long)v1);
+    assert_contains(r.body, v1link);
+    response_free(&r);
     char *after = download(&admin, v1, "json", 200);
     assert_string_equal(after, before);   /* version 1 unchanged */
     free(after);
