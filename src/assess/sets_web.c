@@ -226,9 +226,10 @@ static void new_page(req *r, int status, const err *e)
         assess_set s;
         err pe = {0};
         if (!a || assess_set_parse(r->a, (const char *)a->data, a->size, assess_metric_known, &s, &pe)) continue;
-        json_array_append_new(examples, json_pack("{s:s, s:s, s:i, s:s, s:s}", "file", *f, "name", s.name, "year",
-                                                  s.year, "applies_to", T(r, applies_label(s.applies_to)), "source",
-                                                  s.source));
+        json_array_append_new(examples, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i}", "file", *f, "code", s.code,
+                                                  "name", s.name, "year", s.year, "applies_to",
+                                                  T(r, applies_label(s.applies_to)), "source", s.source, "this_year",
+                                                  this_year(r)));
     }
     json_t *metrics = json_array();
     for (const assess_metric_info *m = assess_metrics(); m->key; m++)
@@ -301,6 +302,17 @@ void page_criteria_from_example(req *r)
     if (assess_set_parse(r->a, (const char *)a->data, a->size, assess_metric_known, &s, &e)) {
         refuse(r, &e, new_page);
         return;
+    }
+    /* the province adopts it for a year of its own (the example's year when none is given) */
+    const char *year = req_form(r, "nam");
+    if (year && *year) {
+        double y;
+        if (!assess_number_parse(year, &y) || y != (int)y || y < 2000 || y > 2100) {
+            err_set(&e, 422, N_("Năm áp dụng phải là một năm từ 2000 đến 2100."), "year %s", year);
+            refuse(r, &e, new_page);
+            return;
+        }
+        s.year = (int)y;
     }
     save_and_go(r, &s, new_page);
 }

@@ -535,6 +535,20 @@ static void the_provinces_assessor_manages_sets(void **state)
     r = post_form(&assessor, path, "");
     assert_status(r, 303);
     response_free(&r);
+    /* an example adopted for a year of the province's own */
+    int64_t count = sets_count();
+    r = post_form(&assessor, BASE "/tu-mau", "&mau=criteria-dong-nai.json&nam=hai+ngh%C3%ACn");
+    assert_status(r, 422);
+    assert_contains(r.body, "Năm áp dụng phải là một năm");
+    response_free(&r);
+    assert_int_equal(sets_count(), count);
+    r = post_form(&assessor, BASE "/tu-mau", "&mau=criteria-dong-nai.json&nam=2026");
+    assert_status(r, 303);
+    assert_int_equal(sql_int("SELECT year FROM assess_sets WHERE id = %lld", (long long)redirect_id(&r)), 2026);
+    response_free(&r);
+    r = post_form(&assessor, BASE "/tu-mau", "&mau=../../etc/passwd");
+    assert_status(r, 404);
+    response_free(&r);
     /* the department's officer reads it as the set in force for departments */
     session dept;
     sign_in("congchuc.so", &dept);
