@@ -11,6 +11,14 @@ export default function ({ shot, test, assert, goto, PASSWORD, AXE }) {
     return false;
   }
   const focusedId = (id) => document.activeElement && document.activeElement.id === id;
+  async function axe(page, what) {
+    await page.addScriptTag({ path: AXE });
+    const bad = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} at ${v.nodes[0].target.join(' ')}`);
+    });
+    assert(!bad.length, `${what} has axe violations: ${bad.join('; ')}`);
+  }
 
   test('criteria: edit a criterion\'s bands and publish, keyboard only', async ({ page }) => {
     await goto(page, '/dang-nhap');
@@ -21,6 +29,8 @@ export default function ({ shot, test, assert, goto, PASSWORD, AXE }) {
     await Promise.all([page.waitForURL((u) => u.pathname !== '/dang-nhap'), page.keyboard.press('Enter')]);
 
     await goto(page, '/danh-gia/bo-tieu-chi/moi');
+    await axe(page, 'the new set page');
+    await shot(page, { path: '/tmp/criteria-new.png', fullPage: true });
     const onExample = await tabTo(page, () => {
       const b = document.activeElement;
       return b && b.tagName === 'BUTTON' && b.form && b.form.mau && b.form.mau.value === 'criteria-bac-giang.json';
@@ -44,12 +54,7 @@ export default function ({ shot, test, assert, goto, PASSWORD, AXE }) {
     assert(await page.evaluate(focusedId, 'c1_b0_pts'), 'Tab from the threshold should reach its points');
     await page.keyboard.press('Control+A');
     await page.keyboard.type('7,5');
-    await page.addScriptTag({ path: AXE });
-    const bad = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} at ${v.nodes[0].target.join(' ')}`);
-    });
-    assert(!bad.length, `the editor has axe violations: ${bad.join('; ')}`);
+    await axe(page, 'the editor');
     await shot(page, { path: '/tmp/criteria-edit.png' });
 
     assert(await tabTo(page, focusedId, 'tt-save'), 'Tab should reach "Lưu thành bản nháp mới"');
@@ -66,6 +71,7 @@ export default function ({ shot, test, assert, goto, PASSWORD, AXE }) {
     await page.waitForFunction(() => document.querySelector('#tt-set-status') &&
       document.querySelector('#tt-set-status').innerText.includes('Đang áp dụng'));
     assert(await page.locator('#tt-publish').count() === 0, 'a published set has no publish button');
+    await axe(page, 'the set page');
     await shot(page, { path: '/tmp/criteria-published.png' });
 
     // version 1 is still the draft it was
