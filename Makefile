@@ -144,12 +144,14 @@ check-run: layers build/chk/thanthien $(UNIT_TESTS) $(HTTP_TESTS)
 	THANTHIEN_BIN=build/chk/thanthien node tests/browser/run.mjs 2>&1
 
 # ---- fuzzing ---------------------------------------------------------------------------
-FUZZ_TARGETS := form text template csv calendar notify_template intake letter_template coding rating_scan survey_answer sniff open311 criteria_json
+FUZZ_TARGETS := form text template csv calendar notify_template intake letter_template coding rating_scan survey_answer sniff open311 \
+                criteria_json criteria_csv
 FUZZ_TIME ?= 30
 FUZZ_CFLAGS := -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_SRC := src/core/arena.c src/core/vntime.c src/core/text.c src/core/template.c src/kit/form.c src/kit/coding.c src/core/calendar.c src/core/lunar.c src/core/err.c \
             src/notify/message.c src/dossier/validate.c src/core/subst.c src/letter/letter_words.c src/survey/rating_scan.c src/survey/survey_answer.c src/feedback/sniff.c \
-            src/feedback/open311_fmt.c src/assess/criteria.c src/assess/score.c
+            src/feedback/open311_fmt.c \
+            src/assess/criteria.c src/assess/score.c src/assess/sets_csv.c src/assess/sets_metrics.c
 fuzz: $(GEN)
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus-$$t && \

@@ -186,4 +186,38 @@ int64_t assess_set_for(db *d, int64_t unit_id, const char *applies_to, int year)
 /* The examples shipped in data/assess/ (embedded): their file names, NULL-terminated. */
 const char *const *assess_example_files(void);
 
+/* ==== sets: import and editing (sets_csv.c, sets_metrics.c, sets_web.c) ================ */
+
+/* The figures a computed rule may name (the keys report/figures.h computes), each with its
+ * Vietnamese label as a msgid ("tỷ lệ hồ sơ giải quyết đúng hạn") and whether it is a
+ * percentage. The list ends with a NULL key. */
+typedef struct {
+    const char *key, *label;
+    bool percent;
+} assess_metric_info;
+const assess_metric_info *assess_metrics(void);
+const assess_metric_info *assess_metric_find(const char *key);   /* NULL when unknown */
+bool assess_metric_known(const char *key);                         /* an assess_metric_known_fn */
+
+/* A set as CSV, for officials who keep it in a spreadsheet (the format is described at the
+ * top of sets_csv.c and on the import page). assess_set_from_csv reads it into the same set
+ * JSON and checks it with assess_set_from_json: 422 naming the row or the criterion; pure (no
+ * database), fuzzed by tests/fuzz/fuzz_criteria_csv.c. */
+extern const char assess_csv_header[];   /* "row,group_code,...,guide" */
+int assess_set_csv_to_json(const char *data, size_t len, json_t **doc, err *e);
+int assess_set_from_csv(arena *a, const char *data, size_t len, assess_metric_known_fn metric_known,
+                        assess_set *out, err *e);
+/* The set as CSV (UTF-8 with a byte order mark, so spreadsheets read the diacritics). */
+const char *assess_set_to_csv(arena *a, const assess_set *s, size_t *len);
+/* A criterion's rule parameters as the CSV writes them: "98:30;95:20", "<=0:10;2:6" (lower is
+ * better), "80-100" (linear), "0.5" (count); "" for entered. */
+const char *assess_rule_params(arena *a, const assess_criterion *c);
+/* Reads those parameters into a rule object for the set JSON ({"by": ..., ...}); NULL with a
+ * Vietnamese reason in *why when they do not fit by. */
+json_t *assess_rule_from_params(const char *by, const char *metric, const char *params, const char **why);
+/* "97,5" from 97.5: a number as Vietnamese write it, up to 6 decimals, none when whole. */
+const char *assess_number_text(arena *a, double v);
+/* Parses "97,5", "97.5", "97" (rounded to 6 decimals); false on anything else. */
+bool assess_number_parse(const char *s, double *v);
+
 #endif

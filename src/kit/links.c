@@ -53,3 +53,4 @@ const char *link_letter_new(arena *a, const char *occasion)
     form_url_encode(a, occasion ? occasion : "", &enc);
     return arena_printf(a, "/thu/moi?dip=%s", enc);
 }
+const char *link_criteria_set(arena *a, int64_t id) { return arena_printf(a, "/danh-gia/bo-tieu-chi/%lld", (long long)id); }

@@ -27,5 +27,6 @@ const char *link_rating_answer(arena *a, int64_t id);                  /* /danh-
 const char *link_feedback(arena *a, int64_t id);                       /* /phan-anh/{id} */
 const char *link_feedback_pdf(arena *a, int64_t id, int seq);          /* /phan-anh/{id}/van-ban/{seq}.pdf */
 const char *link_letter_new(arena *a, const char *occasion);           /* /thu/moi?dip={occasion} */
+const char *link_criteria_set(arena *a, int64_t id);                  /* /danh-gia/bo-tieu-chi/{id} */
 
 #endif

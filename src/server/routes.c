@@ -17,6 +17,7 @@
 #include "../holiday/holiday.h"
 #include "../letter/letter.h"
 #include "../notify/notify.h"
+#include "../assess/sets_web.h"
 #include "../survey/rating.h"
 #include "../survey/survey.h"
 #include "../reception/reception.h"
@@ -113,6 +114,19 @@ const route routes[] = {
     {"POST", "/danh-gia/phieu", page_rating_paper_submit, ACCESS_DESK | ACCESS_ADMIN, NULL},
     {"GET", "/danh-gia/phan-hoi", page_rating_followups, ACCESS_DESK | ACCESS_ADMIN, scope_report_unit},
     {"GET", "/danh-gia/thong-ke", page_rating_figures, ACCESS_STAFF, scope_report_unit},
+    /* criteria sets (issue 13, src/assess/sets_web.h): the province's administrators and assessors
+     * manage them, other staff read the set in force (checked in the handlers) */
+    {"GET", "/danh-gia/bo-tieu-chi", page_criteria_list, ACCESS_STAFF, NULL},
+    {"GET", "/danh-gia/bo-tieu-chi/mau.csv", page_criteria_template, ACCESS_STAFF, NULL},
+    {"GET", "/danh-gia/bo-tieu-chi/moi", page_criteria_new, ACCESS_STAFF, NULL},
+    {"POST", "/danh-gia/bo-tieu-chi/tu-mau", page_criteria_from_example, ACCESS_STAFF, NULL},
+    {"POST", "/danh-gia/bo-tieu-chi/nhap", page_criteria_import, ACCESS_STAFF, NULL},
+    {"GET", "/danh-gia/bo-tieu-chi/{id}.json", page_criteria_json, ACCESS_STAFF, NULL},
+    {"GET", "/danh-gia/bo-tieu-chi/{id}.csv", page_criteria_csv, ACCESS_STAFF, NULL},
+    {"GET", "/danh-gia/bo-tieu-chi/{id}", page_criteria_show, ACCESS_STAFF, NULL},
+    {"GET", "/danh-gia/bo-tieu-chi/{id}/sua", page_criteria_edit, ACCESS_STAFF, NULL},
+    {"POST", "/danh-gia/bo-tieu-chi/{id}/sua", page_criteria_save, ACCESS_STAFF, NULL},
+    {"POST", "/danh-gia/bo-tieu-chi/{id}/ban-hanh", page_criteria_publish, ACCESS_STAFF, NULL},
     {"POST", "/danh-gia/{id}/tra-loi", page_rating_answer, ACCESS_DESK | ACCESS_ADMIN, scope_rating_param},
     {"GET", "/api/v1/ratings/figures", api_rating_figures, ACCESS_STAFF, scope_report_unit},
     {"GET", "/dat-lich", page_booking_form, ACCESS_PUBLIC, NULL},
