@@ -914,11 +914,26 @@ static void dialogues_announced_held_and_followed_up(void **state)
 static void demo_has_receptions_and_dialogues(void **state)
 {
     (void)state;
-    assert_true(sql_int("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id WHERE u.code = '05602'") > 5);
+    /* two years of the register, from December 2024, in every session type */
+    assert_true(sql_int("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id WHERE u.code = '05602'") > 100);
+    assert_int_equal(sql_int("SELECT MIN(year) FROM receptions"), 2024);
+    assert_int_equal(sql_int("SELECT COUNT(DISTINCT session) FROM receptions r JOIN units u ON u.id = r.unit_id "
+                             "WHERE u.code = '05602'"), 3);
     assert_true(sql_int("SELECT COUNT(*) FROM receptions WHERE conclusion <> ''") > 0);
+    assert_true(sql_int("SELECT COUNT(*) FROM reception_refusals") > 0);
+    /* the chairman of Phú Đình receives on Tuesdays, but not on Quốc khánh (Tuesday 2/9/2025) */
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id WHERE u.code = '05602' "
+                             "AND r.session = 'periodic' AND date(r.received_at, 'unixepoch', '+7 hours') = '2025-09-02'"), 0);
+    assert_true(sql_int("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id WHERE u.code = '05602' "
+                        "AND r.session = 'periodic' AND strftime('%%w', r.received_at + 7 * 3600, 'unixepoch') <> '2'") == 0);
+    /* dialogues: the 2025 conference, a thematic one and a complaint's held; the 2025 issues all
+     * closed, the 2026 conference's followed up */
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dialogues d JOIN units u ON u.id = d.unit_id WHERE u.code = '05602' "
                              "AND status = 'held' AND published_at IS NOT NULL"),
-                     1);
+                     3);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dialogue_issues i JOIN dialogues d ON d.id = i.dialogue_id "
+                             "JOIN units u ON u.id = d.unit_id WHERE u.code = '05602' AND d.title LIKE '%%năm 2025' "
+                             "AND i.status = 'open'"), 0);
     response r = get("/don-vi/05602");
     assert_status(r, 200);
     assert_contains(r.body, "Thứ Ba hằng tuần, 07:30–11:30");
@@ -928,7 +943,7 @@ static void demo_has_receptions_and_dialogues(void **state)
     assert_contains(r.body, "Hội nghị đối thoại giữa Chủ tịch UBND với Nhân dân năm 2026");
     response_free(&r);
     int64_t held = sql_int("SELECT d.id FROM dialogues d JOIN units u ON u.id = d.unit_id WHERE u.code = '05602' "
-                           "AND status = 'held'");
+                           "AND status = 'held' AND title LIKE '%%năm 2026'");
     char path[64];
     snprintf(path, sizeof path, "/doi-thoai/%lld", (long long)held);
     r = get(path);
