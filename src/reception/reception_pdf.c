@@ -72,10 +72,9 @@ static const char *cell(arena *a, json_t *r, const char *field)
     if (!strcmp(field, "name")) return json_get_str_r(r, "citizen_name");
     if (!strcmp(field, "id_number")) return json_get_str_r(r, "id_number");
     if (!strcmp(field, "address")) return json_get_str_r(r, "address");
-    if (!strcmp(field, "citizen")) {
-        const char *id = json_get_str_r(r, "id_number"), *addr = json_get_str_r(r, "address");
-        return arena_printf(a, "%s%s%s%s%s", json_get_str_r(r, "citizen_name"), *addr ? "\n" : "", addr,
-                            *id ? "\n" : "", id);
+    if (!strcmp(field, "citizen")) {   /* "Họ tên - Địa chỉ" (TT 04/2021, Mẫu số 03) */
+        const char *addr = json_get_str_r(r, "address");
+        return arena_printf(a, "%s%s%s", json_get_str_r(r, "citizen_name"), *addr ? "\n" : "", addr);
     }
     if (!strcmp(field, "content")) {
         const char *rq = json_get_str_r(r, "request");

@@ -445,7 +445,9 @@ static void register_conclusion_and_printouts(void **state)
     assert_status(r, 200);
     text = flat_text(&r, "register2025");
     response_free(&r);
-    assert_contains(text, "Mẫu sổ áp dụng từ ngày 15/11/2021 (TT 04/2021/TT-TTCP)");
+    assert_contains(text, "Mẫu sổ áp dụng từ ngày 15/11/2021 (TT 04/2021/TT-TTCP, Mẫu số 03)");
+    assert_contains(text, "CMND/Hộ chiếu của công dân");
+    assert_contains(text, "Phân loại đơn/Số người");
     snprintf(total, sizeof total, "Tổng số: %lld lượt tiếp",
              (long long)db_count("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id "
                                  "WHERE u.code = '05443' AND r.year = 2025"));

@@ -92,3 +92,25 @@ CREATE TABLE reception_refusals (
     created_by INTEGER REFERENCES users(id),
     UNIQUE (unit_id, year, number)
 ) STRICT;
+
+-- The register's 2021 columns, confirmed with search (hoatieu.top/bieu-mau/mau-so-tiep-cong-dan-
+-- 133122: "Sổ tiếp công dân - Mẫu số 03 kèm theo Thông tư 04/2021/TT-TTCP ... ban hành ngày
+-- 01/10/2021"): STT | Ngày tiếp | Họ tên - Địa chỉ | CMND/Hộ chiếu của công dân | Nội dung vụ
+-- việc | Phân loại đơn/Số người | Cơ quan đã giải quyết | Hướng xử lý (three sub-columns: Thụ lý
+-- để giải quyết; Trả lại đơn và hướng dẫn; Chuyển đơn đến cơ quan, tổ chức, đơn vị có thẩm
+-- quyền) | Theo dõi kết quả giải quyết | Ghi chú. Migration 018 had the name, the address and the
+-- ID in one column and "Phân loại vụ việc"; the set from 15/11/2021 (the circular's effective
+-- date) is replaced by the form's. The three sub-columns of "Hướng xử lý" are one column here,
+-- its header naming them (the cell says which applies). The set of 01/7/2026 (NĐ 154/2026) stays
+-- as 018 has it: no copy of its form was found with search.
+DELETE FROM reception_register_columns WHERE valid_from = '2021-11-15';
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 1, 'seq', 'STT', 35, 'TT 04/2021/TT-TTCP, Mẫu số 03');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 2, 'date', 'Ngày tiếp', 80, 'TT 04/2021/TT-TTCP, Mẫu số 03');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 3, 'citizen', 'Họ tên - Địa chỉ', 150, 'TT 04/2021/TT-TTCP, Mẫu số 03');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 4, 'id_number', 'CMND/Hộ chiếu của công dân', 100, 'TT 04/2021/TT-TTCP, Mẫu số 03');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 5, 'content', 'Nội dung vụ việc', 200, 'TT 04/2021/TT-TTCP, Mẫu số 03');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 6, 'kind_people', 'Phân loại đơn/Số người', 80, 'TT 04/2021/TT-TTCP, Mẫu số 03');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 7, 'prior', 'Cơ quan đã giải quyết', 100, 'TT 04/2021/TT-TTCP, Mẫu số 03');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 8, 'handling', 'Hướng xử lý (Thụ lý để giải quyết / Trả lại đơn và hướng dẫn / Chuyển đơn đến cơ quan, tổ chức, đơn vị có thẩm quyền)', 160, 'TT 04/2021/TT-TTCP, Mẫu số 03');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 9, 'followup', 'Theo dõi kết quả giải quyết', 110, 'TT 04/2021/TT-TTCP, Mẫu số 03');
+INSERT INTO reception_register_columns VALUES ('2021-11-15', 10, 'note', 'Ghi chú', 70, 'TT 04/2021/TT-TTCP, Mẫu số 03');
