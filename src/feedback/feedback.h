@@ -74,6 +74,10 @@ const char *feedback_public_url(void);   /* as set, without a trailing slash */
  * leader's phone). The server's housekeeping calls it every five minutes. How many cases had a
  * message queued, or -1 with e set. */
 int feedback_warn_due(db *d, arena *a, int64_t now, err *e);
+/* Records as already sent, without sending, the warnings of unit's cases that are due at now
+ * (the demo's history: its open cases were warned of when they were real). Inside the caller's
+ * db_write. How many were recorded, or -1 with e set. */
+int feedback_warn_mark(db *d, int64_t unit_id, int64_t now, err *e);
 
 /* One uploaded file, checked by feedback_file_check() before it is attached. */
 typedef struct {

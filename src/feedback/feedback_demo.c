@@ -357,6 +357,9 @@ int feedback_demo_unit(db *d, int64_t unit_id, int64_t now, uint64_t seed, err *
         if (wd == 0 || wd == 6) continue;
         while (rc == 0 && pct(&g) < p) rc = one_case(d, &g, cal_instant(day, 7 * 60 + 30 + rng_pick(&g.r, 9 * 60)), e);
     }
+    /* the open cases' warnings were sent in their time: the server's first round does not flood
+     * the leaders with two years of them */
+    if (rc == 0 && feedback_warn_mark(d, unit_id, now, e) < 0) rc = -1;
     arena_free(a);
     return rc ? -1 : g.made;
 }

@@ -129,30 +129,36 @@ static int warn_write(db *d, void *ctx, err *e)
     return 0;
 }
 
-int feedback_warn_due(db *d, arena *a, int64_t now, err *e)
+/* The warnings due at now (of one unit, or of all when unit_id is 0): the running deadlines past,
+ * or within the widest threshold, not yet warned of as past; each with the thresholds it has
+ * reached. *out is malloc'd (the caller frees it); how many, or -1 with e set. */
+static int collect(db *d, arena *a, int64_t unit_id, int64_t now, warn_tx **out, err *e)
 {
+    *out = NULL;
     const calendar *cal = holiday_calendar(d, e);
     if (!cal) return -1;
     cal_day today = cal_local_day(now);
     int th[WARN_MAX_THRESHOLDS];
     int nth = thresholds_on(d, today, th);
     int widest = nth ? th[0] : 0;
-    /* candidates: a running clock that is past, or due within the widest threshold (of any unit:
-     * the default calendar's horizon plus a Tết-long margin), not yet warned of at this deadline */
+    /* the default calendar's horizon plus a Tết-long margin: each unit's own calendar decides */
     int64_t horizon = calendar_due_at(cal, &CAL_UNIT_DEFAULT, now, widest + 1) + 10 * 86400;
     /* the acceptance deadline of a case not yet accepted, and the resolution deadline of an open,
      * not suspended case (a kiến nghị runs both from receipt) */
     db_stmt *s = db_prepare(d, "SELECT id, unit_id, step, due FROM ("
                                " SELECT id, unit_id, 'accept' AS step, accept_due_at AS due FROM feedback "
                                " WHERE status = 'received' AND accept_due_at IS NOT NULL AND accept_due_at <= ?1 "
+                               "   AND (?2 = 0 OR unit_id = ?2) "
                                " UNION ALL "
                                " SELECT id, unit_id, 'resolve', due_at FROM feedback "
-                               " WHERE status IN ('received', 'accepted') AND due_at IS NOT NULL AND due_at <= ?1) c "
+                               " WHERE status IN ('received', 'accepted') AND due_at IS NOT NULL AND due_at <= ?1 "
+                               "   AND (?2 = 0 OR unit_id = ?2)) c "
                                "WHERE NOT EXISTS (SELECT 1 FROM feedback_warnings w WHERE w.feedback_id = c.id "
                                "  AND w.step = c.step AND w.due_at = c.due AND w.threshold = -1) "
                                "ORDER BY due LIMIT 500");
     if (!s) return err_set(e, 500, "", "feedback warn: prepare"), -1;
     db_bind_int(s, 1, horizon);
+    db_bind_int(s, 2, unit_id);
     warn_tx *pending = calloc(WARN_BATCH, sizeof *pending);
     if (!pending) {
         db_done(s);
@@ -180,6 +186,15 @@ int feedback_warn_due(db *d, arena *a, int64_t now, err *e)
         n += t->nthresholds > 0;
     }
     db_done(s);
+    *out = pending;
+    return n;
+}
+
+int feedback_warn_due(db *d, arena *a, int64_t now, err *e)
+{
+    warn_tx *pending;
+    int n = collect(d, a, 0, now, &pending, e);
+    if (n < 0) return -1;
     int queued = 0;
     for (int i = 0; i < n; i++) {
         if (db_write(d, warn_write, &pending[i], e)) break;
@@ -188,4 +203,33 @@ int feedback_warn_due(db *d, arena *a, int64_t now, err *e)
     free(pending);
     notify_wake();
     return e->status ? -1 : queued;
+}
+
+int feedback_warn_mark(db *d, int64_t unit_id, int64_t now, err *e)
+{
+    arena *a = arena_new();
+    warn_tx *pending;
+    int n = collect(d, a, unit_id, now, &pending, e), marked = 0;
+    for (int i = 0; i < n && marked >= 0; i++) {
+        for (int k = 0; k < pending[i].nthresholds; k++) {
+            db_stmt *u = db_prepare(d, "INSERT INTO feedback_warnings (feedback_id, step, threshold, due_at, sent_at) "
+                                       "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+            db_bind_int(u, 1, pending[i].id);
+            db_bind_text(u, 2, pending[i].step);
+            db_bind_int(u, 3, pending[i].thresholds[k]);
+            db_bind_int(u, 4, pending[i].due_at);
+            db_bind_int(u, 5, now);
+            int rc = db_step(u);
+            db_done(u);
+            if (rc != DB_DONE) {
+                err_set(e, 500, "", "feedback warn mark: insert");
+                marked = -1;
+                break;
+            }
+            marked++;
+        }
+    }
+    free(pending);
+    arena_free(a);
+    return n < 0 ? -1 : marked;
 }

@@ -131,7 +131,7 @@ static const struct {
      "{{procedure}} {{code}} \"{{title}}\" {{reason}} (hạn {{due}}). Cán bộ được giao: {{name}}.\n\n"
      "Đề nghị xử lý đúng hạn; nếu vụ việc phức tạp, báo cáo lãnh đạo xem xét gia hạn theo quy định.\n\n"
      "Xem vụ việc: {{link}}\n\n{{unit}} – hệ thống Thân Thiện",
-     "{{procedure}} {{code}} {{reason}} ({{due}}). {{link}}"},
+     "Nhắc hạn: {{procedure}} {{code}} {{reason}} (hạn {{due}}). Xem {{link}}"},
     /* {{code}} the booking, {{secret}} the 6-digit code, {{due}} the time booked */
     {"booking_code", "Mã xác nhận lịch hẹn {{code}}",
      "Mã xác nhận lịch hẹn {{code}} lúc {{due}} là {{secret}}. Mã có hiệu lực 5 phút; xin đừng cho ai biết mã "

@@ -193,11 +193,37 @@ static void acceptance_clock_then_a_moved_deadline(void **state)
     arena_free(a);
 }
 
+/* The demo's history: its open cases' warnings are recorded as sent, so the server's first round
+ * queues none of them; a later threshold still comes. */
+static int mark_write(db *d, void *ctx, err *e)
+{
+    int64_t *now = ctx;
+    return feedback_warn_mark(d, fx.unit, *now, e) < 0 ? -1 : 0;
+}
+
+static void demo_history_is_not_sent_again(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    err e = {0};
+    /* a phản ánh of Mon 14/12/2026: accept by Wed 16/12, resolve in 15 working days */
+    int64_t received = cal_instant(cal_from_ymd(2026, 12, 14), 8 * 60);
+    int64_t id = file_case(a, "phan_anh", "Phạm Văn Hòa", received);
+    int64_t now = cal_instant(cal_from_ymd(2026, 12, 17), 9 * 60);   /* acceptance overdue */
+    assert_int_equal(db_write(fx.d, mark_write, &now, &e), 0);
+    assert_true(warnings(id) >= 1);
+    int64_t before = due_messages();
+    assert_int_equal(feedback_warn_due(fx.d, a, now + 60, &e), 0);
+    assert_int_equal(due_messages(), before);
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(once_near_and_once_past_not_for_closed),
         cmocka_unit_test(acceptance_clock_then_a_moved_deadline),
+        cmocka_unit_test(demo_history_is_not_sent_again),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
