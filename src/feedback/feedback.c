@@ -163,6 +163,8 @@ void feedback_set_public_url(const char *url)
     snprintf(public_url, sizeof public_url, "%.*s", (int)n, url ? url : "");
 }
 
+const char *feedback_public_url(void) { return public_url; }
+
 static const char *kind_words(const char *kind)
 {
     if (!strcmp(kind, "khieu_nai")) return "khiếu nại";

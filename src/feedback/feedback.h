@@ -65,6 +65,19 @@ int feedback_intake(db *d, arena *a, const feedback_new *in, int64_t now, feedba
  * who gave an e-mail or a phone (events "feedback_receipt" at intake and "feedback_answer" when the
  * case is resolved or refused, through the outbox: notify.h). Set once at start (serve). */
 void feedback_set_public_url(const char *url);
+const char *feedback_public_url(void);   /* as set, without a trailing slash */
+
+/* The warnings to staff of cases whose running deadline (acceptance, else resolution) is within
+ * the working days of table feedback_warn_thresholds, or has passed (feedback_warn.c): each
+ * queued once per case, step, threshold and deadline (table feedback_warnings), in a write of
+ * its own per case, through the outbox (event "feedback_due", to the unit's e-mail and its first
+ * leader's phone). The server's housekeeping calls it every five minutes. How many cases had a
+ * message queued, or -1 with e set. */
+int feedback_warn_due(db *d, arena *a, int64_t now, err *e);
+/* Records as already sent, without sending, the warnings of unit's cases that are due at now
+ * (the demo's history: its open cases were warned of when they were real). Inside the caller's
+ * db_write. How many were recorded, or -1 with e set. */
+int feedback_warn_mark(db *d, int64_t unit_id, int64_t now, err *e);
 
 /* One uploaded file, checked by feedback_file_check() before it is attached. */
 typedef struct {
@@ -244,8 +257,16 @@ int feedback_paused_days(const calendar *c, const cal_unit *u, int64_t paused_at
 /* The rule rows of the database (table feedback_deadlines); *n rows, arena. 0 or -1. */
 int feedback_rules_load(db *d, arena *a, feedback_rule **rows, int *n);
 
-/* The demonstration's cases (feedback_demo.c), in one db_write: how many were made, or -1. */
+/* The demonstration's cases (feedback_demo.c). feedback_demo writes them for the demo's first
+ * units (the two communes and the department of data/demo) in one db_write of its own: how many
+ * were made, or -1. feedback_demo_unit writes about two years (2024-12-01 to the day of now) of
+ * one unit's cases and must run INSIDE the caller's db_write: all six kinds (about 100-300 a
+ * year for a commune, fewer for a department), every channel, some anonymous, answered and
+ * published, late, extended, suspended, withdrawn, refused, forwarded, the recent ones open;
+ * through feedback_intake and feedback_apply, so each has its steps, numbers and audit rows. The
+ * same seed, unit and now give the same cases. How many were made, or -1 with e set. */
 int feedback_demo(db *d, arena *a, int64_t now, err *e);
+int feedback_demo_unit(db *d, int64_t unit_id, int64_t now, uint64_t seed, err *e);
 
 /* ---- pages (feedback_web.c, feedback_pdf.c) ---- */
 struct req;

@@ -26,7 +26,7 @@
 #include "message.h"
 
 const char *const notify_events[] = {"receipt", "supplement", "refusal", "due_soon", "apology", "result_ready", "letter", "booking_code",
-                                     "feedback_receipt", "feedback_answer", NULL};
+                                     "feedback_receipt", "feedback_answer", "feedback_due", NULL};
 const char *const notify_channels[] = {"email", "sms", "zalo", NULL};
 
 static bool in_list(const char *const *list, const char *s)
@@ -48,6 +48,7 @@ const char *notify_event_label(const char *event)
     if (!strcmp(event, "booking_code")) return N_("Mã xác nhận đặt lịch hẹn");
     if (!strcmp(event, "feedback_receipt")) return N_("Tiếp nhận ý kiến, phản ánh, khiếu nại, tố cáo");
     if (!strcmp(event, "feedback_answer")) return N_("Trả lời ý kiến, phản ánh, khiếu nại, tố cáo");
+    if (!strcmp(event, "feedback_due")) return N_("Phản ánh, khiếu nại sắp đến hạn, quá hạn (báo cán bộ)");
     return event;
 }
 
@@ -123,6 +124,14 @@ static const struct {
      "Kính gửi ông/bà {{name}},\n\n{{unit}} trả lời {{procedure}} mã {{code}} của ông/bà:\n{{reason}}\n\n"
      "Xem chi tiết tại {{link}}." SIGN,
      "{{unit}} đã trả lời {{procedure}} {{code}}. Xem tại {{link}}"},
+    /* to the unit's staff (src/feedback/feedback_warn.c): {{procedure}} the kind, {{title}} the
+     * subject, {{reason}} "còn 3 ngày làm việc đến hạn giải quyết" or "đã quá hạn thụ lý",
+     * {{due}} the deadline, {{name}} the officer it is assigned to (may be empty) */
+    {"feedback_due", "{{procedure}} {{code}}: {{reason}} ({{due}})",
+     "{{procedure}} {{code}} \"{{title}}\" {{reason}} (hạn {{due}}). Cán bộ được giao: {{name}}.\n\n"
+     "Đề nghị xử lý đúng hạn; nếu vụ việc phức tạp, báo cáo lãnh đạo xem xét gia hạn theo quy định.\n\n"
+     "Xem vụ việc: {{link}}\n\n{{unit}} – hệ thống Thân Thiện",
+     "Nhắc hạn: {{procedure}} {{code}} {{reason}} (hạn {{due}}). Xem {{link}}"},
     /* {{code}} the booking, {{secret}} the 6-digit code, {{due}} the time booked */
     {"booking_code", "Mã xác nhận lịch hẹn {{code}}",
      "Mã xác nhận lịch hẹn {{code}} lúc {{due}} là {{secret}}. Mã có hiệu lực 5 phút; xin đừng cho ai biết mã "

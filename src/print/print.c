@@ -282,10 +282,12 @@ static cairo_status_t write_pdf(void *closure, const unsigned char *data, unsign
     return CAIRO_STATUS_SUCCESS;
 }
 
-pdoc *pdoc_open(arena *a, const char *title, const char *author, const char *subject)
+static pdoc *open_sized(arena *a, const char *title, const char *author, const char *subject, bool landscape)
 {
     pdoc *d = arena_alloc(a, sizeof *d);
     d->a = a;
+    d->page_w = landscape ? PDOC_A4_LONG : PDOC_A4_SHORT;
+    d->page_h = landscape ? PDOC_A4_SHORT : PDOC_A4_LONG;
     buf_init(&d->pdf, a);
     d->surface = cairo_pdf_surface_create_for_stream(write_pdf, &d->pdf, PDOC_PAGE_W, PDOC_PAGE_H);
     cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE, pdoc_clean(d, title));
@@ -317,6 +319,16 @@ pdoc *pdoc_open(arena *a, const char *title, const char *author, const char *sub
     d->page = d->part_page = 1;
     d->y = PDOC_Y0;
     return d;
+}
+
+pdoc *pdoc_open(arena *a, const char *title, const char *author, const char *subject)
+{
+    return open_sized(a, title, author, subject, false);
+}
+
+pdoc *pdoc_open_landscape(arena *a, const char *title, const char *author, const char *subject)
+{
+    return open_sized(a, title, author, subject, true);
 }
 
 arena *pdoc_arena(pdoc *d)

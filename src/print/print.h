@@ -9,7 +9,9 @@
  * pdoc_new_part() and is numbered as if printed alone. Used by the one-stop forms
  * (src/dossier/forms.c) and by letters (src/letter/letter_pdf.c).
  *
- * Page: A4 (595.28 x 841.89 pt), margins top and bottom 20 mm, left 30 mm, right 15 mm.
+ * Page: A4 (595.28 x 841.89 pt), margins top and bottom 20 mm, left 30 mm, right 15 mm. A wide
+ * register (the Sổ tiếp công dân) may be printed on A4 landscape (841.89 x 595.28 pt) with the
+ * same margins: pdoc_open_landscape; every block then spans the wider text width.
  * Font: "Times New Roman" asked by name, so fontconfig picks a real Times New Roman where one
  * is installed and Liberation Serif (metric-compatible, fonts-liberation2) elsewhere. Sizes are
  * true points (the Pango font map runs at 72 dpi; Pango's 96 dpi default prints 13 pt as 17).
@@ -68,6 +70,8 @@ enum {
 /* Opens a document. title goes to the PDF metadata (the creator is "Thân Thiện"); author and
  * subject may be NULL. Strings are copied. NULL only when out of memory. */
 pdoc *pdoc_open(arena *a, const char *title, const char *author, const char *subject);
+/* The same on A4 landscape (every page of the document). */
+pdoc *pdoc_open_landscape(arena *a, const char *title, const char *author, const char *subject);
 
 /* Releases the pooled font maps and the fontconfig and cairo caches. Only at the very end of a
  * process, when no thread renders or will render (after the server has stopped). */

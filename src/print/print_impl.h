@@ -10,8 +10,12 @@
 
 #include "print.h"
 
-#define PDOC_PAGE_W (210.0 * PDOC_MM)   /* 595.28 pt */
-#define PDOC_PAGE_H (297.0 * PDOC_MM)   /* 841.89 pt */
+/* A4 portrait, or landscape (pdoc_open_landscape) with the same margins: the page's width and
+ * height are the document's, so these read the document `d` in scope. */
+#define PDOC_A4_SHORT (210.0 * PDOC_MM) /* 595.28 pt */
+#define PDOC_A4_LONG (297.0 * PDOC_MM)  /* 841.89 pt */
+#define PDOC_PAGE_W (d->page_w)
+#define PDOC_PAGE_H (d->page_h)
 #define PDOC_X0 (30.0 * PDOC_MM)        /* left margin */
 #define PDOC_TEXT_W (PDOC_PAGE_W - 30.0 * PDOC_MM - 15.0 * PDOC_MM)
 #define PDOC_Y0 (20.0 * PDOC_MM)        /* top margin */
@@ -21,6 +25,7 @@ struct pdoc {
     arena *a;
     buf pdf;                    /* cairo writes the PDF here */
     cairo_surface_t *surface;
+    double page_w, page_h;      /* points: A4 portrait 595.28 x 841.89, landscape the other way */
     cairo_t *cr;
     PangoFontMap *fontmap;      /* borrowed from the pool until pdoc_finish */
     PangoContext *ctx;

@@ -512,7 +512,14 @@ int64_t reception_unit_of(db *d, int64_t id)
     "r.id, r.unit_id, r.year, r.seq, r.received_at, r.session, r.host_name, r.host_title, r.citizen_name, "    \
     "r.id_number, r.address, r.phone, r.email, r.people, r.kind, r.content, r.prior_handling, r.request, "     \
     "r.handling, r.handling_note, r.followup, r.conclusion, r.conclusion_deadline, r.conclusion_contact, "      \
-    "r.conclusion_at, r.converted_ref, r.converted_kind, u.name, u.code, r.converted_code"
+    "r.conclusion_at, r.converted_ref, r.converted_kind, u.name, u.code, r.converted_code, "                   \
+    "x.number, x.year, x.ground, x.reason, x.refused_at, x.signer_name, x.signer_title, g.label, g.basis"
+
+/* the refusal to receive, if any (refusal.c) */
+#define REC_FROM                                                                                                \
+    "FROM receptions r JOIN units u ON u.id = r.unit_id "                                                       \
+    "LEFT JOIN reception_refusals x ON x.reception_id = r.id "                                                  \
+    "LEFT JOIN reception_refusal_grounds g ON g.valid_from = x.ground_from AND g.code = x.ground "
 
 static const char *kind_label(const char *k, int col)
 {
@@ -551,6 +558,16 @@ static json_t *rec_row(arena *a, db_stmt *s)
     const char *ref = db_col_text(s, 25);
     if (!strncmp(ref, "feedback:", 9))
         json_object_set_new(o, "converted_url", json_string(arena_printf(a, "/phan-anh/%s", ref + 9)));
+    if (!db_col_null(s, 30)) {
+        int64_t at30 = db_col_int(s, 34);
+        json_object_set_new(
+            o, "refusal",
+            json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "number", (json_int_t)db_col_int(s, 30),
+                      "year", (json_int_t)db_col_int(s, 31), "ground", db_col_text(s, 32), "reason", db_col_text(s, 33),
+                      "refused_text", vn_datetime(a, at30), "refused_at", (json_int_t)at30, "signer_name",
+                      db_col_text(s, 35), "signer_title", db_col_text(s, 36), "ground_label", db_col_text(s, 37),
+                      "ground_basis", db_col_text(s, 38)));
+    }
     if (!db_col_null(s, 24)) {
         json_object_set_new(o, "conclusion_at", json_integer(db_col_int(s, 24)));
         json_object_set_new(o, "conclusion_text_at", json_string(vn_datetime(a, db_col_int(s, 24))));
@@ -560,7 +577,7 @@ static json_t *rec_row(arena *a, db_stmt *s)
 
 json_t *reception_get(db *d, arena *a, int64_t id)
 {
-    db_stmt *s = db_prepare(d, "SELECT " REC_COLS " FROM receptions r JOIN units u ON u.id = r.unit_id WHERE r.id = ?");
+    db_stmt *s = db_prepare(d, "SELECT " REC_COLS " " REC_FROM "WHERE r.id = ?");
     db_bind_int(s, 1, id);
     json_t *o = db_step(s) == DB_ROW ? rec_row(a, s) : NULL;
     db_done(s);
@@ -583,7 +600,7 @@ json_t *reception_list(db *d, arena *a, int64_t unit_id, int32_t from_day, int32
         buf_putc(&b, '%');
         key = buf_cstr(&b);
     }
-    db_stmt *s = db_prepare(d, "SELECT " REC_COLS " FROM receptions r JOIN units u ON u.id = r.unit_id "
+    db_stmt *s = db_prepare(d, "SELECT " REC_COLS " " REC_FROM
                                "WHERE r.unit_id = ? AND r.received_at >= ? AND r.received_at < ? "
                                "AND (? IS NULL OR r.citizen_key LIKE ? ESCAPE '\\') ORDER BY r.received_at, r.id");
     db_bind_int(s, 1, unit_id);

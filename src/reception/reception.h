@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "../core/arena.h"
+#include "../core/calendar.h"
 #include "../core/err.h"
 #include "../store/db.h"
 
@@ -72,8 +73,17 @@ typedef struct {
     int weekday;                  /* -1: a single event; else 0..6 with RRULE:FREQ=WEEKLY;BYDAY= */
     int64_t stamp;                /* DTSTAMP */
     int sequence;                 /* SEQUENCE: revisions after publication (0 = none printed) */
+    const int64_t *exdates;       /* a weekly event: the start instants of the sessions a holiday of the
+                                     unit's calendar cancels, printed as EXDATE (RFC 5545 §3.8.5.1) */
+    size_t nexdates;
 } ical_event;
 const char *reception_ical(arena *a, const char *calname, const ical_event *ev, size_t n);
+/* The sessions of a weekly event first held at `first` that the calendar cancels: a weekday that
+ * is not a working day of the unit (Tết, a holiday, a nghỉ bù), from a year before now to a year
+ * after, never before first, at most 60; their start instants in *out (arena). A weekend session
+ * is never cancelled. For ical_event.exdates. */
+size_t reception_exdates(const calendar *cal, const cal_unit *cu, int64_t first, int64_t now, arena *a,
+                         const int64_t **out);
 /* RFC 5545 TEXT escaping of s (\\ \; \, and newlines as \n) and folding of one content line
  * "NAME:value" into b at 75 octets (never inside a UTF-8 sequence), with CRLF. */
 void ical_line(buf *b, const char *name, const char *value, bool escape);
@@ -117,11 +127,27 @@ int64_t reception_unit_of(db *d, int64_t id);          /* -1 when unknown */
 /* The unit's register between two local days (inclusive), in order of number. */
 json_t *reception_list(db *d, arena *a, int64_t unit_id, int32_t from_day, int32_t to_day, const char *q);
 
-/* The register as A4 (landscape content in a portrait page's table) PDF and as XLSX, with the
+/* The register as A4 landscape PDF and as XLSX, with the
  * columns in force on to_day; and the conclusion notice of one reception. */
 int reception_register_pdf(db *d, arena *a, int64_t unit_id, int32_t from_day, int32_t to_day, buf *out, err *e);
 int reception_register_xlsx(db *d, arena *a, int64_t unit_id, int32_t from_day, int32_t to_day, buf *out, err *e);
 int reception_conclusion_pdf(db *d, arena *a, int64_t id, buf *out, err *e);
+
+/* ---- refusing to receive (từ chối tiếp công dân) -------------------------------------------- */
+
+/* The grounds the law in force on day "YYYY-MM-DD" gives (table reception_refusal_grounds,
+ * migration 021: Luật Tiếp công dân 42/2013 Art. 9): [{code, label, basis, notice}], notice true
+ * where the head of the unit issues the written notice (TT 04/2021/TT-TTCP Art. 4). */
+json_t *reception_refusal_grounds(db *d, const char *day);
+
+/* Records that the citizen of reception id was refused (one write, audited "reception.refuse"):
+ * the ground (a code in force on the day received), the facts (required), who decides (the head:
+ * name and title). The written notice takes the next number of the unit's register of notices
+ * for the year. 400 bad input, 404 no reception, 409 already refused or turned into feedback. */
+int reception_refuse(db *d, arena *a, int64_t id, const char *ground, const char *reason, const char *signer_name,
+                     const char *signer_title, int64_t actor_id, int64_t now, err *e);
+/* The written notice "Thông báo về việc từ chối tiếp công dân" as A4 PDF (404 none). */
+int reception_refusal_pdf(db *d, arena *a, int64_t id, buf *out, err *e);
 
 /* ---- turning a reception into feedback, a complaint or a denunciation --------------------- */
 
@@ -183,8 +209,15 @@ int dialogue_pdf(db *d, arena *a, int64_t id, bool minutes, int64_t now, buf *ou
 /* The days of notice a dialogue of kind on day asks, and the rule's basis. */
 int dialogue_notice_days(db *d, arena *a, const char *kind, int64_t starts_at, const char **basis);
 
-/* The demo's schedules, receptions and dialogues for every commune (reception_demo.c). */
+/* The demo's schedules, receptions and dialogues (reception_demo.c): reception_demo writes them
+ * for the demo's first units (the two communes and the department of data/demo) in a db_write of
+ * its own; reception_demo_unit writes about two years (2024-12-01 to the day of now) for one
+ * unit and must run INSIDE the caller's db_write (it writes, never begins or commits): the
+ * chairman's weekly schedule and sessions, regular and ad hoc receptions (some turned into
+ * feedback, some concluded in writing, a few refused), and a few dialogues a year with their
+ * issues followed to closure. The same seed, unit and now give the same rows. 0 or -1. */
 int reception_demo(db *d, arena *a, int64_t now, err *e);
+int reception_demo_unit(db *d, int64_t unit_id, int64_t now, uint64_t seed, err *e);
 
 /* ---- pages (reception_web.c) ------------------------------------------------------------ */
 
@@ -209,6 +242,7 @@ void page_reception_schedule_remove(struct req *r); /* POST /tiep-cong-dan/lich/
 void page_reception_show(struct req *r);          /* GET /tiep-cong-dan/{id} */
 void page_reception_action(struct req *r);        /* POST /tiep-cong-dan/{id}/{action} */
 void page_reception_conclusion_pdf(struct req *r); /* GET /tiep-cong-dan/{id}/ket-luan.pdf */
+void page_reception_refusal_pdf(struct req *r);   /* GET /tiep-cong-dan/{id}/tu-choi.pdf */
 
 void page_dialogue_list(struct req *r);           /* GET /doi-thoai */
 void page_dialogue_create(struct req *r);         /* POST /doi-thoai */

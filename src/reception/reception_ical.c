@@ -1,13 +1,16 @@
 /* reception_ical.c -- the reception schedule as iCalendar (RFC 5545), reception.h.
  *
  * What a calendar application needs to subscribe to the chairman's schedule: one VEVENT per
- * weekly session with RRULE:FREQ=WEEKLY;BYDAY=.., and one per announced dialogue. Times are
+ * weekly session with RRULE:FREQ=WEEKLY;BYDAY=.. and an EXDATE for each session a holiday
+ * cancels, and one per announced dialogue. Times are
  * local with TZID=Asia/Ho_Chi_Minh and a VTIMEZONE of the one offset (+07:00, no summer time
  * since 1975), DTSTAMP in UTC. Lines end with CRLF and are folded at 75 octets (a continuation
  * starts with one space, RFC 5545 §3.1) without cutting a UTF-8 sequence; TEXT values escape
- * backslash, semicolon, comma and newlines (§3.3.11). Pure: no database. */
+ * backslash, semicolon, comma and newlines (§3.3.11). Pure: no database (the holidays come as
+ * a calendar, core/calendar.h). */
 #include <string.h>
 
+#include "../core/calendar.h"
 #include "../core/vntime.h"
 #include "reception.h"
 
@@ -59,6 +62,26 @@ static const char *stamp(arena *a, int64_t t, bool utc)
                         utc ? "Z" : "");
 }
 
+#define EXDATE_MAX 60
+
+size_t reception_exdates(const calendar *cal, const cal_unit *cu, int64_t first, int64_t now, arena *a,
+                         const int64_t **out)
+{
+    *out = NULL;
+    if (!cal) return 0;
+    cal_day day = cal_local_day(first), today = cal_local_day(now);
+    int wd = cal_weekday(day);
+    if (wd == 0 || wd == 6) return 0;   /* a weekend session: the weekend is its day */
+    while (day < today - 365) day += 7;
+    int minutes = cal_local_minutes(first);
+    int64_t *v = arena_alloc(a, EXDATE_MAX * sizeof *v);
+    size_t n = 0;
+    for (; day <= today + 366 && n < EXDATE_MAX; day += 7)
+        if (!calendar_is_working(cal, cu, day)) v[n++] = cal_instant(day, minutes);
+    *out = v;
+    return n;
+}
+
 const char *reception_ical(arena *a, const char *calname, const ical_event *ev, size_t n)
 {
     buf b;
@@ -89,6 +112,16 @@ const char *reception_ical(arena *a, const char *calname, const ical_event *ev, 
         ical_line(&b, "DTEND;TZID=Asia/Ho_Chi_Minh", stamp(a, e->end, false), false);
         if (e->weekday >= 0 && e->weekday < 7)
             ical_line(&b, "RRULE", arena_printf(a, "FREQ=WEEKLY;BYDAY=%s", BYDAY[e->weekday]), false);
+        if (e->weekday >= 0 && e->nexdates) {
+            /* one property, the dates comma-separated in the DTSTART's form and zone */
+            buf x;
+            buf_init(&x, a);
+            for (size_t k = 0; k < e->nexdates; k++) {
+                if (k) buf_putc(&x, ',');
+                buf_puts(&x, stamp(a, e->exdates[k], false));
+            }
+            ical_line(&b, "EXDATE;TZID=Asia/Ho_Chi_Minh", buf_cstr(&x), false);
+        }
         ical_line(&b, "SUMMARY", e->summary, true);
         if (e->location && *e->location) ical_line(&b, "LOCATION", e->location, true);
         if (e->description && *e->description) ical_line(&b, "DESCRIPTION", e->description, true);

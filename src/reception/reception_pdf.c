@@ -72,10 +72,9 @@ static const char *cell(arena *a, json_t *r, const char *field)
     if (!strcmp(field, "name")) return json_get_str_r(r, "citizen_name");
     if (!strcmp(field, "id_number")) return json_get_str_r(r, "id_number");
     if (!strcmp(field, "address")) return json_get_str_r(r, "address");
-    if (!strcmp(field, "citizen")) {
-        const char *id = json_get_str_r(r, "id_number"), *addr = json_get_str_r(r, "address");
-        return arena_printf(a, "%s%s%s%s%s", json_get_str_r(r, "citizen_name"), *addr ? "\n" : "", addr,
-                            *id ? "\n" : "", id);
+    if (!strcmp(field, "citizen")) {   /* "Họ tên - Địa chỉ" (TT 04/2021, Mẫu số 03) */
+        const char *addr = json_get_str_r(r, "address");
+        return arena_printf(a, "%s%s%s", json_get_str_r(r, "citizen_name"), *addr ? "\n" : "", addr);
     }
     if (!strcmp(field, "content")) {
         const char *rq = json_get_str_r(r, "request");
@@ -85,6 +84,10 @@ static const char *cell(arena *a, json_t *r, const char *field)
     if (!strcmp(field, "kind")) return json_get_str_r(r, "kind_abbr");
     if (!strcmp(field, "people")) return arena_printf(a, "%lld", (long long)json_integer_value(json_object_get(r, "people")));
     if (!strcmp(field, "prior")) return json_get_str_r(r, "prior_handling");
+    json_t *x = json_object_get(r, "refusal");
+    if (!strcmp(field, "handling") && json_is_object(x))
+        return arena_printf(a, "Từ chối tiếp (%s; TB số %lld/TB-TCD): %s", json_get_str_r(x, "ground_basis"),
+                            (long long)json_integer_value(json_object_get(x, "number")), json_get_str_r(x, "reason"));
     if (!strcmp(field, "handling")) {
         const char *l = json_get_str_r(r, "handling_label"), *n = json_get_str_r(r, "handling_note");
         return arena_printf(a, "%s%s%s", l, *l && *n ? ": " : "", n);
@@ -131,7 +134,8 @@ int reception_register_pdf(db *d, arena *a, int64_t unit_id, int32_t from_day, i
                                    .flags = !strcmp(cols[c].field, "seq") || !strcmp(cols[c].field, "people") ? PDOC_CENTER : PDOC_LEFT};
         rows[i + 1] = (pdoc_row){cells, nc, false};
     }
-    pdoc *p = pdoc_open(a, "Sổ tiếp công dân", u.name, period_text(a, from_day, to_day));
+    /* a register of nine to twelve columns: A4 landscape, as the paper register is kept */
+    pdoc *p = pdoc_open_landscape(a, "Sổ tiếp công dân", u.name, period_text(a, from_day, to_day));
     if (!p) {
         json_decref(list);
         return rc_fail(e, 500, N_("Không tạo được tệp PDF."), NULL);
@@ -145,7 +149,7 @@ int reception_register_pdf(db *d, arena *a, int64_t unit_id, int32_t from_day, i
     pdoc_par_ex(p, arena_printf(a, "Mẫu sổ áp dụng từ ngày %s (%s).", since_dmy, basis), PDOC_ITALIC | PDOC_CENTER | PDOC_NOINDENT,
                 11, 6);
     pdoc_table_block(p, &(pdoc_table){.ncols = nc, .widths = widths, .rows = rows, .nrows = nr + 1, .header_rows = 1,
-                                      .size_pt = 8});
+                                      .size_pt = 9});
     if (!nr) pdoc_par(p, "Không có lượt tiếp công dân nào trong thời gian này.", PDOC_ITALIC | PDOC_NOINDENT);
     pdoc_par_ex(p, arena_printf(a, "Tổng số: %zu lượt tiếp.", nr), PDOC_NOINDENT, 12, 6);
     int rc = pdoc_finish(p, out, e);

@@ -12,6 +12,7 @@
 #include "../core/calendar.h"
 #include "../core/text.h"
 #include "../core/vntime.h"
+#include "../holiday/holiday.h"
 #include "../kit/form.h"
 #include "../kit/web.h"
 #include "reception.h"
@@ -99,6 +100,9 @@ void page_reception_ics(req *r)
     const char *code = arena_strdup(r->a, json_get_str(u, "code")), *name = arena_strdup(r->a, json_get_str(u, "name"));
     json_decref(u);
     json_t *slots = reception_schedule_list(d, r->a, id, now), *dls = dialogue_list(d, r->a, id, true, now);
+    err ce = {0};
+    const calendar *cal = holiday_calendar(d, &ce);   /* none: no EXDATE, the schedule still served */
+    cal_unit cu = holiday_unit(d, id);
     size_t n = 0, cap = json_array_size(slots) + json_array_size(dls);
     ical_event *ev = arena_alloc(r->a, (cap ? cap : 1) * sizeof *ev);
     size_t i;
@@ -123,6 +127,7 @@ void page_reception_ics(req *r)
             .description = arena_printf(r->a, "%s%s%s%s%s", *att ? "Thành phần tham dự: " : "", att,
                                         *att && *top ? "\n" : "", *top ? "Dự kiến nội dung: " : "", top),
             .start = start, .end = start + (int64_t)(em - sm) * 60, .weekday = single ? -1 : wd, .stamp = now};
+        if (!single) ev[n - 1].nexdates = reception_exdates(cal, &cu, start, now, r->a, &ev[n - 1].exdates);
     }
     json_t *dl;
     json_array_foreach(dls, i, dl) {
@@ -303,6 +308,8 @@ static void show_page(req *r, int64_t id, int status, const err *e)
         "pdf", arena_printf(r->a, "/tiep-cong-dan/%lld/ket-luan.pdf", (long long)id));
     json_object_set_new(model, "sessions", options(r, reception_sessions, RECEPTION_NSESSIONS, json_get_str(rec, "session")));
     json_object_set_new(model, "kinds", kind_options(r, json_get_str(rec, "kind")));
+    json_object_set_new(model, "refusal_grounds",
+                        reception_refusal_grounds(d, rc_iso_day(r->a, json_integer_value(json_object_get(rec, "received_at")))));
     web_model_err(r, model, e);
     json_object_set_new(model, "page", web_page_info(r, N_("Lượt tiếp công dân")));
     web_render(r, status, "reception/show", model);
@@ -337,6 +344,9 @@ void page_reception_action(req *r)
     else if (!strcmp(action, "ket-luan"))
         rc = reception_conclude(req_db(r), r->a, id, fv(r, "conclusion"), fv(r, "deadline"), fv(r, "contact"),
                                 r->user->id, req_now(r), &e);
+    else if (!strcmp(action, "tu-choi"))
+        rc = reception_refuse(req_db(r), r->a, id, fv(r, "ground"), fv(r, "reason"), fv(r, "signer_name"),
+                              fv(r, "signer_title"), r->user->id, req_now(r), &e);
     else if (!strcmp(action, "chuyen"))
         rc = reception_convert(req_db(r), r->a, id, fv(r, "kind"), r->user->id, req_now(r), &ref, &e);
     else {
@@ -375,6 +385,20 @@ void page_reception_conclusion_pdf(req *r)
         return;
     }
     send_bytes(r, &out, "application/pdf", arena_printf(r->a, "ket-luan-tiep-cong-dan-%lld.pdf", (long long)id), false);
+}
+
+void page_reception_refusal_pdf(req *r)
+{
+    int64_t id;
+    if (!web_id_or_404(r, "id", N_("Không tìm thấy lượt tiếp công dân."), &id)) return;
+    buf out;
+    buf_init(&out, r->a);
+    err e = {0};
+    if (reception_refusal_pdf(req_db(r), r->a, id, &out, &e)) {
+        web_err(r, &e);
+        return;
+    }
+    send_bytes(r, &out, "application/pdf", arena_printf(r->a, "tu-choi-tiep-cong-dan-%lld.pdf", (long long)id), false);
 }
 
 static void register_file(req *r, bool pdf)

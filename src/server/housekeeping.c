@@ -1,7 +1,8 @@
 /* housekeeping.c -- the server's periodic chores, on one background thread: every minute it
  * signs a checkpoint of the audit log's head (audit.h) and releases booking holds whose SMS
  * code did not come in time (booking.h); every five minutes it queues the due-soon warnings
- * of dossiers about to be late (the notification outbox delivers them). The thread sleeps on
+ * of dossiers about to be late, and those of feedback cases near or past their legal deadline
+ * (feedback_warn_due; the notification outbox delivers them). The thread sleeps on
  * a condition variable so a stop is immediate. */
 #include <pthread.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "../audit/audit.h"
 #include "../booking/booking.h"
 #include "../dossier/dossier.h"
+#include "../feedback/feedback.h"
 #include "app.h"
 #include "../core/log.h"
 
@@ -34,6 +36,10 @@ static void chores(db_pool *pool, int round)
         int n = dossier_warn_due_soon(d, a, now, &e);
         if (n > 0) log_json("info", "due-soon warnings queued", "{s:i}", "count", n);
         if (e.status) log_json("error", "due-soon", "{s:s}", "detail", e.log);
+        err fe = {0};
+        n = feedback_warn_due(d, a, now, &fe);
+        if (n > 0) log_json("info", "feedback warnings queued", "{s:i}", "count", n);
+        if (fe.status) log_json("error", "feedback warnings", "{s:s}", "detail", fe.log);
         arena_free(a);
     }
     db_release(pool, d);

@@ -200,6 +200,7 @@ const route routes[] = {
     {"POST", "/tiep-cong-dan/lich/{id}/xoa", page_reception_schedule_remove, ACCESS_EDIT_CATALOG, scope_reception_slot_param},
     {"GET", "/tiep-cong-dan/{id}", page_reception_show, ACCESS_EDIT_CATALOG, scope_reception_param},
     {"GET", "/tiep-cong-dan/{id}/ket-luan.pdf", page_reception_conclusion_pdf, ACCESS_EDIT_CATALOG, scope_reception_param},
+    {"GET", "/tiep-cong-dan/{id}/tu-choi.pdf", page_reception_refusal_pdf, ACCESS_EDIT_CATALOG, scope_reception_param},
     {"POST", "/tiep-cong-dan/{id}/{action}", page_reception_action, ACCESS_EDIT_CATALOG, scope_reception_param},
     {"GET", "/doi-thoai", page_dialogue_list, ACCESS_EDIT_CATALOG, scope_reception_unit},
     {"POST", "/doi-thoai", page_dialogue_create, ACCESS_EDIT_CATALOG, scope_reception_unit},

@@ -213,6 +213,44 @@ static void schedule_on_home_page_and_as_icalendar(void **state)
     assert_true(ics_value(ics, "DTSTAMP:", v, sizeof v));
     assert_int_equal(strlen(v), 16);
     assert_int_equal(v[15], 'Z');
+    /* no holiday of the unit's calendar on a Wednesday yet within the window but Tết's: every
+     * EXDATE is a Wednesday at the session's hour, and 16/6/2027 is not among them */
+    char ex[1024] = "";
+    if (ics_value(ics, "EXDATE;TZID=Asia/Ho_Chi_Minh:", v, sizeof v)) snprintf(ex, sizeof ex, "%s", v);
+    assert_lacks(ex, "20270616");
+    free(all);
+    /* the province declares Wednesday 16/6/2027 a day off: the session that day is cancelled,
+     * and the .ics carries it as EXDATE, parsed back */
+    session top;
+    sign_in("admin", &top);
+    r = post_form(&top, "/quan-tri/lich-nghi", "&ngay=2027-06-16&loai=off&ly_do=Ngh%E1%BB%89%20b%C3%B9%20th%E1%BB%AD");
+    assert_status(r, 303);
+    response_free(&r);
+    r = get("/don-vi/05443/lich-tiep-dan.ics");
+    assert_status(r, 200);
+    all = ics_unfold(r.body);
+    response_free(&r);
+    ics = strstr(all, uid);
+    assert_non_null(ics);
+    char *vend = strstr(ics, "END:VEVENT");
+    assert_non_null(vend);
+    *vend = '\0';
+    assert_true(ics_value(ics, "EXDATE;TZID=Asia/Ho_Chi_Minh:", v, sizeof v));
+    int nex = 0;
+    bool june16 = false;
+    for (char *tok = strtok(v, ","); tok; tok = strtok(NULL, ",")) {
+        int y, mo, dd, hh, mi, ss;
+        assert_int_equal(sscanf(tok, "%4d%2d%2dT%2d%2d%2d", &y, &mo, &dd, &hh, &mi, &ss), 6);
+        assert_int_equal(hh * 60 + mi, 14 * 60);   /* the session's start */
+        struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = dd, .tm_hour = 12};
+        time_t t = timegm(&tm);
+        gmtime_r(&t, &tm);
+        assert_int_equal(tm.tm_wday, 3);           /* a Wednesday */
+        june16 |= y == 2027 && mo == 6 && dd == 16;
+        nex++;
+    }
+    assert_true(june16);
+    assert_true(nex >= 1);
     free(all);
     /* an ad hoc session of the chairman, once: not in the past, on the home page, no RRULE */
     snprintf(form, sizeof form, "&start=08:00&end=10:00&on_date=%s", date_ahead(-1, NULL));
@@ -407,7 +445,9 @@ static void register_conclusion_and_printouts(void **state)
     assert_status(r, 200);
     text = flat_text(&r, "register2025");
     response_free(&r);
-    assert_contains(text, "Mẫu sổ áp dụng từ ngày 15/11/2021 (TT 04/2021/TT-TTCP)");
+    assert_contains(text, "Mẫu sổ áp dụng từ ngày 15/11/2021 (TT 04/2021/TT-TTCP, Mẫu số 03)");
+    assert_contains(text, "CMND/Hộ chiếu của công dân");
+    assert_contains(text, "Phân loại đơn/Số người");
     snprintf(total, sizeof total, "Tổng số: %lld lượt tiếp",
              (long long)db_count("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id "
                                  "WHERE u.code = '05443' AND r.year = 2025"));
@@ -435,6 +475,134 @@ static void register_conclusion_and_printouts(void **state)
     assert_contains(r.body, "Trần Thị Cúc");
     assert_lacks(r.body, "Nguyễn Văn Bình");
     response_free(&r);
+}
+
+/* pdfinfo's "Page size:" line of a PDF, e.g. "841.89 x 595.276 pts (A4)". */
+static void page_size(const response *r, const char *name, char *out, size_t n)
+{
+    char pdf[320], info[320];
+    snprintf(pdf, sizeof pdf, "%s/%s.pdf", dir, name);
+    snprintf(info, sizeof info, "%s/%s.info", dir, name);
+    FILE *f = fopen(pdf, "wb");
+    fwrite(r->body, 1, r->len, f);
+    fclose(f);
+    char *argv[] = {"/usr/bin/pdfinfo", pdf, NULL};
+    assert_int_equal(run(info, argv, NULL), 0);
+    char *s = slurp(info), *p = strstr(s, "Page size:");
+    assert_non_null(p);
+    p += strlen("Page size:");
+    while (*p == ' ') p++;
+    size_t k = strcspn(p, "\n");
+    snprintf(out, n, "%.*s", (int)k, p);
+    free(s);
+}
+
+static void refusal_recorded_printed_and_in_the_register(void **state)
+{
+    (void)state;
+    session desk;
+    sign_in("canbo1", &desk);
+    int64_t id = receive(&desk, citizen("Đỗ Văn Khải", "khieu_nai",
+                                        "Tiếp tục khiếu nại việc thu hồi đất đã được giải quyết năm 2024"), 303);
+    char path[96];
+    snprintf(path, sizeof path, "/tiep-cong-dan/%lld", (long long)id);
+    /* the page offers the grounds of Art. 9 in force on the day */
+    response r = request("GET", path, NULL, desk.cookie, NULL);
+    assert_status(r, 200);
+    assert_contains(r.body, "Từ chối tiếp công dân");
+    assert_contains(r.body, "value=\"da_giai_quyet\"");
+    assert_contains(r.body, "Luật Tiếp công dân 2013, Điều 9 khoản 3");
+    response_free(&r);
+    /* no notice before a refusal */
+    char pdfpath[96];
+    snprintf(pdfpath, sizeof pdfpath, "/tiep-cong-dan/%lld/tu-choi.pdf", (long long)id);
+    r = request("GET", pdfpath, NULL, desk.cookie, NULL);
+    assert_status(r, 404);
+    response_free(&r);
+    /* bad input: no ground, an unknown ground, no reason; nothing saved */
+    snprintf(path, sizeof path, "/tiep-cong-dan/%lld/tu-choi", (long long)id);
+    char form[2048] = "";
+    add(form, sizeof form, "reason", "Đã được trả lời bằng văn bản");
+    add(form, sizeof form, "signer_name", "Lê Minh Tuấn");
+    r = post_form(&desk, path, form);
+    assert_status(r, 400);
+    assert_contains(r.body, "Chọn trường hợp từ chối tiếp công dân");
+    response_free(&r);
+    snprintf(form, sizeof form, "&ground=say_ruou");
+    add(form, sizeof form, "reason", "x");
+    add(form, sizeof form, "signer_name", "Lê Minh Tuấn");
+    r = post_form(&desk, path, form);
+    assert_status(r, 400);
+    response_free(&r);
+    snprintf(form, sizeof form, "&ground=da_giai_quyet&reason=++");
+    add(form, sizeof form, "signer_name", "Lê Minh Tuấn");
+    r = post_form(&desk, path, form);
+    assert_status(r, 400);
+    assert_contains(r.body, "Nhập lý do cụ thể");
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM reception_refusals WHERE reception_id = %lld", (long long)id), 0);
+    /* recorded: numbered in the unit's register of notices for the year, audited */
+    int year;
+    date_ahead(0, &year);
+    int64_t next = sql_int("SELECT COALESCE(MAX(number), 0) + 1 FROM reception_refusals r JOIN units u ON u.id = r.unit_id "
+                           "WHERE u.code = '05443' AND r.year = %d", year);
+    snprintf(form, sizeof form, "&ground=da_giai_quyet");
+    add(form, sizeof form, "reason", "Vụ việc đã được Chủ tịch UBND phường giải quyết bằng Quyết định số 12/QĐ-UBND, "
+                                     "được kiểm tra, rà soát và trả lời bằng văn bản; công dân đã được tiếp, giải thích ba lần");
+    add(form, sizeof form, "signer_name", "Lê Minh Tuấn");
+    add(form, sizeof form, "signer_title", "Chủ tịch");
+    r = post_form(&desk, path, form);
+    assert_status(r, 303);
+    response_free(&r);
+    assert_int_equal(sql_int("SELECT number FROM reception_refusals WHERE reception_id = %lld", (long long)id), next);
+    assert_int_equal(audits("reception.refuse", id), 1);
+    /* only once; and a refused reception is not turned into a complaint */
+    r = post_form(&desk, path, form);
+    assert_status(r, 409);
+    response_free(&r);
+    /* the notice: A4 portrait, Decree 30 layout, read back */
+    r = request("GET", pdfpath, NULL, desk.cookie, NULL);
+    assert_status(r, 200);
+    assert_contains(r.headers, "application/pdf");
+    char size[128];
+    page_size(&r, "refusal", size, sizeof size);
+    assert_contains(size, "595.276 x 841.89");
+    char *text = flat_text(&r, "refusal");
+    response_free(&r);
+    if (getenv("SHOW_PDF")) fprintf(stderr, "%s\n", text);
+    assert_contains(text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    assert_contains(text, "Mẫu số 01/TCD");
+    char num[64];
+    snprintf(num, sizeof num, "Số: %lld/TB-TCD", (long long)next);
+    assert_contains(text, num);
+    assert_contains(text, "THÔNG BÁO");
+    assert_contains(text, "Về việc từ chối tiếp công dân");
+    assert_contains(text, "Đỗ Văn Khải");
+    assert_contains(text, "019088001234");
+    assert_contains(text, "đã được tiếp, giải thích, hướng dẫn nhưng vẫn cố tình khiếu nại, tố cáo kéo dài");
+    assert_contains(text, "Quyết định số 12/QĐ-UBND");
+    assert_contains(text, "Lê Minh Tuấn");
+    free(text);
+    /* the register: A4 landscape, the refusal in the handling column; and in the XLSX */
+    r = request("GET", "/tiep-cong-dan/so.pdf?don_vi=05443", NULL, desk.cookie, NULL);
+    assert_status(r, 200);
+    page_size(&r, "register-landscape", size, sizeof size);
+    assert_contains(size, "841.89 x 595.276");
+    text = flat_text(&r, "register-landscape");
+    response_free(&r);
+    if (getenv("SHOW_PDF")) fprintf(stderr, "%s\n", text);
+    assert_contains(text, "SỔ TIẾP CÔNG DÂN");
+    assert_contains(text, "Đỗ Văn Khải");
+    snprintf(num, sizeof num, "TB số %lld/TB", (long long)next);   /* pdftotext drops a hyphen at a line end */
+    assert_contains(text, num);
+    assert_contains(text, "Từ chối tiếp (Luật Tiếp công dân 2013, Điều 9 khoản 3");
+    free(text);
+    r = request("GET", "/tiep-cong-dan/so.xlsx?don_vi=05443", NULL, desk.cookie, NULL);
+    assert_status(r, 200);
+    char *xml = xlsx_strings(&r, "register-refusal");
+    response_free(&r);
+    assert_contains(xml, "Từ chối tiếp (Luật Tiếp công dân 2013, Điều 9 khoản 3");
+    free(xml);
 }
 
 static void register_is_for_the_units_staff(void **state)
@@ -748,11 +916,26 @@ static void dialogues_announced_held_and_followed_up(void **state)
 static void demo_has_receptions_and_dialogues(void **state)
 {
     (void)state;
-    assert_true(sql_int("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id WHERE u.code = '05602'") > 5);
+    /* two years of the register, from December 2024, in every session type */
+    assert_true(sql_int("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id WHERE u.code = '05602'") > 100);
+    assert_int_equal(sql_int("SELECT MIN(year) FROM receptions"), 2024);
+    assert_int_equal(sql_int("SELECT COUNT(DISTINCT session) FROM receptions r JOIN units u ON u.id = r.unit_id "
+                             "WHERE u.code = '05602'"), 3);
     assert_true(sql_int("SELECT COUNT(*) FROM receptions WHERE conclusion <> ''") > 0);
+    assert_true(sql_int("SELECT COUNT(*) FROM reception_refusals") > 0);
+    /* the chairman of Phú Đình receives on Tuesdays, but not on Quốc khánh (Tuesday 2/9/2025) */
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id WHERE u.code = '05602' "
+                             "AND r.session = 'periodic' AND date(r.received_at, 'unixepoch', '+7 hours') = '2025-09-02'"), 0);
+    assert_true(sql_int("SELECT COUNT(*) FROM receptions r JOIN units u ON u.id = r.unit_id WHERE u.code = '05602' "
+                        "AND r.session = 'periodic' AND strftime('%%w', r.received_at + 7 * 3600, 'unixepoch') <> '2'") == 0);
+    /* dialogues: the 2025 conference, a thematic one and a complaint's held; the 2025 issues all
+     * closed, the 2026 conference's followed up */
     assert_int_equal(sql_int("SELECT COUNT(*) FROM dialogues d JOIN units u ON u.id = d.unit_id WHERE u.code = '05602' "
                              "AND status = 'held' AND published_at IS NOT NULL"),
-                     1);
+                     3);
+    assert_int_equal(sql_int("SELECT COUNT(*) FROM dialogue_issues i JOIN dialogues d ON d.id = i.dialogue_id "
+                             "JOIN units u ON u.id = d.unit_id WHERE u.code = '05602' AND d.title LIKE '%%năm 2025' "
+                             "AND i.status = 'open'"), 0);
     response r = get("/don-vi/05602");
     assert_status(r, 200);
     assert_contains(r.body, "Thứ Ba hằng tuần, 07:30–11:30");
@@ -762,7 +945,7 @@ static void demo_has_receptions_and_dialogues(void **state)
     assert_contains(r.body, "Hội nghị đối thoại giữa Chủ tịch UBND với Nhân dân năm 2026");
     response_free(&r);
     int64_t held = sql_int("SELECT d.id FROM dialogues d JOIN units u ON u.id = d.unit_id WHERE u.code = '05602' "
-                           "AND status = 'held'");
+                           "AND status = 'held' AND title LIKE '%%năm 2026'");
     char path[64];
     snprintf(path, sizeof path, "/doi-thoai/%lld", (long long)held);
     r = get(path);
@@ -779,6 +962,7 @@ int main(void)
         cmocka_unit_test(schedule_on_home_page_and_as_icalendar),
         cmocka_unit_test(register_conclusion_and_printouts),
         cmocka_unit_test(register_is_for_the_units_staff),
+        cmocka_unit_test(refusal_recorded_printed_and_in_the_register),
         cmocka_unit_test(reception_turns_into_feedback_without_retyping),
         cmocka_unit_test(dialogues_announced_held_and_followed_up),
     };
