@@ -1061,7 +1061,16 @@ static unit_ctx *unit_contexts(gen *g, dunit *units, size_t n, err *e)
     unit_ctx *uc = arena_alloc(g->a, (n + 1) * sizeof *uc);
     for (size_t i = 0; i < n; i++) {
         uc[i].u = &units[i];
-        uc[i].procs = load_procedures(g->d, g->a, units[i].id, &uc[i].nprocs);
+        dproc *procs = load_procedures(g->d, g->a, units[i].id, &uc[i].nprocs);
+        if (units[i].department) {
+            /* a department registers no births or marriages: the rest of the catalogue it
+             * inherits stands in for its own (the demo has no department catalogue) */
+            size_t k = 0;
+            for (size_t j = 0; j < uc[i].nprocs; j++)
+                if (!procs[j].civil) procs[k++] = procs[j];
+            uc[i].nprocs = k;
+        }
+        uc[i].procs = procs;
         if (!uc[i].nprocs) {
             err_set(e, 500, "Danh mục thủ tục mẫu không có thủ tục nào có thời hạn giải quyết.", "no procedures for unit %lld",
                     (long long)units[i].id);
