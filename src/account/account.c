@@ -122,8 +122,9 @@ static int user_add_tx(db *c, void *ctx, err *e)
     return 0;
 }
 
-int account_user_add(db *d, const char *unit_code, const char *role, const char *username,
-                     const char *full_name, const char *password, int64_t actor_id, int64_t *id, err *e)
+/* The checks of a new user's fields; the unit's id, or -1 with e set. */
+static int64_t user_fields_unit(db *d, const char *unit_code, const char *role, const char *username,
+                                const char *full_name, err *e)
 {
     if (!username || !username_ok(username)) {
         err_set(e, 400, "Tên đăng nhập gồm 3–32 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.",
@@ -141,15 +142,23 @@ int account_user_add(db *d, const char *unit_code, const char *role, const char 
         err_field(e, "full_name");
         return -1;
     }
-    if (!password || strlen(password) < 10 || strlen(password) > 200) {
-        err_set(e, 400, "Mật khẩu phải có ít nhất 10 ký tự.", "short password");
-        err_field(e, "password");
-        return -1;
-    }
     int64_t unit_id = account_unit_id(d, unit_code ? unit_code : "");
     if (unit_id < 0) {
         err_set(e, 400, "Không tìm thấy đơn vị.", "unknown unit %s", unit_code ? unit_code : "(null)");
         err_field(e, "unit");
+        return -1;
+    }
+    return unit_id;
+}
+
+int account_user_add(db *d, const char *unit_code, const char *role, const char *username,
+                     const char *full_name, const char *password, int64_t actor_id, int64_t *id, err *e)
+{
+    int64_t unit_id = user_fields_unit(d, unit_code, role, username, full_name, e);
+    if (unit_id < 0) return -1;
+    if (!password || strlen(password) < 10 || strlen(password) > 200) {
+        err_set(e, 400, "Mật khẩu phải có ít nhất 10 ký tự.", "short password");
+        err_field(e, "password");
         return -1;
     }
     char hash[crypto_pwhash_STRBYTES];
@@ -170,6 +179,23 @@ int account_user_add(db *d, const char *unit_code, const char *role, const char 
     int rc = db_write(d, user_add_tx, &x, e);
     sodium_memzero(hash, sizeof hash);
     if (rc != 0) return -1;
+    if (id) *id = x.id;
+    return 0;
+}
+
+int account_user_add_hashed(db *d, const char *unit_code, const char *role, const char *username,
+                            const char *full_name, const char *hash, int64_t actor_id, int64_t *id, err *e)
+{
+    int64_t unit_id = user_fields_unit(d, unit_code, role, username, full_name, e);
+    if (unit_id < 0) return -1;
+    if (!hash || strncmp(hash, "$argon2id$", 10) != 0) {
+        err_set(e, 400, "Mật khẩu không hợp lệ.", "not an argon2id hash");
+        err_field(e, "password");
+        return -1;
+    }
+    user_add_ctx x = {.unit_id = unit_id, .actor_id = actor_id, .now = (int64_t)clock_now(), .username = username,
+                      .full_name = full_name, .role = role, .hash = hash};
+    if (db_write(d, user_add_tx, &x, e) != 0) return -1;
     if (id) *id = x.id;
     return 0;
 }

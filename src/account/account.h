@@ -37,6 +37,10 @@ bool account_role_edits_catalog(const char *role);    /* officer, leader, admin 
 int account_user_add(db *d, const char *unit_code, const char *role, const char *username,
                      const char *full_name, const char *password, int64_t actor_id, int64_t *id,
                      err *e);
+/* The same with a password already hashed (crypto_pwhash_str, argon2id): the demonstration
+ * gives all its accounts one hash of the demo password instead of one argon2id run each. */
+int account_user_add_hashed(db *d, const char *unit_code, const char *role, const char *username,
+                            const char *full_name, const char *hash, int64_t actor_id, int64_t *id, err *e);
 int account_user_set_active(db *d, int64_t user_id, bool active, int64_t actor_id, err *e);
 json_t *account_users_list(db *d, const account_user *viewer);   /* the viewer's subtree */
 json_t *account_user_get(db *d, int64_t user_id);                /* NULL when unknown */

@@ -16,7 +16,6 @@
 
 #include "../core/clock.h"
 #include "../account/account.h"
-#include "../assess/cycle.h"
 #include "../audit/audit.h"
 #include "../catalog/catalog.h"
 #include "../core/text.h"
@@ -427,18 +426,7 @@ static int cmd_demo(int argc, char **argv)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = demo_create(d, &e);
-    if (rc == 0 && bulk < 0) rc = demo_dossiers(d, (int64_t)clock_now(), DEMO_SEED, &e);
-    if (rc == 0 && bulk < 0) {
-        arena *a = arena_new();
-        rc = letter_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
-        if (rc == 0) rc = rating_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
-        if (rc == 0) rc = survey_demo(d, a, (int64_t)clock_now(), DEMO_SEED, &e) < 0 ? -1 : 0;
-        if (rc == 0) rc = feedback_demo(d, a, (int64_t)clock_now(), &e) < 0 ? -1 : 0;
-        if (rc == 0) rc = reception_demo(d, a, (int64_t)clock_now(), &e);
-        /* assessment cycles in every state, by the shipped example set (src/assess/cycle_demo.c) */
-        if (rc == 0) rc = cycle_demo(d, account_unit_id(d, "19"), (int64_t)clock_now(), DEMO_SEED, &e);
-        arena_free(a);
-    }
+    if (rc == 0 && bulk < 0) rc = demo_history(d, (int64_t)clock_now(), &e);
     if (rc == 0 && bulk > 0) {
         /* a benchmark database is rebuilt, not recovered: no fsync while it is written */
         db_exec(d, "PRAGMA synchronous=OFF");
@@ -461,7 +449,7 @@ static int cmd_demo(int argc, char **argv)
         return 0;
     }
     printf("demo data created in %s; accounts admin, thamdinh, canbo1, chuyenvien1, lanhdao1, bantt1, canbo2, "
-           "congchuc.so; password %s\n",
+           "congchuc.so, and canbo.X and lanhdao.X in every other unit (data/demo/units.json); password %s\n",
            get(opts, "--db"), DEMO_PASSWORD);
     return 0;
 }

@@ -1,6 +1,8 @@
-/* demo.h -- the demonstration data: Tỉnh Thái Nguyên with two of the seed's pilot communes
- * (as merged on 1 July 2025), one department, hamlets, an account for every role and the
- * commune-level procedure catalogue. The files live in data/demo/ and are embedded at
+/* demo.h -- the demonstration data: Tỉnh Thái Nguyên with the communes (as merged on 1 July
+ * 2025) that took in the seed's twelve pilot communes, three departments, hamlets, an account
+ * for every role (and an officer and a leader in every unit) and the commune-level procedure
+ * catalogue. Each unit has a fictional quality profile (units.json "demo") so the province's
+ * view has desks that differ. The files live in data/demo/ and are embedded at
  * build time, so `thanthien demo` works from any directory. */
 #ifndef TT_DEMO_H
 #define TT_DEMO_H
@@ -16,11 +18,15 @@
 
 int demo_create(db *d, err *e);
 
+/* After demo_create: about two years of history for every unit (dossiers, letters, ratings,
+ * surveys, feedback, receptions and dialogues), as of now. */
+int demo_history(db *d, int64_t now, err *e);
+
 /* Dossiers (demo_dossiers.c), written without audit rows or notifications: they are the
  * history a demonstration starts from, not its users' actions. */
 #define DEMO_SEED 20241201u
 
-/* About two years (2024-12-01 to the day of now) of dossiers for every commune, as a
+/* About two years (2024-12-01 to the day of now) of dossiers for every commune and department, as a
  * one-stop desk would have them: the catalogue's procedures with time limits, the demo
  * officials, a mix of channels, mostly on time, some early, some late and apologised,
  * supplements, refusals, withdrawals, postal returns; the recent ones still open. The same

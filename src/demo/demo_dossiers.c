@@ -19,6 +19,7 @@
  * same `now` give the same database. */
 #include "demo.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,9 +118,43 @@ typedef struct {
     const char *name;  /* "" when the unit has nobody in this role */
 } person;
 
+/* How well a desk works, for the province's view to compare (units.json "demo": {"profile"}).
+ * The thresholds are drawn against one uniform number each, so "kha" (the default, the demo's
+ * behaviour before profiles) makes exactly the draws it always made:
+ *   withdraw_below, refuse_below  the dossier's fate: withdrawn, refused (cumulative);
+ *   supplement                    a multi-day dossier asks once for a missing paper;
+ *   same_day_ok                   a same-day procedure done on the day;
+ *   early_below, due_day_below    a multi-day result before the due day, on it (else late);
+ *   apology, apology_now, apology_same_day  a late result apologised for (multi-day, late
+ *                                 right now, same-day procedure).
+ * All fictional (data/demo/SOURCES.md):
+ *   mau_muc  nearly always early or on time, few papers missing, every late one apologised;
+ *   tot      on time, a few late, most apologised;
+ *   kha      the demo's original desk: about one multi-day dossier in seven late;
+ *   yeu      one in four late, apologies for under half, more supplements;
+ *   kem      nearly two in five late, few apologies, many supplements and refusals. */
+typedef struct {
+    const char *name;
+    double withdraw_below, refuse_below, supplement, same_day_ok, early_below, due_day_below;
+    double apology, apology_now, apology_same_day;
+} profile;
+
+static const profile PROFILES[] = {
+    {"mau_muc", 0.004, 0.010, 0.015, 0.985, 0.56, 0.975, 0.97, 0.60, 0.90},
+    {"tot", 0.005, 0.013, 0.020, 0.950, 0.48, 0.920, 0.85, 0.40, 0.60},
+    {"kha", 0.005, 0.015, 0.030, 0.910, 0.40, 0.850, 0.65, 0.20, 0.30},
+    {"yeu", 0.006, 0.022, 0.050, 0.840, 0.30, 0.740, 0.45, 0.10, 0.20},
+    {"kem", 0.008, 0.030, 0.080, 0.760, 0.22, 0.620, 0.25, 0.05, 0.10},
+};
+#define DEFAULT_PROFILE 2   /* kha */
+
 typedef struct {
     int64_t id;
-    const char *agency, *name;
+    const char *agency, *name, *code;
+    const profile *pf;
+    rng r;                      /* the unit's own stream (own_rng), so adding a unit leaves the others' rows */
+    bool own_rng, department;
+    double sat_mean;            /* mean dossiers of a Saturday with the Saturday service */
     cal_unit cu;
     bool saturday;              /* thứ bảy vì dân: Saturday mornings at the desk and in hamlets */
     person officer, specialist, leader;
@@ -196,22 +231,28 @@ static void load_hamlets(db *d, arena *a, dunit *u)
     db_done(s);
 }
 
-/* The communes, in id order, with their officials. */
-static dunit *load_units(db *d, arena *a, size_t *n)
+/* The communes (and the departments, with_departments), in id order, with their officials. */
+static dunit *load_units(db *d, arena *a, bool with_departments, size_t *n)
 {
-    db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM units WHERE kind = 'commune'");
+    const char *where = with_departments ? "kind IN ('commune', 'department')" : "kind = 'commune'";
+    db_stmt *s = db_prepare(d, arena_printf(a, "SELECT COUNT(*) FROM units WHERE %s", where));
     int64_t count = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     dunit *units = arena_alloc(a, (size_t)(count + 1) * sizeof *units);
+    memset(units, 0, (size_t)(count + 1) * sizeof *units);
     *n = 0;
-    s = db_prepare(d, "SELECT id, CASE WHEN agency_code <> '' THEN agency_code ELSE code END, name, saturday_service "
-                      "FROM units WHERE kind = 'commune' ORDER BY id");
+    s = db_prepare(d, arena_printf(a, "SELECT id, CASE WHEN agency_code <> '' THEN agency_code ELSE code END, name, "
+                                      "saturday_service, code, kind = 'department' FROM units WHERE %s ORDER BY id", where));
     while (db_step(s) == DB_ROW && *n < (size_t)count) {
         dunit *u = &units[(*n)++];
         u->id = db_col_int(s, 0);
         u->agency = arena_strdup(a, db_col_text(s, 1));
         u->name = arena_strdup(a, db_col_text(s, 2));
         u->saturday = db_col_int(s, 3) != 0;
+        u->code = arena_strdup(a, db_col_text(s, 4));
+        u->department = db_col_int(s, 5) != 0;
+        u->pf = &PROFILES[DEFAULT_PROFILE];
+        u->sat_mean = 4;
     }
     db_done(s);
     for (size_t i = 0; i < *n; i++) {
@@ -462,20 +503,21 @@ static int64_t plan(gen *g, const dunit *u, const dproc *p, int64_t t0, const ch
     const person *lead = has(&u->leader) ? &u->leader : NULL;
     /* chứng thực and the like are done at the desk; hộ tịch and multi-day results are signed */
     const person *finisher = (p->days == 0 && !p->civil) || !lead ? off : lead;
+    const profile *pf = u->pf;
     double fate = uniform(r);
-    if (fate < 0.005) {
+    if (fate < pf->withdraw_below) {
         int64_t at = office_after(g, u, t0, 60, 60 * 24 * (p->days + 1));
         add_event(l, EV_WITHDRAW, at, off, NULL, 0, WITHDRAW_REASONS[between(r, 0, COUNT(WITHDRAW_REASONS) - 1)]);
         return due0;
     }
-    if (fate < 0.015) {
+    if (fate < pf->refuse_below) {
         int64_t at = office_after(g, u, t0, 20, 240);
         add_event(l, EV_REFUSE, at, finisher, NULL, 0, REFUSAL_REASONS[between(r, 0, COUNT(REFUSAL_REASONS) - 1)]);
         return due0;
     }
     int64_t restart = t0;
     const person *holder = off;
-    if (p->days >= 1 && chance(r, 0.03)) {
+    if (p->days >= 1 && chance(r, pf->supplement)) {
         /* the specialist finds a paper missing: once, in writing; the clock restarts on resume */
         if (spec) {
             int64_t h = office_after(g, u, t0, 10, 90);
@@ -498,7 +540,7 @@ static int64_t plan(gen *g, const dunit *u, const dproc *p, int64_t t0, const ch
         l->visits++;
     }
     double q = uniform(r);
-    int outcome = p->days == 0 ? (q < 0.91 ? 1 : 2) : (q < 0.40 ? 0 : q < 0.85 ? 1 : 2);
+    int outcome = p->days == 0 ? (q < pf->same_day_ok ? 1 : 2) : (q < pf->early_below ? 0 : q < pf->due_day_below ? 1 : 2);
     int64_t done = result_time(g, u, p, restart, d0, due_day, outcome);
     bool late = done > due;
     int64_t first_hand = 0;
@@ -522,7 +564,7 @@ static int64_t plan(gen *g, const dunit *u, const dproc *p, int64_t t0, const ch
     /* today's late board should show something real: of the dossiers late right now, most
      * have not been apologised for yet (the desk does it on the board) */
     bool late_now = late && due < g->now && done > g->now;
-    if (late && chance(r, late_now ? 0.2 : p->days == 0 ? 0.3 : 0.65)) {
+    if (late && chance(r, late_now ? pf->apology_now : p->days == 0 ? pf->apology_same_day : pf->apology)) {
         /* the apology: on the due day (or the day before), with a working day on or after the result */
         cal_day on = chance(r, 0.7) ? due_day : working_before(g, u, due_day);
         int64_t ta = at_minutes(r, on, minutes_of_day(14, 0), minutes_of_day(16, 30));
@@ -1019,7 +1061,16 @@ static unit_ctx *unit_contexts(gen *g, dunit *units, size_t n, err *e)
     unit_ctx *uc = arena_alloc(g->a, (n + 1) * sizeof *uc);
     for (size_t i = 0; i < n; i++) {
         uc[i].u = &units[i];
-        uc[i].procs = load_procedures(g->d, g->a, units[i].id, &uc[i].nprocs);
+        dproc *procs = load_procedures(g->d, g->a, units[i].id, &uc[i].nprocs);
+        if (units[i].department) {
+            /* a department registers no births or marriages: the rest of the catalogue it
+             * inherits stands in for its own (the demo has no department catalogue) */
+            size_t k = 0;
+            for (size_t j = 0; j < uc[i].nprocs; j++)
+                if (!procs[j].civil) procs[k++] = procs[j];
+            uc[i].nprocs = k;
+        }
+        uc[i].procs = procs;
         if (!uc[i].nprocs) {
             err_set(e, 500, "Danh mục thủ tục mẫu không có thủ tục nào có thời hạn giải quyết.", "no procedures for unit %lld",
                     (long long)units[i].id);
@@ -1028,6 +1079,40 @@ static unit_ctx *unit_contexts(gen *g, dunit *units, size_t n, err *e)
         for (size_t k = 0; k < uc[i].nprocs; k++) uc[i].wsum += uc[i].procs[k].weight;
     }
     return uc;
+}
+
+/* Each unit's profile and volume from units.json ("demo": {"profile", "per_day"}). The first
+ * two communes keep the demo's original desks (the first, a ward, the busier) and the shared
+ * stream they always drew from; every other unit draws from a stream of its own, seeded from
+ * the seed and its code, so adding a unit changes no other unit's dossiers. */
+static void set_profiles(dunit *units, size_t n, uint64_t seed)
+{
+    const static_asset *f = demo_file_find("units.json");
+    json_t *doc = f ? json_loadb(f->data, f->size, 0, NULL) : NULL;
+    size_t communes = 0;
+    for (size_t i = 0; i < n; i++) {
+        dunit *u = &units[i];
+        bool commune = !u->department;
+        u->per_day = commune && communes == 0 ? 14 : commune ? 7 : 2;
+        u->own_rng = !(commune && communes < 2);
+        communes += commune;
+        uint64_t h = 1469598103934665603ull;   /* FNV-1a of the code */
+        for (const char *c = u->code; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211ull;
+        u->r.s = seed ^ h;
+        size_t k;
+        json_t *x;
+        json_array_foreach(json_object_get(doc, "units"), k, x) {
+            const char *code = json_string_value(json_object_get(x, "code"));
+            json_t *demo = json_object_get(x, "demo");
+            if (!code || strcmp(code, u->code) || !demo) continue;
+            const char *name = json_string_value(json_object_get(demo, "profile"));
+            for (size_t p = 0; name && p < COUNT(PROFILES); p++)
+                if (!strcmp(PROFILES[p].name, name)) u->pf = &PROFILES[p];
+            if (json_is_number(json_object_get(demo, "per_day"))) u->per_day = json_number_value(json_object_get(demo, "per_day"));
+        }
+        if (u->own_rng) u->sat_mean = u->per_day * 0.6 > 1 ? u->per_day * 0.6 : 1;
+    }
+    json_decref(doc);
 }
 
 static int finish_counters(gen *g, dunit *units, size_t n)
@@ -1056,13 +1141,17 @@ static int history_write(db *c, void *ctx, err *e)
     for (cal_day day = cal_from_ymd(DEMO_FIRST_DAY), today = cal_local_day(g->now); day <= today; day++) {
         for (size_t i = 0; i < t->nunits; i++) {
             dunit *u = &t->units[i];
+            rng shared = g->r;
+            if (u->own_rng) g->r = u->r;
             bool working = calendar_is_working(g->cal, &u->cu, day);
             double mean = working ? u->per_day * (cal_weekday(day) == 1 ? 1.25 : cal_weekday(day) == 5 ? 0.85 : 1.0)
-                          : cal_weekday(day) == 6 && u->saturday ? 4 : u->per_day * 0.06;
+                          : cal_weekday(day) == 6 && u->saturday ? u->sat_mean : u->per_day * 0.06;
             int n = around(&g->r, mean);
             if (n > (int)COUNT(arr)) n = COUNT(arr);
             size_t k = arrivals(g, u, day, n, arr);
-            if (write_day(g, &t->uc[i], day, arr, k)) return fail(g, e, "dossiers");
+            int rc = write_day(g, &t->uc[i], day, arr, k);
+            if (u->own_rng) u->r = g->r, g->r = shared;
+            if (rc) return fail(g, e, "dossiers");
         }
     }
     if (flush_steps(g) || finish_counters(g, t->units, t->nunits)) return fail(g, e, "counters");
@@ -1077,15 +1166,14 @@ int demo_dossiers(db *d, int64_t now, uint64_t seed, err *e)
         return -1;
     }
     size_t nunits;
-    dunit *units = load_units(d, g.a, &nunits);
+    dunit *units = load_units(d, g.a, true, &nunits);
     unit_ctx *uc = nunits ? unit_contexts(&g, units, nunits, e) : NULL;
     if (!uc) {
         if (!nunits) err_set(e, 500, "Chưa có xã, phường nào để tạo hồ sơ mẫu.", "no communes");
         gen_end(&g);
         return -1;
     }
-    /* the first commune (a ward) is the busier desk */
-    for (size_t i = 0; i < nunits; i++) units[i].per_day = i == 0 ? 14 : 7;
+    set_profiles(units, nunits, seed);
     history_tx t = {.g = &g, .units = units, .uc = uc, .nunits = nunits};
     int rc = db_write(d, history_write, &t, e);
     gen_end(&g);
@@ -1238,7 +1326,7 @@ int demo_dossiers_bulk_in(db *d, int64_t n, int64_t communes, int64_t now, uint6
         return -1;
     }
     size_t nunits;
-    dunit *units = load_units(d, g.a, &nunits);
+    dunit *units = load_units(d, g.a, false, &nunits);
     for (size_t i = 0; i < nunits; i++) name_officials(&g.r, g.a, &units[i]);
     unit_ctx *uc = nunits ? unit_contexts(&g, units, nunits, e) : NULL;
     if (!uc) {

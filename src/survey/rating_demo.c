@@ -2,7 +2,10 @@
  *
  * About two in three dossiers the demo's history returned get a rating, the way desks that
  * ask report it: mostly "rất hài lòng" and "hài lòng", some "bình thường", a few "không hài
- * lòng" with the reasons citizens give. Most come from the desk's tablet and paper slips,
+ * lòng" with the reasons citizens give. How the dossier went shows: a late result (after
+ * its due time, or apologised for) is rated lower, lower still without an apology, and a paper asked for
+ * afterwards costs a little; so the units whose desks are late more often (the demo's
+ * profiles, data/demo/units.json) are the less satisfied ones. Most come from the desk's tablet and paper slips,
  * fewer from the tracking page and the result message's link; each is made within three days
  * of the return. A "không hài lòng" older than two weeks has the unit leader's answer; newer
  * ones wait for it, so the leaders' page has work to show. Like the demo's dossiers and
@@ -30,6 +33,7 @@ static const char *const ANSWERS[] = {
 typedef struct {
     int64_t id, unit_id, official_id, officer_id, returned_at;
     const char *official_name, *code, *procedure_name;
+    bool late, apologised, supplemented;
 } returned_row;
 
 typedef struct {
@@ -52,7 +56,9 @@ static int demo_fn(db *c, void *ctx, err *e)
     if (rating_levels(c, t->a, cal_local_day(t->now), lv, 8) < 4) return 0;   /* a set this demo does not know */
     /* the returned dossiers, collected before writing */
     db_stmt *s = db_prepare(c, "SELECT d.id, d.unit_id, COALESCE(o.from_user_id, 0), COALESCE(d.officer_id, 0), "
-                               "d.returned_at, COALESCE(o.from_name, ''), d.code, d.procedure_name FROM dossiers d "
+                               "d.returned_at, COALESCE(o.from_name, ''), d.code, d.procedure_name, "
+                               "(d.apology_count > 0 OR d.done_at > d.due_at), d.apology_count > 0, "
+                               "d.supplement_count > 0 FROM dossiers d "
                                "LEFT JOIN dossier_steps o ON o.dossier_id = d.id AND o.kind = 'done' "
                                "WHERE d.status = 'returned' AND d.returned_at IS NOT NULL ORDER BY d.id");
     size_t cap = 256, n = 0;
@@ -67,7 +73,9 @@ static int demo_fn(db *c, void *ctx, err *e)
                                    .officer_id = db_col_int(s, 3), .returned_at = db_col_int(s, 4),
                                    .official_name = arena_strdup(t->a, db_col_text(s, 5)),
                                    .code = arena_strdup(t->a, db_col_text(s, 6)),
-                                   .procedure_name = arena_strdup(t->a, db_col_text(s, 7))};
+                                   .procedure_name = arena_strdup(t->a, db_col_text(s, 7)),
+                                   .late = db_col_int(s, 8) != 0, .apologised = db_col_int(s, 9) != 0,
+                                   .supplemented = db_col_int(s, 10) != 0};
     }
     db_done(s);
     rng r = {t->seed ^ 0x5241544Eull};
@@ -78,7 +86,11 @@ static int demo_fn(db *c, void *ctx, err *e)
     for (size_t i = 0; i < n; i++) {
         const returned_row *d = &rows[i];
         if (rng_pick(&r, 100) >= 65) continue;
-        int p = rng_pick(&r, 100), k = p < 52 ? 0 : p < 85 ? 1 : p < 95 ? 2 : 3;   /* the four levels, best first */
+        /* the four levels, best first: the cut points for an on-time dossier, a late one with
+         * and without an apology, one that needed a paper added */
+        static const int CUTS[4][3] = {{52, 85, 95}, {22, 55, 82}, {8, 30, 60}, {42, 78, 93}};
+        const int *cut = CUTS[d->late ? (d->apologised ? 1 : 2) : d->supplemented ? 3 : 0];
+        int p = rng_pick(&r, 100), k = p < cut[0] ? 0 : p < cut[1] ? 1 : p < cut[2] ? 2 : 3;
         int q = rng_pick(&r, 100);
         const char *channel = q < 40 ? "kiosk" : q < 70 ? "paper" : q < 90 ? "web" : "message";
         int64_t at = d->returned_at + 60 + rng_pick(&r, 3 * 86400);

@@ -1,7 +1,10 @@
 /* survey_demo.c -- the demo's surveys (thanthien demo): Phường Phan Đình Phùng ran a SIPAS round
  * last quarter (closed) and runs one now (open), with answers from the public link and from
  * paper forms keyed in at the desk, so the results, the SIPAS figures and the XLSX have
- * something to show. Deterministic (a seeded generator); every answer is dated at least two
+ * something to show. Every other commune and department ran a smaller round each half-year
+ * of the two years and runs one now; its respondents are less happy the more of its
+ * dossiers were late (the demo's profiles, data/demo/units.json), so the province can
+ * compare. Deterministic (a seeded generator); every answer is dated at least two
  * days before now, so a test's own answers of today are counted apart. One transaction. */
 #include <string.h>
 
@@ -24,6 +27,7 @@ typedef struct {
     int64_t now;
     rng seed;
     int answers;
+    int shift;   /* moves respondents' mood down (late desks) or up */
 } demo_ctx;
 
 /* One respondent's form: mostly satisfied, some not; a few said they did not use the desk. */
@@ -32,7 +36,7 @@ static void one_form(demo_ctx *c, const survey_def *def, survey_answers *out)
     out->a = arena_alloc(c->a, (def->n * SURVEY_MAX_OPTIONS + 1) * sizeof(survey_answer));
     out->n = 0;
     bool used_desk = rng_pick(&c->seed, 10) < 9;
-    int mood = rng_pick(&c->seed, 10);   /* 0-1 unhappy, 2-4 neutral-ish, 5-9 happy */
+    int mood = rng_pick(&c->seed, 10) - c->shift;   /* 0-1 unhappy, 2-4 neutral-ish, 5-9 happy */
     for (size_t i = 0; i < def->n; i++) {
         const survey_question *q = &def->q[i];
         if (!survey_shown(def, out, (int)i)) continue;
@@ -84,6 +88,42 @@ static int round_of(db *d, demo_ctx *c, int64_t unit, int64_t officer, const cha
     return close ? survey_set_status(d, id, "closed", 0, to, e) : 0;
 }
 
+/* The other communes and departments: a round each half-year (closed), one now (open). The
+ * share of a unit's finished dossiers that were late or apologised for sets its mood. */
+static int other_units(db *d, demo_ctx *c, int64_t skip, err *e)
+{
+    db_stmt *s = db_prepare(d, "SELECT u.id, (SELECT id FROM users WHERE unit_id = u.id AND role = 'officer' ORDER BY id "
+                               "LIMIT 1), (SELECT CAST(1000 * AVG(apology_count > 0 OR done_at > due_at) AS INTEGER) FROM dossiers "
+                               "WHERE unit_id = u.id AND done_at IS NOT NULL) FROM units u "
+                               "WHERE u.kind IN ('commune', 'department') AND u.id <> ? ORDER BY u.id");
+    int64_t ids[64], officers[64];
+    int64_t late[64];   /* per mille */
+    int n = 0;
+    db_bind_int(s, 1, skip);
+    while (n < 64 && db_step(s) == DB_ROW) {
+        ids[n] = db_col_int(s, 0), officers[n] = db_col_null(s, 1) ? 0 : db_col_int(s, 1);
+        late[n++] = db_col_null(s, 2) ? 100 : db_col_int(s, 2);
+    }
+    db_done(s);
+    const int64_t day = 86400;
+    for (int i = 0; i < n; i++) {
+        rng keep = c->seed;
+        c->seed.s ^= 0x9E3779B97F4A7C15ull * (uint64_t)ids[i];   /* each unit its own answers */
+        c->shift = late[i] > 200 ? 3 : late[i] > 120 ? 2 : late[i] > 70 ? 1 : late[i] < 30 ? -1 : 0;
+        for (int h = 4; h >= 1; h--) {
+            const char *title = arena_printf(c->a, "Khảo sát sự hài lòng (SIPAS), đợt %d", 5 - h);
+            int64_t from = c->now - (int64_t)h * 182 * day, to = from + 60 * day;
+            if (round_of(d, c, ids[i], officers[i], title, 14 + rng_pick(&c->seed, 8), from, to, true, e)) return -1;
+        }
+        if (round_of(d, c, ids[i], officers[i], "Khảo sát sự hài lòng (SIPAS), đợt này", 8 + rng_pick(&c->seed, 6),
+                     c->now - 40 * day, c->now - 3 * day, false, e))
+            return -1;
+        c->seed = keep;
+        c->shift = 0;
+    }
+    return 0;
+}
+
 static int demo_write(db *d, void *ctx, err *e)
 {
     demo_ctx *c = ctx;
@@ -99,8 +139,10 @@ static int demo_write(db *d, void *ctx, err *e)
     if (round_of(d, c, unit, officer, "Khảo sát sự hài lòng quý trước (SIPAS)", 48, c->now - 120 * day,
                  c->now - 30 * day, true, e))
         return -1;
-    return round_of(d, c, unit, officer, "Khảo sát sự hài lòng quý này (SIPAS)", 24, c->now - 25 * day,
-                    c->now - 2 * day, false, e);
+    if (round_of(d, c, unit, officer, "Khảo sát sự hài lòng quý này (SIPAS)", 24, c->now - 25 * day,
+                 c->now - 2 * day, false, e))
+        return -1;
+    return other_units(d, c, unit, e);
 }
 
 int survey_demo(db *d, arena *a, int64_t now, uint64_t seed, err *e)

@@ -81,7 +81,8 @@ function logTail(file, n = 20) {
 async function startServer() {
   tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thanthien-browser-'));
   const db = path.join(tmpDir, 'demo.db');
-  const demo = spawnSync(BIN, ['demo', '--db', db], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+  // every unit's two years of history: about 10 s under the sanitizers, more on a busy machine
+  const demo = spawnSync(BIN, ['demo', '--db', db], { cwd: ROOT, encoding: 'utf8', timeout: 120000 });
   if (demo.error || demo.status !== 0) {
     throw new Error(`"${BIN} demo --db ${db}" failed: ${demo.error ? demo.error.message : `exit ${demo.status}`}\n${(demo.stderr || '').slice(-2000)}`.trimEnd());
   }

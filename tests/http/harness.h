@@ -1,6 +1,6 @@
 /* harness.h -- what every HTTP test file shares: HTTP tests against a real `thanthien serve` on a free loopback port.
  *
- * The group setup builds a demo database in a temporary directory, starts the server built
+ * The group setup copies a demo database into a temporary directory, starts the server built
  * with the sanitizers (THANTHIEN_BIN), and waits for /healthz; teardown stops it with
  * SIGTERM and requires a clean exit, so a leak or sanitizer report in the server fails the
  * run. Requests go through libcurl; the limit tests speak raw HTTP over a socket, because
@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -362,6 +363,94 @@ static int free_port(void)
     return ntohs(a.sin_port);
 }
 
+/* ---- the demo database ------------------------------------------------------------ */
+
+/* `thanthien demo` takes seconds under the sanitizers (every unit's two years of history),
+ * so a binary's demo is built once and copied for each test file: a template next to the
+ * binary (demo-template.db), built under a lock (demo-template.lock) aside and renamed into
+ * place, so no reader sees half of it. It is built again when the binary is newer than it,
+ * when it is older than TEMPLATE_MAX_AGE (the demo's history runs up to the moment it was
+ * made, and cases count what is open or late now) or from another day in Vietnam. A test
+ * file that needs a demo made for it defines HARNESS_FRESH_DEMO before including this file;
+ * THANTHIEN_FRESH_DEMO=1 does it for every file. */
+#define TEMPLATE_MAX_AGE (30 * 60)
+
+static bool template_fresh(const char *path, const struct stat *binst)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || st.st_size == 0) return false;
+    time_t now = time(NULL);
+    if (st.st_mtime < binst->st_mtime || now - st.st_mtime > TEMPLATE_MAX_AGE || st.st_mtime > now + 60) return false;
+    return (now + 7 * 3600) / 86400 == (st.st_mtime + 7 * 3600) / 86400;   /* the same day at UTC+7 */
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    int rc = in && out ? 0 : -1;
+    static char chunk[1 << 16];
+    size_t n;
+    while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, in)) > 0)
+        if (fwrite(chunk, 1, n, out) != n) rc = -1;
+    if (in && ferror(in)) rc = -1;
+    if (out && fclose(out) != 0) rc = -1;
+    if (in) fclose(in);
+    return rc;
+}
+
+/* Builds a demo database at path with the binary (its output in out); the clock is the real one. */
+static int build_demo(const char *path, const char *out)
+{
+    char *demo[] = {(char *)bin, "demo", "--db", (char *)path, NULL};
+    const char *clock = getenv("THANTHIEN_CLOCK_FILE");
+    char *saved = clock ? strdup(clock) : NULL;
+    unsetenv("THANTHIEN_CLOCK_FILE");
+    int rc = run(out, demo, NULL);
+    if (saved) setenv("THANTHIEN_CLOCK_FILE", saved, 1), free(saved);
+    return rc;
+}
+
+static int demo_database(const char *path, const char *out)
+{
+#ifdef HARNESS_FRESH_DEMO
+    bool fresh = true;
+#else
+    bool fresh = getenv("THANTHIEN_FRESH_DEMO") && !strcmp(getenv("THANTHIEN_FRESH_DEMO"), "1");
+#endif
+    struct stat binst;
+    if (fresh || stat(bin, &binst) != 0) return build_demo(path, out);
+    char bindir[240], tpl[300], lock[300], tmp[320];
+    snprintf(bindir, sizeof bindir, "%s", bin);
+    char *slash = strrchr(bindir, '/');
+    if (slash) *slash = '\0';
+    else snprintf(bindir, sizeof bindir, ".");
+    snprintf(tpl, sizeof tpl, "%s/demo-template.db", bindir);
+    snprintf(lock, sizeof lock, "%s/demo-template.lock", bindir);
+    int fd = open(lock, O_RDWR | O_CREAT, 0644);
+    if (fd < 0 || flock(fd, LOCK_EX) != 0) {
+        if (fd >= 0) close(fd);
+        return build_demo(path, out);
+    }
+    int rc = 0;
+    if (!template_fresh(tpl, &binst)) {
+        snprintf(tmp, sizeof tmp, "%s.tmp.%d", tpl, (int)getpid());
+        unlink(tmp);
+        rc = build_demo(tmp, out);
+        /* fold the write-ahead log into the file, so the file alone is the database */
+        sqlite3 *h = NULL;
+        if (rc == 0 && sqlite3_open(tmp, &h) == SQLITE_OK)
+            rc = sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+        else if (rc == 0) rc = -1;
+        if (h) sqlite3_close(h);
+        if (rc == 0) rc = rename(tmp, tpl);
+        if (rc != 0) unlink(tmp);
+    }
+    if (rc == 0) rc = copy_file(tpl, path);
+    flock(fd, LOCK_UN);
+    close(fd);
+    return rc;
+}
+
 static int start_server(void **state)
 {
     (void)state;
@@ -373,10 +462,9 @@ static int start_server(void **state)
     snprintf(clock_path, sizeof clock_path, "%s/clock", dir);
     clock_offset = 0;
     setenv("THANTHIEN_CLOCK_FILE", clock_path, 1);
-    char *demo[] = {(char *)bin, "demo", "--db", dbpath, NULL};
     char out[320];
     snprintf(out, sizeof out, "%s/demo.out", dir);
-    if (run(out, demo, NULL) != 0) return -1;
+    if (demo_database(dbpath, out) != 0) return -1;
     port = free_port();
     snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
     char portstr[16], log[320];

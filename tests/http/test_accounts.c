@@ -551,10 +551,60 @@ static void verify_audit_catches_tampering(void **state)
     free(text);
 }
 
+/* The demo province has the communes that took in the pilot communes of seed 001 and three
+ * departments (data/demo/units.json): each has its public page with its leaders and hamlets,
+ * an officer and a leader who can sign in, and its own dossiers, which only its own officer
+ * sees on the desk list. */
+static void every_demo_unit_has_its_page_and_people(void **state)
+{
+    (void)state;
+    assert_true(sql_int("SELECT COUNT(*) FROM units WHERE kind = 'commune'") >= 12);
+    assert_true(sql_int("SELECT COUNT(*) FROM units WHERE kind = 'department'") >= 3);
+    char *codes = sql_text("SELECT group_concat(code, ' ') FROM (SELECT code FROM units WHERE kind IN ('commune', "
+                           "'department') ORDER BY id)");
+    int seen = 0;
+    for (char *save = NULL, *code = strtok_r(codes, " ", &save); code; code = strtok_r(NULL, " ", &save), seen++) {
+        char path[64], sql[400];
+        snprintf(path, sizeof path, "/don-vi/%s", code);
+        response r = get(path);
+        assert_status(r, 200);
+        snprintf(sql, sizeof sql, "SELECT l.name FROM unit_leaders l JOIN units u ON u.id = l.unit_id WHERE u.code = '%s' "
+                                  "ORDER BY l.sort, l.id LIMIT 1", code);
+        char *leader = sql_text(sql);
+        assert_true(*leader);
+        assert_contains(r.body, leader);
+        free(leader);
+        snprintf(sql, sizeof sql, "SELECT COALESCE((SELECT h.name FROM hamlets h JOIN units u ON u.id = h.unit_id WHERE "
+                                  "u.code = '%s' ORDER BY h.id LIMIT 1), '')", code);
+        char *hamlet = sql_text(sql);
+        if (*hamlet) assert_contains(r.body, hamlet);
+        free(hamlet);
+        response_free(&r);
+        /* the units added for the province's view: an officer and a leader each (the first
+         * three keep the accounts every test knows) */
+        bool added = strcmp(code, "05443") && strcmp(code, "05602") && strcmp(code, "19-SNV");
+        assert_true(sql_int("SELECT COUNT(DISTINCT u.role) FROM users u JOIN units n ON n.id = u.unit_id WHERE n.code = "
+                            "'%s' AND u.role IN ('officer', 'leader') AND u.active = 1", code) >= (added ? 2 : 1));
+        assert_true(sql_int("SELECT COUNT(*) FROM dossiers d JOIN units n ON n.id = d.unit_id WHERE n.code = '%s'", code) >
+                    100);
+    }
+    free(codes);
+    assert_true(seen >= 15);
+    session officer, leader;
+    sign_in("canbo.tichluong", &officer);
+    sign_in("lanhdao.quantrieu", &leader);
+    response r = request("GET", "/ho-so", NULL, officer.cookie, NULL);
+    assert_status(r, 200);
+    assert_contains(r.body, "05500-");
+    assert_lacks(r.body, "05443-");
+    response_free(&r);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_demo_unit_has_its_page_and_people),   /* first: on the demo as made */
         cmocka_unit_test(login_logout),
         cmocka_unit_test(session_cookie_flags),
         cmocka_unit_test(post_without_csrf_is_refused),

@@ -572,8 +572,20 @@ static void demo_history_is_realistic_and_consistent(void **state)
     int64_t now = at(2026, 3, 10, 12, 0);
     assert_int_equal(demo_dossiers(d, now, DEMO_SEED, &e), 0);
     int64_t total = sql_int(d, "SELECT COUNT(*) FROM dossiers", NULL);
-    /* about 15 months of two desks, 14 and 7 a working day */
-    assert_true(total > 6000 && total < 9000);
+    /* about 15 months of the first two desks, 14 and 7 a working day (their rows do not
+     * depend on the other units: those draw from streams of their own) */
+    int64_t first_two = sql_int(d, "SELECT COUNT(*) FROM dossiers d JOIN units u ON u.id = d.unit_id WHERE u.code IN "
+                                   "('05443', '05602')", NULL);
+    assert_true(first_two > 6000 && first_two < 9000);
+    /* every commune and department of the province has its history; the province none */
+    assert_true(sql_int(d, "SELECT COUNT(*) FROM units WHERE kind = 'commune'", NULL) >= 12);
+    assert_true(sql_int(d, "SELECT COUNT(*) FROM units WHERE kind = 'department'", NULL) >= 3);
+    assert_int_equal(sql_int(d, "SELECT COUNT(*) FROM units u WHERE u.kind IN ('commune', 'department') AND (SELECT "
+                                "COUNT(*) FROM dossiers d WHERE d.unit_id = u.id) < 100", NULL),
+                     0);
+    assert_int_equal(sql_int(d, "SELECT COUNT(*) FROM dossiers d JOIN units u ON u.id = d.unit_id WHERE u.kind = "
+                                "'province'", NULL),
+                     0);
     assert_int_equal(sql_intn(d, "SELECT COUNT(*) FROM dossiers WHERE received_at > ?", now), 0);
     assert_int_equal(sql_int(d, "SELECT MIN(received_at) >= CAST(strftime('%s', '2024-11-30T17:00:00') AS INTEGER) FROM dossiers", NULL), 1);
     /* on time 85-92 % over 2025 for each commune; some early; late and apologised ones */
@@ -590,6 +602,22 @@ static void demo_history_is_realistic_and_consistent(void **state)
         assert_true(r.by_channel.n >= 5);
         assert_true(r.by_procedure.n >= 10);
     }
+    /* the profiles (units.json "demo") make desks that differ: Tích Lương and Phổ Yên nearly
+     * always on time, Bình Yên and Quan Triều late far more often, the rest between */
+    double best = 100, worst = 0;
+    const char *good[] = {"05500", "05860"}, *poor[] = {"05587", "05482"};
+    for (int i = 0; i < 2; i++) {
+        ind_report r;
+        assert_int_equal(indicators_compute(d, a, unit_id(d, good[i]), day(2025, 1, 1), day(2025, 12, 31), now, &r, &e), 0);
+        double timely = indicators_rate(r.total.early + r.total.on_time, indicators_graded(&r.total));
+        if (timely < 96) fail_msg("exemplary %s: %.1f %% on time", good[i], timely);
+        best = timely < best ? timely : best;
+        assert_int_equal(indicators_compute(d, a, unit_id(d, poor[i]), day(2025, 1, 1), day(2025, 12, 31), now, &r, &e), 0);
+        timely = indicators_rate(r.total.early + r.total.on_time, indicators_graded(&r.total));
+        if (timely > 85) fail_msg("poor %s: %.1f %% on time", poor[i], timely);
+        worst = timely > worst ? timely : worst;
+    }
+    assert_true(best - worst > 10);
     arena_free(a);
     /* the rules of the state machine hold for every row */
     const char *never[] = {
@@ -654,8 +682,10 @@ static void demo_history_is_realistic_and_consistent(void **state)
     assert_int_equal(sql_int(d, "SELECT COUNT(*) FROM dossiers WHERE channel = 'mobile' AND strftime('%w', received_at + "
                                 "25200, 'unixepoch') <> '6'", NULL), 0);
     /* open now: some due soon, a few already late, none received in the future */
-    int64_t open = sql_int(d, "SELECT COUNT(*) FROM dossiers WHERE status IN ('received', 'in_progress', 'supplement')", NULL);
-    int64_t late = sql_int(d, "SELECT COUNT(*) FROM dossiers WHERE status IN ('received', 'in_progress') AND due_at < "
+    int64_t open = sql_int(d, "SELECT COUNT(*) FROM dossiers d JOIN units u ON u.id = d.unit_id WHERE u.code IN "
+                              "('05443', '05602') AND status IN ('received', 'in_progress', 'supplement')", NULL);
+    int64_t late = sql_int(d, "SELECT COUNT(*) FROM dossiers d JOIN units u ON u.id = d.unit_id WHERE u.code IN "
+                              "('05443', '05602') AND status IN ('received', 'in_progress') AND due_at < "
                               "CAST(strftime('%s', '2026-03-10T05:00:00') AS INTEGER)", NULL);
     assert_true(open >= 10);
     if (!(late >= 1 && late <= 10)) fail_msg("open %lld, late %lld", (long long)open, (long long)late);

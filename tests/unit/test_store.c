@@ -333,6 +333,48 @@ static void test_user_add_validation(void **state)
     assert_int_equal(count_audit(d), audit);
 }
 
+/* A user added with a hash made for another (the demo's accounts share one): the same
+ * password signs both in, the creation is audited; anything but an argon2id hash is refused,
+ * and the field checks are those of account_user_add. */
+static void test_user_added_with_a_shared_hash(void **state)
+{
+    fixture *fx = *state;
+    db *d = fx->d;
+    arena *a = fx->a;
+    err e = {0};
+    int64_t first = 0, second = 0, audit = count_audit(d);
+    assert_int_equal(account_user_add(d, "05443", "officer", "chung.1", "Nguyễn Văn Chung", "MatKhau@2026!", 0, &first,
+                                      &e), 0);
+    db_stmt *st = db_prepare(d, "SELECT password_hash FROM users WHERE id = ?");
+    db_bind_int(st, 1, first);
+    assert_int_equal(db_step(st), DB_ROW);
+    char *hash = arena_strdup(a, db_col_text(st, 0));
+    db_done(st);
+    assert_true(strncmp(hash, "$argon2id$", 10) == 0);
+    assert_int_equal(account_user_add_hashed(d, "05602", "leader", "chung.2", "Trần Thị Chung", hash, 0, &second, &e), 0);
+    assert_true(second > first);
+    assert_int_equal(count_audit(d), audit + 2);
+    assert_int_equal(account_user_unit(d, second), unit(d, "05602"));
+    char *token = NULL;
+    int64_t now = (int64_t)time(NULL);
+    assert_int_equal(account_login(d, a, "chung.2", "MatKhau@2026!", now, &token, &e), 0);
+    assert_int_equal(account_login(d, a, "chung.2", "MatKhau@2027!", now, &token, &e), -1);
+    /* not a hash, a bad username, an unknown unit: 400, nobody added */
+    err e2 = {0};
+    assert_int_equal(account_user_add_hashed(d, "05602", "leader", "chung.3", "Lê Chung", "MatKhau@2026!", 0, NULL, &e2), -1);
+    assert_int_equal(e2.status, 400);
+    err e3 = {0};
+    assert_int_equal(account_user_add_hashed(d, "05602", "leader", "Chung 3", "Lê Chung", hash, 0, NULL, &e3), -1);
+    assert_int_equal(e3.status, 400);
+    err e4 = {0};
+    assert_int_equal(account_user_add_hashed(d, "99999", "leader", "chung.3", "Lê Chung", hash, 0, NULL, &e4), -1);
+    assert_int_equal(e4.status, 400);
+    err e5 = {0};
+    assert_int_equal(account_user_add_hashed(d, "05602", "leader", "chung.2", "Lê Chung", hash, 0, NULL, &e5), -1);
+    assert_int_equal(e5.status, 409);
+    assert_int_equal(count_audit(d), audit + 2);
+}
+
 static void test_login_session_logout(void **state)
 {
     fixture *fx = *state;
@@ -1423,6 +1465,7 @@ int main(void)
         TS(last_admin_cannot_be_removed),
         TS(csv_export_defuses_formula_cells),
         TS(search_by_everyday_phrasing),
+        TS(test_user_added_with_a_shared_hash),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
