@@ -2,9 +2,9 @@
  * page uses for them ("Tự động: tỷ lệ hồ sơ giải quyết đúng hạn ≥ 98% được 30 điểm").
  *
  * The keys are the ones the report feature computes for a unit and a year (report/figures.h,
- * issue 13); a set naming any other key is refused when it is imported or edited. When
- * figures.h lands with its own list, assess_metric_known may defer to it; the labels stay
- * here because they are how a criteria set reads. */
+ * issue 13); a set naming any other key is refused when it is imported or edited. The labels
+ * are kept here because they are how a criteria set reads; test_assess_sets checks that this
+ * list and figures_metric_defs name the same keys. */
 #include <string.h>
 
 #include "../core/err.h"
@@ -35,6 +35,7 @@ static const assess_metric_info metrics[] = {
     {"letter.condolence", N_("số thư thăm hỏi, chia buồn"), false},
     {"letter.delivered_rate", N_("tỷ lệ thư đã trao tận tay"), true},
     {"reception.sessions", N_("số buổi tiếp công dân"), false},
+    {"reception.count", N_("số lượt tiếp công dân"), false},
     {"reception.weekly_rate", N_("tỷ lệ tuần có buổi tiếp công dân theo lịch"), true},
     {"dialogue.held", N_("số buổi đối thoại với Nhân dân đã tổ chức"), false},
     {NULL, NULL, false},

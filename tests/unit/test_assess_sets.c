@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../../src/assess/assess.h"
+#include "../../src/report/figures.h"
 #include "../../src/store/embedded.h"
 
 static void load_example(arena *a, const char *name, assess_set *s)
@@ -266,6 +267,21 @@ static void numbers_read_and_print_the_vietnamese_way(void **state)
     arena_free(a);
 }
 
+/* A set may name exactly the figures the report feature computes: the two lists (the set's
+ * words in sets_metrics.c, the figures in report/figures.c) name the same keys. */
+static void criteria_name_exactly_the_computed_figures(void **state)
+{
+    (void)state;
+    size_t n = 0, listed = 0;
+    const figures_metric_def *defs = figures_metric_defs(&n);
+    for (const assess_metric_info *m = assess_metrics(); m->key; m++, listed++)
+        if (!figures_metric_known(m->key)) fail_msg("a criterion may name %s, which figures.h does not compute", m->key);
+    for (size_t i = 0; i < n; i++)
+        if (!assess_metric_known(defs[i].key))
+            fail_msg("figures.h computes %s, which a criterion may not name", defs[i].key);
+    assert_int_equal(listed, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +291,7 @@ int main(void)
         cmocka_unit_test(csv_reads_every_kind_of_line),
         cmocka_unit_test(bad_csv_is_refused_naming_the_line_or_criterion),
         cmocka_unit_test(numbers_read_and_print_the_vietnamese_way),
+        cmocka_unit_test(criteria_name_exactly_the_computed_figures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
