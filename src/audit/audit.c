@@ -10,6 +10,7 @@
  * Checkpoints: one line per checkpoint, "T ID HASH MAC", T the Unix time, ID and HASH the
  * head row, MAC the hex crypto_auth (HMAC-SHA-512-256) of "thanthien-audit|T|ID|HASH" under
  * the key. */
+#include "../account/unit.h"
 #include "audit.h"
 
 #include <errno.h>
@@ -408,17 +409,22 @@ int64_t audit_verify(db *d, char *why, size_t whylen, int64_t *rows_checked)
     return rc;
 }
 
-json_t *audit_recent(db *d, int64_t unit_id, int limit)
+json_t *audit_recent(db *d, int64_t scope_unit, bool unitless, const char *action, int limit)
 {
     json_t *rows = json_array();
-    db_stmt *s = db_prepare(d, "SELECT a.id, a.at, COALESCE(u.username, ''), a.action, a.entity, "
+    /* the scope in SQL, so that a commune's administrator sees the commune's latest rows however
+     * many the rest of the province wrote since */
+    db_stmt *s = db_prepare(d, UNIT_SUBTREE_CTE("") "SELECT a.id, a.at, COALESCE(u.username, ''), a.action, a.entity, "
                                "COALESCE(a.entity_id, 0), a.detail, a.hash, COALESCE(a.unit_id, 0) FROM audit_log a "
                                "LEFT JOIN users u ON u.id = a.user_id "
-                               "WHERE (? = 0 OR a.unit_id = ?) ORDER BY a.id DESC LIMIT ?");
+                               "WHERE (?1 = 0 OR a.unit_id IN (SELECT id FROM sub) OR (?2 AND a.unit_id IS NULL)) "
+                               "AND (?3 = '' OR a.action = ?3 OR a.action LIKE ?3 || '.%') "
+                               "ORDER BY a.id DESC LIMIT ?4");
     if (!s) return rows;
-    db_bind_int(s, 1, unit_id);
-    db_bind_int(s, 2, unit_id);
-    db_bind_int(s, 3, limit);
+    db_bind_int(s, 1, scope_unit);
+    db_bind_int(s, 2, unitless);
+    db_bind_text(s, 3, action ? action : "");
+    db_bind_int(s, 4, limit);
     while (db_step(s) == DB_ROW) {
         json_array_append_new(rows, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
                                               (json_int_t)db_col_int(s, 0), "at", (json_int_t)db_col_int(s, 1),

@@ -19,6 +19,7 @@
 #define TT_AUDIT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdint.h>
 
@@ -54,7 +55,10 @@ void audit_anchor_close(void);
  * 0 nothing to write (or no anchor open), -1 when the file could not be written. */
 int audit_checkpoint(db *d, int64_t now);
 
-json_t *audit_recent(db *d, int64_t unit_id, int limit);   /* unit_id 0: all */
+/* The latest rows, newest first: of scope_unit and the units below it (0: every unit), with
+ * the rows of no unit (the command line) when unitless; action "" for every action, else that
+ * action or the actions under it ("user" takes "user.add", "user.update"...). */
+json_t *audit_recent(db *d, int64_t scope_unit, bool unitless, const char *action, int limit);
 
 struct req;
 void page_audit(struct req *r);

@@ -313,15 +313,24 @@ static void audit_page_is_scoped(void **state)
     session local, top;
     assert_int_equal(login("quantri.phudinh", "mat-khau-quan-tri", &local), 303);
     sign_in("admin", &top);
-    response r = request("GET", "/quan-tri/nhat-ky", NULL, local.cookie, NULL);
+    /* the commune's two years of feedback come first; the accounts are found by their action */
+    response r = request("GET", "/quan-tri/nhat-ky?thao_tac=user", NULL, local.cookie, NULL);
     assert_status(r, 200);
     assert_contains(r.body, "canbo2");          /* created in 05602 */
     assert_lacks(r.body, "canbo1");             /* created in 05443 */
     assert_lacks(r.body, "congchuc.so");        /* created in the department */
+    assert_lacks(r.body, "feedback.create");
     response_free(&r);
-    r = request("GET", "/quan-tri/nhat-ky", NULL, top.cookie, NULL);
+    r = request("GET", "/quan-tri/nhat-ky", NULL, local.cookie, NULL);
+    assert_status(r, 200);
+    assert_contains(r.body, "feedback.");       /* the commune's own latest rows, not the province's */
+    response_free(&r);
+    r = request("GET", "/quan-tri/nhat-ky?thao_tac=user", NULL, top.cookie, NULL);
     assert_contains(r.body, "canbo1");
     assert_contains(r.body, "canbo2");
+    response_free(&r);
+    r = request("GET", "/quan-tri/nhat-ky?thao_tac=%27%20OR%201", NULL, top.cookie, NULL);
+    assert_status(r, 200);                      /* a bad filter is ignored */
     response_free(&r);
 }
 

@@ -661,7 +661,7 @@ static void test_audit_main_chain_holds(void **state)
     int64_t broken = audit_verify(fx->d, why, sizeof why, &rows);
     if (broken) fail_msg("chain broken at %lld: %s", (long long)broken, why);
     assert_int_equal(rows, count_audit(fx->d));
-    json_t *recent = audit_recent(fx->d, 0, 5);
+    json_t *recent = audit_recent(fx->d, 0, true, "", 5);
     size_t n = json_array_size(recent);
     json_decref(recent);
     assert_int_equal(n, 5);
