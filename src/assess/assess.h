@@ -15,7 +15,8 @@
  *                                   "kind": "score" | "bonus" | "penalty",   (default score)
  *                                   "guide": "what evidence shows it",
  *                                   "rule": RULE } ] } ],
- *     "levels": [ { "level": 4, "name": "4 sao", "min_total": 95, "min_pct_each": 50 } ],
+ *     "levels": [ { "level": 4, "name": "4 sao", "min_total": 95, "min_pct_each": 50,
+ *                   "min_pct_group": 50 } ],
  *     "blockers": [ { "code": "ky-luat", "name": "...", "from_level": 1,
  *                     "metric": "dossier.late_rate", "op": ">", "value": 5 } ] }
  *
@@ -38,8 +39,11 @@
  *   every level from from_level up.
  *
  *   A unit reaches the highest level whose min_total (points) its total reaches, where every
- *   scored criterion has at least min_pct_each percent of its max (0: no such rule), and which
- *   no blocker stops. Level 0 means none. A missing criterion (entered, no points yet) counts
+ *   scored criterion has at least min_pct_each percent of its max and every group at least
+ *   min_pct_group percent of its scored criteria's max (0: no such rule), and which no blocker
+ *   stops. The group rule is for a province's criterion (tiêu chí) split into parts the system
+ *   computes: QĐ 25/2021's "each criterion at least 50 %" then holds for the criterion as the
+ *   province wrote it, not for each part. Level 0 means none. A missing criterion (entered, no points yet) counts
  *   0 and is reported; a cycle with one missing cannot be submitted.
  *
  * Points are in tenths throughout (int, 925 = 92,5): sets allow halves and quarters are not
@@ -87,7 +91,8 @@ typedef struct {
     int level;
     const char *name;
     int min_total10;
-    int min_pct_each;           /* 0..100 */
+    int min_pct_each;           /* 0..100: of each scored criterion's max */
+    int min_pct_group;          /* 0..100: of each group's scored max */
 } assess_level;
 
 typedef struct {

@@ -183,6 +183,10 @@ static int parse_levels(arena *a, json_t *levels, assess_set *s, err *e)
         if (json_object_get(l, "min_pct_each") && (!num(l, "min_pct_each", &pct) || pct < 0 || pct > 100))
             return bad(e, "\"min_pct_each\" phải từ 0 đến 100", NULL);
         lv->min_pct_each = (int)pct;
+        pct = 0;
+        if (json_object_get(l, "min_pct_group") && (!num(l, "min_pct_group", &pct) || pct < 0 || pct > 100))
+            return bad(e, "\"min_pct_group\" phải từ 0 đến 100", NULL);
+        lv->min_pct_group = (int)pct;
         if (s->nlevels > 0 && (lv->level >= s->levels[s->nlevels - 1].level ||
                                lv->min_total10 > s->levels[s->nlevels - 1].min_total10))
             return bad(e, "các mức phải xếp từ cao xuống thấp, điểm tối thiểu không tăng", NULL);
@@ -308,10 +312,13 @@ json_t *assess_set_to_json(const assess_set *s)
         json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "code", s->groups[g].code, "name",
                                                 s->groups[g].name, "criteria", list));
     }
-    for (int i = 0; i < s->nlevels; i++)
-        json_array_append_new(levels, json_pack("{s:i, s:s, s:o, s:i}", "level", s->levels[i].level, "name",
-                                                s->levels[i].name, "min_total", points_json(s->levels[i].min_total10),
-                                                "min_pct_each", s->levels[i].min_pct_each));
+    for (int i = 0; i < s->nlevels; i++) {
+        json_t *o = json_pack("{s:i, s:s, s:o, s:i}", "level", s->levels[i].level, "name", s->levels[i].name,
+                              "min_total", points_json(s->levels[i].min_total10), "min_pct_each",
+                              s->levels[i].min_pct_each);
+        if (s->levels[i].min_pct_group) json_object_set_new(o, "min_pct_group", json_integer(s->levels[i].min_pct_group));
+        json_array_append_new(levels, o);
+    }
     for (int i = 0; i < s->nblockers; i++) {
         const assess_blocker *b = &s->blockers[i];
         json_t *o = json_pack("{s:s, s:s, s:i}", "code", b->code, "name", b->name, "from_level", b->from_level);

@@ -2,7 +2,7 @@
 // The server scores the saved cycle (src/assess/score.c); this only previews the same rules
 // for what is on the form: points of every line (the figures' points where the system computes
 // them), bonus added, penalty taken off, a level reached when its minimum total is met, every
-// scored line has its minimum share and no ticked (or computed) blocker stops it. Without
+// scored line and every group has its minimum share and no ticked (or computed) blocker stops it. Without
 // JavaScript the page works the same; the total is shown after saving.
 (function () {
   'use strict';
@@ -27,6 +27,7 @@
   function update() {
     var total = 0;
     var lines = [];
+    var groups = {};
     form.querySelectorAll('tr[data-criterion]').forEach(function (tr) {
       var max = parseInt(tr.getAttribute('data-max'), 10) || 0;
       var kind = tr.getAttribute('data-kind');
@@ -38,7 +39,13 @@
       if (p === null) p = 0;
       if (p > max) p = max;
       total += kind === 'penalty' ? -p : p;
-      if (kind === 'score') lines.push([p, max]);
+      if (kind === 'score') {
+        lines.push([p, max]);
+        var g = tr.getAttribute('data-group') || '';
+        groups[g] = groups[g] || [0, 0];
+        groups[g][0] += p;
+        groups[g][1] += max;
+      }
     });
     if (total < 0) total = 0;
     var blocked = cfg.blocked || 0;
@@ -53,6 +60,10 @@
       if (blocked && blocked <= lv.level) continue;
       var each = lines.every(function (l) { return !lv.pct || l[0] * 100 >= l[1] * lv.pct; });
       if (!each) continue;
+      var whole = Object.keys(groups).every(function (k) {
+        return !lv.gpct || groups[k][0] * 100 >= groups[k][1] * lv.gpct;
+      });
+      if (!whole) continue;
       name = lv.name;
       break;
     }

@@ -141,6 +141,7 @@ static json_t *item_json(req *r, const cycle *c, int i, bool typed, bool can_edi
                                                     : cr->kind == ASSESS_PENALTY ? "penalty"
                                                                                  : "score"));
     json_object_set_new(o, "points10", json_integer(sl->points10));
+    json_object_set_new(o, "group", json_string(cr->group));
     return o;
 }
 
@@ -191,9 +192,9 @@ static const char *live_config(req *r, const cycle *c)
     const assess_set *s = &c->set;
     json_t *live = json_array();
     for (int i = 0; i < s->nlevels; i++)
-        json_array_append_new(live, json_pack("{s:i, s:s, s:i, s:i}", "level", s->levels[i].level, "name",
+        json_array_append_new(live, json_pack("{s:i, s:s, s:i, s:i, s:i}", "level", s->levels[i].level, "name",
                                               s->levels[i].name, "min", s->levels[i].min_total10, "pct",
-                                              s->levels[i].min_pct_each));
+                                              s->levels[i].min_pct_each, "gpct", s->levels[i].min_pct_group));
     int blocked = 0;
     for (int k = 0; k < s->nblockers; k++)
         if (s->blockers[k].metric && c->self.blocker_holds[k] && (!blocked || s->blockers[k].from_level < blocked))

@@ -68,6 +68,16 @@ static bool level_reached(const assess_set *s, const assess_level *lv, const ass
         for (int i = 0; i < s->nitems; i++)
             if (s->items[i].kind == ASSESS_SCORE && r->lines[i].points10 * 100 < s->items[i].max10 * lv->min_pct_each)
                 return false;
+    if (lv->min_pct_group > 0)
+        for (int g = 0; g < s->ngroups; g++) {
+            int got = 0, max = 0;
+            for (int i = s->groups[g].first; i < s->groups[g].first + s->groups[g].count; i++)
+                if (s->items[i].kind == ASSESS_SCORE) {
+                    got += r->lines[i].points10;
+                    max += s->items[i].max10;
+                }
+            if (got * 100 < max * lv->min_pct_group) return false;
+        }
     return true;
 }
 

@@ -23,7 +23,8 @@
  *                       guide = what evidence shows it.
  *   level (muc)         code = the level (1..10), name = its name ("4 sao"), max = the points
  *                       it needs, params = the least share of each criterion in percent
- *                       (empty: none). Highest level first.
+ *                       (empty: none), then after ";" the least share of each group ("50",
+ *                       "0;50"). Highest level first.
  *   blocker (dieu-kien) code, name, max = the lowest level it stops (empty: 1); metric and
  *                       params ("> 5") when the system checks it, empty when the commune
  *                       declares it.
@@ -366,9 +367,13 @@ static int read_level(reader *rd, int line, const char *const *c)
     if (put_str(rd, line, o, "name", c[COL_NAME])) return 1;
     if (put_number(rd, line, c[COL_CODE], o, "min_total", c[COL_MAX], "dòng level: cột max là số điểm tối thiểu"))
         return 1;
-    if (*c[COL_PARAMS] && put_number(rd, line, c[COL_CODE], o, "min_pct_each", c[COL_PARAMS],
-                                     "dòng level: cột params là tỷ lệ tối thiểu mỗi tiêu chí (%), như 50"))
-        return 1;
+    /* "E" or "E;G": the least share of each criterion, then of each group */
+    const char *params = c[COL_PARAMS], *semi = strchr(params, ';');
+    char each[32];
+    snprintf(each, sizeof each, "%.*s", semi ? (int)(semi - params) : (int)strlen(params), params);
+    const char *what = "dòng level: cột params là tỷ lệ tối thiểu mỗi tiêu chí (%), rồi sau dấu ; của mỗi nhóm, như 50 hoặc 0;50";
+    if (*each && put_number(rd, line, c[COL_CODE], o, "min_pct_each", each, what)) return 1;
+    if (semi && put_number(rd, line, c[COL_CODE], o, "min_pct_group", semi + 1, what)) return 1;
     return 0;
 }
 
@@ -512,7 +517,10 @@ const char *assess_set_to_csv(arena *a, const assess_set *s, size_t *len)
         const assess_level *l = &s->levels[i];
         put_line(&b, (const char *const[NCOLS]){"level", "", "", arena_printf(a, "%d", l->level), l->name,
                                                 csv_number(a, l->min_total10 / 10.0), "", "", "",
-                                                l->min_pct_each ? arena_printf(a, "%d", l->min_pct_each) : "", ""});
+                                                l->min_pct_group ? arena_printf(a, "%d;%d", l->min_pct_each, l->min_pct_group)
+                                                : l->min_pct_each ? arena_printf(a, "%d", l->min_pct_each)
+                                                                  : "",
+                                                ""});
     }
     for (int i = 0; i < s->nblockers; i++) {
         const assess_blocker *k = &s->blockers[i];

@@ -397,10 +397,10 @@ static json_t *set_model(req *r, const set_row *row, const assess_set *s)
     }
     json_t *levels = json_array(), *blockers = json_array();
     for (int i = 0; i < s->nlevels; i++)
-        json_array_append_new(levels, json_pack("{s:i, s:s, s:s, s:i}", "level", s->levels[i].level, "name",
+        json_array_append_new(levels, json_pack("{s:i, s:s, s:s, s:i, s:i}", "level", s->levels[i].level, "name",
                                                 s->levels[i].name, "min_total",
                                                 assess_points_text(r->a, s->levels[i].min_total10), "min_pct_each",
-                                                s->levels[i].min_pct_each));
+                                                s->levels[i].min_pct_each, "min_pct_group", s->levels[i].min_pct_group));
     for (int i = 0; i < s->nblockers; i++)
         json_array_append_new(blockers, json_pack("{s:s, s:s, s:i, s:s}", "code", s->blockers[i].code, "name",
                                                   s->blockers[i].name, "from_level", s->blockers[i].from_level,
@@ -612,11 +612,12 @@ static json_t *edit_model(req *r, const set_row *row, json_t *doc)
     }
     json_t *levels = json_array(), *l;
     json_array_foreach(json_object_get(doc, "levels"), k, l)
-        json_array_append_new(levels, json_pack("{s:s, s:s, s:s, s:s, s:s}", "p", arena_printf(r->a, "l%zu", k),
+        json_array_append_new(levels, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "p", arena_printf(r->a, "l%zu", k),
                                                 "level", vtext(r, json_object_get(l, "level")), "name",
                                                 vtext(r, json_object_get(l, "name")), "min_total",
                                                 vtext(r, json_object_get(l, "min_total")), "min_pct_each",
-                                                vtext(r, json_object_get(l, "min_pct_each"))));
+                                                vtext(r, json_object_get(l, "min_pct_each")), "min_pct_group",
+                                                vtext(r, json_object_get(l, "min_pct_group"))));
     json_t *blockers = json_array(), *b;
     json_array_foreach(json_object_get(doc, "blockers"), k, b) {
         const char *op = json_is_string(json_object_get(b, "op")) ? json_string_value(json_object_get(b, "op")) : ">";
@@ -805,6 +806,7 @@ static json_t *doc_from_form(req *r, const set_row *row, const char *act)
         set_if(o, "name", fv(r, "l%d_name", l), false);
         set_if(o, "min_total", fv(r, "l%d_min", l), true);
         set_if(o, "min_pct_each", fv(r, "l%d_pct", l), true);
+        set_if(o, "min_pct_group", fv(r, "l%d_gpct", l), true);
         json_array_append_new(levels, o);
     }
     if (act && !strcmp(act, "them-muc")) json_array_append_new(levels, json_pack("{s:s}", "name", ""));

@@ -228,6 +228,45 @@ static void minimum_share_of_each_criterion_holds_a_level_back(void **state)
     arena_free(a);
 }
 
+/* A province's criterion split into parts the system computes: the minimum share holds for
+ * the group (the criterion as the province wrote it), not for each part. */
+static void minimum_share_of_a_group_holds_for_the_group_not_its_parts(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    const char *json =
+        "{\"code\": \"nhom\", \"name\": \"Theo nhóm\", \"year\": 2026, \"groups\": ["
+        " {\"code\": \"1\", \"name\": \"Cải cách hành chính\", \"criteria\": ["
+        "   {\"code\": \"1.1\", \"name\": \"Đúng hạn\", \"max\": 20},"
+        "   {\"code\": \"1.2\", \"name\": \"Trực tuyến\", \"max\": 5}]},"
+        " {\"code\": \"2\", \"name\": \"Hài lòng\", \"criteria\": ["
+        "   {\"code\": \"2.1\", \"name\": \"Hài lòng\", \"max\": 25}]}],"
+        " \"levels\": [{\"level\": 2, \"name\": \"Đạt chuẩn\", \"min_total\": 30, \"min_pct_group\": 50},"
+        "              {\"level\": 1, \"name\": \"Ghi nhận\", \"min_total\": 10}]}";
+    assess_set s;
+    err e = {0};
+    assert_int_equal(assess_set_parse(a, json, strlen(json), NULL, &s, &e), 0);
+    assert_int_equal(s.levels[0].min_pct_group, 50);
+    assess_input in[3] = {entered(200), entered(0), entered(120)};
+    assess_score_result r;
+    assess_score(&s, in, NULL, NULL, NULL, true, &r);
+    /* no online dossiers (1.2 = 0) but group 1 has 20 of 25; group 2 has 12 of 25, under half */
+    assert_int_equal(r.total10, 320);
+    assert_int_equal(r.level, 1);
+    in[2] = entered(125);   /* exactly half of group 2 */
+    assess_score(&s, in, NULL, NULL, NULL, true, &r);
+    assert_int_equal(r.level, 2);
+    json_t *j = assess_set_to_json(&s);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(j, "levels"), 0), "min_pct_group")), 50);
+    json_decref(j);
+    const char *bad_pct = "{\"code\": \"x\", \"name\": \"X\", \"year\": 2026, \"groups\": [{\"code\": \"1\", \"name\": \"N\","
+                          " \"criteria\": [{\"code\": \"1.1\", \"name\": \"A\", \"max\": 5}]}],"
+                          " \"levels\": [{\"level\": 1, \"name\": \"M\", \"min_total\": 1, \"min_pct_group\": 120}]}";
+    assert_int_equal(assess_set_parse(a, bad_pct, strlen(bad_pct), NULL, &s, &e), -1);
+    assert_non_null(strstr(e.user, "min_pct_group"));
+    arena_free(a);
+}
+
 static void missing_and_no_data_fall_back_to_entered_points(void **state)
 {
     (void)state;
@@ -416,6 +455,7 @@ int main(void)
         cmocka_unit_test(a_good_unit_reaches_level_4_and_a_blocker_stops_it),
         cmocka_unit_test(a_computed_blocker_stops_the_levels_above_it),
         cmocka_unit_test(minimum_share_of_each_criterion_holds_a_level_back),
+        cmocka_unit_test(minimum_share_of_a_group_holds_for_the_group_not_its_parts),
         cmocka_unit_test(missing_and_no_data_fall_back_to_entered_points),
         cmocka_unit_test(the_appraiser_may_overrule_a_figure_and_points_are_capped),
         cmocka_unit_test(json_round_trip_is_stable),

@@ -79,7 +79,9 @@ static void every_example_parses_with_100_points_and_ordered_levels(void **state
             assert_int_equal(group_max[3], 150);
             assert_int_equal(group_max[4], 200);
             assert_int_equal(s.levels[0].min_total10, 800);
-            assert_int_equal(s.levels[0].min_pct_each, 50);
+            /* half of each criterion as the province wrote it (a group), not of each part */
+            assert_int_equal(s.levels[0].min_pct_each, 0);
+            assert_int_equal(s.levels[0].min_pct_group, 50);
             assert_int_equal(s.nblockers, 1);
             assert_null(s.blockers[0].metric);
         }
@@ -161,7 +163,7 @@ static const char *GOOD_CSV =
     "criterion,II,,II.3,\"Tuyên truyền, vận động\",32.5,,,,,\"Kế hoạch, ảnh\"\n"
     "criterion,III,Thưởng,III.1,Sáng kiến,5,bonus,,,,\n"
     "level,,,2,Mức độ 2,90,,,,50,\n"
-    "muc,,,1,Mức độ 1,70,,,,,\n"
+    "muc,,,1,Mức độ 1,70,,,,0;40,\n"
     "blocker,,,ky-luat,Người đứng đầu bị kỷ luật,,,,,,\n"
     "dieu-kien,,,tre,Trễ hạn trên 5%,2,,,dossier.late_rate,> 5,\n";
 
@@ -190,6 +192,9 @@ static void csv_reads_every_kind_of_line(void **state)
     assert_int_equal(s.items[5].kind, ASSESS_BONUS);
     assert_int_equal(s.nlevels, 2);
     assert_int_equal(s.levels[0].min_pct_each, 50);
+    assert_int_equal(s.levels[0].min_pct_group, 0);
+    assert_int_equal(s.levels[1].min_pct_each, 0);
+    assert_int_equal(s.levels[1].min_pct_group, 40);
     assert_int_equal(s.nblockers, 2);
     assert_null(s.blockers[0].metric);
     assert_string_equal(s.blockers[1].op, ">");
