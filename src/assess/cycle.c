@@ -45,10 +45,14 @@ static bool stored_metric(void *ctx, const char *key, double *value)
 
 static int to_tenths(double v) { return (int)lround(v * 10.0); }
 
-const char *cycle_metric_link(arena *a, const char *metric, const char *unit_code, int year)
+const char *cycle_metric_link(arena *a, const char *metric, const char *unit_code, int year, bool overseer)
 {
     if (!metric) return NULL;
     const char *period = arena_printf(a, "don_vi=%s&tu=%d-01-01&den=%d-12-31", unit_code, year, year);
+    /* the reception register names the citizens and is the unit's own; the province reads
+     * the sessions and dialogues held, month by month, on its view of the unit */
+    if (overseer && (!strncmp(metric, "reception.", 10) || !strncmp(metric, "dialogue.", 9)))
+        return arena_printf(a, "/tinh/don-vi/%s?tu=%d-01-01&den=%d-12-31", unit_code, year, year);
     if (!strncmp(metric, "dossier.", 8)) return arena_printf(a, "/chi-so?%s", period);
     if (!strncmp(metric, "rating.", 7)) return arena_printf(a, "/danh-gia/thong-ke?%s", period);
     if (!strncmp(metric, "letter.", 7)) return arena_printf(a, "/thu/thong-ke?%s", period);

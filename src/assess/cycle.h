@@ -73,8 +73,9 @@ typedef int (*cycle_figures_fn)(db *d, arena *a, int64_t unit_id, int year, int6
 void cycle_set_figures(cycle_figures_fn fn);
 
 /* The page that shows the records behind a metric for a unit and year ("/chi-so?don_vi=..."),
- * or NULL when none is known. */
-const char *cycle_metric_link(arena *a, const char *metric, const char *unit_code, int year);
+ * or NULL when none is known; overseer: for the province's assessors and administrators,
+ * who read the unit's register of receptions through the province's view instead. */
+const char *cycle_metric_link(arena *a, const char *metric, const char *unit_code, int year, bool overseer);
 
 /* ---- one cycle ---------------------------------------------------------------------------- */
 

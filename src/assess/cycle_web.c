@@ -14,6 +14,7 @@
 
 #include "../core/calendar.h"
 #include "../core/text.h"
+#include "../account/account.h"
 #include "../kit/web.h"
 #include "cycle.h"
 
@@ -107,7 +108,7 @@ static json_t *item_json(req *r, const cycle *c, int i, bool typed, bool can_edi
     bool computed = cr->by != ASSESS_BY_ENTERED;
     const char *pfield = arena_printf(r->a, "p_%s", cr->code), *nfield = arena_printf(r->a, "n_%s", cr->code);
     const char *afield = arena_printf(r->a, "a_%s", cr->code), *cfield = arena_printf(r->a, "c_%s", cr->code);
-    const char *link = computed ? cycle_metric_link(r->a, cr->metric, c->unit_code, c->year) : NULL;
+    const char *link = computed ? cycle_metric_link(r->a, cr->metric, c->unit_code, c->year, account_role_sees_subtree(r->user->role)) : NULL;
     json_t *o = json_object();
     json_object_set_new(o, "code", json_string(cr->code));
     json_object_set_new(o, "name", json_string(cr->name));

@@ -233,12 +233,34 @@ static void evidence_is_checked_by_size_and_content(void **state)
     arena_free(a);
 }
 
+/* A computed criterion links to the records behind it; the reception register names citizens,
+ * so the province's assessor is sent to its own view of the unit instead (the register's
+ * routes answer 403 to an assessor). */
+static void links_behind_a_figure_suit_the_reader(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    assert_string_equal(cycle_metric_link(a, "dossier.on_time_rate", "05443", 2026, false),
+                        "/chi-so?don_vi=05443&tu=2026-01-01&den=2026-12-31");
+    assert_string_equal(cycle_metric_link(a, "dossier.on_time_rate", "05443", 2026, true),
+                        "/chi-so?don_vi=05443&tu=2026-01-01&den=2026-12-31");
+    assert_string_equal(cycle_metric_link(a, "reception.weekly_rate", "05443", 2026, false),
+                        "/tiep-cong-dan?don_vi=05443");
+    assert_string_equal(cycle_metric_link(a, "reception.weekly_rate", "05443", 2026, true),
+                        "/tinh/don-vi/05443?tu=2026-01-01&den=2026-12-31");
+    assert_string_equal(cycle_metric_link(a, "dialogue.held", "05443", 2026, true),
+                        "/tinh/don-vi/05443?tu=2026-01-01&den=2026-12-31");
+    assert_null(cycle_metric_link(a, NULL, "05443", 2026, true));
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(demo_has_every_state),
         cmocka_unit_test(levels_of_the_province),
         cmocka_unit_test(evidence_is_checked_by_size_and_content),
+        cmocka_unit_test(links_behind_a_figure_suit_the_reader),
     };
     return cmocka_run_group_tests_name("cycle", tests, group_setup, group_teardown);
 }
