@@ -10,8 +10,8 @@
 #   unit    GET /tinh/don-vi/TN-<COMMUNES>, one commune's drill-down (by month, audit sample)
 #   rss     the server's resident memory after them (VmRSS) and its peak (VmHWM)
 # The database is built once and cached in bench/.work/. Every process started here is stopped by
-# PID on exit. Only the dossiers are generated in bulk: ratings, feedback, letters and reception
-# rows are those of the demo's communes (their queries run over the same subtree all the same).
+# PID on exit. With the dossiers come (--voice) ratings of the returned ones and two years of
+# feedback and receptions for every commune; letters are those of the demo's communes.
 #
 # Settings (environment):
 #   N=750000 COMMUNES=150 REQUESTS=20 PORT=8094 THANTHIEN=build/thanthien
@@ -61,11 +61,11 @@ ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 HZ=$(getconf CLK_TCK)
 
 # ---- the database ----------------------------------------------------------------------------
-DB=$WORK/province-$N-$COMMUNES.db
+DB=$WORK/province-$N-$COMMUNES-voice.db
 if [[ ! -s $DB ]]; then
   echo "building $DB ($N dossiers over $COMMUNES communes)..."
   rm -f "$DB" "$DB-wal" "$DB-shm"
-  "$THANTHIEN" demo --db "$DB.tmp" --dossiers "$N" --communes "$COMMUNES" > "$OUT/build.log" 2>&1 ||
+  "$THANTHIEN" demo --db "$DB.tmp" --dossiers "$N" --communes "$COMMUNES" --voice > "$OUT/build.log" 2>&1 ||
     { tail -5 "$OUT/build.log" >&2; rm -f "$DB.tmp"*; die "building the database failed"; }
   mv "$DB.tmp" "$DB"
   rm -f "$DB.tmp-wal" "$DB.tmp-shm"

@@ -4,8 +4,9 @@
 # it as JSON, HTML, PDF and XLSX (median of ROUNDS requests each, after one warm-up), and the
 # server's peak resident memory (VmHWM) before and after.
 #
-# The database is `thanthien demo --dossiers N` (dossiers from 2024-12-01 to today over the
-# demo's communes and 50 benchmark ones), then widened to COMMUNES communes under the province
+# The database is `thanthien demo --dossiers N --voice` (dossiers from 2024-12-01 to today over
+# the demo's communes and 50 benchmark ones, their ratings, and two years of feedback and
+# receptions for each), then widened to COMMUNES communes under the province
 # by SQL (new units, and every dossier, rating, feedback case, letter and reception spread over
 # all communes by id), so each commune has its share of two years of rows. Built once per
 # (N, COMMUNES) and cached in bench/.work/. The server it starts is stopped by PID on exit.
@@ -24,7 +25,7 @@ YEAR=${YEAR:-$(($(date -u +%Y) - 1))}
 THANTHIEN=${THANTHIEN:-$ROOT/build/thanthien}
 PASSWORD=ThanThien@2026
 WORK=$HERE/.work
-DB=$WORK/rollup-$N-$COMMUNES.db
+DB=$WORK/rollup-$N-$COMMUNES-voice.db
 mkdir -p "$WORK/rollup-results"
 
 [ -x "$THANTHIEN" ] || { echo "rollup: $THANTHIEN is missing (make all)" >&2; exit 1; }
@@ -33,7 +34,7 @@ command -v sqlite3 >/dev/null || { echo "rollup: the sqlite3 command is missing"
 if [ ! -f "$DB" ]; then
     echo "== building $DB ($N dossiers, $COMMUNES communes)"
     rm -f "$DB.tmp" "$DB.tmp-wal" "$DB.tmp-shm"
-    "$THANTHIEN" demo --db "$DB.tmp" --dossiers "$N" >/dev/null
+    "$THANTHIEN" demo --db "$DB.tmp" --dossiers "$N" --voice >/dev/null
     sqlite3 "$DB.tmp" <<SQL
 PRAGMA journal_mode = DELETE;
 BEGIN;

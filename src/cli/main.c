@@ -400,25 +400,26 @@ static int cmd_notify(int argc, char **argv)
 
 static int cmd_demo(int argc, char **argv)
 {
-    const char *usage = "demo --db PATH [--dossiers N [--communes K]]";
+    const char *usage = "demo --db PATH [--dossiers N [--communes K] [--voice]]";
     if (wants_help(argc, argv)) {
         printf("usage: thanthien %s\n\nCreates the demonstration data (units, accounts, procedure catalogue and "
                "about two years of dossiers and the letters they led to) in an empty database. Every demo account's password is %s.\n"
                "--dossiers N makes a benchmark database instead: exactly N dossiers over 50 communes and the working "
                "days since 2024-12-01, written fast (no fsync; rerun from scratch if it is interrupted); --communes K "
-               "spreads them over K communes instead (the province's view is measured over 150).\n",
+               "spreads them over K communes instead (the province's view is measured over 150); --voice adds "
+               "ratings of the returned dossiers and two years of feedback and receptions for every unit.\n",
                usage, DEMO_PASSWORD);
         return 0;
     }
-    opt opts[] = {{"--db", 1}, {"--dossiers", 1}, {"--communes", 1}, {NULL, 0}};
+    opt opts[] = {{"--db", 1}, {"--dossiers", 1}, {"--communes", 1}, {"--voice", 0}, {NULL, 0}};
     const char *pos[1];
     int npos;
     if (parse("demo", usage, argc, argv, opts, pos, 0, &npos)) return 2;
     if (!get(opts, "--db")) return usage_error("demo", usage, "%s", "--db is required");
     int64_t bulk = -1, communes = 50;
     if (get(opts, "--dossiers") && need_int("demo", usage, opts, "--dossiers", 0, 50000000, 0, &bulk)) return 2;
-    if (get(opts, "--communes") && !get(opts, "--dossiers"))
-        return usage_error("demo", usage, "%s", "--communes goes with --dossiers");
+    if ((get(opts, "--communes") || flag(opts, "--voice")) && !get(opts, "--dossiers"))
+        return usage_error("demo", usage, "%s", "--communes and --voice go with --dossiers");
     if (get(opts, "--communes") && need_int("demo", usage, opts, "--communes", 1, 2000, 50, &communes)) return 2;
     db *d = open_db(get(opts, "--db"));
     if (!d) return 1;
@@ -434,6 +435,7 @@ static int cmd_demo(int argc, char **argv)
         db_exec(d, "PRAGMA cache_size=-1048576");
         db_exec(d, "PRAGMA foreign_keys=OFF");
         rc = demo_dossiers_bulk_in(d, bulk, communes, (int64_t)clock_now(), DEMO_SEED, stderr, &e);
+        if (rc == 0 && flag(opts, "--voice")) rc = demo_bulk_voice(d, (int64_t)clock_now(), &e);
         db_exec(d, "PRAGMA journal_mode=WAL");
         db_exec(d, "PRAGMA synchronous=FULL");
     }

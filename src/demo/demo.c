@@ -186,3 +186,37 @@ int demo_history(db *d, int64_t now, err *e)
     arena_free(a);
     return rc;
 }
+
+/* A benchmark database's other features (`demo --dossiers N --voice`): ratings of its returned
+ * dossiers, and for every commune and department (the fictional ones get a chairman, whom the
+ * reception schedule needs) two years of feedback and receptions, so that the province's view
+ * is measured over all of its figures, not the dossiers alone. */
+static int voice_of_every_unit(db *d, void *ctx, err *e)
+{
+    int64_t now = *(const int64_t *)ctx;
+    int rc = 0;
+    db_stmt *s = db_prepare(d, "SELECT u.id, u.kind, EXISTS (SELECT 1 FROM unit_leaders l WHERE l.unit_id = u.id) "
+                               "FROM units u WHERE u.kind IN ('commune', 'department') ORDER BY u.id");
+    if (!s) return -1;
+    while (rc == 0 && db_step(s) == DB_ROW) {
+        int64_t u = db_col_int(s, 0);
+        bool commune = !strcmp(db_col_text(s, 1), "commune");
+        if (!db_col_int(s, 2) &&
+            account_leader_add(d, u, "Nguyễn Văn Thử", commune ? "Chủ tịch UBND xã" : "Giám đốc Sở", "", 1) != DB_DONE)
+            rc = -1;
+        if (rc == 0) rc = feedback_demo_unit(d, u, now, DEMO_SEED ^ (uint64_t)u, e) < 0 ? -1 : 0;
+        if (rc == 0) rc = reception_demo_unit(d, u, now, DEMO_SEED ^ (uint64_t)u, e) < 0 ? -1 : 0;
+    }
+    db_done(s);
+    if (rc && !e->status) err_set(e, 500, N_("Không tạo được dữ liệu mẫu."), "bulk voice: %s", db_errmsg(d));
+    return rc;
+}
+
+int demo_bulk_voice(db *d, int64_t now, err *e)
+{
+    arena *a = arena_new();
+    int rc = rating_demo(d, a, now, DEMO_SEED, e) < 0 ? -1 : 0;
+    arena_free(a);
+    if (rc == 0) rc = db_write(d, voice_of_every_unit, &now, e);
+    return rc;
+}

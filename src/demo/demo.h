@@ -41,6 +41,10 @@ int demo_dossiers_bulk(db *d, int64_t n, int64_t now, uint64_t seed, FILE *progr
 /* The same over `communes` communes in all (the province's view is measured over 150). */
 int demo_dossiers_bulk_in(db *d, int64_t n, int64_t communes, int64_t now, uint64_t seed, FILE *progress, err *e);
 
+/* After demo_dossiers_bulk: ratings of the returned dossiers and two years of feedback and
+ * receptions for every commune and department (demo.c). */
+int demo_bulk_voice(db *d, int64_t now, err *e);
+
 /* Prints k "code<TAB>secret" lines of dossiers spread evenly over the whole table. */
 int demo_sample_codes(db *d, int64_t k, FILE *out, err *e);
 

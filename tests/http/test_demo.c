@@ -111,6 +111,46 @@ static void surveys_follow_the_desks(void **state)
                                               (long long)best_poor);
 }
 
+/* The first integer an SQL statement answers on another database file. */
+static int64_t sql_int_in(const char *path, const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    assert_int_equal(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    } else fail_msg("sql: %s: %s", sql, sqlite3_errmsg(h));
+    sqlite3_close(h);
+    return v;
+}
+
+/* The benchmark database of the province's view (bench/province.sh): with --voice every one of
+ * its communes has ratings, feedback and receptions beside its dossiers, not the dossiers alone;
+ * --voice alone is refused. */
+static void a_benchmark_province_has_every_feature(void **state)
+{
+    (void)state;
+    char path[400], out[400];
+    snprintf(path, sizeof path, "%s/bench.db", dir);
+    snprintf(out, sizeof out, "%s/bench.out", dir);
+    char *make[] = {(char *)bin, "demo", "--db", path, "--dossiers", "3000", "--communes", "20", "--voice", NULL};
+    assert_int_equal(run(out, make, NULL), 0);
+    int64_t communes = sql_int_in(path, "SELECT COUNT(*) FROM units WHERE kind = 'commune'");
+    assert_true(communes >= 20);
+    assert_int_equal(sql_int_in(path, "SELECT COUNT(*) FROM dossiers"), 3000);
+    assert_int_equal(sql_int_in(path, "SELECT COUNT(*) FROM units u WHERE u.kind = 'commune' AND NOT EXISTS "
+                                      "(SELECT 1 FROM feedback f WHERE f.unit_id = u.id)"),
+                     0);
+    assert_true(sql_int_in(path, "SELECT COUNT(DISTINCT unit_id) FROM ratings") >= 20);
+    assert_true(sql_int_in(path, "SELECT COUNT(DISTINCT unit_id) FROM receptions") >= 20);
+    char other[400];
+    snprintf(other, sizeof other, "%s/alone.db", dir);
+    char *alone[] = {(char *)bin, "demo", "--db", other, "--voice", NULL};
+    assert_int_equal(run(out, alone, NULL), 2);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -118,6 +158,7 @@ int main(void)
         cmocka_unit_test(every_unit_has_two_years_of_history),
         cmocka_unit_test(the_province_sees_desks_that_differ),
         cmocka_unit_test(surveys_follow_the_desks),
+        cmocka_unit_test(a_benchmark_province_has_every_feature),
     };
     int failed = cmocka_run_group_tests_name("demo", tests, start_server, stop_server);
     curl_global_cleanup();
