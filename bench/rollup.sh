@@ -4,11 +4,9 @@
 # it as JSON, HTML, PDF and XLSX (median of ROUNDS requests each, after one warm-up), and the
 # server's peak resident memory (VmHWM) before and after.
 #
-# The database is `thanthien demo --dossiers N --voice` (dossiers from 2024-12-01 to today over
-# the demo's communes and 50 benchmark ones, their ratings, and two years of feedback and
-# receptions for each), then widened to COMMUNES communes under the province
-# by SQL (new units, and every dossier, rating, feedback case, letter and reception spread over
-# all communes by id), so each commune has its share of two years of rows. Built once per
+# The database is `thanthien demo --dossiers N --communes COMMUNES --voice`: dossiers from
+# 2024-12-01 to today spread over COMMUNES communes of the province, their ratings, and two
+# years of feedback and receptions for every commune and department. Built once per
 # (N, COMMUNES) and cached in bench/.work/. The server it starts is stopped by PID on exit.
 #
 # Settings (environment): N=300000 COMMUNES=150 ROUNDS=5 PORT=8094 YEAR=(last year)
@@ -34,27 +32,8 @@ command -v sqlite3 >/dev/null || { echo "rollup: the sqlite3 command is missing"
 if [ ! -f "$DB" ]; then
     echo "== building $DB ($N dossiers, $COMMUNES communes)"
     rm -f "$DB.tmp" "$DB.tmp-wal" "$DB.tmp-shm"
-    "$THANTHIEN" demo --db "$DB.tmp" --dossiers "$N" --voice >/dev/null
-    sqlite3 "$DB.tmp" <<SQL
-PRAGMA journal_mode = DELETE;
-BEGIN;
--- more communes under the province, as many as asked
-WITH RECURSIVE k(i) AS (SELECT (SELECT COUNT(*) FROM units WHERE kind = 'commune') + 1
-                        UNION ALL SELECT i + 1 FROM k WHERE i < $COMMUNES)
-INSERT INTO units (code, kind, name, parent_id, desk_name, created_at)
-SELECT printf('RB-%03d', i), 'commune', printf('Xã Tổng Hợp %03d', i),
-       (SELECT id FROM units WHERE kind = 'province' ORDER BY id LIMIT 1), 'Bộ phận Một cửa', 0 FROM k;
--- every commune numbered 0..COMMUNES-1, and each feature's rows spread over them by id
-CREATE TEMP TABLE c AS SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM units WHERE kind = 'commune';
-UPDATE dossiers SET unit_id = (SELECT id FROM c WHERE n = dossiers.id % $COMMUNES);
-UPDATE ratings SET unit_id = (SELECT unit_id FROM dossiers WHERE dossiers.id = ratings.dossier_id)
-  WHERE dossier_id IS NOT NULL;
-UPDATE feedback SET unit_id = (SELECT id FROM c WHERE n = feedback.id % $COMMUNES);
-UPDATE letters SET unit_id = (SELECT id FROM c WHERE n = letters.id % $COMMUNES);
-UPDATE receptions SET unit_id = (SELECT id FROM c WHERE n = receptions.id % $COMMUNES);
-COMMIT;
-ANALYZE;
-SQL
+    "$THANTHIEN" demo --db "$DB.tmp" --dossiers "$N" --communes "$COMMUNES" --voice >/dev/null
+    sqlite3 "$DB.tmp" "PRAGMA journal_mode = DELETE; ANALYZE;" >/dev/null
     mv "$DB.tmp" "$DB"
 fi
 echo "== $(sqlite3 "$DB" "SELECT COUNT(*) FROM units WHERE kind = 'commune'") communes, \
