@@ -389,6 +389,37 @@ void html_escape(buf *b, const char *s)
     buf_puts(b, run);
 }
 
+void xml_escape(buf *b, const char *s)
+{
+    const char *run = s ? s : "";
+    for (const char *q = run; *q; q++) {
+        const char *rep = NULL;
+        switch (*q) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default:
+            if ((unsigned char)*q >= 0x20 || *q == '\n' || *q == '\t') continue;
+            rep = " ";
+        }
+        if (q > run) buf_add(b, run, (size_t)(q - run));
+        buf_puts(b, rep);
+        run = q + 1;
+    }
+    buf_puts(b, run);
+}
+
+const char *xml_escaped(arena *a, const char *s)
+{
+    buf b;
+    buf_init(&b, a);
+    buf_add(&b, "", 0);
+    xml_escape(&b, s);
+    return buf_cstr(&b);
+}
+
 bool url_is_safe(const char *s)
 {
     /* Scheme-less (relative) URLs are safe; otherwise only a short allow-list. Browsers

@@ -39,6 +39,10 @@ char *tmpl_render(const tmpl *t, arena *a, json_t *model, const tmpl_env *env);
 
 /* The escapers, exposed for the rest of the web layer and for tests. */
 void html_escape(buf *b, const char *s);
+/* The same for text inside SVG or XML written by hand: control characters XML 1.0 forbids
+ * (all below 0x20 but tab and newline) become spaces. NULL is "". */
+void xml_escape(buf *b, const char *s);
+const char *xml_escaped(arena *a, const char *s);   /* into a new arena string */
 bool url_is_safe(const char *s);
 
 /* Every msgid a template uses, for checks that the English catalogue is complete. */

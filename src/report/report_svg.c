@@ -1,30 +1,11 @@
 /* report_svg.c -- the province's charts drawn on the server as inline SVG (the style of
  * survey_svg.c): one horizontal bar per line, its label above it, the bar scaled to 100 for
  * rates (else to the largest value), the value's text after it; a line without a value says
- * "–". Labels are unit names and months; every one goes through the XML escape. */
+ * "–". Labels are unit names and months; every one goes through xml_escaped (core/template.h). */
 #include <string.h>
 
+#include "../core/template.h"
 #include "report.h"
-
-static const char *xml_escape(arena *a, const char *s)
-{
-    buf b;
-    buf_init(&b, a);
-    buf_add(&b, "", 0);
-    for (const char *p = s ? s : ""; *p; p++) {
-        switch (*p) {
-        case '&': buf_puts(&b, "&amp;"); break;
-        case '<': buf_puts(&b, "&lt;"); break;
-        case '>': buf_puts(&b, "&gt;"); break;
-        case '"': buf_puts(&b, "&quot;"); break;
-        case '\'': buf_puts(&b, "&#39;"); break;
-        default:
-            if ((unsigned char)*p < 0x20) buf_putc(&b, ' ');
-            else buf_putc(&b, *p);
-        }
-    }
-    return buf_cstr(&b);
-}
 
 #define W 640
 #define ROW 40
@@ -42,18 +23,18 @@ const char *report_svg_bars(arena *a, const char *title, const report_bar *bars,
                "<svg class=\"tt-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"100%%\" "
                "style=\"max-width:%dpx\" role=\"img\" font-family=\"Arial, sans-serif\" font-size=\"14\"><title>",
                W, h, W);
-    buf_puts(&b, xml_escape(a, title));
+    buf_puts(&b, xml_escaped(a, title));
     buf_puts(&b, "</title>");
     for (size_t i = 0; i < n; i++) {
         int y = (int)i * ROW;
         int len = bars[i].has && max > 0 ? (int)((double)BAR_MAX * bars[i].value / max) : 0;
         if (bars[i].has && bars[i].value > 0 && len < 2) len = 2;
         buf_printf(&b, "<text x=\"0\" y=\"%d\" fill=\"#0b0c0c\">", y + 14);
-        buf_puts(&b, xml_escape(a, bars[i].label));
+        buf_puts(&b, xml_escaped(a, bars[i].label));
         buf_printf(&b, "</text><rect x=\"0\" y=\"%d\" width=\"%d\" height=\"14\" fill=\"%s\"/>", y + 19, len,
                    bars[i].alert ? "#d4351c" : "#1d70b8");
         buf_printf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#0b0c0c\">", len + 6, y + 31);
-        buf_puts(&b, xml_escape(a, bars[i].text));
+        buf_puts(&b, xml_escaped(a, bars[i].text));
         buf_puts(&b, "</text>");
     }
     buf_puts(&b, "</svg>");

@@ -6,22 +6,8 @@
  * program's own (translated) words, escaped all the same. */
 #include <string.h>
 
+#include "../core/template.h"
 #include "report_impl.h"
-
-static void esc(buf *b, const char *s)
-{
-    for (const char *p = s ? s : ""; *p; p++) {
-        switch (*p) {
-        case '&': buf_puts(b, "&amp;"); break;
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '"': buf_puts(b, "&quot;"); break;
-        default:
-            if ((unsigned char)*p < 0x20) buf_putc(b, ' ');
-            else buf_putc(b, *p);
-        }
-    }
-}
 
 /* "12,5" with a Vietnamese decimal comma, no ",0" */
 static const char *num(arena *a, double v)
@@ -48,7 +34,7 @@ const char *targets_svg(arena *a, const char *title, const char *const labels[3]
                "<svg class=\"tt-chart\" id=\"tt-targets-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
                "width=\"100%%\" style=\"max-width:%dpx\" role=\"img\" font-family=\"Arial, sans-serif\" font-size=\"14\"><title>",
                W, shown * ROW + 8, W);
-    esc(&b, title);
+    xml_escape(&b, title);
     buf_puts(&b, "</title>");
     int row = 0;
     for (int k = 0; k < 3; k++) {
@@ -61,7 +47,7 @@ const char *targets_svg(arena *a, const char *title, const char *const labels[3]
         int len = (int)(BAR * (value > scale ? 1.0 : value / scale));
         int mark = (int)(BAR * goal / scale);
         buf_printf(&b, "<text x=\"0\" y=\"%d\" fill=\"#0b0c0c\">", y + 15);
-        esc(&b, labels[k]);
+        xml_escape(&b, labels[k]);
         buf_printf(&b,
                    "</text><rect x=\"0\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"#f3f2f1\"/>"
                    "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"%s\"/>"

@@ -250,7 +250,6 @@ typedef struct {
     int64_t count;
 } svg_bar;
 const char *survey_svg_bars(arena *a, const char *title, const svg_bar *bars, size_t n, int64_t total);
-const char *survey_xml_escape(arena *a, const char *s);
 /* The workbook of a survey's results: Tổng hợp, SIPAS, Phiếu. */
 int survey_xlsx(db *d, arena *a, const survey_info *info, const survey_def *def, const survey_tally *t,
                 const sipas_result *sipas, const sipas_item *items, size_t nitems, int64_t from, int64_t to,

@@ -2,30 +2,11 @@
  * results page needs no script and prints as it shows. A horizontal bar chart: each choice on
  * its own line (Vietnamese labels are long), its bar under it scaled to the largest count,
  * and "count (percent)" after the bar. Every text that came from a user (question, options)
- * goes through survey_xml_escape; numbers are formatted here. */
+ * goes through xml_escaped (core/template.h); numbers are formatted here. */
 #include <string.h>
 
+#include "../core/template.h"
 #include "survey.h"
-
-const char *survey_xml_escape(arena *a, const char *s)
-{
-    buf b;
-    buf_init(&b, a);
-    for (const char *p = s ? s : ""; *p; p++) {
-        switch (*p) {
-        case '&': buf_puts(&b, "&amp;"); break;
-        case '<': buf_puts(&b, "&lt;"); break;
-        case '>': buf_puts(&b, "&gt;"); break;
-        case '"': buf_puts(&b, "&quot;"); break;
-        case '\'': buf_puts(&b, "&#39;"); break;
-        default:
-            /* control characters are not allowed in XML 1.0 */
-            if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') buf_putc(&b, ' ');
-            else buf_putc(&b, *p);
-        }
-    }
-    return buf_cstr(&b);
-}
 
 /* "12,5%" (Vietnamese decimal comma) */
 static const char *pct_text(arena *a, int64_t part, int64_t whole)
@@ -53,14 +34,14 @@ const char *survey_svg_bars(arena *a, const char *title, const svg_bar *bars, si
                "<svg class=\"tt-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"100%%\" "
                "style=\"max-width:%dpx\" role=\"img\" font-family=\"Arial, sans-serif\" font-size=\"14\"><title>",
                W, h, W);
-    buf_puts(&b, survey_xml_escape(a, title));
+    buf_puts(&b, xml_escaped(a, title));
     buf_puts(&b, "</title>");
     for (size_t i = 0; i < n; i++) {
         int y = (int)i * ROW;
         int len = max > 0 ? (int)((double)BAR_MAX * (double)bars[i].count / (double)max) : 0;
         if (bars[i].count > 0 && len < 2) len = 2;
         buf_printf(&b, "<text x=\"0\" y=\"%d\" fill=\"#0b0c0c\">", y + 15);
-        buf_puts(&b, survey_xml_escape(a, bars[i].label));
+        buf_puts(&b, xml_escaped(a, bars[i].label));
         buf_printf(&b, "</text><rect x=\"0\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#1d70b8\"/>", y + 21, len);
         buf_printf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#0b0c0c\">%lld (%s)</text>", len + 6, y + 34,
                    (long long)bars[i].count, pct_text(a, bars[i].count, total));

@@ -24,6 +24,7 @@
 #include "../kit/form.h"
 #include "../kit/links.h"
 #include "../kit/web.h"
+#include "../core/template.h"
 #include "survey.h"
 
 int survey_766_sources_fill(db *d, int64_t unit_id, int64_t from, int64_t to, s766_input *in);   /* survey_calc.c */
@@ -433,7 +434,7 @@ void page_survey_tokens(req *r)
         const char *url = arena_printf(r->a, "%s?ma=%s", base, code);
         buf_printf(&b, "<div class=\"tt-code\">%s<p class=\"govuk-body\"><strong>%s</strong><br><span "
                        "class=\"govuk-body-s\">%s</span></p></div>",
-                   qr_svg(r->a, url, 120), code, survey_xml_escape(r->a, url));
+                   qr_svg(r->a, url, 120), code, xml_escaped(r->a, url));
     }
     buf_puts(&b, "</div>");
     json_t *model = json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:b}", "title", info.title, "id", (json_int_t)id, "action",
@@ -679,9 +680,9 @@ static const char *charts(req *r, const survey_def *def, const survey_tally *t)
         const survey_question *q = &def->q[i];
         const char *title = arena_printf(r->a, "%s. %s", q->code, q->text);
         buf_printf(&b, "<section class=\"tt-question\" id=\"cau-%s\"><h3 class=\"govuk-heading-s\">",
-                   survey_xml_escape(r->a, q->code));
-        buf_puts(&b, survey_xml_escape(r->a, title));
-        buf_printf(&b, "</h3><p class=\"govuk-body-s\">%s: %lld</p>", survey_xml_escape(r->a, T(r, "Số phiếu trả lời")),
+                   xml_escaped(r->a, q->code));
+        buf_puts(&b, xml_escaped(r->a, title));
+        buf_printf(&b, "</h3><p class=\"govuk-body-s\">%s: %lld</p>", xml_escaped(r->a, T(r, "Số phiếu trả lời")),
                    (long long)t->answered[i]);
         if (q->kind == SQ_TEXT) {
             json_t *texts = json_object_get(t->texts, q->code);
@@ -691,7 +692,7 @@ static const char *charts(req *r, const survey_def *def, const survey_tally *t)
             json_array_foreach(texts, k, v)
             {
                 buf_puts(&b, "<li>");
-                buf_puts(&b, survey_xml_escape(r->a, json_string_value(v)));
+                buf_puts(&b, xml_escaped(r->a, json_string_value(v)));
                 buf_puts(&b, "</li>");
             }
             buf_puts(&b, "</ul>");
@@ -705,7 +706,7 @@ static const char *charts(req *r, const survey_def *def, const survey_tally *t)
             buf_puts(&b, survey_svg_bars(r->a, title, bars, (size_t)n, t->answered[i]));
             if (q->kind == SQ_MULTI)
                 buf_printf(&b, "<p class=\"govuk-body-s\">%s</p>",
-                           survey_xml_escape(r->a, T(r, "Mỗi phiếu có thể chọn nhiều lựa chọn: tỷ lệ tính trên số phiếu trả lời câu này.")));
+                           xml_escaped(r->a, T(r, "Mỗi phiếu có thể chọn nhiều lựa chọn: tỷ lệ tính trên số phiếu trả lời câu này.")));
         }
         buf_puts(&b, "</section>");
     }

@@ -747,6 +747,33 @@ static char *pdf_text(const response *r, const char *name)
     return slurp(txt);
 }
 
+/* pdftotext without -layout, every run of white space made one space: the words of a wrapped
+ * table cell read in order (malloc'd). */
+static char *pdf_flat_text(const response *r, const char *name)
+{
+    char pdf[320], txt[320];
+    snprintf(pdf, sizeof pdf, "%s/%s.pdf", dir, name);
+    snprintf(txt, sizeof txt, "%s/%s.txt", dir, name);
+    FILE *f = fopen(pdf, "wb");
+    fwrite(r->body, 1, r->len, f);
+    fclose(f);
+    char *argv[] = {"/usr/bin/pdftotext", pdf, txt, NULL};
+    assert_int_equal(run(NULL, argv, NULL), 0);
+    char *s = slurp(txt), *w = s;
+    bool space = false;
+    for (char *p = s; *p; p++) {
+        if (isspace((unsigned char)*p)) {
+            space = true;
+            continue;
+        }
+        if (space && w != s) *w++ = ' ';
+        space = false;
+        *w++ = *p;
+    }
+    *w = '\0';
+    return s;
+}
+
 static int pages(const char *text)
 {
     int n = 0;   /* pdftotext ends every page with a form feed */

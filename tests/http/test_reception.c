@@ -29,33 +29,6 @@ static void add(char *form, size_t n, const char *name, const char *value)
     curl_free(e);
 }
 
-/* pdftotext without -layout, whitespace runs collapsed to one space: words of a wrapped
- * table cell read in order. */
-static char *flat_text(const response *r, const char *name)
-{
-    char pdf[320], txt[320];
-    snprintf(pdf, sizeof pdf, "%s/%s.pdf", dir, name);
-    snprintf(txt, sizeof txt, "%s/%s.txt", dir, name);
-    FILE *f = fopen(pdf, "wb");
-    fwrite(r->body, 1, r->len, f);
-    fclose(f);
-    char *argv[] = {"/usr/bin/pdftotext", pdf, txt, NULL};
-    assert_int_equal(run(NULL, argv, NULL), 0);
-    char *s = slurp(txt), *w = s;
-    bool space = false;
-    for (char *p = s; *p; p++) {
-        if (isspace((unsigned char)*p)) {
-            space = true;
-            continue;
-        }
-        if (space && w != s) *w++ = ' ';
-        space = false;
-        *w++ = *p;
-    }
-    *w = '\0';
-    return s;
-}
-
 static char *xlsx_strings(const response *r, const char *name)
 {
     char path[320], out[320];
@@ -410,7 +383,7 @@ static void register_conclusion_and_printouts(void **state)
     snprintf(path, sizeof path, "/tiep-cong-dan/%lld/ket-luan.pdf", (long long)a);
     r = request("GET", path, NULL, desk.cookie, NULL);
     assert_status(r, 200);
-    char *text = flat_text(&r, "conclusion");
+    char *text = pdf_flat_text(&r, "conclusion");
     response_free(&r);
     assert_contains(text, "THÔNG BÁO");
     assert_contains(text, "Kết luận việc tiếp công dân");
@@ -423,7 +396,7 @@ static void register_conclusion_and_printouts(void **state)
     /* the register as PDF: the columns of NĐ 154/2026 for a period ending after 01/7/2026 */
     r = request("GET", "/tiep-cong-dan/so.pdf?don_vi=05443", NULL, desk.cookie, NULL);
     assert_status(r, 200);
-    text = flat_text(&r, "register");
+    text = pdf_flat_text(&r, "register");
     response_free(&r);
     if (getenv("SHOW_PDF")) fprintf(stderr, "%s\n", text);
     assert_contains(text, "SỔ TIẾP CÔNG DÂN");
@@ -443,7 +416,7 @@ static void register_conclusion_and_printouts(void **state)
     /* a period of 2025: the columns of TT 04/2021 (the dated set in force then) */
     r = request("GET", "/tiep-cong-dan/so.pdf?don_vi=05443&tu=01/01/2025&den=31/12/2025", NULL, desk.cookie, NULL);
     assert_status(r, 200);
-    text = flat_text(&r, "register2025");
+    text = pdf_flat_text(&r, "register2025");
     response_free(&r);
     assert_contains(text, "Mẫu sổ áp dụng từ ngày 15/11/2021 (TT 04/2021/TT-TTCP, Mẫu số 03)");
     assert_contains(text, "CMND/Hộ chiếu của công dân");
@@ -567,7 +540,7 @@ static void refusal_recorded_printed_and_in_the_register(void **state)
     char size[128];
     page_size(&r, "refusal", size, sizeof size);
     assert_contains(size, "595.276 x 841.89");
-    char *text = flat_text(&r, "refusal");
+    char *text = pdf_flat_text(&r, "refusal");
     response_free(&r);
     if (getenv("SHOW_PDF")) fprintf(stderr, "%s\n", text);
     assert_contains(text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
@@ -588,7 +561,7 @@ static void refusal_recorded_printed_and_in_the_register(void **state)
     assert_status(r, 200);
     page_size(&r, "register-landscape", size, sizeof size);
     assert_contains(size, "841.89 x 595.276");
-    text = flat_text(&r, "register-landscape");
+    text = pdf_flat_text(&r, "register-landscape");
     response_free(&r);
     if (getenv("SHOW_PDF")) fprintf(stderr, "%s\n", text);
     assert_contains(text, "SỔ TIẾP CÔNG DÂN");
@@ -842,7 +815,7 @@ static void dialogues_announced_held_and_followed_up(void **state)
     snprintf(ppath, sizeof ppath, "/doi-thoai/%lld/bien-ban.pdf", (long long)people);
     r = request("GET", ppath, NULL, desk.cookie, NULL);
     assert_status(r, 200);
-    char *text = flat_text(&r, "minutes");
+    char *text = pdf_flat_text(&r, "minutes");
     response_free(&r);
     assert_contains(text, "BIÊN BẢN");
     assert_contains(text, "Hội nghị đối thoại với Nhân dân năm 2026");
@@ -855,7 +828,7 @@ static void dialogues_announced_held_and_followed_up(void **state)
     snprintf(ppath, sizeof ppath, "/doi-thoai/%lld/thong-bao.pdf", (long long)ok);
     r = request("GET", ppath, NULL, desk.cookie, NULL);
     assert_status(r, 200);
-    text = flat_text(&r, "notice");
+    text = pdf_flat_text(&r, "notice");
     response_free(&r);
     assert_contains(text, "THÔNG BÁO");
     assert_contains(text, "Về việc tổ chức Đối thoại trong giải quyết khiếu nại");

@@ -20,32 +20,6 @@ static json_t *get_json(const session *s, const char *path)
     return j;
 }
 
-/* pdftotext without -layout, whitespace runs collapsed to one space. */
-static char *flat_pdf_text(const response *r, const char *name)
-{
-    char pdf[320], txt[320];
-    snprintf(pdf, sizeof pdf, "%s/%s.pdf", dir, name);
-    snprintf(txt, sizeof txt, "%s/%s.txt", dir, name);
-    FILE *f = fopen(pdf, "wb");
-    fwrite(r->body, 1, r->len, f);
-    fclose(f);
-    char *argv[] = {"/usr/bin/pdftotext", pdf, txt, NULL};
-    assert_int_equal(run(NULL, argv, NULL), 0);
-    char *s = slurp(txt), *w = s;
-    bool space = false;
-    for (char *p = s; *p; p++) {
-        if (isspace((unsigned char)*p)) {
-            space = true;
-            continue;
-        }
-        if (space && w != s) *w++ = ' ';
-        space = false;
-        *w++ = *p;
-    }
-    *w = '\0';
-    return s;
-}
-
 /* One part of an XLSX answer (unzip -p), malloc'd. */
 static char *xlsx_part(const response *r, const char *name, const char *part)
 {
@@ -429,7 +403,7 @@ static void pdf_and_xlsx_read_back(void **state)
     snprintf(path, sizeof path, "/bao-cao.pdf?don_vi=05443&nam=%d&ky=nam", y);
     response r = request("GET", path, NULL, s.cookie, NULL);
     assert_status(r, 200);
-    char *text = flat_pdf_text(&r, "report");
+    char *text = pdf_flat_text(&r, "report");
     assert_contains(text, "BÁO CÁO");
     char want[200];
     snprintf(want, sizeof want, "Chính quyền thân thiện, vì Nhân dân phục vụ” năm %d", y);
@@ -447,7 +421,7 @@ static void pdf_and_xlsx_read_back(void **state)
     snprintf(path, sizeof path, "/bao-cao.pdf?don_vi=05443&nam=%d&ky=6t", y);
     r = request("GET", path, NULL, s.cookie, NULL);
     assert_status(r, 200);
-    text = flat_pdf_text(&r, "report6");
+    text = pdf_flat_text(&r, "report6");
     snprintf(want, sizeof want, "6 tháng đầu năm %d", y);
     assert_contains(text, want);
     assert_lacks(text, "TỰ ĐÁNH GIÁ, CHẤM ĐIỂM");
@@ -475,7 +449,7 @@ static void pdf_and_xlsx_read_back(void **state)
     snprintf(path, sizeof path, "/bao-cao.pdf?nam=%d&ky=nam", y);
     r = request("GET", path, NULL, dep.cookie, NULL);
     assert_status(r, 200);
-    text = flat_pdf_text(&r, "department");
+    text = pdf_flat_text(&r, "department");
     assert_contains(text, "SỞ NỘI VỤ");
     assert_contains(text, "UBND TỈNH THÁI NGUYÊN");
     assert_contains(text, "/BC ");
@@ -524,7 +498,7 @@ static void leader_writes_the_words_others_read(void **state)
     /* ... in the PDF too, with the number */
     snprintf(path, sizeof path, "/bao-cao.pdf?don_vi=05443&nam=%d&ky=6t", y);
     r = request("GET", path, NULL, o.cookie, NULL);
-    char *text = flat_pdf_text(&r, "words");
+    char *text = pdf_flat_text(&r, "words");
     assert_contains(text, "Ban hành Kế hoạch số 15/KH-UBND");
     assert_contains(text, "Số: 27/BC-UBND");
     free(text);
@@ -605,7 +579,7 @@ static void rollup_is_the_sum_of_its_units(void **state)
     snprintf(path, sizeof path, "/bao-cao/tong-hop.pdf?don_vi=19&nam=%d&ky=nam", y);
     r = request("GET", path, NULL, s.cookie, NULL);
     assert_status(r, 200);
-    char *text = flat_pdf_text(&r, "rollup");
+    char *text = pdf_flat_text(&r, "rollup");
     assert_contains(text, "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN");
     assert_contains(text, "Tổng cộng");
     assert_contains(text, "Phường Phan Đình Phùng");

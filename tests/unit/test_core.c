@@ -655,6 +655,17 @@ static void test_templates_embedded_compile(void **state)
     templates_unload();
 }
 
+/* The one escaper of hand-written SVG (the survey's, the province's and the targets' charts). */
+static void test_xml_escape(void **state)
+{
+    arena *a = *state;
+    assert_string_equal(xml_escaped(a, "Xã <Phú> & \"Đình\" 'A'"),
+                        "Xã &lt;Phú&gt; &amp; &quot;Đình&quot; &#39;A&#39;");
+    assert_string_equal(xml_escaped(a, "a\x01" "b\x1f" "c\td\ne"), "a b c\td\ne");
+    assert_string_equal(xml_escaped(a, NULL), "");
+    assert_string_equal(xml_escaped(a, ""), "");
+}
+
 static void test_html_escape(void **state)
 {
     arena *a = *state;
@@ -893,6 +904,7 @@ int main(void)
         TC(template_refuses_url_split_across_placeholders),
         TC(test_templates_embedded_compile),
         TC(test_html_escape),
+        TC(test_xml_escape),
         TC(test_url_is_safe),
         TC(test_form_parse),
         TC(test_form_parse_rejects),
