@@ -7,13 +7,14 @@
  * front of a real server and check that every such refusal, and the application being down,
  * is answered with the status that fits and a page in Vietnamese, while our own pages and
  * errors pass through unchanged. */
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "harness.h"
 
 #define NGINX "/usr/sbin/nginx"
 
-static char front_dir[300];
+static char front_dir[300], errors_dir[64];
 static int front_port, dead_port;
 static pid_t nginx_pid;
 
@@ -34,6 +35,48 @@ static int write_site(FILE *out, const char *site, int listen, const char *upstr
     }
     free(text);
     return 0;
+}
+
+/* nginx's workers run as nobody and read the error pages on every request, so the pages must
+ * be where nobody can read them: a checkout under a private directory (mktemp -d, a home
+ * directory) is not. They are copied into a world-readable directory of their own. */
+static int copy_error_pages(const char *from)
+{
+    snprintf(errors_dir, sizeof errors_dir, "/tmp/thanthien-nginx-errors-XXXXXX");
+    if (!mkdtemp(errors_dir) || chmod(errors_dir, 0755) != 0) return -1;
+    DIR *d = opendir(from);
+    if (!d) return -1;
+    struct dirent *de;
+    int rc = 0;
+    while (rc == 0 && (de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        char src[600], dst[400];
+        snprintf(src, sizeof src, "%s/%s", from, de->d_name);
+        snprintf(dst, sizeof dst, "%s/%s", errors_dir, de->d_name);
+        char *page = slurp(src);
+        FILE *f = fopen(dst, "w");
+        if (!page || !f || fputs(page, f) < 0) rc = -1;
+        if (f) fclose(f);
+        free(page);
+        if (rc == 0) rc = chmod(dst, 0644);
+    }
+    closedir(d);
+    return rc;
+}
+
+static void remove_error_pages(void)
+{
+    DIR *d = opendir(errors_dir);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        char p[400];
+        snprintf(p, sizeof p, "%s/%s", errors_dir, de->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(errors_dir);
 }
 
 static int wait_for_port(int p)
@@ -63,6 +106,11 @@ static int start_front(void **state)
     if (!getcwd(cwd, sizeof cwd)) return -1;
     snprintf(site, sizeof site, "%s/deploy/nginx/thanthien.conf", cwd);
     snprintf(errors, sizeof errors, "%s/deploy/nginx/errors", cwd);
+    if (copy_error_pages(errors) != 0) {
+        fprintf(stderr, "could not copy the error pages from %s to %s\n", errors, errors_dir);
+        return -1;
+    }
+    snprintf(errors, sizeof errors, "%s", errors_dir);
     front_port = free_port();
     dead_port = free_port();   /* nothing listens there: the application is "down" */
     int dead_front = free_port();
@@ -101,6 +149,7 @@ static int stop_front(void **state)
 {
     kill(nginx_pid, SIGQUIT);
     waitpid(nginx_pid, NULL, 0);
+    remove_error_pages();
     return stop_server(state);
 }
 
