@@ -2,7 +2,9 @@
  * signs a checkpoint of the audit log's head (audit.h) and releases booking holds whose SMS
  * code did not come in time (booking.h); every five minutes it queues the due-soon warnings
  * of dossiers about to be late, and those of feedback cases near or past their legal deadline
- * (feedback_warn_due; the notification outbox delivers them). The thread sleeps on
+ * (feedback_warn_due; the notification outbox delivers them). Each round also ends the read
+ * transactions the citizen's lookups left open on idle connections (db_pool_end_stale_reads).
+ * The thread sleeps on
  * a condition variable so a stop is immediate. */
 #include <pthread.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@ static bool running, stopping;
 
 static void chores(db_pool *pool, int round)
 {
+    db_pool_end_stale_reads(pool);   /* lookups' kept snapshots must not hold the WAL back */
     db *d = db_acquire(pool);
     int64_t now = clock_now();
     if (audit_checkpoint(d, now) < 0) log_json("error", "audit checkpoint not written", NULL);

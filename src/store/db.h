@@ -88,6 +88,19 @@ int db_begin_write_or_busy(db *d, err *e);
 /* A read snapshot for several statements (db_begin_read ... db_end_read). */
 int db_begin_read(db *d);
 void db_end_read(db *d);
+/* A read snapshot that may be the one the last db_read_recent on this pooled connection left
+ * open (see sqlite.c, "Recent reads"): current except for commits by other processes in the
+ * last millisecond. For the hottest public read (the citizen's lookup); any other use of the
+ * connection ends it first. db_read_recent_done leaves it open; on a lone connection the pair
+ * is db_begin_read / db_end_read. */
+int db_read_recent(db *d);
+void db_read_recent_done(db *d);
+/* Ends the read transactions kept on idle connections, so that they do not hold back the
+ * write-ahead log's checkpoints (housekeeping calls it). */
+void db_pool_end_stale_reads(db_pool *p);
+/* How long a kept read transaction may serve when nothing was committed through the pool
+ * (nanoseconds; one millisecond unless set): tests set it long to see the change count work. */
+void db_pool_recent_window(db_pool *p, int64_t ns);
 int db_commit(db *d);
 void db_rollback(db *d);
 int64_t db_last_id(db *d);

@@ -13,7 +13,16 @@
  * answers every caller of the batch. If the commit fails, nothing of the batch is kept and
  * every caller gets the commit's error. Sixteen writers then cost one fsync, not sixteen,
  * and wait in a queue instead of SQLite's busy handler (which sleeps). A lone connection
- * (commands, tests) writes inline, one transaction per call. */
+ * (commands, tests) writes inline, one transaction per call.
+ *
+ * Recent reads. Every read transaction costs SQLite a lock and an unlock of the WAL index and
+ * a look at the file's size: system calls, which cost microseconds each on a virtual machine,
+ * as much as the citizen's whole lookup. db_read_recent() lets a pooled connection keep its
+ * read transaction open after the request, and the next lookup on it reads the same snapshot
+ * as long as it is still current: nothing has been committed through this pool since (the
+ * pool counts its commits), and it is less than RECENT_NS old (a commit by another process,
+ * a command run beside the server, shows after at most that). Any other use of the
+ * connection ends the kept transaction first, so nothing but db_read_recent ever reads it. */
 #include "db.h"
 
 #include <jansson.h>
@@ -50,7 +59,15 @@ struct db {
     bool busy;         /* checked out of its pool */
     db_pool *pool;     /* the pool it belongs to; NULL for a lone connection */
     bool in_write;     /* a db_write function is running on this connection */
+    bool kept;         /* a read transaction left open by db_read_recent_done */
+    bool in_recent;    /* between db_read_recent and db_read_recent_done */
+    uint64_t kept_changes;   /* the pool's change count when the kept transaction began */
+    int64_t kept_ns;         /* and the monotonic time */
 };
+
+/* How long a kept read transaction may be reused when nothing was committed through the pool:
+ * the most a commit by another process can go unseen by a lookup. */
+#define RECENT_NS 1000000
 
 /* One queued db_write: lives on its caller's stack until the writer answers it. */
 typedef struct write_job {
@@ -79,6 +96,9 @@ struct db_pool {
     pthread_t writer;
     db *wdb;                /* the writer's own connection */
     uint64_t writes, commits, pending;
+    uint64_t changes;       /* commits that changed data on any of the pool's connections
+                             * (atomic: read by db_read_recent without a lock) */
+    int64_t recent_ns;      /* how long a kept read transaction may serve (RECENT_NS) */
     int waiting;            /* callers inside write_queued: close frees the pool after them */
     pthread_cond_t left;    /* the last waiting caller left a closing pool */
 };
@@ -99,6 +119,26 @@ static void log_sqlite(const char *what, sqlite3 *h)
 {
     if (h && (sqlite3_extended_errcode(h) & 0xff) == SQLITE_FULL) disk_full_seen = true;
     log_json("error", "sqlite", "{s:s, s:s}", "what", what ? what : "", "err", h ? sqlite3_errmsg(h) : "open failed");
+}
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Ends the read transaction db_read_recent_done left open, before any other use of d. */
+static void end_kept(db *d)
+{
+    d->kept = false;
+    if (!sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL);
+}
+
+/* A commit changed the database through a connection of p: kept transactions are stale. */
+static void count_change(db_pool *p)
+{
+    if (p) __atomic_add_fetch(&p->changes, 1, __ATOMIC_RELEASE);
 }
 
 /* SQLite counts every allocation under one process-wide mutex unless told not to; two threads
@@ -145,6 +185,7 @@ db *db_open(const char *path, err *e)
 void db_close(db *d)
 {
     if (!d) return;
+    if (d->kept) end_kept(d);
     for (int i = 0; i < STMT_CACHE; i++) {
         if (d->cache[i].stmt) {
             sqlite3_finalize(d->cache[i].stmt->st);
@@ -167,6 +208,7 @@ db_pool *db_pool_open(const char *path, int connections, err *e)
     pthread_mutex_init(&p->wmu, NULL);
     pthread_cond_init(&p->wcv, NULL);
     pthread_cond_init(&p->left, NULL);
+    p->recent_ns = RECENT_NS;
     p->all = calloc((size_t)connections, sizeof *p->all);
     if (!p->all) abort();
     for (int i = 0; i < connections; i++) {
@@ -247,8 +289,8 @@ void db_release(db_pool *p, db *d)
 {
     if (!d) return;
     /* A handler that failed half-way must not leave a transaction open on a pooled
-     * connection. */
-    if (!sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+     * connection (the read transaction kept by db_read_recent_done stays: it is meant to) */
+    if (!d->kept && !sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
     pthread_mutex_lock(&p->mu);
     d->busy = false;
     p->free_count++;
@@ -259,6 +301,7 @@ void db_release(db_pool *p, db *d)
 int db_pool_cache(db_pool *p, int first, int kib)
 {
     for (int i = 0; i < first && i < p->count; i++) {
+        if (p->all[i]->kept) end_kept(p->all[i]);
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", kib);
         if (sqlite3_exec(p->all[i]->h, sql, NULL, NULL, NULL) != SQLITE_OK) return -1;
@@ -284,6 +327,7 @@ static uint64_t sql_hash(const char *s, size_t n)
 
 db_stmt *db_prepare(db *d, const char *sql)
 {
+    if (d->kept && !d->in_recent) end_kept(d);
     size_t n = strlen(sql);
     uint64_t hash = sql_hash(sql, n);
     for (size_t probe = 0; probe < STMT_CACHE; probe++) {
@@ -325,7 +369,12 @@ int db_step(db_stmt *s)
 {
     int rc = sqlite3_step(s->st);
     if (rc == SQLITE_ROW) return DB_ROW;
-    if (rc == SQLITE_DONE) return DB_DONE;
+    if (rc == SQLITE_DONE) {
+        /* a change committed on its own (outside db_write) makes kept snapshots stale too */
+        db *d = s->owner;
+        if (d->pool && !sqlite3_stmt_readonly(s->st) && sqlite3_get_autocommit(d->h)) count_change(d->pool);
+        return DB_DONE;
+    }
     if ((rc & 0xff) == SQLITE_CONSTRAINT) return DB_CONSTRAINT;
     log_sqlite(sqlite3_sql(s->st), s->owner->h);
     return DB_ERROR;
@@ -358,6 +407,7 @@ int db_exec(db *d, const char *sql)
 
 static int exec_plain(db *d, const char *sql)
 {
+    if (d->kept) end_kept(d);
     if (sqlite3_exec(d->h, sql, NULL, NULL, NULL) != SQLITE_OK) {
         log_sqlite(sql, d->h);
         return DB_ERROR;
@@ -491,6 +541,7 @@ static void run_batch(db_pool *p, write_job **jobs, int n)
         disk_full_seen = false;
         int crc = db_commit(w);
         if (crc == DB_DONE) {
+            count_change(p);
             pthread_mutex_lock(&p->wmu);
             p->commits++;
             pthread_mutex_unlock(&p->wmu);
@@ -618,7 +669,64 @@ void db_end_read(db *d)
         db_done(s);
     }
 }
-int db_commit(db *d) { return exec_plain(d, "COMMIT"); }
+int db_commit(db *d)
+{
+    int rc = exec_plain(d, "COMMIT");
+    if (rc == DB_DONE) count_change(d->pool);
+    return rc;
+}
+
+int db_read_recent(db *d)
+{
+    if (!d->pool) return db_begin_read(d);
+    uint64_t changes = __atomic_load_n(&d->pool->changes, __ATOMIC_ACQUIRE);
+    int64_t now = monotonic_ns();
+    if (d->kept) {
+        if (d->kept_changes == changes && now - d->kept_ns < d->pool->recent_ns && !sqlite3_get_autocommit(d->h)) {
+            d->in_recent = true;
+            return DB_DONE;
+        }
+        end_kept(d);
+    }
+    /* the count is read before the snapshot is taken (at the first statement): a commit in
+     * between is in the snapshot and only makes the next call begin a new one */
+    if (db_begin_read(d) != DB_DONE) return DB_ERROR;
+    d->kept_changes = changes;
+    d->kept_ns = now;
+    d->in_recent = true;
+    return DB_DONE;
+}
+
+void db_read_recent_done(db *d)
+{
+    d->in_recent = false;
+    if (!d->pool) {
+        db_end_read(d);
+        return;
+    }
+    /* SQLite may have ended the transaction on an error: then there is nothing to keep */
+    d->kept = !sqlite3_get_autocommit(d->h);
+}
+
+void db_pool_recent_window(db_pool *p, int64_t ns) { p->recent_ns = ns; }
+
+void db_pool_end_stale_reads(db_pool *p)
+{
+    int64_t now = monotonic_ns();
+    for (int i = 0; i < p->count; i++) {
+        db *d = NULL;
+        pthread_mutex_lock(&p->mu);
+        if (!p->all[i]->busy && p->all[i]->kept && now - p->all[i]->kept_ns >= p->recent_ns) {
+            d = p->all[i];
+            d->busy = true;
+            p->free_count--;
+        }
+        pthread_mutex_unlock(&p->mu);
+        if (!d) continue;
+        end_kept(d);
+        db_release(p, d);
+    }
+}
 
 void db_rollback(db *d)
 {

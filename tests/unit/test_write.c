@@ -2,6 +2,8 @@
  * commit batches many callers' writes into one commit, a failing write is undone alone while
  * its batch-mates commit, a nested db_write joins the enclosing write, a failed commit
  * reaches every caller of its batch, and closing the pool answers the writes in flight.
+ * Also the lookups' kept read snapshots (db_read_recent): never staler than the pool's last
+ * commit, nor than a millisecond for another process's, and ended by any other use.
  *
  * Every test has a database of its own. To put several writes into one known batch, a
  * "gate" write holds the writer until the others are queued behind it (db_pool_write_stats
@@ -434,6 +436,130 @@ static void test_writer_takes_no_signals(void **state)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+
+/* ---- recent reads (db_read_recent) --------------------------------------------------- */
+
+/* The rows of who seen by a recent read on d, which is left kept as the lookup leaves it. */
+static int recent_rows(db *d, int64_t who)
+{
+    assert_int_equal(db_read_recent(d), DB_DONE);
+    int n = (int)db_int_by_id(d, "SELECT count(*) FROM t WHERE who = ?", who, -1);
+    db_read_recent_done(d);
+    return n;
+}
+
+/* Inserts (who, n) through the pool's writer, as every feature writes. */
+static void write_row(db *d, int64_t who, int64_t n)
+{
+    row_job j = {.who = who, .n = n};
+    err e = {0};
+    assert_int_equal(db_write(d, insert_row, &j, &e), 0);
+}
+
+/* Inserts (who, n) from another connection, as a command run beside the server would. */
+static void write_row_elsewhere(fixture *fx, int64_t who, int64_t n)
+{
+    err e = {0};
+    db *o = db_open(fx->path, &e);
+    assert_non_null(o);
+    char sql[96];
+    snprintf(sql, sizeof sql, "INSERT INTO t (who, n) VALUES (%lld, %lld)", (long long)who, (long long)n);
+    assert_int_equal(db_exec(o, sql), DB_DONE);
+    db_close(o);
+}
+
+static void test_recent_read_sees_the_pools_commits(void **state)
+{
+    fixture *fx = *state;
+    db_pool *p = open_pool(fx, 2);
+    db_pool_recent_window(p, 10000000000);   /* ten seconds: only a commit may end it */
+    db *d = db_acquire(p);
+    assert_int_equal(recent_rows(d, 7), 0);
+    db_release(p, d);
+    /* committed through the pool: the very next lookup sees it, however soon */
+    db *w = db_acquire(p);
+    write_row(w, 7, 1);
+    db_release(p, w);
+    d = db_acquire(p);
+    assert_int_equal(recent_rows(d, 7), 1);
+    write_row(d, 7, 2);
+    assert_int_equal(recent_rows(d, 7), 2);
+    db_release(p, d);
+}
+
+static void test_recent_read_sees_other_processes_after_a_millisecond(void **state)
+{
+    fixture *fx = *state;
+    db_pool *p = open_pool(fx, 1);
+    db *d = db_acquire(p);
+    assert_int_equal(recent_rows(d, 8), 0);
+    write_row_elsewhere(fx, 8, 1);
+    usleep(2000);
+    assert_int_equal(recent_rows(d, 8), 1);
+    db_release(p, d);
+}
+
+static void test_recent_read_reuses_its_snapshot(void **state)
+{
+    fixture *fx = *state;
+    db_pool *p = open_pool(fx, 1);
+    db_pool_recent_window(p, 10000000000);
+    db *d = db_acquire(p);
+    assert_int_equal(recent_rows(d, 11), 0);
+    /* another process's commit is not seen within the window: the same snapshot served */
+    write_row_elsewhere(fx, 11, 1);
+    assert_int_equal(recent_rows(d, 11), 0);
+    db_pool_recent_window(p, 1000000);
+    usleep(2000);
+    assert_int_equal(recent_rows(d, 11), 1);
+    db_release(p, d);
+}
+
+static void test_other_reads_end_the_kept_snapshot(void **state)
+{
+    fixture *fx = *state;
+    db_pool *p = open_pool(fx, 1);
+    db *d = db_acquire(p);
+    assert_int_equal(recent_rows(d, 9), 0);
+    db_release(p, d);   /* kept: a release does not end it */
+    write_row_elsewhere(fx, 9, 1);
+    /* any statement but a recent read's starts from a fresh snapshot, at once */
+    d = db_acquire(p);
+    assert_int_equal(db_int_by_id(d, "SELECT count(*) FROM t WHERE who = ?", 9, -1), 1);
+    /* and a transaction of its own can begin */
+    assert_int_equal(recent_rows(d, 9), 1);
+    assert_int_equal(db_begin_read(d), DB_DONE);
+    db_end_read(d);
+    db_release(p, d);
+}
+
+/* The WAL can be checkpointed to its end only when no reader holds an older snapshot. */
+static int checkpoint_blocked(fixture *fx)
+{
+    err e = {0};
+    db *o = db_open(fx->path, &e);
+    assert_non_null(o);
+    db_stmt *s = db_prepare(o, "PRAGMA wal_checkpoint(TRUNCATE)");
+    int busy = db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : -1;
+    db_done(s);
+    db_close(o);
+    return busy;
+}
+
+static void test_idle_kept_snapshots_are_ended(void **state)
+{
+    fixture *fx = *state;
+    db_pool *p = open_pool(fx, 2);
+    db *d = db_acquire(p);
+    assert_int_equal(recent_rows(d, 10), 0);
+    db_release(p, d);
+    write_row_elsewhere(fx, 10, 1);
+    assert_int_equal(checkpoint_blocked(fx), 1);   /* the kept snapshot holds the log back */
+    usleep(2000);
+    db_pool_end_stale_reads(p);
+    assert_int_equal(checkpoint_blocked(fx), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, test_setup, test_teardown)
@@ -445,6 +571,11 @@ int main(void)
         T(test_hand_written_transactions_still_work),
         T(test_close_drains_writes_in_flight),
         T(test_writer_takes_no_signals),
+        T(test_recent_read_sees_the_pools_commits),
+        T(test_recent_read_sees_other_processes_after_a_millisecond),
+        T(test_recent_read_reuses_its_snapshot),
+        T(test_other_reads_end_the_kept_snapshot),
+        T(test_idle_kept_snapshots_are_ended),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
