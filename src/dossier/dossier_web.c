@@ -707,7 +707,7 @@ void page_track(req *r)
     } else if (code && *code) {
         json_object_set_new(model, "need_secret", json_true());
     }
-    json_object_set_new(model, "page", web_page_info(r, "Tra cứu hồ sơ"));
+    json_object_set_new(model, "page", web_page_info_public(r, "Tra cứu hồ sơ"));
     web_render(r, status, "dossier/track", model);
 }
 

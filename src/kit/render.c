@@ -37,15 +37,15 @@ static const char *translate(void *ctx, const char *msgid)
     return i18n_translate(ctx, msgid);
 }
 
-json_t *web_page_info(req *r, const char *title)
+static json_t *page_info(req *r, const char *title, bool with_csrf)
 {
     bool en = !strcmp(r->lang, "en");
     char *next = NULL;
     form_url_encode(r->a, r->path, &next);
-    json_t *page = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", T(r, title), "lang", r->lang, "csrf",
-                             req_csrf(r), "path", r->path, "switch_url",
-                             arena_printf(r->a, "/ngon-ngu?lang=%s&next=%s", en ? "vi" : "en", next),
+    json_t *page = json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", T(r, title), "lang", r->lang, "path", r->path,
+                             "switch_url", arena_printf(r->a, "/ngon-ngu?lang=%s&next=%s", en ? "vi" : "en", next),
                              "switch_label", en ? "Tiếng Việt" : "English");
+    if (with_csrf || r->user) json_object_set_new(page, "csrf", json_string(req_csrf(r)));
     json_object_set_new(page, "switch_lang", json_string(en ? "vi" : "en"));
     json_object_set_new(page, "static_version", json_string(static_version));
     if (r->user) {
@@ -60,6 +60,9 @@ json_t *web_page_info(req *r, const char *title)
     }
     return page;
 }
+
+json_t *web_page_info(req *r, const char *title) { return page_info(r, title, true); }
+json_t *web_page_info_public(req *r, const char *title) { return page_info(r, title, false); }
 
 /* Labels from fixed lists (roles, kinds of unit, online levels) are Vietnamese msgids in the
  * model; the page shows them in the visitor's language. The JSON API keeps them as they are. */

@@ -154,6 +154,10 @@ void web_model_err(req *r, json_t *model, const err *e);
 const char *web_public_base(req *r);
 /* The page model every template sees under "page" (title, user, csrf, language links). */
 json_t *web_page_info(req *r, const char *title);
+/* The same for a public page with no form that posts (the citizen's tracking page): a visitor
+ * who is not signed in gets no CSRF token, so no cookie and no random bytes to draw; a signed-in
+ * one still gets the token the layout's sign-out form needs. */
+json_t *web_page_info_public(req *r, const char *title);
 
 /* Helpers for view models. */
 json_t *json_str(const char *s);                  /* NULL -> "" */

@@ -166,6 +166,8 @@ static void tracking_says_what_to_do_next(void **state)
     response r = track_typed(&d);
     assert_status(r, 200);
     assert_contains(r.body, d.code);
+    /* looking a dossier up sets no cookie: the page has no form that posts */
+    assert_lacks(r.headers, "Set-Cookie");
     assert_contains(r.body, "Việc ông/bà cần làm");
     assert_contains(r.body, "Ông/bà chưa cần làm gì");
     assert_contains(r.body, "Mã tra cứu");
