@@ -168,6 +168,7 @@ bench: all
 	@scripts/deps.sh bench
 	bench/run.sh
 	bench/dossier.sh
+	bench/ceiling.sh
 	bench/province.sh
 
 # the time to render one appointment slip PDF (bench/slip_pdf.c)

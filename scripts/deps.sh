@@ -16,7 +16,7 @@ libcairo2-dev libpango1.0-dev libxlsxwriter-dev fonts-liberation2 zlib1g-dev lib
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 case "${1:-}" in
   test) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev chromium fonts-liberation2 poppler-utils curl unzip zbar-tools nginx-light libxml2-utils" ;;
-  bench) pkgs="$pkgs wrk nginx-light curl" ;;
+  bench) pkgs="$pkgs wrk nginx-light curl linux-perf" ;;
 esac
 
 missing=""
