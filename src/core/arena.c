@@ -266,6 +266,13 @@ static bool json_value_out(buf *b, const json_t *j)
     return false;
 }
 
+void buf_json_string(buf *b, const char *s)
+{
+    json_string_out(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+bool buf_json_value(buf *b, const json_t *j) { return j && json_value_out(b, j); }
+
 char *arena_json_dumps(arena *a, const json_t *j)
 {
     /* as json_dumps without JSON_ENCODE_ANY: only an object or an array is a document */

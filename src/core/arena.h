@@ -7,6 +7,7 @@
 #define TT_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct arena arena;
@@ -36,5 +37,10 @@ void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *buf_cstr(buf *b);                     /* NUL-terminated view of the contents */
+/* JSON text written piece by piece, byte for byte as arena_json_dumps writes it: a string
+ * quoted and escaped (NULL as ""), and any jansson value. For an answer written without a
+ * jansson tree (the citizen's lookup, dossier_track_json). */
+void buf_json_string(buf *b, const char *s);
+bool buf_json_value(buf *b, const struct json_t *j);
 
 #endif

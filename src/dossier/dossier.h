@@ -169,6 +169,9 @@ json_t *dossier_handover_candidates(db *d, arena *a, int64_t id, int64_t actor_i
 /* The citizen's view: status and timeline, no personal data. NULL when the code is unknown
  * or the secret wrong (the two are not told apart). */
 json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int64_t now);
+/* The same view as JSON text in the arena, written without a jansson tree (the API's answer:
+ * the most frequent request there is); NULL as above. */
+const char *dossier_track_json(db *d, arena *a, const char *code, const char *secret, int64_t now);
 
 typedef struct {
     int64_t unit_id;              /* 0: every unit of the viewer is checked by the caller */

@@ -62,7 +62,9 @@ static const char *timeliness(int64_t done, int64_t due)
     return done <= due ? N_("Đúng hạn") : N_("Quá hạn");
 }
 
-static json_t *steps_json(db *d, arena *a, int64_t id, bool with_names)
+/* The control sheet as staff see it: each step with its officials and its timeliness (the
+ * citizen's view has its own, track_load_steps, without them). */
+static json_t *steps_json(db *d, arena *a, int64_t id)
 {
     db_stmt *s = db_prepare(d, "SELECT seq, kind, at, from_name, to_name, COALESCE(due_at, 0), COALESCE(done_at, 0), note "
                                "FROM dossier_steps WHERE dossier_id = ? ORDER BY seq");
@@ -79,13 +81,11 @@ static json_t *steps_json(db *d, arena *a, int64_t id, bool with_names)
         set_str(o, "at_text", fmt_time(a, db_col_int(s, 2)));
         set_str(o, "due_text", fmt_time(a, due));
         set_str(o, "done_text", fmt_time(a, done));
-        if (with_names) {
-            /* the timeliness of an internal hand-over is the officials' business, not the public's */
-            json_object_set_new(o, "result_label", json_string(timeliness(done, due)));
-            json_object_set_new(o, "from_name", json_string(db_col_text(s, 3)));
-            json_object_set_new(o, "to_name", json_string(db_col_text(s, 4)));
-            json_object_set_new(o, "note", json_string(db_col_text(s, 7)));
-        }
+        /* the timeliness of an internal hand-over is the officials' business, not the public's */
+        json_object_set_new(o, "result_label", json_string(timeliness(done, due)));
+        json_object_set_new(o, "from_name", json_string(db_col_text(s, 3)));
+        json_object_set_new(o, "to_name", json_string(db_col_text(s, 4)));
+        json_object_set_new(o, "note", json_string(db_col_text(s, 7)));
         json_array_append_new(arr, o);
     }
     db_done(s);
@@ -167,7 +167,7 @@ json_t *dossier_get(db *d, arena *a, int64_t id, int64_t now)
     json_t *o = db_step(s) == DB_ROW ? row_json(s, a, now, true) : NULL;
     db_done(s);
     if (!o) return NULL;
-    json_object_set_new(o, "steps", steps_json(d, a, id, true));
+    json_object_set_new(o, "steps", steps_json(d, a, id));
     json_object_set_new(o, "letters_ok", json_boolean(db_int_by_id(d, "SELECT letters_ok FROM dossiers WHERE id = ?", id, 1)));
     const char *st = json_string_value(json_object_get(o, "status"));
     bool open = is_open(st);
@@ -324,19 +324,24 @@ static json_t *next_step(db *d, arena *a, int64_t id, const char *status, bool l
     return next;
 }
 
-static json_t *track_in_snapshot(db *d, arena *a, const char *code, const char *secret, int64_t now);
+/* The citizen's view of one dossier: read once (track_load), then written either as a jansson
+ * tree, the tracking page's model (dossier_track), or straight as JSON text, the API's answer
+ * (dossier_track_json), which builds no tree: a tree of sixty-odd small allocations cost more
+ * than the lookup's queries. The two writers give the same bytes (tests/unit/test_track.c
+ * compares them on every dossier of the demo). */
+typedef struct {
+    int64_t seq, at;
+    const char *kind, *at_text, *due_text, *done_text;
+} track_step;
 
-/* The citizen's view of one dossier; its three to five queries share one read snapshot, which
- * may be the one the previous lookup on this connection read (db_read_recent): the most
- * frequent request there is saves its transaction's system calls. */
-json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int64_t now)
-{
-    if (!code || !secret) return NULL;
-    bool snapshot = db_read_recent(d) == DB_DONE;
-    json_t *o = track_in_snapshot(d, a, code, secret, now);
-    if (snapshot) db_read_recent_done(d);
-    return o;
-}
+typedef struct {
+    const char *code, *procedure_name, *status, *received_text, *due_text, *unit_name, *result_label;
+    int64_t received_at, due_at, apologies;
+    bool late;
+    track_step *steps;
+    size_t n_steps;
+    json_t *next;   /* what to do next: small and varied, kept a tree */
+} track_view;
 
 /* The columns the public view needs and nothing more: no applicant, no official (not even
  * joined), so the statement decodes 14 columns instead of the desk's 36. */
@@ -353,45 +358,170 @@ static bool secret_matches(const char *want, const char *typed)
     return strlen(want) == strlen(up) && sodium_memcmp(want, up, strlen(want)) == 0;
 }
 
-/* The members in the order the desk's list rows have them, less the personal ones. */
-static json_t *track_row_json(db_stmt *s, arena *a, int64_t now)
+static void track_load_steps(db *d, arena *a, int64_t id, track_view *v)
 {
-    const char *status = db_col_text(s, 8);
-    int64_t received = db_col_int(s, 9), due = db_col_int(s, 10), done = db_col_int(s, 11);
-    json_t *o = json_object();
-    set_str(o, "code", db_col_text(s, 6));
-    set_str(o, "procedure_name", db_col_text(s, 7));
-    set_str(o, "status", status);
-    set_str(o, "status_label", dossier_status_label(status));
-    set_int(o, "received_at", received);
-    set_str(o, "received_text", fmt_time(a, received));
-    set_int(o, "due_at", due);
-    set_str(o, "due_text", fmt_time(a, due));
-    json_object_set_new_nocheck(o, "late", json_boolean(is_open(status) && now > due));
-    set_int(o, "apologies", db_col_int(s, 12));
-    set_str(o, "unit_name", db_col_text(s, 13));
-    set_str(o, "result_label", timeliness(done, due));
-    return o;
+    db_stmt *s = db_prepare(d, "SELECT seq, kind, at, COALESCE(due_at, 0), COALESCE(done_at, 0) "
+                               "FROM dossier_steps WHERE dossier_id = ? ORDER BY seq");
+    db_bind_int(s, 1, id);
+    size_t cap = 0;
+    while (db_step(s) == DB_ROW) {
+        if (v->n_steps == cap) {
+            cap = cap ? cap * 2 : 8;
+            track_step *grown = arena_alloc(a, cap * sizeof *grown);
+            if (v->n_steps) memcpy(grown, v->steps, v->n_steps * sizeof *grown);
+            v->steps = grown;
+        }
+        track_step *t = &v->steps[v->n_steps++];
+        t->seq = db_col_int(s, 0);
+        t->kind = arena_strdup(a, db_col_text(s, 1));
+        t->at = db_col_int(s, 2);
+        t->at_text = fmt_time(a, t->at);
+        t->due_text = fmt_time(a, db_col_int(s, 3));
+        t->done_text = fmt_time(a, db_col_int(s, 4));
+    }
+    db_done(s);
 }
 
-static json_t *track_in_snapshot(db *d, arena *a, const char *code, const char *secret, int64_t now)
+static bool track_load(db *d, arena *a, const char *code, const char *secret, int64_t now, track_view *v)
 {
+    memset(v, 0, sizeof *v);
     /* dossiers_track (migration 027) holds every column read here: the row itself is not read */
     db_stmt *s = db_prepare(d, "SELECT " TRACK_COLUMNS " FROM dossiers d INDEXED BY dossiers_track "
                                "JOIN units u ON u.id = d.unit_id WHERE d.code = ?");
     db_bind_text(s, 1, code);
-    json_t *o = NULL;
-    if (db_step(s) == DB_ROW && secret_matches(db_col_text(s, 1), secret)) o = track_row_json(s, a, now);
-    int64_t id = o ? db_col_int(s, 0) : 0;
-    int64_t unit_id = o ? db_col_int(s, 2) : 0, procedure_id = o ? db_col_int(s, 3) : 0, fee = o ? db_col_int(s, 4) : 0;
-    const char *return_method = o ? arena_strdup(a, db_col_text(s, 5)) : "";
+    if (db_step(s) != DB_ROW || !secret_matches(db_col_text(s, 1), secret)) {
+        db_done(s);
+        return false;
+    }
+    int64_t id = db_col_int(s, 0), unit_id = db_col_int(s, 2), procedure_id = db_col_int(s, 3), fee = db_col_int(s, 4);
+    const char *return_method = arena_strdup(a, db_col_text(s, 5));
+    int64_t done = db_col_int(s, 11);
+    v->code = arena_strdup(a, db_col_text(s, 6));
+    v->procedure_name = arena_strdup(a, db_col_text(s, 7));
+    v->status = arena_strdup(a, db_col_text(s, 8));
+    v->received_at = db_col_int(s, 9);
+    v->received_text = fmt_time(a, v->received_at);
+    v->due_at = db_col_int(s, 10);
+    v->due_text = fmt_time(a, v->due_at);
+    v->late = is_open(v->status) && now > v->due_at;
+    v->apologies = db_col_int(s, 12);
+    v->unit_name = arena_strdup(a, db_col_text(s, 13));
+    v->result_label = timeliness(done, v->due_at);
     db_done(s);
-    if (!o) return NULL;
-    json_object_set_new(o, "steps", steps_json(d, a, id, false));
-    json_object_set_new(o, "next", next_step(d, a, id, json_string_value(json_object_get(o, "status")),
-                                             json_is_true(json_object_get(o, "late")), return_method, unit_id,
-                                             procedure_id, fee));
+    track_load_steps(d, a, id, v);
+    v->next = next_step(d, a, id, v->status, v->late, return_method, unit_id, procedure_id, fee);
+    return true;
+}
+
+/* Its three to five queries share one read snapshot, which may be the one the previous lookup
+ * on this connection read (db_read_recent): the most frequent request there is saves its
+ * transaction's system calls. */
+static bool track_read(db *d, arena *a, const char *code, const char *secret, int64_t now, track_view *v)
+{
+    if (!code || !secret) return false;
+    bool snapshot = db_read_recent(d) == DB_DONE;
+    bool found = track_load(d, a, code, secret, now, v);
+    if (snapshot) db_read_recent_done(d);
+    return found;
+}
+
+/* The members in the order the desk's list rows have them, less the personal ones. */
+json_t *dossier_track(db *d, arena *a, const char *code, const char *secret, int64_t now)
+{
+    track_view v;
+    if (!track_read(d, a, code, secret, now, &v)) return NULL;
+    json_t *o = json_object();
+    set_str(o, "code", v.code);
+    set_str(o, "procedure_name", v.procedure_name);
+    set_str(o, "status", v.status);
+    set_str(o, "status_label", dossier_status_label(v.status));
+    set_int(o, "received_at", v.received_at);
+    set_str(o, "received_text", v.received_text);
+    set_int(o, "due_at", v.due_at);
+    set_str(o, "due_text", v.due_text);
+    json_object_set_new_nocheck(o, "late", json_boolean(v.late));
+    set_int(o, "apologies", v.apologies);
+    set_str(o, "unit_name", v.unit_name);
+    set_str(o, "result_label", v.result_label);
+    json_t *steps = json_array();
+    for (size_t i = 0; i < v.n_steps; i++) {
+        const track_step *t = &v.steps[i];
+        json_t *st = json_object();
+        set_int(st, "seq", t->seq);
+        set_str(st, "kind", t->kind);
+        set_str(st, "kind_label", step_label(t->kind));
+        set_int(st, "at", t->at);
+        set_str(st, "at_text", t->at_text);
+        set_str(st, "due_text", t->due_text);
+        set_str(st, "done_text", t->done_text);
+        json_array_append_new(steps, st);
+    }
+    json_object_set_new_nocheck(o, "steps", steps);
+    json_object_set_new_nocheck(o, "next", v.next);
     return o;
+}
+
+/* ,"key": before a value of the text writer (the first member has no comma) */
+static void text_key(buf *b, const char *key)
+{
+    if (b->len && b->data[b->len - 1] != '{') buf_putc(b, ',');
+    buf_json_string(b, key);
+    buf_putc(b, ':');
+}
+
+static void text_str(buf *b, const char *key, const char *v)
+{
+    text_key(b, key);
+    buf_json_string(b, v);
+}
+
+static void text_int(buf *b, const char *key, int64_t v)
+{
+    text_key(b, key);
+    buf_printf(b, "%lld", (long long)v);
+}
+
+/* The same members as dossier_track, written as JSON text without a tree. */
+const char *dossier_track_json(db *d, arena *a, const char *code, const char *secret, int64_t now)
+{
+    track_view v;
+    if (!track_read(d, a, code, secret, now, &v)) return NULL;
+    buf b;
+    buf_init(&b, a);
+    buf_putc(&b, '{');
+    text_str(&b, "code", v.code);
+    text_str(&b, "procedure_name", v.procedure_name);
+    text_str(&b, "status", v.status);
+    text_str(&b, "status_label", dossier_status_label(v.status));
+    text_int(&b, "received_at", v.received_at);
+    text_str(&b, "received_text", v.received_text);
+    text_int(&b, "due_at", v.due_at);
+    text_str(&b, "due_text", v.due_text);
+    text_key(&b, "late");
+    buf_puts(&b, v.late ? "true" : "false");
+    text_int(&b, "apologies", v.apologies);
+    text_str(&b, "unit_name", v.unit_name);
+    text_str(&b, "result_label", v.result_label);
+    text_key(&b, "steps");
+    buf_putc(&b, '[');
+    for (size_t i = 0; i < v.n_steps; i++) {
+        const track_step *t = &v.steps[i];
+        buf_puts(&b, i ? ",{" : "{");
+        text_int(&b, "seq", t->seq);
+        text_str(&b, "kind", t->kind);
+        text_str(&b, "kind_label", step_label(t->kind));
+        text_int(&b, "at", t->at);
+        text_str(&b, "at_text", t->at_text);
+        text_str(&b, "due_text", t->due_text);
+        text_str(&b, "done_text", t->done_text);
+        buf_putc(&b, '}');
+    }
+    buf_putc(&b, ']');
+    text_key(&b, "next");
+    bool ok = buf_json_value(&b, v.next);
+    json_decref(v.next);
+    buf_putc(&b, '}');
+    return ok ? buf_cstr(&b) : NULL;
 }
 
 /* Escapes LIKE's wildcards in a folded query (ESCAPE '\\'). */

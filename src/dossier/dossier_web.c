@@ -665,22 +665,32 @@ void page_dossier_board(req *r)
 
 /* Looks up code + secret for the citizen: the view, or NULL with *status 404 or 429 (and
  * *wait, the seconds to wait). */
+/* The limiter before a lookup: false, with 429 and Retry-After, while this visitor must wait
+ * after too many wrong codes or secrets; code and secret as printed on the slip. */
+static bool track_may_look(req *r, const char **code, const char **secret, int *status, int64_t *wait_out)
+{
+    *code = text_code_printed(r->a, *code);
+    *secret = text_code_printed(r->a, *secret);
+    int64_t wait = track_limit_wait(r->client, *code, req_now(r));
+    *wait_out = wait;
+    if (wait <= 0) return true;
+    web_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
+    *status = 429;
+    return false;
+}
+
+/* Nothing found: 404, and the wrong guess is counted. */
+static void track_missed(req *r, const char *code, int *status)
+{
+    track_limit_failed(r->client, code, req_now(r));
+    *status = 404;
+}
+
 static json_t *track_lookup(req *r, const char *code, const char *secret, int *status, int64_t *wait_out)
 {
-    code = text_code_printed(r->a, code);
-    secret = text_code_printed(r->a, secret);
-    int64_t now = req_now(r), wait = track_limit_wait(r->client, code, now);
-    *wait_out = wait;
-    if (wait > 0) {
-        web_header(r, "Retry-After", arena_printf(r->a, "%lld", (long long)wait));
-        *status = 429;
-        return NULL;
-    }
-    json_t *o = dossier_track(req_db(r), r->a, code, secret, now);
-    if (!o) {
-        track_limit_failed(r->client, code, now);
-        *status = 404;
-    }
+    if (!track_may_look(r, &code, &secret, status, wait_out)) return NULL;
+    json_t *o = dossier_track(req_db(r), r->a, code, secret, req_now(r));
+    if (!o) track_missed(r, code, status);
     return o;
 }
 
@@ -715,9 +725,14 @@ void api_dossier(req *r)
 {
     int status = 200;
     int64_t wait = 0;
-    const char *secret = req_query(r, "secret");
-    json_t *o = track_lookup(r, req_param(r, "code"), secret ? secret : "", &status, &wait);
-    if (!o) {
+    const char *code = req_param(r, "code"), *secret = req_query(r, "secret");
+    if (!secret) secret = "";
+    const char *text = NULL;
+    if (track_may_look(r, &code, &secret, &status, &wait)) {
+        text = dossier_track_json(req_db(r), r->a, code, secret, req_now(r));
+        if (!text) track_missed(r, code, &status);
+    }
+    if (!text) {
         json_t *body = json_pack("{s:{s:i, s:s}}", "error", "status", status, "message",
                                  T(r, status == 429 ? N_("Quá nhiều lần tra cứu sai; xin thử lại sau.")
                                                     : N_("Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.")));
@@ -726,5 +741,5 @@ void api_dossier(req *r)
         web_json(r, status, body);
         return;
     }
-    web_json(r, 200, o);
+    web_body(r, 200, "application/json; charset=utf-8", text, strlen(text));
 }
