@@ -54,15 +54,7 @@ static db *fresh_demo_db(const fixture *fx, const char *name)
 {
     char p[192];
     path_in(fx, name, p, sizeof p);
-    err e = {0};
-    db *d = db_open(p, &e);
-    if (!d) return NULL;
-    if (db_migrate(d, &e) != 0 || demo_create(d, &e) != 0) {
-        fprintf(stderr, "fresh_demo_db: %s / %s\n", e.user, e.log);
-        db_close(d);
-        return NULL;
-    }
-    return d;
+    return test_demo_db(p, false);
 }
 
 static int group_setup(void **state)

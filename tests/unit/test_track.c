@@ -40,13 +40,9 @@ static int group_setup(void **state)
     if (!mkdtemp(fx->dir)) return -1;
     char path[160];
     snprintf(path, sizeof path, "%.63s/main.db", fx->dir);
+    fx->d = test_demo_db(path, true);
+    if (!fx->d) return -1;
     err e = {0};
-    fx->d = db_open(path, &e);
-    if (!fx->d || db_migrate(fx->d, &e) != 0 || demo_create(fx->d, &e) != 0 ||
-        demo_history(fx->d, (int64_t)clock_now(), &e) != 0) {
-        fprintf(stderr, "demo: %s / %s\n", e.user, e.log);
-        return -1;
-    }
     /* no demo dossier waits for papers now: ask for them on an open one, as its holder would */
     int64_t now = (int64_t)clock_now();
     db_stmt *s = db_prepare(fx->d, "SELECT d.id, (SELECT to_user_id FROM dossier_steps WHERE dossier_id = d.id "

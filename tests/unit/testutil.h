@@ -3,9 +3,12 @@
 #ifndef TT_TESTUTIL_H
 #define TT_TESTUTIL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
+#include "../../src/demo/demo.h"
 #include "../../src/store/db.h"
 
 /* TEST=name build/chk/test_x runs only the cases whose name matches (cmocka's pattern: * and ?
@@ -58,6 +61,22 @@ static inline int64_t test_add_unit(db *d, const char *code, const char *kind, c
     int rc = db_step(s);
     db_done(s);
     return rc == DB_DONE ? db_last_id(d) : -1;
+}
+
+/* A database at path, migrated, with the demo's units, users and catalogue, and with its two
+ * years of history (dossiers, letters, the citizen's voice) when history is true, as
+ * `thanthien demo` makes it; NULL on failure, with the reason on stderr. */
+static inline db *test_demo_db(const char *path, bool history)
+{
+    err e = {0};
+    db *d = db_open(path, &e);
+    if (!d) return NULL;
+    if (db_migrate(d, &e) != 0 || demo_create(d, &e) != 0 || (history && demo_history(d, (int64_t)time(NULL), &e) != 0)) {
+        fprintf(stderr, "test_demo_db %s: %s / %s\n", path, e.user, e.log);
+        db_close(d);
+        return NULL;
+    }
+    return d;
 }
 
 #endif
