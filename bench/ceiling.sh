@@ -45,7 +45,7 @@ OUT=$WORK/ceiling-results/$STAMP
 mkdir -p "$OUT"
 
 PIDS=()
-alive() { [[ -r /proc/$1/stat ]] && [[ $(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1) != Z ]]; }
+alive() { [[ $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) =~ ^[^Z]$ ]]; }
 cleanup() {
   local p
   set +e
