@@ -753,6 +753,125 @@ static void sampled_codes_resolve(void **state)
     db_close(d);
 }
 
+/* ---- the months in one pass ------------------------------------------------------------------- */
+
+/* Fails naming the month and the count when one differs. */
+static void same_counts(const char *what, const ind_counts *want, const ind_counts *got)
+{
+    const struct {
+        const char *name;
+        int64_t want, got;
+    } f[] = {
+        {"carried", want->carried, got->carried},       {"received", want->received, got->received},
+        {"early", want->early, got->early},             {"on_time", want->on_time, got->on_time},
+        {"late", want->late, got->late},                {"open_late", want->open_late, got->open_late},
+        {"open_ok", want->open_ok, got->open_ok},       {"refused", want->refused, got->refused},
+        {"withdrawn", want->withdrawn, got->withdrawn}, {"apologies", want->apologies, got->apologies},
+        {"apologies_late", want->apologies_late, got->apologies_late},
+        {"secs", want->secs, got->secs},                {"wdays", want->wdays, got->wdays},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (f[i].want != f[i].got)
+            fail_msg("%s: %s is %lld as a period of its own, %lld in the by-month table", what, f[i].name,
+                     (long long)f[i].want, (long long)f[i].got);
+}
+
+static void add_counts(ind_counts *sum, const ind_counts *c)
+{
+    int64_t *to[] = {&sum->carried, &sum->received, &sum->early, &sum->on_time, &sum->late, &sum->open_late,
+                     &sum->open_ok, &sum->refused, &sum->withdrawn, &sum->apologies, &sum->apologies_late,
+                     &sum->secs, &sum->wdays};
+    const int64_t from[] = {c->carried, c->received, c->early, c->on_time, c->late, c->open_late, c->open_ok,
+                            c->refused, c->withdrawn, c->apologies, c->apologies_late, c->secs, c->wdays};
+    for (size_t k = 0; k < sizeof from / sizeof from[0]; k++) *to[k] += from[k];
+}
+
+/* The by-month table (one read of the period's dossiers) against the definition it replaced:
+ * each month of the period, cut to the period, computed as a period of its own -- the total of
+ * indicators_compute over that span is fill_table(DIM_TOTAL) over it, the very query the months
+ * used to run once each. Every count of every month must be equal; seen sums them all. */
+static void check_months(db *d, arena *a, int64_t unit, cal_day from, cal_day to, int64_t now, ind_counts *seen)
+{
+    ind_report r;
+    err e = {0};
+    if (indicators_compute(d, a, unit, from, to, now, &r, &e)) fail_msg("compute: %s / %s", e.user, e.log);
+    char f[11], t[11];
+    cal_format(from, f);
+    cal_format(to, t);
+    int y, m, dd;
+    cal_to_ymd(from, &y, &m, &dd);
+    size_t n = 0;
+    for (cal_day first = from; first <= to; n++) {
+        cal_day next = m == 12 ? day(y + 1, 1, 1) : day(y, m + 1, 1);
+        cal_day last = next - 1 < to ? next - 1 : to;
+        if (n >= r.by_month.n) fail_msg("unit %lld, %s..%s: only %zu months", (long long)unit, f, t, r.by_month.n);
+        ind_report one;
+        if (indicators_compute(d, a, unit, first, last, now, &one, &e)) fail_msg("compute: %s / %s", e.user, e.log);
+        const ind_row *row = &r.by_month.rows[n];
+        assert_string_equal(row->key, arena_printf(a, "%04d-%02d", y, m));
+        assert_string_equal(row->label, arena_printf(a, "%02d/%04d", m, y));
+        same_counts(arena_printf(a, "unit %lld, period %s..%s, month %s", (long long)unit, f, t, row->key), &one.total,
+                    &row->c);
+        add_counts(seen, &row->c);
+        first = next;
+        y = m == 12 ? y + 1 : y;
+        m = m == 12 ? 1 : m + 1;
+    }
+    assert_int_equal(r.by_month.n, n);
+}
+
+/* On the demo's fifteen months of history (ending 10/3/2026 at noon): a commune, a department
+ * and the province, for a full past year, for a period starting and ending mid-month, and for
+ * one that runs past now (its last months judge open dossiers now, the future month holds only
+ * those carried into it); then the hand-built month of the other tests, with its pause,
+ * apologies after a supplement, refusal and withdrawal. */
+static void months_in_one_pass_equal_each_month_as_a_period(void **state)
+{
+    (void)state;
+    db *d = fresh_db("months.db");
+    err e = {0};
+    int64_t now = at(2026, 3, 10, 12, 0);
+    assert_int_equal(demo_dossiers(d, now, DEMO_SEED, &e), 0);
+    /* the demo apologises before the due time; make a third of its apologies late ones, made
+     * halfway between the due time they broke and the result (some in the next month) */
+    assert_int_equal(db_exec(d, "UPDATE dossier_notices SET at = old_due_at + (SELECT (x.done_at - old_due_at) / 2 "
+                                "FROM dossiers x WHERE x.id = dossier_id) WHERE kind = 'apology' AND id % 3 = 0 AND "
+                                "(SELECT x.done_at FROM dossiers x WHERE x.id = dossier_id) > old_due_at + 60"),
+                     DB_DONE);
+    int64_t units[] = {unit_id(d, "05443"),
+                       sql_int(d, "SELECT u.id FROM units u WHERE u.kind = 'department' AND EXISTS (SELECT 1 FROM "
+                                  "dossiers d WHERE d.unit_id = u.id) ORDER BY u.id LIMIT 1", NULL),
+                       sql_int(d, "SELECT id FROM units WHERE kind = 'province' ORDER BY id LIMIT 1", NULL)};
+    const cal_day periods[][2] = {{day(2025, 1, 1), day(2025, 12, 31)},
+                                  {day(2025, 2, 14), day(2025, 11, 20)},
+                                  {day(2025, 10, 17), day(2026, 4, 20)}};
+    arena *a = arena_new();
+    for (size_t u = 0; u < 3; u++) {
+        assert_true(units[u] > 0);
+        ind_counts seen = {0};
+        for (size_t p = 0; p < 3; p++) check_months(d, a, units[u], periods[p][0], periods[p][1], now, &seen);
+        /* every count was exercised, so equal means something */
+        const int64_t each[] = {seen.carried,   seen.received, seen.early,   seen.on_time,   seen.late,
+                                seen.open_late, seen.open_ok,  seen.refused, seen.withdrawn, seen.apologies,
+                                seen.apologies_late, seen.secs, seen.wdays};
+        const char *names[] = {"carried", "received", "early", "on_time", "late", "open_late", "open_ok",
+                               "refused", "withdrawn", "apologies", "apologies_late", "secs", "wdays"};
+        for (size_t i = 0; i < sizeof each / sizeof each[0]; i++)
+            if (each[i] <= 0) fail_msg("unit %lld: %s is never above zero", (long long)units[u], names[i]);
+    }
+    /* the province counts what its units count: more than the commune alone */
+    ind_report commune, province;
+    assert_int_equal(indicators_compute(d, a, units[0], day(2025, 1, 1), day(2025, 12, 31), now, &commune, &e), 0);
+    assert_int_equal(indicators_compute(d, a, units[2], day(2025, 1, 1), day(2025, 12, 31), now, &province, &e), 0);
+    assert_true(province.by_month.rows[5].c.received > commune.by_month.rows[5].c.received);
+    ind_counts seen = {0};
+    check_months(W.d, a, W.unit, day(2026, 2, 23), day(2026, 4, 30), now, &seen);
+    check_months(W.d, a, W.unit, day(2026, 2, 23), day(2026, 4, 30), at(2026, 3, 5, 10, 0), &seen);
+    assert_true(seen.apologies > 0 && seen.open_late > 0 && seen.refused > 0);
+    arena_free(a);
+    db_close(d);
+}
+
 /* The apology must go out at the latest the working day before the due date (legal.md §1.3):
  * the desk is warned on that day, not earlier, and the apology is offered from then on. Last
  * in the group: its dossier (April) stays out of the March counts. */
@@ -788,6 +907,7 @@ int main(void)
         cmocka_unit_test(period_defaults_and_refusals),
         cmocka_unit_test(demo_history_is_realistic_and_consistent),
         cmocka_unit_test(sampled_codes_resolve),
+        cmocka_unit_test(months_in_one_pass_equal_each_month_as_a_period),
         cmocka_unit_test(desk_is_warned_the_day_before_and_the_apology_offered_then),
     };
     return cmocka_run_group_tests(tests, month_setup, month_teardown);
