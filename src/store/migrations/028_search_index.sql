@@ -1,4 +1,4 @@
--- 026: a name search over a province's dossier list (/ho-so?don_vi=<province>&q=<a name>,
+-- 028: a name search over a province's dossier list (/ho-so?don_vi=<province>&q=<a name>,
 -- src/dossier/dossier_view.c dossier_list) matches applicant_key, code and the phone and ID
 -- numbers with LIKE '%...%', which no index can seek: SQLite walked dossiers_unit_status unit by
 -- unit and read every dossier's row from the table to test it, once for the page's ids and once
