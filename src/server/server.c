@@ -864,10 +864,11 @@ static void request_completed(void *cls, struct MHD_Connection *c, void **con_cl
 /* Page cache of each loop thread's connection (db_pool_cache). The citizen's lookups touch the
  * interior pages of two B-trees (about 3,300 pages at one million dossiers) and a leaf of each
  * at random, which push the interior pages out of a small cache: a lookup read 4.1 pages from
- * the OS at 8 MiB before the index of migration 027, 3.1 with it at 12 MiB, 2.9 at 16 MiB.
- * 12 MiB for each of the two loop threads keeps the server under 64 MiB after the shared
- * benchmark kit's runs; 16 MiB did not (66 MiB). */
-#define LOOP_CACHE_KIB 12288
+ * the OS at 8 MiB before the index of migration 027, 3.3 with it at 10 MiB, 3.1 at 12 MiB,
+ * 2.9 at 16 MiB. 10 MiB for each of the two loop threads keeps the server under 64 MiB after
+ * long runs of lookups and pages (bench/ceiling.sh's); 16 MiB did not after the shared kit's
+ * (66 MiB), nor 12 MiB after bench/ceiling.sh's (65 MiB). */
+#define LOOP_CACHE_KIB 10240
 static void drain(app *ap, struct MHD_Daemon *daemon)
 {
     MHD_socket listener = MHD_quiesce_daemon(daemon);
