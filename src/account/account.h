@@ -89,6 +89,7 @@ typedef struct {
 } unit_fields;
 
 int64_t account_unit_id(db *d, const char *code);                 /* -1 when unknown */
+const char *account_unit_kind(db *d, arena *a, int64_t unit_id);  /* "province", "commune"...; "" when unknown */
 json_t *account_unit_get(db *d, const char *code);                /* NULL when unknown */
 json_t *account_unit_get_by_id(db *d, int64_t id);
 json_t *account_units_list(db *d, const account_user *viewer);    /* NULL viewer: all */

@@ -90,6 +90,16 @@ int64_t account_unit_id(db *d, const char *code)
     return id;
 }
 
+const char *account_unit_kind(db *d, arena *a, int64_t unit_id)
+{
+    db_stmt *s = db_prepare(d, "SELECT kind FROM units WHERE id = ?");
+    if (!s) return "";
+    db_bind_int(s, 1, unit_id);
+    const char *k = db_step(s) == DB_ROW ? arena_strdup(a, db_col_text(s, 0)) : "";
+    db_done(s);
+    return k;
+}
+
 json_t *account_unit_get(db *d, const char *code)
 {
     db_stmt *s = db_prepare(d, "SELECT " UNIT_COLUMNS " FROM units u LEFT JOIN units p ON p.id = u.parent_id "

@@ -106,16 +106,6 @@ int cycle_years(db *d, arena *a, int64_t unit_id, int64_t **ids, int **years, si
 
 bool cycle_editable(const cycle *c) { return !strcmp(c->status, "draft") || !strcmp(c->status, "returned"); }
 
-static const char *unit_kind_of(db *d, arena *a, int64_t unit_id)
-{
-    db_stmt *q = db_prepare(d, "SELECT kind FROM units WHERE id = ?");
-    if (!q) return "";
-    db_bind_int(q, 1, unit_id);
-    const char *k = db_step(q) == DB_ROW ? arena_strdup(a, db_col_text(q, 0)) : "";
-    db_done(q);
-    return k;
-}
-
 /* ---- refreshing the figures ------------------------------------------------------------------ */
 
 /* Writes the live figures into the computed lines of a cycle (inside db_write). */
@@ -208,7 +198,7 @@ int cycle_open(db *d, arena *a, int64_t unit_id, int year, int64_t actor, int64_
         *id = existing;
         return 0;
     }
-    const char *kind = unit_kind_of(d, a, unit_id);
+    const char *kind = account_unit_kind(d, a, unit_id);
     if (strcmp(kind, "commune") && strcmp(kind, "department")) {
         err_set(e, 422, N_("Chỉ xã, phường và cơ quan chuyên môn được đánh giá."), "unit kind %s", kind);
         return -1;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../account/account.h"
 #include "../core/calendar.h"
 #include "../core/vntime.h"
 #include "../kit/links.h"
@@ -55,21 +56,11 @@ static bool row_get(db *d, arena *a, int64_t id, set_row *o)
     return found;
 }
 
-static const char *unit_kind(db *d, arena *a, int64_t unit_id)
-{
-    db_stmt *q = db_prepare(d, "SELECT kind FROM units WHERE id = ?");
-    if (!q) return "";
-    db_bind_int(q, 1, unit_id);
-    const char *k = db_step(q) == DB_ROW ? arena_strdup(a, db_col_text(q, 0)) : "";
-    db_done(q);
-    return k;
-}
-
 /* The province's administrators and assessors manage its sets. */
 static bool manages(req *r)
 {
     return r->user && (!strcmp(r->user->role, "admin") || !strcmp(r->user->role, "assessor")) &&
-           !strcmp(unit_kind(req_db(r), r->a, r->user->unit_id), "province");
+           !strcmp(account_unit_kind(req_db(r), r->a, r->user->unit_id), "province");
 }
 
 static bool may_edit(req *r, const set_row *s)
@@ -188,7 +179,7 @@ void page_criteria_list(req *r)
     db *d = req_db(r);
     if (!manages(r)) {
         /* the set in force for one's own unit, read-only */
-        const char *kind = unit_kind(d, r->a, r->user->unit_id);
+        const char *kind = account_unit_kind(d, r->a, r->user->unit_id);
         int64_t id = assess_set_for(d, r->user->unit_id, !strcmp(kind, "department") ? "department" : "commune",
                                     this_year(r));
         if (id > 0) {
@@ -456,16 +447,23 @@ void page_criteria_show(req *r)
     show_page(r, &row, 200, NULL);
 }
 
+/* The {id} set, read whole for a download; false when the answer is already an error. */
+static bool load_for_download(req *r, set_row *row, assess_set *s)
+{
+    if (!row_param(r, row)) return false;
+    err e = {0};
+    if (assess_set_load(req_db(r), r->a, row->id, s, &e)) {
+        web_err(r, &e);
+        return false;
+    }
+    return true;
+}
+
 void page_criteria_json(req *r)
 {
     set_row row;
-    if (!row_param(r, &row)) return;
     assess_set s;
-    err e = {0};
-    if (assess_set_load(req_db(r), r->a, row.id, &s, &e)) {
-        web_err(r, &e);
-        return;
-    }
+    if (!load_for_download(r, &row, &s)) return;
     json_t *doc = assess_set_to_json(&s);
     char *text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
     json_decref(doc);
@@ -479,13 +477,8 @@ void page_criteria_json(req *r)
 void page_criteria_csv(req *r)
 {
     set_row row;
-    if (!row_param(r, &row)) return;
     assess_set s;
-    err e = {0};
-    if (assess_set_load(req_db(r), r->a, row.id, &s, &e)) {
-        web_err(r, &e);
-        return;
-    }
+    if (!load_for_download(r, &row, &s)) return;
     size_t len;
     const char *csv = assess_set_to_csv(r->a, &s, &len);
     web_header(r, "Content-Disposition", arena_printf(r->a, "attachment; filename=\"%s-v%d.csv\"", row.code, row.version));

@@ -166,7 +166,10 @@ static bool build_doc(req *r, report_query *q, report_doc *doc)
     return true;
 }
 
-void page_report_pdf(req *r)
+/* The report drawn by write (report_pdf or report_xlsx) and sent as a file named
+ * bao-cao-UNIT-YEAR-PERIOD.ext, shown in the browser (inline) or downloaded (attachment). */
+static void send_report(req *r, int (*write)(arena *, const report_doc *, buf *, err *), const char *type,
+                        const char *disposition, const char *ext)
 {
     report_query q;
     report_doc doc;
@@ -174,30 +177,21 @@ void page_report_pdf(req *r)
     buf out;
     buf_init(&out, r->a);
     err e = {0};
-    if (report_pdf(r->a, &doc, &out, &e)) {
+    if (write(r->a, &doc, &out, &e)) {
         web_err(r, &e);
         return;
     }
-    send_file(r, &out, "application/pdf",
-              arena_printf(r->a, "inline; filename=\"bao-cao-%s-%d-%s.pdf\"", doc.unit_code, q.year,
-                           report_period_key(q.period)));
+    send_file(r, &out, type,
+              arena_printf(r->a, "%s; filename=\"bao-cao-%s-%d-%s.%s\"", disposition, doc.unit_code, q.year,
+                           report_period_key(q.period), ext));
 }
+
+void page_report_pdf(req *r) { send_report(r, report_pdf, "application/pdf", "inline", "pdf"); }
 
 void page_report_xlsx(req *r)
 {
-    report_query q;
-    report_doc doc;
-    if (!build_doc(r, &q, &doc)) return;
-    buf out;
-    buf_init(&out, r->a);
-    err e = {0};
-    if (report_xlsx(r->a, &doc, &out, &e)) {
-        web_err(r, &e);
-        return;
-    }
-    send_file(r, &out, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-              arena_printf(r->a, "attachment; filename=\"bao-cao-%s-%d-%s.xlsx\"", doc.unit_code, q.year,
-                           report_period_key(q.period)));
+    send_report(r, report_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment",
+                "xlsx");
 }
 
 void page_report_texts(req *r)
